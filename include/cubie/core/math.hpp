@@ -1,0 +1,72 @@
+// cubie/core/math.hpp
+// Scalar math for float and double with one name per function, mapped to the CUDA
+// device functions under nvcc/NVRTC and to the C library on the host. SIMD packs add
+// their own overloads in simd.hpp. Generated model code calls these names unqualified.
+#pragma once
+#include "execution_space.hpp"
+
+#if CUBIE_HAS_HOST_STDLIB()
+#include <cmath>
+#endif
+
+namespace cubie::math {
+
+// Masks for plain scalars are bool; SIMD packs define their own mask types.
+CUBIE_HD CUBIE_FORCEINLINE constexpr bool any(bool m) { return m; }
+CUBIE_HD CUBIE_FORCEINLINE constexpr bool all(bool m) { return m; }
+CUBIE_HD CUBIE_FORCEINLINE constexpr bool none(bool m) { return !m; }
+CUBIE_HD CUBIE_FORCEINLINE constexpr bool mask_and(bool a, bool b) { return a && b; }
+CUBIE_HD CUBIE_FORCEINLINE constexpr bool mask_or(bool a, bool b) { return a || b; }
+CUBIE_HD CUBIE_FORCEINLINE constexpr bool mask_not(bool a) { return !a; }
+
+template <class T>
+CUBIE_HD CUBIE_FORCEINLINE constexpr T select(bool m, T a, T b) { return m ? a : b; }
+
+// ifelse() of the model language: both branches are evaluated, as on a SIMD lane.
+template <class T>
+CUBIE_HD CUBIE_FORCEINLINE constexpr T ifelse(bool m, T a, T b) { return m ? a : b; }
+
+#define CUBIE_UNARY_MATH(name, fname, dname)                                   \
+  CUBIE_HD CUBIE_FORCEINLINE float name(float x) { return ::fname(x); }        \
+  CUBIE_HD CUBIE_FORCEINLINE double name(double x) { return ::dname(x); }
+
+CUBIE_UNARY_MATH(sqrt, sqrtf, sqrt)
+CUBIE_UNARY_MATH(abs, fabsf, fabs)
+CUBIE_UNARY_MATH(exp, expf, exp)
+CUBIE_UNARY_MATH(exp2, exp2f, exp2)
+CUBIE_UNARY_MATH(log, logf, log)
+CUBIE_UNARY_MATH(log2, log2f, log2)
+CUBIE_UNARY_MATH(log10, log10f, log10)
+CUBIE_UNARY_MATH(sin, sinf, sin)
+CUBIE_UNARY_MATH(cos, cosf, cos)
+CUBIE_UNARY_MATH(tan, tanf, tan)
+CUBIE_UNARY_MATH(asin, asinf, asin)
+CUBIE_UNARY_MATH(acos, acosf, acos)
+CUBIE_UNARY_MATH(atan, atanf, atan)
+CUBIE_UNARY_MATH(sinh, sinhf, sinh)
+CUBIE_UNARY_MATH(cosh, coshf, cosh)
+CUBIE_UNARY_MATH(tanh, tanhf, tanh)
+CUBIE_UNARY_MATH(floor, floorf, floor)
+CUBIE_UNARY_MATH(ceil, ceilf, ceil)
+#undef CUBIE_UNARY_MATH
+
+CUBIE_HD CUBIE_FORCEINLINE float pow(float x, float y) { return ::powf(x, y); }
+CUBIE_HD CUBIE_FORCEINLINE double pow(double x, double y) { return ::pow(x, y); }
+CUBIE_HD CUBIE_FORCEINLINE float atan2(float y, float x) { return ::atan2f(y, x); }
+CUBIE_HD CUBIE_FORCEINLINE double atan2(double y, double x) { return ::atan2(y, x); }
+// min/max follow fmin/fmax: a NaN argument yields the other one.
+CUBIE_HD CUBIE_FORCEINLINE float min(float a, float b) { return ::fminf(a, b); }
+CUBIE_HD CUBIE_FORCEINLINE double min(double a, double b) { return ::fmin(a, b); }
+CUBIE_HD CUBIE_FORCEINLINE float max(float a, float b) { return ::fmaxf(a, b); }
+CUBIE_HD CUBIE_FORCEINLINE double max(double a, double b) { return ::fmax(a, b); }
+
+// |x| <= largest finite value is false for NaN and for both infinities, without
+// depending on isfinite(), which NVRTC and the host library spell differently.
+CUBIE_HD CUBIE_FORCEINLINE bool is_finite(float x) { return ::fabsf(x) <= 3.402823466e+38f; }
+CUBIE_HD CUBIE_FORCEINLINE bool is_finite(double x) { return ::fabs(x) <= 1.7976931348623157e+308; }
+
+// Power with a run-time exponent for the step controller: x > 0 always there.
+CUBIE_HD CUBIE_FORCEINLINE float controller_pow(float x, float e) { return ::exp2f(e * ::log2f(x)); }
+CUBIE_HD CUBIE_FORCEINLINE double controller_pow(double x, double e) { return ::exp2(e * ::log2(x)); }
+
+}  // namespace cubie::math

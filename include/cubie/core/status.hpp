@@ -1,0 +1,18 @@
+// cubie/core/status.hpp
+// Per-run status bits, OR'd together; 0 is success. Values below 512 are CuBIE's,
+// so files and scripts written for CuBIE read ours the same way.
+#pragma once
+#include "types.hpp"
+
+namespace cubie {
+
+enum run_status : u32 {
+  status_success = 0,
+  status_step_too_small = 8,      // the controller wanted a step below dt_min
+  status_max_steps_exceeded = 32, // max_steps accepted+rejected steps were spent
+  status_stagnation = 64,         // t + dt == t in double: time cannot advance
+  status_nonfinite_state = 512,   // a state became NaN or infinite
+  status_not_integrated = 1024,   // the run was never integrated (e.g. its chunk failed)
+};
+
+}  // namespace cubie
