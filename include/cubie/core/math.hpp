@@ -70,3 +70,10 @@ CUBIE_HD CUBIE_FORCEINLINE float controller_pow(float x, float e) { return ::exp
 CUBIE_HD CUBIE_FORCEINLINE double controller_pow(double x, double e) { return ::exp2(e * ::log2(x)); }
 
 }  // namespace cubie::math
+
+// SIMD packs (CPU backend) overload these names; their declarations must precede any
+// template that calls math:: qualified. nvcc rejects vector types in host-device
+// code, so packs exist only in translation units of the host compiler.
+#if !CUBIE_IS_NVRTC() && !defined(__CUDACC__)
+#include "simd.hpp"
+#endif

@@ -53,18 +53,20 @@ struct pack {
   template <class U>
     requires(!std::is_same_v<U, T> && std::is_arithmetic_v<U>)
   pack(U x) : v(vtype{} + static_cast<T>(x)) {}  // NOLINT: broadcast of a literal
-  explicit pack(vtype x) : v(x) {}
+  /// Wraps a raw vector (a named function: GCC cannot tell pack(vtype) from pack(T)
+  /// while the class template is being defined).
+  static pack wrap(vtype x) { pack r; r.v = x; return r; }
 
   T operator[](int i) const { return v[i]; }
   void set(int i, T x) { v[i] = x; }
   static pack load(const T* p) { pack r; std::memcpy(&r.v, p, sizeof(vtype)); return r; }
   void store(T* p) const { std::memcpy(p, &v, sizeof(vtype)); }
 
-  friend pack operator+(pack a, pack b) { return pack(a.v + b.v); }
-  friend pack operator-(pack a, pack b) { return pack(a.v - b.v); }
-  friend pack operator*(pack a, pack b) { return pack(a.v * b.v); }
-  friend pack operator/(pack a, pack b) { return pack(a.v / b.v); }
-  friend pack operator-(pack a) { return pack(-a.v); }
+  friend pack operator+(pack a, pack b) { return pack::wrap(a.v + b.v); }
+  friend pack operator-(pack a, pack b) { return pack::wrap(a.v - b.v); }
+  friend pack operator*(pack a, pack b) { return pack::wrap(a.v * b.v); }
+  friend pack operator/(pack a, pack b) { return pack::wrap(a.v / b.v); }
+  friend pack operator-(pack a) { return pack::wrap(-a.v); }
   friend pack operator+(pack a) { return a; }
   pack& operator+=(pack b) { v += b.v; return *this; }
   pack& operator-=(pack b) { v -= b.v; return *this; }
@@ -103,7 +105,7 @@ inline mask<T, W> mask_not(mask<T, W> a) { return !a; }
 
 template <class T, int W>
 inline pack<T, W> select(mask<T, W> m, pack<T, W> a, pack<T, W> b) {
-  return pack<T, W>(m.v ? a.v : b.v);
+  return pack<T, W>::wrap(m.v ? a.v : b.v);
 }
 template <class T, int W>
 inline pack<T, W> ifelse(mask<T, W> m, pack<T, W> a, pack<T, W> b) { return select(m, a, b); }
@@ -137,16 +139,16 @@ CUBIE_PACK_UNARY(ceil, std::ceil(x))
 
 template <class T, int W>
 inline pack<T, W> abs(pack<T, W> a) {
-  return pack<T, W>(a.v < 0 ? -a.v : a.v);
+  return pack<T, W>::wrap(a.v < 0 ? -a.v : a.v);
 }
 // fmin/fmax semantics: a NaN argument yields the other one.
 template <class T, int W>
 inline pack<T, W> min(pack<T, W> a, pack<T, W> b) {
-  return pack<T, W>((b.v < a.v || a.v != a.v) ? b.v : a.v);
+  return pack<T, W>::wrap((b.v < a.v || a.v != a.v) ? b.v : a.v);
 }
 template <class T, int W>
 inline pack<T, W> max(pack<T, W> a, pack<T, W> b) {
-  return pack<T, W>((b.v > a.v || a.v != a.v) ? b.v : a.v);
+  return pack<T, W>::wrap((b.v > a.v || a.v != a.v) ? b.v : a.v);
 }
 template <class T, int W>
 inline pack<T, W> pow(pack<T, W> a, pack<T, W> b) {
@@ -197,7 +199,7 @@ inline pack<T, W> log2_positive(pack<T, W> x) {
   for (int k = terms - 1; k >= 0; --k) poly = poly * s2 + static_cast<T>(1.0 / (2 * k + 1));
   auto ln_m = static_cast<T>(2) * s * poly;
   typename pack<T, W>::vtype ef = __builtin_convertvector(e, typename pack<T, W>::vtype);
-  return pack<T, W>(ef + ln_m * static_cast<T>(1.4426950408889634));
+  return pack<T, W>::wrap(ef + ln_m * static_cast<T>(1.4426950408889634));
 }
 
 template <class T, int W>
@@ -221,13 +223,36 @@ inline pack<T, W> exp2_any(pack<T, W> x) {
   ivec scale_bits = (ni + bias) << mant_bits;
   V scale;
   std::memcpy(&scale, &scale_bits, sizeof(scale));
-  return pack<T, W>(poly * scale);
+  return pack<T, W>::wrap(poly * scale);
 }
 }  // namespace detail
 
 template <class T, int W>
 inline pack<T, W> controller_pow(pack<T, W> x, pack<T, W> e) {
   return detail::exp2_any(e * detail::log2_positive(x));
+}
+
+template <class T, int W>
+inline pack<T, W> time_to_scalar(pack<double, W> t, pack<T, W>) {
+  return pack<T, W>::wrap(__builtin_convertvector(t.v, typename pack<T, W>::vtype));
+}
+template <class T, int W>
+inline pack<double, W> scalar_to_time(pack<T, W> x) {
+  return pack<double, W>::wrap(__builtin_convertvector(x.v, typename pack<double, W>::vtype));
+}
+template <class T, int W>
+inline pack<T, W> time_to_scalar(double t, pack<T, W>) {
+  return pack<T, W>(static_cast<T>(t));
+}
+template <class T, int W>
+inline mask<T, W> time_mask_to_scalar_mask(mask<double, W> m, pack<T, W>) {
+  return mask<T, W>(__builtin_convertvector(m.v, typename mask<T, W>::vtype));
+}
+template <int W>
+inline mask<double, W> scalar_mask_to_time_mask(mask<double, W> m) { return m; }
+template <int W>
+inline mask<double, W> scalar_mask_to_time_mask(mask<float, W> m) {
+  return mask<double, W>(__builtin_convertvector(m.v, typename mask<double, W>::vtype));
 }
 
 }  // namespace cubie::simd
@@ -239,27 +264,11 @@ struct scalar_traits<simd::pack<T, W>> {
   using value_type = T;
   using mask_type = simd::mask<T, W>;
   using time_type = simd::pack<double, W>;
+  // Counters ride in doubles on the CPU (exact below 2^53) so they share the time
+  // masks; the GPU keeps integers to stay free of fp64 arithmetic.
+  using count_type = simd::pack<double, W>;
   static constexpr int lanes = W;
 };
-
-template <class T, int W>
-inline simd::pack<T, W> time_to_scalar(simd::pack<double, W> t, simd::pack<T, W>) {
-  return simd::pack<T, W>(__builtin_convertvector(t.v, typename simd::pack<T, W>::vtype));
-}
-template <class T, int W>
-inline simd::pack<double, W> scalar_to_time(simd::pack<T, W> x) {
-  return simd::pack<double, W>(__builtin_convertvector(x.v, typename simd::pack<double, W>::vtype));
-}
-template <class T, int W>
-inline simd::mask<T, W> time_mask_to_scalar_mask(simd::mask<double, W> m, simd::pack<T, W>) {
-  return simd::mask<T, W>(__builtin_convertvector(m.v, typename simd::mask<T, W>::vtype));
-}
-template <int W>
-inline simd::mask<double, W> scalar_mask_to_time_mask(simd::mask<double, W> m) { return m; }
-template <int W>
-inline simd::mask<double, W> scalar_mask_to_time_mask(simd::mask<float, W> m) {
-  return simd::mask<double, W>(__builtin_convertvector(m.v, typename simd::mask<double, W>::vtype));
-}
 
 namespace math {
 using simd::abs;

@@ -1,0 +1,36 @@
+// cubie/backends/backend_registry.hpp
+// What backends this build and this machine offer, and how the Solver obtains them.
+// In a build without CUDA, or on a machine without a driver or GPU, the CUDA queries
+// answer "no" and the Solver runs on the CPU.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "../batch/executor.hpp"
+#include "../batch/host_buffer.hpp"
+#include "../batch/solver_settings.hpp"
+
+namespace cubie {
+
+/// True when this library was built with the CUDA backend.
+[[nodiscard]] bool cuda_backend_compiled();
+/// True when a CUDA device is usable now (driver present, at least one GPU).
+[[nodiscard]] bool cuda_device_available();
+/// Why no CUDA device is usable ("" when one is): for error messages.
+[[nodiscard]] std::string cuda_unavailable_reason();
+
+struct gpu_description {
+  int index;
+  std::string name;
+  std::uint64_t total_bytes, free_bytes;
+  int sm_major, sm_minor, multiprocessors;
+};
+[[nodiscard]] std::vector<gpu_description> list_gpus();
+
+/// The CUDA executor for these settings. @throws invalid_argument when unavailable.
+[[nodiscard]] std::unique_ptr<executor> make_cuda_executor(const solver_settings& settings);
+/// Host storage for results that the CUDA backend copies into: pinned, pooled.
+[[nodiscard]] host_allocator cuda_result_allocator(const solver_settings& settings);
+
+}  // namespace cubie

@@ -1,0 +1,48 @@
+// cubie/batch/batch_grid.hpp
+// The runs of a batch: every state's initial value and every parameter for each run,
+// built once from named arrays (verbatim or combinatorial) and reusable across solves.
+// Broadcast values stay single numbers; only varying columns hold one value per run.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "named_arrays.hpp"
+#include "solver_settings.hpp"
+#include "system_info.hpp"
+
+namespace cubie {
+
+class batch_grid {
+ public:
+  /// One input variable (a state's initial value or a parameter) across the runs.
+  struct column {
+    std::string name;
+    std::vector<double> values;  ///< size 1 (broadcast) or n_runs
+    [[nodiscard]] bool broadcast() const { return values.size() == 1; }
+    [[nodiscard]] double at(std::int64_t run) const { return values.size() == 1 ? values[0] : values[run]; }
+  };
+
+  /// @brief Builds the grid. Names are matched exactly (case-sensitive, as in the model).
+  /// @throws invalid_argument for an unknown name (listing the valid ones), a name given
+  ///   twice, a missing value with no default, arrays of different lengths in a verbatim
+  ///   grid, an empty array or batch, or a NaN / infinite value (with its index).
+  static batch_grid build(const system_info& system, const named_arrays& initial_values,
+                          const named_arrays& parameters, grid_type type = grid_type::verbatim);
+
+  [[nodiscard]] std::int64_t n_runs() const { return n_runs_; }
+  /// States first, then parameters, in the system's order.
+  [[nodiscard]] const std::vector<column>& columns() const { return columns_; }
+  [[nodiscard]] int n_states() const { return n_states_; }
+  [[nodiscard]] double initial_value(int state, std::int64_t run) const { return columns_[state].at(run); }
+  [[nodiscard]] double parameter(int p, std::int64_t run) const { return columns_[n_states_ + p].at(run); }
+  [[nodiscard]] const std::string& system_name() const { return system_name_; }
+
+ private:
+  std::int64_t n_runs_ = 0;
+  int n_states_ = 0;
+  std::vector<column> columns_;
+  std::string system_name_;
+};
+
+}  // namespace cubie

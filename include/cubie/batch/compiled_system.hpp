@@ -1,0 +1,47 @@
+// cubie/batch/compiled_system.hpp
+// A system as the Solver sees it: names plus compiled entry points, one per (method,
+// precision) and backend. Built by make_system<Sys>() for C++ systems, or by the model
+// compiler for model files (then it also keeps the loaded code alive).
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "../core/types.hpp"
+#include "solver_settings.hpp"
+#include "system_info.hpp"
+
+namespace cubie {
+
+/// CPU entry point: integrates local runs [begin, end) of the view *args, a
+/// batch_args<V> of the entry's precision. Runs are independent; callers split ranges
+/// across threads (at multiples of the SIMD width, for speed only).
+using cpu_entry = void (*)(const void* args, i64 begin, i64 end);
+
+/// A CUDA kernel taking one batch_args<V> by value, one run per thread. `function` is
+/// what cudaLaunchKernel accepts: a host stub of an ahead-of-time kernel, or a
+/// cudaKernel_t obtained from a library loaded at run time.
+struct gpu_kernel {
+  const void* function = nullptr;
+  std::string name;                 ///< for messages and statistics
+  std::shared_ptr<const void> owner;  ///< keeps a run-time-loaded library alive
+};
+
+using entry_key = std::pair<std::string, precision>;  ///< canonical method name, precision
+
+struct compiled_system {
+  system_info info;
+  std::map<entry_key, cpu_entry> cpu;
+  std::map<entry_key, gpu_kernel> gpu;
+  int cpu_simd_lanes_float = 1;   ///< runs per SIMD register of the CPU entries
+  int cpu_simd_lanes_double = 1;
+  std::shared_ptr<const void> keepalive;  ///< e.g. a dlopen handle for model files
+
+  /// Canonical method names compiled for `p` on the CPU / GPU.
+  [[nodiscard]] std::vector<std::string> cpu_methods(precision p) const;
+  [[nodiscard]] std::vector<std::string> gpu_methods(precision p) const;
+};
+
+}  // namespace cubie

@@ -1,0 +1,27 @@
+// cubie/batch/method_catalog.hpp
+// Host-side facts about every explicit Runge-Kutta method, and name resolution:
+// case-insensitive, '-' equal to '_', with the usual aliases (rk4, rk45, ode45, ...).
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cubie {
+
+struct method_info {
+  std::string name;  ///< canonical, e.g. "dormand_prince_54"
+  int stages;
+  int order;
+  int error_order;   ///< 0 when the method has no error estimate
+  bool adaptive;
+  bool fsal;
+};
+
+/// Every method cubie has, in a fixed order.
+[[nodiscard]] const std::vector<method_info>& all_method_infos();
+/// @throws invalid_argument naming the value and listing the valid names and aliases.
+[[nodiscard]] const method_info& find_method(std::string_view name);
+/// "rk4 -> classical_rk4, ..." for help texts.
+[[nodiscard]] std::vector<std::pair<std::string, std::string>> method_aliases();
+
+}  // namespace cubie

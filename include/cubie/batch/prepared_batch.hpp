@@ -1,0 +1,50 @@
+// cubie/batch/prepared_batch.hpp
+// A solve reduced to what a backend needs: inputs converted to the precision V,
+// output slots, tolerances, the loop settings and the entry points. Built by the
+// Solver from a grid and settings; executors read it and know nothing of names.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "../integrate/loop_settings.hpp"
+#include "compiled_system.hpp"
+
+namespace cubie {
+
+template <class V>
+struct prepared_batch {
+  const compiled_system* system = nullptr;
+  std::string method;
+  cpu_entry cpu = nullptr;                 ///< null when not compiled for the CPU
+  const gpu_kernel* gpu = nullptr;         ///< null when not compiled for the GPU
+  i64 n_runs = 0;
+  int n_states = 0, n_parameters = 0;
+
+  // Inputs: all varying columns (n_runs values each) then all broadcast values.
+  std::vector<V> input_values;
+  std::vector<i64> input_offset, input_stride;  // per input variable (states, then parameters)
+  i64 varying_columns = 0;                       // columns with stride 1
+
+  std::vector<i32> state_slot, observable_slot;
+  i32 n_saved_observables = 0;
+  i64 n_out_saves = 0;  // saves recorded (the schedule minus an unrecorded initial save)
+  i64 n_out_vars = 0;
+  bool counters = true;
+  std::vector<V> atol, rtol;
+  loop_settings<V> loop{};
+
+  /// Bytes a run needs on a device: its inputs, outputs, status and counters.
+  [[nodiscard]] std::uint64_t bytes_per_run() const {
+    return static_cast<std::uint64_t>(varying_columns) * sizeof(V) +
+           static_cast<std::uint64_t>(n_out_saves * n_out_vars) * sizeof(V) + sizeof(u32) +
+           (counters ? 2 * sizeof(u32) : 0);
+  }
+  /// Bytes a solve needs whatever its size: broadcast inputs and the small tables.
+  [[nodiscard]] std::uint64_t fixed_bytes() const {
+    return (input_values.size() - static_cast<std::size_t>(varying_columns * n_runs)) * sizeof(V) +
+           input_offset.size() * 2 * sizeof(i64) + (state_slot.size() + observable_slot.size()) * sizeof(i32) +
+           (atol.size() + rtol.size()) * sizeof(V);
+  }
+};
+
+}  // namespace cubie

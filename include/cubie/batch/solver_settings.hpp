@@ -1,0 +1,57 @@
+// cubie/batch/solver_settings.hpp
+// Everything that configures a Solver (method, controller, tolerances, precision,
+// backend, memory) and, per solve, the time span and what to save. Plain data:
+// validated by validate_*() in solver_settings.cpp with messages that name the field.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "../memory/memory_settings.hpp"
+
+namespace cubie {
+
+enum class precision { float32, float64 };
+
+/// Solver-wide settings. Names follow CuBIE; defaults are CuBIE's.
+struct solver_settings {
+  std::string algorithm = "dormand_prince_54";  ///< see method_names(); aliases rk4, rk45, ode45, ...
+  std::string step_controller;                  ///< "" = the method's default: pi if adaptive, else fixed
+  std::vector<double> atol = {1e-6};            ///< one value, or one per state
+  std::vector<double> rtol = {1e-6};            ///< one value, or one per state
+  std::optional<double> dt;                     ///< fixed step; for adaptive methods the first step (unset: estimated)
+  double dt_min = 1e-6;
+  double dt_max = 1.0;
+  // Controller gains; unset means the controller's default (see step_controller.hpp).
+  std::optional<double> safety, min_gain, max_gain, deadband_min, deadband_max, kp, ki, kd;
+  std::int64_t max_steps = 10'000'000;          ///< accepted + rejected steps per run
+  cubie::precision precision = cubie::precision::float64;
+  std::string backend = "auto";                 ///< "auto" (cuda when a GPU is present), "cpu", "cuda"
+  int cpu_threads = 0;                          ///< 0: every core
+  bool nan_fill_failed = true;                  ///< failed runs' outputs become NaN
+  memory::memory_settings memory;
+};
+
+enum class grid_type { verbatim, combinatorial };
+
+/// Per-solve settings: the time span, the save schedule and what to save.
+struct solve_spec {
+  double t0 = 0.0;
+  double duration = 1.0;
+  double settling_time = 0.0;              ///< integrated before t0 + settling_time, not recorded
+  std::optional<double> save_every;        ///< unset: the initial and final states only
+  std::optional<std::vector<std::string>> saved_states;       ///< unset: every state
+  std::optional<std::vector<std::string>> saved_observables;  ///< unset: every observable
+  bool save_initial = true;                ///< record the state at t0 + settling_time
+  bool save_counters = true;               ///< keep per-run accepted/rejected step counts
+  grid_type grid = grid_type::verbatim;
+};
+
+/// "float32"/"single"/"float" or "float64"/"double"; throws invalid_argument otherwise.
+[[nodiscard]] cubie::precision parse_precision(const std::string& name);
+[[nodiscard]] const char* precision_name(cubie::precision p);
+/// "verbatim" or "combinatorial"; throws invalid_argument otherwise.
+[[nodiscard]] grid_type parse_grid_type(const std::string& name);
+
+}  // namespace cubie

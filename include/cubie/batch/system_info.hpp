@@ -1,0 +1,25 @@
+// cubie/batch/system_info.hpp
+// What the host knows about a system: its variable names in order and, for model
+// files, default initial values and parameters.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cubie {
+
+struct system_info {
+  std::string name;
+  std::vector<std::string> states;
+  std::vector<std::string> parameters;
+  std::vector<std::string> observables;
+  /// Defaults used when a solve does not give a value; empty: every value is required.
+  std::vector<double> state_defaults;
+  std::vector<double> parameter_defaults;
+
+  [[nodiscard]] int n_states() const { return static_cast<int>(states.size()); }
+  [[nodiscard]] int n_parameters() const { return static_cast<int>(parameters.size()); }
+  [[nodiscard]] int n_observables() const { return static_cast<int>(observables.size()); }
+};
+
+}  // namespace cubie

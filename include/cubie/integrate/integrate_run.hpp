@@ -1,0 +1,269 @@
+// cubie/integrate/integrate_run.hpp
+// The loop that integrates one run (S = float/double: a GPU thread or one CPU run) or
+// one SIMD pack of runs (S = simd::pack: each lane with its own t, dt and status,
+// accepted and rejected by mask). Written once; every backend calls it.
+//
+// Schedule: integration starts at t0; save k falls at the double t_save0 + k*save_every
+// and steps are shortened to land on it exactly. A shortened step that is accepted
+// leaves dt and the controller history as they were. Device code never throws: a
+// run that fails sets status bits (core/status.hpp) and stops.
+#pragma once
+#include "../core/execution_space.hpp"
+#include "../core/fixed_vector.hpp"
+#include "../core/math.hpp"
+#include "../core/scalar_traits.hpp"
+#include "../core/static_for.hpp"
+#include "../core/types.hpp"
+#include "erk_stepper.hpp"
+#include "error_norm.hpp"
+#include "lane_io.hpp"
+#include "loop_settings.hpp"
+#include "system.hpp"
+
+// The CPU backend runs this loop on SIMD packs; their overloads must be declared
+// before the loop's definition (qualified math:: calls do not use ADL). nvcc rejects
+// vector types in __host__ __device__ code, so packs exist in host-compiler TUs only.
+#if !CUBIE_IS_NVRTC() && !defined(__CUDACC__)
+#include "../core/simd_lane_io.hpp"
+#endif
+
+namespace cubie {
+
+namespace detail {
+
+/// Records save `k` for the lanes in `write`: selected states and observables.
+template <class Sys, class S, class V, class TM, class C, int N, int P>
+CUBIE_HD CUBIE_FORCEINLINE void record_save(const Sys& sys, const batch_args<V>& a, i64 r, TM write, C k, S t,
+                                            const fixed_vector<S, N>& y, const fixed_vector<S, P>& p) {
+  static_for<0, N>([&](auto idx) {
+    constexpr int n = decltype(idx)::value;
+    const int slot = a.state_slot[n];
+    if (slot >= 0) store_output(a, k, write, slot, r, y[n]);
+  });
+  if constexpr (Sys::n_observables > 0) {
+    if (a.n_saved_observables > 0) {
+      fixed_vector<S, Sys::n_observables> obs;
+      compute_observables(sys, t, y.data(), p.data(), obs.data());
+      static_for<0, Sys::n_observables>([&](auto idx) {
+        constexpr int o = decltype(idx)::value;
+        const int slot = a.observable_slot[o];
+        if (slot >= 0) store_output(a, k, write, slot, r, obs[o]);
+      });
+    }
+  }
+}
+
+/// Every state finite: x * 0 is 0 for finite x and NaN for NaN or infinity.
+template <class S, int N>
+CUBIE_HD CUBIE_FORCEINLINE auto all_finite(const fixed_vector<S, N>& y) {
+  S acc = S(0.0);
+  CUBIE_UNROLL
+  for (int n = 0; n < N; ++n) acc = acc + y[n] * S(0.0);
+  return acc == S(0.0);
+}
+
+/// Hairer & Wanner's starting step (Solving ODEs I, II.4), per lane.
+template <class Stepper, class Sys, class S, class V, int N, int P>
+CUBIE_HD CUBIE_FORCEINLINE S initial_step(const Sys& sys, const batch_args<V>& a, S t, const fixed_vector<S, N>& y,
+                                          const fixed_vector<S, P>& p, const fixed_vector<S, N>& f0) {
+  S d0 = S(0.0), d1 = S(0.0);
+  CUBIE_UNROLL
+  for (int n = 0; n < N; ++n) {
+    const S sc = S(a.atol[n]) + S(a.rtol[n]) * math::abs(y[n]);
+    d0 = d0 + (y[n] / sc) * (y[n] / sc);
+    d1 = d1 + (f0[n] / sc) * (f0[n] / sc);
+  }
+  d0 = math::sqrt(d0 * S(1.0 / N));
+  d1 = math::sqrt(d1 * S(1.0 / N));
+  S h0 = math::select((d0 < S(1e-5)) | (d1 < S(1e-5)), S(1e-6), S(0.01) * d0 / d1);
+  h0 = math::min(h0, S(a.loop.dt_max));
+  fixed_vector<S, N> y1, f1;
+  CUBIE_UNROLL
+  for (int n = 0; n < N; ++n) y1[n] = y[n] + h0 * f0[n];
+  sys.rhs(t + h0, y1.data(), p.data(), f1.data());
+  S d2 = S(0.0);
+  CUBIE_UNROLL
+  for (int n = 0; n < N; ++n) {
+    const S sc = S(a.atol[n]) + S(a.rtol[n]) * math::abs(y[n]);
+    const S q = (f1[n] - f0[n]) / sc;
+    d2 = d2 + q * q;
+  }
+  d2 = math::sqrt(d2 * S(1.0 / N)) / h0;
+  const S dmax = math::max(d1, d2);
+  const S inv_order = S(1.0 / (Stepper::order + 1));
+  const S h1 = math::select(dmax <= S(1e-15), math::max(S(1e-6), h0 * S(1e-3)),
+                            math::controller_pow(S(0.01) / math::max(dmax, S(1e-30)), inv_order));
+  S h = math::min(S(100.0) * h0, h1);
+  h = math::min(math::max(h, S(a.loop.dt_min)), S(a.loop.dt_max));
+  return h;
+}
+
+}  // namespace detail
+
+/// Fixed steps, no intermediate saves: integer step counts, no per-step time compare.
+/// t is only formed if the system reads it (the compiler drops it otherwise).
+template <class Method, template <class> class SysT, class S, class V>
+CUBIE_HD CUBIE_FORCEINLINE void integrate_fixed_count(const SysT<S>& sys, const batch_args<V>& a, i64 r,
+                                                      mask_t<time_t_of<S>> valid, fixed_vector<S, SysT<S>::n_states>& y,
+                                                      const fixed_vector<S, SysT<S>::n_parameters>& p) {
+  using Sys = SysT<S>;
+  using Stepper = erk_stepper<Method>;
+  using C = count_t_of<S>;
+  using TM = mask_t<time_t_of<S>>;
+  constexpr int N = Sys::n_states;
+  const loop_settings<V>& ls = a.loop;
+  fixed_vector<S, N> k0, y_new, err, err3, k_last;
+  const S dt = S(ls.dt_fixed);
+
+  auto span = [&](double t_begin, i64 steps, V last_h) {
+    if (steps <= 0) return;
+    if constexpr (Stepper::fsal) sys.rhs(time_to_scalar(t_begin, S{}), y.data(), p.data(), k0.data());
+    for (i64 i = 0; i < steps; ++i) {
+      const S h = (i == steps - 1) ? S(last_h) : dt;
+      const S ts = time_to_scalar(t_begin + double(i) * ls.dt_fixed, S{});
+      if constexpr (!Stepper::fsal) sys.rhs(ts, y.data(), p.data(), k0.data());
+      Stepper::step(sys, ts, h, y, p, k0, y_new, err, err3, k_last);
+      y = y_new;
+      if constexpr (Stepper::fsal) k0 = k_last;
+    }
+  };
+  span(ls.t0, ls.settle_steps, ls.settle_last_h);
+  if (ls.first_save == 0) detail::record_save(sys, a, r, valid, C(0), time_to_scalar(ls.t_save0, S{}), y, p);
+  span(ls.t_save0, ls.main_steps, ls.main_last_h);
+  const double t_end = ls.t_save0 + ls.save_every;
+  detail::record_save(sys, a, r, valid, C(1), time_to_scalar(t_end, S{}), y, p);
+
+  const auto finite = scalar_mask_to_time_mask(detail::all_finite(y));
+  const i64 steps = ls.settle_steps + ls.main_steps;
+  store_run_summary(a, r, valid, TM(false), TM(false), TM(false), !finite, C(double(steps)), C(0));
+}
+
+/// Integrates the lanes of S starting at local run r (lanes past the batch are masked
+/// off by `valid`) and writes their saves, status and counters.
+template <class Method, template <class> class SysT, class S, class V>
+CUBIE_HD void integrate_run(const SysT<S>& sys, const batch_args<V>& a, i64 r, mask_t<time_t_of<S>> valid) {
+  using Sys = SysT<S>;
+  using Stepper = erk_stepper<Method>;
+  using T = time_t_of<S>;
+  using TM = mask_t<T>;
+  using C = count_t_of<S>;
+  constexpr int N = Sys::n_states;
+  constexpr int P = Sys::n_parameters;
+  const loop_settings<V>& ls = a.loop;
+
+  fixed_vector<S, N> y;
+  fixed_vector<S, P> p;
+  CUBIE_UNROLL
+  for (int n = 0; n < N; ++n) y[n] = load_input(a, n, r, S{});
+  CUBIE_UNROLL
+  for (int j = 0; j < P; ++j) p[j] = load_input(a, N + j, r, S{});
+
+  if (ls.fixed_count_path) {
+    integrate_fixed_count<Method>(sys, a, r, valid, y, p);
+    return;
+  }
+
+  const bool adaptive = Stepper::adaptive && ls.controller != controller_kind::fixed;
+  T t = T(ls.t0);
+  C k = C(0);                          // next save index
+  T t_target = T(ls.t_save0);          // time of save k
+  TM active = valid;
+  TM too_small = TM(false), max_steps_hit = TM(false), stagnated = TM(false), nonfinite = TM(false);
+  C accepted = C(0), rejected = C(0);
+
+  // Save 0 when there is no settling span: the initial state itself.
+  if (ls.t_save0 <= ls.t0) {
+    if (ls.first_save == 0) detail::record_save(sys, a, r, active, k, time_to_scalar(t, S{}), y, p);
+    k = C(1);
+    t_target = T(save_time(ls.t_save0, ls.save_every, 1.0));
+  }
+
+  fixed_vector<S, N> k0, y_new, err, err3, k_last;
+  sys.rhs(time_to_scalar(t, S{}), y.data(), p.data(), k0.data());
+
+  S dt = S(ls.dt0);
+  if constexpr (Stepper::adaptive) {
+    if (adaptive && !(ls.dt0 > V(0))) dt = detail::initial_step<Stepper>(sys, a, time_to_scalar(t, S{}), y, p, k0);
+  }
+  S log_prev = S(0.0), log_prev2 = S(0.0);  // log2 of the last two accepted norms (1 at start)
+  const double land_slack = 1.0 + 1e-6;     // a step within this factor of the target lands on it
+
+  while (math::any(active)) {
+    const T remaining = t_target - t;
+    const TM land = remaining <= scalar_to_time(dt) * T(land_slack);
+    const S h = math::select(time_mask_to_scalar_mask(land, S{}), time_to_scalar(remaining, S{}), dt);
+    const S ts = time_to_scalar(t, S{});
+
+    Stepper::step(sys, ts, h, y, p, k0, y_new, err, err3, k_last);
+
+    using M = mask_t<S>;
+    M accept_s = detail::all_finite(y_new);
+    TM finite = scalar_mask_to_time_mask(accept_s);
+    S dt_next = dt;
+    if constexpr (Stepper::adaptive) {
+      if (adaptive) {
+        const S nrm2 = mean_square_error_norm<Stepper::two_estimates>(y, y_new, err, err3, a.atol, a.rtol);
+        const M ok = nrm2 <= S(1.0);
+        finite = finite & scalar_mask_to_time_mask(nrm2 == nrm2);
+        accept_s = accept_s & ok;
+        const S log_e = math::log2(math::max(nrm2, S(1e-30)));
+        S expo = S(ls.exp_p) * log_e;
+        if (ls.controller != controller_kind::i) expo = expo + S(ls.exp_i) * log_prev;
+        if (ls.controller == controller_kind::pid) expo = expo + S(ls.exp_d) * log_prev2;
+        expo = math::select(ok, expo, S(ls.exp_reject) * log_e);
+        S gain = S(ls.safety) * math::exp2(expo);
+        gain = math::min(math::max(gain, S(ls.min_gain)), math::select(ok, S(ls.max_gain), S(1.0)));
+        const M dead = ok & (gain >= S(ls.deadband_min)) & (gain <= S(ls.deadband_max));
+        gain = math::select(dead, S(1.0), gain);
+        dt_next = math::min(math::max(h * gain, S(ls.dt_min)), S(ls.dt_max));
+        // A rejected step already at dt_min cannot shrink further.
+        const TM at_floor = scalar_mask_to_time_mask((!ok) & (h <= S(ls.dt_min)));
+        too_small = too_small | (active & finite & at_floor);
+        // History and dt move only on steps the controller chose (not shortened ones).
+        const M moved = ok & !time_mask_to_scalar_mask(land, S{});
+        log_prev2 = math::select(moved, log_prev, log_prev2);
+        log_prev = math::select(moved, log_e, log_prev);
+        dt_next = math::select(ok & time_mask_to_scalar_mask(land, S{}), dt, dt_next);
+      }
+    }
+
+    const TM accept = active & scalar_mask_to_time_mask(accept_s) & finite;
+    const T t_new = math::select(land, t_target, t + scalar_to_time(h));
+    const TM stalled = accept & (t_new == t);
+    nonfinite = nonfinite | (active & !finite);
+    stagnated = stagnated | stalled;
+
+    // Accept: advance the lanes that passed.
+    const M accept_m = time_mask_to_scalar_mask(accept, S{});
+    CUBIE_UNROLL
+    for (int n = 0; n < N; ++n) y[n] = math::select(accept_m, y_new[n], y[n]);
+    if constexpr (Stepper::fsal) {
+      CUBIE_UNROLL
+      for (int n = 0; n < N; ++n) k0[n] = math::select(accept_m, k_last[n], k0[n]);
+    } else {
+      // Only lanes that moved need a new first stage; computing it for all is cheaper
+      // than branching per lane and harmless for the rest (same y, same value).
+      sys.rhs(time_to_scalar(t_new, S{}), y.data(), p.data(), k0.data());
+    }
+    t = math::select(accept, t_new, t);
+    dt = math::select(time_mask_to_scalar_mask(active, S{}), dt_next, dt);
+
+    accepted = math::select(accept, accepted + C(1), accepted);
+    rejected = math::select(active & !accept & finite, rejected + C(1), rejected);
+
+    // Saves reached by this step.
+    const TM saved = accept & land;
+    if (math::any(saved)) {
+      detail::record_save(sys, a, r, saved, k, time_to_scalar(t, S{}), y, p);
+      k = math::select(saved, k + C(1), k);
+      t_target = math::select(saved, save_time(T(ls.t_save0), T(ls.save_every), count_to_time(k)), t_target);
+    }
+    const TM done = k >= C(double(ls.n_saves));
+    max_steps_hit = max_steps_hit | (active & !done & ((accepted + rejected) >= C(double(ls.max_steps))));
+    active = active & !done & !nonfinite & !stagnated & !too_small & !max_steps_hit;
+  }
+
+  store_run_summary(a, r, valid, too_small, max_steps_hit, stagnated, nonfinite, accepted, rejected);
+}
+
+}  // namespace cubie

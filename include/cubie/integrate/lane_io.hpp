@@ -1,0 +1,41 @@
+// cubie/integrate/lane_io.hpp
+// How the per-run loop reads inputs and writes outputs for a scalar run (one GPU
+// thread, or one CPU run). SIMD packs overload the same names in core/simd_lane_io.hpp;
+// the loop calls them unqualified so argument-dependent lookup picks the right one.
+#pragma once
+#include "../core/execution_space.hpp"
+#include "../core/types.hpp"
+#include "loop_settings.hpp"
+
+namespace cubie {
+
+template <class V>
+CUBIE_HD CUBIE_FORCEINLINE V load_input(const batch_args<V>& a, int v, i64 r, V /*tag*/) {
+  return a.inputs[a.input_offset[v] + (r + a.input_run_offset) * a.input_stride[v]];
+}
+
+template <class V>
+CUBIE_HD CUBIE_FORCEINLINE void store_output(const batch_args<V>& a, i64 save_index, bool write, int slot, i64 r,
+                                             V value) {
+  if (write) a.time_domain[(save_index - a.loop.first_save) * a.save_stride + slot * a.var_stride + r] = value;
+}
+
+/// Status bits of one run from its boolean outcomes.
+CUBIE_HD CUBIE_FORCEINLINE u32 compose_status(bool too_small, bool max_steps, bool stagnation, bool nonfinite) {
+  return (too_small ? 8u : 0u) | (max_steps ? 32u : 0u) | (stagnation ? 64u : 0u) | (nonfinite ? 512u : 0u);
+}
+
+template <class V>
+CUBIE_HD CUBIE_FORCEINLINE void store_run_summary(const batch_args<V>& a, i64 r, bool valid, bool too_small,
+                                                  bool max_steps, bool stagnation, bool nonfinite, long long accepted,
+                                                  long long rejected) {
+  if (!valid) return;
+  a.status[r] = compose_status(too_small, max_steps, stagnation, nonfinite);
+  if (a.steps_accepted) {
+    // Counters saturate rather than wrap: max_steps may exceed 2^32.
+    a.steps_accepted[r] = accepted > 0xffffffffLL ? 0xffffffffu : static_cast<u32>(accepted);
+    a.steps_rejected[r] = rejected > 0xffffffffLL ? 0xffffffffu : static_cast<u32>(rejected);
+  }
+}
+
+}  // namespace cubie

@@ -1,0 +1,16 @@
+// The backend registry of a build without CUDA: only the CPU exists.
+#include "cubie/backends/backend_registry.hpp"
+#include "cubie/core/error.hpp"
+
+namespace cubie {
+
+bool cuda_backend_compiled() { return false; }
+bool cuda_device_available() { return false; }
+std::string cuda_unavailable_reason() { return "this cubie was built without the CUDA backend"; }
+std::vector<gpu_description> list_gpus() { return {}; }
+std::unique_ptr<executor> make_cuda_executor(const solver_settings&) {
+  throw invalid_argument("backend: 'cuda' is not available: " + cuda_unavailable_reason());
+}
+host_allocator cuda_result_allocator(const solver_settings&) { return host_allocator::pageable(); }
+
+}  // namespace cubie

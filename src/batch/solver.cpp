@@ -1,0 +1,424 @@
+#include "cubie/batch/solver.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <sstream>
+
+#include "cubie/backends/backend_registry.hpp"
+#include "cubie/backends/cpu/cpu_executor.hpp"
+#include "cubie/core/error.hpp"
+#include "cubie/core/names.hpp"
+#include "cubie/core/scalar_traits.hpp"
+#include "result_memory_sink.hpp"
+
+namespace cubie {
+
+namespace {
+
+std::string fmt(double v) {
+  std::ostringstream s;
+  s.precision(17);
+  s << v;
+  return s.str();
+}
+
+void require_finite(double v, const char* field) {
+  if (!std::isfinite(v)) throw invalid_argument(std::string(field) + " is " + fmt(v) + "; it must be a finite number");
+}
+
+std::vector<double> expand_tolerance(const std::vector<double>& tol, int n_states, const char* field) {
+  if (tol.size() != 1 && static_cast<int>(tol.size()) != n_states) {
+    throw invalid_argument(std::string(field) + " has " + std::to_string(tol.size()) +
+                           " values; give one value or one per state (" + std::to_string(n_states) + ")");
+  }
+  for (double v : tol) {
+    if (!(v >= 0.0) || !std::isfinite(v))
+      throw invalid_argument(std::string(field) + " = " + fmt(v) + "; tolerances must be finite and >= 0");
+  }
+  std::vector<double> out(n_states);
+  for (int i = 0; i < n_states; ++i) out[i] = tol.size() == 1 ? tol[0] : tol[i];
+  return out;
+}
+
+controller_kind parse_controller(const std::string& name) {
+  const std::string n = normalize_name(name);
+  if (n == "fixed") return controller_kind::fixed;
+  if (n == "i") return controller_kind::i;
+  if (n == "pi") return controller_kind::pi;
+  if (n == "pid") return controller_kind::pid;
+  throw invalid_argument("step_controller: unknown controller '" + name + "'; valid names are fixed, i, pi, pid");
+}
+
+void default_warning_sink(const std::string& w) { std::fprintf(stderr, "cubie: warning: %s\n", w.c_str()); }
+
+}  // namespace
+
+struct Solver::impl {
+  std::shared_ptr<const compiled_system> system;
+  solver_settings settings;
+  const method_info* method = nullptr;
+  resolved_controller controller{};
+  std::vector<double> atol, rtol;
+  std::vector<std::string> warnings;
+  std::string backend;  // "cpu" or "cuda"
+  std::unique_ptr<executor> exec;
+  host_allocator result_alloc = host_allocator::pageable();
+
+  void resolve();
+  template <class V>
+  prepared_batch<V> prepare(const batch_grid& grid, const solve_spec& spec, SolveResult::layout& layout) const;
+  template <class V>
+  void run(const prepared_batch<V>& batch, result_sink& sink, solve_statistics& stats);
+  void solve_into_sink(result_sink& sink, const batch_grid& grid, const solve_spec& spec, solve_statistics& stats,
+                       SolveResult::layout& layout);
+};
+
+void Solver::impl::resolve() {
+  if (!system) throw invalid_argument("Solver: system is null");
+  const solver_settings& s = settings;
+  method = &find_method(s.algorithm);
+
+  // Controller: the method's default unless named; gains CuBIE's, with the explicit-
+  // method overrides (min_gain 0.2, max_gain 10, no deadband) when not set by the user.
+  controller_kind kind = s.step_controller.empty() ? (method->adaptive ? controller_kind::pi : controller_kind::fixed)
+                                                   : parse_controller(s.step_controller);
+  if (kind != controller_kind::fixed && !method->adaptive) {
+    warnings.push_back("step_controller '" + (s.step_controller.empty() ? std::string("pi") : s.step_controller) +
+                       "' needs an error estimate, which " + method->name + " does not have; running with fixed steps");
+    kind = controller_kind::fixed;
+  }
+  controller.kind = kind;
+  controller.safety = s.safety.value_or(0.9);
+  controller.min_gain = s.min_gain.value_or(0.2);
+  controller.max_gain = s.max_gain.value_or(10.0);
+  controller.deadband_min = s.deadband_min.value_or(1.0);
+  controller.deadband_max = s.deadband_max.value_or(1.0);
+  controller.kp = s.kp.value_or(0.7);
+  controller.ki = s.ki.value_or(-0.4);
+  controller.kd = s.kd.value_or(0.0);
+  auto positive = [](double v, const char* f) {
+    if (!(v > 0) || !std::isfinite(v)) throw invalid_argument(std::string(f) + " = " + fmt(v) + "; it must be > 0");
+  };
+  positive(controller.safety, "safety");
+  positive(controller.min_gain, "min_gain");
+  positive(controller.max_gain, "max_gain");
+  if (controller.min_gain > 1.0)
+    throw invalid_argument("min_gain = " + fmt(controller.min_gain) + "; it must be in (0, 1]");
+  if (controller.max_gain < 1.0)
+    throw invalid_argument("max_gain = " + fmt(controller.max_gain) + "; it must be >= 1");
+  if (controller.deadband_min > controller.deadband_max)
+    throw invalid_argument("deadband_min = " + fmt(controller.deadband_min) + " > deadband_max = " +
+                           fmt(controller.deadband_max) + "; deadband_min must not exceed deadband_max");
+  require_finite(controller.kp, "kp");
+  require_finite(controller.ki, "ki");
+  require_finite(controller.kd, "kd");
+
+  atol = expand_tolerance(s.atol, system->info.n_states(), "atol");
+  rtol = expand_tolerance(s.rtol, system->info.n_states(), "rtol");
+  if (!(s.dt_min > 0) || !std::isfinite(s.dt_min))
+    throw invalid_argument("dt_min = " + fmt(s.dt_min) + "; it must be a finite number > 0");
+  if (!(s.dt_max > 0) || !std::isfinite(s.dt_max))
+    throw invalid_argument("dt_max = " + fmt(s.dt_max) + "; it must be a finite number > 0");
+  if (s.dt_min > s.dt_max)
+    throw invalid_argument("dt_min = " + fmt(s.dt_min) + " > dt_max = " + fmt(s.dt_max) +
+                           "; dt_min must not exceed dt_max");
+  if (s.dt && (!(*s.dt > 0) || !std::isfinite(*s.dt)))
+    throw invalid_argument("dt = " + fmt(*s.dt) + "; it must be a finite number > 0");
+  if (s.max_steps <= 0) throw invalid_argument("max_steps = " + std::to_string(s.max_steps) + "; it must be >= 1");
+  if (s.cpu_threads < 0)
+    throw invalid_argument("cpu_threads = " + std::to_string(s.cpu_threads) + "; use 0 (every core) or a count");
+  s.memory.validate();
+
+  const entry_key key{method->name, s.precision};
+  const std::string be = normalize_name(s.backend);
+  if (be != "auto" && be != "cpu" && be != "cuda")
+    throw invalid_argument("backend: unknown value '" + s.backend + "'; valid values are auto, cpu, cuda");
+  const bool gpu_compiled = system->gpu.count(key) > 0;
+  if (be == "cuda") {
+    if (!gpu_compiled) {
+      throw invalid_argument("backend = cuda: system '" + system->info.name + "' has no CUDA kernel for " +
+                             method->name + " in " + precision_name(s.precision) + " (compiled: " +
+                             join_names(system->gpu_methods(s.precision)) + ")");
+    }
+    if (!cuda_device_available()) throw invalid_argument("backend = cuda: " + cuda_unavailable_reason());
+    backend = "cuda";
+  } else if (be == "auto" && gpu_compiled && cuda_device_available()) {
+    backend = "cuda";
+  } else {
+    backend = "cpu";
+    if (!system->cpu.count(key)) {
+      const auto avail = system->cpu_methods(s.precision);
+      throw invalid_argument("algorithm: system '" + system->info.name + "' was not compiled with " + method->name +
+                             " in " + precision_name(s.precision) + " for the CPU; compiled: " +
+                             (avail.empty() ? std::string("(none)") : join_names(avail)));
+    }
+  }
+  if (backend == "cuda") {
+    exec = make_cuda_executor(s);
+    result_alloc = cuda_result_allocator(s);
+  } else {
+    exec = std::make_unique<cpu::cpu_executor>(s.cpu_threads, s.memory);
+    result_alloc = host_allocator::pageable();
+  }
+  for (const auto& w : warnings) default_warning_sink(w);
+}
+
+template <class V>
+prepared_batch<V> Solver::impl::prepare(const batch_grid& grid, const solve_spec& spec,
+                                        SolveResult::layout& layout) const {
+  const system_info& info = system->info;
+  if (grid.columns().size() != static_cast<std::size_t>(info.n_states() + info.n_parameters()) ||
+      grid.n_states() != info.n_states()) {
+    throw invalid_argument("solve: the grid was built for a system with other variables than '" + info.name + "'");
+  }
+  // ---- time span and schedule ------------------------------------------------------
+  require_finite(spec.t0, "t0");
+  if (!(spec.duration > 0) || !std::isfinite(spec.duration))
+    throw invalid_argument("duration = " + fmt(spec.duration) + "; it must be a finite number > 0");
+  if (!(spec.settling_time >= 0) || !std::isfinite(spec.settling_time))
+    throw invalid_argument("settling_time = " + fmt(spec.settling_time) + "; it must be a finite number >= 0");
+  double save_every = spec.duration;
+  i64 n_saves = 2;
+  if (spec.save_every) {
+    const double se = *spec.save_every;
+    if (!(se > 0) || !std::isfinite(se))
+      throw invalid_argument("save_every = " + fmt(se) + "; it must be a finite number > 0");
+    if (se > spec.duration)
+      throw invalid_argument("save_every = " + fmt(se) + " exceeds duration = " + fmt(spec.duration) +
+                             "; it must be in (0, duration]");
+    save_every = se;
+    n_saves = static_cast<i64>(std::floor(spec.duration / se * (1.0 + 1e-12))) + 1;
+  }
+
+  prepared_batch<V> b;
+  b.system = system.get();
+  b.method = method->name;
+  const entry_key key{method->name, settings.precision};
+  if (auto it = system->cpu.find(key); it != system->cpu.end()) b.cpu = it->second;
+  if (auto it = system->gpu.find(key); it != system->gpu.end()) b.gpu = &it->second;
+  b.n_runs = grid.n_runs();
+  b.n_states = info.n_states();
+  b.n_parameters = info.n_parameters();
+
+  // ---- outputs ---------------------------------------------------------------------
+  auto select = [](const std::optional<std::vector<std::string>>& wanted, const std::vector<std::string>& names,
+                   const char* field) {
+    std::vector<int> idx;
+    if (!wanted) {
+      for (std::size_t i = 0; i < names.size(); ++i) idx.push_back(static_cast<int>(i));
+      return idx;
+    }
+    for (const std::string& w : *wanted) {
+      int found = -1;
+      for (std::size_t i = 0; i < names.size(); ++i)
+        if (names[i] == w) found = static_cast<int>(i);
+      if (found < 0) {
+        throw invalid_argument(std::string(field) + ": unknown name '" + w + "'; valid names are " +
+                               (names.empty() ? std::string("(none)") : join_names(names)));
+      }
+      for (int prev : idx)
+        if (prev == found) throw invalid_argument(std::string(field) + ": '" + w + "' is listed twice");
+      idx.push_back(found);
+    }
+    return idx;
+  };
+  const std::vector<int> states = select(spec.saved_states, info.states, "saved_states");
+  const std::vector<int> observables = select(spec.saved_observables, info.observables, "saved_observables");
+  b.state_slot.assign(info.n_states(), -1);
+  b.observable_slot.assign(std::max(1, info.n_observables()), -1);
+  layout.variables.clear();
+  int slot = 0;
+  for (int s : states) {
+    b.state_slot[s] = slot++;
+    layout.variables.push_back(info.states[s]);
+  }
+  for (int o : observables) {
+    b.observable_slot[o] = slot++;
+    layout.variables.push_back(info.observables[o]);
+  }
+  b.n_saved_observables = static_cast<i32>(observables.size());
+  b.n_out_vars = slot;
+  b.counters = spec.save_counters;
+
+  // ---- loop settings ---------------------------------------------------------------
+  loop_settings<V>& ls = b.loop;
+  ls.t0 = spec.t0;
+  ls.t_save0 = spec.t0 + spec.settling_time;
+  ls.save_every = save_every;
+  ls.n_saves = n_saves;
+  ls.first_save = spec.save_initial ? 0 : 1;
+  b.n_out_saves = n_saves - ls.first_save;
+  layout.times.resize(static_cast<std::size_t>(b.n_out_saves));
+  for (i64 j = 0; j < b.n_out_saves; ++j)
+    layout.times[j] = save_time(ls.t_save0, save_every, static_cast<double>(j + ls.first_save));
+
+  const resolved_controller& c = controller;
+  ls.controller = c.kind;
+  const bool fixed = c.kind == controller_kind::fixed;
+  const double dt = settings.dt.value_or(fixed ? 1e-3 : 0.0);
+  ls.dt0 = static_cast<V>(dt);
+  ls.dt_min = static_cast<V>(settings.dt_min);
+  ls.dt_max = static_cast<V>(settings.dt_max);
+  ls.safety = static_cast<V>(c.safety);
+  ls.min_gain = static_cast<V>(c.min_gain);
+  ls.max_gain = static_cast<V>(c.max_gain);
+  ls.deadband_min = static_cast<V>(c.deadband_min);
+  ls.deadband_max = static_cast<V>(c.deadband_max);
+  const double q1 = 2.0 * (method->error_order + 1);
+  if (c.kind == controller_kind::i) {
+    ls.exp_p = static_cast<V>(-1.0 / q1);
+    ls.exp_i = ls.exp_d = V(0);
+  } else {
+    ls.exp_p = static_cast<V>(-c.kp / q1);
+    ls.exp_i = static_cast<V>(-c.ki / q1);
+    ls.exp_d = static_cast<V>(-c.kd / q1);
+  }
+  ls.exp_reject = static_cast<V>(-1.0 / q1);
+  ls.max_steps = settings.max_steps;
+
+  ls.fixed_count_path = fixed && !spec.save_every;
+  ls.dt_fixed = dt;
+  ls.settle_steps = 0;
+  ls.settle_last_h = V(0);
+  ls.main_steps = 0;
+  ls.main_last_h = V(0);
+  if (ls.fixed_count_path) {
+    // Whole steps of dt, the last one shortened to end exactly on the span's end.
+    auto count = [&](double span, i64& steps, V& last) {
+      if (span <= 0) return;
+      steps = static_cast<i64>(std::ceil(span / dt - 1e-9));
+      if (steps < 1) steps = 1;
+      last = static_cast<V>(span - static_cast<double>(steps - 1) * dt);
+    };
+    count(spec.settling_time, ls.settle_steps, ls.settle_last_h);
+    count(spec.duration, ls.main_steps, ls.main_last_h);
+    if (ls.settle_steps + ls.main_steps > settings.max_steps) {
+      throw invalid_argument("max_steps = " + std::to_string(settings.max_steps) + " but dt = " + fmt(dt) +
+                             " needs " + std::to_string(ls.settle_steps + ls.main_steps) +
+                             " fixed steps; raise max_steps or dt");
+    }
+  }
+
+  // ---- inputs in precision V: varying columns first, then broadcast values ---------
+  const auto& cols = grid.columns();
+  b.input_offset.assign(cols.size(), 0);
+  b.input_stride.assign(cols.size(), 0);
+  b.varying_columns = 0;
+  for (const auto& col : cols) b.varying_columns += col.broadcast() ? 0 : 1;
+  b.input_values.resize(static_cast<std::size_t>(b.varying_columns * b.n_runs) +
+                        (cols.size() - static_cast<std::size_t>(b.varying_columns)));
+  i64 next_varying = 0;
+  i64 next_broadcast = b.varying_columns * b.n_runs;
+  for (std::size_t v = 0; v < cols.size(); ++v) {
+    if (cols[v].broadcast()) {
+      b.input_offset[v] = next_broadcast;
+      b.input_values[next_broadcast++] = static_cast<V>(cols[v].values[0]);
+    } else {
+      b.input_offset[v] = next_varying * b.n_runs;
+      b.input_stride[v] = 1;
+      V* dst = b.input_values.data() + next_varying * b.n_runs;
+      for (i64 r = 0; r < b.n_runs; ++r) dst[r] = static_cast<V>(cols[v].values[r]);
+      ++next_varying;
+    }
+  }
+  b.atol.assign(atol.begin(), atol.end());
+  b.rtol.assign(rtol.begin(), rtol.end());
+
+  layout.precision = settings.precision;
+  layout.n_saves = b.n_out_saves;
+  layout.n_runs = b.n_runs;
+  layout.n_saved_states = static_cast<int>(states.size());
+  layout.counters = spec.save_counters;
+  return b;
+}
+
+template <class V>
+void Solver::impl::run(const prepared_batch<V>& batch, result_sink& sink, solve_statistics& stats) {
+  exec->execute(batch, sink, stats);
+}
+
+void Solver::impl::solve_into_sink(result_sink& sink, const batch_grid& grid, const solve_spec& spec,
+                                   solve_statistics& stats, SolveResult::layout& layout) {
+  if (settings.precision == precision::float32) {
+    const auto batch = prepare<float>(grid, spec, layout);
+    run(batch, sink, stats);
+  } else {
+    const auto batch = prepare<double>(grid, spec, layout);
+    run(batch, sink, stats);
+  }
+}
+
+Solver::Solver(std::shared_ptr<const compiled_system> system, solver_settings settings)
+    : impl_(std::make_unique<impl>()) {
+  impl_->system = std::move(system);
+  impl_->settings = std::move(settings);
+  impl_->resolve();
+}
+Solver::~Solver() = default;
+Solver::Solver(Solver&&) noexcept = default;
+Solver& Solver::operator=(Solver&&) noexcept = default;
+
+SolveResult Solver::solve(const named_arrays& initial_values, const named_arrays& parameters, const solve_spec& spec) {
+  const batch_grid grid = batch_grid::build(impl_->system->info, initial_values, parameters, spec.grid);
+  return solve(grid, spec);
+}
+
+SolveResult Solver::solve(const batch_grid& grid, const solve_spec& spec) {
+  SolveResult result;
+  solve_into(result, grid, spec);
+  return result;
+}
+
+SolveResult::layout Solver::output_layout(const batch_grid& grid, const solve_spec& spec) const {
+  SolveResult::layout layout{};
+  if (impl_->settings.precision == precision::float32) (void)impl_->prepare<float>(grid, spec, layout);
+  else (void)impl_->prepare<double>(grid, spec, layout);
+  return layout;
+}
+
+void Solver::solve_into(SolveResult& result, const batch_grid& grid, const solve_spec& spec) {
+  using clock = std::chrono::steady_clock;
+  const auto t_start = clock::now();
+  SolveResult::layout layout{};
+  // Validate and prepare before touching the caller's result: a rejected solve leaves
+  // both the Solver and the result as they were.
+  auto work = [&](auto tag) {
+    using V = decltype(tag);
+    prepared_batch<V> batch = impl_->prepare<V>(grid, spec, layout);
+    result.prepare(layout, impl_->result_alloc);
+    solve_statistics& stats = result.mutable_statistics();
+    stats.setup_ms = std::chrono::duration<double, std::milli>(clock::now() - t_start).count();
+    result_memory_sink sink(result, impl_->settings.nan_fill_failed);
+    try {
+      impl_->run(batch, sink, stats);
+    } catch (const chunk_failure& f) {
+      sink.mark_not_integrated(f.committed_runs());
+      auto partial = std::make_shared<SolveResult>(std::move(result));
+      throw solve_failed(f.what(), partial, f.sticky());
+    }
+    stats.wall_ms = std::chrono::duration<double, std::milli>(clock::now() - t_start).count();
+  };
+  if (impl_->settings.precision == precision::float32) work(float{});
+  else work(double{});
+}
+
+solve_statistics Solver::solve_to_sink(result_sink& sink, const batch_grid& grid, const solve_spec& spec) {
+  using clock = std::chrono::steady_clock;
+  const auto t_start = clock::now();
+  solve_statistics stats;
+  SolveResult::layout layout{};
+  impl_->solve_into_sink(sink, grid, spec, stats, layout);
+  stats.wall_ms = std::chrono::duration<double, std::milli>(clock::now() - t_start).count();
+  return stats;
+}
+
+const system_info& Solver::system() const { return impl_->system->info; }
+const solver_settings& Solver::settings() const { return impl_->settings; }
+const method_info& Solver::method() const { return *impl_->method; }
+const resolved_controller& Solver::controller() const { return impl_->controller; }
+std::string Solver::backend() const { return impl_->backend; }
+const std::vector<std::string>& Solver::warnings() const { return impl_->warnings; }
+
+}  // namespace cubie
