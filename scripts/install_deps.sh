@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what cubie needs to build and test on Debian/Ubuntu: compilers and CMake,
+# GoogleTest, Google Benchmark, Boost (odeint, for comparisons), HDF5, toml++, CLI11;
+# from PyPI: h5py (reading result files in tests) and NVIDIA's cuobjdump (the SASS
+# check of the float32 kernels; only used when the CUDA toolkit is present).
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+packages=(cmake ninja-build g++ python3 python3-pip libgtest-dev libgmock-dev libbenchmark-dev libboost-dev
+          libhdf5-dev libtomlplusplus-dev libcli11-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install_deps: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+python3 -c "import h5py" 2>/dev/null || python3 -m pip install -q h5py || echo "install_deps: h5py unavailable (its tests will skip)"
+if command -v nvcc >/dev/null 2>&1 && ! command -v cuobjdump >/dev/null 2>&1; then
+  python3 -c "import nvidia.cuda_cuobjdump" 2>/dev/null || python3 -m pip install -q nvidia-cuda-cuobjdump ||
+    echo "install_deps: cuobjdump unavailable (the SASS check will skip)"
+fi
