@@ -1,0 +1,26 @@
+#include "cubie/memory/memory_settings.hpp"
+
+#include <iomanip>
+#include <sstream>
+
+#include "cubie/core/error.hpp"
+
+namespace cubie::memory {
+
+void memory_settings::validate() const {
+  (void)parse_allocator_kind(allocator);
+  if (mem_proportion && !(*mem_proportion > 0.0 && *mem_proportion <= 1.0)) {
+    std::ostringstream os;
+    os << "mem_proportion = " << std::setprecision(12) << *mem_proportion
+       << " is not allowed: it must be in (0, 1] (leave it unset for an even share)";
+    throw invalid_argument(os.str());
+  }
+  CUBIE_EXPECTS(!stream_group.empty(),
+                "stream_group = \"\" is not allowed: give the group a name (\"default\" is shared by all)");
+  CUBIE_EXPECTS(min_chunks >= 1, "min_chunks = " + std::to_string(min_chunks) +
+                                     " is not allowed: it must be >= 1 (1 = no pipelining cut)");
+  CUBIE_EXPECTS(max_chunk_runs >= 0,
+                "max_chunk_runs = " + std::to_string(max_chunk_runs) + " is not allowed: it must be >= 0 (0 = no cap)");
+}
+
+}  // namespace cubie::memory
