@@ -1,0 +1,69 @@
+#include "cubie/io/settings_json.hpp"
+
+#include "cubie/io/json_writer.hpp"
+
+namespace cubie::io {
+
+namespace {
+
+void optional_number(json_writer& w, const char* key, const std::optional<double>& v) {
+  w.key(key);
+  if (v) w.value(*v);
+  else w.null();
+}
+
+void optional_names(json_writer& w, const char* key, const std::optional<std::vector<std::string>>& v) {
+  w.key(key);
+  if (v) w.value(*v);
+  else w.null();
+}
+
+}  // namespace
+
+std::string settings_json(const solver_settings& s, const solve_spec& spec, int indent) {
+  json_writer w(indent);
+  w.begin_object();
+  w.key("algorithm").value(s.algorithm);
+  w.key("step_controller").value(s.step_controller);
+  w.key("atol").value(s.atol);
+  w.key("rtol").value(s.rtol);
+  optional_number(w, "dt", s.dt);
+  w.key("dt_min").value(s.dt_min);
+  w.key("dt_max").value(s.dt_max);
+  optional_number(w, "safety", s.safety);
+  optional_number(w, "min_gain", s.min_gain);
+  optional_number(w, "max_gain", s.max_gain);
+  optional_number(w, "deadband_min", s.deadband_min);
+  optional_number(w, "deadband_max", s.deadband_max);
+  optional_number(w, "kp", s.kp);
+  optional_number(w, "ki", s.ki);
+  optional_number(w, "kd", s.kd);
+  w.key("max_steps").value(static_cast<std::int64_t>(s.max_steps));
+  w.key("precision").value(precision_name(s.precision));
+  w.key("backend").value(s.backend);
+  w.key("cpu_threads").value(s.cpu_threads);
+  w.key("nan_fill_failed").value(s.nan_fill_failed);
+  w.key("t0").value(spec.t0);
+  w.key("duration").value(spec.duration);
+  w.key("settling_time").value(spec.settling_time);
+  optional_number(w, "save_every", spec.save_every);
+  optional_names(w, "saved_states", spec.saved_states);
+  optional_names(w, "saved_observables", spec.saved_observables);
+  w.key("save_initial").value(spec.save_initial);
+  w.key("save_counters").value(spec.save_counters);
+  w.key("grid").value(spec.grid == grid_type::combinatorial ? "combinatorial" : "verbatim");
+  const memory::memory_settings& m = s.memory;
+  w.key("memory").begin_object();
+  w.key("allocator").value(m.allocator);
+  optional_number(w, "mem_proportion", m.mem_proportion);
+  w.key("stream_group").value(m.stream_group);
+  w.key("pinned_pool_bytes").value(static_cast<std::uint64_t>(m.pinned_pool_bytes));
+  w.key("min_chunks").value(static_cast<std::int64_t>(m.min_chunks));
+  w.key("max_chunk_runs").value(static_cast<std::int64_t>(m.max_chunk_runs));
+  w.key("host_budget_bytes").value(static_cast<std::uint64_t>(m.host_budget_bytes));
+  w.end_object();
+  w.end_object();
+  return w.str();
+}
+
+}  // namespace cubie::io
