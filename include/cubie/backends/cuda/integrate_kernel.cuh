@@ -3,11 +3,9 @@
 // launch per chunk. Also the template NVRTC instantiates for model files.
 #pragma once
 #include "../../integrate/integrate_run.hpp"
+#include "launch_geometry.hpp"
 
 namespace cubie::cuda {
-
-/// Threads per block the kernels are built for; the launcher reads occupancy for it.
-inline constexpr int kernel_block_size = 128;
 
 template <class Method, template <class> class Sys, class V>
 __global__ void __launch_bounds__(kernel_block_size) integrate_kernel(const batch_args<V> a) {

@@ -1,0 +1,346 @@
+// bench/gpu/gpu_bench.cpp
+// End-to-end GPU benchmarks of Solver::solve_into on the Lorenz ensemble (issue 3, B1 to B4):
+// the first solve of a fresh Solver, then the steady state (result storage reused, median of
+// --reps solves), each time beside its floor. Prints one table.
+//
+// Problem (the GPU ODE benchmarks' Lorenz): float32, rho = linspace(0, 21, N), sigma = 10,
+// beta = 8/3, x0 = (1, 0, 0), t in [0, 1]; final state only (no initial save, no observable).
+//   B1  classical_rk4, dt = 1/1024, N = 4,194,304 and 16,777,216 (no step counters)
+//   B2  dormand_prince_54, atol = rtol = 1e-5, N = 16,777,216: accepted / rejected steps per
+//       run, and the error against dormand_prince_54 in float64 at atol = rtol = 1e-12 on a
+//       subsample (every 1024th run); also cash_karp_54
+//   B3  classical_rk4, dt = 1/1024, save_every = 0.01 (101 saves of x, y, z), N = 4,194,304
+//   B4  B3 with dt = 1/8192: pipelined wall time against max(kernel, transfer) of a serial
+//       solve (memory_settings::min_chunks = 1: one chunk, phases one after the other), and
+//       again with mem_proportion = 0.01 (many chunks)
+//   B1 at N = 65,536 with each allocator (default, pool, async)
+//
+// Floors: kernel = SASS instructions per step x steps x N / 31.85e12 instructions/s (the
+// H200's fp32 issue rate: 132 SMs x 4 x 32 lanes x 1.98 GHz, 63.7 TFLOP/s of FMA); the
+// instruction counts come from `tests/backends/sass_check.py count --kv` on this binary
+// (--sass FILE); transfer = bytes both ways / 55 GB/s (PCIe 5 x16 measured). Steps: rk4 takes
+// a fixed count; adaptive methods the mean accepted + rejected steps per run.
+//
+//   cubie_gpu_bench [--sass FILE] [--reps R] [--only B1,B2,B3,B4,ALLOC] [--scale S]
+// --scale divides every N (a quick check on a small GPU).
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cubie/backends/backend_registry.hpp"
+#include "cubie/batch/batch_grid.hpp"
+#include "cubie/batch/solver.hpp"
+#include "lorenz_bench_systems.hpp"
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+constexpr double issue_rate = 31.85e12;  // instructions per second
+constexpr double link_rate = 55e9;       // bytes per second
+
+double ms_since(clock_type::time_point t0) {
+  return std::chrono::duration<double, std::milli>(clock_type::now() - t0).count();
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+struct options {
+  std::string sass_file;
+  int reps = 5;
+  std::string only = "B1,B2,B3,B4,ALLOC";
+  std::int64_t scale = 1;
+};
+
+// "label loop per_step" lines from sass_check.py count --kv.
+std::map<std::string, double> read_sass(const std::string& path) {
+  std::map<std::string, double> m;
+  if (path.empty()) return m;
+  std::ifstream in(path);
+  std::string label, loop;
+  double per_step = 0;
+  while (in >> label >> loop >> per_step) m[label + " " + loop] = per_step;
+  return m;
+}
+
+struct measured {
+  double first_ms = 0, steady_ms = 0, min_ms = 0;
+  cubie::solve_statistics stats;
+  cubie::SolveResult result;
+};
+
+measured run_case(cubie::Solver& solver, const cubie::batch_grid& grid, const cubie::solve_spec& spec, int reps) {
+  measured m;
+  auto t0 = clock_type::now();
+  solver.solve_into(m.result, grid, spec);
+  m.first_ms = ms_since(t0);
+  std::vector<double> times;
+  for (int i = 0; i < std::max(reps, 1); ++i) {
+    t0 = clock_type::now();
+    solver.solve_into(m.result, grid, spec);
+    times.push_back(ms_since(t0));
+  }
+  m.steady_ms = median(times);
+  m.min_ms = *std::min_element(times.begin(), times.end());
+  m.stats = m.result.statistics();
+  return m;
+}
+
+cubie::batch_grid lorenz_grid(std::int64_t n, std::int64_t stride = 1) {
+  std::vector<double> rho;
+  rho.reserve(static_cast<std::size_t>(n / stride + 1));
+  for (std::int64_t i = 0; i < n; i += stride) rho.push_back(n == 1 ? 0.0 : 21.0 * double(i) / double(n - 1));
+  return cubie::batch_grid::build(cubie::bench::lorenz_float_system()->info, {{"x", {1.0}}, {"y", {0.0}}, {"z", {0.0}}},
+                                  {{"rho", rho}});
+}
+
+cubie::solver_settings settings_for(const std::string& algorithm, double dt_or_tol) {
+  cubie::solver_settings s;
+  s.algorithm = algorithm;
+  s.precision = cubie::precision::float32;
+  s.backend = "cuda";
+  if (algorithm == "classical_rk4") {
+    s.dt = dt_or_tol;
+  } else {
+    s.atol = {dt_or_tol};
+    s.rtol = {dt_or_tol};
+  }
+  return s;
+}
+
+cubie::solve_spec final_state(bool counters) {
+  cubie::solve_spec spec;
+  spec.duration = 1.0;
+  spec.save_initial = false;
+  spec.saved_observables = std::vector<std::string>{};
+  spec.save_counters = counters;
+  return spec;
+}
+
+cubie::solve_spec dense(double save_every) {
+  cubie::solve_spec spec;
+  spec.duration = 1.0;
+  spec.save_every = save_every;
+  spec.saved_observables = std::vector<std::string>{};
+  spec.save_counters = false;
+  return spec;
+}
+
+class table {
+ public:
+  table() {
+    std::printf("%-34s %10s %9s %9s %8s %9s %8s %8s %7s %9s %9s %7s\n", "case", "N", "first ms", "steady", "setup",
+                "kernel", "h2d", "d2h", "chunks", "k.floor", "t.floor", "x floor");
+  }
+  void row(const std::string& name, std::int64_t n, const measured& m, double kernel_floor_ms) {
+    const cubie::solve_statistics& s = m.stats;
+    const double transfer_floor = double(s.bytes_to_device + s.bytes_to_host) / link_rate * 1e3;
+    const double floor = std::max(kernel_floor_ms, transfer_floor);
+    char kf[32];
+    if (kernel_floor_ms > 0) std::snprintf(kf, sizeof kf, "%9.2f", kernel_floor_ms);
+    else std::snprintf(kf, sizeof kf, "%9s", "n/a");
+    std::printf("%-34s %10lld %9.2f %9.2f %8.2f %9.2f %8.2f %8.2f %7lld %s %9.2f %7.2f\n", name.c_str(),
+                static_cast<long long>(n), m.first_ms, m.steady_ms, s.setup_ms, s.kernel_ms, s.h2d_ms, s.d2h_ms,
+                static_cast<long long>(s.chunks), kf, transfer_floor, floor > 0 ? m.steady_ms / floor : 0.0);
+    std::fflush(stdout);
+  }
+};
+
+struct step_counts {
+  double acc_mean = 0, rej_mean = 0;
+  unsigned acc_max = 0, rej_max = 0;
+};
+
+step_counts count_steps(const cubie::SolveResult& r) {
+  step_counts c;
+  const auto acc = r.steps_accepted();
+  const auto rej = r.steps_rejected();
+  double sa = 0, sr = 0;
+  for (std::size_t i = 0; i < acc.size(); ++i) {
+    sa += acc[i];
+    sr += rej[i];
+    c.acc_max = std::max(c.acc_max, acc[i]);
+    c.rej_max = std::max(c.rej_max, rej[i]);
+  }
+  c.acc_mean = sa / double(acc.size());
+  c.rej_mean = sr / double(acc.size());
+  return c;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  options opt;
+  std::string command = argv[0];
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    command += " " + a;
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "%s needs a value\n", a.c_str());
+        std::exit(2);
+      }
+      command += std::string(" ") + argv[i + 1];
+      return argv[++i];
+    };
+    if (a == "--sass") opt.sass_file = next();
+    else if (a == "--reps") opt.reps = std::atoi(next().c_str());
+    else if (a == "--only") opt.only = next();
+    else if (a == "--scale") opt.scale = std::max<std::int64_t>(1, std::atoll(next().c_str()));
+    else {
+      std::fprintf(stderr, "usage: %s [--sass FILE] [--reps R] [--only B1,B2,B3,B4,ALLOC] [--scale S]\n", argv[0]);
+      return 2;
+    }
+  }
+  if (!cubie::cuda_device_available()) {
+    std::printf("no usable CUDA device: %s\n", cubie::cuda_unavailable_reason().c_str());
+    return 0;
+  }
+  const auto want = [&](const char* b) { return opt.only.find(b) != std::string::npos; };
+  const auto sass = read_sass(opt.sass_file);
+  auto per_step = [&](const std::string& key) {
+    const auto it = sass.find(key);
+    return it == sass.end() ? 0.0 : it->second;
+  };
+  auto floor_ms = [](double instr_per_step, double steps, std::int64_t n) {
+    return instr_per_step > 0 ? instr_per_step * steps * double(n) / issue_rate * 1e3 : 0.0;
+  };
+
+  const auto gpus = cubie::list_gpus();
+  const std::time_t now = std::time(nullptr);
+  char date[64];
+  std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
+  std::printf("cubie GPU benchmarks on %s (%.0f GiB), %s\ncommand: %s\n", gpus.empty() ? "?" : gpus[0].name.c_str(),
+              gpus.empty() ? 0.0 : double(gpus[0].total_bytes) / double(1ull << 30), date, command.c_str());
+  std::printf("times in ms; steady = median of %d solves after the first, result storage reused; kernel/h2d/d2h are\n"
+              "CUDA-event sums over chunks (overlapping when pipelined); floors: kernel = SASS instr/step x steps x N /\n"
+              "31.85e12, transfer = bytes / 55 GB/s; x floor = steady / max(floors)\n\n",
+              opt.reps);
+  table t;
+  const auto fsys = cubie::bench::lorenz_float_system();
+  const std::int64_t big = 16'777'216 / opt.scale, mid = 4'194'304 / opt.scale, small = 65'536 / opt.scale;
+
+  if (want("B1")) {
+    for (std::int64_t n : {mid, big}) {
+      const auto grid = lorenz_grid(n);
+      cubie::Solver solver(fsys, settings_for("classical_rk4", 1.0 / 1024));
+      const measured m = run_case(solver, grid, final_state(false), opt.reps);
+      t.row("B1 rk4 dt=1/1024 final", n, m, floor_ms(per_step("lorenz/classical_rk4<float> fixed_count"), 1024, n));
+    }
+  }
+
+  if (want("B2")) {
+    const auto grid = lorenz_grid(big);
+    // The reference: every 1024th run in float64 at atol = rtol = 1e-12.
+    constexpr std::int64_t stride = 1024;
+    const auto ref_grid = lorenz_grid(big, stride);
+    cubie::solver_settings rs = settings_for("dormand_prince_54", 1e-12);
+    rs.precision = cubie::precision::float64;
+    rs.max_steps = 100'000'000;
+    cubie::Solver ref_solver(cubie::bench::lorenz_double_system(), rs);
+    const cubie::SolveResult ref = ref_solver.solve(ref_grid, final_state(true));
+    for (const char* method : {"dormand_prince_54", "cash_karp_54"}) {
+      cubie::Solver solver(fsys, settings_for(method, 1e-5));
+      const measured m = run_case(solver, grid, final_state(true), opt.reps);
+      const step_counts c = count_steps(m.result);
+      const std::string label = std::string("lorenz/") + method + "<float> general";
+      t.row(std::string("B2 ") + (method[0] == 'd' ? "dopri54" : "cash_karp54") + " tol=1e-5 final", big, m,
+            floor_ms(per_step(label), c.acc_mean + c.rej_mean, big));
+      double max_err = 0, sum_err = 0;
+      std::int64_t compared = 0;
+      for (std::int64_t j = 0; j < ref.n_runs(); ++j) {
+        const std::int64_t run = j * stride;
+        for (int v = 0; v < 3; ++v) {
+          const double e = std::abs(m.result.at(0, v, run) - ref.at(0, v, j)) / (1.0 + std::abs(ref.at(0, v, j)));
+          max_err = std::max(max_err, e);
+          sum_err += e;
+          ++compared;
+        }
+      }
+      std::printf("   steps per run: accepted mean %.1f max %u, rejected mean %.1f max %u; failed runs %lld; error vs "
+                  "float64 dopri54 at 1e-12 (%lld runs): max %.2e, mean %.2e (|err| / (1 + |ref|))\n",
+                  c.acc_mean, c.acc_max, c.rej_mean, c.rej_max, static_cast<long long>(m.result.failed_runs()),
+                  static_cast<long long>(ref.n_runs()), max_err, sum_err / double(std::max<std::int64_t>(compared, 1)));
+    }
+  }
+
+  // B3 and B4 return 5.1 GB per solve: the pinned pool keeps that much, so each case's first
+  // solve reuses the storage the previous case gave back instead of pinning 5 GB afresh.
+  constexpr std::uint64_t dense_pinned_pool = std::uint64_t{8} << 30;
+  if (want("B3")) {
+    const auto grid = lorenz_grid(mid);
+    cubie::solver_settings s = settings_for("classical_rk4", 1.0 / 1024);
+    s.memory.pinned_pool_bytes = dense_pinned_pool;
+    cubie::Solver solver(fsys, s);
+    measured m = run_case(solver, grid, dense(0.01), opt.reps);
+    t.row("B3 rk4 dt=1/1024 save_every=0.01", mid, m, floor_ms(per_step("lorenz/classical_rk4<float> general"), 1024, mid));
+    m.result = cubie::SolveResult{};  // back to the pinned pool
+  }
+
+  if (want("B4")) {
+    const auto grid = lorenz_grid(mid);
+    const double k_floor = floor_ms(per_step("lorenz/classical_rk4<float> general"), 8192, mid);
+    cubie::solver_settings s = settings_for("classical_rk4", 1.0 / 8192);
+    s.memory.pinned_pool_bytes = dense_pinned_pool;
+    s.memory.min_chunks = 1;  // serial: one chunk, upload, kernel and download one after the other
+    measured serial;
+    {
+      cubie::Solver solver(fsys, s);
+      serial = run_case(solver, grid, dense(0.01), opt.reps);
+      serial.result = cubie::SolveResult{};
+      t.row("B4 serial (1 chunk) dt=1/8192", mid, serial, k_floor);
+    }
+    s.memory.min_chunks = 2;
+    measured piped;
+    {
+      cubie::Solver solver(fsys, s);
+      piped = run_case(solver, grid, dense(0.01), opt.reps);
+      piped.result = cubie::SolveResult{};
+      t.row("B4 pipelined dt=1/8192", mid, piped, k_floor);
+    }
+    s.memory.mem_proportion = 0.01;
+    measured tight;
+    {
+      cubie::Solver solver(fsys, s);
+      tight = run_case(solver, grid, dense(0.01), opt.reps);
+      tight.result = cubie::SolveResult{};
+      t.row("B4 pipelined mem_proportion=0.01", mid, tight, k_floor);
+    }
+    const double kernel = serial.stats.kernel_ms, transfer = serial.stats.h2d_ms + serial.stats.d2h_ms;
+    const double bound = std::max(kernel, transfer);
+    std::printf("   B4 overlap: kernel %.2f ms, transfers %.2f ms (serial sum %.2f, serial wall %.2f); pipelined wall "
+                "%.2f = %.3f x max (goal <= 1.15), %lld chunks on %d streams; mem_proportion=0.01: %.2f = %.3f x max, "
+                "%lld chunks, peak device %.1f MiB of a %.1f MiB budget\n",
+                kernel, transfer, kernel + transfer, serial.steady_ms, piped.steady_ms, piped.steady_ms / bound,
+                static_cast<long long>(piped.stats.chunks), piped.stats.streams, tight.steady_ms, tight.steady_ms / bound,
+                static_cast<long long>(tight.stats.chunks), double(tight.stats.peak_device_bytes) / 1048576.0,
+                double(tight.stats.budget_bytes) / 1048576.0);
+  }
+
+  if (want("ALLOC")) {
+    const auto grid = lorenz_grid(small);
+    for (const char* alloc : {"default", "pool", "async"}) {
+      cubie::solver_settings s = settings_for("classical_rk4", 1.0 / 1024);
+      s.memory.allocator = alloc;
+      cubie::Solver solver(fsys, s);
+      const measured m = run_case(solver, grid, final_state(false), opt.reps);
+      t.row(std::string("B1 rk4 allocator=") + alloc, small, m,
+            floor_ms(per_step("lorenz/classical_rk4<float> fixed_count"), 1024, small));
+      std::printf("   %s: device allocations in a steady-state solve: %llu, device bytes kept: %llu\n", alloc,
+                  static_cast<unsigned long long>(m.stats.device_allocations),
+                  static_cast<unsigned long long>(m.stats.current_device_bytes));
+    }
+  }
+  return 0;
+}

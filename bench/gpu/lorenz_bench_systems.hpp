@@ -1,0 +1,16 @@
+// bench/gpu/lorenz_bench_systems.hpp
+// The Lorenz systems the GPU benchmarks solve, compiled in one CUDA translation unit: float
+// with rk4, dopri54 and Cash-Karp (B1 to B4), and double dopri54 (B2's tight reference).
+#pragma once
+#include <memory>
+
+#include "cubie/batch/compiled_system.hpp"
+
+namespace cubie::bench {
+
+/// Lorenz x {classical_rk4, dormand_prince_54, cash_karp_54} in float32.
+[[nodiscard]] std::shared_ptr<const compiled_system> lorenz_float_system();
+/// Lorenz x dormand_prince_54 in float64, for the reference solution.
+[[nodiscard]] std::shared_ptr<const compiled_system> lorenz_double_system();
+
+}  // namespace cubie::bench

@@ -1,0 +1,231 @@
+// cubie/backends/cuda/chunk_pipeline.hpp
+// The chunk loop of a device backend: plan, run chunks over several streams, commit them in
+// order, shrink and retry when an allocation fails. Plain C++, so CI drives it with a fake device.
+#pragma once
+#include <algorithm>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "../../batch/executor.hpp"
+#include "../../batch/result_sink.hpp"
+#include "../../core/error.hpp"
+#include "../../memory/chunk_plan.hpp"
+#include "../../memory/device_resource.hpp"
+
+namespace cubie::cuda {
+
+/// @brief What the pipeline asks of a device: per-slot streams, the buffer a slot needs, and
+/// the three steps of a chunk. A slot is one set of chunk buffers used on one stream.
+///
+/// - slot_bytes(runs): device bytes of a slot holding a chunk of `runs` runs.
+/// - stream(slot): the stream a slot's allocations and work are ordered on.
+/// - enqueue(slot, buffer, chunk, view): queue upload, kernel and download of `chunk` into
+///   `view`; may return before any of it ran. Throws cubie::device_error.
+/// - complete(slot, chunk, view): wait until the chunk's results are in `view`.
+///   Throws cubie::device_error (a fault of the kernel surfaces here).
+/// - drain(): wait for all queued work, ignoring errors (the error path).
+template <class D>
+concept chunk_device = requires(D& d, const D& cd, int slot, void* buffer, const memory::chunk_range& chunk,
+                                const output_view& view, std::int64_t runs) {
+  { cd.slot_bytes(runs) } -> std::convertible_to<std::size_t>;
+  { cd.stream(slot) } -> std::same_as<memory::stream_view>;
+  d.enqueue(slot, buffer, chunk, view);
+  d.complete(slot, chunk, view);
+  { d.drain() } noexcept;
+};
+
+/// @brief Inputs of one pipelined solve.
+struct pipeline_config {
+  std::int64_t n_runs = 0;
+  memory::memory_estimate estimate;  ///< per run, and fixed (for every slot and the driver together)
+  std::uint64_t available_bytes = 0; ///< what the planner may use
+  memory::chunk_options options;     ///< in_flight = the slots (streams) wanted
+  std::string backend_name = "cuda"; ///< for messages
+};
+
+/// @brief What the pipeline did.
+struct pipeline_report {
+  std::vector<std::int64_t> chunk_runs;  ///< committed chunks, in order
+  std::int64_t allocation_retries = 0;   ///< chunks shrunk after an allocation failed
+  int slots = 0;                         ///< most buffer sets (streams) used at once
+};
+
+/// @brief Chunks per batch worth cutting a batch that fits into, so that the transfers of one
+/// chunk hide behind the kernel of the next.
+///
+/// Below `min_transfer_bytes` of traffic, one chunk: the transfers are short and a cut only
+/// adds launches and a partly idle GPU. Above it, about one chunk per `chunk_transfer_bytes`
+/// of traffic (the part left uncovered at both ends of the pipeline is one chunk's transfer),
+/// at least `min_chunks`, but no chunk smaller than `waves` full waves of resident threads:
+/// a chunk that does not fill the GPU runs at a fraction of its speed.
+struct pipelining_policy {
+  std::uint64_t min_transfer_bytes = std::uint64_t{64} << 20;
+  std::uint64_t chunk_transfer_bytes = std::uint64_t{64} << 20;
+  std::int64_t waves = 2;
+  std::int64_t max_chunks = 64;
+};
+
+/// @brief The min_chunks to give the planner for a batch of `n_runs` runs moving
+/// `transfer_bytes` in total, on a device with `resident_threads` resident threads.
+[[nodiscard]] inline std::int64_t pipelined_chunks(std::uint64_t transfer_bytes, std::int64_t n_runs,
+                                                   std::int64_t resident_threads, std::int64_t min_chunks,
+                                                   const pipelining_policy& policy = {}) {
+  if (transfer_bytes < policy.min_transfer_bytes || n_runs <= 0) return 1;
+  const std::int64_t by_traffic =
+      static_cast<std::int64_t>((transfer_bytes + policy.chunk_transfer_bytes - 1) / policy.chunk_transfer_bytes);
+  std::int64_t chunks = std::clamp<std::int64_t>(by_traffic, std::max<std::int64_t>(min_chunks, 1), policy.max_chunks);
+  const std::int64_t wave_runs = std::max<std::int64_t>(resident_threads, 1) * std::max<std::int64_t>(policy.waves, 1);
+  chunks = std::min(chunks, n_runs / wave_runs);
+  return std::max<std::int64_t>(chunks, 1);
+}
+
+namespace detail {
+
+inline std::string range_text(const memory::chunk_range& c, std::int64_t n_runs) {
+  return "chunk [" + std::to_string(c.begin) + ", " + std::to_string(c.end) + ") of " + std::to_string(n_runs) +
+         " runs";
+}
+
+}  // namespace detail
+
+/// @brief Runs every run of a batch through `device` in chunks and commits them to `sink` in
+/// order.
+///
+/// Slots are allocated from `resource` on first use and reused by later chunks of the solve
+/// (so the "default" allocator, whose free synchronises the device, frees nothing while the
+/// pipeline runs); they go back to the resource when the solve ends. Chunk i uses slot
+/// i mod slots; before a slot is reused, the chunk that held it is completed and committed,
+/// which keeps commits in order and at most `slots` chunks in flight.
+///
+/// When a slot allocation throws cubie::out_of_memory (something else took the memory after
+/// planning, or the estimate was short), the chunks in flight are completed and committed,
+/// every slot is freed, and the rest of the batch is replanned at half the chunk size
+/// (memory::shrink_plan). Finished chunks are kept.
+///
+/// @param after_planning called once between planning and the first allocation (test hook).
+/// @throws cubie::out_of_memory from planning, before any work, when not even one run fits
+/// (the message gives the bytes needed and available).
+/// @throws chunk_failure naming the chunk and the error when a chunk fails, after draining the
+/// device and freeing every slot, with the number of runs committed; sticky() is the device
+/// error's. When a chunk cannot be queued (a non-sticky error such as a refused launch), the
+/// chunks queued before it are completed and committed first. An allocation failure at a
+/// chunk of one run is reported the same way.
+template <chunk_device Device>
+void run_chunk_pipeline(Device& device, memory::device_resource_ref resource, const pipeline_config& config,
+                        result_sink& sink, pipeline_report& report,
+                        const std::function<void()>& after_planning = {}) {
+  struct slot {
+    void* buffer = nullptr;
+    std::size_t bytes = 0;
+    std::int64_t capacity = 0;
+  };
+  struct in_flight {
+    memory::chunk_range chunk;
+    int slot;
+    output_view view;
+  };
+
+  const std::int64_t n_runs = config.n_runs;
+  if (n_runs <= 0) return;
+  memory::chunk_options options = config.options;
+  options.in_flight = std::max<std::int64_t>(1, std::min<std::int64_t>(options.in_flight, sink.max_in_flight()));
+  memory::chunk_plan plan = memory::plan_chunks(n_runs, config.estimate, config.available_bytes, options);
+  if (after_planning) after_planning();
+
+  std::vector<slot> slots;
+  std::deque<in_flight> queue;
+  std::int64_t committed = 0;
+
+  auto free_slots = [&]() noexcept {
+    for (std::size_t s = 0; s < slots.size(); ++s) {
+      if (slots[s].buffer != nullptr)
+        resource.deallocate(slots[s].buffer, slots[s].bytes, device.stream(static_cast<int>(s)));
+      slots[s] = slot{};
+    }
+  };
+  auto finish_front = [&] {
+    const in_flight f = queue.front();
+    try {
+      device.complete(f.slot, f.chunk, f.view);
+    } catch (const device_error& e) {
+      throw chunk_failure(config.backend_name + " backend: " + detail::range_text(f.chunk, n_runs) +
+                              " failed: " + e.what(),
+                          committed, e.sticky());
+    }
+    queue.pop_front();
+    sink.commit(f.chunk.begin, f.chunk.end);
+    committed = f.chunk.end;
+    report.chunk_runs.push_back(f.chunk.size());
+  };
+
+  try {
+    std::size_t next = 0;
+    while (next < plan.chunks.size()) {
+      const memory::chunk_range chunk = plan.chunks[next];
+      const int n_slots = static_cast<int>(std::max<std::int64_t>(1, plan.in_flight));
+      if (slots.size() != static_cast<std::size_t>(n_slots)) {
+        free_slots();
+        slots.assign(static_cast<std::size_t>(n_slots), slot{});
+      }
+      report.slots = std::max(report.slots, n_slots);
+      // Chunks are numbered from the start of the current plan, so slot = position mod slots.
+      const int s = static_cast<int>(next % static_cast<std::size_t>(n_slots));
+      if (static_cast<int>(queue.size()) >= n_slots) finish_front();  // the front holds slot s
+
+      if (slots[s].capacity < chunk.size()) {
+        if (slots[s].buffer != nullptr) resource.deallocate(slots[s].buffer, slots[s].bytes, device.stream(s));
+        slots[s] = slot{};
+        const std::size_t bytes = device.slot_bytes(plan.chunk_runs);
+        try {
+          slots[s].buffer = resource.allocate(bytes, device.stream(s));
+          slots[s].bytes = bytes;
+          slots[s].capacity = plan.chunk_runs;
+        } catch (const out_of_memory& oom) {
+          while (!queue.empty()) finish_front();
+          free_slots();
+          try {
+            plan = memory::shrink_plan(n_runs, chunk.begin, chunk.size(), config.estimate, options);
+          } catch (const out_of_memory& no_room) {
+            throw chunk_failure(config.backend_name + " backend: " + detail::range_text(chunk, n_runs) +
+                                    ": out of device memory: " + oom.what() + "; " + no_room.what(),
+                                committed, false);
+          }
+          ++report.allocation_retries;
+          next = 0;
+          continue;
+        }
+      }
+
+      const output_view view = sink.view(chunk.begin, chunk.end);
+      try {
+        device.enqueue(s, slots[s].buffer, chunk, view);
+      } catch (const device_error& e) {
+        // A refused launch leaves the context usable: the chunks queued before this one may
+        // still finish, and are kept. After a sticky error nothing more can be trusted.
+        if (!e.sticky()) {
+          try {
+            while (!queue.empty()) finish_front();
+          } catch (const chunk_failure&) {
+            // Reported below as the failure of this chunk; the runs committed so far stand.
+          }
+        }
+        throw chunk_failure(config.backend_name + " backend: " + detail::range_text(chunk, n_runs) +
+                                " failed: " + e.what(),
+                            committed, e.sticky());
+      }
+      queue.push_back({chunk, s, view});
+      ++next;
+    }
+    while (!queue.empty()) finish_front();
+  } catch (...) {
+    device.drain();
+    free_slots();
+    throw;
+  }
+  free_slots();
+}
+
+}  // namespace cubie::cuda

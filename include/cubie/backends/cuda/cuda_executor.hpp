@@ -1,0 +1,125 @@
+// cubie/backends/cuda/cuda_executor.hpp
+// The CUDA backend: one executor per Solver, holding its VRAM budget, allocator and stream
+// group membership; each solve is planned into chunks and pipelined over the group's streams.
+#pragma once
+#if !defined(CUBIE_WITH_CUDA)
+#error "cubie/backends/cuda/cuda_executor.hpp needs a build with CUDA (CUBIE_WITH_CUDA)"
+#endif
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "../../batch/executor.hpp"
+#include "../../memory/device_memory_stack.hpp"
+#include "../../memory/memory_manager.hpp"
+#include "../../memory/memory_settings.hpp"
+#include "../../memory/pinned_host_pool.hpp"
+#include "../../memory/stream_group.hpp"
+
+struct CUevent_st;
+
+namespace cubie::cuda {
+
+struct kernel_properties;
+
+namespace detail {
+/// The CUDA events that time one slot's chunk: before the upload, after it, after the kernel
+/// and after the download.
+struct slot_events {
+  CUevent_st* start = nullptr;
+  CUevent_st* uploaded = nullptr;
+  CUevent_st* computed = nullptr;
+  CUevent_st* done = nullptr;
+};
+}  // namespace detail
+
+/// @brief Interference points for cubie's own tests (fault injection on a real GPU). Process-
+/// wide; leave empty in production code.
+struct test_hooks {
+  /// Called once per solve between chunk planning and the first device allocation (e.g. to
+  /// take most of the free memory, so that the allocation fails and the chunk shrinks).
+  std::function<void()> after_planning;
+  /// May change the launch geometry of every chunk's kernel (e.g. to an invalid one).
+  std::function<void(unsigned& grid_x, unsigned& block_x)> before_launch;
+};
+
+/// @brief The process-wide hooks (empty unless a test sets them).
+[[nodiscard]] test_hooks& cuda_test_hooks();
+
+/// @brief The process-wide pinned host pool of CUDA device `device`: result storage and
+/// staging come from it and go back to it, so steady-state solves touch no fresh pages.
+/// Its cache bound is the largest memory_settings::pinned_pool_bytes asked for so far.
+/// @throws cubie::invalid_argument when device < 0.
+[[nodiscard]] memory::pinned_host_pool& shared_pinned_pool(int device, std::uint64_t bound_bytes);
+
+/// @brief Integrates prepared batches on one CUDA device.
+///
+/// Construction registers with the device's memory_manager (mem_proportion), builds the
+/// allocator stack (default / pool / async under a limiting adaptor whose limit is the
+/// budget, measured by statistics adaptors) and joins the named stream group. execute():
+/// - estimate: prepared_batch::bytes_per_run() per run; fixed bytes = the local memory the
+///   driver reserves for resident threads (localSizeBytes x occupancy x SMs x block) plus
+///   each slot's tables and alignment;
+/// - available: min(proportion x total VRAM, free VRAM + what this solver holds or caches);
+/// - chunks along the run axis (multiples of 32), cut further when the traffic is large
+///   enough for pipelining to pay (pipelined_chunks; memory_settings::min_chunks = 1 turns
+///   this off), at most memory_settings::max_chunk_runs runs each, and small enough that the
+///   slots' pinned staging stays within memory_settings::pinned_pool_bytes;
+/// - per chunk on stream (chunk mod streams): one upload of tables and inputs from pinned
+///   staging, one kernel launch, downloads straight into the result when it is pinned
+///   (cudaMemcpy2DAsync, the result's run stride differs from the chunk's), else through
+///   pinned staging; CUDA events time each phase;
+/// - chunks are committed to the sink in order as their downloads finish.
+/// Not thread-safe for concurrent solves of one executor (they are serialised by a lock).
+class cuda_executor final : public executor {
+ public:
+  /// @brief An executor on CUDA device `device` with `settings`.
+  /// @throws cubie::invalid_argument for bad memory settings (proportion, allocator name);
+  /// cubie::device_error when the device is not usable.
+  explicit cuda_executor(const memory::memory_settings& settings, int device = 0);
+  ~cuda_executor() override;
+  cuda_executor(const cuda_executor&) = delete;
+  cuda_executor& operator=(const cuda_executor&) = delete;
+
+  [[nodiscard]] std::string name() const override { return "cuda"; }
+  /// @throws chunk_failure when a chunk fails (runs committed so far stay valid);
+  /// cubie::out_of_memory, before any work, when not even one run fits the memory available;
+  /// cubie::device_error after a sticky error lost the context (every later solve too).
+  void execute(const prepared_batch<float>& batch, result_sink& sink, solve_statistics& stats) override;
+  /// @throws as the float overload.
+  void execute(const prepared_batch<double>& batch, result_sink& sink, solve_statistics& stats) override;
+
+  /// @brief The device solved on.
+  [[nodiscard]] int device() const noexcept { return device_; }
+  /// @brief The allocator stack (budget, statistics, cached memory).
+  [[nodiscard]] memory::device_memory_stack& memory_stack() noexcept { return *stack_; }
+  /// @brief The budget this solver has now: its proportion of the device's total memory.
+  /// @throws cubie::device_error when the device cannot be queried.
+  [[nodiscard]] std::uint64_t budget_bytes() const;
+
+ private:
+  template <class V>
+  void run(const prepared_batch<V>& batch, result_sink& sink, solve_statistics& stats);
+  const kernel_properties& properties_of(const gpu_kernel& kernel);
+  void ensure_events(int slots);
+
+  int device_;
+  memory::memory_settings settings_;
+  std::string device_name_;
+  std::uint64_t max_pitch_ = 0;
+  memory::memory_manager::registration registration_;
+  std::unique_ptr<memory::device_memory_stack> stack_;
+  memory::stream_group_registry::membership streams_;
+  memory::pinned_host_pool* pinned_ = nullptr;
+  std::vector<detail::slot_events> events_;
+  std::map<const void*, std::unique_ptr<kernel_properties>> kernels_;
+  bool context_lost_ = false;
+  std::string context_lost_reason_;
+  std::mutex mutex_;
+};
+
+}  // namespace cubie::cuda

@@ -1,0 +1,439 @@
+#include "cubie/backends/cuda/cuda_executor.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <thread>
+
+#include <cuda_runtime_api.h>
+
+#include "cubie/backends/cpu/thread_pool.hpp"
+#include "cubie/backends/cuda/chunk_layout.hpp"
+#include "cubie/backends/cuda/chunk_pipeline.hpp"
+#include "cubie/backends/cuda/kernel_launcher.hpp"
+#include "cubie/core/error.hpp"
+#include "cubie/memory/cuda_check.hpp"
+
+namespace cubie::cuda {
+
+namespace {
+
+// ---- host copies -----------------------------------------------------------------------
+
+// One core moves roughly 10 GB/s; a 64 MiB input slice or a staged output chunk would hold
+// the pipeline up for milliseconds while the GPU waits, so large copies are spread over a few
+// threads. Small ones stay on the calling thread (a hand-off costs more than it saves).
+class host_copier {
+ public:
+  static host_copier& instance() {
+    static auto* copier = new host_copier();  // never destroyed: its threads may outlive main
+    return *copier;
+  }
+
+  void copy(void* dst, const void* src, std::size_t bytes) {
+    if (bytes < parallel_threshold) {
+      std::memcpy(dst, src, bytes);
+      return;
+    }
+    const auto blocks = static_cast<std::int64_t>((bytes + block_bytes - 1) / block_bytes);
+    std::lock_guard lock(mutex_);  // the pool serves one caller at a time
+    pool_.parallel_for(blocks, [&](std::int64_t b) {
+      const std::size_t off = static_cast<std::size_t>(b) * block_bytes;
+      std::memcpy(static_cast<char*>(dst) + off, static_cast<const char*>(src) + off, std::min(block_bytes, bytes - off));
+    });
+  }
+
+  /// `rows` rows of `width` bytes, `src_pitch` apart in the source and `dst_pitch` in the target.
+  void copy_rows(void* dst, std::size_t dst_pitch, const void* src, std::size_t src_pitch, std::size_t width,
+                 std::int64_t rows) {
+    for (std::int64_t r = 0; r < rows; ++r) {
+      copy(static_cast<char*>(dst) + static_cast<std::size_t>(r) * dst_pitch,
+           static_cast<const char*>(src) + static_cast<std::size_t>(r) * src_pitch, width);
+    }
+  }
+
+ private:
+  static constexpr std::size_t parallel_threshold = std::size_t{8} << 20;
+  static constexpr std::size_t block_bytes = std::size_t{2} << 20;
+
+  host_copier() : pool_(static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u))) {}
+
+  cpu::thread_pool pool_;
+  std::mutex mutex_;
+};
+
+// ---- the CUDA side of the chunk pipeline -----------------------------------------------
+
+/// The chunk_device of run_chunk_pipeline on a CUDA device: one stream and one set of events
+/// per slot, pinned staging per slot from the shared pool (kept for the solve, returned to
+/// the pool after it).
+template <class V>
+class cuda_chunk_device {
+ public:
+  cuda_chunk_device(const prepared_batch<V>& batch, memory::stream_group& group, std::vector<detail::slot_events>& events,
+                    memory::pinned_host_pool& pinned, std::uint64_t max_pitch, solve_statistics& stats)
+      : batch_(batch), group_(group), events_(events), pinned_(pinned), max_pitch_(max_pitch), stats_(stats),
+        staging_in_(events.size()), staging_out_(events.size()) {}
+
+  cuda_chunk_device(const cuda_chunk_device&) = delete;
+  cuda_chunk_device& operator=(const cuda_chunk_device&) = delete;
+
+  ~cuda_chunk_device() {
+    for (std::size_t s = 0; s < staging_in_.size(); ++s) {
+      release(staging_in_[s], static_cast<int>(s));
+      release(staging_out_[s], static_cast<int>(s));
+    }
+  }
+
+  [[nodiscard]] std::size_t slot_bytes(std::int64_t runs) const { return chunk_layout<V>(batch_, runs).total_bytes(); }
+
+  [[nodiscard]] memory::stream_view stream(int slot) const { return group_.stream(slot % group_.stream_count()); }
+
+  void enqueue(int slot, void* buffer, const memory::chunk_range& chunk, const output_view& view) {
+    const chunk_layout<V> layout(batch_, chunk.size());
+    const cudaStream_t st = stream(slot).value();
+    const detail::slot_events& ev = events_[static_cast<std::size_t>(slot)];
+    char* base = static_cast<char*>(buffer);
+
+    // Upload: tables and the chunk's input slice in one block, staged in pinned memory so the
+    // copy is a DMA at link speed that returns at once (pageable memory would be copied
+    // synchronously through the driver's own bounce buffers).
+    void* in = reserve(staging_in_[static_cast<std::size_t>(slot)], layout.staged_bytes(), slot);
+    layout.stage(batch_, chunk, in,
+                 [](void* d, const void* s, std::size_t n) { host_copier::instance().copy(d, s, n); });
+    CUBIE_CUDA_TRY(cudaEventRecord(ev.start, st));
+    CUBIE_CUDA_TRY(cudaMemcpyAsync(base, in, layout.staged_bytes(), cudaMemcpyHostToDevice, st));
+    CUBIE_CUDA_TRY(cudaEventRecord(ev.uploaded, st));
+
+    // One launch for the whole chunk.
+    unsigned grid = static_cast<unsigned>(grid_blocks(chunk.size()));
+    unsigned block = static_cast<unsigned>(kernel_block_size);
+    if (const auto& hook = cuda_test_hooks().before_launch) hook(grid, block);
+    launch_integrate_kernel<V>(*batch_.gpu, dim3(grid), dim3(block), stream(slot), layout.args(batch_, base));
+    CUBIE_CUDA_TRY(cudaEventRecord(ev.computed, st));
+
+    // Download: straight into the sink's arrays when they are pinned; else everything the
+    // chunk returns in one copy to staging, spread into the view on completion.
+    if (view.pinned) {
+      download(layout, base, view, st);
+    } else {
+      const std::size_t bytes = layout.total_bytes() - layout.outputs_offset();
+      void* out = reserve(staging_out_[static_cast<std::size_t>(slot)], bytes, slot);
+      CUBIE_CUDA_TRY(cudaMemcpyAsync(out, base + layout.outputs_offset(), bytes, cudaMemcpyDeviceToHost, st));
+    }
+    CUBIE_CUDA_TRY(cudaEventRecord(ev.done, st));
+    stats_.bytes_to_device += layout.staged_bytes();
+    stats_.bytes_to_host += layout.returned_bytes();
+  }
+
+  void complete(int slot, const memory::chunk_range& chunk, const output_view& view) {
+    const detail::slot_events& ev = events_[static_cast<std::size_t>(slot)];
+    CUBIE_CUDA_TRY(cudaEventSynchronize(ev.done));
+    float ms = 0;
+    CUBIE_CUDA_TRY(cudaEventElapsedTime(&ms, ev.start, ev.uploaded));
+    stats_.h2d_ms += ms;
+    CUBIE_CUDA_TRY(cudaEventElapsedTime(&ms, ev.uploaded, ev.computed));
+    stats_.kernel_ms += ms;
+    CUBIE_CUDA_TRY(cudaEventElapsedTime(&ms, ev.computed, ev.done));
+    stats_.d2h_ms += ms;
+    if (!view.pinned) {
+      const auto t0 = std::chrono::steady_clock::now();
+      const chunk_layout<V> layout(batch_, chunk.size());
+      spread_staged(layout, static_cast<const char*>(staging_out_[static_cast<std::size_t>(slot)].ptr), view);
+      stats_.d2h_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    }
+  }
+
+  void drain() noexcept {
+    for (int s = 0; s < group_.stream_count(); ++s) CUBIE_CUDA_IGNORE(cudaStreamSynchronize(stream(s).value()));
+  }
+
+ private:
+  struct staging {
+    void* ptr = nullptr;
+    std::size_t bytes = 0;
+  };
+
+  void* reserve(staging& block, std::size_t bytes, int slot) {
+    if (block.bytes >= bytes) return block.ptr;
+    release(block, slot);
+    block.ptr = pinned_.allocate(bytes, stream(slot));
+    block.bytes = bytes;
+    return block.ptr;
+  }
+  void release(staging& block, int slot) noexcept {
+    // The pool records an event on the slot's stream: the block is handed out again only once
+    // the copies queued there are done.
+    if (block.ptr != nullptr) pinned_.deallocate(block.ptr, block.bytes, stream(slot));
+    block = staging{};
+  }
+
+  // rows x width bytes from a dense device block into rows `dst_pitch` apart on the host.
+  void copy_rows_to_host(void* dst, std::size_t dst_pitch, const char* src, std::size_t width, std::int64_t rows,
+                         cudaStream_t st) const {
+    if (rows <= 0 || width == 0) return;
+    if (dst_pitch <= max_pitch_ && width <= max_pitch_) {
+      CUBIE_CUDA_TRY(cudaMemcpy2DAsync(dst, dst_pitch, src, width, width, static_cast<std::size_t>(rows),
+                                       cudaMemcpyDeviceToHost, st));
+      return;
+    }
+    // Pitches past the device's limit (runs x sizeof(V) above 2 GiB): one copy per row.
+    for (std::int64_t r = 0; r < rows; ++r) {
+      CUBIE_CUDA_TRY(cudaMemcpyAsync(static_cast<char*>(dst) + static_cast<std::size_t>(r) * dst_pitch,
+                                     src + static_cast<std::size_t>(r) * width, width, cudaMemcpyDeviceToHost, st));
+    }
+  }
+
+  void download(const chunk_layout<V>& layout, const char* base, const output_view& view, cudaStream_t st) const {
+    const std::size_t width = static_cast<std::size_t>(layout.runs()) * sizeof(V);
+    const std::int64_t vars = batch_.n_out_vars, saves = batch_.n_out_saves;
+    const char* out = base + layout.outputs_offset();
+    const std::size_t var_pitch = static_cast<std::size_t>(view.var_stride) * sizeof(V);
+    if (view.save_stride == view.var_stride * vars) {
+      // The result's saves follow each other like the chunk's: one 2-D copy of saves x vars rows.
+      copy_rows_to_host(view.time_domain, var_pitch, out, width, saves * vars, st);
+    } else {
+      for (std::int64_t j = 0; j < saves; ++j) {
+        copy_rows_to_host(static_cast<char*>(view.time_domain) + static_cast<std::size_t>(j * view.save_stride) * sizeof(V),
+                          var_pitch, out + static_cast<std::size_t>(j * vars) * width, width, vars, st);
+      }
+    }
+    const std::size_t n4 = static_cast<std::size_t>(layout.runs()) * sizeof(u32);
+    CUBIE_CUDA_TRY(cudaMemcpyAsync(view.status, base + layout.status_offset(), n4, cudaMemcpyDeviceToHost, st));
+    if (batch_.counters && view.accepted != nullptr) {
+      CUBIE_CUDA_TRY(cudaMemcpyAsync(view.accepted, base + layout.accepted_offset(), n4, cudaMemcpyDeviceToHost, st));
+      CUBIE_CUDA_TRY(cudaMemcpyAsync(view.rejected, base + layout.rejected_offset(), n4, cudaMemcpyDeviceToHost, st));
+    }
+  }
+
+  // The staged copy of [outputs_offset, total) into the view, on the host.
+  void spread_staged(const chunk_layout<V>& layout, const char* staged, const output_view& view) const {
+    host_copier& hc = host_copier::instance();
+    const std::size_t width = static_cast<std::size_t>(layout.runs()) * sizeof(V);
+    const std::int64_t vars = batch_.n_out_vars, saves = batch_.n_out_saves;
+    const std::size_t var_pitch = static_cast<std::size_t>(view.var_stride) * sizeof(V);
+    for (std::int64_t j = 0; j < saves; ++j) {
+      hc.copy_rows(static_cast<char*>(view.time_domain) + static_cast<std::size_t>(j * view.save_stride) * sizeof(V),
+                   var_pitch, staged + static_cast<std::size_t>(j * vars) * width, width, width, vars);
+    }
+    const std::size_t n4 = static_cast<std::size_t>(layout.runs()) * sizeof(u32);
+    const std::size_t rel = layout.outputs_offset();
+    std::memcpy(view.status, staged + (layout.status_offset() - rel), n4);
+    if (batch_.counters && view.accepted != nullptr) {
+      std::memcpy(view.accepted, staged + (layout.accepted_offset() - rel), n4);
+      std::memcpy(view.rejected, staged + (layout.rejected_offset() - rel), n4);
+    }
+  }
+
+  const prepared_batch<V>& batch_;
+  memory::stream_group& group_;
+  std::vector<detail::slot_events>& events_;
+  memory::pinned_host_pool& pinned_;
+  std::uint64_t max_pitch_;
+  solve_statistics& stats_;
+  std::vector<staging> staging_in_, staging_out_;
+};
+
+static_assert(chunk_device<cuda_chunk_device<float>>);
+
+// Ends the statistics phases of a solve on every path out of it.
+class statistics_phase {
+ public:
+  explicit statistics_phase(memory::device_memory_stack& stack) : stack_(stack) {
+    (void)stack_.statistics().push_counters();
+    (void)stack_.device_statistics().push_counters();
+  }
+  statistics_phase(const statistics_phase&) = delete;
+  statistics_phase& operator=(const statistics_phase&) = delete;
+  ~statistics_phase() {
+    if (!open_) return;
+    (void)stack_.statistics().pop_counters();
+    (void)stack_.device_statistics().pop_counters();
+  }
+  /// Ends the phases and returns (requests, device allocations).
+  std::pair<memory::resource_statistics, memory::resource_statistics> close() {
+    open_ = false;
+    auto requests = stack_.statistics().pop_counters();
+    auto device = stack_.device_statistics().pop_counters();
+    return {requests, device};
+  }
+
+ private:
+  memory::device_memory_stack& stack_;
+  bool open_ = true;
+};
+
+}  // namespace
+
+// ---- the executor -------------------------------------------------------------------------
+
+cuda_executor::cuda_executor(const memory::memory_settings& settings, int device)
+    : device_(device),
+      settings_(settings),
+      registration_(memory::memory_manager::for_device(device).register_solver(settings.mem_proportion)),
+      streams_(memory::stream_group_registry::global().join(settings.stream_group, device)) {
+  const memory::cuda_device_guard guard(device_);
+  cudaDeviceProp prop{};
+  CUBIE_CUDA_TRY(cudaGetDeviceProperties(&prop, device_));
+  device_name_ = prop.name;
+  int pitch = 0;
+  CUBIE_CUDA_TRY(cudaDeviceGetAttribute(&pitch, cudaDevAttrMaxPitch, device_));
+  max_pitch_ = static_cast<std::uint64_t>(pitch);
+  stack_ = std::make_unique<memory::device_memory_stack>(settings_.allocator_kind_value(), device_, budget_bytes(),
+                                                         registration_.account());
+  pinned_ = &shared_pinned_pool(device_, settings_.pinned_pool_bytes);
+}
+
+cuda_executor::~cuda_executor() {
+  const memory::cuda_device_guard guard(device_, std::nothrow);
+  for (detail::slot_events& e : events_) {
+    for (CUevent_st* ev : {e.start, e.uploaded, e.computed, e.done})
+      if (ev != nullptr) CUBIE_CUDA_IGNORE(cudaEventDestroy(ev));
+  }
+}
+
+std::uint64_t cuda_executor::budget_bytes() const {
+  memory::memory_manager& manager = registration_.manager();
+  return manager.budget_bytes(registration_, manager.device_info().total);
+}
+
+void cuda_executor::execute(const prepared_batch<float>& b, result_sink& s, solve_statistics& st) { run(b, s, st); }
+void cuda_executor::execute(const prepared_batch<double>& b, result_sink& s, solve_statistics& st) { run(b, s, st); }
+
+const kernel_properties& cuda_executor::properties_of(const gpu_kernel& kernel) {
+  auto& slot = kernels_[kernel.function];
+  if (!slot) slot = std::make_unique<kernel_properties>(query_kernel_properties(kernel, device_));
+  return *slot;
+}
+
+void cuda_executor::ensure_events(int slots) {
+  while (static_cast<int>(events_.size()) < slots) {
+    detail::slot_events e;
+    for (CUevent_st** ev : {&e.start, &e.uploaded, &e.computed, &e.done}) {
+      cudaEvent_t created = nullptr;
+      const cudaError_t err = cudaEventCreate(&created);
+      if (err != cudaSuccess) {
+        for (CUevent_st* made : {e.start, e.uploaded, e.computed, e.done})
+          if (made != nullptr) CUBIE_CUDA_IGNORE(cudaEventDestroy(made));
+        memory::throw_cuda_error(err, "cudaEventCreate", __FILE__, __LINE__);
+      }
+      *ev = created;
+    }
+    events_.push_back(e);
+  }
+}
+
+template <class V>
+void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve_statistics& stats) {
+  std::lock_guard lock(mutex_);
+  stats.backend = "cuda";
+  stats.device = device_name_;
+  if (context_lost_) {
+    throw device_error("cuda backend: the CUDA context of device " + std::to_string(device_) +
+                           " was lost by an earlier solve (" + context_lost_reason_ +
+                           "); this process cannot use the GPU again: restart it",
+                       true);
+  }
+  if (batch.gpu == nullptr || batch.gpu->function == nullptr) {
+    throw invalid_argument("cuda backend: system '" + (batch.system ? batch.system->info.name : std::string("?")) +
+                           "' has no CUDA kernel for " + batch.method + " in " + (sizeof(V) == 4 ? "float32" : "float64"));
+  }
+  if (batch.n_runs <= 0) return;
+
+  try {
+    const memory::cuda_device_guard guard(device_);
+    memory::stream_group& group = streams_.group();
+    const kernel_properties& kp = properties_of(*batch.gpu);
+    memory::memory_manager& manager = registration_.manager();
+    const memory::device_memory_info info = manager.device_info();
+    // The share moves as other solvers register and leave: the limit follows it per solve.
+    const std::uint64_t budget = manager.budget_bytes(registration_, info.total);
+    stack_->set_limit(budget);
+    const bool async = stack_->kind() == memory::allocator_kind::async;
+    const std::uint64_t reserved_before = async ? stack_->cached_bytes() : 0;
+    const std::uint64_t available =
+        std::min(budget, info.free + registration_.held_bytes() + stack_->cached_bytes());
+
+    // Whole-result sinks (a SolveResult) say once whether their storage is pinned; a streaming
+    // sink may recycle views, so its output is planned as staged.
+    bool direct = false;
+    if (sink.whole_result_in_memory()) direct = sink.view(0, std::min<i64>(batch.n_runs, 1)).pinned;
+
+    const int slots = std::max(1, std::min(group.stream_count(), sink.max_in_flight()));
+    ensure_events(group.stream_count());
+
+    memory::memory_estimate estimate;
+    estimate.bytes_per_run = batch.bytes_per_run();
+    estimate.fixed_bytes = kp.local_memory_reservation() +
+                           static_cast<std::uint64_t>(slots) * chunk_layout<V>::overhead_bound(batch);
+
+    memory::chunk_options options;
+    options.align = 32;
+    options.in_flight = slots;
+    const std::uint64_t traffic = static_cast<std::uint64_t>(batch.n_runs) * batch.bytes_per_run();
+    // min_chunks = 1 opts out of pipelining cuts (one chunk whenever the batch fits).
+    options.min_chunks = settings_.min_chunks <= 1
+                             ? 1
+                             : pipelined_chunks(traffic, batch.n_runs, kp.resident_threads(), settings_.min_chunks);
+    options.max_chunk_runs = settings_.max_chunk_runs;
+    // Pinned staging is bounded: the slots' staging together stays within the pinned pool's bound.
+    const std::uint64_t staged_per_run =
+        static_cast<std::uint64_t>(batch.varying_columns) * sizeof(V) + (direct ? 0 : batch.bytes_per_run());
+    if (staged_per_run > 0) {
+      const auto staging_cap = static_cast<std::int64_t>(
+          std::max<std::uint64_t>(settings_.pinned_pool_bytes / (static_cast<std::uint64_t>(slots) * staged_per_run), 32));
+      options.max_chunk_runs = options.max_chunk_runs > 0 ? std::min(options.max_chunk_runs, staging_cap) : staging_cap;
+    }
+
+    pipeline_config config;
+    config.n_runs = batch.n_runs;
+    config.estimate = estimate;
+    config.available_bytes = available;
+    config.options = options;
+    config.backend_name = "cuda";
+    stats.budget_bytes = budget;
+
+    pipeline_report report;
+    statistics_phase phase(*stack_);
+    auto record = [&] {
+      stats.chunks = static_cast<std::int64_t>(report.chunk_runs.size());
+      stats.chunk_runs = report.chunk_runs;
+      stats.streams = report.slots;
+      stats.allocation_retries = report.allocation_retries;
+    };
+    try {
+      cuda_chunk_device<V> device(batch, group, events_, *pinned_, max_pitch_, stats);
+      run_chunk_pipeline(device, stack_->resource(), config, sink, report, cuda_test_hooks().after_planning);
+    } catch (...) {
+      record();
+      throw;
+    }
+    record();
+    if (async) {
+      // Frees are stream-ordered: the pool counts them as used until the streams pass them.
+      for (int s = 0; s < group.stream_count(); ++s) CUBIE_CUDA_TRY(cudaStreamSynchronize(group.stream(s).value()));
+    }
+    const auto [requests, device_calls] = phase.close();
+    stats.peak_device_bytes = static_cast<std::uint64_t>(std::max<std::int64_t>(requests.bytes.peak, 0));
+    stats.current_device_bytes = stack_->held_bytes() + stack_->cached_bytes();
+    // For async, a call to the CUDA pool is an allocation only when the pool had to grow.
+    const bool grew = !async || stack_->cached_bytes() > reserved_before;
+    stats.device_allocations = grew ? static_cast<std::uint64_t>(device_calls.allocations.total) : 0;
+  } catch (const chunk_failure& f) {
+    if (f.sticky()) {
+      context_lost_ = true;
+      context_lost_reason_ = f.what();
+    }
+    throw;
+  } catch (const device_error& e) {
+    if (e.sticky()) {
+      context_lost_ = true;
+      context_lost_reason_ = e.what();
+    }
+    throw;
+  }
+}
+
+}  // namespace cubie::cuda

@@ -1,0 +1,35 @@
+#include "cubie/backends/cuda/kernel_launcher.hpp"
+
+#include <string>
+
+#include "cubie/core/error.hpp"
+#include "cubie/memory/cuda_check.hpp"
+
+namespace cubie::cuda {
+
+kernel_properties query_kernel_properties(const gpu_kernel& kernel, int device, int block_size) {
+  CUBIE_EXPECTS(kernel.function != nullptr, "cuda backend: kernel '" + kernel.name + "' has no function to launch");
+  kernel_properties p;
+  p.block_size = block_size;
+  cudaFuncAttributes attr{};
+  CUBIE_CUDA_TRY(cudaFuncGetAttributes(&attr, kernel.function));
+  p.registers_per_thread = attr.numRegs;
+  p.local_bytes_per_thread = attr.localSizeBytes;
+  p.static_shared_bytes = attr.sharedSizeBytes;
+  p.max_threads_per_block = attr.maxThreadsPerBlock;
+  CUBIE_CUDA_TRY(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&p.blocks_per_multiprocessor, kernel.function,
+                                                               block_size, 0));
+  CUBIE_CUDA_TRY(cudaDeviceGetAttribute(&p.multiprocessors, cudaDevAttrMultiProcessorCount, device));
+  return p;
+}
+
+void launch_kernel(const gpu_kernel& kernel, dim3 grid, dim3 block, memory::stream_view stream, void** params) {
+  const cudaError_t e = cudaLaunchKernel(kernel.function, grid, block, params, 0, stream.value());
+  if (e != cudaSuccess) {
+    const std::string call = "cudaLaunchKernel of '" + kernel.name + "' with " + std::to_string(grid.x) +
+                             " blocks of " + std::to_string(block.x) + " threads";
+    memory::throw_cuda_error(e, call.c_str(), __FILE__, __LINE__);
+  }
+}
+
+}  // namespace cubie::cuda

@@ -1,0 +1,374 @@
+// The CUDA backend's chunk pipeline on the host: a fake device (host memory, the CPU entry
+// as the "kernel") runs the same planning, slot reuse, in-order commits, shrink-and-retry and
+// error paths as the GPU, so CI checks them without a GPU. Also the chunk layout and the
+// pipelining policy.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cubie/backends/cuda/chunk_layout.hpp"
+#include "cubie/backends/cuda/chunk_pipeline.hpp"
+#include "cubie/batch/make_system.hpp"
+#include "cubie/core/error.hpp"
+#include "cubie/memory/failing_resource_adaptor.hpp"
+#include "cubie/memory/host_resource.hpp"
+#include "cubie/memory/statistics_resource_adaptor.hpp"
+#include "cubie/systems/lorenz.hpp"
+#include "pipeline_fixture.hpp"
+
+using namespace cubie;
+using cubie::cuda::chunk_layout;
+using cubie::cuda::pipeline_config;
+using cubie::cuda::pipeline_report;
+using cubie::cuda::run_chunk_pipeline;
+
+namespace {
+
+const compiled_system& lorenz_cpu() {
+  static const auto sys = make_system<systems::lorenz, methods::method_list<methods::classical_rk4>, float, double>();
+  return *sys;
+}
+
+/// A "device" in host memory. enqueue stages the chunk exactly as the CUDA device does (into
+/// the slot buffer itself), runs the CPU entry on the chunk layout's batch_args and keeps the
+/// chunk pending; complete copies its outputs into the view, as a download would.
+template <class V>
+class fake_device {
+ public:
+  explicit fake_device(const prepared_batch<V>& b) : batch_(b) {}
+
+  [[nodiscard]] std::size_t slot_bytes(std::int64_t runs) const { return chunk_layout<V>(batch_, runs).total_bytes(); }
+  [[nodiscard]] memory::stream_view stream(int /*slot*/) const { return memory::stream_view::default_stream(); }
+
+  void enqueue(int slot, void* buffer, const memory::chunk_range& chunk, const output_view& /*view*/) {
+    ++enqueued;
+    if (fail_enqueue_at == enqueued) throw device_error("injected launch error (cudaErrorInvalidConfiguration)", false);
+    EXPECT_TRUE(busy_.insert(slot).second) << "slot " << slot << " reused before its chunk completed";
+    max_busy = std::max(max_busy, static_cast<int>(busy_.size()));
+    const chunk_layout<V> layout(batch_, chunk.size());
+    EXPECT_LE(layout.total_bytes(), slot_bytes_of_capacity(buffer));
+    layout.stage(batch_, chunk, buffer, [](void* d, const void* s, std::size_t n) { std::memcpy(d, s, n); });
+    const batch_args<V> a = layout.args(batch_, buffer);
+    batch_.cpu(&a, 0, chunk.size());
+    buffers_[slot] = buffer;
+  }
+
+  void complete(int slot, const memory::chunk_range& chunk, const output_view& view) {
+    ++completed;
+    if (fail_complete_at == completed) throw device_error("injected kernel fault (cudaErrorIllegalAddress)", sticky);
+    busy_.erase(slot);
+    const chunk_layout<V> layout(batch_, chunk.size());
+    const char* base = static_cast<const char*>(buffers_[slot]);
+    const auto* out = reinterpret_cast<const V*>(base + layout.outputs_offset());
+    const std::int64_t n = chunk.size();
+    for (std::int64_t j = 0; j < batch_.n_out_saves; ++j)
+      for (std::int64_t v = 0; v < batch_.n_out_vars; ++v)
+        std::memcpy(static_cast<V*>(view.time_domain) + j * view.save_stride + v * view.var_stride,
+                    out + (j * batch_.n_out_vars + v) * n, static_cast<std::size_t>(n) * sizeof(V));
+    std::memcpy(view.status, base + layout.status_offset(), static_cast<std::size_t>(n) * sizeof(u32));
+    std::memcpy(view.accepted, base + layout.accepted_offset(), static_cast<std::size_t>(n) * sizeof(u32));
+    std::memcpy(view.rejected, base + layout.rejected_offset(), static_cast<std::size_t>(n) * sizeof(u32));
+  }
+
+  void drain() noexcept { ++drains; }
+
+  // Allocation sizes seen, so enqueue can check that a chunk fits its slot.
+  std::map<void*, std::size_t>* sizes = nullptr;
+  int enqueued = 0, completed = 0, drains = 0, max_busy = 0;
+  int fail_enqueue_at = 0, fail_complete_at = 0;
+  bool sticky = false;
+
+ private:
+  std::size_t slot_bytes_of_capacity(void* buffer) const {
+    return sizes != nullptr && sizes->count(buffer) ? sizes->at(buffer) : std::size_t{1} << 62;
+  }
+  const prepared_batch<V>& batch_;
+  std::set<int> busy_;
+  std::map<int, void*> buffers_;
+};
+
+static_assert(cuda::chunk_device<fake_device<float>>);
+
+/// Host memory that remembers the size of each live allocation.
+class sized_host_resource {
+ public:
+  explicit sized_host_resource(std::map<void*, std::size_t>& sizes) : sizes_(&sizes) {}
+  void* allocate(std::size_t bytes, memory::stream_view s) {
+    void* p = host_.allocate(bytes, s);
+    (*sizes_)[p] = bytes;
+    return p;
+  }
+  void deallocate(void* p, std::size_t bytes, memory::stream_view s) noexcept {
+    sizes_->erase(p);
+    host_.deallocate(p, bytes, s);
+  }
+  void* allocate_sync(std::size_t bytes) { return allocate(bytes, memory::stream_view::default_stream()); }
+  void deallocate_sync(void* p, std::size_t bytes) noexcept { deallocate(p, bytes, memory::stream_view::default_stream()); }
+  friend bool operator==(const sized_host_resource&, const sized_host_resource&) noexcept { return true; }
+
+ private:
+  memory::host_resource host_;
+  std::map<void*, std::size_t>* sizes_;
+};
+static_assert(memory::device_resource<sized_host_resource>);
+
+template <class V>
+struct harness {
+  explicit harness(std::int64_t n) : batch(test::lorenz_rk4_batch<V>(lorenz_cpu(), n)), device(batch) {
+    device.sizes = &sizes;
+    config.n_runs = n;
+    config.estimate.bytes_per_run = batch.bytes_per_run();
+    config.estimate.fixed_bytes = 2 * chunk_layout<V>::overhead_bound(batch);
+    config.available_bytes = std::uint64_t{1} << 40;
+    config.options.align = 32;
+    config.options.min_chunks = 1;
+    config.options.in_flight = 2;
+  }
+  prepared_batch<V> batch;
+  fake_device<V> device;
+  std::map<void*, std::size_t> sizes;
+  sized_host_resource host{sizes};
+  pipeline_config config;
+  pipeline_report report;
+};
+
+/// Passes requests of at most `limit` bytes by disarming the failing adaptor under it: memory
+/// that only chunks of a certain size fit.
+struct disarming_gate {
+  memory::failing_resource_adaptor<memory::device_resource_ref>* f;
+  std::size_t limit;
+  void* allocate(std::size_t bytes, memory::stream_view s) {
+    if (bytes <= limit) f->disarm();
+    return f->allocate(bytes, s);
+  }
+  void deallocate(void* p, std::size_t b, memory::stream_view s) noexcept { f->deallocate(p, b, s); }
+  void* allocate_sync(std::size_t b) { return allocate(b, memory::stream_view::default_stream()); }
+  void deallocate_sync(void* p, std::size_t b) noexcept { deallocate(p, b, memory::stream_view::default_stream()); }
+  friend bool operator==(const disarming_gate&, const disarming_gate&) noexcept { return true; }
+};
+
+template <class V>
+void expect_equal_results(const test::host_result_sink<V>& a, const test::host_result_sink<V>& b) {
+  ASSERT_EQ(a.values.size(), b.values.size());
+  EXPECT_EQ(0, std::memcmp(a.values.data(), b.values.data(), a.values.size() * sizeof(V))) << "time-domain values differ";
+  EXPECT_EQ(a.status, b.status);
+  EXPECT_EQ(a.accepted, b.accepted);
+  EXPECT_EQ(a.rejected, b.rejected);
+}
+
+template <class V>
+test::host_result_sink<V> reference(const prepared_batch<V>& b) {
+  test::host_result_sink<V> ref(b);
+  test::solve_directly(b, ref);
+  return ref;
+}
+
+// N = 1000: not a multiple of 32 nor of the SIMD width, so the last chunk is ragged.
+constexpr std::int64_t n_runs = 1000;
+
+}  // namespace
+
+TEST(backends_chunk_pipeline, one_chunk_equals_direct_solve) {
+  harness<float> h(n_runs);
+  test::host_result_sink<float> sink(h.batch);
+  run_chunk_pipeline(h.device, memory::device_resource_ref(h.host), h.config, sink, h.report);
+  expect_equal_results(sink, reference(h.batch));
+  EXPECT_EQ(h.report.chunk_runs, std::vector<std::int64_t>{n_runs});
+  EXPECT_EQ(h.report.allocation_retries, 0);
+  EXPECT_TRUE(h.sizes.empty()) << "slots must be freed after the solve";
+}
+
+TEST(backends_chunk_pipeline, forced_chunks_are_bit_identical_and_committed_in_order) {
+  for (std::int64_t cap : {96, 100, 333}) {
+    harness<double> h(n_runs);
+    h.config.options.max_chunk_runs = cap;
+    test::host_result_sink<double> sink(h.batch);
+    run_chunk_pipeline(h.device, memory::device_resource_ref(h.host), h.config, sink, h.report);
+    expect_equal_results(sink, reference(h.batch));
+    ASSERT_GE(sink.commits.size(), 3u) << cap;
+    std::int64_t expect_begin = 0;
+    for (auto [b, e] : sink.commits) {
+      EXPECT_EQ(b, expect_begin);
+      expect_begin = e;
+    }
+    EXPECT_EQ(expect_begin, n_runs);
+    const std::int64_t size = h.report.chunk_runs.front();
+    EXPECT_EQ(size % 32, 0) << "chunks are multiples of the warp size";
+    EXPECT_LE(size, cap);
+    EXPECT_NE(h.report.chunk_runs.back(), size) << "the last chunk is ragged";
+    EXPECT_EQ(h.report.slots, 2);
+    EXPECT_EQ(h.device.max_busy, 2) << "two chunks in flight over two slots";
+    EXPECT_TRUE(h.sizes.empty());
+  }
+}
+
+TEST(backends_chunk_pipeline, slots_are_reused_not_reallocated_per_chunk) {
+  harness<float> h(n_runs);
+  h.config.options.max_chunk_runs = 64;
+  memory::statistics_resource_adaptor<memory::device_resource_ref> stats{memory::device_resource_ref(h.host)};
+  test::host_result_sink<float> sink(h.batch);
+  run_chunk_pipeline(h.device, memory::device_resource_ref(stats), h.config, sink, h.report);
+  EXPECT_EQ(h.report.chunk_runs.size(), 16u);
+  EXPECT_EQ(stats.allocation_calls(), 2) << "one buffer per slot for the whole solve";
+  EXPECT_EQ(stats.current_bytes(), 0);
+}
+
+TEST(backends_chunk_pipeline, sink_in_flight_limit_is_respected) {
+  harness<float> h(n_runs);
+  h.config.options.max_chunk_runs = 128;
+  test::host_result_sink<float> sink(h.batch, /*max_in_flight=*/1);
+  run_chunk_pipeline(h.device, memory::device_resource_ref(h.host), h.config, sink, h.report);
+  EXPECT_EQ(sink.max_outstanding, 1);
+  EXPECT_EQ(h.report.slots, 1);
+  expect_equal_results(sink, reference(h.batch));
+}
+
+TEST(backends_chunk_pipeline, failed_allocation_shrinks_the_chunk_and_keeps_finished_chunks) {
+  harness<float> h(n_runs);
+  h.config.options.max_chunk_runs = 256;
+  // Allocations 1 and 2 are the two slots of 256 runs; the third happens after the shrink.
+  // Fail the second: chunk 0 is in flight, chunk 1 cannot get its slot.
+  memory::failing_resource_adaptor<memory::device_resource_ref> failing{memory::device_resource_ref(h.host), 2};
+  test::host_result_sink<float> sink(h.batch);
+  run_chunk_pipeline(h.device, memory::device_resource_ref(failing), h.config, sink, h.report);
+  EXPECT_EQ(failing.failures(), 1u);
+  EXPECT_EQ(h.report.allocation_retries, 1);
+  ASSERT_GE(h.report.chunk_runs.size(), 2u);
+  EXPECT_EQ(h.report.chunk_runs[0], 256) << "the chunk finished before the failure is kept";
+  EXPECT_EQ(h.report.chunk_runs[1], 128) << "the rest runs at half the size";
+  expect_equal_results(sink, reference(h.batch));
+  EXPECT_TRUE(h.sizes.empty());
+}
+
+TEST(backends_chunk_pipeline, repeated_failures_shrink_until_it_fits) {
+  harness<double> h(n_runs);
+  h.config.options.max_chunk_runs = 512;
+  // Every allocation fails until one small enough for chunks of <= 100 runs is asked for.
+  memory::failing_resource_adaptor<memory::device_resource_ref> failing{memory::device_resource_ref(h.host), 1,
+                                                                        memory::failure_mode::from_then_on};
+  disarming_gate g{&failing, chunk_layout<double>(h.batch, 100).total_bytes()};
+  test::host_result_sink<double> sink(h.batch);
+  run_chunk_pipeline(h.device, memory::device_resource_ref(g), h.config, sink, h.report);
+  // 512 -> 256 -> 128 -> 64 (aligned halves), the first size under the gate.
+  EXPECT_EQ(h.report.allocation_retries, 3);
+  EXPECT_EQ(h.report.chunk_runs.front(), 64);
+  expect_equal_results(sink, reference(h.batch));
+}
+
+TEST(backends_chunk_pipeline, allocation_failure_at_one_run_is_a_chunk_failure_with_the_bytes) {
+  harness<float> h(64);
+  memory::failing_resource_adaptor<memory::device_resource_ref> failing{memory::device_resource_ref(h.host), 1,
+                                                                        memory::failure_mode::from_then_on};
+  test::host_result_sink<float> sink(h.batch);
+  try {
+    run_chunk_pipeline(h.device, memory::device_resource_ref(failing), h.config, sink, h.report);
+    FAIL() << "expected chunk_failure";
+  } catch (const chunk_failure& f) {
+    const std::string what = f.what();
+    EXPECT_NE(what.find("chunk [0, 1) of 64 runs"), std::string::npos) << what;
+    EXPECT_NE(what.find("bytes"), std::string::npos) << what;
+    EXPECT_EQ(f.committed_runs(), 0);
+    EXPECT_FALSE(f.sticky());
+  }
+  EXPECT_GE(h.report.allocation_retries, 5);  // 64 -> 32 -> 16 -> 8 -> 4 -> 2 -> 1
+  EXPECT_TRUE(h.sizes.empty());
+}
+
+TEST(backends_chunk_pipeline, not_even_one_run_fits_is_reported_before_any_work) {
+  harness<float> h(n_runs);
+  h.config.available_bytes = h.config.estimate.fixed_bytes + h.batch.bytes_per_run() - 1;
+  test::host_result_sink<float> sink(h.batch);
+  try {
+    run_chunk_pipeline(h.device, memory::device_resource_ref(h.host), h.config, sink, h.report);
+    FAIL() << "expected out_of_memory";
+  } catch (const out_of_memory& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find(std::to_string(h.config.estimate.fixed_bytes + h.batch.bytes_per_run()) + " bytes"),
+              std::string::npos)
+        << what;
+    EXPECT_NE(what.find(std::to_string(h.config.available_bytes) + " bytes are available"), std::string::npos) << what;
+  }
+  EXPECT_EQ(h.device.enqueued, 0);
+}
+
+TEST(backends_chunk_pipeline, budget_is_never_exceeded) {
+  harness<float> h(n_runs);
+  // Room for about 150 runs in two slots: the planner must cut and both slots must fit.
+  h.config.available_bytes = h.config.estimate.fixed_bytes + 150 * h.batch.bytes_per_run();
+  memory::statistics_resource_adaptor<memory::device_resource_ref> stats{memory::device_resource_ref(h.host)};
+  test::host_result_sink<float> sink(h.batch);
+  run_chunk_pipeline(h.device, memory::device_resource_ref(stats), h.config, sink, h.report);
+  EXPECT_LE(static_cast<std::uint64_t>(stats.peak_bytes()), h.config.available_bytes);
+  EXPECT_GE(h.report.chunk_runs.size(), 3u);
+  expect_equal_results(sink, reference(h.batch));
+}
+
+TEST(backends_chunk_pipeline, device_error_names_the_chunk_and_frees_everything) {
+  for (bool sticky : {false, true}) {
+    harness<float> h(n_runs);
+    h.config.options.max_chunk_runs = 256;
+    h.device.fail_complete_at = 2;
+    h.device.sticky = sticky;
+    test::host_result_sink<float> sink(h.batch);
+    try {
+      run_chunk_pipeline(h.device, memory::device_resource_ref(h.host), h.config, sink, h.report);
+      FAIL() << "expected chunk_failure";
+    } catch (const chunk_failure& f) {
+      const std::string what = f.what();
+      EXPECT_NE(what.find("chunk [256, 512) of 1000 runs"), std::string::npos) << what;
+      EXPECT_NE(what.find("cudaErrorIllegalAddress"), std::string::npos) << what;
+      EXPECT_EQ(f.committed_runs(), 256);
+      EXPECT_EQ(f.sticky(), sticky);
+    }
+    EXPECT_EQ(h.device.drains, 1);
+    EXPECT_TRUE(h.sizes.empty()) << "slots are freed on the error path";
+  }
+}
+
+TEST(backends_chunk_pipeline, launch_error_names_the_chunk) {
+  harness<float> h(n_runs);
+  h.config.options.max_chunk_runs = 256;
+  h.device.fail_enqueue_at = 3;
+  test::host_result_sink<float> sink(h.batch);
+  try {
+    run_chunk_pipeline(h.device, memory::device_resource_ref(h.host), h.config, sink, h.report);
+    FAIL() << "expected chunk_failure";
+  } catch (const chunk_failure& f) {
+    EXPECT_NE(std::string(f.what()).find("chunk [512, 768)"), std::string::npos) << f.what();
+    // Chunk 0 was committed when slot 0 was needed again; chunk 1, queued before the failure,
+    // is completed and kept too.
+    EXPECT_EQ(f.committed_runs(), 512);
+    EXPECT_FALSE(f.sticky());
+  }
+  EXPECT_TRUE(h.sizes.empty());
+}
+
+TEST(backends_chunk_layout, parts_are_aligned_and_bounded) {
+  const auto b = test::lorenz_rk4_batch<float>(lorenz_cpu(), 777);
+  for (std::int64_t runs : {1, 31, 32, 777, 100000}) {
+    const chunk_layout<float> l(b, runs);
+    for (std::size_t at : {l.outputs_offset(), l.status_offset(), l.accepted_offset(), l.rejected_offset()})
+      EXPECT_EQ(at % 256, 0u) << runs;
+    EXPECT_LE(l.total_bytes(), runs * b.bytes_per_run() + chunk_layout<float>::overhead_bound(b)) << runs;
+    EXPECT_EQ(l.returned_bytes(), static_cast<std::uint64_t>(runs) * (5 * 4 * 4 + 12));
+  }
+}
+
+TEST(backends_pipelining_policy, small_transfers_stay_in_one_chunk) {
+  using cuda::pipelined_chunks;
+  constexpr std::int64_t resident = 200'000;
+  EXPECT_EQ(pipelined_chunks(std::uint64_t{1} << 20, 65536, resident, 2), 1);
+  // 332 MB for 16.7 M runs: about one chunk per 64 MiB.
+  EXPECT_EQ(pipelined_chunks(332'000'000, 16'777'216, resident, 2), 5);
+  // 5.1 GB for 4.2 M runs: limited by two waves of resident threads per chunk.
+  EXPECT_EQ(pipelined_chunks(5'100'000'000, 4'194'304, resident, 2), 10);
+  // Large traffic but too few runs to fill two chunks of two waves each.
+  EXPECT_EQ(pipelined_chunks(std::uint64_t{1} << 30, 500'000, resident, 2), 1);
+  // min_chunks raises the count when the traffic alone would give fewer.
+  EXPECT_EQ(pipelined_chunks(std::uint64_t{100} << 20, 16'777'216, resident, 4), 4);
+}
