@@ -8,6 +8,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -15,6 +17,7 @@
 
 #include "cubie/backends/backend_registry.hpp"
 #include "cubie/backends/cuda/cuda_executor.hpp"
+#include "cubie/backends/cuda/kernel_launcher.hpp"
 #include "cubie/batch/solver.hpp"
 #include "cubie/core/error.hpp"
 #include "cubie/core/status.hpp"
@@ -175,6 +178,27 @@ TEST_F(backends_cuda, fixed_count_path_matches_the_cpu_backend) {
   for (std::int64_t v = 0; v < 3; ++v)
     for (std::int64_t run = 0; run < n; ++run)
       ASSERT_LE(std::abs(g.at(0, v, run) - r.at(0, v, run)) / (1 + std::abs(r.at(0, v, run))), 1e-4) << v << " " << run;
+}
+
+// ---- kernels loaded at run time ----------------------------------------------------------
+
+TEST_F(backends_cuda, a_kernel_loaded_at_run_time_launches_like_an_ahead_of_time_one) {
+  std::ifstream in(CUBIE_TEST_CUBIN, std::ios::binary);
+  ASSERT_TRUE(in) << "missing " << CUBIE_TEST_CUBIN;
+  const std::vector<char> image((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string mangled =
+      "_ZN5cubie4cuda16integrate_kernelINS_7methods13classical_rk4ENS_7systems6lorenzEfEEvNS_10batch_argsIT1_EE";
+  auto kernels = cuda::load_kernels(image.data(), {mangled});
+  ASSERT_EQ(kernels.size(), 1u);
+  auto sys = std::make_shared<compiled_system>(*test::lorenz_gpu_system());
+  sys->gpu[{"classical_rk4", precision::float32}] = kernels[0];
+  kernels.clear();  // the system's copy keeps the library loaded
+  const batch_grid grid = lorenz_grid(3'000);
+  solver_settings s = gpu_settings("classical_rk4", precision::float32);
+  const SolveResult aot = Solver(test::lorenz_gpu_system(), s).solve(grid, saves_spec());
+  const SolveResult jit = Solver(sys, s).solve(grid, saves_spec());
+  EXPECT_TRUE(equal_results(aot, jit)) << "same source, same flags: the same SASS and the same bits";
+  EXPECT_THROW((void)cuda::load_kernels(image.data(), {"no_such_kernel"}), device_error);
 }
 
 // ---- allocators --------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 #include "cubie/backends/cuda/kernel_launcher.hpp"
 
+#include <memory>
 #include <string>
 
 #include "cubie/core/error.hpp"
@@ -21,6 +22,28 @@ kernel_properties query_kernel_properties(const gpu_kernel& kernel, int device, 
                                                                block_size, 0));
   CUBIE_CUDA_TRY(cudaDeviceGetAttribute(&p.multiprocessors, cudaDevAttrMultiProcessorCount, device));
   return p;
+}
+
+std::vector<gpu_kernel> load_kernels(const void* image, const std::vector<std::string>& names) {
+  CUBIE_EXPECTS(image != nullptr, "load_kernels: the code image is null");
+  cudaLibrary_t library = nullptr;
+  CUBIE_CUDA_TRY(cudaLibraryLoadData(&library, image, nullptr, nullptr, 0, nullptr, nullptr, 0));
+  // Unloaded when the last kernel taken from it goes (compiled_system keeps them).
+  std::shared_ptr<const void> owner(library, [](const void* l) {
+    CUBIE_CUDA_IGNORE(cudaLibraryUnload(static_cast<cudaLibrary_t>(const_cast<void*>(l))));
+  });
+  std::vector<gpu_kernel> kernels;
+  kernels.reserve(names.size());
+  for (const std::string& name : names) {
+    cudaKernel_t k = nullptr;
+    const cudaError_t e = cudaLibraryGetKernel(&k, library, name.c_str());
+    if (e != cudaSuccess) {
+      const std::string call = "cudaLibraryGetKernel of '" + name + "'";
+      memory::throw_cuda_error(e, call.c_str(), __FILE__, __LINE__);
+    }
+    kernels.push_back(gpu_kernel{reinterpret_cast<const void*>(k), name, owner});
+  }
+  return kernels;
 }
 
 void launch_kernel(const gpu_kernel& kernel, dim3 grid, dim3 block, memory::stream_view stream, void** params) {

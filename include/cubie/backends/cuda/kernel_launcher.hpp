@@ -7,6 +7,8 @@
 #endif
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include <cuda_runtime_api.h>
 
@@ -45,6 +47,13 @@ struct kernel_properties {
 /// the runtime cannot query it.
 [[nodiscard]] kernel_properties query_kernel_properties(const gpu_kernel& kernel, int device,
                                                         int block_size = kernel_block_size);
+
+/// @brief Loads device code compiled at run time (a cubin, fatbin or PTX image, e.g. from
+/// NVRTC) with the runtime's library API (cudaLibraryLoadData; no link to the driver library)
+/// and returns the kernels `names` (mangled names) as gpu_kernels whose owner keeps the
+/// library loaded. They launch through launch_kernel like ahead-of-time kernels.
+/// @throws cubie::device_error when the image cannot be loaded or a name is not in it.
+[[nodiscard]] std::vector<gpu_kernel> load_kernels(const void* image, const std::vector<std::string>& names);
 
 /// @brief cudaLaunchKernel of `kernel` with the parameter array `params` on `stream`.
 /// @throws cubie::device_error naming the kernel, the geometry and the CUDA error when the
