@@ -2,8 +2,10 @@
 // What the chunk-pipeline tests share: a Lorenz batch prepared by hand (the Solver's
 // preparation is private), a result sink over host arrays, and a reference solve.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "cubie/batch/compiled_system.hpp"
