@@ -19,6 +19,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 python3 -c "import h5py" 2>/dev/null || python3 -m pip install -q h5py || echo "install_deps: h5py unavailable (its tests will skip)"
 if command -v nvcc >/dev/null 2>&1 && ! command -v cuobjdump >/dev/null 2>&1; then
-  python3 -c "import nvidia.cuda_cuobjdump" 2>/dev/null || python3 -m pip install -q nvidia-cuda-cuobjdump ||
-    echo "install_deps: cuobjdump unavailable (the SASS check will skip)"
+  # cuobjdump prints SASS through nvdisasm; both come as NVIDIA wheels.
+  python3 -m pip install -q nvidia-cuda-cuobjdump nvidia-cuda-nvdisasm ||
+    echo "install_deps: cuobjdump/nvdisasm unavailable (the SASS check will skip)"
 fi

@@ -1,5 +1,6 @@
 #include "cubie/batch/batch_grid.hpp"
 
+#include <atomic>
 #include <cmath>
 #include <sstream>
 
@@ -120,6 +121,8 @@ batch_grid batch_grid::build(const system_info& system, const named_arrays& init
     g.n_runs_ = n;
   }
   if (g.n_runs_ <= 0) throw invalid_argument("the batch is empty: give at least one run");
+  static std::atomic<std::uint64_t> next_id{1};
+  g.id_ = next_id.fetch_add(1, std::memory_order_relaxed);
   return g;
 }
 

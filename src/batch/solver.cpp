@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <optional>
 #include <sstream>
 
 #include "cubie/backends/backend_registry.hpp"
@@ -65,6 +66,37 @@ struct Solver::impl {
   std::string backend;  // "cpu" or "cuda"
   std::unique_ptr<executor> exec;
   host_allocator result_alloc = host_allocator::pageable();
+
+  // The last prepared batch per precision: re-solving the same grid with the same spec
+  // (the steady state of a sweep solved repeatedly) converts no inputs again.
+  template <class V>
+  struct prepared_cache {
+    std::uint64_t grid_id = 0;
+    solve_spec spec;
+    prepared_batch<V> batch;
+    SolveResult::layout layout;
+  };
+  std::optional<prepared_cache<float>> cache_f;
+  std::optional<prepared_cache<double>> cache_d;
+  template <class V>
+  std::optional<prepared_cache<V>>& cache() {
+    if constexpr (sizeof(V) == 4) return cache_f;
+    else return cache_d;
+  }
+  template <class V>
+  const prepared_batch<V>& prepared(const batch_grid& grid, const solve_spec& spec, SolveResult::layout& layout) {
+    auto& c = cache<V>();
+    if (!c || c->grid_id != grid.id() || !(c->spec == spec)) {
+      c.reset();  // a rejected spec must not leave a stale entry behind
+      prepared_cache<V> fresh;
+      fresh.batch = prepare<V>(grid, spec, fresh.layout);
+      fresh.grid_id = grid.id();
+      fresh.spec = spec;
+      c = std::move(fresh);
+    }
+    layout = c->layout;
+    return c->batch;
+  }
 
   void resolve();
   template <class V>
@@ -341,13 +373,8 @@ void Solver::impl::run(const prepared_batch<V>& batch, result_sink& sink, solve_
 
 void Solver::impl::solve_into_sink(result_sink& sink, const batch_grid& grid, const solve_spec& spec,
                                    solve_statistics& stats, SolveResult::layout& layout) {
-  if (settings.precision == precision::float32) {
-    const auto batch = prepare<float>(grid, spec, layout);
-    run(batch, sink, stats);
-  } else {
-    const auto batch = prepare<double>(grid, spec, layout);
-    run(batch, sink, stats);
-  }
+  if (settings.precision == precision::float32) run(prepared<float>(grid, spec, layout), sink, stats);
+  else run(prepared<double>(grid, spec, layout), sink, stats);
 }
 
 Solver::Solver(std::shared_ptr<const compiled_system> system, solver_settings settings)
@@ -386,7 +413,7 @@ void Solver::solve_into(SolveResult& result, const batch_grid& grid, const solve
   // both the Solver and the result as they were.
   auto work = [&](auto tag) {
     using V = decltype(tag);
-    prepared_batch<V> batch = impl_->prepare<V>(grid, spec, layout);
+    const prepared_batch<V>& batch = impl_->prepared<V>(grid, spec, layout);
     result.prepare(layout, impl_->result_alloc);
     solve_statistics& stats = result.mutable_statistics();
     stats.setup_ms = std::chrono::duration<double, std::milli>(clock::now() - t_start).count();

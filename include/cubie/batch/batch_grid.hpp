@@ -37,8 +37,13 @@ class batch_grid {
   [[nodiscard]] double initial_value(int state, std::int64_t run) const { return columns_[state].at(run); }
   [[nodiscard]] double parameter(int p, std::int64_t run) const { return columns_[n_states_ + p].at(run); }
   [[nodiscard]] const std::string& system_name() const { return system_name_; }
+  /// Identifies this grid's contents: copies share it, every build() makes a new one.
+  /// Solvers key their cache of converted inputs on it, so re-solving a grid that was
+  /// built once converts nothing.
+  [[nodiscard]] std::uint64_t id() const { return id_; }
 
  private:
+  std::uint64_t id_ = 0;
   std::int64_t n_runs_ = 0;
   int n_states_ = 0;
   std::vector<column> columns_;

@@ -46,6 +46,8 @@ struct solve_spec {
   bool save_initial = true;                ///< record the state at t0 + settling_time
   bool save_counters = true;               ///< keep per-run accepted/rejected step counts
   grid_type grid = grid_type::verbatim;
+
+  friend bool operator==(const solve_spec&, const solve_spec&) = default;
 };
 
 /// "float32"/"single"/"float" or "float64"/"double"; throws invalid_argument otherwise.
