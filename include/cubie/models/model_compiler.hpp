@@ -1,0 +1,82 @@
+// cubie/models/model_compiler.hpp
+// Turns a model into a compiled_system the Solver runs, at run time: generated C++
+// compiled by the host compiler for the CPU and by NVRTC for the GPU, behind a disk cache.
+#pragma once
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "../batch/compiled_system.hpp"
+#include "model.hpp"
+
+namespace cubie::models {
+
+/// Whether to build CUDA kernels for a model.
+enum class gpu_compile {
+  off,           ///< CPU only
+  if_available,  ///< when this cubie has CUDA, a GPU is usable and NVRTC loads; skipped otherwise
+  required,      ///< as if_available, but a missing GPU or NVRTC is an error
+};
+
+struct compile_options {
+  bool cpu = true;                              ///< build the CPU entry points
+  gpu_compile gpu = gpu_compile::if_available;  ///< build the CUDA kernels
+  /// Methods to build, by name or alias; empty: the model's [solver] algorithm only.
+  std::vector<std::string> methods;
+  /// Arithmetic precision; unset: the model's. Another precision regenerates the
+  /// system with that precision's literals.
+  std::optional<cubie::precision> precision;
+  /// Cache folder; empty: default_cache_directory() (compile_cache.hpp).
+  std::filesystem::path cache_dir;
+  /// 0 silent; 1 one line per backend on stderr (cache hit or compile time);
+  /// 2 also the compile command and the compiler's warnings.
+  int verbosity = 0;
+  /// Appended to the host compiler's flags / NVRTC's options; part of the cache key.
+  /// For experiments and tests (a bad flag forces a compile failure).
+  std::vector<std::string> extra_cxx_flags;
+  std::vector<std::string> extra_nvrtc_options;
+};
+
+/// What happened for one backend.
+struct backend_compile_report {
+  bool requested = false;               ///< the options asked for this backend
+  bool built = false;                   ///< its entries are in the compiled_system
+  std::string skipped_reason;           ///< why a requested backend was not built ("" when built)
+  bool cache_hit = false;               ///< loaded from the cache without compiling
+  int compiler_runs = 0;                ///< compilations performed: 0 on a hit
+  double compile_ms = 0.0;              ///< wall time of this backend: key, lookup, compile, load
+  std::string cache_key;                ///< 64 hex digits; entries are KEY.so / KEY.cubin
+  std::filesystem::path source_path;    ///< the generated translation unit in the cache
+  std::filesystem::path artifact_path;  ///< the shared object or CUBIN loaded
+};
+
+struct compile_report {
+  backend_compile_report cpu;
+  backend_compile_report gpu;
+};
+
+/// @brief Compiles `model` for the requested backends, methods and precision (or
+///   loads it from the cache) and returns what the Solver runs. The result keeps the
+///   loaded code alive; entries are keyed (canonical method name, precision).
+///   The cache key covers the generated source, the compiler and its version, every
+///   option, the NVRTC version, the GPU architecture, -march (and what it enabled),
+///   the cubie version and the text of cubie's headers.
+/// @throws cubie::invalid_argument for an unknown method name, nothing to build, or
+///   an unusable cache folder.
+/// @throws cubie::internal_error when the generated code fails to compile: the
+///   message holds the compiler's log and the path of the generated source, kept in the
+///   cache folder for the bug report.
+/// @throws cubie::error when the host compiler cannot be run, or gpu is `required`
+///   and no GPU or no NVRTC is usable.
+/// @throws cubie::device_error when a compiled CUBIN cannot be loaded on the GPU.
+[[nodiscard]] std::shared_ptr<const compiled_system> compile_model(const model_definition& model,
+                                                                   const compile_options& options = {},
+                                                                   compile_report* report = nullptr);
+
+/// @brief Why compile_model cannot build for the GPU here: no CUDA in this build, no
+///   usable device, or no NVRTC. Empty when it can. Loads NVRTC to find out.
+[[nodiscard]] std::string gpu_compile_unavailable_reason();
+
+}  // namespace cubie::models

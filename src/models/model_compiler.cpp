@@ -1,0 +1,330 @@
+#include "cubie/models/model_compiler.hpp"
+
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <future>
+#include <iostream>
+#include <mutex>
+
+#include "cubie/batch/method_catalog.hpp"
+#include "cubie/core/error.hpp"
+#include "cubie/integrate/loop_settings.hpp"
+#include "cubie/models/codegen.hpp"
+#include "cubie_headers.hpp"
+#include "host_compiler.hpp"
+#include "model_compiler_detail.hpp"
+#include "subprocess.hpp"
+#if defined(CUBIE_WITH_CUDA)
+#include "gpu_model_compiler.hpp"
+#endif
+
+namespace fs = std::filesystem;
+
+namespace cubie::models {
+namespace detail {
+
+void report_line(const std::string& line) {
+  static std::mutex mutex;
+  std::lock_guard lock(mutex);
+  std::cerr << line << '\n' << std::flush;
+}
+
+void throw_generated_code_failure(const build_request& request, const std::string& backend, const std::string& key,
+                                  const fs::path& source_path, const std::string& command, const std::string& log) {
+  fs::path log_path;
+  try {
+    log_path = request.cache->write(key, ".log", command + "\n\n" + log + "\n");
+  } catch (const error&) {
+    // The failure itself matters more than its log file; the message carries the log.
+  }
+  // Long logs (template backtraces) are cut in the message; the file keeps them whole.
+  constexpr std::size_t max_log = 20000;
+  const std::string shown = log.size() > max_log ? log.substr(0, max_log) + "\n[... log cut; see the log file]" : log;
+  throw internal_error("internal error: the code cubie generated for model '" + request.model_name +
+                       "' failed to compile for " + backend +
+                       ". This is a bug in cubie; please report it with the files below.\n  generated source: " +
+                       source_path.string() + (log_path.empty() ? "" : "\n  compiler log: " + log_path.string()) +
+                       "\n  command: " + command + "\ncompiler output:\n" + shown);
+}
+
+}  // namespace detail
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+double ms_since(clock_type::time_point start) {
+  return std::chrono::duration<double, std::milli>(clock_type::now() - start).count();
+}
+
+std::string joined(const std::vector<std::string>& items, const char* sep) {
+  std::string out;
+  for (const std::string& s : items) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+// The CPU translation unit: the generated system, then one extern "C" entry per method
+// (what dlsym finds), the SIMD width the entries were built for and the size of the
+// argument block, so a library built against other headers is refused, not run.
+std::string host_translation_unit(const detail::build_request& r) {
+  const std::string V = detail::value_type_name(r.precision);
+  const std::string suffix = detail::precision_suffix(r.precision);
+  const std::string sys = detail::generated_struct_name;
+  std::string tu = r.system_source;
+  tu += "\n// CPU entry points of this model, loaded by cubie with dlopen.\n";
+  tu += "#include \"cubie/backends/cpu/cpu_entry.hpp\"\n";
+  for (const std::string& m : r.methods) tu += "#include \"cubie/integrate/methods/" + m + ".hpp\"\n";
+  tu += "\nstatic_assert(cubie::ode_system<" + sys + "<" + V + ">, " + V +
+        ">, \"the generated system does not satisfy cubie::ode_system\");\n";
+  tu += "#define CUBIE_MODEL_EXPORT extern \"C\" __attribute__((visibility(\"default\")))\n\n";
+  for (const std::string& m : r.methods) {
+    tu += "CUBIE_MODEL_EXPORT void cubie_cpu_" + m + "_" + suffix +
+          "(const void* args, long long begin, long long end) {\n";
+    tu += "  cubie::cpu::integrate_range<cubie::methods::" + m + ", " + sys + ", " + V + ">(args, begin, end);\n}\n";
+  }
+  tu += "CUBIE_MODEL_EXPORT int cubie_cpu_simd_lanes_" + suffix + "() { return cubie::cpu::simd_lanes<" + V + ">; }\n";
+  tu += "CUBIE_MODEL_EXPORT long long cubie_cpu_batch_args_bytes_" + suffix + "() { return sizeof(cubie::batch_args<" +
+        V + ">); }\n";
+  return tu;
+}
+
+struct cpu_build {
+  std::map<entry_key, cpu_entry> entries;
+  int simd_lanes = 1;
+  std::shared_ptr<const void> handle;
+};
+
+// dlopen + dlsym + the ABI check. Returns false with `why` when the file is unusable.
+bool load_shared_object(const fs::path& path, const detail::build_request& r, cpu_build& out, std::string& why) {
+  void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!handle) {
+    const char* reason = dlerror();
+    why = reason ? reason : "dlopen failed";
+    return false;
+  }
+  std::shared_ptr<const void> owner(handle, [](const void* h) { dlclose(const_cast<void*>(h)); });
+  const std::string suffix = detail::precision_suffix(r.precision);
+  auto symbol = [&](const std::string& name) { return dlsym(handle, name.c_str()); };
+
+  auto* lanes = reinterpret_cast<int (*)()>(symbol("cubie_cpu_simd_lanes_" + suffix));
+  auto* args_bytes = reinterpret_cast<long long (*)()>(symbol("cubie_cpu_batch_args_bytes_" + suffix));
+  if (!lanes || !args_bytes) {
+    why = "it lacks cubie's entry symbols";
+    return false;
+  }
+  const long long expected = r.precision == precision::float32 ? sizeof(batch_args<float>) : sizeof(batch_args<double>);
+  if (args_bytes() != expected) {
+    why = "it was built against other cubie headers (batch_args is " + std::to_string(args_bytes()) + " bytes there, " +
+          std::to_string(expected) + " here); point CUBIE_INCLUDE_DIR at this cubie's headers";
+    return false;
+  }
+  for (const std::string& m : r.methods) {
+    auto* entry = reinterpret_cast<cpu_entry>(symbol("cubie_cpu_" + m + "_" + suffix));
+    if (!entry) {
+      why = "it lacks the entry for " + m;
+      return false;
+    }
+    out.entries.emplace(entry_key{m, r.precision}, entry);
+  }
+  out.simd_lanes = lanes();
+  out.handle = std::move(owner);
+  return true;
+}
+
+cpu_build build_cpu(const detail::build_request& r, backend_compile_report& report) {
+  const compile_options& opt = *r.options;
+  const detail::host_toolchain tc = detail::host_toolchain_for(opt.extra_cxx_flags);
+  const std::string tu = host_translation_unit(r);
+
+  cache_key_builder kb;
+  kb.add("kind", "cpu shared object, cubie model compiler v1")
+      .add("cubie_version", CUBIE_VERSION_STRING)
+      .add("cubie_headers", r.header_digest)
+      .add("source", tu)
+      .add("compiler", tc.compiler)
+      .add("compiler_version", tc.version)
+      .add("flags", joined(tc.flags, " "))
+      .add("march", tc.march)
+      .add("target_macros", tc.target_macros);
+  const std::string key = kb.key();
+  const compile_cache& cache = *r.cache;
+  report.cache_key = key;
+  report.source_path = cache.entry(key, ".cpp");
+  report.artifact_path = cache.entry(key, ".so");
+
+  cpu_build out;
+  std::string why;
+  if (cache.contains(key, ".so")) {
+    if (load_shared_object(report.artifact_path, r, out, why)) {
+      report.cache_hit = true;
+      return out;
+    }
+    // A damaged or foreign entry: rebuild it rather than fail.
+    if (opt.verbosity > 0) {
+      detail::report_line("cubie: cache entry " + report.artifact_path.string() + " unusable (" + why +
+                          "); rebuilding");
+    }
+    out = {};
+  }
+
+  cache.remove_stale_scratch(std::chrono::hours(24));
+  cache.write(key, ".cpp", tu);
+  cache.write(key, ".key", kb.manifest());
+  const fs::path scratch = cache.scratch_path(key, ".so");
+  std::vector<std::string> argv{tc.compiler};
+  argv.insert(argv.end(), tc.flags.begin(), tc.flags.end());
+  argv.push_back("-I" + r.include_dir.string());
+  argv.insert(argv.end(), {"-o", scratch.string(), report.source_path.string()});
+  if (opt.verbosity > 1) detail::report_line("cubie: " + detail::command_line(argv));
+
+  ++report.compiler_runs;
+  const detail::process_result res = detail::run_process(argv);
+  if (res.exit_code != 0) {
+    std::error_code ec;
+    fs::remove(scratch, ec);
+    detail::throw_generated_code_failure(r, "the CPU", key, report.source_path, detail::command_line(argv), res.output);
+  }
+  if (opt.verbosity > 1 && !res.output.empty()) detail::report_line(res.output);
+  cache.commit(scratch, key, ".so");
+  if (!load_shared_object(report.artifact_path, r, out, why)) {
+    throw error("cannot load the compiled model '" + r.model_name + "' from " + report.artifact_path.string() + ": " +
+                why);
+  }
+  return out;
+}
+
+void print_summary(const std::string& model, const char* backend, const backend_compile_report& rep,
+                   const detail::build_request& r) {
+  char ms[32];
+  std::snprintf(ms, sizeof ms, "%.0f ms", rep.compile_ms);
+  std::string line = "cubie: model '" + model + "' for the " + backend + " (" + joined(r.methods, ", ") + ", " +
+                     precision_name(r.precision) + "): " + (rep.cache_hit ? "cache hit, loaded in " : "compiled in ") +
+                     ms + " [" + rep.artifact_path.string() + "]";
+  detail::report_line(line);
+}
+
+}  // namespace
+
+std::string gpu_compile_unavailable_reason() {
+#if defined(CUBIE_WITH_CUDA)
+  return detail::gpu_unavailable_reason();
+#else
+  return "this cubie was built without CUDA";
+#endif
+}
+
+std::shared_ptr<const compiled_system> compile_model(const model_definition& model, const compile_options& options,
+                                                     compile_report* report) {
+  compile_report local_report;
+  compile_report& rep = report ? *report : local_report;
+  rep = {};
+  rep.cpu.requested = options.cpu;
+  rep.gpu.requested = options.gpu != gpu_compile::off;
+  if (!rep.cpu.requested && !rep.gpu.requested) {
+    throw invalid_argument("compile_model: nothing to build: cpu is false and gpu is off");
+  }
+
+  detail::build_request r;
+  r.model_name = model.name;
+  r.options = &options;
+  for (const std::string& name :
+       options.methods.empty() ? std::vector<std::string>{model.settings.algorithm} : options.methods) {
+    const std::string canonical = find_method(name).name;
+    if (std::find(r.methods.begin(), r.methods.end(), canonical) == r.methods.end()) r.methods.push_back(canonical);
+  }
+  r.precision = options.precision.value_or(model.precision);
+  if (r.precision == model.precision) {
+    r.system_source = generate_system_source(model, detail::generated_struct_name);
+  } else {
+    model_definition other = model;
+    other.precision = r.precision;
+    other.settings.precision = r.precision;
+    r.system_source = generate_system_source(other, detail::generated_struct_name);
+  }
+  const compile_cache cache(options.cache_dir.empty() ? default_cache_directory() : options.cache_dir);
+  r.cache = &cache;
+  r.include_dir = detail::cubie_include_dir();
+  r.header_digest = detail::cubie_header_digest(r.include_dir);
+
+  auto cs = std::make_shared<compiled_system>();
+  cs->info.name = model.name;
+  cs->info.states = names_of(model.states);
+  cs->info.parameters = names_of(model.parameters);
+  cs->info.observables = model.observables;
+  for (const named_value& s : model.states) cs->info.state_defaults.push_back(s.value);
+  for (const named_value& p : model.parameters) cs->info.parameter_defaults.push_back(p.value);
+
+  // Whether the GPU half runs, decided before starting the CPU half so that a
+  // `required` GPU that is missing fails before any compile.
+  bool gpu_go = false;
+  if (rep.gpu.requested) {
+    rep.gpu.skipped_reason = gpu_compile_unavailable_reason();
+    if (!rep.gpu.skipped_reason.empty() && options.gpu == gpu_compile::required) {
+      throw error("compile_model: a GPU build of model '" + model.name + "' was required: " + rep.gpu.skipped_reason);
+    }
+    gpu_go = rep.gpu.skipped_reason.empty();
+  }
+  if (!rep.cpu.requested && !gpu_go) {
+    throw error("compile_model: nothing was built for model '" + model.name +
+                "': cpu is false and the GPU is skipped (" + rep.gpu.skipped_reason + ")");
+  }
+
+  // The host compiler runs as a separate process: let it work while NVRTC compiles here.
+  auto cpu_part = [&]() {
+    const auto start = clock_type::now();
+    cpu_build b = build_cpu(r, rep.cpu);
+    rep.cpu.compile_ms = ms_since(start);
+    return b;
+  };
+  std::future<cpu_build> cpu_future;
+  cpu_build cpu_result;
+  if (rep.cpu.requested) {
+    if (gpu_go)
+      cpu_future = std::async(std::launch::async, cpu_part);
+    else
+      cpu_result = cpu_part();
+  }
+
+  std::shared_ptr<const void> gpu_library;
+#if defined(CUBIE_WITH_CUDA)
+  if (gpu_go) {
+    const auto start = clock_type::now();
+    detail::gpu_build g;
+    try {
+      g = detail::build_gpu(r, rep.gpu);
+    } catch (...) {
+      if (cpu_future.valid()) cpu_future.wait();  // the CPU half uses r and the cache folder
+      throw;
+    }
+    rep.gpu.compile_ms = ms_since(start);
+    rep.gpu.built = true;
+    cs->gpu = std::move(g.kernels);
+    gpu_library = std::move(g.library);
+  }
+#endif
+  if (cpu_future.valid()) cpu_result = cpu_future.get();
+  if (rep.cpu.requested) {
+    rep.cpu.built = true;
+    cs->cpu = std::move(cpu_result.entries);
+    (r.precision == precision::float32 ? cs->cpu_simd_lanes_float : cs->cpu_simd_lanes_double) = cpu_result.simd_lanes;
+  }
+
+  struct loaded_code {
+    std::shared_ptr<const void> cpu, gpu;
+  };
+  cs->keepalive = std::make_shared<loaded_code>(loaded_code{std::move(cpu_result.handle), std::move(gpu_library)});
+
+  if (options.verbosity > 0) {
+    if (rep.cpu.built) print_summary(model.name, "CPU", rep.cpu, r);
+    if (rep.gpu.built) print_summary(model.name, "GPU", rep.gpu, r);
+    if (rep.gpu.requested && !rep.gpu.built) {
+      detail::report_line("cubie: model '" + model.name + "' not built for the GPU: " + rep.gpu.skipped_reason);
+    }
+  }
+  return cs;
+}
+
+}  // namespace cubie::models

@@ -1,0 +1,46 @@
+// What the CPU and GPU halves of the model compiler share: the request, the names the
+// generated code uses, and the one way a generated-code compile failure is reported.
+#pragma once
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "cubie/batch/solver_settings.hpp"
+#include "cubie/models/compile_cache.hpp"
+#include "cubie/models/model_compiler.hpp"
+
+namespace cubie::models::detail {
+
+/// The generated system's struct template name in every compiled translation unit.
+inline constexpr const char* generated_struct_name = "cubie_generated_system";
+
+struct build_request {
+  std::string model_name;
+  std::string system_source;         ///< generate_system_source() for the chosen precision
+  std::vector<std::string> methods;  ///< canonical names, no duplicates
+  cubie::precision precision = cubie::precision::float64;
+  std::filesystem::path include_dir;  ///< cubie's headers
+  std::string header_digest;          ///< cubie_header_digest(include_dir)
+  const compile_cache* cache = nullptr;
+  const compile_options* options = nullptr;
+};
+
+/// "float" or "double": the value type the entries are instantiated for.
+[[nodiscard]] inline const char* value_type_name(cubie::precision p) {
+  return p == cubie::precision::float32 ? "float" : "double";
+}
+/// "f32" or "f64": the suffix of entry symbols.
+[[nodiscard]] inline const char* precision_suffix(cubie::precision p) {
+  return p == cubie::precision::float32 ? "f32" : "f64";
+}
+
+/// @brief Keeps the compiler's log next to the kept source and throws the internal
+///   error that asks for a bug report. `backend` is "the CPU" or "the GPU".
+[[noreturn]] void throw_generated_code_failure(const build_request& request, const std::string& backend,
+                                               const std::string& key, const std::filesystem::path& source_path,
+                                               const std::string& command, const std::string& log);
+
+/// @brief Prints one line on stderr (whole, so concurrent compiles do not interleave).
+void report_line(const std::string& line);
+
+}  // namespace cubie::models::detail

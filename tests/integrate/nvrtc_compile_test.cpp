@@ -1,0 +1,73 @@
+// The integration core compiles without the host standard library: NVRTC compiles the
+// Lorenz system and the CUDA kernel template for dormand_prince_54 and classical_rk4 in
+// float and double to an sm_90 CUBIN, with the options model files are compiled with.
+// Needs NVRTC (built only where the CUDA toolkit is found), not a GPU.
+#include "models/nvrtc_compile.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "models/nvrtc_loader.hpp"
+
+namespace {
+
+using cubie::models::detail::nvrtc_compile;
+using cubie::models::detail::nvrtc_core_options;
+
+const char* const core_source = R"(
+#include "cubie/systems/lorenz.hpp"
+#include "cubie/backends/cuda/integrate_kernel.cuh"
+#include "cubie/integrate/methods/dormand_prince_54.hpp"
+#include "cubie/integrate/methods/classical_rk4.hpp"
+)";
+
+std::vector<std::string> kernel_expressions() {
+  std::vector<std::string> out;
+  for (const char* method : {"dormand_prince_54", "classical_rk4"}) {
+    for (const char* v : {"float", "double"}) {
+      out.push_back(std::string("&cubie::cuda::integrate_kernel<cubie::methods::") + method +
+                    ", cubie::systems::lorenz, " + v + ">");
+    }
+  }
+  return out;
+}
+
+TEST(NvrtcCompile, CoreAndLorenzCompileToAnSm90Cubin) {
+  ASSERT_TRUE(cubie::models::detail::nvrtc_available())
+      << "NVRTC must load where this test is built (the CUDA toolkit was found): " << [] {
+           try {
+             (void)cubie::models::detail::nvrtc();
+           } catch (const std::exception& e) {
+             return std::string(e.what());
+           }
+           return std::string();
+         }();
+  const auto expressions = kernel_expressions();
+  const auto out =
+      nvrtc_compile(core_source, "nvrtc_core_check.cu", nvrtc_core_options(90, CUBIE_SOURCE_INCLUDE_DIR), expressions);
+  ASSERT_TRUE(out.success) << "NVRTC log:\n" << out.log;
+  ASSERT_GE(out.cubin.size(), 4u);
+  EXPECT_EQ(out.cubin.substr(0, 4),
+            "\x7f"
+            "ELF")
+      << "a CUBIN is an ELF image";
+  ASSERT_EQ(out.lowered_names.size(), expressions.size());
+  for (std::size_t i = 0; i < expressions.size(); ++i) {
+    EXPECT_EQ(out.lowered_names[i].rfind("_ZN5cubie4cuda16integrate_kernel", 0), 0u)
+        << expressions[i] << " lowered to '" << out.lowered_names[i] << "'";
+  }
+  if (!out.log.empty()) std::cout << "NVRTC warnings:\n" << out.log << "\n";
+}
+
+TEST(NvrtcCompile, ReportsErrorsWithTheirLog) {
+  ASSERT_TRUE(cubie::models::detail::nvrtc_available());
+  const auto out = nvrtc_compile("__global__ void k() { undeclared_name = 1; }", "broken.cu",
+                                 nvrtc_core_options(90, CUBIE_SOURCE_INCLUDE_DIR), {});
+  EXPECT_FALSE(out.success);
+  EXPECT_TRUE(out.cubin.empty());
+  EXPECT_NE(out.log.find("undeclared_name"), std::string::npos) << out.log;
+}
+
+}  // namespace

@@ -1,0 +1,154 @@
+// A model compiled at run time through NVRTC: kernels built and cached, and on a GPU
+// with the CUDA backend, results bit-identical to the same system compiled by nvcc
+// (this file is a CUDA translation unit, so make_system instantiates the nvcc kernels).
+// Every test skips, with the reason, where no GPU or no NVRTC is usable.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <fstream>
+#include <iostream>
+
+#include "compile_test_support.hpp"
+#include "cubie/backends/backend_registry.hpp"
+#include "cubie/batch/make_system.hpp"
+#include "cubie/batch/solver.hpp"
+#include "cubie/models/model_compiler.hpp"
+#include "cubie/systems/lorenz.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using cubie::precision;
+using cubie::models::compile_options;
+using cubie::models::compile_report;
+using cubie::models::gpu_compile;
+
+#define SKIP_WITHOUT_GPU_COMPILE()                                           \
+  do {                                                                       \
+    const std::string why = cubie::models::gpu_compile_unavailable_reason(); \
+    if (!why.empty()) GTEST_SKIP() << "no GPU model compile here: " << why;  \
+  } while (0)
+
+compile_options gpu_options(const fs::path& cache_dir, precision p) {
+  compile_options o;
+  o.cpu = false;
+  o.gpu = gpu_compile::required;
+  o.methods = {"dormand_prince_54", "classical_rk4"};
+  o.precision = p;
+  o.cache_dir = cache_dir;
+  return o;
+}
+
+TEST(GpuModelCompile, BuildsKernelsThroughNvrtcAndHitsTheCache) {
+  SKIP_WITHOUT_GPU_COMPILE();
+  cubie::test::scratch_folder dir;
+  compile_report first, second;
+  const auto sys =
+      cubie::models::compile_model(cubie::test::lorenz_model(), gpu_options(dir.path(), precision::float32), &first);
+  EXPECT_TRUE(first.gpu.built);
+  EXPECT_FALSE(first.cpu.requested);
+  EXPECT_FALSE(first.gpu.cache_hit);
+  EXPECT_EQ(first.gpu.compiler_runs, 1);
+  EXPECT_TRUE(fs::is_regular_file(first.gpu.artifact_path));
+  EXPECT_EQ(first.gpu.artifact_path.extension(), ".cubin");
+  EXPECT_TRUE(fs::is_regular_file(first.gpu.source_path));
+  EXPECT_TRUE(sys->cpu.empty());
+  ASSERT_EQ(sys->gpu_methods(precision::float32), (std::vector<std::string>{"classical_rk4", "dormand_prince_54"}));
+  for (const auto& [key, kernel] : sys->gpu) {
+    EXPECT_NE(kernel.function, nullptr) << kernel.name;
+    EXPECT_NE(kernel.owner, nullptr) << kernel.name;
+  }
+
+  const auto again =
+      cubie::models::compile_model(cubie::test::lorenz_model(), gpu_options(dir.path(), precision::float32), &second);
+  EXPECT_TRUE(second.gpu.cache_hit);
+  EXPECT_EQ(second.gpu.compiler_runs, 0);
+  EXPECT_EQ(second.gpu.cache_key, first.gpu.cache_key);
+  EXPECT_EQ(again->gpu.size(), 2u);
+  std::cout << "[ timing ] cold NVRTC compile (dormand_prince_54 + classical_rk4, float32): " << first.gpu.compile_ms
+            << " ms; cache hit: " << second.gpu.compile_ms << " ms\n";
+}
+
+TEST(GpuModelCompile, BuildsCpuAndGpuTogether) {
+  SKIP_WITHOUT_GPU_COMPILE();
+  auto o = gpu_options(CUBIE_TEST_CACHE_DIR, precision::float64);
+  o.cpu = true;
+  compile_report rep;
+  const auto sys = cubie::models::compile_model(cubie::test::lorenz_model(), o, &rep);
+  EXPECT_TRUE(rep.cpu.built && rep.gpu.built);
+  EXPECT_NE(rep.cpu.cache_key, rep.gpu.cache_key);
+  EXPECT_EQ(sys->cpu_methods(precision::float64).size(), 2u);
+  EXPECT_EQ(sys->gpu_methods(precision::float64).size(), 2u);
+}
+
+TEST(GpuModelCompile, AFailureIsAnInternalErrorThatKeepsTheSource) {
+  SKIP_WITHOUT_GPU_COMPILE();
+  cubie::test::scratch_folder dir;
+  auto o = gpu_options(dir.path(), precision::float32);
+  o.extra_nvrtc_options = {"--cubie-test-no-such-option"};
+  try {
+    (void)cubie::models::compile_model(cubie::test::lorenz_model(), o);
+    FAIL() << "expected cubie::internal_error";
+  } catch (const cubie::internal_error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("failed to compile for the GPU"), std::string::npos) << what;
+    const auto sources = dir.files_ending(".cu");
+    ASSERT_EQ(sources.size(), 1u);
+    EXPECT_NE(what.find((dir.path() / sources.front()).string()), std::string::npos) << what;
+    EXPECT_TRUE(dir.files_ending(".cubin").empty());
+  }
+}
+
+cubie::SolveResult solve_on_gpu(std::shared_ptr<const cubie::compiled_system> sys, const char* method, precision p,
+                                int runs) {
+  cubie::solver_settings s;
+  s.algorithm = method;
+  s.precision = p;
+  s.backend = "cuda";
+  if (std::string(method) == "classical_rk4") {
+    s.dt = 1.0 / 1024;
+  } else {
+    s.atol = {1e-5};
+    s.rtol = {1e-5};
+  }
+  cubie::Solver solver(std::move(sys), s);
+  const auto ensemble = cubie::test::make_lorenz_ensemble(runs);
+  cubie::solve_spec spec;
+  spec.duration = 1.0;
+  spec.save_every = 0.1;
+  return solver.solve(ensemble.initial_values, ensemble.parameters, spec);
+}
+
+template <class V>
+void expect_bit_identical(const cubie::SolveResult& a, const cubie::SolveResult& b) {
+  const auto ta = a.time_domain<V>();
+  const auto tb = b.time_domain<V>();
+  ASSERT_EQ(ta.size(), tb.size());
+  std::size_t differing = 0, first = 0;
+  for (std::size_t i = 0; i < ta.size(); ++i) {
+    if (std::memcmp(&ta[i], &tb[i], sizeof(V)) != 0 && ++differing == 1) first = i;
+  }
+  EXPECT_EQ(differing, 0u) << "first difference at flat index " << first << ": " << ta[first] << " vs " << tb[first];
+  EXPECT_TRUE(std::equal(a.status().begin(), a.status().end(), b.status().begin()));
+  EXPECT_TRUE(std::equal(a.steps_accepted().begin(), a.steps_accepted().end(), b.steps_accepted().begin()));
+  EXPECT_TRUE(std::equal(a.steps_rejected().begin(), a.steps_rejected().end(), b.steps_rejected().begin()));
+  EXPECT_EQ(a.failed_runs(), 0);
+}
+
+TEST(GpuModelCompile, LorenzIsBitIdenticalToTheNvccCompiledSystem) {
+  SKIP_WITHOUT_GPU_COMPILE();
+  if (!cubie::cuda_device_available()) GTEST_SKIP() << "CUDA backend: " << cubie::cuda_unavailable_reason();
+  namespace m = cubie::methods;
+  const auto cxx_f32 = cubie::make_system<cubie::systems::lorenz, m::method_list<m::dormand_prince_54>, float>();
+  const auto cxx_f64 = cubie::make_system<cubie::systems::lorenz, m::method_list<m::classical_rk4>, double>();
+  const auto model_f32 =
+      cubie::models::compile_model(cubie::test::lorenz_model(), gpu_options(CUBIE_TEST_CACHE_DIR, precision::float32));
+  const auto model_f64 =
+      cubie::models::compile_model(cubie::test::lorenz_model(), gpu_options(CUBIE_TEST_CACHE_DIR, precision::float64));
+  expect_bit_identical<float>(solve_on_gpu(model_f32, "dormand_prince_54", precision::float32, 1000),
+                              solve_on_gpu(cxx_f32, "dormand_prince_54", precision::float32, 1000));
+  expect_bit_identical<double>(solve_on_gpu(model_f64, "classical_rk4", precision::float64, 1000),
+                               solve_on_gpu(cxx_f64, "classical_rk4", precision::float64, 1000));
+}
+
+}  // namespace
