@@ -1,13 +1,49 @@
 #include "cubie/io/monitored_sink.hpp"
 
+#include <algorithm>
+#include <chrono>
+
+#include "cubie/core/status.hpp"
+
 namespace cubie::io {
+
+void status_tally::add(u32 status) {
+  ++runs;
+  if (status == 0) return;
+  ++failed;
+  constexpr u32 known = status_step_too_small | status_max_steps_exceeded | status_stagnation |
+                        status_nonfinite_state | status_not_integrated;
+  step_too_small += (status & status_step_too_small) != 0;
+  max_steps_exceeded += (status & status_max_steps_exceeded) != 0;
+  stagnation += (status & status_stagnation) != 0;
+  nonfinite_state += (status & status_nonfinite_state) != 0;
+  not_integrated += (status & status_not_integrated) != 0;
+  other += (status & ~known) != 0;
+}
 
 monitored_sink::monitored_sink(result_sink& inner, i64 total_runs, progress_callback on_commit,
                                const std::atomic<bool>* stop_requested)
     : inner_(inner), total_(total_runs), on_commit_(std::move(on_commit)), stop_(stop_requested) {}
 
+output_view monitored_sink::view(i64 begin, i64 end) {
+  output_view v = inner_.view(begin, end);
+  // A later view of the same first run replaces an earlier one (executors may probe a
+  // whole-result sink with a one-run view before the real chunks).
+  std::erase_if(open_, [&](const open_view& o) { return o.begin == begin; });
+  open_.push_back({begin, end, v.status});
+  return v;
+}
+
 void monitored_sink::commit(i64 begin, i64 end) {
+  // Tallied before the inner commit: a streaming sink may recycle the buffer after it.
+  auto it = std::find_if(open_.begin(), open_.end(), [&](const open_view& o) { return o.begin == begin && o.end == end; });
+  if (it != open_.end()) {
+    for (i64 r = 0; r < end - begin; ++r) tally_.add(it->status[r]);
+    open_.erase(it);
+  }
+  const auto t0 = std::chrono::steady_clock::now();
   inner_.commit(begin, end);
+  commit_ms_ += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   committed_ = end;
   ++chunks_;
   if (on_commit_) on_commit_(committed_, total_);

@@ -140,6 +140,13 @@ TEST_F(hdf5_stream_test, interrupted_solve_leaves_partial_file_with_finished_chu
     EXPECT_THROW((void)chunked.solve_to_sink(sink, grid, spec_), io::interrupted);
     EXPECT_EQ(sink.committed_chunks(), 2);
     EXPECT_EQ(writer.committed_runs(), cut);
+    // The tally covers the committed runs only, flag by flag.
+    const auto st = r.status().subspan(0, static_cast<std::size_t>(cut));
+    EXPECT_EQ(sink.tally().runs, cut);
+    EXPECT_EQ(sink.tally().failed, std::count_if(st.begin(), st.end(), [](u32 v) { return v != 0; }));
+    EXPECT_EQ(sink.tally().max_steps_exceeded,
+              std::count_if(st.begin(), st.end(), [](u32 v) { return (v & status_max_steps_exceeded) != 0; }));
+    EXPECT_GT(sink.tally().failed, 0);
   }
   ASSERT_GT(cut, 0);
   ASSERT_LT(cut, n_runs);
@@ -173,7 +180,7 @@ TEST_F(hdf5_stream_test, interrupted_solve_leaves_partial_file_with_finished_chu
   }
   // The inputs of every run are there from the start.
   EXPECT_EQ(f.read<double>("inputs/parameters").size(), R);
-  EXPECT_EQ(f.read<double>("inputs/parameters")[R - 1], 60.0);
+  EXPECT_EQ(f.read<double>("inputs/parameters")[R - 1], grid.parameter(0, n_runs - 1));
 }
 
 TEST_F(hdf5_stream_test, finish_requires_every_run_and_discard_removes_the_file) {

@@ -11,7 +11,7 @@ namespace cubie::test {
 
 [[nodiscard]] std::shared_ptr<const compiled_system> lorenz_system();
 
-/// `n` runs: rho spread over [0, 60], x varying, y and z broadcast.
+/// `n` runs: rho over [0, 60] in a scrambled order, x varying, y and z broadcast.
 [[nodiscard]] batch_grid lorenz_grid(const compiled_system& system, int n);
 
 /// Metadata with recognisable text in every field.

@@ -1,10 +1,11 @@
 // cubie/io/monitored_sink.hpp
-// A result_sink wrapper that reports each committed chunk (for a progress bar) and
-// stops a solve after the current chunk when asked (Ctrl-C), leaving what the wrapped
-// sink already holds intact.
+// A result_sink wrapper that reports each committed chunk (for a progress bar), counts
+// the runs' status flags as chunks land, and stops a solve after the current chunk when
+// asked (Ctrl-C), leaving what the wrapped sink already holds intact.
 #pragma once
 #include <atomic>
 #include <functional>
+#include <vector>
 
 #include "../batch/result_sink.hpp"
 #include "../core/error.hpp"
@@ -18,8 +19,18 @@ class interrupted : public error {
   interrupted() : error("interrupted") {}
 };
 
-/// @brief Forwards every call to `inner`; after each commit reports progress and
-///   honours a stop request.
+/// @brief Runs counted by status flag. A run with several flags counts under each.
+struct status_tally {
+  i64 runs = 0;    ///< runs counted
+  i64 failed = 0;  ///< runs whose status is not 0
+  i64 step_too_small = 0, max_steps_exceeded = 0, stagnation = 0, nonfinite_state = 0, not_integrated = 0;
+  i64 other = 0;   ///< runs with a flag none of the above names
+
+  void add(u32 status);
+};
+
+/// @brief Forwards every call to `inner`; after each commit tallies the chunk's status,
+///   reports progress and honours a stop request. Single-threaded, like the sinks it wraps.
 class monitored_sink final : public result_sink {
  public:
   /// Called after each commit with the runs final so far and the total.
@@ -30,22 +41,34 @@ class monitored_sink final : public result_sink {
   monitored_sink(result_sink& inner, i64 total_runs, progress_callback on_commit,
                  const std::atomic<bool>* stop_requested = nullptr);
 
-  output_view view(i64 begin, i64 end) override { return inner_.view(begin, end); }
-  /// @throws interrupted after forwarding the commit, when a stop was requested.
+  output_view view(i64 begin, i64 end) override;
+  /// @throws interrupted after forwarding the commit, when a stop was requested and
+  ///   runs remain.
   void commit(i64 begin, i64 end) override;
   [[nodiscard]] int max_in_flight() const override { return inner_.max_in_flight(); }
   [[nodiscard]] bool whole_result_in_memory() const override { return inner_.whole_result_in_memory(); }
 
   [[nodiscard]] i64 committed_runs() const { return committed_; }
   [[nodiscard]] i64 committed_chunks() const { return chunks_; }
+  /// Status of the committed runs.
+  [[nodiscard]] const status_tally& tally() const { return tally_; }
+  /// Milliseconds spent inside the wrapped sink's commit (writing, for a file writer).
+  [[nodiscard]] double commit_ms() const { return commit_ms_; }
 
  private:
+  struct open_view {
+    i64 begin, end;
+    const u32* status;
+  };
   result_sink& inner_;
   i64 total_;
   progress_callback on_commit_;
   const std::atomic<bool>* stop_;
+  std::vector<open_view> open_;
+  status_tally tally_;
   i64 committed_ = 0;
   i64 chunks_ = 0;
+  double commit_ms_ = 0.0;
 };
 
 }  // namespace cubie::io

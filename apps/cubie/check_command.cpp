@@ -1,0 +1,113 @@
+// `cubie check`: reads a model (with any --set overrides), checks it and the settings
+// the Solver would reject, and lists what it declares and how many runs the sweep makes.
+#include <cstdio>
+#include <sstream>
+
+#include "commands.hpp"
+#include "cubie/batch/method_catalog.hpp"
+#include "cubie/core/names.hpp"
+#include "cubie/models/model.hpp"
+#include "cubie/models/sweep.hpp"
+#include "text_format.hpp"
+
+namespace cubie::cli {
+
+namespace {
+
+std::string values_line(const std::vector<models::named_value>& values) {
+  if (values.empty()) return "(none)";
+  std::string out;
+  for (const auto& v : values) {
+    if (!out.empty()) out += ", ";
+    out += v.name + " = " + format_number(v.value);
+  }
+  return out;
+}
+
+std::string numbers(const std::vector<double>& v) {
+  std::string out;
+  for (double x : v) {
+    if (!out.empty()) out += ' ';
+    out += format_number(x);
+  }
+  return out;
+}
+
+template <class T>
+void optional_field(std::ostringstream& o, const char* name, const std::optional<T>& v) {
+  if (v) o << ", " << name << " " << format_number(*v);
+}
+
+std::string solver_line(const models::model_definition& m, const method_info& method) {
+  const solver_settings& s = m.settings;
+  std::ostringstream o;
+  o << method.name << " (order " << method.order << (method.adaptive ? ", adaptive" : ", fixed step") << ")";
+  if (!s.step_controller.empty()) o << ", controller " << s.step_controller;
+  o << ", atol " << numbers(s.atol) << ", rtol " << numbers(s.rtol);
+  optional_field(o, "dt", s.dt);
+  o << ", dt_min " << format_number(s.dt_min) << ", dt_max " << format_number(s.dt_max) << ", max_steps "
+    << s.max_steps << ", backend " << s.backend;
+  return o.str();
+}
+
+std::string span_line(const models::model_definition& m) {
+  const solve_spec& p = m.spec;
+  std::ostringstream o;
+  o << "t0 " << format_number(p.t0) << ", duration " << format_number(p.duration);
+  if (p.settling_time > 0) o << ", settling_time " << format_number(p.settling_time);
+  if (p.save_every) o << ", save_every " << format_number(*p.save_every);
+  else o << ", saves the initial and final states";
+  if (p.saved_states) o << ", saved_states [" << join_names(*p.saved_states) << "]";
+  if (p.saved_observables) o << ", saved_observables [" << join_names(*p.saved_observables) << "]";
+  return o.str();
+}
+
+std::string memory_line(const memory::memory_settings& m) {
+  std::ostringstream o;
+  o << "allocator " << m.allocator << ", stream_group " << m.stream_group;
+  optional_field(o, "mem_proportion", m.mem_proportion);
+  if (m.host_budget_bytes > 0) o << ", host_budget_bytes " << m.host_budget_bytes;
+  if (m.max_chunk_runs > 0) o << ", max_chunk_runs " << m.max_chunk_runs;
+  return o.str();
+}
+
+std::string sweep_lines(const models::sweep_definition& sweep) {
+  if (sweep.axes.empty()) return "(none: one run at the defaults)\n";
+  std::ostringstream o;
+  o << (sweep.grid == grid_type::combinatorial ? "combinatorial" : "verbatim") << "\n";
+  for (const auto& a : sweep.axes) {
+    o << "           " << a.name << ": " << a.values.size() << (a.values.size() == 1 ? " value" : " values");
+    if (!a.values.empty()) o << ", " << format_number(a.values.front()) << " .. " << format_number(a.values.back());
+    o << "\n";
+  }
+  return o.str();
+}
+
+}  // namespace
+
+int check_command(const check_options& opt) {
+  models::model_definition m = models::load_model(opt.model);
+  for (const std::string& s : opt.sets) models::apply_override(m, s);
+  const method_info& method = find_method(m.settings.algorithm);
+  m.settings.memory.validate();
+  const std::size_t runs = models::run_count(m.sweep);
+
+  std::ostringstream o;
+  o << "model      " << m.name << " (" << opt.model << "), " << precision_name(m.precision) << "\n";
+  o << "states     " << values_line(m.states) << "\n";
+  o << "parameters " << values_line(m.parameters) << "\n";
+  o << "constants  " << values_line(m.constants) << "\n";
+  o << "observables " << (m.observables.empty() ? std::string("(none)") : join_names(m.observables)) << "\n";
+  o << "equations  " << m.equations.assignments.size() << " (" << m.states.size() << " derivatives, "
+    << m.equations.auxiliaries.size() << " auxiliaries)\n";
+  o << "solver     " << solver_line(m, method) << "\n";
+  o << "span       " << span_line(m) << "\n";
+  o << "memory     " << memory_line(m.settings.memory) << "\n";
+  o << "sweep      " << sweep_lines(m.sweep);
+  o << "runs       " << runs << "\n";
+  o << "ok\n";
+  std::fputs(o.str().c_str(), stdout);
+  return exit_ok;
+}
+
+}  // namespace cubie::cli

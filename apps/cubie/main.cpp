@@ -1,0 +1,92 @@
+// The `cubie` command: parses the command line (CLI11), runs a subcommand, and turns
+// what went wrong into a message on stderr and an exit code: 2 for anything the user
+// can fix in the model or the options, 1 for everything else.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <exception>
+#include <new>
+
+#include "commands.hpp"
+#include "cubie/core/error.hpp"
+
+namespace {
+
+using namespace cubie::cli;
+
+const char* const exit_codes_text =
+    "Exit codes: 0 done (runs that failed numerically are reported, not an error); 2 bad model, option or "
+    "setting (no result file is written); 1 any other failure.";
+
+void add_set_option(CLI::App& cmd, std::vector<std::string>& sets) {
+  cmd.add_option("--set", sets,
+                 "Override a model setting, SECTION.KEY=VALUE (value in TOML syntax), e.g. solver.atol=1e-8, "
+                 "parameters.rho=28, sweep.rho=[1,2,3], memory.host_budget_bytes=1e9; repeatable")
+      ->type_name("SECTION.KEY=VALUE")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
+int report(const char* kind, const char* what, int code) {
+  std::fprintf(stderr, "cubie: %s%s\n", kind, what);
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"cubie: integrate large batches of ODE initial-value problems on GPUs and CPUs"};
+  app.set_version_flag("--version", std::string("cubie ") + CUBIE_VERSION_STRING);
+  app.require_subcommand(1);
+  app.footer(exit_codes_text);
+
+  run_options run;
+  CLI::App* run_cmd = app.add_subcommand("run", "Solve a model file's sweep and write the results");
+  run_cmd->add_option("model", run.model, "Model file (TOML)")->required()->type_name("MODEL.toml");
+  run_cmd->add_option("--out,-o", run.out, "Result file: .h5 (HDF5, streamed chunk by chunk) or .csv")
+      ->type_name("FILE.h5|FILE.csv");
+  run_cmd->add_option("--backend", run.backend, "Where to solve (default: the model's [solver] backend, else auto)")
+      ->check(CLI::IsMember({"auto", "cpu", "cuda"}, CLI::ignore_case))
+      ->type_name("auto|cpu|cuda");
+  add_set_option(*run_cmd, run.sets);
+  run_cmd->add_option("--compress", run.compress, "gzip level 0-9 for HDF5 datasets (default 0: fastest)")
+      ->check(CLI::Range(0, 9));
+  run_cmd->add_flag("--quiet,-q", run.quiet, "No progress bar and no summary (errors still go to stderr)");
+  run_cmd->add_flag("--json", run.json, "Print the summary as one JSON object on stdout");
+  run_cmd->footer(exit_codes_text);
+
+  check_options check;
+  CLI::App* check_cmd = app.add_subcommand("check", "Validate a model file and list what it declares");
+  check_cmd->add_option("model", check.model, "Model file (TOML)")->required()->type_name("MODEL.toml");
+  add_set_option(*check_cmd, check.sets);
+  check_cmd->footer(exit_codes_text);
+
+  devices_options devices;
+  CLI::App* devices_cmd = app.add_subcommand("devices", "List the backends and devices available here");
+  devices_cmd->add_flag("--json", devices.json, "Print the list as one JSON object on stdout");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // Help and --version are "errors" with code 0; everything else is a bad option.
+    return app.exit(e) == 0 ? exit_ok : exit_usage;
+  }
+
+  try {
+    if (*run_cmd) return run_command(run);
+    if (*check_cmd) return check_command(check);
+    return devices_command(devices);
+  } catch (const cubie::model_error& e) {
+    return report("", e.what(), exit_usage);  // already "FILE:LINE:COL: error: ..."
+  } catch (const cubie::invalid_argument& e) {
+    return report("error: ", e.what(), exit_usage);
+  } catch (const cubie::internal_error& e) {
+    return report("internal error (please report it): ", e.what(), exit_failure);
+  } catch (const cubie::out_of_memory& e) {
+    return report("out of memory: ", e.what(), exit_failure);
+  } catch (const std::bad_alloc&) {
+    return report("error: ", "out of host memory", exit_failure);
+  } catch (const std::exception& e) {
+    return report("error: ", e.what(), exit_failure);
+  }
+}

@@ -1,0 +1,91 @@
+#include "run_summary.hpp"
+
+#include <sstream>
+
+#include "cubie/io/json_writer.hpp"
+#include "text_format.hpp"
+
+namespace cubie::cli {
+
+namespace {
+
+struct flag_count {
+  const char* key;    // JSON key
+  const char* words;  // for people
+  std::int64_t count;
+};
+
+std::vector<flag_count> flag_counts(const io::status_tally& t) {
+  return {{"step_too_small", "step too small", t.step_too_small},
+          {"max_steps_exceeded", "max steps", t.max_steps_exceeded},
+          {"stagnation", "stagnation", t.stagnation},
+          {"nonfinite_state", "non-finite", t.nonfinite_state},
+          {"not_integrated", "not integrated", t.not_integrated},
+          {"other", "other flags", t.other}};
+}
+
+}  // namespace
+
+std::string summary_text(const run_summary& s) {
+  std::ostringstream o;
+  o << "model    " << s.model_name << " (" << s.model_path << "), " << s.precision << ", " << s.algorithm << "\n";
+  o << "runs     " << s.runs << " (" << s.grid << " sweep), " << s.n_saves << " saves x " << s.variables.size()
+    << " variables\n";
+  o << "failed   " << s.status.failed;
+  if (s.status.failed > 0) {
+    std::string sep = ": ";
+    for (const auto& f : flag_counts(s.status)) {
+      if (f.count == 0) continue;
+      o << sep << f.count << " " << f.words;
+      sep = ", ";
+    }
+  }
+  o << "\n";
+  o << "backend  " << s.backend << " (" << s.device << "), " << s.chunks << (s.chunks == 1 ? " chunk" : " chunks");
+  if (s.backend == "cuda") o << ", peak device memory " << format_bytes(s.peak_device_bytes);
+  o << "\n";
+  o << "time     compile " << format_duration_ms(s.compile_ms) << (s.compile_cache_hit ? " (cached)" : "")
+    << ", solve " << format_duration_ms(s.solve_ms) << ", write " << format_duration_ms(s.write_ms) << "\n";
+  if (!s.output.empty()) o << "output   " << s.output << " (" << s.format << ", " << format_bytes(s.output_bytes) << ")\n";
+  return o.str();
+}
+
+std::string summary_json(const run_summary& s) {
+  io::json_writer w;
+  w.begin_object();
+  w.key("model").value(s.model_name);
+  w.key("model_file").value(s.model_path);
+  w.key("precision").value(s.precision);
+  w.key("algorithm").value(s.algorithm);
+  w.key("grid").value(s.grid);
+  w.key("runs").value(static_cast<std::int64_t>(s.runs));
+  w.key("n_saves").value(static_cast<std::int64_t>(s.n_saves));
+  w.key("variables").value(s.variables);
+  w.key("failed").begin_object();
+  w.key("count").value(static_cast<std::int64_t>(s.status.failed));
+  w.key("by_status").begin_object();
+  for (const auto& f : flag_counts(s.status)) w.key(f.key).value(static_cast<std::int64_t>(f.count));
+  w.end_object();
+  w.end_object();
+  w.key("backend").value(s.backend);
+  w.key("device").value(s.device);
+  w.key("chunks").value(static_cast<std::int64_t>(s.chunks));
+  w.key("peak_device_bytes").value(static_cast<std::uint64_t>(s.peak_device_bytes));
+  w.key("compile_cache_hit").value(s.compile_cache_hit);
+  w.key("timings_ms").begin_object();
+  w.key("compile").value(s.compile_ms);
+  w.key("solve").value(s.solve_ms);
+  w.key("write").value(s.write_ms);
+  w.end_object();
+  w.key("output");
+  if (s.output.empty()) w.null();
+  else w.value(s.output);
+  w.key("format");
+  if (s.format.empty()) w.null();
+  else w.value(s.format);
+  w.key("output_bytes").value(static_cast<std::uint64_t>(s.output_bytes));
+  w.end_object();
+  return w.str();
+}
+
+}  // namespace cubie::cli

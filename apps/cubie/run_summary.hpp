@@ -1,0 +1,40 @@
+// What `cubie run` reports when it is done: runs, failures by status flag, per-phase
+// times, chunks, memory, backend and the output file, as text for people or as one JSON
+// object (--json) for scripts.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cubie/io/monitored_sink.hpp"
+
+namespace cubie::cli {
+
+struct run_summary {
+  std::string model_name;
+  std::string model_path;
+  std::string precision;
+  std::string algorithm;
+  std::string grid;               ///< "verbatim" or "combinatorial"
+  std::int64_t runs = 0;
+  std::int64_t n_saves = 0;
+  std::vector<std::string> variables;
+  io::status_tally status;
+  std::string backend;            ///< "cpu" or "cuda"
+  std::string device;
+  bool compile_cache_hit = false;
+  std::int64_t chunks = 0;
+  std::uint64_t peak_device_bytes = 0;
+  double compile_ms = 0, solve_ms = 0, write_ms = 0;
+  std::string output;             ///< "" when no file was written
+  std::string format;             ///< "hdf5", "csv" or ""
+  std::uint64_t output_bytes = 0;
+};
+
+/// @brief The summary as aligned lines of text.
+[[nodiscard]] std::string summary_text(const run_summary& s);
+/// @brief The summary as one JSON object: runs, failed {count, by_status}, backend,
+///   device, chunks, peak_device_bytes, timings_ms {compile, solve, write}, output, ...
+[[nodiscard]] std::string summary_json(const run_summary& s);
+
+}  // namespace cubie::cli
