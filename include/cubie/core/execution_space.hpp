@@ -27,6 +27,16 @@
 // The per-run core must not use the host standard library under NVRTC.
 #define CUBIE_HAS_HOST_STDLIB() (!CUBIE_IS_NVRTC())
 
+// Forces a lambda inline on the host. With FMA contraction on, where g++ fuses a
+// multiply-add depends on what it inlined; the compile-time loops' bodies must always
+// be inlined so a system's results never depend on the size of the file compiling it.
+// nvcc and NVRTC inline these bodies anyway (and reject the attribute position).
+#if defined(__CUDACC__) || defined(__CUDACC_RTC__)
+#define CUBIE_INLINE_LAMBDA
+#else
+#define CUBIE_INLINE_LAMBDA __attribute__((always_inline))
+#endif
+
 // Unrolling hint honoured by both nvcc and g++.
 #if defined(__CUDACC__) || defined(__CUDACC_RTC__)
 #define CUBIE_UNROLL _Pragma("unroll")

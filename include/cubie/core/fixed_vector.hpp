@@ -15,7 +15,7 @@ struct fixed_vector {
   CUBIE_HD CUBIE_FORCEINLINE constexpr const S& operator[](int i) const { return v[i]; }
   CUBIE_HD CUBIE_FORCEINLINE S* data() { return v; }
   CUBIE_HD CUBIE_FORCEINLINE const S* data() const { return v; }
-  static constexpr int size() { return N; }
+  CUBIE_HD static constexpr int size() { return N; }
 };
 
 }  // namespace cubie

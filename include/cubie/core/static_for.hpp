@@ -17,7 +17,7 @@ namespace detail {
 template <int Begin, int End, class F>
 CUBIE_HD CUBIE_FORCEINLINE void static_for_impl(F& f) {
   if constexpr (Begin < End) {
-    f(index_constant<Begin>{});
+    f(index_constant<Begin>{});  // f's body is CUBIE_INLINE_LAMBDA at every use
     static_for_impl<Begin + 1, End>(f);
   }
 }

@@ -28,7 +28,7 @@ struct butcher_tableau {
 
 /// The last stage is f(t + h, y_new) and can be reused as the next step's first stage.
 template <int S>
-constexpr bool is_first_same_as_last(const butcher_tableau<S>& t) {
+CUBIE_HD constexpr bool is_first_same_as_last(const butcher_tableau<S>& t) {
   if (t.c[S - 1] != 1.0) return false;
   for (int j = 0; j < S; ++j)
     if (t.a[S - 1][j] != t.b[j]) return false;

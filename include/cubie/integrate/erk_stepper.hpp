@@ -32,10 +32,10 @@ struct erk_stepper {
     fixed_vector<S, N> k[stages];
     k[0] = k0;
     accumulate<0>(h, k[0], y, y_new, err, err3);
-    static_for<1, stages>([&](auto stage) {
+    static_for<1, stages>([&](auto stage) CUBIE_INLINE_LAMBDA {
       constexpr int i = decltype(stage)::value;
       fixed_vector<S, N> ys = y;
-      static_for<0, i>([&](auto col) {
+      static_for<0, i>([&](auto col) CUBIE_INLINE_LAMBDA {
         constexpr int j = decltype(col)::value;
         constexpr double a = tableau.a[i][j];
         if constexpr (a != 0.0) {
