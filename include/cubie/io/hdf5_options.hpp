@@ -8,9 +8,9 @@ namespace cubie::io {
 
 /// @brief Storage choices for every dataset of a result file.
 struct hdf5_file_options {
-  /// gzip level 0..9; 0 stores the data uncompressed. Level 1 with the shuffle filter
-  /// shrinks smooth time series and step counters at a modest cost (docs/cli_and_files.md
-  /// has the measurement).
+  /// gzip level 0..9; 0 (the default) stores the data uncompressed. Level 1 with the
+  /// shuffle filter halves a Lorenz file but makes writing 5 to 10 times slower, more
+  /// than the CPU solve itself (docs/cli_and_files.md has the measurement).
   int compression_level = 0;
   /// Byte-shuffle before compressing (groups exponent bytes together; helps floats).
   bool shuffle = true;
