@@ -21,7 +21,7 @@
 #include "cubie/io/settings_json.hpp"
 #include "cubie/models/model_compiler.hpp"
 #include "interrupt_guard.hpp"
-#include "memory_result_sink.hpp"
+#include "cubie/batch/result_memory_sink.hpp"
 #include "model_grid.hpp"
 #include "progress_bar.hpp"
 #include "run_summary.hpp"
@@ -159,7 +159,7 @@ int run_command(const run_options& opt) {
   } else {
     SolveResult result;
     result.prepare(layout, solver.backend() == "cuda" ? cuda_result_allocator(settings) : host_allocator::pageable());
-    memory_result_sink memory(result, settings.nan_fill_failed);
+    result_memory_sink memory(result, settings.nan_fill_failed);
     io::monitored_sink sink(memory, grid.n_runs(), on_commit, &interrupt_guard::stop_requested());
     try {
       stats = solver.solve_to_sink(sink, grid, model.spec);

@@ -36,8 +36,32 @@ void check_finite(const named_array& a, const char* kind) {
 
 }  // namespace
 
+batch_grid batch_grid::build(const system_info& system, const named_arrays& values, grid_type type) {
+  std::vector<std::pair<const named_array*, bool>> tagged;
+  for (const named_array& a : values) {
+    const bool state = find_name(system.states, a.name) >= 0;
+    if (!state && find_name(system.parameters, a.name) < 0) {
+      std::vector<std::string> valid = system.states;
+      valid.insert(valid.end(), system.parameters.begin(), system.parameters.end());
+      throw invalid_argument("sweep: unknown name '" + a.name + "' for system '" + system.name +
+                             "'; valid names are: " + (valid.empty() ? std::string("(none)") : join_names(valid)));
+    }
+    tagged.push_back({&a, state});
+  }
+  return build_ordered(system, tagged, type);
+}
+
 batch_grid batch_grid::build(const system_info& system, const named_arrays& initial_values,
                              const named_arrays& parameters, grid_type type) {
+  std::vector<std::pair<const named_array*, bool>> tagged;
+  for (const named_array& a : initial_values) tagged.push_back({&a, true});
+  for (const named_array& a : parameters) tagged.push_back({&a, false});
+  return build_ordered(system, tagged, type);
+}
+
+batch_grid batch_grid::build_ordered(const system_info& system,
+                                     const std::vector<std::pair<const named_array*, bool>>& given_arrays,
+                                     grid_type type) {
   batch_grid g;
   g.system_name_ = system.name;
   g.n_states_ = system.n_states();
@@ -48,22 +72,22 @@ batch_grid batch_grid::build(const system_info& system, const named_arrays& init
 
   std::vector<entry> entries;
   std::vector<bool> given(n_columns, false);
-  auto add = [&](const named_arrays& list, const std::vector<std::string>& names, int offset, const char* kind) {
-    for (const named_array& a : list) {
-      const int idx = find_name(names, a.name);
-      if (idx < 0) {
-        throw invalid_argument(std::string(kind) + ": unknown name '" + a.name + "' for system '" + system.name +
-                               "'; valid names are: " + (names.empty() ? std::string("(none)") : join_names(names)));
-      }
-      if (given[offset + idx]) throw invalid_argument(std::string(kind) + ": '" + a.name + "' is given twice");
-      if (a.values.empty()) throw invalid_argument(std::string(kind) + "['" + a.name + "'] is empty; give at least one value");
-      check_finite(a, kind);
-      given[offset + idx] = true;
-      entries.push_back({offset + idx, &a, kind});
+  for (const auto& [array, is_state] : given_arrays) {
+    const named_array& a = *array;
+    const std::vector<std::string>& names = is_state ? system.states : system.parameters;
+    const int offset = is_state ? 0 : system.n_states();
+    const char* kind = is_state ? "initial_values" : "parameters";
+    const int idx = find_name(names, a.name);
+    if (idx < 0) {
+      throw invalid_argument(std::string(kind) + ": unknown name '" + a.name + "' for system '" + system.name +
+                             "'; valid names are: " + (names.empty() ? std::string("(none)") : join_names(names)));
     }
-  };
-  add(initial_values, system.states, 0, "initial_values");
-  add(parameters, system.parameters, system.n_states(), "parameters");
+    if (given[offset + idx]) throw invalid_argument(std::string(kind) + ": '" + a.name + "' is given twice");
+    if (a.values.empty()) throw invalid_argument(std::string(kind) + "['" + a.name + "'] is empty; give at least one value");
+    check_finite(a, kind);
+    given[offset + idx] = true;
+    entries.push_back({offset + idx, &a, kind});
+  }
 
   // Defaults for what was not given.
   for (int c = 0; c < n_columns; ++c) {

@@ -12,7 +12,7 @@
 #include "cubie/core/error.hpp"
 #include "cubie/core/names.hpp"
 #include "cubie/core/scalar_traits.hpp"
-#include "result_memory_sink.hpp"
+#include "cubie/batch/result_memory_sink.hpp"
 
 namespace cubie {
 

@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "named_arrays.hpp"
@@ -29,6 +30,10 @@ class batch_grid {
   ///   grid, an empty array or batch, or a NaN / infinite value (with its index).
   static batch_grid build(const system_info& system, const named_arrays& initial_values,
                           const named_arrays& parameters, grid_type type = grid_type::verbatim);
+  /// @brief The same from one list naming states and parameters in any order (a model
+  /// file's [sweep]): a combinatorial grid follows this order, the last name fastest.
+  /// A name that is both a state and a parameter is taken as the state.
+  static batch_grid build(const system_info& system, const named_arrays& values, grid_type type = grid_type::verbatim);
 
   [[nodiscard]] std::int64_t n_runs() const { return n_runs_; }
   /// States first, then parameters, in the system's order.
@@ -43,6 +48,9 @@ class batch_grid {
   [[nodiscard]] std::uint64_t id() const { return id_; }
 
  private:
+  /// (array, is a state) in the order a combinatorial product follows.
+  static batch_grid build_ordered(const system_info& system,
+                                  const std::vector<std::pair<const named_array*, bool>>& given, grid_type type);
   std::uint64_t id_ = 0;
   std::int64_t n_runs_ = 0;
   int n_states_ = 0;

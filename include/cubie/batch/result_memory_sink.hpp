@@ -1,16 +1,19 @@
+// cubie/batch/result_memory_sink.hpp
 // The result sink that writes straight into a SolveResult's arrays: executors fill the
 // final storage in place, so an in-memory solve copies nothing after the backend.
+// Solver::solve uses it; wrap it (progress, Ctrl-C) and pass it to solve_to_sink.
 #pragma once
 #include <limits>
 
-#include "cubie/batch/result_sink.hpp"
-#include "cubie/batch/solve_result.hpp"
-#include "cubie/core/status.hpp"
+#include "../core/status.hpp"
+#include "result_sink.hpp"
+#include "solve_result.hpp"
 
 namespace cubie {
 
 class result_memory_sink final : public result_sink {
  public:
+  /// `result` must already be prepared for the solve's layout (SolveResult::prepare).
   result_memory_sink(SolveResult& result, bool nan_fill) : result_(result), nan_fill_(nan_fill) {}
 
   output_view view(i64 begin, i64 /*end*/) override {
