@@ -35,7 +35,7 @@ namespace detail {
 template <class Sys, class S, class V, class TM, class C, int N, int P>
 CUBIE_HD CUBIE_FORCEINLINE void record_save(const Sys& sys, const batch_args<V>& a, i64 r, TM write, C k, S t,
                                             const fixed_vector<S, N>& y, const fixed_vector<S, P>& p) {
-  static_for<0, N>([&](auto idx) {
+  static_for<0, N>([&](auto idx) CUBIE_INLINE_LAMBDA {
     constexpr int n = decltype(idx)::value;
     const int slot = a.state_slot[n];
     if (slot >= 0) store_output(a, k, write, slot, r, y[n]);
@@ -44,11 +44,31 @@ CUBIE_HD CUBIE_FORCEINLINE void record_save(const Sys& sys, const batch_args<V>&
     if (a.n_saved_observables > 0) {
       fixed_vector<S, Sys::n_observables> obs;
       compute_observables(sys, t, y.data(), p.data(), obs.data());
-      static_for<0, Sys::n_observables>([&](auto idx) {
+      static_for<0, Sys::n_observables>([&](auto idx) CUBIE_INLINE_LAMBDA {
         constexpr int o = decltype(idx)::value;
         const int slot = a.observable_slot[o];
         if (slot >= 0) store_output(a, k, write, slot, r, obs[o]);
       });
+    }
+  }
+}
+
+/// Writes NaN to saves k..n_saves-1 of the lanes in `valid` (those a run stopped before).
+template <class Sys, class S, class V, class TM, class C>
+CUBIE_HD void fill_unreached_saves(const batch_args<V>& a, i64 r, TM valid, C k) {
+  const C n_saves = C(double(a.loop.n_saves));
+  if (!math::any(valid & (k < n_saves))) return;
+  const S nan = S(V(0.0) / V(0.0));
+  for (i64 j = a.loop.first_save; j < a.loop.n_saves; ++j) {
+    const TM write = valid & (k <= C(double(j)));
+    if (!math::any(write)) continue;
+    for (int n = 0; n < Sys::n_states; ++n) {
+      const int slot = a.state_slot[n];
+      if (slot >= 0) store_output(a, C(double(j)), write, slot, r, nan);
+    }
+    for (int o = 0; o < Sys::n_observables; ++o) {
+      const int slot = a.observable_slot[o];
+      if (slot >= 0 && a.n_saved_observables > 0) store_output(a, C(double(j)), write, slot, r, nan);
     }
   }
 }
@@ -112,20 +132,24 @@ CUBIE_HD CUBIE_FORCEINLINE void integrate_fixed_count(const SysT<S>& sys, const 
   using TM = mask_t<time_t_of<S>>;
   constexpr int N = Sys::n_states;
   const loop_settings<V>& ls = a.loop;
-  fixed_vector<S, N> k0, y_new, err, err3, k_last;
   const S dt = S(ls.dt_fixed);
 
+  // The stepping state is the lambda's own (y copied in and out): the host compiler
+  // does not inline a lambda called twice, and state reached through its captures
+  // would live in memory, adding a store-to-load trip to every step's dependency chain.
   auto span = [&](double t_begin, i64 steps, V last_h) {
     if (steps <= 0) return;
-    if constexpr (Stepper::fsal) sys.rhs(time_to_scalar(t_begin, S{}), y.data(), p.data(), k0.data());
+    fixed_vector<S, N> ys = y, k0, y_new, err, err3, k_last;
+    if constexpr (Stepper::fsal) sys.rhs(time_to_scalar(t_begin, S{}), ys.data(), p.data(), k0.data());
     for (i64 i = 0; i < steps; ++i) {
       const S h = (i == steps - 1) ? S(last_h) : dt;
       const S ts = time_to_scalar(t_begin + double(i) * ls.dt_fixed, S{});
-      if constexpr (!Stepper::fsal) sys.rhs(ts, y.data(), p.data(), k0.data());
-      Stepper::step(sys, ts, h, y, p, k0, y_new, err, err3, k_last);
-      y = y_new;
+      if constexpr (!Stepper::fsal) sys.rhs(ts, ys.data(), p.data(), k0.data());
+      Stepper::step(sys, ts, h, ys, p, k0, y_new, err, err3, k_last);
+      ys = y_new;
       if constexpr (Stepper::fsal) k0 = k_last;
     }
+    y = ys;
   };
   span(ls.t0, ls.settle_steps, ls.settle_last_h);
   if (ls.first_save == 0) detail::record_save(sys, a, r, valid, C(0), time_to_scalar(ls.t_save0, S{}), y, p);
@@ -197,15 +221,19 @@ CUBIE_HD void integrate_run(const SysT<S>& sys, const batch_args<V>& a, i64 r, m
     Stepper::step(sys, ts, h, y, p, k0, y_new, err, err3, k_last);
 
     using M = mask_t<S>;
-    M accept_s = detail::all_finite(y_new);
-    TM finite = scalar_mask_to_time_mask(accept_s);
+    // A trial step whose state is not finite: with fixed steps the run has blown up; an
+    // adaptive controller rejects it and retries smaller (a first step that overflows
+    // exp() is not a failure), and only at dt_min does the run stop as non-finite.
+    const M trial_finite = detail::all_finite(y_new);
+    M accept_s = trial_finite;
+    TM fails_nonfinite = !scalar_mask_to_time_mask(trial_finite);
     S dt_next = dt;
     if constexpr (Stepper::adaptive) {
       if (adaptive) {
         const S nrm2 = mean_square_error_norm<Stepper::two_estimates>(y, y_new, err, err3, a.atol, a.rtol);
-        const M ok = nrm2 <= S(1.0);
-        finite = finite & scalar_mask_to_time_mask(nrm2 == nrm2);
-        accept_s = accept_s & ok;
+        const M trial_ok = trial_finite & (nrm2 == nrm2);
+        const M ok = trial_ok & (nrm2 <= S(1.0));
+        accept_s = ok;
         const S log_e = math::log2(math::max(nrm2, S(1e-30)));
         S expo = S(ls.exp_p) * log_e;
         if (ls.controller != controller_kind::i) expo = expo + S(ls.exp_i) * log_prev;
@@ -213,12 +241,15 @@ CUBIE_HD void integrate_run(const SysT<S>& sys, const batch_args<V>& a, i64 r, m
         expo = math::select(ok, expo, S(ls.exp_reject) * log_e);
         S gain = S(ls.safety) * math::exp2(expo);
         gain = math::min(math::max(gain, S(ls.min_gain)), math::select(ok, S(ls.max_gain), S(1.0)));
+        gain = math::select(trial_ok, gain, S(ls.min_gain));
         const M dead = ok & (gain >= S(ls.deadband_min)) & (gain <= S(ls.deadband_max));
         gain = math::select(dead, S(1.0), gain);
         dt_next = math::min(math::max(h * gain, S(ls.dt_min)), S(ls.dt_max));
         // A rejected step already at dt_min cannot shrink further.
         const TM at_floor = scalar_mask_to_time_mask((!ok) & (h <= S(ls.dt_min)));
-        too_small = too_small | (active & finite & at_floor);
+        const TM trial_ok_t = scalar_mask_to_time_mask(trial_ok);
+        too_small = too_small | (active & at_floor & trial_ok_t);
+        fails_nonfinite = at_floor & !trial_ok_t;
         // History and dt move only on steps the controller chose (not shortened ones).
         const M moved = ok & !time_mask_to_scalar_mask(land, S{});
         log_prev2 = math::select(moved, log_prev, log_prev2);
@@ -227,33 +258,35 @@ CUBIE_HD void integrate_run(const SysT<S>& sys, const batch_args<V>& a, i64 r, m
       }
     }
 
-    const TM accept = active & scalar_mask_to_time_mask(accept_s) & finite;
+    const TM accept = active & scalar_mask_to_time_mask(accept_s);
     const T t_new = math::select(land, t_target, t + scalar_to_time(h));
     const TM stalled = accept & (t_new == t);
-    nonfinite = nonfinite | (active & !finite);
+    nonfinite = nonfinite | (active & fails_nonfinite);
     stagnated = stagnated | stalled;
 
     // Accept: advance the lanes that passed.
     const M accept_m = time_mask_to_scalar_mask(accept, S{});
     CUBIE_UNROLL
     for (int n = 0; n < N; ++n) y[n] = math::select(accept_m, y_new[n], y[n]);
+    t = math::select(accept, t_new, t);
     if constexpr (Stepper::fsal) {
       CUBIE_UNROLL
       for (int n = 0; n < N; ++n) k0[n] = math::select(accept_m, k_last[n], k0[n]);
     } else {
-      // Only lanes that moved need a new first stage; computing it for all is cheaper
-      // than branching per lane and harmless for the rest (same y, same value).
-      sys.rhs(time_to_scalar(t_new, S{}), y.data(), p.data(), k0.data());
+      // The next first stage at each lane's own (t, y): moved lanes get the new point,
+      // rejected lanes recompute the one they retry from (needed when f reads t).
+      sys.rhs(time_to_scalar(t, S{}), y.data(), p.data(), k0.data());
     }
-    t = math::select(accept, t_new, t);
     dt = math::select(time_mask_to_scalar_mask(active, S{}), dt_next, dt);
 
     accepted = math::select(accept, accepted + C(1), accepted);
-    rejected = math::select(active & !accept & finite, rejected + C(1), rejected);
+    rejected = math::select(active & !accept & !fails_nonfinite, rejected + C(1), rejected);
 
     // Saves reached by this step.
     const TM saved = accept & land;
     if (math::any(saved)) {
+      // Save 0 at the end of a settling span is landed on but, when the initial state is
+      // not wanted, not recorded: store_output skips indices below first_save.
       detail::record_save(sys, a, r, saved, k, time_to_scalar(t, S{}), y, p);
       k = math::select(saved, k + C(1), k);
       t_target = math::select(saved, save_time(T(ls.t_save0), T(ls.save_every), count_to_time(k)), t_target);
@@ -263,6 +296,9 @@ CUBIE_HD void integrate_run(const SysT<S>& sys, const batch_args<V>& a, i64 r, m
     active = active & !done & !nonfinite & !stagnated & !too_small & !max_steps_hit;
   }
 
+  // Saves a failed run never reached hold NaN, whatever nan_fill_failed says: they have no
+  // value, and storage reused from an earlier solve must not show through.
+  detail::fill_unreached_saves<Sys, S>(a, r, valid, k);
   store_run_summary(a, r, valid, too_small, max_steps_hit, stagnated, nonfinite, accepted, rejected);
 }
 

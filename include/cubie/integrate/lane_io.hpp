@@ -17,7 +17,9 @@ CUBIE_HD CUBIE_FORCEINLINE V load_input(const batch_args<V>& a, int v, i64 r, V 
 template <class V>
 CUBIE_HD CUBIE_FORCEINLINE void store_output(const batch_args<V>& a, i64 save_index, bool write, int slot, i64 r,
                                              V value) {
-  if (write) a.time_domain[(save_index - a.loop.first_save) * a.save_stride + slot * a.var_stride + r] = value;
+  // Indices below first_save (save 0 after a settling span, initial state not wanted)
+  // are landed on but not recorded.
+  if (write && save_index >= a.loop.first_save) a.time_domain[(save_index - a.loop.first_save) * a.save_stride + slot * a.var_stride + r] = value;
 }
 
 /// Status bits of one run from its boolean outcomes.
