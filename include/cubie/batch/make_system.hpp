@@ -16,6 +16,7 @@
 #endif
 
 namespace cubie {
+inline namespace CUBIE_TU_NAMESPACE {
 
 namespace detail {
 
@@ -65,4 +66,5 @@ std::shared_ptr<const compiled_system> make_system() {
   return cs;
 }
 
+}  // namespace CUBIE_TU_NAMESPACE
 }  // namespace cubie

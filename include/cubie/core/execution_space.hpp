@@ -27,6 +27,17 @@
 // The per-run core must not use the host standard library under NVRTC.
 #define CUBIE_HAS_HOST_STDLIB() (!CUBIE_IS_NVRTC())
 
+// Templates whose bodies differ between nvcc and host-compiler translation units (the
+// CPU entry points: SIMD packs in one, single runs in the other; make_system: CUDA
+// kernels registered or not) live in an inline namespace named after the compiler, so
+// one program may instantiate them in both kinds of file without the linker silently
+// keeping one definition for both (an ODR violation that made CPU solves 17x slower).
+#if defined(__CUDACC__)
+#define CUBIE_TU_NAMESPACE compiled_by_nvcc
+#else
+#define CUBIE_TU_NAMESPACE compiled_by_host
+#endif
+
 // Forces a lambda inline on the host. With FMA contraction on, where g++ fuses a
 // multiply-add depends on what it inlined; the compile-time loops' bodies must always
 // be inlined so a system's results never depend on the size of the file compiling it.

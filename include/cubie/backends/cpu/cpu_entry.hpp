@@ -8,6 +8,7 @@
 #include "simd_width.hpp"
 
 namespace cubie::cpu {
+inline namespace CUBIE_TU_NAMESPACE {
 
 template <class Method, template <class> class Sys, class V>
 void integrate_range(const void* args, i64 begin, i64 end) {
@@ -29,4 +30,5 @@ void integrate_range(const void* args, i64 begin, i64 end) {
 #endif
 }
 
+}  // namespace CUBIE_TU_NAMESPACE
 }  // namespace cubie::cpu
