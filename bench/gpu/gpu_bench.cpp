@@ -14,6 +14,15 @@
 //       solve (memory_settings::min_chunks = 1: one chunk, phases one after the other), and
 //       again with mem_proportion = 0.01 (many chunks)
 //   B1 at N = 65,536 with each allocator (default, pool, async)
+//   L96 a large system (issue 3 item 1: per-run state in registers or in local memory?):
+//       Lorenz-96 with 40 states, float32, F = linspace(6, 10, N), x = (8.01, 8, ..., 8), t in
+//       [0, 1], final state of all 40 states, N = 1,048,576; classical_rk4 with dt = 1/256 and
+//       dormand_prince_54 with atol = rtol = 1e-5; each with the kernels built three ways:
+//       default launch bounds (registers as the compiler likes, up to 255), and
+//       __launch_bounds__(128, 4) / (128, 8) (at most 128 / 64 registers, the rest spilled to
+//       local memory). One row per build: registers, local bytes per thread (stack and
+//       spills, cudaFuncGetAttributes), resident blocks per SM, steady time, kernel time,
+//       throughput, speed against the default build.
 //
 // Floors: kernel = SASS instructions per step x steps x N / 31.85e12 instructions/s (the
 // H200's fp32 issue rate: 132 SMs x 4 x 32 lanes x 1.98 GHz, 63.7 TFLOP/s of FMA); the
@@ -21,7 +30,7 @@
 // (--sass FILE); transfer = bytes both ways / 55 GB/s (PCIe 5 x16 measured). Steps: rk4 takes
 // a fixed count; adaptive methods the mean accepted + rejected steps per run.
 //
-//   cubie_gpu_bench [--sass FILE] [--reps R] [--only B1,B2,B3,B4,ALLOC] [--scale S]
+//   cubie_gpu_bench [--sass FILE] [--reps R] [--only B1,B2,B3,B4,ALLOC,L96] [--scale S]
 // --scale divides every N (a quick check on a small GPU).
 #include <algorithm>
 #include <chrono>
@@ -36,8 +45,10 @@
 #include <vector>
 
 #include "cubie/backends/backend_registry.hpp"
+#include "cubie/backends/cuda/kernel_launcher.hpp"
 #include "cubie/batch/batch_grid.hpp"
 #include "cubie/batch/solver.hpp"
+#include "lorenz96_bench_systems.hpp"
 #include "lorenz_bench_systems.hpp"
 
 namespace {
@@ -59,7 +70,7 @@ double median(std::vector<double> v) {
 struct options {
   std::string sass_file;
   int reps = 5;
-  std::string only = "B1,B2,B3,B4,ALLOC";
+  std::string only = "B1,B2,B3,B4,ALLOC,L96";
   std::int64_t scale = 1;
 };
 
@@ -178,6 +189,53 @@ step_counts count_steps(const cubie::SolveResult& r) {
   return c;
 }
 
+cubie::batch_grid lorenz96_grid(const cubie::system_info& info, std::int64_t n) {
+  cubie::named_arrays x;
+  for (int i = 0; i < info.n_states(); ++i) x.push_back({info.states[static_cast<std::size_t>(i)], {i == 0 ? 8.01 : 8.0}});
+  std::vector<double> forcing(static_cast<std::size_t>(n));
+  for (std::int64_t i = 0; i < n; ++i) forcing[static_cast<std::size_t>(i)] = n == 1 ? 8.0 : 6.0 + 4.0 * double(i) / double(n - 1);
+  return cubie::batch_grid::build(info, x, {{"F", forcing}});
+}
+
+// Lorenz-96 (40 states) built three ways: registers against local memory.
+void run_lorenz96(const options& opt, table& t) {
+  const std::int64_t n = 1'048'576 / opt.scale;
+  const auto variants = cubie::bench::lorenz96_variants();
+  const auto grid = lorenz96_grid(variants.front().system->info, n);
+  struct row {
+    std::string label;
+    cubie::cuda::kernel_properties kp;
+    measured m;
+  };
+  std::vector<row> rows;
+  for (const char* method : {"classical_rk4", "dormand_prince_54"}) {
+    const bool rk4 = method[0] == 'c';
+    double default_ms = 0;
+    for (const auto& v : variants) {
+      cubie::solver_settings s = settings_for(method, rk4 ? 1.0 / 256 : 1e-5);
+      cubie::Solver solver(v.system, s);
+      const cubie::gpu_kernel& k = v.system->gpu.at({method, cubie::precision::float32});
+      const cubie::cuda::kernel_properties kp = cubie::cuda::query_kernel_properties(k, 0);
+      cubie::solve_spec spec = final_state(!rk4);
+      measured m = run_case(solver, grid, spec, opt.reps);
+      const std::string label = std::string("L96 ") + (rk4 ? "rk4 dt=1/256 " : "dopri54 tol=1e-5 ") + v.label;
+      t.row(label, n, m, 0.0);
+      if (v.min_blocks == 0) default_ms = m.steady_ms;
+      char steps[96] = "";
+      if (!rk4) {
+        const step_counts c = count_steps(m.result);
+        std::snprintf(steps, sizeof steps, "; steps per run: accepted %.1f, rejected %.1f", c.acc_mean, c.rej_mean);
+      }
+      std::printf("   %s: %d registers, %zu bytes local per thread, %d blocks of 128 per SM (%lld resident runs), "
+                  "%.1f M runs/s, %.2f x the default build's speed; failed runs %lld%s\n",
+                  label.c_str(), kp.registers_per_thread, kp.local_bytes_per_thread, kp.blocks_per_multiprocessor,
+                  static_cast<long long>(kp.resident_threads()), double(n) / m.steady_ms * 1e-3,
+                  default_ms > 0 ? default_ms / m.steady_ms : 0.0, static_cast<long long>(m.result.failed_runs()), steps);
+      std::fflush(stdout);
+    }
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -199,7 +257,7 @@ int main(int argc, char** argv) {
     else if (a == "--only") opt.only = next();
     else if (a == "--scale") opt.scale = std::max<std::int64_t>(1, std::atoll(next().c_str()));
     else {
-      std::fprintf(stderr, "usage: %s [--sass FILE] [--reps R] [--only B1,B2,B3,B4,ALLOC] [--scale S]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--sass FILE] [--reps R] [--only B1,B2,B3,B4,ALLOC,L96] [--scale S]\n", argv[0]);
       return 2;
     }
   }
@@ -342,5 +400,6 @@ int main(int argc, char** argv) {
                   static_cast<unsigned long long>(m.stats.current_device_bytes));
     }
   }
+  if (want("L96")) run_lorenz96(opt, t);
   return 0;
 }

@@ -12,5 +12,6 @@ std::unique_ptr<executor> make_cuda_executor(const solver_settings&) {
   throw invalid_argument("backend: 'cuda' is not available: " + cuda_unavailable_reason());
 }
 host_allocator cuda_result_allocator(const solver_settings&) { return host_allocator::pageable(); }
+void release_cached_memory() {}
 
 }  // namespace cubie

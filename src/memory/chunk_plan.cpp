@@ -34,6 +34,25 @@ void validate(const chunk_options& o) {
                                            " is not allowed: it must be >= 0 (0 = no cap)");
   CUBIE_EXPECTS(o.in_flight >= 1,
                 "chunk_options.in_flight = " + std::to_string(o.in_flight) + " is not allowed: it must be >= 1");
+  CUBIE_EXPECTS(o.wave >= 0, "chunk_options.wave = " + std::to_string(o.wave) +
+                                 " is not allowed: it must be >= 0 (0 = unknown)");
+}
+
+// The wave as a multiple of the alignment (a wave is a multiple of the block size, so this
+// normally changes nothing).
+std::int64_t aligned_wave(const chunk_options& o) noexcept { return o.wave > 0 ? ceil_div(o.wave, o.align) * o.align : 0; }
+
+// A chunk size of whole waves: `size` rounded to the nearest multiple of `wave` (one wave at
+// least) when `nearest` and the larger multiple stays within `cap` and still cuts n runs into
+// at least `min_chunks` chunks; else rounded down. Sizes under one wave that are not rounded
+// up are returned as they are.
+std::int64_t whole_waves(std::int64_t size, std::int64_t wave, std::int64_t n, std::int64_t cap,
+                         std::int64_t min_chunks, bool nearest) noexcept {
+  if (wave <= 0) return size;
+  const std::int64_t down = size / wave * wave;
+  if (nearest && size - down >= wave - (size - down) && down <= cap - wave && ceil_div(n, down + wave) >= min_chunks)
+    return down + wave;
+  return down > 0 ? down : size;
 }
 
 void validate_runs(std::int64_t n_runs) {
@@ -101,7 +120,13 @@ chunk_plan plan_chunks(std::int64_t n_runs, const memory_estimate& e, std::uint6
   const std::int64_t per_set = runs_fit / in_flight;
   const std::int64_t cap = std::min({n_runs, per_set, cap_runs});
   std::int64_t size = cap >= o.align ? align_down(cap, o.align) : cap;
-  if (split_for_pipelining) size = std::min(size, pipelining_size(n_runs, o.min_chunks, o.align));
+  bool cut_for_pipelining = false;  // else the cap or the budget set the size
+  if (split_for_pipelining) {
+    const std::int64_t piped = pipelining_size(n_runs, o.min_chunks, o.align);
+    cut_for_pipelining = piped < size;
+    size = std::min(size, piped);
+  }
+  size = whole_waves(size, aligned_wave(o), n_runs, cap, split_for_pipelining ? o.min_chunks : 1, cut_for_pipelining);
   return make_plan(n_runs, 0, size, in_flight, e);
 }
 
@@ -119,7 +144,8 @@ chunk_plan shrink_plan(std::int64_t n_runs, std::int64_t from, std::int64_t fail
                         one_run_bytes(e));
   }
   const std::int64_t half = failed_chunk_runs / 2;
-  const std::int64_t size = half >= o.align ? align_down(half, o.align) : half;
+  std::int64_t size = half >= o.align ? align_down(half, o.align) : half;
+  size = whole_waves(size, aligned_wave(o), n_runs, size, 1, false);
   return make_plan(n_runs, from, size, o.in_flight, e);
 }
 

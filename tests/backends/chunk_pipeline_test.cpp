@@ -9,6 +9,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "cubie/backends/cuda/chunk_layout.hpp"
@@ -359,16 +360,43 @@ TEST(backends_chunk_layout, parts_are_aligned_and_bounded) {
   }
 }
 
-TEST(backends_pipelining_policy, small_transfers_stay_in_one_chunk) {
+TEST(backends_pipelining_policy, chunk_counts_balance_the_exposed_ends_against_per_chunk_costs) {
   using cuda::pipelined_chunks;
-  constexpr std::int64_t resident = 200'000;
-  EXPECT_EQ(pipelined_chunks(std::uint64_t{1} << 20, 65536, resident, 2), 1);
-  // 332 MB for 16.7 M runs: about one chunk per 64 MiB.
-  EXPECT_EQ(pipelined_chunks(332'000'000, 16'777'216, resident, 2), 5);
-  // 5.1 GB for 4.2 M runs: limited by two waves of resident threads per chunk.
-  EXPECT_EQ(pipelined_chunks(5'100'000'000, 4'194'304, resident, 2), 10);
-  // Large traffic but too few runs to fill two chunks of two waves each.
-  EXPECT_EQ(pipelined_chunks(std::uint64_t{1} << 30, 500'000, resident, 2), 1);
-  // min_chunks raises the count when the traffic alone would give fewer.
-  EXPECT_EQ(pipelined_chunks(std::uint64_t{100} << 20, 16'777'216, resident, 4), 4);
+  // The H200's rk4 Lorenz wave: 12 blocks of 128 threads on each of 132 SMs.
+  constexpr std::int64_t wave = 12 * 132 * 128;
+  // Little traffic: one chunk.
+  EXPECT_EQ(pipelined_chunks(std::uint64_t{1} << 20, 65536, wave, 5, 2), 1);
+  // B1, 4.2 M runs, 20 bytes each (1.5 ms on the link), 5 copies a chunk: sqrt(T / c) = 11
+  // chunks of 1.8 waves, rounded to 2 waves: 11 chunks (the last one ragged).
+  EXPECT_EQ(pipelined_chunks(4'194'304ull * 20, 4'194'304, wave, 5, 2), 11);
+  // B1, 16.8 M runs: 22.5 chunks of 3.7 waves, rounded to 4: 21 chunks.
+  EXPECT_EQ(pipelined_chunks(16'777'216ull * 20, 16'777'216, wave, 5, 2), 21);
+  // B3 / B4, 5.1 GB in 303 rows a chunk: 26 chunks wanted, but no chunk under one wave.
+  EXPECT_EQ(pipelined_chunks(4'194'304ull * 1220, 4'194'304, wave, 305, 2), 20);
+  // Large traffic but fewer than two waves of runs: cutting gains nothing.
+  EXPECT_EQ(pipelined_chunks(std::uint64_t{1} << 30, 300'000, wave, 305, 2), 1);
+  // min_chunks raises the count when the balance alone would give fewer...
+  EXPECT_EQ(pipelined_chunks(std::uint64_t{100} << 20, 16'777'216, wave, 5, 16), 16);
+  // ... and max_chunks bounds it.
+  cuda::pipelining_policy few;
+  few.max_chunks = 4;
+  EXPECT_EQ(pipelined_chunks(16'777'216ull * 20, 16'777'216, wave, 5, 2, few), 4);
+}
+
+TEST(backends_pipelining_policy, with_the_planner_chunks_are_whole_waves) {
+  constexpr std::int64_t wave = 12 * 132 * 128;
+  for (const auto& [n, bytes, copies] : {std::tuple<std::int64_t, std::uint64_t, std::int64_t>{4'194'304, 20, 5},
+                                         {16'777'216, 20, 5},
+                                         {4'194'304, 1220, 305},
+                                         {3'000'001, 1220, 305}}) {
+    memory::chunk_options o;
+    o.wave = wave;
+    o.in_flight = 3;
+    o.min_chunks = cuda::pipelined_chunks(static_cast<std::uint64_t>(n) * bytes, n, wave, copies, 2);
+    const memory::chunk_plan p = memory::plan_chunks(n, {bytes, 0}, std::uint64_t{1} << 40, o);
+    ASSERT_GE(p.size(), 2u) << n;
+    EXPECT_EQ(p.chunk_runs % wave, 0) << n << ": " << p.chunk_runs;
+    EXPECT_GE(static_cast<std::int64_t>(p.size()), o.min_chunks) << n;
+    EXPECT_LE(p.chunks.back().size(), p.chunk_runs) << n;
+  }
 }

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,9 @@
 #include "cubie/batch/solver.hpp"
 #include "cubie/core/error.hpp"
 #include "cubie/core/status.hpp"
+#include "cubie/memory/pinned_host_pool.hpp"
 #include "lorenz_systems.hpp"
+#include "pipeline_fixture.hpp"
 
 using namespace cubie;
 
@@ -271,7 +274,7 @@ TEST_F(backends_cuda, chunked_equals_unchunked_bit_for_bit) {
       EXPECT_NE(runs.back(), runs.front()) << "ragged last chunk";
       EXPECT_EQ(runs.front() % 32, 0);
       EXPECT_TRUE(equal_results(whole, chunked)) << algorithm << " " << precision_name(p);
-      EXPECT_EQ(chunked.statistics().streams, 2);
+      EXPECT_EQ(chunked.statistics().streams, 3) << "4 chunks over the default group's three streams";
     }
   }
 }
@@ -332,13 +335,70 @@ TEST_F(backends_cuda, staged_downloads_equal_direct_ones) {
   EXPECT_TRUE(std::equal(sink.accepted.begin(), sink.accepted.end(), direct.steps_accepted().begin()));
 }
 
-TEST_F(backends_cuda, large_traffic_is_pipelined_over_two_streams) {
+TEST_F(backends_cuda, large_traffic_is_pipelined_over_three_streams) {
   const batch_grid grid = lorenz_grid(1 << 21);
   solver_settings s = gpu_settings("classical_rk4", precision::float32);
   s.dt = 1.0 / 64;
   const SolveResult r = Solver(test::lorenz_gpu_system(), s).solve(grid, saves_spec(0.01));
-  EXPECT_GE(r.statistics().chunks, 2) << "101 saves of 4 values x 2 M runs is 3.4 GB: worth pipelining";
-  EXPECT_EQ(r.statistics().streams, 2);
+  EXPECT_GE(r.statistics().chunks, 3) << "101 saves of 4 values x 2 M runs is 3.4 GB: worth pipelining";
+  EXPECT_EQ(r.statistics().streams, 3);
+}
+
+// ---- staged inputs kept across solves ----------------------------------------------------
+
+// An executor keeps the staged uploads of the last prepared batch it solved, keyed by the
+// batch's address and generation. A new batch built at the same address (the Solver's cache
+// slot when the grid changes) must be staged afresh: its results equal a fresh executor's.
+TEST_F(backends_cuda, staged_inputs_are_reused_for_the_same_batch_and_restaged_for_a_new_one) {
+  constexpr std::int64_t n = 10'007;
+  const compiled_system& sys = *test::lorenz_gpu_system();
+  const entry_key key{"classical_rk4", precision::float32};
+  auto make = [&](double x_shift) {
+    prepared_batch<float> b = test::lorenz_rk4_batch<float>(sys, n);
+    b.gpu = &sys.gpu.at(key);
+    for (std::int64_t r = 0; r < n; ++r) b.input_values[static_cast<std::size_t>(r)] += static_cast<float>(x_shift);
+    return b;
+  };
+  memory::memory_settings m;
+  m.max_chunk_runs = 3'000;  // 4 chunks, each staged once
+  auto solve = [&](cuda::cuda_executor& exec, const prepared_batch<float>& b) {
+    test::host_result_sink<float> sink(b);
+    solve_statistics st;
+    exec.execute(b, sink, st);
+    EXPECT_EQ(st.chunks, 4);
+    return sink;
+  };
+  auto same = [](const test::host_result_sink<float>& x, const test::host_result_sink<float>& y) {
+    return x.values.size() == y.values.size() &&
+           std::memcmp(x.values.data(), y.values.data(), x.values.size() * sizeof(float)) == 0 && x.status == y.status &&
+           x.accepted == y.accepted;
+  };
+
+  cuda::cuda_executor exec(m);
+  std::optional<prepared_batch<float>> slot;  // one address for both batches, as in the Solver
+  slot.emplace(make(0.0));
+  const auto a1 = solve(exec, *slot);
+  const std::uint64_t staged = exec.staged_input_bytes();
+  EXPECT_GE(staged, static_cast<std::uint64_t>(n) * 2 * sizeof(float)) << "x and rho of every chunk are kept";
+  const auto a2 = solve(exec, *slot);
+  EXPECT_TRUE(same(a1, a2)) << "a repeated solve from the kept uploads";
+  EXPECT_EQ(exec.staged_input_bytes(), staged);
+
+  const std::uint64_t generation_a = slot->generation;
+  slot.reset();
+  slot.emplace(make(0.25));
+  ASSERT_NE(slot->generation, generation_a);
+  const auto b1 = solve(exec, *slot);
+  cuda::cuda_executor fresh(m);
+  const auto b_ref = solve(fresh, *slot);
+  EXPECT_TRUE(same(b1, b_ref)) << "the new batch's inputs, not the kept ones of the old";
+  EXPECT_FALSE(same(a1, b1));
+
+  // After a release the uploads are staged afresh.
+  exec.release_cached();
+  EXPECT_EQ(exec.staged_input_bytes(), 0u);
+  EXPECT_TRUE(same(solve(exec, *slot), b_ref));
+  EXPECT_GT(exec.staged_input_bytes(), 0u);
 }
 
 // ---- the budget --------------------------------------------------------------------------
@@ -472,6 +532,30 @@ TEST_F(backends_cuda, a_sticky_fault_reports_the_lost_context) {
       ::testing::ExitedWithCode(0), "");
 }
 
+// ---- memory kept for reuse ---------------------------------------------------------------
+
+// release_cached_memory() frees what cubie keeps between solves (the pinned pool's cached
+// blocks, a pool allocator's device blocks, staged inputs) and the solver works on. The
+// session runs this test under compute-sanitizer --leak-check full as well: at exit an
+// exit handler releases the same, so the leak check must come out clean.
+TEST_F(backends_cuda, release_cached_memory_gives_back_pinned_and_device_memory) {
+  const batch_grid grid = lorenz_grid(100'000);  // one chunk of ~20 MB on the device
+  solver_settings s = gpu_settings("classical_rk4", precision::float32);
+  s.memory.allocator = "pool";
+  Solver solver(test::lorenz_gpu_system(), s);
+  const SolveResult reference = solver.solve(grid, saves_spec());  // its storage stays in use
+  { const SolveResult dropped = solver.solve(grid, saves_spec()); }  // its storage goes back to the pool
+  memory::pinned_host_pool& pinned = cuda::shared_pinned_pool(0, 0);
+  EXPECT_GT(pinned.cached_bytes(), 0u);
+  const std::size_t free_before = free_device_bytes();
+  release_cached_memory();
+  EXPECT_EQ(pinned.cached_bytes(), 0u);
+  EXPECT_GT(free_device_bytes(), free_before) << "the pool allocator's cached block is freed";
+  const SolveResult again = solver.solve(grid, saves_spec());
+  EXPECT_TRUE(equal_results(reference, again)) << "the solver works on after the release";
+  release_cached_memory();
+}
+
 // ---- statistics --------------------------------------------------------------------------
 
 TEST_F(backends_cuda, statistics_are_populated) {
@@ -487,7 +571,7 @@ TEST_F(backends_cuda, statistics_are_populated) {
   std::int64_t sum = 0;
   for (auto c : st.chunk_runs) sum += c;
   EXPECT_EQ(sum, n);
-  EXPECT_EQ(st.streams, 2);
+  EXPECT_EQ(st.streams, 3);
   // 11 saves x 4 values (x, y, z, r2) of 8 bytes, status and two counters, per run.
   EXPECT_EQ(st.bytes_to_host, static_cast<std::uint64_t>(n) * (11 * 4 * 8 + 12));
   EXPECT_GE(st.bytes_to_device, static_cast<std::uint64_t>(n) * 2 * 8) << "x and rho vary";
@@ -495,7 +579,7 @@ TEST_F(backends_cuda, statistics_are_populated) {
   EXPECT_GT(st.kernel_ms, 0);
   EXPECT_GT(st.d2h_ms, 0);
   EXPECT_GT(st.peak_device_bytes, 0u);
-  EXPECT_EQ(st.device_allocations, 2u) << "one buffer per stream with the default allocator";
+  EXPECT_EQ(st.device_allocations, 3u) << "one buffer per stream with the default allocator";
   EXPECT_EQ(st.current_device_bytes, 0u);
   EXPECT_GT(st.budget_bytes, 0u);
   EXPECT_EQ(st.allocation_retries, 0);

@@ -209,3 +209,91 @@ TEST(memory_chunk_plan, repeated_shrinks_reach_one_run_then_fail) {
   EXPECT_GT(shrinks, 3);
   EXPECT_THROW((void)shrink_plan(1000, 0, size, e), cubie::out_of_memory);
 }
+
+// ---- whole waves -------------------------------------------------------------------------
+// wave = runs resident on the device at once. The H200's rk4 Lorenz kernel: 12 blocks of 128
+// threads on each of 132 SMs.
+namespace {
+constexpr std::int64_t h200_wave = 12 * 132 * 128;  // 202,752
+}  // namespace
+
+TEST(memory_chunk_plan, pipelining_cuts_whole_waves_with_a_ragged_rest) {
+  chunk_options o;
+  o.wave = h200_wave;
+  o.in_flight = 3;
+  // B1: 4,194,304 runs (20.7 waves) asked in 11 chunks: ceil(N / 11) = 1.88 waves, nearest 2.
+  o.min_chunks = 11;
+  const chunk_plan p = plan_chunks(4'194'304, {20, 0}, std::uint64_t{1} << 40, o);
+  expect_well_formed(p);
+  EXPECT_EQ(p.chunk_runs, 2 * h200_wave);
+  ASSERT_EQ(p.size(), 11u);
+  EXPECT_EQ(p.chunks.back().size(), 4'194'304 - 10 * 2 * h200_wave);  // 139,264: 0.69 wave last
+  EXPECT_EQ(p.in_flight, 3);
+
+  // 21 chunks wanted: ceil(N / 21) = 0.99 wave, nearest 1 (20 chunks of one wave and the rest).
+  o.min_chunks = 21;
+  const chunk_plan q = plan_chunks(4'194'304, {1220, 0}, std::uint64_t{1} << 40, o);
+  expect_well_formed(q);
+  EXPECT_EQ(q.chunk_runs, h200_wave);
+  EXPECT_EQ(q.size(), 21u);
+
+  // 3.34 waves per chunk rounds down to 3 (the nearest), 4 chunks.
+  chunk_options r;
+  r.wave = 1024;
+  r.min_chunks = 3;
+  const chunk_plan down = plan_chunks(10'240, {8, 0}, std::uint64_t{1} << 30, r);
+  EXPECT_EQ(down.chunk_runs, 3072);
+  EXPECT_EQ(down.size(), 4u);
+  // 2.5 waves rounds up to 3 when that still makes min_chunks = 4 chunks.
+  r.min_chunks = 4;
+  const chunk_plan up = plan_chunks(10'240, {8, 0}, std::uint64_t{1} << 30, r);
+  EXPECT_EQ(up.chunk_runs, 3072);
+  EXPECT_EQ(up.size(), 4u);
+}
+
+TEST(memory_chunk_plan, caps_and_budgets_round_down_to_whole_waves) {
+  chunk_options o;
+  o.wave = 1024;
+  o.max_chunk_runs = 2900;  // 2.8 waves: 2 waves, never more than the cap
+  const chunk_plan capped = plan_chunks(10'000, {8, 0}, std::uint64_t{1} << 30, o);
+  expect_well_formed(capped);
+  EXPECT_EQ(capped.chunk_runs, 2048);
+
+  chunk_options b;
+  b.wave = 1024;
+  b.in_flight = 2;
+  // 6000 runs fit in total, 3000 per buffer set: 2 waves.
+  const chunk_plan budget = plan_chunks(10'000, {10, 0}, 60'000, b);
+  expect_well_formed(budget);
+  EXPECT_EQ(budget.chunk_runs, 2048);
+  EXPECT_LE(budget.peak_bytes, 60'000u);
+
+  // Under one wave the alignment rule alone applies.
+  b.max_chunk_runs = 1000;
+  EXPECT_EQ(plan_chunks(10'000, {10, 0}, 60'000, b).chunk_runs, 992);
+}
+
+TEST(memory_chunk_plan, a_whole_batch_is_not_rounded_and_the_wave_is_aligned) {
+  chunk_options o;
+  o.wave = 1024;
+  const chunk_plan whole = plan_chunks(2'500, {8, 0}, std::uint64_t{1} << 30, o);
+  ASSERT_EQ(whole.size(), 1u);
+  EXPECT_EQ(whole.chunk_runs, 2'500);
+
+  // A wave that is no multiple of the alignment is rounded up to one: 1000 -> 1024.
+  o.wave = 1000;
+  o.max_chunk_runs = 2100;
+  EXPECT_EQ(plan_chunks(10'000, {8, 0}, std::uint64_t{1} << 30, o).chunk_runs, 2048);
+
+  o.wave = -1;
+  EXPECT_THROW((void)plan_chunks(10, {1, 0}, 100, o), cubie::invalid_argument);
+}
+
+TEST(memory_chunk_plan, shrink_keeps_whole_waves_while_one_fits) {
+  chunk_options o;
+  o.wave = 1024;
+  // 4 waves fail -> 2 waves; 3 waves fail -> 1.5 -> 1 wave; 1 wave fails -> 512 (align rule).
+  EXPECT_EQ(shrink_plan(100'000, 0, 4096, {8, 0}, o).chunk_runs, 2048);
+  EXPECT_EQ(shrink_plan(100'000, 0, 3072, {8, 0}, o).chunk_runs, 1024);
+  EXPECT_EQ(shrink_plan(100'000, 0, 1024, {8, 0}, o).chunk_runs, 512);
+}

@@ -32,5 +32,11 @@ struct gpu_description {
 [[nodiscard]] std::unique_ptr<executor> make_cuda_executor(const solver_settings& settings);
 /// Host storage for results that the CUDA backend copies into: pinned, pooled.
 [[nodiscard]] host_allocator cuda_result_allocator(const solver_settings& settings);
+/// Gives back the memory kept for reuse across solves: the device memory pool and async
+/// allocators of live Solvers cache, their staged inputs, and the cached blocks of the pinned
+/// host pools. Solvers and results stay valid; the next solve allocates afresh. Also done
+/// at process exit, before the CUDA runtime tears down. Nothing to do without CUDA.
+/// @throws cubie::device_error on CUDA errors.
+void release_cached_memory();
 
 }  // namespace cubie

@@ -3,6 +3,8 @@
 // output slots, tolerances, the loop settings and the entry points. Built by the
 // Solver from a grid and settings; executors read it and know nothing of names.
 #pragma once
+#include <atomic>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,14 @@ namespace cubie {
 
 template <class V>
 struct prepared_batch {
+  /// Names these contents: each prepared_batch<V> made in the process gets a new value, a
+  /// copy keeps it. A batch is not changed once built (to change one, build a new one), so
+  /// an executor may keep what it derives from a batch (e.g. staged inputs) while the
+  /// generation is the same.
+  std::uint64_t generation = [] {
+    static std::atomic<std::uint64_t> next{0};
+    return next.fetch_add(1, std::memory_order_relaxed) + 1;
+  }();
   const compiled_system* system = nullptr;
   std::string method;
   cpu_entry cpu = nullptr;                 ///< null when not compiled for the CPU

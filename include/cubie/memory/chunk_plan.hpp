@@ -36,6 +36,15 @@ struct chunk_options {
   /// Chunks whose buffers are alive at once (pipelining over k streams keeps k sets); the
   /// per-run bytes of all of them must fit together. Lowered automatically when fewer fit.
   std::int64_t in_flight = 1;
+  /// Runs the device holds resident at once (a "wave": blocks per multiprocessor x
+  /// multiprocessors x block size); 0 = unknown. When the batch is cut, chunk sizes are a
+  /// whole number of waves where possible, so that no chunk but the last (the ragged rest)
+  /// ends in a partly filled wave: under a pipelining cut, the multiple nearest to the cut
+  /// size (one wave at least) when that still gives min_chunks chunks, else the one below;
+  /// under max_chunk_runs or the budget, the one below. A size under one wave that is not
+  /// rounded up keeps the `align` rule. The wave is rounded up to a multiple of `align`
+  /// first. A batch kept whole is never rounded.
+  std::int64_t wave = 0;
 };
 
 /// @brief The cut of [0, n_runs) (or of [from, n_runs) after a shrink) into chunks, in order,
@@ -63,7 +72,8 @@ struct chunk_plan {
 
 /// @brief Replans after an allocation for a chunk of `failed_chunk_runs` runs failed: the
 /// runs [from, n_runs) are cut into chunks of half that size (rounded down to a multiple of
-/// options.align when at least one aligned unit remains). Chunks before `from` are kept.
+/// options.wave when at least one wave remains, else of options.align when at least one
+/// aligned unit remains). Chunks before `from` are kept.
 /// options.min_chunks and max_chunk_runs are not consulted: the failure set the size.
 /// @throws cubie::invalid_argument when from is outside [0, n_runs) or failed_chunk_runs < 1.
 /// @throws cubie::out_of_memory when failed_chunk_runs is 1: there is nothing left to halve.

@@ -1,5 +1,6 @@
 // The backend registry of a build with CUDA: whether a GPU is usable, the GPUs, and the
 // CUDA executor and pinned result storage the Solver asks for.
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -76,6 +77,8 @@ std::unique_ptr<executor> make_cuda_executor(const solver_settings& settings) {
   return std::make_unique<cuda::cuda_executor>(settings.memory, 0);
 }
 
+void release_cached_memory() { cuda::release_cached_memory(false); }
+
 host_allocator cuda_result_allocator(const solver_settings& settings) {
   memory::pinned_host_pool* pool = &cuda::shared_pinned_pool(0, settings.memory.pinned_pool_bytes);
   host_allocator a;
@@ -94,18 +97,68 @@ test_hooks& cuda_test_hooks() {
   return hooks;
 }
 
+namespace {
+
+// Never destroyed: result storage may be returned by objects that outlive main(), when the
+// CUDA runtime may already be gone. The exit handler empties the pools' caches before the
+// runtime goes and stops them caching; blocks returned later are freed (or, past the
+// runtime, left to the operating system).
+struct pinned_pools {
+  std::mutex mutex;
+  std::map<int, std::unique_ptr<memory::pinned_host_pool>> by_device;
+  bool exiting = false;
+};
+
+pinned_pools& pools() {
+  static auto* p = new pinned_pools();
+  return *p;
+}
+
+void release_at_exit() noexcept {
+  try {
+    release_cached_memory(true);
+  } catch (...) {
+    // Nothing to report to at exit.
+  }
+}
+
+}  // namespace
+
 memory::pinned_host_pool& shared_pinned_pool(int device, std::uint64_t bound_bytes) {
   CUBIE_EXPECTS(device >= 0, "device = " + std::to_string(device) + " is not allowed: device ids start at 0");
-  static std::mutex mutex;
-  // Never destroyed: result storage may be returned by objects that outlive main(), when the
-  // CUDA runtime may already be gone; the operating system takes the pages back.
-  static auto* pools = new std::map<int, std::unique_ptr<memory::pinned_host_pool>>();
-  std::lock_guard lock(mutex);
-  auto& pool = (*pools)[device];
-  if (!pool) pool = std::make_unique<memory::pinned_host_pool>(bound_bytes, device);
-  if (pool->max_cached_bytes() < bound_bytes) pool->set_max_cached_bytes(bound_bytes);
+  pinned_pools& p = pools();
+  std::lock_guard lock(p.mutex);
+  auto& pool = p.by_device[device];
+  if (!pool) pool = std::make_unique<memory::pinned_host_pool>(p.exiting ? 0 : bound_bytes, device);
+  if (!p.exiting && pool->max_cached_bytes() < bound_bytes) pool->set_max_cached_bytes(bound_bytes);
   return *pool;
 }
+
+void release_cached_memory(bool at_exit) {
+  // Executors first: their staged inputs go back to the pinned pools, which then free them.
+  detail::release_executor_caches(at_exit);
+  pinned_pools& p = pools();
+  std::lock_guard lock(p.mutex);
+  if (at_exit) p.exiting = true;
+  for (auto& [device, pool] : p.by_device) {
+    if (at_exit) {
+      pool->set_max_cached_bytes(0);  // frees every cached block and caches none from now on
+    } else {
+      pool->release();
+    }
+  }
+}
+
+namespace detail {
+
+void register_exit_release() {
+  // Handlers run in reverse order of registration: registered after the CUDA runtime has
+  // set itself up (the caller made a context first), this one runs before it tears down.
+  static std::once_flag once;
+  std::call_once(once, [] { std::atexit(&release_at_exit); });
+}
+
+}  // namespace detail
 
 }  // namespace cuda
 

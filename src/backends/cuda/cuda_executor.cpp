@@ -74,9 +74,10 @@ template <class V>
 class cuda_chunk_device {
  public:
   cuda_chunk_device(const prepared_batch<V>& batch, memory::stream_group& group, std::vector<detail::slot_events>& events,
-                    memory::pinned_host_pool& pinned, std::uint64_t max_pitch, solve_statistics& stats)
-      : batch_(batch), group_(group), events_(events), pinned_(pinned), max_pitch_(max_pitch), stats_(stats),
-        staging_in_(events.size()), staging_out_(events.size()) {}
+                    memory::pinned_host_pool& pinned, detail::staged_inputs& staged, std::uint64_t staged_bound,
+                    std::uint64_t max_pitch, solve_statistics& stats)
+      : batch_(batch), group_(group), events_(events), pinned_(pinned), staged_(staged), staged_bound_(staged_bound),
+        max_pitch_(max_pitch), stats_(stats), staging_in_(events.size()), staging_out_(events.size()) {}
 
   cuda_chunk_device(const cuda_chunk_device&) = delete;
   cuda_chunk_device& operator=(const cuda_chunk_device&) = delete;
@@ -101,9 +102,7 @@ class cuda_chunk_device {
     // Upload: tables and the chunk's input slice in one block, staged in pinned memory so the
     // copy is a DMA at link speed that returns at once (pageable memory would be copied
     // synchronously through the driver's own bounce buffers).
-    void* in = reserve(staging_in_[static_cast<std::size_t>(slot)], layout.staged_bytes(), slot);
-    layout.stage(batch_, chunk, in,
-                 [](void* d, const void* s, std::size_t n) { host_copier::instance().copy(d, s, n); });
+    const void* in = staged_upload(slot, chunk, layout);
     CUBIE_CUDA_TRY(cudaEventRecord(ev.start, st));
     CUBIE_CUDA_TRY(cudaMemcpyAsync(base, in, layout.staged_bytes(), cudaMemcpyHostToDevice, st));
     CUBIE_CUDA_TRY(cudaEventRecord(ev.uploaded, st));
@@ -156,6 +155,57 @@ class cuda_chunk_device {
     void* ptr = nullptr;
     std::size_t bytes = 0;
   };
+
+  // The pinned block holding `chunk`'s upload: kept from an earlier solve of this batch with
+  // the same chunk (nothing to copy on the host), else staged now into a block kept for the
+  // next solve (within the bound), else into the slot's staging.
+  const void* staged_upload(int slot, const memory::chunk_range& chunk, const chunk_layout<V>& layout) {
+    detail::staged_inputs& kept = staged_;
+    if (kept.batch != &batch_ || kept.generation != batch_.generation || kept.value_bytes != sizeof(V)) {
+      // Another batch (or the same object rebuilt): the blocks' last uploads, in an earlier
+      // solve, are done.
+      release_staged(kept);
+      kept.batch = &batch_;
+      kept.generation = batch_.generation;
+      kept.value_bytes = sizeof(V);
+    }
+    for (const detail::staged_chunk& c : kept.chunks)
+      if (c.begin == chunk.begin && c.end == chunk.end) return c.block;
+    // Blocks of another cut of these runs (another plan) are of no more use; none of them was
+    // uploaded in this solve, whose chunks so far lie before this one.
+    std::erase_if(kept.chunks, [&](const detail::staged_chunk& c) {
+      if (c.begin >= chunk.end || chunk.begin >= c.end) return false;
+      pinned_.deallocate_sync(c.block, c.bytes);
+      kept.bytes -= c.bytes;
+      return true;
+    });
+    const auto copy = [](void* d, const void* s, std::size_t n) { host_copier::instance().copy(d, s, n); };
+    const std::size_t bytes = layout.staged_bytes();
+    if (kept.bytes + bytes <= staged_bound_) {
+      void* block = nullptr;
+      try {
+        block = pinned_.allocate(bytes, stream(slot));
+        kept.chunks.push_back({chunk.begin, chunk.end, block, bytes});
+      } catch (const std::exception&) {
+        // No pinned memory to keep (or no room to note it): stage through the slot instead.
+        if (block != nullptr) pinned_.deallocate_sync(block, bytes);
+        block = nullptr;
+      }
+      if (block != nullptr) {
+        kept.bytes += bytes;
+        layout.stage(batch_, chunk, block, copy);
+        return block;
+      }
+    }
+    void* in = reserve(staging_in_[static_cast<std::size_t>(slot)], bytes, slot);
+    layout.stage(batch_, chunk, in, copy);
+    return in;
+  }
+
+  void release_staged(detail::staged_inputs& kept) noexcept {
+    for (const detail::staged_chunk& c : kept.chunks) pinned_.deallocate_sync(c.block, c.bytes);
+    kept = detail::staged_inputs{};
+  }
 
   void* reserve(staging& block, std::size_t bytes, int slot) {
     if (block.bytes >= bytes) return block.ptr;
@@ -232,6 +282,8 @@ class cuda_chunk_device {
   memory::stream_group& group_;
   std::vector<detail::slot_events>& events_;
   memory::pinned_host_pool& pinned_;
+  detail::staged_inputs& staged_;
+  std::uint64_t staged_bound_;
   std::uint64_t max_pitch_;
   solve_statistics& stats_;
   std::vector<staging> staging_in_, staging_out_;
@@ -266,7 +318,49 @@ class statistics_phase {
   bool open_ = true;
 };
 
+// Streams a solve pipelines over: while chunk i downloads, the kernel of chunk i+1 runs and
+// that of chunk i+2 is queued behind it, so the GPU never waits for the host to queue work
+// after a download (with two, the next kernel could only be queued once the previous
+// chunk's download had finished).
+constexpr int pipeline_streams = 3;
+
+memory::stream_group_registry::membership join_stream_group(const std::string& name, int device) {
+  memory::stream_group_registry& registry = memory::stream_group_registry::global();
+  try {
+    return registry.join(name, device, pipeline_streams);
+  } catch (const invalid_argument&) {
+    // The group exists with another number of streams: share it as it is (an invalid name
+    // fails again here, with its message).
+    return registry.join(name, device);
+  }
+}
+
+// The executors alive, for release_cached_memory. Never destroyed: the exit handler may run
+// after static destructors.
+struct live_executors {
+  std::mutex mutex;
+  std::vector<cuda_executor*> all;
+};
+
+live_executors& live() {
+  static auto* l = new live_executors();
+  return *l;
+}
+
 }  // namespace
+
+namespace detail {
+
+void release_executor_caches(bool at_exit) {
+  live_executors& l = live();
+  std::lock_guard lock(l.mutex);
+  for (cuda_executor* e : l.all) {
+    if (at_exit) (void)e->try_release_cached();
+    else e->release_cached();
+  }
+}
+
+}  // namespace detail
 
 // ---- the executor -------------------------------------------------------------------------
 
@@ -274,7 +368,7 @@ cuda_executor::cuda_executor(const memory::memory_settings& settings, int device
     : device_(device),
       settings_(settings),
       registration_(memory::memory_manager::for_device(device).register_solver(settings.mem_proportion)),
-      streams_(memory::stream_group_registry::global().join(settings.stream_group, device)) {
+      streams_(join_stream_group(settings.stream_group, device)) {
   const memory::cuda_device_guard guard(device_);
   cudaDeviceProp prop{};
   CUBIE_CUDA_TRY(cudaGetDeviceProperties(&prop, device_));
@@ -285,9 +379,22 @@ cuda_executor::cuda_executor(const memory::memory_settings& settings, int device
   stack_ = std::make_unique<memory::device_memory_stack>(settings_.allocator_kind_value(), device_, budget_bytes(),
                                                          registration_.account());
   pinned_ = &shared_pinned_pool(device_, settings_.pinned_pool_bytes);
+  // The context exists before the exit handler is registered, so that the handler, run in
+  // reverse order of registration, frees cubie's cached memory before the runtime tears down.
+  CUBIE_CUDA_TRY(cudaFree(nullptr));
+  detail::register_exit_release();
+  live_executors& l = live();
+  std::lock_guard lock(l.mutex);
+  l.all.push_back(this);
 }
 
 cuda_executor::~cuda_executor() {
+  {
+    live_executors& l = live();
+    std::lock_guard lock(l.mutex);
+    std::erase(l.all, this);
+  }
+  drop_staged_inputs();
   const memory::cuda_device_guard guard(device_, std::nothrow);
   for (detail::slot_events& e : events_) {
     for (CUevent_st* ev : {e.start, e.uploaded, e.computed, e.done})
@@ -298,6 +405,41 @@ cuda_executor::~cuda_executor() {
 std::uint64_t cuda_executor::budget_bytes() const {
   memory::memory_manager& manager = registration_.manager();
   return manager.budget_bytes(registration_, manager.device_info().total);
+}
+
+std::uint64_t cuda_executor::staged_input_bytes() {
+  std::lock_guard lock(mutex_);
+  return staged_.bytes;
+}
+
+void cuda_executor::drop_staged_inputs() noexcept {
+  // Every upload of a finished solve is done: the blocks go straight back to the pool.
+  for (const detail::staged_chunk& c : staged_.chunks) pinned_->deallocate_sync(c.block, c.bytes);
+  staged_ = detail::staged_inputs{};
+}
+
+void cuda_executor::release_cached_locked() {
+  drop_staged_inputs();
+  if (context_lost_) return;  // nothing can be freed through a lost context
+  const memory::cuda_device_guard guard(device_);
+  stack_->release();
+}
+
+void cuda_executor::release_cached() {
+  std::lock_guard lock(mutex_);
+  release_cached_locked();
+}
+
+bool cuda_executor::try_release_cached() noexcept {
+  std::unique_lock lock(mutex_, std::try_to_lock);
+  if (!lock.owns_lock()) return false;
+  try {
+    release_cached_locked();
+  } catch (...) {
+    (void)cudaGetLastError();
+    return false;
+  }
+  return true;
 }
 
 void cuda_executor::execute(const prepared_batch<float>& b, result_sink& s, solve_statistics& st) { run(b, s, st); }
@@ -373,11 +515,14 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
     memory::chunk_options options;
     options.align = 32;
     options.in_flight = slots;
+    options.wave = kp.resident_threads();
     const std::uint64_t traffic = static_cast<std::uint64_t>(batch.n_runs) * batch.bytes_per_run();
+    // Copy commands per chunk: the upload, a row per saved value, status and counters.
+    const std::int64_t copies = 1 + batch.n_out_saves * batch.n_out_vars + (batch.counters ? 3 : 1);
     // min_chunks = 1 opts out of pipelining cuts (one chunk whenever the batch fits).
-    options.min_chunks = settings_.min_chunks <= 1
-                             ? 1
-                             : pipelined_chunks(traffic, batch.n_runs, kp.resident_threads(), settings_.min_chunks);
+    options.min_chunks = settings_.min_chunks <= 1 ? 1
+                                                   : pipelined_chunks(traffic, batch.n_runs, kp.resident_threads(),
+                                                                      copies, settings_.min_chunks);
     options.max_chunk_runs = settings_.max_chunk_runs;
     // Pinned staging is bounded: the slots' staging together stays within the pinned pool's bound.
     const std::uint64_t staged_per_run =
@@ -405,7 +550,8 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
       stats.allocation_retries = report.allocation_retries;
     };
     try {
-      cuda_chunk_device<V> device(batch, group, events_, *pinned_, max_pitch_, stats);
+      cuda_chunk_device<V> device(batch, group, events_, *pinned_, staged_, settings_.pinned_pool_bytes / 4, max_pitch_,
+                                  stats);
       run_chunk_pipeline(device, stack_->resource(), config, sink, report, cuda_test_hooks().after_planning);
     } catch (...) {
       record();

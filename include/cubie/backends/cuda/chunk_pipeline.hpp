@@ -3,6 +3,7 @@
 // order, shrink and retry when an allocation fails. Plain C++, so CI drives it with a fake device.
 #pragma once
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -53,33 +54,45 @@ struct pipeline_report {
   int slots = 0;                         ///< most buffer sets (streams) used at once
 };
 
-/// @brief Chunks per batch worth cutting a batch that fits into, so that the transfers of one
-/// chunk hide behind the kernel of the next.
+/// @brief How many chunks a batch that fits is worth cutting into, so that the transfers of
+/// one chunk hide behind the kernels of the others.
 ///
-/// Below `min_transfer_bytes` of traffic, one chunk: the transfers are short and a cut only
-/// adds launches and a partly idle GPU. Above it, about one chunk per `chunk_transfer_bytes`
-/// of traffic (the part left uncovered at both ends of the pipeline is one chunk's transfer),
-/// at least `min_chunks`, but no chunk smaller than `waves` full waves of resident threads:
-/// a chunk that does not fill the GPU runs at a fraction of its speed.
+/// A pipelined solve leaves one chunk's upload (before the first kernel) and one chunk's
+/// download (after the last) uncovered, about transfer_time / k for k chunks, while every
+/// chunk adds a fixed cost (a launch, events, the copy commands: `chunk_seconds`, plus
+/// `copy_seconds` per copy command or 2-D row, which the copy engine pays one by one). The
+/// sum T / k + k c is least at k = sqrt(T / c). Chunks are then made a whole number of waves
+/// of resident threads (the planner rounds to whole waves), at least one wave each: a chunk
+/// that does not fill the GPU gains nothing, since its runs all finish together anyway.
+/// Below `min_transfer_bytes` of traffic, one chunk.
 struct pipelining_policy {
-  std::uint64_t min_transfer_bytes = std::uint64_t{64} << 20;
-  std::uint64_t chunk_transfer_bytes = std::uint64_t{64} << 20;
-  std::int64_t waves = 2;
+  std::uint64_t min_transfer_bytes = std::uint64_t{16} << 20;
+  double link_bytes_per_second = 55e9;  ///< PCIe 5 x16, measured on the H200
+  double chunk_seconds = 10e-6;
+  double copy_seconds = 0.4e-6;         ///< per 2-D row: measured on the H200 (B4, 2,727 more rows, +1.1 ms)
   std::int64_t max_chunks = 64;
 };
 
 /// @brief The min_chunks to give the planner for a batch of `n_runs` runs moving
-/// `transfer_bytes` in total, on a device with `resident_threads` resident threads.
+/// `transfer_bytes` in total, on a device holding `wave_runs` runs resident at once, with
+/// `copies_per_chunk` copy commands (or 2-D rows) per chunk. At least `min_chunks` (the
+/// user's setting), at most policy.max_chunks, and no more than n_runs / wave_runs (chunks
+/// of one wave at least); 1 when that leaves fewer than 2.
 [[nodiscard]] inline std::int64_t pipelined_chunks(std::uint64_t transfer_bytes, std::int64_t n_runs,
-                                                   std::int64_t resident_threads, std::int64_t min_chunks,
-                                                   const pipelining_policy& policy = {}) {
+                                                   std::int64_t wave_runs, std::int64_t copies_per_chunk,
+                                                   std::int64_t min_chunks, const pipelining_policy& policy = {}) {
   if (transfer_bytes < policy.min_transfer_bytes || n_runs <= 0) return 1;
-  const std::int64_t by_traffic =
-      static_cast<std::int64_t>((transfer_bytes + policy.chunk_transfer_bytes - 1) / policy.chunk_transfer_bytes);
-  std::int64_t chunks = std::clamp<std::int64_t>(by_traffic, std::max<std::int64_t>(min_chunks, 1), policy.max_chunks);
-  const std::int64_t wave_runs = std::max<std::int64_t>(resident_threads, 1) * std::max<std::int64_t>(policy.waves, 1);
-  chunks = std::min(chunks, n_runs / wave_runs);
-  return std::max<std::int64_t>(chunks, 1);
+  const std::int64_t wave = std::max<std::int64_t>(wave_runs, 1);
+  const double transfer_s = static_cast<double>(transfer_bytes) / policy.link_bytes_per_second;
+  const double chunk_s = policy.chunk_seconds + policy.copy_seconds * static_cast<double>(std::max<std::int64_t>(copies_per_chunk, 0));
+  const double best = std::sqrt(transfer_s / std::max(chunk_s, 1e-9));
+  // Whole waves per chunk nearest to the best size, then the count that gives.
+  const double waves_per_chunk = static_cast<double>(n_runs) / (best * static_cast<double>(wave));
+  const auto per_chunk = std::max<std::int64_t>(1, std::llround(waves_per_chunk)) * wave;
+  std::int64_t chunks = (n_runs + per_chunk - 1) / per_chunk;
+  chunks = std::clamp<std::int64_t>(chunks, std::max<std::int64_t>(min_chunks, 1), std::max<std::int64_t>(policy.max_chunks, 1));
+  chunks = std::min(chunks, n_runs / wave);
+  return chunks >= 2 ? chunks : 1;
 }
 
 namespace detail {

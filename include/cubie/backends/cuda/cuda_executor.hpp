@@ -5,6 +5,7 @@
 #if !defined(CUBIE_WITH_CUDA)
 #error "cubie/backends/cuda/cuda_executor.hpp needs a build with CUDA (CUBIE_WITH_CUDA)"
 #endif
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -35,6 +36,29 @@ struct slot_events {
   CUevent_st* computed = nullptr;
   CUevent_st* done = nullptr;
 };
+
+/// One chunk's staged upload (tables and inputs) kept in a pinned block.
+struct staged_chunk {
+  std::int64_t begin = 0, end = 0;
+  void* block = nullptr;
+  std::size_t bytes = 0;
+};
+
+/// The staged uploads of the chunks of the last prepared batch an executor solved, kept so
+/// that solving the same batch again (the same object and generation: the Solver's cached
+/// batch of a grid solved repeatedly) with the same chunks copies nothing on the host.
+struct staged_inputs {
+  const void* batch = nullptr;
+  std::uint64_t generation = 0;
+  std::size_t value_bytes = 0;
+  std::uint64_t bytes = 0;  ///< held in `chunks`
+  std::vector<staged_chunk> chunks;
+};
+
+/// release_cached() of every live executor (try_release_cached() with `at_exit`).
+void release_executor_caches(bool at_exit);
+/// Registers, once per process, the exit handler that calls release_cached_memory(true).
+void register_exit_release();
 }  // namespace detail
 
 /// @brief Interference points for cubie's own tests (fault injection on a real GPU). Process-
@@ -56,6 +80,15 @@ struct test_hooks {
 /// @throws cubie::invalid_argument when device < 0.
 [[nodiscard]] memory::pinned_host_pool& shared_pinned_pool(int device, std::uint64_t bound_bytes);
 
+/// @brief Gives back what cubie's CUDA side keeps for reuse: every live executor's cached
+/// device memory (pool, async) and staged inputs, and the pinned pools' cached blocks. With
+/// `at_exit`, the pinned pools also stop caching (blocks returned later are freed at once),
+/// executors busy in a solve on another thread are skipped and errors are swallowed.
+/// cubie::release_cached_memory() calls it; so does an exit handler registered when the first
+/// executor is made (after the CUDA runtime's own, so it runs before the runtime tears down).
+/// @throws cubie::device_error on CUDA errors (not with `at_exit`).
+void release_cached_memory(bool at_exit);
+
 /// @brief Integrates prepared batches on one CUDA device.
 ///
 /// Construction registers with the device's memory_manager (mem_proportion), builds the
@@ -69,8 +102,17 @@ struct test_hooks {
 ///   enough for pipelining to pay (pipelined_chunks; memory_settings::min_chunks = 1 turns
 ///   this off), at most memory_settings::max_chunk_runs runs each, and small enough that the
 ///   slots' pinned staging stays within memory_settings::pinned_pool_bytes;
+/// - chunk sizes a whole number of waves of resident threads (occupancy x SMs x block size of
+///   the kernel launched) where possible, so no chunk but the ragged last one ends in a
+///   partly filled wave; the count balances the uncovered first upload and last download
+///   against per-chunk costs (pipelining_policy);
+/// - three streams (when this executor creates its stream group; a group that exists keeps
+///   its count), so that while one chunk downloads the next kernel runs and the one after is
+///   already queued behind it;
 /// - per chunk on stream (chunk mod streams): one upload of tables and inputs from pinned
-///   staging, one kernel launch, downloads straight into the result when it is pinned
+///   staging (kept across solves of the same prepared batch and chunks, within a quarter of
+///   memory_settings::pinned_pool_bytes, so a repeated solve stages nothing on the host),
+///   one kernel launch, downloads straight into the result when it is pinned
 ///   (cudaMemcpy2DAsync, the result's run stride differs from the chunk's), else through
 ///   pinned staging; CUDA events time each phase;
 /// - chunks are committed to the sink in order as their downloads finish.
@@ -100,12 +142,23 @@ class cuda_executor final : public executor {
   /// @brief The budget this solver has now: its proportion of the device's total memory.
   /// @throws cubie::device_error when the device cannot be queried.
   [[nodiscard]] std::uint64_t budget_bytes() const;
+  /// @brief Pinned bytes held by staged inputs kept for the next solve.
+  [[nodiscard]] std::uint64_t staged_input_bytes();
+  /// @brief Gives back the staged inputs and the device memory the allocator caches (pool,
+  /// async). Waits for a solve in progress on another thread. The next solve starts afresh.
+  /// @throws cubie::device_error on CUDA errors.
+  void release_cached();
+  /// @brief As release_cached, but returns false at once when a solve is in progress, and
+  /// never throws (errors are cleared).
+  bool try_release_cached() noexcept;
 
  private:
   template <class V>
   void run(const prepared_batch<V>& batch, result_sink& sink, solve_statistics& stats);
   const kernel_properties& properties_of(const gpu_kernel& kernel);
   void ensure_events(int slots);
+  void release_cached_locked();
+  void drop_staged_inputs() noexcept;
 
   int device_;
   memory::memory_settings settings_;
@@ -116,6 +169,7 @@ class cuda_executor final : public executor {
   memory::stream_group_registry::membership streams_;
   memory::pinned_host_pool* pinned_ = nullptr;
   std::vector<detail::slot_events> events_;
+  detail::staged_inputs staged_;
   std::map<const void*, std::unique_ptr<kernel_properties>> kernels_;
   bool context_lost_ = false;
   std::string context_lost_reason_;
