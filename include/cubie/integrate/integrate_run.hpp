@@ -286,8 +286,13 @@ CUBIE_HD void integrate_run(const SysT<S>& sys, const batch_args<V>& a, i64 r, m
     const TM saved = accept & land;
     if (math::any(saved)) {
       // Save 0 at the end of a settling span is landed on but, when the initial state is
-      // not wanted, not recorded: store_output skips indices below first_save.
-      detail::record_save(sys, a, r, saved, k, time_to_scalar(t, S{}), y, p);
+      // not wanted, not recorded. A scalar run's store_output skips indices below
+      // first_save (a mask here would cost the GPU kernels registers); packs mask.
+      if constexpr (scalar_traits<S>::lanes > 1) {
+        detail::record_save(sys, a, r, saved & (k >= C(double(ls.first_save))), k, time_to_scalar(t, S{}), y, p);
+      } else {
+        detail::record_save(sys, a, r, saved, k, time_to_scalar(t, S{}), y, p);
+      }
       k = math::select(saved, k + C(1), k);
       t_target = math::select(saved, save_time(T(ls.t_save0), T(ls.save_every), count_to_time(k)), t_target);
     }
