@@ -1,6 +1,7 @@
 // cubie/backends/cpu/simd_width.hpp
-// Runs per SIMD pack on this build's CPU: one vector register's worth (AVX-512: 16
-// floats, AVX/AVX2: 8, SSE: 4), set by -march. Part of the model cache key via -march.
+// Runs per SIMD pack on this build's CPU: registers_per_pack vector registers' worth
+// (AVX-512: 16 floats a register, AVX/AVX2: 8, SSE: 4), set by -march. Part of the
+// model cache key via -march.
 #pragma once
 
 namespace cubie::cpu {
@@ -13,8 +14,18 @@ inline constexpr int native_vector_bytes = 32;
 inline constexpr int native_vector_bytes = 16;
 #endif
 
-// Registers per pack: one run's steps form a serial chain of dependent FMAs, so a
-// pack spanning several registers gives the core independent work to overlap.
+// Registers per pack: one run's steps form a serial chain of dependent FMAs (about 48
+// cycles per Lorenz RK4 step on Zen 3 against 20 cycles of issue), so a pack spanning
+// two registers gives the core two independent chains to overlap: 1.5x (RK4) and 1.45x
+// (DP54) for the Lorenz ensemble on AVX2 (bench/RESULTS.md); three spill the 16 ymm
+// registers. The pack is an array of native registers (core/simd.hpp), never one wider
+// vector type, and results are bit-identical for any count.
+// The default stays 1: with 2, g++ -O3's late code sinking (-ftree-sink) reorders a
+// system's observable expressions differently in different translation units, so FMA
+// contraction fuses a different product and a model file no longer matches the same
+// system in C++ to the bit (tests/models/compile_cpu_test.cpp). In a trial, compiling
+// with -fno-tree-sink restored the match at no measured cost: with that in the host
+// flags (cmake/cubie_flags.cmake and the model compiler's), 2 can be the default.
 #ifndef CUBIE_CPU_REGISTERS_PER_PACK
 #define CUBIE_CPU_REGISTERS_PER_PACK 1
 #endif
