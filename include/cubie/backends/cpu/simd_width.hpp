@@ -20,14 +20,13 @@ inline constexpr int native_vector_bytes = 16;
 // (DP54) for the Lorenz ensemble on AVX2 (bench/RESULTS.md); three spill the 16 ymm
 // registers. The pack is an array of native registers (core/simd.hpp), never one wider
 // vector type, and results are bit-identical for any count.
-// The default stays 1: with 2, g++ -O3's late code sinking (-ftree-sink) reorders a
-// system's observable expressions differently in different translation units, so FMA
-// contraction fuses a different product and a model file no longer matches the same
-// system in C++ to the bit (tests/models/compile_cpu_test.cpp). In a trial, compiling
-// with -fno-tree-sink restored the match at no measured cost: with that in the host
-// flags (cmake/cubie_flags.cmake and the model compiler's), 2 can be the default.
+// g++ -O3's late code sinking (-ftree-sink) once reordered a system's observable
+// expressions differently in different translation units, so FMA contraction fused a
+// different product and a model file no longer matched the same system in C++ to the
+// bit (tests/models/compile_cpu_test.cpp); the host flags now carry -fno-tree-sink
+// (cmake/cubie_flags.cmake, also for run-time compiled models), so 2 is the default.
 #ifndef CUBIE_CPU_REGISTERS_PER_PACK
-#define CUBIE_CPU_REGISTERS_PER_PACK 1
+#define CUBIE_CPU_REGISTERS_PER_PACK 2
 #endif
 inline constexpr int registers_per_pack = CUBIE_CPU_REGISTERS_PER_PACK;
 
