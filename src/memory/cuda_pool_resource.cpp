@@ -2,6 +2,7 @@
 
 #include "cubie/core/error.hpp"
 #include "cubie/memory/cuda_check.hpp"
+#include "reuse_event.hpp"
 
 namespace cubie::memory {
 
@@ -97,32 +98,14 @@ void cuda_pool_resource::cache(void* p, stream_view stream, bool ordered) noexce
   b.stream = stream.value();
   if (ordered) {
     const cuda_device_guard guard(device_, std::nothrow);
-    cudaError_t e = cudaSuccess;
-    if (b.event == nullptr) {
-      cudaEvent_t ev = nullptr;
-      e = cudaEventCreateWithFlags(&ev, cudaEventDisableTiming);
-      if (e == cudaSuccess) b.event = ev;
-    }
-    if (e == cudaSuccess) e = cudaEventRecord(b.event, stream.value());
-    if (e == cudaSuccess) {
-      b.pending = true;
-    } else {
-      // Without an event the only safe reuse is after the stream has drained.
-      clear_cuda_error(e);
-      CUBIE_CUDA_IGNORE(cudaStreamSynchronize(stream.value()));
-    }
+    detail::record_reuse_event(b.event, b.pending, stream.value());
   }
   free_.emplace(b.size, b);
   cached_bytes_ += b.size;
 }
 
 void cuda_pool_resource::give_back(block& b) noexcept {
-  if (b.event != nullptr) {
-    const cuda_device_guard guard(device_, std::nothrow);
-    if (b.pending) CUBIE_CUDA_IGNORE(cudaEventSynchronize(b.event));
-    CUBIE_CUDA_IGNORE(cudaEventDestroy(b.event));
-    b.event = nullptr;
-  }
+  detail::destroy_reuse_event(b.event, b.pending, device_);
   upstream_.deallocate_sync(b.ptr, b.size);
   reserved_bytes_ -= b.size;
 }

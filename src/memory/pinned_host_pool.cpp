@@ -5,6 +5,7 @@
 
 #include "cubie/core/error.hpp"
 #include "cubie/memory/cuda_check.hpp"
+#include "reuse_event.hpp"
 
 namespace cubie::memory {
 
@@ -98,32 +99,13 @@ void pinned_host_pool::cache(void* p, stream_view stream, bool ordered) noexcept
     give_back(b);
     return;
   }
-  if (ordered) {
-    cudaError_t e = cudaSuccess;
-    if (b.event == nullptr) {
-      cudaEvent_t ev = nullptr;
-      e = cudaEventCreateWithFlags(&ev, cudaEventDisableTiming);
-      if (e == cudaSuccess) b.event = ev;
-    }
-    if (e == cudaSuccess) e = cudaEventRecord(b.event, stream.value());
-    if (e == cudaSuccess) {
-      b.pending = true;
-    } else {
-      clear_cuda_error(e);
-      CUBIE_CUDA_IGNORE(cudaStreamSynchronize(stream.value()));
-    }
-  }
+  if (ordered) detail::record_reuse_event(b.event, b.pending, stream.value());
   free_.emplace(b.size, b);
   cached_bytes_ += b.size;
 }
 
 void pinned_host_pool::give_back(block& b) noexcept {
-  if (b.event != nullptr) {
-    const cuda_device_guard guard(device_, std::nothrow);
-    if (b.pending) CUBIE_CUDA_IGNORE(cudaEventSynchronize(b.event));
-    CUBIE_CUDA_IGNORE(cudaEventDestroy(b.event));
-    b.event = nullptr;
-  }
+  detail::destroy_reuse_event(b.event, b.pending, device_);
   upstream_.deallocate_sync(b.ptr, b.size);
 }
 
