@@ -399,9 +399,11 @@ SolveResult Solver::solve(const batch_grid& grid, const solve_spec& spec) {
 }
 
 SolveResult::layout Solver::output_layout(const batch_grid& grid, const solve_spec& spec) const {
+  // Through the cache: a writer asks for the layout and then solves the same grid and
+  // spec, which must not convert every input twice.
   SolveResult::layout layout{};
-  if (impl_->settings.precision == precision::float32) (void)impl_->prepare<float>(grid, spec, layout);
-  else (void)impl_->prepare<double>(grid, spec, layout);
+  if (impl_->settings.precision == precision::float32) (void)impl_->prepared<float>(grid, spec, layout);
+  else (void)impl_->prepared<double>(grid, spec, layout);
   return layout;
 }
 
