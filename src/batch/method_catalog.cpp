@@ -11,8 +11,8 @@ namespace {
 
 template <class M>
 method_info info_of() {
-  using St = erk_stepper<M>;
-  return method_info{M::name, St::stages, St::order, St::error_order, St::adaptive, St::fsal};
+  using St = erk_stepper<M, double, 1>;
+  return method_info{M::name, method_family::explicit_rk, St::stages, St::order, St::error_order, St::adaptive, St::fsal};
 }
 
 template <class... M>

@@ -13,6 +13,7 @@
 #include "cubie/core/names.hpp"
 #include "cubie/core/scalar_traits.hpp"
 #include "cubie/batch/result_memory_sink.hpp"
+#include "cubie/batch/step_control.hpp"
 
 namespace cubie {
 
@@ -41,15 +42,6 @@ std::vector<double> expand_tolerance(const std::vector<double>& tol, int n_state
   std::vector<double> out(n_states);
   for (int i = 0; i < n_states; ++i) out[i] = tol.size() == 1 ? tol[0] : tol[i];
   return out;
-}
-
-controller_kind parse_controller(const std::string& name) {
-  const std::string n = normalize_name(name);
-  if (n == "fixed") return controller_kind::fixed;
-  if (n == "i") return controller_kind::i;
-  if (n == "pi") return controller_kind::pi;
-  if (n == "pid") return controller_kind::pid;
-  throw invalid_argument("step_controller: unknown controller '" + name + "'; valid names are fixed, i, pi, pid");
 }
 
 void default_warning_sink(const std::string& w) { std::fprintf(stderr, "cubie: warning: %s\n", w.c_str()); }
@@ -112,40 +104,7 @@ void Solver::impl::resolve() {
   const solver_settings& s = settings;
   method = &find_method(s.algorithm);
 
-  // Controller: the method's default unless named; gains CuBIE's, with the explicit-
-  // method overrides (min_gain 0.2, max_gain 10, no deadband) when not set by the user.
-  controller_kind kind = s.step_controller.empty() ? (method->adaptive ? controller_kind::pi : controller_kind::fixed)
-                                                   : parse_controller(s.step_controller);
-  if (kind != controller_kind::fixed && !method->adaptive) {
-    warnings.push_back("step_controller '" + (s.step_controller.empty() ? std::string("pi") : s.step_controller) +
-                       "' needs an error estimate, which " + method->name + " does not have; running with fixed steps");
-    kind = controller_kind::fixed;
-  }
-  controller.kind = kind;
-  controller.safety = s.safety.value_or(0.9);
-  controller.min_gain = s.min_gain.value_or(0.2);
-  controller.max_gain = s.max_gain.value_or(10.0);
-  controller.deadband_min = s.deadband_min.value_or(1.0);
-  controller.deadband_max = s.deadband_max.value_or(1.0);
-  controller.kp = s.kp.value_or(0.7);
-  controller.ki = s.ki.value_or(-0.4);
-  controller.kd = s.kd.value_or(0.0);
-  auto positive = [](double v, const char* f) {
-    if (!(v > 0) || !std::isfinite(v)) throw invalid_argument(std::string(f) + " = " + fmt(v) + "; it must be > 0");
-  };
-  positive(controller.safety, "safety");
-  positive(controller.min_gain, "min_gain");
-  positive(controller.max_gain, "max_gain");
-  if (controller.min_gain > 1.0)
-    throw invalid_argument("min_gain = " + fmt(controller.min_gain) + "; it must be in (0, 1]");
-  if (controller.max_gain < 1.0)
-    throw invalid_argument("max_gain = " + fmt(controller.max_gain) + "; it must be >= 1");
-  if (controller.deadband_min > controller.deadband_max)
-    throw invalid_argument("deadband_min = " + fmt(controller.deadband_min) + " > deadband_max = " +
-                           fmt(controller.deadband_max) + "; deadband_min must not exceed deadband_max");
-  require_finite(controller.kp, "kp");
-  require_finite(controller.ki, "ki");
-  require_finite(controller.kd, "kd");
+  controller = resolve_controller(s, *method, warnings);
 
   atol = expand_tolerance(s.atol, system->info.n_states(), "atol");
   rtol = expand_tolerance(s.rtol, system->info.n_states(), "rtol");
@@ -188,8 +147,8 @@ void Solver::impl::resolve() {
     }
   }
   if (backend == "cuda") {
-    exec = make_cuda_executor(s);
-    result_alloc = cuda_result_allocator(s);
+    exec = make_cuda_executor(s.memory);
+    result_alloc = cuda_result_allocator(s.memory);
   } else {
     exec = std::make_unique<cpu::cpu_executor>(s.cpu_threads, s.memory);
     result_alloc = host_allocator::pageable();
@@ -286,28 +245,10 @@ prepared_batch<V> Solver::impl::prepare(const batch_grid& grid, const solve_spec
   for (i64 j = 0; j < b.n_out_saves; ++j)
     layout.times[j] = save_time(ls.t_save0, save_every, static_cast<double>(j + ls.first_save));
 
-  const resolved_controller& c = controller;
-  ls.controller = c.kind;
-  const bool fixed = c.kind == controller_kind::fixed;
+  const bool fixed = controller.kind == controller_kind::fixed;
   const double dt = settings.dt.value_or(fixed ? 1e-3 : 0.0);
   ls.dt0 = static_cast<V>(dt);
-  ls.dt_min = static_cast<V>(settings.dt_min);
-  ls.dt_max = static_cast<V>(settings.dt_max);
-  ls.safety = static_cast<V>(c.safety);
-  ls.min_gain = static_cast<V>(c.min_gain);
-  ls.max_gain = static_cast<V>(c.max_gain);
-  ls.deadband_min = static_cast<V>(c.deadband_min);
-  ls.deadband_max = static_cast<V>(c.deadband_max);
-  const double q1 = 2.0 * (method->error_order + 1);
-  if (c.kind == controller_kind::i) {
-    ls.exp_p = static_cast<V>(-1.0 / q1);
-    ls.exp_i = ls.exp_d = V(0);
-  } else {
-    ls.exp_p = static_cast<V>(-c.kp / q1);
-    ls.exp_i = static_cast<V>(-c.ki / q1);
-    ls.exp_d = static_cast<V>(-c.kd / q1);
-  }
-  ls.exp_reject = static_cast<V>(-1.0 / q1);
+  ls.control = controller_constants<V>(controller, method->error_order, settings.dt_min, settings.dt_max);
   ls.max_steps = settings.max_steps;
 
   ls.fixed_count_path = fixed && !spec.save_every;

@@ -8,9 +8,9 @@
 #include <utility>
 #include <vector>
 
-#include "cubie/batch/compiled_system.hpp"
-#include "cubie/batch/prepared_batch.hpp"
-#include "cubie/batch/result_sink.hpp"
+#include "cubie/execution/compiled_system.hpp"
+#include "cubie/execution/prepared_batch.hpp"
+#include "cubie/execution/result_sink.hpp"
 #include "cubie/core/scalar_traits.hpp"
 
 namespace cubie::test {
@@ -52,14 +52,14 @@ prepared_batch<V> lorenz_rk4_batch(const compiled_system& system, std::int64_t n
   ls.n_saves = 5;
   ls.first_save = 0;
   b.n_out_saves = 5;
-  ls.controller = controller_kind::fixed;
+  ls.control.kind = controller_kind::fixed;
   ls.dt0 = V(1.0 / 256);
-  ls.dt_min = V(1e-6);
-  ls.dt_max = V(1.0);
-  ls.safety = V(0.9);
-  ls.min_gain = V(0.2);
-  ls.max_gain = V(10.0);
-  ls.deadband_min = ls.deadband_max = V(1.0);
+  ls.control.dt_min = V(1e-6);
+  ls.control.dt_max = V(1.0);
+  ls.control.safety = V(0.9);
+  ls.control.min_gain = V(0.2);
+  ls.control.max_gain = V(10.0);
+  ls.control.deadband_min = ls.control.deadband_max = V(1.0);
   ls.max_steps = 1'000'000;
   ls.fixed_count_path = false;
   ls.dt_fixed = 1.0 / 256;

@@ -6,7 +6,7 @@
 #include <limits>
 
 #include "../core/status.hpp"
-#include "result_sink.hpp"
+#include "../execution/result_sink.hpp"
 #include "solve_result.hpp"
 
 namespace cubie {

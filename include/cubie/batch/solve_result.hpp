@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "../core/types.hpp"
-#include "host_buffer.hpp"
-#include "solve_statistics.hpp"
+#include "../memory/host_buffer.hpp"
+#include "../execution/solve_statistics.hpp"
 #include "solver_settings.hpp"
 
 namespace cubie {

@@ -8,11 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "../core/precision.hpp"
 #include "../memory/memory_settings.hpp"
 
 namespace cubie {
-
-enum class precision { float32, float64 };
 
 /// Solver-wide settings. Names follow CuBIE; defaults are CuBIE's.
 struct solver_settings {
@@ -50,9 +49,6 @@ struct solve_spec {
   friend bool operator==(const solve_spec&, const solve_spec&) = default;
 };
 
-/// "float32"/"single"/"float" or "float64"/"double"; throws invalid_argument otherwise.
-[[nodiscard]] cubie::precision parse_precision(const std::string& name);
-[[nodiscard]] const char* precision_name(cubie::precision p);
 /// "verbatim" or "combinatorial"; throws invalid_argument otherwise.
 [[nodiscard]] grid_type parse_grid_type(const std::string& name);
 

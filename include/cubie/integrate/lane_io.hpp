@@ -1,11 +1,12 @@
 // cubie/integrate/lane_io.hpp
 // How the per-run loop reads inputs and writes outputs for a scalar run (one GPU
-// thread, or one CPU run). SIMD packs overload the same names in core/simd_lane_io.hpp;
+// thread, or one CPU run). SIMD packs overload the same names in integrate/simd_lane_io.hpp;
 // the loop calls them unqualified so argument-dependent lookup picks the right one.
 #pragma once
 #include "../core/execution_space.hpp"
 #include "../core/types.hpp"
 #include "loop_settings.hpp"
+#include "run_failures.hpp"
 
 namespace cubie {
 
@@ -22,17 +23,14 @@ CUBIE_HD CUBIE_FORCEINLINE void store_output(const batch_args<V>& a, i64 save_in
   if (write && save_index >= a.loop.first_save) a.time_domain[(save_index - a.loop.first_save) * a.save_stride + slot * a.var_stride + r] = value;
 }
 
-/// Status bits of one run from its boolean outcomes.
-CUBIE_HD CUBIE_FORCEINLINE u32 compose_status(bool too_small, bool max_steps, bool stagnation, bool nonfinite) {
-  return (too_small ? 8u : 0u) | (max_steps ? 32u : 0u) | (stagnation ? 64u : 0u) | (nonfinite ? 512u : 0u);
-}
-
+/// Status and step counters of one run: what happened to it, written once at its end.
 template <class V>
-CUBIE_HD CUBIE_FORCEINLINE void store_run_summary(const batch_args<V>& a, i64 r, bool valid, bool too_small,
-                                                  bool max_steps, bool stagnation, bool nonfinite, long long accepted,
+CUBIE_HD CUBIE_FORCEINLINE void store_run_outcome(const batch_args<V>& a, i64 r, bool valid,
+                                                  const run_failures<bool>& failed, long long accepted,
                                                   long long rejected) {
   if (!valid) return;
-  a.status[r] = compose_status(too_small, max_steps, stagnation, nonfinite);
+  a.status[r] = compose_status(failed.too_small, failed.max_steps, failed.stagnation, failed.nonfinite,
+                               failed.singular);
   if (a.steps_accepted) {
     // Counters saturate rather than wrap: max_steps may exceed 2^32.
     a.steps_accepted[r] = accepted > 0xffffffffLL ? 0xffffffffu : static_cast<u32>(accepted);

@@ -5,10 +5,9 @@
 #pragma once
 #include "../core/execution_space.hpp"
 #include "../core/types.hpp"
+#include "step_controller.hpp"
 
 namespace cubie {
-
-enum class controller_kind : int { fixed = 0, i = 1, pi = 2, pid = 3 };
 
 /// Time span, save schedule and controller of one solve. Times are double in every
 /// precision; step sizes and gains are in the state precision V.
@@ -20,22 +19,8 @@ struct loop_settings {
   i64 n_saves;        // saves in the schedule, index 0 at t_save0
   i64 first_save;     // 0, or 1 when the initial state is not recorded
 
-  controller_kind controller;
-  V dt0;     // first step; <= 0 asks the loop to estimate it (adaptive methods)
-  V dt_min;
-  V dt_max;
-  V safety;
-  V min_gain;
-  V max_gain;
-  V deadband_min;
-  V deadband_max;
-  // Exponents applied to log2 of the mean-square error norm: gain = safety *
-  // 2^(exp_p*L + exp_i*L_prev + exp_d*L_prev2) on acceptance, safety * 2^(exp_reject*L)
-  // after a rejection. They hold -k/(2(q+1)) with q the method's error order.
-  V exp_p;
-  V exp_i;
-  V exp_d;
-  V exp_reject;
+  V dt0;  // first step; <= 0 asks the loop to estimate it (adaptive methods)
+  controller_settings<V> control;
   i64 max_steps;
 
   // Fixed steps with no intermediate saves: an integer step count, no time compare.

@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "../batch/batch_grid.hpp"
-#include "../batch/host_buffer.hpp"
-#include "../batch/result_sink.hpp"
+#include "../memory/host_buffer.hpp"
+#include "../execution/result_sink.hpp"
 #include "../batch/solve_result.hpp"
 #include "hdf5_options.hpp"
 #include "result_metadata.hpp"

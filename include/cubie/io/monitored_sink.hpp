@@ -7,7 +7,7 @@
 #include <functional>
 #include <vector>
 
-#include "../batch/result_sink.hpp"
+#include "../execution/result_sink.hpp"
 #include "../core/error.hpp"
 
 namespace cubie::io {

@@ -4,7 +4,7 @@
 #pragma once
 #include <memory>
 
-#include "../../batch/executor.hpp"
+#include "../../execution/executor.hpp"
 #include "../../memory/memory_settings.hpp"
 #include "thread_pool.hpp"
 

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "../../batch/prepared_batch.hpp"
+#include "../../execution/prepared_batch.hpp"
 #include "../../memory/chunk_plan.hpp"
 
 namespace cubie::cuda {

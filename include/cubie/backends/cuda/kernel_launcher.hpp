@@ -12,7 +12,7 @@
 
 #include <cuda_runtime_api.h>
 
-#include "../../batch/compiled_system.hpp"
+#include "../../execution/compiled_system.hpp"
 #include "../../integrate/loop_settings.hpp"
 #include "../../memory/stream_view.hpp"
 #include "launch_geometry.hpp"

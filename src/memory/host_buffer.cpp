@@ -1,4 +1,4 @@
-#include "cubie/batch/host_buffer.hpp"
+#include "cubie/memory/host_buffer.hpp"
 
 #include <new>
 

@@ -1,4 +1,4 @@
-// cubie/batch/result_sink.hpp
+// cubie/execution/result_sink.hpp
 // Where an executor puts a chunk's results: straight into a SolveResult's arrays, or a
 // scratch buffer that a file writer drains. Executors ask for a view per chunk, fill
 // it, then commit it; views of chunks still in flight must not overlap.

@@ -1,4 +1,4 @@
-// cubie/core/simd_lane_io.hpp
+// cubie/integrate/simd_lane_io.hpp
 // The SIMD-pack overloads of the loop's input/output hooks (integrate/lane_io.hpp):
 // W adjacent runs are gathered from and scattered to run-innermost arrays, each lane
 // writing its own save index, since adaptive lanes reach their saves at different steps.
@@ -7,8 +7,9 @@
 #pragma once
 #include <cmath>
 
-#include "../integrate/loop_settings.hpp"
-#include "simd.hpp"
+#include "loop_settings.hpp"
+#include "run_failures.hpp"
+#include "../core/simd.hpp"
 
 namespace cubie::simd {
 
@@ -44,13 +45,13 @@ CUBIE_SIMD_INLINE void store_output(const batch_args<V>& a, pack<double, W> k, m
 }
 
 template <class V, int W>
-CUBIE_SIMD_INLINE void store_run_summary(const batch_args<V>& a, i64 r, mask<double, W> valid,
-                                         mask<double, W> too_small, mask<double, W> max_steps,
-                                         mask<double, W> stagnation, mask<double, W> nonfinite,
-                                         pack<double, W> accepted, pack<double, W> rejected) {
+CUBIE_SIMD_INLINE void store_run_outcome(const batch_args<V>& a, i64 r, mask<double, W> valid,
+                                         const run_failures<mask<double, W>>& failed, pack<double, W> accepted,
+                                         pack<double, W> rejected) {
   for (int l = 0; l < W; ++l) {
     if (!valid[l] || r + l >= a.n_runs) continue;
-    a.status[r + l] = compose_status(too_small[l], max_steps[l], stagnation[l], nonfinite[l]);
+    a.status[r + l] = compose_status(failed.too_small[l], failed.max_steps[l], failed.stagnation[l],
+                                     failed.nonfinite[l], failed.singular[l]);
     if (a.steps_accepted) {
       a.steps_accepted[r + l] = accepted[l] > 4294967295.0 ? 0xffffffffu : static_cast<u32>(accepted[l]);
       a.steps_rejected[r + l] = rejected[l] > 4294967295.0 ? 0xffffffffu : static_cast<u32>(rejected[l]);
@@ -68,15 +69,4 @@ CUBIE_SIMD_INLINE pack<double, W> save_time(pack<double, W> t_save0, pack<double
   return pack<double, W>::load(lanes);
 }
 
-/// log2 for the controller (x > 0) and its inverse, vectorised.
-template <class T, int W>
-CUBIE_SIMD_INLINE pack<T, W> log2(pack<T, W> x) { return detail::log2_positive(x); }
-template <class T, int W>
-CUBIE_SIMD_INLINE pack<T, W> exp2(pack<T, W> x) { return detail::exp2_any(x); }
-
 }  // namespace cubie::simd
-
-namespace cubie::math {
-using simd::exp2;
-using simd::log2;
-}  // namespace cubie::math

@@ -1,4 +1,4 @@
-// cubie/batch/prepared_batch.hpp
+// cubie/execution/prepared_batch.hpp
 // A solve reduced to what a backend needs: inputs converted to the precision V,
 // output slots, tolerances, the loop settings and the entry points. Built by the
 // Solver from a grid and settings; executors read it and know nothing of names.

@@ -1,4 +1,4 @@
-// cubie/batch/solve_statistics.hpp
+// cubie/execution/solve_statistics.hpp
 // What one solve cost: chunks, bytes moved, device memory and per-phase times. Part of
 // every SolveResult so a user sees why a solve took what it took.
 #pragma once
