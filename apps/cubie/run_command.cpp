@@ -115,8 +115,8 @@ int run_command(const run_options& opt) {
   const SolveResult::layout layout = solver.output_layout(grid, model.spec);
   summary.backend = solver.backend();
   summary.compile_cache_hit = summary.backend == "cuda" ? report.gpu.cache_hit : report.cpu.cache_hit;
-  summary.n_saves = layout.n_saves;
-  summary.variables = layout.variables;
+  summary.n_saves = layout.n_saves();
+  summary.variables = layout.variables();
 
   io::result_metadata meta;
   meta.model_name = model.name;

@@ -14,21 +14,12 @@
 #include "cubie/core/scalar_traits.hpp"
 #include "cubie/batch/result_memory_sink.hpp"
 #include "cubie/batch/step_control.hpp"
+#include "output_selection.hpp"
+#include "save_schedule.hpp"
 
 namespace cubie {
 
 namespace {
-
-std::string fmt(double v) {
-  std::ostringstream s;
-  s.precision(17);
-  s << v;
-  return s.str();
-}
-
-void require_finite(double v, const char* field) {
-  if (!std::isfinite(v)) throw invalid_argument(std::string(field) + " is " + fmt(v) + "; it must be a finite number");
-}
 
 std::vector<double> expand_tolerance(const std::vector<double>& tol, int n_states, const char* field) {
   if (tol.size() != 1 && static_cast<int>(tol.size()) != n_states) {
@@ -37,7 +28,7 @@ std::vector<double> expand_tolerance(const std::vector<double>& tol, int n_state
   }
   for (double v : tol) {
     if (!(v >= 0.0) || !std::isfinite(v))
-      throw invalid_argument(std::string(field) + " = " + fmt(v) + "; tolerances must be finite and >= 0");
+      throw invalid_argument(std::string(field) + " = " + number_text(v) + "; tolerances must be finite and >= 0");
   }
   std::vector<double> out(n_states);
   for (int i = 0; i < n_states; ++i) out[i] = tol.size() == 1 ? tol[0] : tol[i];
@@ -66,7 +57,6 @@ struct Solver::impl {
     std::uint64_t grid_id = 0;
     solve_spec spec;
     prepared_batch<V> batch;
-    SolveResult::layout layout;
   };
   std::optional<prepared_cache<float>> cache_f;
   std::optional<prepared_cache<double>> cache_d;
@@ -76,27 +66,30 @@ struct Solver::impl {
     else return cache_d;
   }
   template <class V>
-  const prepared_batch<V>& prepared(const batch_grid& grid, const solve_spec& spec, SolveResult::layout& layout) {
+  const prepared_batch<V>& prepared(const batch_grid& grid, const solve_spec& spec) {
     auto& c = cache<V>();
     if (!c || c->grid_id != grid.id() || !(c->spec == spec)) {
       c.reset();  // a rejected spec must not leave a stale entry behind
       prepared_cache<V> fresh;
-      fresh.batch = prepare<V>(grid, spec, fresh.layout);
+      fresh.batch = prepare<V>(grid, spec);
       fresh.grid_id = grid.id();
       fresh.spec = spec;
       c = std::move(fresh);
     }
-    layout = c->layout;
     return c->batch;
   }
 
   void resolve();
   template <class V>
-  prepared_batch<V> prepare(const batch_grid& grid, const solve_spec& spec, SolveResult::layout& layout) const;
+  prepared_batch<V> prepare(const batch_grid& grid, const solve_spec& spec) const;
+  template <class V>
+  loop_settings<V> loop_settings_for(const solve_spec& spec, const detail::save_schedule& schedule) const;
+  /// Inputs in precision V: the varying columns (n_runs values each), then the broadcast values.
+  template <class V>
+  static void convert_inputs(const batch_grid& grid, prepared_batch<V>& b);
   template <class V>
   void run(const prepared_batch<V>& batch, result_sink& sink, solve_statistics& stats);
-  void solve_into_sink(result_sink& sink, const batch_grid& grid, const solve_spec& spec, solve_statistics& stats,
-                       SolveResult::layout& layout);
+  void solve_into_sink(result_sink& sink, const batch_grid& grid, const solve_spec& spec, solve_statistics& stats);
 };
 
 void Solver::impl::resolve() {
@@ -109,14 +102,14 @@ void Solver::impl::resolve() {
   atol = expand_tolerance(s.atol, system->info.n_states(), "atol");
   rtol = expand_tolerance(s.rtol, system->info.n_states(), "rtol");
   if (!(s.dt_min > 0) || !std::isfinite(s.dt_min))
-    throw invalid_argument("dt_min = " + fmt(s.dt_min) + "; it must be a finite number > 0");
+    throw invalid_argument("dt_min = " + number_text(s.dt_min) + "; it must be a finite number > 0");
   if (!(s.dt_max > 0) || !std::isfinite(s.dt_max))
-    throw invalid_argument("dt_max = " + fmt(s.dt_max) + "; it must be a finite number > 0");
+    throw invalid_argument("dt_max = " + number_text(s.dt_max) + "; it must be a finite number > 0");
   if (s.dt_min > s.dt_max)
-    throw invalid_argument("dt_min = " + fmt(s.dt_min) + " > dt_max = " + fmt(s.dt_max) +
+    throw invalid_argument("dt_min = " + number_text(s.dt_min) + " > dt_max = " + number_text(s.dt_max) +
                            "; dt_min must not exceed dt_max");
   if (s.dt && (!(*s.dt > 0) || !std::isfinite(*s.dt)))
-    throw invalid_argument("dt = " + fmt(*s.dt) + "; it must be a finite number > 0");
+    throw invalid_argument("dt = " + number_text(*s.dt) + "; it must be a finite number > 0");
   if (s.max_steps <= 0) throw invalid_argument("max_steps = " + std::to_string(s.max_steps) + "; it must be >= 1");
   if (s.cpu_threads < 0)
     throw invalid_argument("cpu_threads = " + std::to_string(s.cpu_threads) + "; use 0 (every core) or a count");
@@ -157,31 +150,13 @@ void Solver::impl::resolve() {
 }
 
 template <class V>
-prepared_batch<V> Solver::impl::prepare(const batch_grid& grid, const solve_spec& spec,
-                                        SolveResult::layout& layout) const {
+prepared_batch<V> Solver::impl::prepare(const batch_grid& grid, const solve_spec& spec) const {
   const system_info& info = system->info;
   if (grid.columns().size() != static_cast<std::size_t>(info.n_states() + info.n_parameters()) ||
       grid.n_states() != info.n_states()) {
     throw invalid_argument("solve: the grid was built for a system with other variables than '" + info.name + "'");
   }
-  // ---- time span and schedule ------------------------------------------------------
-  require_finite(spec.t0, "t0");
-  if (!(spec.duration > 0) || !std::isfinite(spec.duration))
-    throw invalid_argument("duration = " + fmt(spec.duration) + "; it must be a finite number > 0");
-  if (!(spec.settling_time >= 0) || !std::isfinite(spec.settling_time))
-    throw invalid_argument("settling_time = " + fmt(spec.settling_time) + "; it must be a finite number >= 0");
-  double save_every = spec.duration;
-  i64 n_saves = 2;
-  if (spec.save_every) {
-    const double se = *spec.save_every;
-    if (!(se > 0) || !std::isfinite(se))
-      throw invalid_argument("save_every = " + fmt(se) + "; it must be a finite number > 0");
-    if (se > spec.duration)
-      throw invalid_argument("save_every = " + fmt(se) + " exceeds duration = " + fmt(spec.duration) +
-                             "; it must be in (0, duration]");
-    save_every = se;
-    n_saves = static_cast<i64>(std::floor(spec.duration / se * (1.0 + 1e-12))) + 1;
-  }
+  const detail::save_schedule schedule = detail::plan_saves(spec);
 
   prepared_batch<V> b;
   b.system = system.get();
@@ -193,57 +168,28 @@ prepared_batch<V> Solver::impl::prepare(const batch_grid& grid, const solve_spec
   b.n_states = info.n_states();
   b.n_parameters = info.n_parameters();
 
-  // ---- outputs ---------------------------------------------------------------------
-  auto select = [](const std::optional<std::vector<std::string>>& wanted, const std::vector<std::string>& names,
-                   const char* field) {
-    std::vector<int> idx;
-    if (!wanted) {
-      for (std::size_t i = 0; i < names.size(); ++i) idx.push_back(static_cast<int>(i));
-      return idx;
-    }
-    for (const std::string& w : *wanted) {
-      int found = -1;
-      for (std::size_t i = 0; i < names.size(); ++i)
-        if (names[i] == w) found = static_cast<int>(i);
-      if (found < 0) {
-        throw invalid_argument(std::string(field) + ": unknown name '" + w + "'; valid names are " +
-                               (names.empty() ? std::string("(none)") : join_names(names)));
-      }
-      for (int prev : idx)
-        if (prev == found) throw invalid_argument(std::string(field) + ": '" + w + "' is listed twice");
-      idx.push_back(found);
-    }
-    return idx;
-  };
-  const std::vector<int> states = select(spec.saved_states, info.states, "saved_states");
-  const std::vector<int> observables = select(spec.saved_observables, info.observables, "saved_observables");
-  b.state_slot.assign(info.n_states(), -1);
-  b.observable_slot.assign(std::max(1, info.n_observables()), -1);
-  layout.variables.clear();
-  int slot = 0;
-  for (int s : states) {
-    b.state_slot[s] = slot++;
-    layout.variables.push_back(info.states[s]);
-  }
-  for (int o : observables) {
-    b.observable_slot[o] = slot++;
-    layout.variables.push_back(info.observables[o]);
-  }
-  b.n_saved_observables = static_cast<i32>(observables.size());
-  b.n_out_vars = slot;
-  b.counters = spec.save_counters;
+  detail::output_selection outputs =
+      detail::select_outputs(info, spec, settings.precision, b.n_runs, schedule.recorded_times());
+  b.outputs = std::move(outputs.layout);
+  b.state_slot = std::move(outputs.state_slot);
+  b.observable_slot = std::move(outputs.observable_slot);
+  b.n_saved_observables = outputs.n_saved_observables;
 
-  // ---- loop settings ---------------------------------------------------------------
-  loop_settings<V>& ls = b.loop;
-  ls.t0 = spec.t0;
-  ls.t_save0 = spec.t0 + spec.settling_time;
-  ls.save_every = save_every;
-  ls.n_saves = n_saves;
-  ls.first_save = spec.save_initial ? 0 : 1;
-  b.n_out_saves = n_saves - ls.first_save;
-  layout.times.resize(static_cast<std::size_t>(b.n_out_saves));
-  for (i64 j = 0; j < b.n_out_saves; ++j)
-    layout.times[j] = save_time(ls.t_save0, save_every, static_cast<double>(j + ls.first_save));
+  b.loop = loop_settings_for<V>(spec, schedule);
+  convert_inputs(grid, b);
+  b.atol.assign(atol.begin(), atol.end());
+  b.rtol.assign(rtol.begin(), rtol.end());
+  return b;
+}
+
+template <class V>
+loop_settings<V> Solver::impl::loop_settings_for(const solve_spec& spec, const detail::save_schedule& schedule) const {
+  loop_settings<V> ls{};
+  ls.t0 = schedule.t0;
+  ls.t_save0 = schedule.t_save0;
+  ls.save_every = schedule.save_every;
+  ls.n_saves = schedule.n_saves;
+  ls.first_save = schedule.first_save;
 
   const bool fixed = controller.kind == controller_kind::fixed;
   const double dt = settings.dt.value_or(fixed ? 1e-3 : 0.0);
@@ -268,13 +214,16 @@ prepared_batch<V> Solver::impl::prepare(const batch_grid& grid, const solve_spec
     count(spec.settling_time, ls.settle_steps, ls.settle_last_h);
     count(spec.duration, ls.main_steps, ls.main_last_h);
     if (ls.settle_steps + ls.main_steps > settings.max_steps) {
-      throw invalid_argument("max_steps = " + std::to_string(settings.max_steps) + " but dt = " + fmt(dt) +
+      throw invalid_argument("max_steps = " + std::to_string(settings.max_steps) + " but dt = " + number_text(dt) +
                              " needs " + std::to_string(ls.settle_steps + ls.main_steps) +
                              " fixed steps; raise max_steps or dt");
     }
   }
+  return ls;
+}
 
-  // ---- inputs in precision V: varying columns first, then broadcast values ---------
+template <class V>
+void Solver::impl::convert_inputs(const batch_grid& grid, prepared_batch<V>& b) {
   const auto& cols = grid.columns();
   b.input_offset.assign(cols.size(), 0);
   b.input_stride.assign(cols.size(), 0);
@@ -296,15 +245,6 @@ prepared_batch<V> Solver::impl::prepare(const batch_grid& grid, const solve_spec
       ++next_varying;
     }
   }
-  b.atol.assign(atol.begin(), atol.end());
-  b.rtol.assign(rtol.begin(), rtol.end());
-
-  layout.precision = settings.precision;
-  layout.n_saves = b.n_out_saves;
-  layout.n_runs = b.n_runs;
-  layout.n_saved_states = static_cast<int>(states.size());
-  layout.counters = spec.save_counters;
-  return b;
 }
 
 template <class V>
@@ -313,9 +253,9 @@ void Solver::impl::run(const prepared_batch<V>& batch, result_sink& sink, solve_
 }
 
 void Solver::impl::solve_into_sink(result_sink& sink, const batch_grid& grid, const solve_spec& spec,
-                                   solve_statistics& stats, SolveResult::layout& layout) {
-  if (settings.precision == precision::float32) run(prepared<float>(grid, spec, layout), sink, stats);
-  else run(prepared<double>(grid, spec, layout), sink, stats);
+                                   solve_statistics& stats) {
+  if (settings.precision == precision::float32) run(prepared<float>(grid, spec), sink, stats);
+  else run(prepared<double>(grid, spec), sink, stats);
 }
 
 Solver::Solver(std::shared_ptr<const compiled_system> system, solver_settings settings)
@@ -342,22 +282,19 @@ SolveResult Solver::solve(const batch_grid& grid, const solve_spec& spec) {
 SolveResult::layout Solver::output_layout(const batch_grid& grid, const solve_spec& spec) const {
   // Through the cache: a writer asks for the layout and then solves the same grid and
   // spec, which must not convert every input twice.
-  SolveResult::layout layout{};
-  if (impl_->settings.precision == precision::float32) (void)impl_->prepared<float>(grid, spec, layout);
-  else (void)impl_->prepared<double>(grid, spec, layout);
-  return layout;
+  if (impl_->settings.precision == precision::float32) return impl_->prepared<float>(grid, spec).outputs;
+  return impl_->prepared<double>(grid, spec).outputs;
 }
 
 void Solver::solve_into(SolveResult& result, const batch_grid& grid, const solve_spec& spec) {
   using clock = std::chrono::steady_clock;
   const auto t_start = clock::now();
-  SolveResult::layout layout{};
   // Validate and prepare before touching the caller's result: a rejected solve leaves
   // both the Solver and the result as they were.
   auto work = [&](auto tag) {
     using V = decltype(tag);
-    const prepared_batch<V>& batch = impl_->prepared<V>(grid, spec, layout);
-    result.prepare(layout, impl_->result_alloc);
+    const prepared_batch<V>& batch = impl_->prepared<V>(grid, spec);
+    result.prepare(batch.outputs, impl_->result_alloc);
     solve_statistics& stats = result.mutable_statistics();
     stats.setup_ms = std::chrono::duration<double, std::milli>(clock::now() - t_start).count();
     result_memory_sink sink(result, impl_->settings.nan_fill_failed);
@@ -378,8 +315,7 @@ solve_statistics Solver::solve_to_sink(result_sink& sink, const batch_grid& grid
   using clock = std::chrono::steady_clock;
   const auto t_start = clock::now();
   solve_statistics stats;
-  SolveResult::layout layout{};
-  impl_->solve_into_sink(sink, grid, spec, stats, layout);
+  impl_->solve_into_sink(sink, grid, spec, stats);
   stats.wall_ms = std::chrono::duration<double, std::milli>(clock::now() - t_start).count();
   return stats;
 }

@@ -12,13 +12,6 @@ namespace cubie {
 
 namespace {
 
-std::string fmt(double v) {
-  std::ostringstream s;
-  s.precision(17);
-  s << v;
-  return s.str();
-}
-
 controller_kind parse_controller(const std::string& name) {
   const std::string n = normalize_name(name);
   if (n == "fixed") return controller_kind::fixed;
@@ -66,18 +59,18 @@ resolved_controller resolve_controller(const solver_settings& s, const method_in
   c.kd = s.kd.value_or(d.kd);
 
   auto positive = [](double v, const char* f) {
-    if (!(v > 0) || !std::isfinite(v)) throw invalid_argument(std::string(f) + " = " + fmt(v) + "; it must be > 0");
+    if (!(v > 0) || !std::isfinite(v)) throw invalid_argument(std::string(f) + " = " + number_text(v) + "; it must be > 0");
   };
   auto finite = [](double v, const char* f) {
-    if (!std::isfinite(v)) throw invalid_argument(std::string(f) + " is " + fmt(v) + "; it must be a finite number");
+    if (!std::isfinite(v)) throw invalid_argument(std::string(f) + " is " + number_text(v) + "; it must be a finite number");
   };
   positive(c.safety, "safety");
   positive(c.min_gain, "min_gain");
   positive(c.max_gain, "max_gain");
-  if (c.min_gain > 1.0) throw invalid_argument("min_gain = " + fmt(c.min_gain) + "; it must be in (0, 1]");
-  if (c.max_gain < 1.0) throw invalid_argument("max_gain = " + fmt(c.max_gain) + "; it must be >= 1");
+  if (c.min_gain > 1.0) throw invalid_argument("min_gain = " + number_text(c.min_gain) + "; it must be in (0, 1]");
+  if (c.max_gain < 1.0) throw invalid_argument("max_gain = " + number_text(c.max_gain) + "; it must be >= 1");
   if (c.deadband_min > c.deadband_max)
-    throw invalid_argument("deadband_min = " + fmt(c.deadband_min) + " > deadband_max = " + fmt(c.deadband_max) +
+    throw invalid_argument("deadband_min = " + number_text(c.deadband_min) + " > deadband_max = " + number_text(c.deadband_max) +
                            "; deadband_min must not exceed deadband_max");
   finite(c.kp, "kp");
   finite(c.ki, "ki");

@@ -30,7 +30,7 @@ output_view monitored_sink::view(i64 begin, i64 end) {
   // A later view of the same first run replaces an earlier one (executors may probe a
   // whole-result sink with a one-run view before the real chunks).
   std::erase_if(open_, [&](const open_view& o) { return o.begin == begin; });
-  open_.push_back({begin, end, v.status});
+  open_.push_back({begin, end, v.array<const u32>(output_id::status)});
   return v;
 }
 

@@ -294,17 +294,16 @@ TEST_F(backends_cuda, fixed_count_path_chunked_equals_unchunked) {
 class pageable_sink final : public result_sink {
  public:
   explicit pageable_sink(const SolveResult::layout& l)
-      : n_(l.n_runs), vars_(static_cast<std::int64_t>(l.variables.size())),
-        values(static_cast<std::size_t>(l.n_saves * vars_ * l.n_runs)), status(static_cast<std::size_t>(l.n_runs)),
+      : n_(l.n_runs), vars_(l.n_vars()),
+        values(static_cast<std::size_t>(l.n_saves() * vars_ * l.n_runs)), status(static_cast<std::size_t>(l.n_runs)),
         accepted(status.size()), rejected(status.size()) {}
   output_view view(i64 begin, i64) override {
     output_view v;
-    v.time_domain = values.data() + begin;
-    v.var_stride = n_;
-    v.save_stride = n_ * vars_;
-    v.status = status.data() + begin;
-    v.accepted = accepted.data() + begin;
-    v.rejected = rejected.data() + begin;
+    v.data[static_cast<int>(output_id::time_domain)] = values.data() + begin;
+    v.data[static_cast<int>(output_id::status)] = status.data() + begin;
+    v.data[static_cast<int>(output_id::steps_accepted)] = accepted.data() + begin;
+    v.data[static_cast<int>(output_id::steps_rejected)] = rejected.data() + begin;
+    v.run_stride = n_;
     v.pinned = false;
     return v;
   }

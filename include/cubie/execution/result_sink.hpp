@@ -6,20 +6,22 @@
 #include <cstdint>
 
 #include "../core/types.hpp"
+#include "../integrate/batch_args.hpp"
 
 namespace cubie {
 
-/// Runs [begin, end) of a solve as run-innermost arrays. time_domain points at the
-/// element (save 0, var 0, run begin); element (j, s, r) is at j*save_stride +
-/// s*var_stride + (r - begin). status/accepted/rejected point at run begin.
+/// Runs [begin, end) of a solve as run-innermost arrays, one pointer per output array of
+/// the solve's output_layout (null for arrays it does not record): element e of run
+/// begin + i of array id is at data[id] + e * run_stride + i.
 struct output_view {
-  void* time_domain = nullptr;
-  i64 save_stride = 0;
-  i64 var_stride = 0;
-  u32* status = nullptr;
-  u32* accepted = nullptr;  ///< null when counters are off
-  u32* rejected = nullptr;
-  bool pinned = false;      ///< page-locked: device copies can be asynchronous
+  void* data[output_count] = {};
+  i64 run_stride = 0;
+  bool pinned = false;  ///< page-locked: device copies can be asynchronous
+
+  template <class T>
+  [[nodiscard]] T* array(output_id id) const {
+    return static_cast<T*>(data[static_cast<int>(id)]);
+  }
 };
 
 class result_sink {

@@ -16,7 +16,7 @@
 #include "../core/types.hpp"
 #include "erk_stepper.hpp"
 #include "lane_io.hpp"
-#include "loop_settings.hpp"
+#include "batch_args.hpp"
 #include "run_failures.hpp"
 #include "step_controller.hpp"
 #include "stepper.hpp"

@@ -5,7 +5,7 @@
 #pragma once
 #include "../core/execution_space.hpp"
 #include "../core/types.hpp"
-#include "loop_settings.hpp"
+#include "batch_args.hpp"
 #include "run_failures.hpp"
 
 namespace cubie {
@@ -20,7 +20,10 @@ CUBIE_HD CUBIE_FORCEINLINE void store_output(const batch_args<V>& a, i64 save_in
                                              V value) {
   // Indices below first_save (save 0 after a settling span, initial state not wanted)
   // are landed on but not recorded.
-  if (write && save_index >= a.loop.first_save) a.time_domain[(save_index - a.loop.first_save) * a.save_stride + slot * a.var_stride + r] = value;
+  if (write && save_index >= a.loop.first_save) {
+    output_ptr<V>(a, output_id::time_domain)[(save_index - a.loop.first_save) * a.save_stride + slot * a.run_stride + r] =
+        value;
+  }
 }
 
 /// Status and step counters of one run: what happened to it, written once at its end.
@@ -29,13 +32,13 @@ CUBIE_HD CUBIE_FORCEINLINE void store_run_outcome(const batch_args<V>& a, i64 r,
                                                   const run_failures<bool>& failed, long long accepted,
                                                   long long rejected) {
   if (!valid) return;
-  a.status[r] = compose_status(failed.too_small, failed.max_steps, failed.stagnation, failed.nonfinite,
-                               failed.singular);
-  if (a.steps_accepted) {
-    // Counters saturate rather than wrap: max_steps may exceed 2^32.
-    a.steps_accepted[r] = accepted > 0xffffffffLL ? 0xffffffffu : static_cast<u32>(accepted);
-    a.steps_rejected[r] = rejected > 0xffffffffLL ? 0xffffffffu : static_cast<u32>(rejected);
-  }
+  output_ptr<u32>(a, output_id::status)[r] =
+      compose_status(failed.too_small, failed.max_steps, failed.stagnation, failed.nonfinite, failed.singular);
+  // Counters saturate rather than wrap: max_steps may exceed 2^32.
+  if (u32* acc = output_ptr<u32>(a, output_id::steps_accepted))
+    acc[r] = accepted > 0xffffffffLL ? 0xffffffffu : static_cast<u32>(accepted);
+  if (u32* rej = output_ptr<u32>(a, output_id::steps_rejected))
+    rej[r] = rejected > 0xffffffffLL ? 0xffffffffu : static_cast<u32>(rejected);
 }
 
 }  // namespace cubie

@@ -1,7 +1,7 @@
 // cubie/integrate/loop_settings.hpp
 // The plain-data description of one batch's integration, shared verbatim by the CPU
 // backend, CUDA kernels and NVRTC-compiled models: the time span, the save schedule,
-// the controller with its precomputed exponents, and where inputs and outputs live.
+// the controller with its precomputed exponents.
 #pragma once
 #include "../core/execution_space.hpp"
 #include "../core/types.hpp"
@@ -30,37 +30,6 @@ struct loop_settings {
   V settle_last_h;
   i64 main_steps;    // steps over the recorded span, the last one main_last_h long
   V main_last_h;
-};
-
-/// Where one chunk's inputs come from and its outputs go: run-innermost views so that
-/// adjacent runs (threads or SIMD lanes) touch adjacent addresses.
-template <class V>
-struct batch_args {
-  // Input variable v (states first, then parameters) of local run r:
-  // inputs[input_offset[v] + (r + input_run_offset) * input_stride[v]]; stride 0 broadcasts.
-  const V* inputs;
-  const i64* input_offset;
-  const i64* input_stride;
-  i64 input_run_offset;
-
-  // Output (save j, slot s, local run r) at time_domain[j * save_stride + s * var_stride + r],
-  // with j = save index - first_save. state_slot[n] / observable_slot[o] give the slot of
-  // state n / observable o, or -1 when it is not saved.
-  V* time_domain;
-  i64 save_stride;
-  i64 var_stride;
-  const i32* state_slot;
-  const i32* observable_slot;
-  i32 n_saved_observables;
-
-  u32* status;           // one per run
-  u32* steps_accepted;   // null when counters are off
-  u32* steps_rejected;   // null when counters are off
-  const V* atol;         // one per state
-  const V* rtol;         // one per state
-  i64 n_runs;            // runs in this view
-
-  loop_settings<V> loop;
 };
 
 }  // namespace cubie

@@ -7,7 +7,7 @@
 #pragma once
 #include <cmath>
 
-#include "loop_settings.hpp"
+#include "batch_args.hpp"
 #include "run_failures.hpp"
 #include "../core/simd.hpp"
 
@@ -31,16 +31,17 @@ CUBIE_SIMD_INLINE pack<V, W> load_input(const batch_args<V>& a, int v, i64 r, pa
 template <class V, int W>
 CUBIE_SIMD_INLINE void store_output(const batch_args<V>& a, pack<double, W> k, mask<double, W> write, int slot, i64 r,
                                     pack<V, W> value) {
-  const i64 var_base = slot * a.var_stride + r;
+  V* const td = output_ptr<V>(a, output_id::time_domain);
+  const i64 var_base = slot * a.run_stride + r;
   // Lanes that save together (fixed steps, or adaptive lanes landing on the same save)
   // write one contiguous block.
   if (all(write) && r + W <= a.n_runs && all(k == pack<double, W>(k[0]))) {
-    value.store(a.time_domain + (static_cast<i64>(k[0]) - a.loop.first_save) * a.save_stride + var_base);
+    value.store(td + (static_cast<i64>(k[0]) - a.loop.first_save) * a.save_stride + var_base);
     return;
   }
   for (int l = 0; l < W; ++l) {
     if (write[l] && r + l < a.n_runs)
-      a.time_domain[(static_cast<i64>(k[l]) - a.loop.first_save) * a.save_stride + var_base + l] = value[l];
+      td[(static_cast<i64>(k[l]) - a.loop.first_save) * a.save_stride + var_base + l] = value[l];
   }
 }
 
@@ -48,14 +49,15 @@ template <class V, int W>
 CUBIE_SIMD_INLINE void store_run_outcome(const batch_args<V>& a, i64 r, mask<double, W> valid,
                                          const run_failures<mask<double, W>>& failed, pack<double, W> accepted,
                                          pack<double, W> rejected) {
+  u32* const status = output_ptr<u32>(a, output_id::status);
+  u32* const acc = output_ptr<u32>(a, output_id::steps_accepted);
+  u32* const rej = output_ptr<u32>(a, output_id::steps_rejected);
   for (int l = 0; l < W; ++l) {
     if (!valid[l] || r + l >= a.n_runs) continue;
-    a.status[r + l] = compose_status(failed.too_small[l], failed.max_steps[l], failed.stagnation[l],
-                                     failed.nonfinite[l], failed.singular[l]);
-    if (a.steps_accepted) {
-      a.steps_accepted[r + l] = accepted[l] > 4294967295.0 ? 0xffffffffu : static_cast<u32>(accepted[l]);
-      a.steps_rejected[r + l] = rejected[l] > 4294967295.0 ? 0xffffffffu : static_cast<u32>(rejected[l]);
-    }
+    status[r + l] = compose_status(failed.too_small[l], failed.max_steps[l], failed.stagnation[l],
+                                   failed.nonfinite[l], failed.singular[l]);
+    if (acc) acc[r + l] = accepted[l] > 4294967295.0 ? 0xffffffffu : static_cast<u32>(accepted[l]);
+    if (rej) rej[r + l] = rejected[l] > 4294967295.0 ? 0xffffffffu : static_cast<u32>(rejected[l]);
   }
 }
 

@@ -74,7 +74,8 @@ class hdf5_result_writer final : public result_sink {
 
  private:
   struct slot {
-    host_buffer values, counters;  // counters: status, accepted, rejected (u32 each)
+    host_buffer block;  // every array of the layout for one chunk, each part 64-byte aligned
+    output_view view;
     i64 begin = -1, end = -1;
     bool busy = false;
   };

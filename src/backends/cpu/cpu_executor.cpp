@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 
+#include "cubie/execution/make_batch_args.hpp"
 #include "cubie/memory/chunk_plan.hpp"
 
 namespace cubie::cpu {
@@ -65,24 +66,7 @@ void cpu_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve_
   for (const memory::chunk_range& chunk : plan.chunks) {
     const i64 n = chunk.end - chunk.begin;
     output_view out = sink.view(chunk.begin, chunk.end);
-    batch_args<V> a{};
-    a.inputs = batch.input_values.data();
-    a.input_offset = batch.input_offset.data();
-    a.input_stride = batch.input_stride.data();
-    a.input_run_offset = chunk.begin;
-    a.time_domain = static_cast<V*>(out.time_domain);
-    a.save_stride = out.save_stride;
-    a.var_stride = out.var_stride;
-    a.state_slot = batch.state_slot.data();
-    a.observable_slot = batch.observable_slot.data();
-    a.n_saved_observables = batch.n_saved_observables;
-    a.status = out.status;
-    a.steps_accepted = batch.counters ? out.accepted : nullptr;
-    a.steps_rejected = batch.counters ? out.rejected : nullptr;
-    a.atol = batch.atol.data();
-    a.rtol = batch.rtol.data();
-    a.n_runs = n;
-    a.loop = batch.loop;
+    const batch_args<V> a = make_batch_args(batch, host_tables(batch), out, n, chunk.begin);
 
     const auto t0 = clock::now();
     const i64 n_blocks = (n + block_runs - 1) / block_runs;

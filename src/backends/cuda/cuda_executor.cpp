@@ -237,44 +237,28 @@ class cuda_chunk_device {
     }
   }
 
+  // Every output array of the chunk (rows of `runs` elements, dense on the device) into the
+  // view's rows, run_stride elements apart.
   void download(const chunk_layout<V>& layout, const char* base, const output_view& view, cudaStream_t st) const {
-    const std::size_t width = static_cast<std::size_t>(layout.runs()) * sizeof(V);
-    const std::int64_t vars = batch_.n_out_vars, saves = batch_.n_out_saves;
-    const char* out = base + layout.outputs_offset();
-    const std::size_t var_pitch = static_cast<std::size_t>(view.var_stride) * sizeof(V);
-    if (view.save_stride == view.var_stride * vars) {
-      // The result's saves follow each other like the chunk's: one 2-D copy of saves x vars rows.
-      copy_rows_to_host(view.time_domain, var_pitch, out, width, saves * vars, st);
-    } else {
-      for (std::int64_t j = 0; j < saves; ++j) {
-        copy_rows_to_host(static_cast<char*>(view.time_domain) + static_cast<std::size_t>(j * view.save_stride) * sizeof(V),
-                          var_pitch, out + static_cast<std::size_t>(j * vars) * width, width, vars, st);
-      }
-    }
-    const std::size_t n4 = static_cast<std::size_t>(layout.runs()) * sizeof(u32);
-    CUBIE_CUDA_TRY(cudaMemcpyAsync(view.status, base + layout.status_offset(), n4, cudaMemcpyDeviceToHost, st));
-    if (batch_.counters && view.accepted != nullptr) {
-      CUBIE_CUDA_TRY(cudaMemcpyAsync(view.accepted, base + layout.accepted_offset(), n4, cudaMemcpyDeviceToHost, st));
-      CUBIE_CUDA_TRY(cudaMemcpyAsync(view.rejected, base + layout.rejected_offset(), n4, cudaMemcpyDeviceToHost, st));
+    const precision p = batch_.outputs.precision;
+    for (const output_array& arr : batch_.outputs.arrays) {
+      const std::size_t eb = arr.element_bytes(p);
+      copy_rows_to_host(view.data[static_cast<int>(arr.id)], static_cast<std::size_t>(view.run_stride) * eb,
+                        base + layout.array_offset(arr.id), static_cast<std::size_t>(layout.runs()) * eb,
+                        arr.values_per_run(), st);
     }
   }
 
   // The staged copy of [outputs_offset, total) into the view, on the host.
   void spread_staged(const chunk_layout<V>& layout, const char* staged, const output_view& view) const {
     host_copier& hc = host_copier::instance();
-    const std::size_t width = static_cast<std::size_t>(layout.runs()) * sizeof(V);
-    const std::int64_t vars = batch_.n_out_vars, saves = batch_.n_out_saves;
-    const std::size_t var_pitch = static_cast<std::size_t>(view.var_stride) * sizeof(V);
-    for (std::int64_t j = 0; j < saves; ++j) {
-      hc.copy_rows(static_cast<char*>(view.time_domain) + static_cast<std::size_t>(j * view.save_stride) * sizeof(V),
-                   var_pitch, staged + static_cast<std::size_t>(j * vars) * width, width, width, vars);
-    }
-    const std::size_t n4 = static_cast<std::size_t>(layout.runs()) * sizeof(u32);
+    const precision p = batch_.outputs.precision;
     const std::size_t rel = layout.outputs_offset();
-    std::memcpy(view.status, staged + (layout.status_offset() - rel), n4);
-    if (batch_.counters && view.accepted != nullptr) {
-      std::memcpy(view.accepted, staged + (layout.accepted_offset() - rel), n4);
-      std::memcpy(view.rejected, staged + (layout.rejected_offset() - rel), n4);
+    for (const output_array& arr : batch_.outputs.arrays) {
+      const std::size_t eb = arr.element_bytes(p);
+      const std::size_t width = static_cast<std::size_t>(layout.runs()) * eb;
+      hc.copy_rows(view.data[static_cast<int>(arr.id)], static_cast<std::size_t>(view.run_stride) * eb,
+                   staged + (layout.array_offset(arr.id) - rel), width, width, arr.values_per_run());
     }
   }
 
@@ -517,8 +501,9 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
     options.in_flight = slots;
     options.wave = kp.resident_threads();
     const std::uint64_t traffic = static_cast<std::uint64_t>(batch.n_runs) * batch.bytes_per_run();
-    // Copy commands per chunk: the upload, a row per saved value, status and counters.
-    const std::int64_t copies = 1 + batch.n_out_saves * batch.n_out_vars + (batch.counters ? 3 : 1);
+    // Copy commands per chunk: the upload and a row per output value of a run.
+    std::int64_t copies = 1;
+    for (const output_array& arr : batch.outputs.arrays) copies += arr.values_per_run();
     // min_chunks = 1 opts out of pipelining cuts (one chunk whenever the batch fits).
     options.min_chunks = settings_.min_chunks <= 1 ? 1
                                                    : pipelined_chunks(traffic, batch.n_runs, kp.resident_threads(),

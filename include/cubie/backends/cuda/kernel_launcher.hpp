@@ -13,7 +13,7 @@
 #include <cuda_runtime_api.h>
 
 #include "../../execution/compiled_system.hpp"
-#include "../../integrate/loop_settings.hpp"
+#include "../../integrate/batch_args.hpp"
 #include "../../memory/stream_view.hpp"
 #include "launch_geometry.hpp"
 
