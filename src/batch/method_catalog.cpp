@@ -1,3 +1,5 @@
+// The host's list of methods, built from the same method types the kernels are
+// instantiated with, so names, orders and flags can never disagree with the code.
 #include "cubie/batch/method_catalog.hpp"
 
 #include "cubie/core/error.hpp"

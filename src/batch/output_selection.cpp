@@ -1,3 +1,5 @@
+// The output table of one solve: the time domain (saved states, then observables, at the
+// recorded save times), status, and the step counters when asked for.
 #include "output_selection.hpp"
 
 #include <algorithm>

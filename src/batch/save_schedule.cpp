@@ -1,3 +1,5 @@
+// The time span and save schedule, validated once per solve on the host; the loop only
+// reads the numbers.
 #include "save_schedule.hpp"
 
 #include <cmath>

@@ -1,5 +1,6 @@
+// Result storage: one host buffer per output array, reused across solves when large
+// enough, with typed accessors and the fills for failed and never-integrated runs.
 #include "cubie/batch/solve_result.hpp"
-
 
 #include "cubie/core/error.hpp"
 #include "cubie/core/names.hpp"

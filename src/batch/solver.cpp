@@ -1,3 +1,6 @@
+// The Solver: settings resolved once (method, controller, tolerances, backend), each solve
+// prepared into a prepared_batch (cached per grid and spec) and handed to the executor,
+// which streams chunks into a result sink.
 #include "cubie/batch/solver.hpp"
 
 #include <chrono>

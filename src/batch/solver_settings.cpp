@@ -1,3 +1,4 @@
+// Names accepted for the settings given as text (grid type).
 #include "cubie/batch/solver_settings.hpp"
 
 #include "cubie/core/error.hpp"

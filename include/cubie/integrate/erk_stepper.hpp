@@ -35,7 +35,8 @@ class erk_stepper {
     sys.rhs(t, y.data(), p.data(), k0_.data());
   }
 
-  /// f at the current point.
+  /// f at the current point: after start(), and after each step of a first-same-as-last
+  /// method (the others evaluate it at the start of their next step).
   CUBIE_HD CUBIE_FORCEINLINE const fixed_vector<S, N>& slope() const { return k0_; }
 
   /// One trial step of size h from (t, y): the proposal, its error estimate and, for
@@ -43,6 +44,10 @@ class erk_stepper {
   template <class Sys, int P>
   CUBIE_HD CUBIE_FORCEINLINE step_outcome<S> step(const Sys& sys, S t, S h, const fixed_vector<S, N>& y,
                                                   const fixed_vector<S, P>& p, work_type& /*work*/) {
+    // The first stage: first-same-as-last methods carry it from the last step; others
+    // evaluate it here, at each lane's own point (a rejected lane's is the one it retries
+    // from), rather than after the previous step, which keeps the compiled step loop tight.
+    if constexpr (!fsal) sys.rhs(t, y.data(), p.data(), k0_.data());
     fixed_vector<S, N> k[stages];
     k[0] = k0_;
     accumulate<0>(h, k[0], y);
@@ -78,26 +83,24 @@ class erk_stepper {
   }
 
   /// After the loop moved the accepted lanes to (t, y): f there becomes the next first
-  /// stage. First-same-as-last methods already have it; others evaluate it, at each lane's
-  /// own point (rejected lanes recompute the one they retry from, needed when f reads t).
+  /// stage for first-same-as-last methods (the others evaluate it in the next step).
   template <class Sys, int P>
-  CUBIE_HD CUBIE_FORCEINLINE void advance(const Sys& sys, mask_t<S> accepted, S t, const fixed_vector<S, N>& y,
-                                          const fixed_vector<S, P>& p) {
+  CUBIE_HD CUBIE_FORCEINLINE void advance(const Sys& /*sys*/, mask_t<S> accepted, S /*t*/,
+                                          const fixed_vector<S, N>& /*y*/, const fixed_vector<S, P>& /*p*/) {
     if constexpr (fsal) {
       CUBIE_UNROLL
       for (int n = 0; n < N; ++n) k0_[n] = math::select(accepted, k_last_[n], k0_[n]);
     } else {
-      sys.rhs(t, y.data(), p.data(), k0_.data());
+      (void)accepted;
     }
   }
 
   /// A fixed step's move: every lane takes the proposal, reached at time t_next.
   template <class Sys, int P>
-  CUBIE_HD CUBIE_FORCEINLINE void advance_all(const Sys& sys, S t_next, fixed_vector<S, N>& y,
-                                              const fixed_vector<S, P>& p) {
+  CUBIE_HD CUBIE_FORCEINLINE void advance_all(const Sys& /*sys*/, S /*t_next*/, fixed_vector<S, N>& y,
+                                              const fixed_vector<S, P>& /*p*/) {
     y = y_new_;
     if constexpr (fsal) k0_ = k_last_;
-    else sys.rhs(t_next, y.data(), p.data(), k0_.data());
   }
 
  private:
@@ -141,6 +144,11 @@ class erk_stepper {
     }
   }
 
+  // State a method does not use takes no storage: the host compiler keeps a stepper's
+  // vectors in registers only while the object stays small (scalar replacement of
+  // aggregates has a size limit), and a SIMD pack vector is hundreds of bytes.
+  // Unused vectors (err3_ but for DOP853, k_last_ for methods that are not first-same-as-
+  // last) are never read and cost nothing once the step is inlined.
   fixed_vector<S, N> k0_;      // f at the current point
   fixed_vector<S, N> y_new_;   // the trial solution
   fixed_vector<S, N> err_;     // h * sum e_i k_i

@@ -239,7 +239,8 @@ CUBIE_HD void integrate_run(const SysT<S>& sys, const batch_args<V>& a, i64 r, m
     if constexpr (Stepper::adaptive) {
       if (adaptive) {
         const S nrm2 = stepper.error_norm(y, a.atol, a.rtol);
-        const step_decision<S> d = controller.decide(ls.control, h, dt, nrm2, trial_ok, land_s);
+        step_decision<S> d;
+        controller.decide(d, ls.control, h, dt, nrm2, trial_ok, land_s);
         accept_s = d.accept;
         dt_next = d.dt_next;
         const TM at_floor = scalar_mask_to_time_mask(d.at_floor);

@@ -7,7 +7,7 @@
 // The loop (integrate_run.hpp) calls, in this order:
 //
 //   start(sys, t, y, p)                    once: f (and whatever else) at the first point
-//   slope()                                f(t, y) at the current point (initial step, dense output)
+//   slope()                                f(t, y) at the first point (the initial step size)
 //   step(sys, t, h, y, p, work) -> step_outcome   one trial step of size h
 //   proposal(), error_norm(y, atol, rtol)  the trial and its mean-square error norm
 //   advance(sys, accepted, t, y, p)        after the loop moved the accepted lanes to (t, y)
@@ -16,8 +16,8 @@
 // and reads the constants order, error_order, adaptive and the type work_type, the counts
 // of implicit work per step (Newton and linear iterations, Jacobians, factorisations) that
 // the loop accumulates per run and a controller may read; explicit steppers do none.
-// A stepper may also offer a continuous extension over the last step; the loop's fallback
-// is the cubic Hermite interpolant from (y, slope()) at both ends, which every stepper has.
+// A stepper may also offer a continuous extension over the last step (dense output, for
+// events); the generic one is the cubic Hermite interpolant from y and f at both ends.
 //
 // A new family: its tableau type, its stepper, and one specialisation of stepper_family
 // below mapping the tableau type to the stepper.
