@@ -87,6 +87,21 @@ std::span<const u32> SolveResult::steps_rejected() const {
   return u32_array(output_id::steps_rejected);
 }
 
+std::span<const double> SolveResult::t_reached() const {
+  if (!has_counters()) throw invalid_argument("SolveResult: t_reached was not kept (solve_spec.save_counters = false)");
+  return {static_cast<const double*>(array_data(output_id::t_reached)), static_cast<std::size_t>(n_runs())};
+}
+
+std::vector<double> SolveResult::dt_last() const {
+  if (!has_counters()) throw invalid_argument("SolveResult: dt_last was not kept (solve_spec.save_counters = false)");
+  std::vector<double> out(static_cast<std::size_t>(n_runs()));
+  const void* p = array_data(output_id::dt_last);
+  for (std::size_t r = 0; r < out.size(); ++r)
+    out[r] = precision() == cubie::precision::float32 ? double(static_cast<const float*>(p)[r])
+                                                      : static_cast<const double*>(p)[r];
+  return out;
+}
+
 std::int64_t SolveResult::failed_runs() const {
   std::int64_t n = 0;
   for (u32 s : status()) n += s != 0;

@@ -104,12 +104,12 @@ void Solver::impl::resolve() {
 
   atol = expand_tolerance(s.atol, system->info.n_states(), "atol");
   rtol = expand_tolerance(s.rtol, system->info.n_states(), "rtol");
-  if (!(s.dt_min > 0) || !std::isfinite(s.dt_min))
-    throw invalid_argument("dt_min = " + number_text(s.dt_min) + "; it must be a finite number > 0");
-  if (!(s.dt_max > 0) || !std::isfinite(s.dt_max))
-    throw invalid_argument("dt_max = " + number_text(s.dt_max) + "; it must be a finite number > 0");
-  if (s.dt_min > s.dt_max)
-    throw invalid_argument("dt_min = " + number_text(s.dt_min) + " > dt_max = " + number_text(s.dt_max) +
+  if (s.dt_min && (!(*s.dt_min > 0) || !std::isfinite(*s.dt_min)))
+    throw invalid_argument("dt_min = " + number_text(*s.dt_min) + "; it must be a finite number > 0");
+  if (s.dt_max && (!(*s.dt_max > 0) || !std::isfinite(*s.dt_max)))
+    throw invalid_argument("dt_max = " + number_text(*s.dt_max) + "; it must be a finite number > 0");
+  if (s.dt_min && s.dt_max && *s.dt_min > *s.dt_max)
+    throw invalid_argument("dt_min = " + number_text(*s.dt_min) + " > dt_max = " + number_text(*s.dt_max) +
                            "; dt_min must not exceed dt_max");
   if (s.dt && (!(*s.dt > 0) || !std::isfinite(*s.dt)))
     throw invalid_argument("dt = " + number_text(*s.dt) + "; it must be a finite number > 0");
@@ -197,7 +197,8 @@ loop_settings<V> Solver::impl::loop_settings_for(const solve_spec& spec, const d
   const bool fixed = controller.kind == controller_kind::fixed;
   const double dt = settings.dt.value_or(fixed ? 1e-3 : 0.0);
   ls.dt0 = static_cast<V>(dt);
-  ls.control = controller_constants<V>(controller, method->error_order, settings.dt_min, settings.dt_max);
+  const step_bounds bounds = resolve_step_bounds(settings, schedule.t0, spec.settling_time + spec.duration);
+  ls.control = controller_constants<V>(controller, method->error_order, bounds.dt_min, bounds.dt_max);
   ls.max_steps = settings.max_steps;
 
   ls.fixed_count_path = fixed && !spec.save_every;

@@ -2,7 +2,9 @@
 // validated with messages that name the field.
 #include "cubie/batch/step_control.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 #include "cubie/core/error.hpp"
@@ -36,6 +38,24 @@ family_defaults defaults_of(method_family family) {
 }
 
 }  // namespace
+
+step_bounds resolve_step_bounds(const solver_settings& s, double t0, double span) {
+  const double t_end = t0 + span;
+  const double time_floor = 4.0 * std::numeric_limits<double>::epsilon() * std::max(std::fabs(t0), std::fabs(t_end));
+  const step_bounds b{s.dt_min.value_or(std::max(1e-12 * span, time_floor)), s.dt_max.value_or(span)};
+  auto described = [&](const char* name, const std::optional<double>& given, double value) {
+    return std::string(name) + " = " + number_text(value) + (given ? "" : " (the default for this span)");
+  };
+  if (b.dt_min > b.dt_max) {
+    throw invalid_argument(described("dt_min", s.dt_min, b.dt_min) + " exceeds " + described("dt_max", s.dt_max, b.dt_max) +
+                           "; dt_min must not exceed dt_max");
+  }
+  if (s.dt && *s.dt < b.dt_min) {
+    throw invalid_argument("dt = " + number_text(*s.dt) + " is below " + described("dt_min", s.dt_min, b.dt_min) +
+                           "; raise dt or lower dt_min");
+  }
+  return b;
+}
 
 resolved_controller resolve_controller(const solver_settings& s, const method_info& method,
                                        std::vector<std::string>& warnings) {

@@ -28,8 +28,8 @@ std::string settings_json(const solver_settings& s, const solve_spec& spec, int 
   w.key("atol").value(s.atol);
   w.key("rtol").value(s.rtol);
   optional_number(w, "dt", s.dt);
-  w.key("dt_min").value(s.dt_min);
-  w.key("dt_max").value(s.dt_max);
+  optional_number(w, "dt_min", s.dt_min);
+  optional_number(w, "dt_max", s.dt_max);
   optional_number(w, "safety", s.safety);
   optional_number(w, "min_gain", s.min_gain);
   optional_number(w, "max_gain", s.max_gain);

@@ -160,6 +160,10 @@ TEST_F(backends_cuda, matches_the_cpu_backend) {
       } else {
         ASSERT_LE(std::abs(ga - ra), std::max(3.0, 0.05 * ra)) << "accepted steps of run " << run;
       }
+      // Where each run stopped: at the end of the span, on both backends, exactly.
+      ASSERT_EQ(g.t_reached()[run], r.t_reached()[run]) << run;
+      ASSERT_EQ(g.t_reached()[run], saves_spec().t0 + saves_spec().duration) << run;
+      ASSERT_GT(g.dt_last()[run], 0.0) << run;
     }
   }
 }

@@ -59,6 +59,13 @@ class SolveResult {
   [[nodiscard]] std::span<const u32> steps_accepted() const;
   [[nodiscard]] std::span<const u32> steps_rejected() const;
   [[nodiscard]] std::int64_t failed_runs() const;
+  /// The time each run reached: the end time when it succeeded, where it stopped when it
+  /// failed, NaN when it was never integrated. Kept with the step counters.
+  /// @throws invalid_argument when step counters were not kept.
+  [[nodiscard]] std::span<const double> t_reached() const;
+  /// The step size each run's controller held when it ended (for a failed run, the step
+  /// that failed), converted to double. @throws invalid_argument without step counters.
+  [[nodiscard]] std::vector<double> dt_last() const;
   [[nodiscard]] const solve_statistics& statistics() const { return stats_; }
 
   /// The bytes of array `id` (values_per_run x n_runs elements, run innermost), or null

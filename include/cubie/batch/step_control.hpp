@@ -25,6 +25,18 @@ struct resolved_controller {
 [[nodiscard]] resolved_controller resolve_controller(const solver_settings& settings, const method_info& method,
                                                      std::vector<std::string>& warnings);
 
+/// The step-size bounds of one solve.
+struct step_bounds {
+  double dt_min, dt_max;
+};
+
+/// @brief dt_min and dt_max for a solve over [t0, t0 + span]: the settings' values, or
+/// defaults relative to the span, so that problems on any time scale run without tuning:
+/// dt_min = max(1e-12 span, 4 eps(double) max(|t0|, |t0 + span|)) (below the latter the
+/// double time cannot advance), dt_max = span.
+/// @throws invalid_argument naming both values when dt_min > dt_max, or dt < dt_min.
+[[nodiscard]] step_bounds resolve_step_bounds(const solver_settings& settings, double t0, double span);
+
 /// @brief The device constants of `c` for a method of error order `error_order`, in the
 /// state precision V.
 template <class V>

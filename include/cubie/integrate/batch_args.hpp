@@ -17,6 +17,8 @@ enum class output_id : int {
   status,           ///< status bits (core/status.hpp), u32
   steps_accepted,   ///< accepted steps, u32
   steps_rejected,   ///< rejected steps, u32
+  t_reached,        ///< the time the run reached (the end time when it succeeded), double
+  dt_last,          ///< the controller's step size when the run ended (at a failure: the one that failed), V
   count
 };
 constexpr int output_count = static_cast<int>(output_id::count);

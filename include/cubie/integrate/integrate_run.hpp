@@ -132,7 +132,8 @@ CUBIE_HD CUBIE_FORCEINLINE void integrate_fixed_count(const SysT<S>& sys, const 
   constexpr int N = Sys::n_states;
   using Stepper = stepper_for<Method, S, N>;
   using C = count_t_of<S>;
-  using TM = mask_t<time_t_of<S>>;
+  using T = time_t_of<S>;
+  using TM = mask_t<T>;
   const loop_settings<V>& ls = a.loop;
   const S dt = S(ls.dt_fixed);
 
@@ -162,7 +163,7 @@ CUBIE_HD CUBIE_FORCEINLINE void integrate_fixed_count(const SysT<S>& sys, const 
   run_failures<TM> failed = run_failures<TM>::none();
   failed.nonfinite = !scalar_mask_to_time_mask(detail::all_finite(y));
   const i64 steps = ls.settle_steps + ls.main_steps;
-  store_run_outcome(a, r, valid, failed, C(double(steps)), C(0));
+  store_run_outcome(a, r, valid, failed, C(double(steps)), C(0), T(t_end), dt);
 }
 
 /// Integrates the lanes of S starting at local run r (lanes past the batch are masked
@@ -289,7 +290,7 @@ CUBIE_HD void integrate_run(const SysT<S>& sys, const batch_args<V>& a, i64 r, m
   // Saves a failed run never reached hold NaN, whatever nan_fill_failed says: they have no
   // value, and storage reused from an earlier solve must not show through.
   detail::fill_unreached_saves<Sys, S>(a, r, valid, k);
-  store_run_outcome(a, r, valid, failed, accepted, rejected);
+  store_run_outcome(a, r, valid, failed, accepted, rejected, t, dt);
 }
 
 }  // namespace cubie

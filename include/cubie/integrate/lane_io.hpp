@@ -26,12 +26,15 @@ CUBIE_HD CUBIE_FORCEINLINE void store_output(const batch_args<V>& a, i64 save_in
   }
 }
 
-/// Status and step counters of one run: what happened to it, written once at its end.
-template <class V>
+/// Status, step counters and where the run stopped (time reached, last step size): what
+/// happened to it, written once at its end.
+template <class V, class S>
 CUBIE_HD CUBIE_FORCEINLINE void store_run_outcome(const batch_args<V>& a, i64 r, bool valid,
                                                   const run_failures<bool>& failed, long long accepted,
-                                                  long long rejected) {
+                                                  long long rejected, double t, S dt) {
   if (!valid) return;
+  if (double* tr = output_ptr<double>(a, output_id::t_reached)) tr[r] = t;
+  if (V* dl = output_ptr<V>(a, output_id::dt_last)) dl[r] = static_cast<V>(dt);
   output_ptr<u32>(a, output_id::status)[r] =
       compose_status(failed.too_small, failed.max_steps, failed.stagnation, failed.nonfinite, failed.singular);
   // Counters saturate rather than wrap: max_steps may exceed 2^32.

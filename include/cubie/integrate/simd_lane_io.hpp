@@ -48,8 +48,10 @@ CUBIE_SIMD_INLINE void store_output(const batch_args<V>& a, pack<double, W> k, m
 template <class V, int W>
 CUBIE_SIMD_INLINE void store_run_outcome(const batch_args<V>& a, i64 r, mask<double, W> valid,
                                          const run_failures<mask<double, W>>& failed, pack<double, W> accepted,
-                                         pack<double, W> rejected) {
+                                         pack<double, W> rejected, pack<double, W> t, pack<V, W> dt) {
   u32* const status = output_ptr<u32>(a, output_id::status);
+  double* const t_reached = output_ptr<double>(a, output_id::t_reached);
+  V* const dt_last = output_ptr<V>(a, output_id::dt_last);
   u32* const acc = output_ptr<u32>(a, output_id::steps_accepted);
   u32* const rej = output_ptr<u32>(a, output_id::steps_rejected);
   for (int l = 0; l < W; ++l) {
@@ -58,6 +60,8 @@ CUBIE_SIMD_INLINE void store_run_outcome(const batch_args<V>& a, i64 r, mask<dou
                                    failed.nonfinite[l], failed.singular[l]);
     if (acc) acc[r + l] = accepted[l] > 4294967295.0 ? 0xffffffffu : static_cast<u32>(accepted[l]);
     if (rej) rej[r + l] = rejected[l] > 4294967295.0 ? 0xffffffffu : static_cast<u32>(rejected[l]);
+    if (t_reached) t_reached[r + l] = t[l];
+    if (dt_last) dt_last[r + l] = dt[l];
   }
 }
 
