@@ -67,14 +67,28 @@ void hdf5_result_writer::commit(i64 begin, i64 end) {
                          ") out of order or without a view (runs before " + std::to_string(committed_) +
                          " are committed)");
   }
-  const i64 n = end - begin;
-  if (options_.nan_fill_failed) nan_fill_failed_runs(layout_, it->view, n);
-  run_slab slab;
-  for (int k = 0; k < output_count; ++k) slab.data[k] = it->view.data[k];
-  slab.buffer_runs = n;
-  slab.offset = 0;
   // The slot is free again whatever happens below: a failed write ends the solve anyway.
   it->busy = false;
+  write_chunk(begin, end, it->view);
+}
+
+void hdf5_result_writer::deliver(i64 begin, i64 end, const output_view& data) {
+  if (!file_) throw internal_error("hdf5_result_writer: deliver after finish() or discard()");
+  if (begin != committed_) {
+    throw internal_error("hdf5_result_writer: delivery of runs [" + std::to_string(begin) + ", " +
+                         std::to_string(end) + ") out of order (runs before " + std::to_string(committed_) +
+                         " are committed)");
+  }
+  write_chunk(begin, end, data);
+}
+
+void hdf5_result_writer::write_chunk(i64 begin, i64 end, const output_view& data) {
+  const i64 n = end - begin;
+  if (options_.nan_fill_failed) nan_fill_failed_runs(layout_, data, n);
+  run_slab slab;
+  for (int k = 0; k < output_count; ++k) slab.data[k] = data.data[k];
+  slab.buffer_runs = data.run_stride;
+  slab.offset = 0;
   file_->write_runs(begin, end, slab);
   file_->mark_committed(end);
   committed_ = end;

@@ -35,6 +35,14 @@ class result_sink {
   [[nodiscard]] virtual int max_in_flight() const { return 1 << 30; }
   /// True when the sink stores the whole result in memory (views never recycle).
   [[nodiscard]] virtual bool whole_result_in_memory() const { return false; }
+
+  /// True when the sink can take a finished chunk straight from someone else's buffer
+  /// (deliver()), as a file writer can: a staging ring then hands over its slot instead of
+  /// copying it into the sink's own view first.
+  [[nodiscard]] virtual bool takes_buffers() const { return false; }
+  /// Runs [begin, end) are final in `data` (run_stride = end - begin); the sink consumes
+  /// them before returning, as commit() does. Called in chunk order, instead of view+commit.
+  virtual void deliver(i64 begin, i64 end, const output_view& data);
 };
 
 }  // namespace cubie

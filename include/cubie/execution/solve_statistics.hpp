@@ -21,6 +21,8 @@ struct solve_statistics {
   std::uint64_t device_allocations = 0;    ///< allocation calls made by this solve
   std::uint64_t budget_bytes = 0;          ///< what the planner was allowed to use
   std::int64_t allocation_retries = 0;     ///< chunks shrunk after an allocation failed
+  std::uint64_t staging_peak_bytes = 0;    ///< most bytes the staging ring's slots held (0: no ring)
+  double staging_wait_ms = 0;              ///< time the backend waited for a free ring slot
   // Milliseconds. Device phases are summed over chunks from CUDA events; wall is the
   // host clock around the whole solve.
   double h2d_ms = 0, kernel_ms = 0, d2h_ms = 0, wall_ms = 0, setup_ms = 0;

@@ -6,7 +6,7 @@
 
 #include "../../execution/executor.hpp"
 #include "../../memory/memory_settings.hpp"
-#include "thread_pool.hpp"
+#include "../../execution/thread_pool.hpp"
 
 namespace cubie::cpu {
 
