@@ -141,6 +141,7 @@ cubie::solve_spec final_state(bool counters) {
   spec.save_initial = false;
   spec.saved_observables = std::vector<std::string>{};
   spec.save_counters = counters;
+  spec.save_t_reached = false;  // B1-B3 as defined before t_reached existed (12 bytes a run more)
   return spec;
 }
 
@@ -150,6 +151,7 @@ cubie::solve_spec dense(double save_every) {
   spec.save_every = save_every;
   spec.saved_observables = std::vector<std::string>{};
   spec.save_counters = false;
+  spec.save_t_reached = false;
   return spec;
 }
 

@@ -51,6 +51,7 @@ std::string settings_json(const solver_settings& s, const solve_spec& spec, int 
   optional_names(w, "saved_observables", spec.saved_observables);
   w.key("save_initial").value(spec.save_initial);
   w.key("save_counters").value(spec.save_counters);
+  w.key("save_t_reached").value(spec.save_t_reached);
   w.key("grid").value(spec.grid == grid_type::combinatorial ? "combinatorial" : "verbatim");
   const memory::memory_settings& m = s.memory;
   w.key("memory").begin_object();

@@ -140,7 +140,7 @@ const std::vector<std::string>& solver_keys() {
   static const std::vector<std::string> keys = {
       "algorithm", "step_controller", "atol", "rtol", "dt", "dt_min", "dt_max", "safety", "min_gain", "max_gain",
       "deadband_min", "deadband_max", "kp", "ki", "kd", "max_steps", "backend", "cpu_threads", "nan_fill_failed",
-      "t0", "duration", "settling_time", "save_every", "saved_states", "saved_observables", "save_initial",
+      "t0", "duration", "settling_time", "save_every", "saved_states", "saved_observables", "save_initial", "save_t_reached",
       "save_counters"};
   return keys;
 }
@@ -223,6 +223,8 @@ void apply_solver_key(model_definition& model, const toml_entry& entry, const to
     spec.save_initial = value.boolean();
   } else if (key == "save_counters") {
     spec.save_counters = value.boolean();
+  } else if (key == "save_t_reached") {
+    spec.save_t_reached = value.boolean();
   } else if (key == "precision") {
     fail(reader.source(), entry.key_at,
          "precision is not a [solver] key: it is the model's, at the top of the file (precision = \"float32\")");
