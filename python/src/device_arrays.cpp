@@ -68,8 +68,9 @@ void bind_device_arrays(nb::module_& m) {
         nb::capsule owner(d, [](void* p) noexcept { cudaFree(p); });
         std::vector<std::size_t> shape(host.ndim());
         for (std::size_t i = 0; i < host.ndim(); ++i) shape[i] = host.shape(i);
-        return nb::cast(nb::ndarray<>(d, host.ndim(), shape.data(), owner, nullptr, host.dtype(),
-                                      nb::device::cuda::value, device_id));
+        nb::object array = nb::cast(nb::ndarray<>(d, host.ndim(), shape.data(), owner, nullptr, host.dtype(),
+                                                  nb::device::cuda::value, device_id));
+        return nb::make_tuple(array, reinterpret_cast<std::uintptr_t>(d));
 #else
         (void)host;
         (void)device_id;
@@ -77,7 +78,8 @@ void bind_device_arrays(nb::module_& m) {
 #endif
       },
       nb::arg("host"), nb::arg("device_id") = 0,
-      "Copies a contiguous host array into new device memory; returns a DLPack-capable array that frees it.");
+      "Copies a contiguous host array into new device memory; returns (DLPack-capable array that frees "
+      "it, device address).");
 }
 
 }  // namespace cubie::python

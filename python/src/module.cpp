@@ -1,5 +1,8 @@
 // cubie._core: the C++ engine as the Python package sees it. The public interface is
 // the pure-Python layer in python/cubie/; this module stays small and typed.
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/vector.h>
+
 #include "bindings.hpp"
 
 #include "cubie/backends/backend_registry.hpp"

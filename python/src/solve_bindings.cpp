@@ -153,10 +153,11 @@ void bind_solve(nb::module_& m) {
   m.def(
       "solve",
       [](Solver& solver, std::shared_ptr<batch_grid> grid, const solve_spec& spec, nb::object progress,
-         bool check_signals, const std::string& model_name, const std::string& model_text) {
+         bool check_signals, bool nan_fill, const std::string& model_name, const std::string& model_text) {
         auto out = std::make_unique<py_result>();
         out->grid = grid;
         out->settings = solver.settings();
+        out->settings.nan_fill_failed = nan_fill;
         out->spec = spec;
         out->metadata.model_name = model_name;
         out->metadata.model_text = model_text;
@@ -176,7 +177,7 @@ void bind_solve(nb::module_& m) {
           const SolveResult::layout layout = solver.output_layout(*grid, spec);
           out->result.prepare(layout, solver.backend() == "cuda" ? cuda_result_allocator(out->settings)
                                                                  : host_allocator::pageable());
-          result_memory_sink memory(out->result, out->settings.nan_fill_failed);
+          result_memory_sink memory(out->result, nan_fill);
           io::monitored_sink sink(
               memory, grid->n_runs(), [&hook](i64 done, i64 total) { hook(done, total); }, &hook.stop);
           bool failed = false;
@@ -206,7 +207,7 @@ void bind_solve(nb::module_& m) {
         return nb::make_tuple(nb::cast(std::move(out)), pending, failure);
       },
       nb::arg("solver"), nb::arg("grid"), nb::arg("spec"), nb::arg("progress").none(), nb::arg("check_signals"),
-      nb::arg("model_name"), nb::arg("model_text"),
+      nb::arg("nan_fill"), nb::arg("model_name"), nb::arg("model_text"),
       "Solves `grid` with the GIL released. Returns (result, pending exception or None, "
       "(failure message, sticky) or None); a pending exception (Ctrl-C, a raising progress "
       "callback) stopped the solve after the chunk in flight.");

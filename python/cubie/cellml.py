@@ -1,0 +1,2 @@
+def load_cellml_model(*a, **k):
+    raise NotImplementedError
