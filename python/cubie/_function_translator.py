@@ -47,8 +47,9 @@ _CALLS = {
 _MODULES = {"np", "numpy", "math"}
 _MODULE_CONSTANTS = {"pi": math.pi, "e": math.e, "tau": math.tau}
 
-# Names the generated C++ uses or reserves (kept in step with src/models/model_names.cpp).
-_RESERVED = set(
+# Names the generated C++ uses or reserves for constants (kept in step with
+# src/models/model_names.cpp); auxiliaries avoid them too, to stay readable.
+_CONSTANT_RESERVED = set(
     """alignas alignof and and_eq asm auto bitand bitor bool break case catch char char8_t char16_t
     char32_t class compl concept const consteval constexpr constinit const_cast continue co_await
     co_return co_yield decltype default delete do double dynamic_cast else enum explicit export
@@ -58,8 +59,19 @@ _RESERVED = set(
     throw true try typedef typeid typename union unsigned using virtual void volatile wchar_t while
     xor xor_eq NULL NAN INFINITY HUGE_VAL EOF errno S y p dydt out rhs observables name n_states
     n_parameters n_observables state_names parameter_names observable_names mask_and mask_or
-    mask_not select cubie t""".split()
-) | set(FUNCTIONS) | set(OPERATOR_WORDS)
+    mask_not select cubie""".split()
+)
+# Names no variable may take: the time and the equation language's own words.
+LANGUAGE_RESERVED = {"t"} | set(FUNCTIONS) | set(OPERATOR_WORDS)
+_RESERVED = _CONSTANT_RESERVED | LANGUAGE_RESERVED
+
+
+def constant_name_allowed(name: str) -> bool:
+    """Whether the engine accepts `name` for a constant (a C++ member of generated code)."""
+    return not (
+        name in _RESERVED or name.startswith("_") or "__" in name or name.startswith("M_")
+        or name.startswith("CUBIE_")
+    )
 
 
 class _Expr:
