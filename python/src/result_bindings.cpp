@@ -73,6 +73,13 @@ void bind_results(nb::module_& m) {
                      return view(h, const_cast<double*>(r.result.time_domain<double>().data()), {s, v, n});
                    },
                    "(n_saves, n_vars, n_runs) over the result's own buffer.")
+      .def_prop_ro("time_domain_address",
+                   [](const py_result& r) {
+                     return r.result.precision() == precision::float32
+                                ? reinterpret_cast<std::uintptr_t>(r.result.time_domain<float>().data())
+                                : reinterpret_cast<std::uintptr_t>(r.result.time_domain<double>().data());
+                   },
+                   "The address of the engine's time-domain buffer (tests prove arrays view it).")
       .def_prop_ro("status",
                    [](nb::handle h) {
                      py_result& r = self_of(h);
