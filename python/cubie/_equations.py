@@ -158,7 +158,7 @@ def model_text(
     body = "\n".join(equations)
     if "'''" in body:
         raise ValueError("dxdt: equations must not contain three single quotes (''')")
-    out = ["equations = '''", body + "'''"]
+    out = ["equations = '''", body, "'''"]
     out.append(f"name = {json.dumps(name)}")
     out.append(f"precision = {json.dumps(precision)}")
     out.append("observables = [" + ", ".join(json.dumps(o) for o in observables) + "]")
@@ -178,6 +178,8 @@ def relocate_error(message: str, source_name: str, n_equation_lines: int) -> str
     line = int(m.group(1)) - 1
     rest = message[m.end():]
     if 1 <= line <= n_equation_lines:
+        # The quoted line's gutter carries the file's line number too.
+        rest = re.sub(r"(?m)^(\s*)(\d+)( \| )", lambda g: f"{g.group(1)}{int(g.group(2)) - 1}{g.group(3)}", rest)
         return f"{source_name}, equation line {line}, column {m.group(2)}: {rest}"
     return f"{source_name}: {rest}"
 

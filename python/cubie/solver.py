@@ -551,7 +551,16 @@ class Solver:
                 "function of t in the equations"
             )
         if kwargs:
+            # The design applies solve()'s settings to the Solver; a solve they make
+            # invalid puts the previous settings back.
+            previous = dict(self._config)
             self.update(kwargs)
+            try:
+                return self.solve(initial_values, parameters, drivers, duration, settling_time, t0, blocksize,
+                                  grid_type, nan_error_trajectories, on_device, progress)
+            except (ValueError, TypeError, KeyError, NotImplementedError):
+                self._apply(previous)
+                raise
         if self._core is None:
             raise RuntimeError("Solver: this solver was closed")
         if not isinstance(nan_error_trajectories, (bool, np.bool_)):
