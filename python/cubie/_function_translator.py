@@ -407,6 +407,10 @@ class _Translator:
 
     def value_of(self, node):
         """An expression, or a list of them for list/tuple/np.array literals."""
+        if isinstance(node, ast.Name) and node.id == self.y_name and node.id not in self.env:
+            if self.states is None:
+                self.fail(node, f"unpacking {node.id} needs states= to know how many there are")
+            return [_Expr(s, leaf=True) for s in self.states]
         if isinstance(node, (ast.List, ast.Tuple)):
             return [self.expr(e) for e in node.elts]
         if (

@@ -589,18 +589,7 @@ class Solver:
         if kwargs:
             self.update(kwargs)
         values = [(n, np.asarray(v, dtype=np.float64)) for n, v in self._system._definition.sweep_axes]
-        states = set(self._system.states)
-        # The engine's one-list grid keeps the file's order; states and parameters may mix.
-        inits = [(n, v) for n, v in values if n in states]
-        params = [(n, v) for n, v in values if n not in states]
-        order = [n for n, _ in values]
-        grid_type = self._system._definition.sweep_grid
-        if grid_type == "combinatorial" and order != [n for n, _ in inits + params]:
-            raise ValueError(
-                "solve_sweep: the file's [sweep] interleaves states and parameters; list states first, or "
-                "solve it with `cubie run`"
-            )
-        grid = _core.build_grid(self._core, inits, params, grid_type)
+        grid = _core.build_grid_ordered(self._core, values, self._system._definition.sweep_grid)
         return self._solve_grid(grid, self._spec_base.copy(), True, False, progress)
 
     def _solve_grid(self, grid, spec, nan_fill, on_device, progress):

@@ -145,9 +145,8 @@ class ODESystem:
     def sweep(self) -> Tuple[Dict[str, np.ndarray], Dict[str, np.ndarray], str]:
         """A model file's [sweep] as (initial_values, parameters, grid_type) for solve().
 
-        A combinatorial sweep's axis order is the file's; Solver.solve takes states
-        before parameters, so a file that interleaves them is solved by
-        ``Solver.solve_sweep`` instead, which keeps the file's order exactly.
+        Solver.solve orders a combinatorial grid states first, then parameters;
+        ``Solver.solve_sweep`` keeps the file's axis order exactly, as ``cubie run`` does.
         """
         states, params = {}, {}
         for name, values in self._definition.sweep_axes:

@@ -19,7 +19,7 @@ namespace nb = nanobind;
 /// coordinates), the settings and the metadata for result files.
 struct py_result {
   SolveResult result;
-  std::shared_ptr<const batch_grid> grid;
+  std::shared_ptr<batch_grid> grid;
   solver_settings settings;
   solve_spec spec;
   io::result_metadata metadata;

@@ -136,6 +136,18 @@ void bind_solve(nb::module_& m) {
       "Builds the grid of runs from named float64 columns (length 1 broadcasts).");
 
   m.def(
+      "build_grid_ordered",
+      [](const Solver& solver, const named_columns& values, const std::string& grid) {
+        named_arrays v = to_named_arrays(values);
+        const grid_type type = parse_grid_type(grid);
+        nb::gil_scoped_release nogil;
+        return std::make_shared<batch_grid>(batch_grid::build(solver.system(), v, type));
+      },
+      nb::arg("solver"), nb::arg("values"), nb::arg("grid_type"),
+      "Builds the grid from one list naming states and parameters in any order (a model file's "
+      "[sweep]: a combinatorial grid follows this order, the last name fastest).");
+
+  m.def(
       "output_layout",
       [](const Solver& solver, const batch_grid& grid, const solve_spec& spec) {
         const SolveResult::layout l = solver.output_layout(grid, spec);
