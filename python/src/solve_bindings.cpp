@@ -148,6 +148,26 @@ void bind_solve(nb::module_& m) {
       "[sweep]: a combinatorial grid follows this order, the last name fastest).");
 
   m.def(
+      "time_engine_solves",
+      [](Solver& solver, const named_columns& initial_values, const named_columns& parameters,
+         const solve_spec& spec, int repeats) {
+        // The C++ side of bench/python: Solver::solve from named arrays, a fresh result
+        // each call (what a Python solve does), timed in C++.
+        named_arrays inits = to_named_arrays(initial_values), params = to_named_arrays(parameters);
+        std::vector<double> ms;
+        nb::gil_scoped_release nogil;
+        for (int i = 0; i < repeats; ++i) {
+          const auto t0 = std::chrono::steady_clock::now();
+          SolveResult r = solver.solve(inits, params, spec);
+          ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+          if (r.n_runs() == 0) break;
+        }
+        return ms;
+      },
+      nb::arg("solver"), nb::arg("initial_values"), nb::arg("parameters"), nb::arg("spec"), nb::arg("repeats"),
+      "Benchmark helper: milliseconds of `repeats` Solver::solve calls made from C++.");
+
+  m.def(
       "output_layout",
       [](const Solver& solver, const batch_grid& grid, const solve_spec& spec) {
         const SolveResult::layout l = solver.output_layout(grid, spec);
