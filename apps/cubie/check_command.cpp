@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "cubie/batch/method_catalog.hpp"
+#include "cubie/batch/step_control.hpp"
 #include "cubie/core/names.hpp"
 #include "cubie/models/model.hpp"
 #include "cubie/models/sweep.hpp"
@@ -45,8 +46,11 @@ std::string solver_line(const models::model_definition& m, const method_info& me
   if (!s.step_controller.empty()) o << ", controller " << s.step_controller;
   o << ", atol " << numbers(s.atol) << ", rtol " << numbers(s.rtol);
   optional_field(o, "dt", s.dt);
-  o << ", dt_min " << format_number(s.dt_min) << ", dt_max " << format_number(s.dt_max) << ", max_steps "
-    << s.max_steps << ", backend " << s.backend;
+  // The bounds this solve will use (defaults follow the span).
+  const step_bounds b = resolve_step_bounds(s, m.spec.t0, m.spec.settling_time + m.spec.duration);
+  o << ", dt_min " << format_number(b.dt_min) << (s.dt_min ? "" : " (default)") << ", dt_max "
+    << format_number(b.dt_max) << (s.dt_max ? "" : " (default)") << ", max_steps " << s.max_steps << ", backend "
+    << s.backend;
   return o.str();
 }
 

@@ -3,7 +3,7 @@
 // state or a parameter).
 #pragma once
 #include "cubie/batch/batch_grid.hpp"
-#include "cubie/batch/system_info.hpp"
+#include "cubie/execution/system_info.hpp"
 #include "cubie/models/model.hpp"
 
 namespace cubie::cli {

@@ -115,8 +115,8 @@ int run_command(const run_options& opt) {
   const SolveResult::layout layout = solver.output_layout(grid, model.spec);
   summary.backend = solver.backend();
   summary.compile_cache_hit = summary.backend == "cuda" ? report.gpu.cache_hit : report.cpu.cache_hit;
-  summary.n_saves = layout.n_saves;
-  summary.variables = layout.variables;
+  summary.n_saves = layout.n_saves();
+  summary.variables = layout.variables();
 
   io::result_metadata meta;
   meta.model_name = model.name;
@@ -158,7 +158,8 @@ int run_command(const run_options& opt) {
     summary.status = sink.tally();
   } else {
     SolveResult result;
-    result.prepare(layout, solver.backend() == "cuda" ? cuda_result_allocator(settings) : host_allocator::pageable());
+    result.prepare(layout, solver.backend() == "cuda" && settings.memory.pinned_results ? cuda_result_allocator(settings.memory)
+                                                                                           : host_allocator::pageable());
     result_memory_sink memory(result, settings.nan_fill_failed);
     io::monitored_sink sink(memory, grid.n_runs(), on_commit, &interrupt_guard::stop_requested());
     try {
@@ -181,6 +182,7 @@ int run_command(const run_options& opt) {
   bar.clear();
 
   summary.device = stats.device;
+  summary.statistics = stats;
   summary.chunks = stats.chunks;
   summary.peak_device_bytes = stats.peak_device_bytes;
   if (format) {

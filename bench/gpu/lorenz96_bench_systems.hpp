@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "cubie/batch/compiled_system.hpp"
+#include "cubie/execution/compiled_system.hpp"
 
 namespace cubie::bench {
 

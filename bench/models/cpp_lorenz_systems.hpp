@@ -7,7 +7,7 @@
 #pragma once
 #include <memory>
 
-#include "cubie/batch/compiled_system.hpp"
+#include "cubie/execution/compiled_system.hpp"
 
 namespace cubie::bench {
 

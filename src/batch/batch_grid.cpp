@@ -1,3 +1,6 @@
+// Grids of runs: named arrays checked against the system (unknown names, lengths,
+// non-finite values) and broadcast or expanded combinatorially into one column per
+// variable. A grid gets an id so a Solver can tell a re-solved grid from a new one.
 #include "cubie/batch/batch_grid.hpp"
 
 #include <atomic>

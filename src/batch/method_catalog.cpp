@@ -1,3 +1,5 @@
+// The host's list of methods, built from the same method types the kernels are
+// instantiated with, so names, orders and flags can never disagree with the code.
 #include "cubie/batch/method_catalog.hpp"
 
 #include "cubie/core/error.hpp"
@@ -11,8 +13,8 @@ namespace {
 
 template <class M>
 method_info info_of() {
-  using St = erk_stepper<M>;
-  return method_info{M::name, St::stages, St::order, St::error_order, St::adaptive, St::fsal};
+  using St = erk_stepper<M, double, 1>;
+  return method_info{M::name, method_family::explicit_rk, St::stages, St::order, St::error_order, St::adaptive, St::fsal};
 }
 
 template <class... M>

@@ -1,77 +1,105 @@
+// Result storage: one host buffer per output array, reused across solves when large
+// enough, with typed accessors and the fills for failed and never-integrated runs.
 #include "cubie/batch/solve_result.hpp"
-
-#include <cmath>
-#include <limits>
 
 #include "cubie/core/error.hpp"
 #include "cubie/core/names.hpp"
+#include "cubie/execution/output_fill.hpp"
 
 namespace cubie {
 
+
 void SolveResult::prepare(const layout& l, const host_allocator& alloc) {
-  precision_ = l.precision;
-  n_saves_ = l.n_saves;
-  n_runs_ = l.n_runs;
-  variables_ = l.variables;
-  n_saved_states_ = l.n_saved_states;
-  times_ = l.times;
-  has_counters_ = l.counters;
-  const std::size_t values = static_cast<std::size_t>(n_saves_) * variables_.size() * static_cast<std::size_t>(n_runs_);
-  time_domain_.reserve(values * value_bytes(), alloc);
-  status_.reserve(static_cast<std::size_t>(n_runs_) * sizeof(u32), alloc);
-  if (has_counters_) counters_.reserve(2 * static_cast<std::size_t>(n_runs_) * sizeof(u32), alloc);
+  layout_ = l;
+  for (const output_array& a : layout_.arrays) {
+    const std::size_t bytes =
+        static_cast<std::size_t>(a.values_per_run()) * static_cast<std::size_t>(l.n_runs) * a.element_bytes(l.precision);
+    buffers_[static_cast<std::size_t>(a.id)].reserve(bytes, alloc);
+  }
   stats_ = solve_statistics{};
+}
+
+const void* SolveResult::array_data(output_id id) const {
+  return layout_.has(id) ? buffers_[static_cast<std::size_t>(id)].data() : nullptr;
+}
+
+void* SolveResult::mutable_array_data(output_id id) {
+  return layout_.has(id) ? buffers_[static_cast<std::size_t>(id)].data() : nullptr;
+}
+
+bool SolveResult::pinned() const {
+  for (const output_array& a : layout_.arrays)
+    if (!buffers_[static_cast<std::size_t>(a.id)].pinned()) return false;
+  return !layout_.arrays.empty();
 }
 
 template <class V>
 std::span<const V> SolveResult::time_domain() const {
   constexpr cubie::precision want = sizeof(V) == 4 ? cubie::precision::float32 : cubie::precision::float64;
-  if (want != precision_) {
+  if (want != layout_.precision) {
     throw invalid_argument(std::string("SolveResult::time_domain<") + (sizeof(V) == 4 ? "float" : "double") +
-                           ">: the result holds " + precision_name(precision_) + " values");
+                           ">: the result holds " + precision_name(layout_.precision) + " values");
   }
-  return {time_domain_.as<const V>(), static_cast<std::size_t>(n_saves_ * n_vars() * n_runs_)};
+  return {static_cast<const V*>(array_data(output_id::time_domain)),
+          static_cast<std::size_t>(n_saves() * n_vars() * n_runs())};
 }
 template std::span<const float> SolveResult::time_domain<float>() const;
 template std::span<const double> SolveResult::time_domain<double>() const;
 
 double SolveResult::at(std::int64_t save, std::int64_t var, std::int64_t run) const {
-  const std::size_t i = (static_cast<std::size_t>(save) * variables_.size() + var) * n_runs_ + run;
-  return precision_ == cubie::precision::float32 ? double(time_domain_.as<const float>()[i])
-                                                 : time_domain_.as<const double>()[i];
+  const std::size_t i = (static_cast<std::size_t>(save) * static_cast<std::size_t>(n_vars()) + var) * n_runs() + run;
+  const void* td = array_data(output_id::time_domain);
+  return layout_.precision == cubie::precision::float32 ? double(static_cast<const float*>(td)[i])
+                                                        : static_cast<const double*>(td)[i];
 }
 
 int SolveResult::variable_index(const std::string& name) const {
-  for (std::size_t i = 0; i < variables_.size(); ++i)
-    if (variables_[i] == name) return static_cast<int>(i);
+  const std::vector<std::string>& vars = variables();
+  for (std::size_t i = 0; i < vars.size(); ++i)
+    if (vars[i] == name) return static_cast<int>(i);
   throw invalid_argument("SolveResult: no saved variable '" + name + "'; saved variables are: " +
-                         (variables_.empty() ? std::string("(none)") : join_names(variables_)));
+                         (vars.empty() ? std::string("(none)") : join_names(vars)));
 }
 
 std::vector<double> SolveResult::series(const std::string& name, std::int64_t run) const {
-  if (run < 0 || run >= n_runs_)
+  if (run < 0 || run >= n_runs())
     throw invalid_argument("SolveResult::series: run " + std::to_string(run) + " is outside [0, " +
-                           std::to_string(n_runs_) + ")");
+                           std::to_string(n_runs()) + ")");
   const int v = variable_index(name);
-  std::vector<double> out(static_cast<std::size_t>(n_saves_));
-  for (std::int64_t k = 0; k < n_saves_; ++k) out[k] = at(k, v, run);
+  std::vector<double> out(static_cast<std::size_t>(n_saves()));
+  for (std::int64_t k = 0; k < n_saves(); ++k) out[k] = at(k, v, run);
   return out;
 }
 
 std::vector<double> SolveResult::final_values(const std::string& name) const {
   const int v = variable_index(name);
-  std::vector<double> out(static_cast<std::size_t>(n_runs_));
-  for (std::int64_t r = 0; r < n_runs_; ++r) out[r] = at(n_saves_ - 1, v, r);
+  std::vector<double> out(static_cast<std::size_t>(n_runs()));
+  for (std::int64_t r = 0; r < n_runs(); ++r) out[r] = at(n_saves() - 1, v, r);
   return out;
 }
 
 std::span<const u32> SolveResult::steps_accepted() const {
-  if (!has_counters_) throw invalid_argument("SolveResult: step counters were not kept (solve_spec.save_counters = false)");
-  return {counters_.as<const u32>(), static_cast<std::size_t>(n_runs_)};
+  if (!has_counters()) throw invalid_argument("SolveResult: step counters were not kept (solve_spec.save_counters = false)");
+  return u32_array(output_id::steps_accepted);
 }
 std::span<const u32> SolveResult::steps_rejected() const {
-  if (!has_counters_) throw invalid_argument("SolveResult: step counters were not kept (solve_spec.save_counters = false)");
-  return {counters_.as<const u32>() + n_runs_, static_cast<std::size_t>(n_runs_)};
+  if (!has_counters()) throw invalid_argument("SolveResult: step counters were not kept (solve_spec.save_counters = false)");
+  return u32_array(output_id::steps_rejected);
+}
+
+std::span<const double> SolveResult::t_reached() const {
+  if (!has_counters()) throw invalid_argument("SolveResult: t_reached was not kept (solve_spec.save_counters = false)");
+  return {static_cast<const double*>(array_data(output_id::t_reached)), static_cast<std::size_t>(n_runs())};
+}
+
+std::vector<double> SolveResult::dt_last() const {
+  if (!has_counters()) throw invalid_argument("SolveResult: dt_last was not kept (solve_spec.save_counters = false)");
+  std::vector<double> out(static_cast<std::size_t>(n_runs()));
+  const void* p = array_data(output_id::dt_last);
+  for (std::size_t r = 0; r < out.size(); ++r)
+    out[r] = precision() == cubie::precision::float32 ? double(static_cast<const float*>(p)[r])
+                                                      : static_cast<const double*>(p)[r];
+  return out;
 }
 
 std::int64_t SolveResult::failed_runs() const {
@@ -80,25 +108,20 @@ std::int64_t SolveResult::failed_runs() const {
   return n;
 }
 
+output_view SolveResult::whole_view() {
+  output_view v;
+  for (const output_array& a : layout_.arrays) v.data[static_cast<int>(a.id)] = mutable_array_data(a.id);
+  v.run_stride = layout_.n_runs;
+  v.pinned = pinned();
+  return v;
+}
+
 void SolveResult::nan_fill_failed(std::int64_t begin, std::int64_t end) {
-  const u32* st = status_.as<const u32>();
-  // Almost every chunk has no failed run: one OR over its statuses (a vectorised pass
-  // at memory speed) settles that, so the per-run loop below runs only when needed.
-  // Executors call this for every chunk on their critical path.
-  u32 any_failed = 0;
-  for (std::int64_t r = begin; r < end; ++r) any_failed |= st[r];
-  if (any_failed == 0) return;
-  const std::size_t rows = static_cast<std::size_t>(n_saves_) * variables_.size();
-  auto fill = [&](auto* data) {
-    using V = std::remove_pointer_t<decltype(data)>;
-    const V nan = std::numeric_limits<V>::quiet_NaN();
-    for (std::int64_t r = begin; r < end; ++r) {
-      if (st[r] == 0) continue;
-      for (std::size_t row = 0; row < rows; ++row) data[row * n_runs_ + r] = nan;
-    }
-  };
-  if (precision_ == cubie::precision::float32) fill(time_domain_.as<float>());
-  else fill(time_domain_.as<double>());
+  nan_fill_failed_runs(layout_, offset_view(layout_, whole_view(), begin), end - begin);
+}
+
+void SolveResult::mark_not_integrated(std::int64_t from) {
+  fill_unintegrated(layout_, offset_view(layout_, whole_view(), from), n_runs() - from);
 }
 
 }  // namespace cubie

@@ -1,3 +1,6 @@
+// The Solver: settings resolved once (method, controller, tolerances, backend), each solve
+// prepared into a prepared_batch (cached per grid and spec) and handed to the executor,
+// which streams chunks into a result sink.
 #include "cubie/batch/solver.hpp"
 
 #include <chrono>
@@ -13,21 +16,13 @@
 #include "cubie/core/names.hpp"
 #include "cubie/core/scalar_traits.hpp"
 #include "cubie/batch/result_memory_sink.hpp"
+#include "cubie/batch/step_control.hpp"
+#include "output_selection.hpp"
+#include "save_schedule.hpp"
 
 namespace cubie {
 
 namespace {
-
-std::string fmt(double v) {
-  std::ostringstream s;
-  s.precision(17);
-  s << v;
-  return s.str();
-}
-
-void require_finite(double v, const char* field) {
-  if (!std::isfinite(v)) throw invalid_argument(std::string(field) + " is " + fmt(v) + "; it must be a finite number");
-}
 
 std::vector<double> expand_tolerance(const std::vector<double>& tol, int n_states, const char* field) {
   if (tol.size() != 1 && static_cast<int>(tol.size()) != n_states) {
@@ -36,20 +31,11 @@ std::vector<double> expand_tolerance(const std::vector<double>& tol, int n_state
   }
   for (double v : tol) {
     if (!(v >= 0.0) || !std::isfinite(v))
-      throw invalid_argument(std::string(field) + " = " + fmt(v) + "; tolerances must be finite and >= 0");
+      throw invalid_argument(std::string(field) + " = " + number_text(v) + "; tolerances must be finite and >= 0");
   }
   std::vector<double> out(n_states);
   for (int i = 0; i < n_states; ++i) out[i] = tol.size() == 1 ? tol[0] : tol[i];
   return out;
-}
-
-controller_kind parse_controller(const std::string& name) {
-  const std::string n = normalize_name(name);
-  if (n == "fixed") return controller_kind::fixed;
-  if (n == "i") return controller_kind::i;
-  if (n == "pi") return controller_kind::pi;
-  if (n == "pid") return controller_kind::pid;
-  throw invalid_argument("step_controller: unknown controller '" + name + "'; valid names are fixed, i, pi, pid");
 }
 
 void default_warning_sink(const std::string& w) { std::fprintf(stderr, "cubie: warning: %s\n", w.c_str()); }
@@ -74,7 +60,6 @@ struct Solver::impl {
     std::uint64_t grid_id = 0;
     solve_spec spec;
     prepared_batch<V> batch;
-    SolveResult::layout layout;
   };
   std::optional<prepared_cache<float>> cache_f;
   std::optional<prepared_cache<double>> cache_d;
@@ -84,27 +69,30 @@ struct Solver::impl {
     else return cache_d;
   }
   template <class V>
-  const prepared_batch<V>& prepared(const batch_grid& grid, const solve_spec& spec, SolveResult::layout& layout) {
+  const prepared_batch<V>& prepared(const batch_grid& grid, const solve_spec& spec) {
     auto& c = cache<V>();
     if (!c || c->grid_id != grid.id() || !(c->spec == spec)) {
       c.reset();  // a rejected spec must not leave a stale entry behind
       prepared_cache<V> fresh;
-      fresh.batch = prepare<V>(grid, spec, fresh.layout);
+      fresh.batch = prepare<V>(grid, spec);
       fresh.grid_id = grid.id();
       fresh.spec = spec;
       c = std::move(fresh);
     }
-    layout = c->layout;
     return c->batch;
   }
 
   void resolve();
   template <class V>
-  prepared_batch<V> prepare(const batch_grid& grid, const solve_spec& spec, SolveResult::layout& layout) const;
+  prepared_batch<V> prepare(const batch_grid& grid, const solve_spec& spec) const;
+  template <class V>
+  loop_settings<V> loop_settings_for(const solve_spec& spec, const detail::save_schedule& schedule) const;
+  /// Inputs in precision V: the varying columns (n_runs values each), then the broadcast values.
+  template <class V>
+  static void convert_inputs(const batch_grid& grid, prepared_batch<V>& b);
   template <class V>
   void run(const prepared_batch<V>& batch, result_sink& sink, solve_statistics& stats);
-  void solve_into_sink(result_sink& sink, const batch_grid& grid, const solve_spec& spec, solve_statistics& stats,
-                       SolveResult::layout& layout);
+  void solve_into_sink(result_sink& sink, const batch_grid& grid, const solve_spec& spec, solve_statistics& stats);
 };
 
 void Solver::impl::resolve() {
@@ -112,52 +100,19 @@ void Solver::impl::resolve() {
   const solver_settings& s = settings;
   method = &find_method(s.algorithm);
 
-  // Controller: the method's default unless named; gains CuBIE's, with the explicit-
-  // method overrides (min_gain 0.2, max_gain 10, no deadband) when not set by the user.
-  controller_kind kind = s.step_controller.empty() ? (method->adaptive ? controller_kind::pi : controller_kind::fixed)
-                                                   : parse_controller(s.step_controller);
-  if (kind != controller_kind::fixed && !method->adaptive) {
-    warnings.push_back("step_controller '" + (s.step_controller.empty() ? std::string("pi") : s.step_controller) +
-                       "' needs an error estimate, which " + method->name + " does not have; running with fixed steps");
-    kind = controller_kind::fixed;
-  }
-  controller.kind = kind;
-  controller.safety = s.safety.value_or(0.9);
-  controller.min_gain = s.min_gain.value_or(0.2);
-  controller.max_gain = s.max_gain.value_or(10.0);
-  controller.deadband_min = s.deadband_min.value_or(1.0);
-  controller.deadband_max = s.deadband_max.value_or(1.0);
-  controller.kp = s.kp.value_or(0.7);
-  controller.ki = s.ki.value_or(-0.4);
-  controller.kd = s.kd.value_or(0.0);
-  auto positive = [](double v, const char* f) {
-    if (!(v > 0) || !std::isfinite(v)) throw invalid_argument(std::string(f) + " = " + fmt(v) + "; it must be > 0");
-  };
-  positive(controller.safety, "safety");
-  positive(controller.min_gain, "min_gain");
-  positive(controller.max_gain, "max_gain");
-  if (controller.min_gain > 1.0)
-    throw invalid_argument("min_gain = " + fmt(controller.min_gain) + "; it must be in (0, 1]");
-  if (controller.max_gain < 1.0)
-    throw invalid_argument("max_gain = " + fmt(controller.max_gain) + "; it must be >= 1");
-  if (controller.deadband_min > controller.deadband_max)
-    throw invalid_argument("deadband_min = " + fmt(controller.deadband_min) + " > deadband_max = " +
-                           fmt(controller.deadband_max) + "; deadband_min must not exceed deadband_max");
-  require_finite(controller.kp, "kp");
-  require_finite(controller.ki, "ki");
-  require_finite(controller.kd, "kd");
+  controller = resolve_controller(s, *method, warnings);
 
   atol = expand_tolerance(s.atol, system->info.n_states(), "atol");
   rtol = expand_tolerance(s.rtol, system->info.n_states(), "rtol");
-  if (!(s.dt_min > 0) || !std::isfinite(s.dt_min))
-    throw invalid_argument("dt_min = " + fmt(s.dt_min) + "; it must be a finite number > 0");
-  if (!(s.dt_max > 0) || !std::isfinite(s.dt_max))
-    throw invalid_argument("dt_max = " + fmt(s.dt_max) + "; it must be a finite number > 0");
-  if (s.dt_min > s.dt_max)
-    throw invalid_argument("dt_min = " + fmt(s.dt_min) + " > dt_max = " + fmt(s.dt_max) +
+  if (s.dt_min && (!(*s.dt_min > 0) || !std::isfinite(*s.dt_min)))
+    throw invalid_argument("dt_min = " + number_text(*s.dt_min) + "; it must be a finite number > 0");
+  if (s.dt_max && (!(*s.dt_max > 0) || !std::isfinite(*s.dt_max)))
+    throw invalid_argument("dt_max = " + number_text(*s.dt_max) + "; it must be a finite number > 0");
+  if (s.dt_min && s.dt_max && *s.dt_min > *s.dt_max)
+    throw invalid_argument("dt_min = " + number_text(*s.dt_min) + " > dt_max = " + number_text(*s.dt_max) +
                            "; dt_min must not exceed dt_max");
   if (s.dt && (!(*s.dt > 0) || !std::isfinite(*s.dt)))
-    throw invalid_argument("dt = " + fmt(*s.dt) + "; it must be a finite number > 0");
+    throw invalid_argument("dt = " + number_text(*s.dt) + "; it must be a finite number > 0");
   if (s.max_steps <= 0) throw invalid_argument("max_steps = " + std::to_string(s.max_steps) + "; it must be >= 1");
   if (s.cpu_threads < 0)
     throw invalid_argument("cpu_threads = " + std::to_string(s.cpu_threads) + "; use 0 (every core) or a count");
@@ -188,8 +143,8 @@ void Solver::impl::resolve() {
     }
   }
   if (backend == "cuda") {
-    exec = make_cuda_executor(s);
-    result_alloc = cuda_result_allocator(s);
+    exec = make_cuda_executor(s.memory);
+    result_alloc = s.memory.pinned_results ? cuda_result_allocator(s.memory) : host_allocator::pageable();
   } else {
     exec = std::make_unique<cpu::cpu_executor>(s.cpu_threads, s.memory);
     result_alloc = host_allocator::pageable();
@@ -198,31 +153,13 @@ void Solver::impl::resolve() {
 }
 
 template <class V>
-prepared_batch<V> Solver::impl::prepare(const batch_grid& grid, const solve_spec& spec,
-                                        SolveResult::layout& layout) const {
+prepared_batch<V> Solver::impl::prepare(const batch_grid& grid, const solve_spec& spec) const {
   const system_info& info = system->info;
   if (grid.columns().size() != static_cast<std::size_t>(info.n_states() + info.n_parameters()) ||
       grid.n_states() != info.n_states()) {
     throw invalid_argument("solve: the grid was built for a system with other variables than '" + info.name + "'");
   }
-  // ---- time span and schedule ------------------------------------------------------
-  require_finite(spec.t0, "t0");
-  if (!(spec.duration > 0) || !std::isfinite(spec.duration))
-    throw invalid_argument("duration = " + fmt(spec.duration) + "; it must be a finite number > 0");
-  if (!(spec.settling_time >= 0) || !std::isfinite(spec.settling_time))
-    throw invalid_argument("settling_time = " + fmt(spec.settling_time) + "; it must be a finite number >= 0");
-  double save_every = spec.duration;
-  i64 n_saves = 2;
-  if (spec.save_every) {
-    const double se = *spec.save_every;
-    if (!(se > 0) || !std::isfinite(se))
-      throw invalid_argument("save_every = " + fmt(se) + "; it must be a finite number > 0");
-    if (se > spec.duration)
-      throw invalid_argument("save_every = " + fmt(se) + " exceeds duration = " + fmt(spec.duration) +
-                             "; it must be in (0, duration]");
-    save_every = se;
-    n_saves = static_cast<i64>(std::floor(spec.duration / se * (1.0 + 1e-12))) + 1;
-  }
+  const detail::save_schedule schedule = detail::plan_saves(spec);
 
   prepared_batch<V> b;
   b.system = system.get();
@@ -234,80 +171,34 @@ prepared_batch<V> Solver::impl::prepare(const batch_grid& grid, const solve_spec
   b.n_states = info.n_states();
   b.n_parameters = info.n_parameters();
 
-  // ---- outputs ---------------------------------------------------------------------
-  auto select = [](const std::optional<std::vector<std::string>>& wanted, const std::vector<std::string>& names,
-                   const char* field) {
-    std::vector<int> idx;
-    if (!wanted) {
-      for (std::size_t i = 0; i < names.size(); ++i) idx.push_back(static_cast<int>(i));
-      return idx;
-    }
-    for (const std::string& w : *wanted) {
-      int found = -1;
-      for (std::size_t i = 0; i < names.size(); ++i)
-        if (names[i] == w) found = static_cast<int>(i);
-      if (found < 0) {
-        throw invalid_argument(std::string(field) + ": unknown name '" + w + "'; valid names are " +
-                               (names.empty() ? std::string("(none)") : join_names(names)));
-      }
-      for (int prev : idx)
-        if (prev == found) throw invalid_argument(std::string(field) + ": '" + w + "' is listed twice");
-      idx.push_back(found);
-    }
-    return idx;
-  };
-  const std::vector<int> states = select(spec.saved_states, info.states, "saved_states");
-  const std::vector<int> observables = select(spec.saved_observables, info.observables, "saved_observables");
-  b.state_slot.assign(info.n_states(), -1);
-  b.observable_slot.assign(std::max(1, info.n_observables()), -1);
-  layout.variables.clear();
-  int slot = 0;
-  for (int s : states) {
-    b.state_slot[s] = slot++;
-    layout.variables.push_back(info.states[s]);
-  }
-  for (int o : observables) {
-    b.observable_slot[o] = slot++;
-    layout.variables.push_back(info.observables[o]);
-  }
-  b.n_saved_observables = static_cast<i32>(observables.size());
-  b.n_out_vars = slot;
-  b.counters = spec.save_counters;
+  detail::output_selection outputs =
+      detail::select_outputs(info, spec, settings.precision, b.n_runs, schedule.recorded_times());
+  b.outputs = std::move(outputs.layout);
+  b.state_slot = std::move(outputs.state_slot);
+  b.observable_slot = std::move(outputs.observable_slot);
+  b.n_saved_observables = outputs.n_saved_observables;
 
-  // ---- loop settings ---------------------------------------------------------------
-  loop_settings<V>& ls = b.loop;
-  ls.t0 = spec.t0;
-  ls.t_save0 = spec.t0 + spec.settling_time;
-  ls.save_every = save_every;
-  ls.n_saves = n_saves;
-  ls.first_save = spec.save_initial ? 0 : 1;
-  b.n_out_saves = n_saves - ls.first_save;
-  layout.times.resize(static_cast<std::size_t>(b.n_out_saves));
-  for (i64 j = 0; j < b.n_out_saves; ++j)
-    layout.times[j] = save_time(ls.t_save0, save_every, static_cast<double>(j + ls.first_save));
+  b.loop = loop_settings_for<V>(spec, schedule);
+  convert_inputs(grid, b);
+  b.atol.assign(atol.begin(), atol.end());
+  b.rtol.assign(rtol.begin(), rtol.end());
+  return b;
+}
 
-  const resolved_controller& c = controller;
-  ls.controller = c.kind;
-  const bool fixed = c.kind == controller_kind::fixed;
+template <class V>
+loop_settings<V> Solver::impl::loop_settings_for(const solve_spec& spec, const detail::save_schedule& schedule) const {
+  loop_settings<V> ls{};
+  ls.t0 = schedule.t0;
+  ls.t_save0 = schedule.t_save0;
+  ls.save_every = schedule.save_every;
+  ls.n_saves = schedule.n_saves;
+  ls.first_save = schedule.first_save;
+
+  const bool fixed = controller.kind == controller_kind::fixed;
   const double dt = settings.dt.value_or(fixed ? 1e-3 : 0.0);
   ls.dt0 = static_cast<V>(dt);
-  ls.dt_min = static_cast<V>(settings.dt_min);
-  ls.dt_max = static_cast<V>(settings.dt_max);
-  ls.safety = static_cast<V>(c.safety);
-  ls.min_gain = static_cast<V>(c.min_gain);
-  ls.max_gain = static_cast<V>(c.max_gain);
-  ls.deadband_min = static_cast<V>(c.deadband_min);
-  ls.deadband_max = static_cast<V>(c.deadband_max);
-  const double q1 = 2.0 * (method->error_order + 1);
-  if (c.kind == controller_kind::i) {
-    ls.exp_p = static_cast<V>(-1.0 / q1);
-    ls.exp_i = ls.exp_d = V(0);
-  } else {
-    ls.exp_p = static_cast<V>(-c.kp / q1);
-    ls.exp_i = static_cast<V>(-c.ki / q1);
-    ls.exp_d = static_cast<V>(-c.kd / q1);
-  }
-  ls.exp_reject = static_cast<V>(-1.0 / q1);
+  const step_bounds bounds = resolve_step_bounds(settings, schedule.t0, spec.settling_time + spec.duration);
+  ls.control = controller_constants<V>(controller, method->error_order, bounds.dt_min, bounds.dt_max);
   ls.max_steps = settings.max_steps;
 
   ls.fixed_count_path = fixed && !spec.save_every;
@@ -327,13 +218,16 @@ prepared_batch<V> Solver::impl::prepare(const batch_grid& grid, const solve_spec
     count(spec.settling_time, ls.settle_steps, ls.settle_last_h);
     count(spec.duration, ls.main_steps, ls.main_last_h);
     if (ls.settle_steps + ls.main_steps > settings.max_steps) {
-      throw invalid_argument("max_steps = " + std::to_string(settings.max_steps) + " but dt = " + fmt(dt) +
+      throw invalid_argument("max_steps = " + std::to_string(settings.max_steps) + " but dt = " + number_text(dt) +
                              " needs " + std::to_string(ls.settle_steps + ls.main_steps) +
                              " fixed steps; raise max_steps or dt");
     }
   }
+  return ls;
+}
 
-  // ---- inputs in precision V: varying columns first, then broadcast values ---------
+template <class V>
+void Solver::impl::convert_inputs(const batch_grid& grid, prepared_batch<V>& b) {
   const auto& cols = grid.columns();
   b.input_offset.assign(cols.size(), 0);
   b.input_stride.assign(cols.size(), 0);
@@ -355,15 +249,6 @@ prepared_batch<V> Solver::impl::prepare(const batch_grid& grid, const solve_spec
       ++next_varying;
     }
   }
-  b.atol.assign(atol.begin(), atol.end());
-  b.rtol.assign(rtol.begin(), rtol.end());
-
-  layout.precision = settings.precision;
-  layout.n_saves = b.n_out_saves;
-  layout.n_runs = b.n_runs;
-  layout.n_saved_states = static_cast<int>(states.size());
-  layout.counters = spec.save_counters;
-  return b;
 }
 
 template <class V>
@@ -372,9 +257,9 @@ void Solver::impl::run(const prepared_batch<V>& batch, result_sink& sink, solve_
 }
 
 void Solver::impl::solve_into_sink(result_sink& sink, const batch_grid& grid, const solve_spec& spec,
-                                   solve_statistics& stats, SolveResult::layout& layout) {
-  if (settings.precision == precision::float32) run(prepared<float>(grid, spec, layout), sink, stats);
-  else run(prepared<double>(grid, spec, layout), sink, stats);
+                                   solve_statistics& stats) {
+  if (settings.precision == precision::float32) run(prepared<float>(grid, spec), sink, stats);
+  else run(prepared<double>(grid, spec), sink, stats);
 }
 
 Solver::Solver(std::shared_ptr<const compiled_system> system, solver_settings settings)
@@ -401,22 +286,19 @@ SolveResult Solver::solve(const batch_grid& grid, const solve_spec& spec) {
 SolveResult::layout Solver::output_layout(const batch_grid& grid, const solve_spec& spec) const {
   // Through the cache: a writer asks for the layout and then solves the same grid and
   // spec, which must not convert every input twice.
-  SolveResult::layout layout{};
-  if (impl_->settings.precision == precision::float32) (void)impl_->prepared<float>(grid, spec, layout);
-  else (void)impl_->prepared<double>(grid, spec, layout);
-  return layout;
+  if (impl_->settings.precision == precision::float32) return impl_->prepared<float>(grid, spec).outputs;
+  return impl_->prepared<double>(grid, spec).outputs;
 }
 
 void Solver::solve_into(SolveResult& result, const batch_grid& grid, const solve_spec& spec) {
   using clock = std::chrono::steady_clock;
   const auto t_start = clock::now();
-  SolveResult::layout layout{};
   // Validate and prepare before touching the caller's result: a rejected solve leaves
   // both the Solver and the result as they were.
   auto work = [&](auto tag) {
     using V = decltype(tag);
-    const prepared_batch<V>& batch = impl_->prepared<V>(grid, spec, layout);
-    result.prepare(layout, impl_->result_alloc);
+    const prepared_batch<V>& batch = impl_->prepared<V>(grid, spec);
+    result.prepare(batch.outputs, impl_->result_alloc);
     solve_statistics& stats = result.mutable_statistics();
     stats.setup_ms = std::chrono::duration<double, std::milli>(clock::now() - t_start).count();
     result_memory_sink sink(result, impl_->settings.nan_fill_failed);
@@ -437,8 +319,7 @@ solve_statistics Solver::solve_to_sink(result_sink& sink, const batch_grid& grid
   using clock = std::chrono::steady_clock;
   const auto t_start = clock::now();
   solve_statistics stats;
-  SolveResult::layout layout{};
-  impl_->solve_into_sink(sink, grid, spec, stats, layout);
+  impl_->solve_into_sink(sink, grid, spec, stats);
   stats.wall_ms = std::chrono::duration<double, std::milli>(clock::now() - t_start).count();
   return stats;
 }

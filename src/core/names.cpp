@@ -1,6 +1,7 @@
 #include "cubie/core/names.hpp"
 
 #include <cctype>
+#include <sstream>
 
 namespace cubie {
 
@@ -40,6 +41,13 @@ std::string join_names(const std::vector<std::string>& names, std::string_view s
     out += names[i];
   }
   return out;
+}
+
+std::string number_text(double value) {
+  std::ostringstream s;
+  s.precision(17);
+  s << value;
+  return s.str();
 }
 
 }  // namespace cubie

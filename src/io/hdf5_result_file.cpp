@@ -180,20 +180,61 @@ hsize_t even_chunk(hsize_t extent, hsize_t most) {
   return (extent + pieces - 1) / pieces;
 }
 
-/// Storage chunk of time_domain: every variable, up to 4096 runs, and as many saves as
-/// fit the target, so a commit of many runs rewrites few partial chunks and reading
-/// one variable or one save does not drag in the whole file.
-dims_t time_domain_chunk(const SolveResult::layout& l, std::uint64_t target) {
-  const hsize_t vb = l.precision == precision::float32 ? 4 : 8;
-  const hsize_t nv = std::max<hsize_t>(1, l.variables.size());
-  const hsize_t n_runs = static_cast<hsize_t>(std::max<i64>(1, l.n_runs));
-  const hsize_t n_saves = static_cast<hsize_t>(std::max<i64>(1, l.n_saves));
+/// Storage chunk of a per-run array with axes (a0, a1, ..., run): every value of the inner
+/// axes, up to 4096 runs, and as many of a0 as fit the target, so a commit of many runs
+/// rewrites few partial chunks and reading one variable or one save does not drag in the
+/// whole file. 1-D per-run arrays use per_run_chunk runs.
+dims_t array_chunk(const output_array& a, precision p, i64 n_runs_total, std::uint64_t target) {
+  const hsize_t n_runs = static_cast<hsize_t>(std::max<i64>(1, n_runs_total));
+  if (a.axes.empty()) return {even_chunk(n_runs, per_run_chunk)};
+  const hsize_t vb = a.element_bytes(p);
+  hsize_t inner = 1;
+  for (std::size_t k = 1; k < a.axes.size(); ++k) inner *= std::max<hsize_t>(1, static_cast<hsize_t>(a.axes[k].size));
   hsize_t runs = std::min<hsize_t>(n_runs, 4096);
-  while (nv * runs * vb > target && runs > 64) runs /= 2;
+  while (inner * runs * vb > target && runs > 64) runs /= 2;
   runs = even_chunk(n_runs, runs);
-  const hsize_t saves = even_chunk(n_saves, std::max<hsize_t>(1, target / (nv * runs * vb)));
-  return {saves, nv, runs};
+  const hsize_t outer = static_cast<hsize_t>(std::max<std::int64_t>(1, a.axes[0].size));
+  dims_t chunk{even_chunk(outer, std::max<hsize_t>(1, target / (inner * runs * vb)))};
+  for (std::size_t k = 1; k < a.axes.size(); ++k) chunk.push_back(static_cast<hsize_t>(a.axes[k].size));
+  chunk.push_back(runs);
+  return chunk;
 }
+
+/// File and memory HDF5 types of an array's elements.
+hid_t file_type_of(const output_array& a, precision p) {
+  switch (a.type) {
+    case element_type::value: return p == precision::float32 ? H5T_IEEE_F32LE : H5T_IEEE_F64LE;
+    case element_type::uint32: return H5T_STD_U32LE;
+    case element_type::float64: return H5T_IEEE_F64LE;
+  }
+  return H5T_IEEE_F64LE;
+}
+hid_t memory_type_of(const output_array& a, precision p) {
+  switch (a.type) {
+    case element_type::value: return p == precision::float32 ? H5T_NATIVE_FLOAT : H5T_NATIVE_DOUBLE;
+    case element_type::uint32: return H5T_NATIVE_UINT32;
+    case element_type::float64: return H5T_NATIVE_DOUBLE;
+  }
+  return H5T_NATIVE_DOUBLE;
+}
+
+/// The fill value of an array (what runs never written hold), in its memory type.
+struct fill_value {
+  float f32;
+  double f64;
+  u32 u;
+  const void* of(const output_array& a, precision p) {
+    f32 = static_cast<float>(a.unintegrated_value);
+    f64 = a.unintegrated_value;
+    u = a.type == element_type::uint32 ? static_cast<u32>(a.unintegrated_value) : 0;
+    switch (a.type) {
+      case element_type::value: return p == precision::float32 ? static_cast<const void*>(&f32) : &f64;
+      case element_type::uint32: return &u;
+      case element_type::float64: return &f64;
+    }
+    return &f64;
+  }
+};
 
 /// The root attributes. Written first, so a reader of a partial file learns what it holds.
 void write_description(hid_t root, const SolveResult::layout& layout, const batch_grid& grid,
@@ -206,7 +247,7 @@ void write_description(hid_t root, const SolveResult::layout& layout, const batc
   write_string_attribute(root, "solver_settings", metadata.solver_settings);
   write_string_attribute(root, "backend", metadata.backend);
   write_string_attribute(root, "precision", precision_name(layout.precision));
-  write_strings_attribute(root, "variables", layout.variables);
+  write_strings_attribute(root, "variables", layout.variables());
   write_strings_attribute(root, "states", column_names(grid, 0, grid.n_states()));
   write_strings_attribute(root, "parameters",
                           column_names(grid, grid.n_states(), static_cast<int>(grid.columns().size()) - grid.n_states()));
@@ -253,16 +294,11 @@ hdf5_result_file::hdf5_result_file(const std::filesystem::path& path, const Solv
     throw invalid_argument("result file: the layout has " + std::to_string(layout.n_runs) + " runs but the grid has " +
                            std::to_string(grid.n_runs()));
   }
-  if (static_cast<i64>(layout.times.size()) != layout.n_saves)
-    throw invalid_argument("result file: the layout has " + std::to_string(layout.times.size()) +
-                           " save times for " + std::to_string(layout.n_saves) + " saves");
   if (options.compression_level > 0 && H5Zfilter_avail(H5Z_FILTER_DEFLATE) <= 0)
     throw error("HDF5: this HDF5 library has no gzip filter; use compression level 0");
 
-  const hsize_t S = static_cast<hsize_t>(layout.n_saves);
-  const hsize_t V = layout.variables.size();
   const hsize_t R = static_cast<hsize_t>(layout.n_runs);
-  const bool f32 = layout.precision == precision::float32;
+  const precision prec = layout.precision;
 
   // Creation order tracked: netCDF readers and h5py (track_order) list objects as written.
   h5_handle fcpl = h5_plist(H5Pcreate(H5P_FILE_CREATE), "file creation properties");
@@ -275,43 +311,52 @@ hdf5_result_file::hdf5_result_file(const std::filesystem::path& path, const Solv
 
   write_description(root, layout, grid, metadata);
 
-  // ---- coordinates (dimension scales) ----------------------------------------------
-  h5_handle time = create_dataset(root, "time", H5T_IEEE_F64LE, {S}, {}, H5T_NATIVE_DOUBLE, nullptr, options);
-  if (S > 0) write_all(time.get(), H5T_NATIVE_DOUBLE, layout.times.data(), "time");
-  make_scale(time.get(), "time");
-  h5_handle variable = create_names(root, "variable", layout.variables);
-  make_scale(variable.get(), "variable");
+  // ---- coordinates (dimension scales): each axis once, then the runs ------------------
+  std::vector<std::pair<std::string, h5_handle>> scales;
+  for (const output_array& a : layout.arrays) {
+    for (const output_axis& axis : a.axes) {
+      if (std::any_of(scales.begin(), scales.end(), [&](const auto& s) { return s.first == axis.name; })) continue;
+      h5_handle scale;
+      if (!axis.numeric) {
+        scale = create_names(root, axis.name, axis.labels);
+      } else {
+        const hsize_t n = static_cast<hsize_t>(axis.size);
+        scale = create_dataset(root, axis.name, H5T_IEEE_F64LE, {n}, {}, H5T_NATIVE_DOUBLE, nullptr, options);
+        if (n > 0) write_all(scale.get(), H5T_NATIVE_DOUBLE, axis.coordinates.data(), axis.name);
+      }
+      make_scale(scale.get(), axis.name.c_str());
+      scales.emplace_back(axis.name, std::move(scale));
+    }
+  }
   const dims_t run_chunk{even_chunk(R, per_run_chunk)};
   const std::int64_t no_run = -1;
   run_ = create_dataset(root, "run", H5T_STD_I64LE, {R}, run_chunk, H5T_NATIVE_INT64, &no_run, options);
   make_scale(run_.get(), "run");
 
-  // ---- outputs -----------------------------------------------------------------------
-  const dims_t td_chunk = time_domain_chunk(layout, options.chunk_bytes);
-  const std::uint64_t chunk_bytes = td_chunk[0] * td_chunk[1] * td_chunk[2] * (f32 ? 4 : 8);
-  const std::uint64_t strip_bytes = (S + td_chunk[0] - 1) / td_chunk[0] * chunk_bytes;
-  const std::uint64_t cache = std::clamp<std::uint64_t>(2 * strip_bytes + chunk_bytes, 1 << 20, 64ull << 20);
-  const float nan_f = std::numeric_limits<float>::quiet_NaN();
-  const double nan_d = std::numeric_limits<double>::quiet_NaN();
-  time_domain_ = create_dataset(root, "time_domain", f32 ? H5T_IEEE_F32LE : H5T_IEEE_F64LE, {S, V, R}, td_chunk,
-                                f32 ? H5T_NATIVE_FLOAT : H5T_NATIVE_DOUBLE,
-                                f32 ? static_cast<const void*>(&nan_f) : static_cast<const void*>(&nan_d), options,
-                                cache);
-  if (S > 0) attach_scale(time_domain_.get(), time.get(), 0, "time_domain");
-  if (V > 0) attach_scale(time_domain_.get(), variable.get(), 1, "time_domain");
-  if (R > 0) attach_scale(time_domain_.get(), run_.get(), 2, "time_domain");
-
-  const u32 not_integrated = status_not_integrated, zero = 0;
-  status_ = create_dataset(root, "status", H5T_STD_U32LE, {R}, run_chunk, H5T_NATIVE_UINT32, &not_integrated,
-                           options);
-  attach_scale(status_.get(), run_.get(), 0, "status");
-  if (layout.counters) {
-    accepted_ = create_dataset(root, "steps_accepted", H5T_STD_U32LE, {R}, run_chunk, H5T_NATIVE_UINT32, &zero,
-                               options);
-    rejected_ = create_dataset(root, "steps_rejected", H5T_STD_U32LE, {R}, run_chunk, H5T_NATIVE_UINT32, &zero,
-                               options);
-    attach_scale(accepted_.get(), run_.get(), 0, "steps_accepted");
-    attach_scale(rejected_.get(), run_.get(), 0, "steps_rejected");
+  // ---- outputs: one dataset per array of the layout -------------------------------------
+  for (const output_array& a : layout.arrays) {
+    dims_t dims;
+    for (const output_axis& axis : a.axes) dims.push_back(static_cast<hsize_t>(axis.size));
+    dims.push_back(R);
+    const dims_t chunk = array_chunk(a, prec, layout.n_runs, options.chunk_bytes);
+    std::uint64_t cache = 0;
+    if (!a.axes.empty()) {
+      // Room for the chunks one commit touches: a strip along the first axis, twice, and one more.
+      std::uint64_t chunk_bytes = a.element_bytes(prec);
+      for (hsize_t c : chunk) chunk_bytes *= c;
+      const std::uint64_t strip_bytes = (dims[0] + chunk[0] - 1) / chunk[0] * chunk_bytes;
+      cache = std::clamp<std::uint64_t>(2 * strip_bytes + chunk_bytes, 1 << 20, 64ull << 20);
+    }
+    fill_value fill;
+    h5_handle ds = create_dataset(root, a.name, file_type_of(a, prec), dims, chunk, memory_type_of(a, prec),
+                                  fill.of(a, prec), options, cache);
+    for (std::size_t k = 0; k < a.axes.size(); ++k) {
+      if (a.axes[k].size == 0) continue;
+      const auto it = std::find_if(scales.begin(), scales.end(), [&](const auto& s) { return s.first == a.axes[k].name; });
+      attach_scale(ds.get(), it->second.get(), static_cast<unsigned>(k), a.name);
+    }
+    if (R > 0 || a.axes.empty()) attach_scale(ds.get(), run_.get(), static_cast<unsigned>(a.axes.size()), a.name);
+    arrays_.push_back(std::move(ds));
   }
 
   write_inputs_group(root, grid, run_.get(), run_chunk[0], options);
@@ -319,16 +364,14 @@ hdf5_result_file::hdf5_result_file(const std::filesystem::path& path, const Solv
 }
 
 void hdf5_result_file::write_runs(i64 begin, i64 end, const run_slab& slab) {
-  const hsize_t S = static_cast<hsize_t>(layout_.n_saves);
-  const hsize_t V = layout_.variables.size();
   const hsize_t b = static_cast<hsize_t>(begin), n = static_cast<hsize_t>(end - begin);
-  const hid_t value_type = layout_.precision == precision::float32 ? H5T_NATIVE_FLOAT : H5T_NATIVE_DOUBLE;
-  write_run_range(time_domain_.get(), value_type, slab.values, {S, V, static_cast<hsize_t>(slab.buffer_runs)},
-                  static_cast<hsize_t>(slab.offset), b, n, "time_domain");
-  write_run_range(status_.get(), H5T_NATIVE_UINT32, slab.status, {n}, 0, b, n, "status");
-  if (layout_.counters) {
-    write_run_range(accepted_.get(), H5T_NATIVE_UINT32, slab.accepted, {n}, 0, b, n, "steps_accepted");
-    write_run_range(rejected_.get(), H5T_NATIVE_UINT32, slab.rejected, {n}, 0, b, n, "steps_rejected");
+  for (std::size_t k = 0; k < layout_.arrays.size(); ++k) {
+    const output_array& a = layout_.arrays[k];
+    dims_t extent;
+    for (const output_axis& axis : a.axes) extent.push_back(static_cast<hsize_t>(axis.size));
+    extent.push_back(static_cast<hsize_t>(slab.buffer_runs));
+    write_run_range(arrays_[k].get(), memory_type_of(a, layout_.precision), slab.data[static_cast<int>(a.id)], extent,
+                    static_cast<hsize_t>(slab.offset), b, n, a.name);
   }
   std::vector<std::int64_t> index;
   for (i64 s = begin; s < end; s += write_slab_runs) {
@@ -347,13 +390,16 @@ void hdf5_result_file::mark_committed(i64 n) {
 
 void hdf5_result_file::seal() {
   set_scalar_attribute<std::uint8_t>(file_.get(), "complete", H5T_STD_U8LE, H5T_NATIVE_UINT8, 1);
-  for (h5_handle* h : {&time_domain_, &status_, &accepted_, &rejected_, &run_})
-    if (!h->reset()) throw error("HDF5: closing a dataset of " + path_ + " failed");
+  for (h5_handle& h : arrays_)
+    if (!h.reset()) throw error("HDF5: closing a dataset of " + path_ + " failed");
+  if (!run_.reset()) throw error("HDF5: closing a dataset of " + path_ + " failed");
   if (!file_.reset()) throw error("HDF5: closing " + path_ + " failed (the data may not be on disk)");
 }
 
 void hdf5_result_file::close() {
-  for (h5_handle* h : {&time_domain_, &status_, &accepted_, &rejected_, &run_, &file_}) h->reset();
+  for (h5_handle& h : arrays_) h.reset();
+  run_.reset();
+  file_.reset();
 }
 
 }  // namespace cubie::io

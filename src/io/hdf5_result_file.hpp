@@ -4,6 +4,7 @@
 #pragma once
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "cubie/batch/batch_grid.hpp"
 #include "cubie/batch/solve_result.hpp"
@@ -13,15 +14,12 @@
 
 namespace cubie::io {
 
-/// A run range's outputs in host memory: values (save, var, run) with the run index
-/// innermost over `buffer_runs` runs, the range starting at run `offset` of the buffer.
+/// A run range's outputs in host memory: each array of the layout (rows of `buffer_runs`
+/// runs, run index innermost), the range starting at run `offset` of the buffers.
 struct run_slab {
-  const void* values = nullptr;
+  const void* data[output_count] = {};
   i64 buffer_runs = 0;
   i64 offset = 0;
-  const u32* status = nullptr;    ///< at the range's first run
-  const u32* accepted = nullptr;  ///< null when counters are off
-  const u32* rejected = nullptr;
 };
 
 class hdf5_result_file {
@@ -42,7 +40,8 @@ class hdf5_result_file {
   void close();
 
  private:
-  detail::h5_handle file_, time_domain_, status_, accepted_, rejected_, run_;
+  detail::h5_handle file_, run_;
+  std::vector<detail::h5_handle> arrays_;  // one dataset per array of the layout, in its order
   SolveResult::layout layout_;
   std::string path_;
 };

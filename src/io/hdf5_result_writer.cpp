@@ -6,23 +6,10 @@
 
 #include "cubie/core/error.hpp"
 #include "cubie/io/result_paths.hpp"
+#include "cubie/execution/output_fill.hpp"
 #include "hdf5_result_file.hpp"
 
 namespace cubie::io {
-
-namespace {
-
-template <class V>
-void nan_fill(void* values, const u32* status, i64 n_runs, std::size_t rows) {
-  V* data = static_cast<V*>(values);
-  const V nan = std::numeric_limits<V>::quiet_NaN();
-  for (i64 r = 0; r < n_runs; ++r) {
-    if (status[r] == 0) continue;
-    for (std::size_t row = 0; row < rows; ++row) data[row * n_runs + r] = nan;
-  }
-}
-
-}  // namespace
 
 hdf5_result_writer::hdf5_result_writer(std::filesystem::path final_path, const SolveResult::layout& layout,
                                        const batch_grid& grid, const result_metadata& metadata,
@@ -48,24 +35,26 @@ output_view hdf5_result_writer::view(i64 begin, i64 end) {
                          " chunks in flight; the executor must respect max_in_flight()");
   }
   const i64 n = end - begin;
-  const std::size_t value_bytes = layout_.precision == precision::float32 ? 4 : 8;
-  const std::size_t values = static_cast<std::size_t>(layout_.n_saves) * layout_.variables.size() *
-                             static_cast<std::size_t>(n);
-  it->values.reserve(std::max<std::size_t>(1, values * value_bytes), options_.scratch_allocator);
-  it->counters.reserve(3 * static_cast<std::size_t>(n) * sizeof(u32), options_.scratch_allocator);
+  // One block per slot, each array's part aligned so vector copies into it stay aligned.
+  auto part_bytes = [&](const output_array& a) {
+    const std::size_t bytes = static_cast<std::size_t>(a.values_per_run() * n) * a.element_bytes(layout_.precision);
+    return (bytes + 63) / 64 * 64;
+  };
+  std::size_t total = 0;
+  for (const output_array& a : layout_.arrays) total += part_bytes(a);
+  it->block.reserve(std::max<std::size_t>(1, total), options_.scratch_allocator);
+  output_view v;
+  char* at = it->block.as<char>();
+  for (const output_array& a : layout_.arrays) {
+    v.data[static_cast<int>(a.id)] = at;
+    at += part_bytes(a);
+  }
+  v.run_stride = n;
+  v.pinned = it->block.pinned();
+  it->view = v;
   it->begin = begin;
   it->end = end;
   it->busy = true;
-
-  output_view v;
-  v.time_domain = it->values.data();
-  v.var_stride = n;
-  v.save_stride = n * static_cast<i64>(layout_.variables.size());
-  u32* counters = it->counters.as<u32>();
-  v.status = counters;
-  v.accepted = layout_.counters ? counters + n : nullptr;
-  v.rejected = layout_.counters ? counters + 2 * n : nullptr;
-  v.pinned = it->values.pinned() && it->counters.pinned();
   return v;
 }
 
@@ -78,22 +67,28 @@ void hdf5_result_writer::commit(i64 begin, i64 end) {
                          ") out of order or without a view (runs before " + std::to_string(committed_) +
                          " are committed)");
   }
-  const i64 n = end - begin;
-  u32* counters = it->counters.as<u32>();
-  if (options_.nan_fill_failed) {
-    const std::size_t rows = static_cast<std::size_t>(layout_.n_saves) * layout_.variables.size();
-    if (layout_.precision == precision::float32) nan_fill<float>(it->values.data(), counters, n, rows);
-    else nan_fill<double>(it->values.data(), counters, n, rows);
-  }
-  run_slab slab;
-  slab.values = it->values.data();
-  slab.buffer_runs = n;
-  slab.offset = 0;
-  slab.status = counters;
-  slab.accepted = layout_.counters ? counters + n : nullptr;
-  slab.rejected = layout_.counters ? counters + 2 * n : nullptr;
   // The slot is free again whatever happens below: a failed write ends the solve anyway.
   it->busy = false;
+  write_chunk(begin, end, it->view);
+}
+
+void hdf5_result_writer::deliver(i64 begin, i64 end, const output_view& data) {
+  if (!file_) throw internal_error("hdf5_result_writer: deliver after finish() or discard()");
+  if (begin != committed_) {
+    throw internal_error("hdf5_result_writer: delivery of runs [" + std::to_string(begin) + ", " +
+                         std::to_string(end) + ") out of order (runs before " + std::to_string(committed_) +
+                         " are committed)");
+  }
+  write_chunk(begin, end, data);
+}
+
+void hdf5_result_writer::write_chunk(i64 begin, i64 end, const output_view& data) {
+  const i64 n = end - begin;
+  if (options_.nan_fill_failed) nan_fill_failed_runs(layout_, data, n);
+  run_slab slab;
+  for (int k = 0; k < output_count; ++k) slab.data[k] = data.data[k];
+  slab.buffer_runs = data.run_stride;
+  slab.offset = 0;
   file_->write_runs(begin, end, slab);
   file_->mark_committed(end);
   committed_ = end;

@@ -30,19 +30,31 @@ output_view monitored_sink::view(i64 begin, i64 end) {
   // A later view of the same first run replaces an earlier one (executors may probe a
   // whole-result sink with a one-run view before the real chunks).
   std::erase_if(open_, [&](const open_view& o) { return o.begin == begin; });
-  open_.push_back({begin, end, v.status});
+  open_.push_back({begin, end, v.array<const u32>(output_id::status)});
   return v;
 }
 
 void monitored_sink::commit(i64 begin, i64 end) {
   // Tallied before the inner commit: a streaming sink may recycle the buffer after it.
   auto it = std::find_if(open_.begin(), open_.end(), [&](const open_view& o) { return o.begin == begin && o.end == end; });
+  const u32* status = nullptr;
   if (it != open_.end()) {
-    for (i64 r = 0; r < end - begin; ++r) tally_.add(it->status[r]);
+    status = it->status;
     open_.erase(it);
   }
+  forward(begin, end, status, [&] { inner_.commit(begin, end); });
+}
+
+void monitored_sink::deliver(i64 begin, i64 end, const output_view& data) {
+  forward(begin, end, data.array<const u32>(output_id::status), [&] { inner_.deliver(begin, end, data); });
+}
+
+template <class Forward>
+void monitored_sink::forward(i64 begin, i64 end, const u32* status, Forward&& inner_call) {
+  if (status != nullptr)
+    for (i64 r = 0; r < end - begin; ++r) tally_.add(status[r]);
   const auto t0 = std::chrono::steady_clock::now();
-  inner_.commit(begin, end);
+  inner_call();
   commit_ms_ += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   committed_ = end;
   ++chunks_;

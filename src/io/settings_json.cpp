@@ -28,8 +28,8 @@ std::string settings_json(const solver_settings& s, const solve_spec& spec, int 
   w.key("atol").value(s.atol);
   w.key("rtol").value(s.rtol);
   optional_number(w, "dt", s.dt);
-  w.key("dt_min").value(s.dt_min);
-  w.key("dt_max").value(s.dt_max);
+  optional_number(w, "dt_min", s.dt_min);
+  optional_number(w, "dt_max", s.dt_max);
   optional_number(w, "safety", s.safety);
   optional_number(w, "min_gain", s.min_gain);
   optional_number(w, "max_gain", s.max_gain);
@@ -58,6 +58,7 @@ std::string settings_json(const solver_settings& s, const solve_spec& spec, int 
   optional_number(w, "mem_proportion", m.mem_proportion);
   w.key("stream_group").value(m.stream_group);
   w.key("pinned_pool_bytes").value(static_cast<std::uint64_t>(m.pinned_pool_bytes));
+  w.key("pinned_results").value(m.pinned_results);
   w.key("min_chunks").value(static_cast<std::int64_t>(m.min_chunks));
   w.key("max_chunk_runs").value(static_cast<std::int64_t>(m.max_chunk_runs));
   w.key("host_budget_bytes").value(static_cast<std::uint64_t>(m.host_budget_bytes));

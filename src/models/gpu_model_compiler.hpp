@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "cubie/batch/compiled_system.hpp"
+#include "cubie/execution/compiled_system.hpp"
 #include "model_compiler_detail.hpp"
 
 namespace cubie::models::detail {

@@ -11,7 +11,7 @@
 
 #include "cubie/batch/method_catalog.hpp"
 #include "cubie/core/error.hpp"
-#include "cubie/integrate/loop_settings.hpp"
+#include "cubie/integrate/batch_args.hpp"
 #include "cubie/models/codegen.hpp"
 #include "cubie_headers.hpp"
 #include "host_compiler.hpp"

@@ -147,7 +147,7 @@ const std::vector<std::string>& solver_keys() {
 
 const std::vector<std::string>& memory_keys() {
   static const std::vector<std::string> keys = {"allocator",     "mem_proportion", "stream_group",     "pinned_pool_bytes",
-                                                "min_chunks",    "max_chunk_runs", "host_budget_bytes"};
+                                                "min_chunks",    "max_chunk_runs", "host_budget_bytes", "pinned_results"};
   return keys;
 }
 
@@ -257,6 +257,8 @@ void apply_memory_key(model_definition& model, const toml_entry& entry, const to
     m.max_chunk_runs = value.integer_at_least(0);
   } else if (key == "host_budget_bytes") {
     m.host_budget_bytes = static_cast<std::uint64_t>(value.integer_at_least(0));
+  } else if (key == "pinned_results") {
+    m.pinned_results = value.boolean();
   } else {
     unknown_key(reader.source(), entry.key_at, "memory", key, memory_keys());
   }

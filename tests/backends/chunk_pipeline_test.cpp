@@ -65,15 +65,14 @@ class fake_device {
     busy_.erase(slot);
     const chunk_layout<V> layout(batch_, chunk.size());
     const char* base = static_cast<const char*>(buffers_[slot]);
-    const auto* out = reinterpret_cast<const V*>(base + layout.outputs_offset());
     const std::int64_t n = chunk.size();
-    for (std::int64_t j = 0; j < batch_.n_out_saves; ++j)
-      for (std::int64_t v = 0; v < batch_.n_out_vars; ++v)
-        std::memcpy(static_cast<V*>(view.time_domain) + j * view.save_stride + v * view.var_stride,
-                    out + (j * batch_.n_out_vars + v) * n, static_cast<std::size_t>(n) * sizeof(V));
-    std::memcpy(view.status, base + layout.status_offset(), static_cast<std::size_t>(n) * sizeof(u32));
-    std::memcpy(view.accepted, base + layout.accepted_offset(), static_cast<std::size_t>(n) * sizeof(u32));
-    std::memcpy(view.rejected, base + layout.rejected_offset(), static_cast<std::size_t>(n) * sizeof(u32));
+    // Each array's rows (n runs each, dense in the buffer) into the view's rows.
+    for (const output_array& arr : batch_.outputs.arrays) {
+      const std::size_t eb = arr.element_bytes(batch_.outputs.precision);
+      for (std::int64_t row = 0; row < arr.values_per_run(); ++row)
+        std::memcpy(static_cast<char*>(view.data[static_cast<int>(arr.id)]) + row * view.run_stride * eb,
+                    base + layout.array_offset(arr.id) + row * n * eb, static_cast<std::size_t>(n) * eb);
+    }
   }
 
   void drain() noexcept { ++drains; }
@@ -353,8 +352,8 @@ TEST(backends_chunk_layout, parts_are_aligned_and_bounded) {
   const auto b = test::lorenz_rk4_batch<float>(lorenz_cpu(), 777);
   for (std::int64_t runs : {1, 31, 32, 777, 100000}) {
     const chunk_layout<float> l(b, runs);
-    for (std::size_t at : {l.outputs_offset(), l.status_offset(), l.accepted_offset(), l.rejected_offset()})
-      EXPECT_EQ(at % 256, 0u) << runs;
+    for (const output_array& arr : b.outputs.arrays) EXPECT_EQ(l.array_offset(arr.id) % 256, 0u) << runs;
+    EXPECT_EQ(l.outputs_offset(), l.array_offset(output_id::time_domain));
     EXPECT_LE(l.total_bytes(), runs * b.bytes_per_run() + chunk_layout<float>::overhead_bound(b)) << runs;
     EXPECT_EQ(l.returned_bytes(), static_cast<std::uint64_t>(runs) * (5 * 4 * 4 + 12));
   }

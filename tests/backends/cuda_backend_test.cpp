@@ -160,6 +160,10 @@ TEST_F(backends_cuda, matches_the_cpu_backend) {
       } else {
         ASSERT_LE(std::abs(ga - ra), std::max(3.0, 0.05 * ra)) << "accepted steps of run " << run;
       }
+      // Where each run stopped: at the end of the span, on both backends, exactly.
+      ASSERT_EQ(g.t_reached()[run], r.t_reached()[run]) << run;
+      ASSERT_EQ(g.t_reached()[run], saves_spec().t0 + saves_spec().duration) << run;
+      ASSERT_GT(g.dt_last()[run], 0.0) << run;
     }
   }
 }
@@ -294,17 +298,16 @@ TEST_F(backends_cuda, fixed_count_path_chunked_equals_unchunked) {
 class pageable_sink final : public result_sink {
  public:
   explicit pageable_sink(const SolveResult::layout& l)
-      : n_(l.n_runs), vars_(static_cast<std::int64_t>(l.variables.size())),
-        values(static_cast<std::size_t>(l.n_saves * vars_ * l.n_runs)), status(static_cast<std::size_t>(l.n_runs)),
+      : n_(l.n_runs), vars_(l.n_vars()),
+        values(static_cast<std::size_t>(l.n_saves() * vars_ * l.n_runs)), status(static_cast<std::size_t>(l.n_runs)),
         accepted(status.size()), rejected(status.size()) {}
   output_view view(i64 begin, i64) override {
     output_view v;
-    v.time_domain = values.data() + begin;
-    v.var_stride = n_;
-    v.save_stride = n_ * vars_;
-    v.status = status.data() + begin;
-    v.accepted = accepted.data() + begin;
-    v.rejected = rejected.data() + begin;
+    v.data[static_cast<int>(output_id::time_domain)] = values.data() + begin;
+    v.data[static_cast<int>(output_id::status)] = status.data() + begin;
+    v.data[static_cast<int>(output_id::steps_accepted)] = accepted.data() + begin;
+    v.data[static_cast<int>(output_id::steps_rejected)] = rejected.data() + begin;
+    v.run_stride = n_;
     v.pinned = false;
     return v;
   }

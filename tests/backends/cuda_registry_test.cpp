@@ -51,7 +51,7 @@ TEST(backends_cuda_registry, without_a_gpu_cuda_is_refused_and_auto_runs_on_the_
   } catch (const invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("backend"), std::string::npos) << e.what();
   }
-  EXPECT_THROW((void)make_cuda_executor(s), invalid_argument);
+  EXPECT_THROW((void)make_cuda_executor(s.memory), invalid_argument);
   s.backend = "auto";
   Solver solver(lorenz_cpu_only(), s);
   EXPECT_EQ(solver.backend(), "cpu");
@@ -61,7 +61,7 @@ TEST(backends_cuda_registry, without_a_gpu_cuda_is_refused_and_auto_runs_on_the_
 
 TEST(backends_cuda_registry, result_storage_is_pinned_when_a_gpu_is_present) {
   if (!cuda_device_available()) GTEST_SKIP() << "no usable CUDA device: " << cuda_unavailable_reason();
-  const host_allocator a = cuda_result_allocator(solver_settings{});
+  const host_allocator a = cuda_result_allocator(memory::memory_settings{});
   EXPECT_TRUE(a.pinned);
   void* p = a.allocate(1 << 20);
   ASSERT_NE(p, nullptr);

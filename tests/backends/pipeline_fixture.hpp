@@ -4,13 +4,15 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <utility>
 #include <vector>
 
-#include "cubie/batch/compiled_system.hpp"
-#include "cubie/batch/prepared_batch.hpp"
-#include "cubie/batch/result_sink.hpp"
+#include "cubie/execution/compiled_system.hpp"
+#include "cubie/execution/make_batch_args.hpp"
+#include "cubie/execution/prepared_batch.hpp"
+#include "cubie/execution/result_sink.hpp"
 #include "cubie/core/scalar_traits.hpp"
 
 namespace cubie::test {
@@ -40,8 +42,17 @@ prepared_batch<V> lorenz_rk4_batch(const compiled_system& system, std::int64_t n
   b.state_slot = {0, 1, 2};
   b.observable_slot = {3};
   b.n_saved_observables = 1;
-  b.n_out_vars = 4;
-  b.counters = true;
+  b.outputs.precision = sizeof(V) == 4 ? precision::float32 : precision::float64;
+  b.outputs.n_runs = n_runs;
+  b.outputs.n_saved_states = 3;
+  b.outputs.arrays = {
+      {output_id::time_domain, "time_domain", "", element_type::value,
+       {output_axis{"time", 5, {0.0, 0.125, 0.25, 0.375, 0.5}, {}, true},
+        output_axis{"variable", 4, {}, {"x", "y", "z", "r2"}, false}},
+       true, std::numeric_limits<double>::quiet_NaN()},
+      {output_id::status, "status", "", element_type::uint32, {}, false, 1024.0},
+      {output_id::steps_accepted, "steps_accepted", "", element_type::uint32, {}, false, 0.0},
+      {output_id::steps_rejected, "steps_rejected", "", element_type::uint32, {}, false, 0.0}};
   b.atol.assign(3, V(1e-6));
   b.rtol.assign(3, V(1e-6));
 
@@ -51,15 +62,14 @@ prepared_batch<V> lorenz_rk4_batch(const compiled_system& system, std::int64_t n
   ls.save_every = 0.125;
   ls.n_saves = 5;
   ls.first_save = 0;
-  b.n_out_saves = 5;
-  ls.controller = controller_kind::fixed;
+  ls.control.kind = controller_kind::fixed;
   ls.dt0 = V(1.0 / 256);
-  ls.dt_min = V(1e-6);
-  ls.dt_max = V(1.0);
-  ls.safety = V(0.9);
-  ls.min_gain = V(0.2);
-  ls.max_gain = V(10.0);
-  ls.deadband_min = ls.deadband_max = V(1.0);
+  ls.control.dt_min = V(1e-6);
+  ls.control.dt_max = V(1.0);
+  ls.control.safety = V(0.9);
+  ls.control.min_gain = V(0.2);
+  ls.control.max_gain = V(10.0);
+  ls.control.deadband_min = ls.control.deadband_max = V(1.0);
   ls.max_steps = 1'000'000;
   ls.fixed_count_path = false;
   ls.dt_fixed = 1.0 / 256;
@@ -71,8 +81,8 @@ template <class V>
 class host_result_sink final : public result_sink {
  public:
   host_result_sink(const prepared_batch<V>& b, int max_in_flight = 1 << 30)
-      : n_(b.n_runs), vars_(b.n_out_vars), max_in_flight_(max_in_flight),
-        values(static_cast<std::size_t>(b.n_out_saves * b.n_out_vars * b.n_runs), V(-7)),
+      : n_(b.n_runs), vars_(b.outputs.n_vars()), max_in_flight_(max_in_flight),
+        values(static_cast<std::size_t>(b.outputs.n_saves() * b.outputs.n_vars() * b.n_runs), V(-7)),
         status(static_cast<std::size_t>(b.n_runs), 0xdeadu),
         accepted(static_cast<std::size_t>(b.n_runs), 0),
         rejected(static_cast<std::size_t>(b.n_runs), 0) {}
@@ -80,13 +90,8 @@ class host_result_sink final : public result_sink {
   output_view view(i64 begin, i64 /*end*/) override {
     ++outstanding;
     max_outstanding = std::max(max_outstanding, outstanding);
-    output_view v;
-    v.time_domain = values.data() + begin;
-    v.var_stride = n_;
-    v.save_stride = n_ * vars_;
-    v.status = status.data() + begin;
-    v.accepted = accepted.data() + begin;
-    v.rejected = rejected.data() + begin;
+    output_view v = whole_view();
+    for (void*& d : v.data) d = static_cast<char*>(d) + begin * static_cast<i64>(d == values.data() ? sizeof(V) : 4);
     v.pinned = true;
     return v;
   }
@@ -95,6 +100,17 @@ class host_result_sink final : public result_sink {
     commits.emplace_back(begin, end);
   }
   [[nodiscard]] int max_in_flight() const override { return max_in_flight_; }
+
+  /// Every array from run 0 (run_stride = n_runs).
+  output_view whole_view() {
+    output_view v;
+    v.data[static_cast<int>(output_id::time_domain)] = values.data();
+    v.data[static_cast<int>(output_id::status)] = status.data();
+    v.data[static_cast<int>(output_id::steps_accepted)] = accepted.data();
+    v.data[static_cast<int>(output_id::steps_rejected)] = rejected.data();
+    v.run_stride = n_;
+    return v;
+  }
 
   std::int64_t n_, vars_;
   int max_in_flight_;
@@ -108,24 +124,7 @@ class host_result_sink final : public result_sink {
 /// solve must equal bit for bit.
 template <class V>
 void solve_directly(const prepared_batch<V>& b, host_result_sink<V>& out) {
-  batch_args<V> a{};
-  a.inputs = b.input_values.data();
-  a.input_offset = b.input_offset.data();
-  a.input_stride = b.input_stride.data();
-  a.input_run_offset = 0;
-  a.time_domain = out.values.data();
-  a.var_stride = b.n_runs;
-  a.save_stride = b.n_runs * b.n_out_vars;
-  a.state_slot = b.state_slot.data();
-  a.observable_slot = b.observable_slot.data();
-  a.n_saved_observables = b.n_saved_observables;
-  a.status = out.status.data();
-  a.steps_accepted = out.accepted.data();
-  a.steps_rejected = out.rejected.data();
-  a.atol = b.atol.data();
-  a.rtol = b.rtol.data();
-  a.n_runs = b.n_runs;
-  a.loop = b.loop;
+  const batch_args<V> a = make_batch_args(b, host_tables(b), out.whole_view(), b.n_runs, 0);
   b.cpu(&a, 0, b.n_runs);
 }
 

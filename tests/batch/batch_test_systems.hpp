@@ -4,7 +4,7 @@
 #pragma once
 #include <memory>
 
-#include "cubie/batch/compiled_system.hpp"
+#include "cubie/execution/compiled_system.hpp"
 
 namespace cubie::test {
 

@@ -137,10 +137,10 @@ TYPED_TEST(Chunking, SolveIntoReusesStorage) {
   SolveResult reused;
   chunked.solve_into(reused, grid, dense_spec());
   expect_same_bytes(reused, ref);
-  const void* storage = reused.time_domain_data();
+  const void* storage = reused.array_data(output_id::time_domain);
   chunked.solve_into(reused, grid, dense_spec());
   expect_same_bytes(reused, ref);
-  EXPECT_EQ(reused.time_domain_data(), storage) << "same shape: the storage is reused";
+  EXPECT_EQ(reused.array_data(output_id::time_domain), storage) << "same shape: the storage is reused";
   EXPECT_EQ(reused.statistics().chunks, 4);
 
   // A smaller solve in between (other shape, other values), then the first again.
@@ -150,7 +150,7 @@ TYPED_TEST(Chunking, SolveIntoReusesStorage) {
   chunked.solve_into(reused, grid, sparse);
   EXPECT_EQ(reused.n_saves(), 5);
   EXPECT_EQ(reused.variables(), (std::vector<std::string>{"z", "r2"}));
-  EXPECT_EQ(reused.time_domain_data(), storage) << "smaller: the storage is reused";
+  EXPECT_EQ(reused.array_data(output_id::time_domain), storage) << "smaller: the storage is reused";
   chunked.solve_into(reused, grid, dense_spec());
   expect_same_bytes(reused, ref);
 }

@@ -89,6 +89,12 @@ TEST_P(hdf5_stream_precision, small_host_budget_streams_the_same_file_as_an_in_m
   const solve_statistics stats = chunked.solve_to_sink(writer, grid, spec_);
   EXPECT_GT(stats.chunks, 3);
   EXPECT_EQ(writer.committed_chunks(), stats.chunks);
+  // The staging ring's two slots hold at most two chunks of results, whatever the batch
+  // (each array's part rounded up to 64 bytes).
+  const std::int64_t largest = *std::max_element(stats.chunk_runs.begin(), stats.chunk_runs.end());
+  const SolveResult::layout layout = chunked.output_layout(grid, spec_);
+  EXPECT_GT(stats.staging_peak_bytes, 0u);
+  EXPECT_LE(stats.staging_peak_bytes, 2 * (largest * layout.bytes_per_run() + 64 * layout.arrays.size()));
   EXPECT_TRUE(std::filesystem::exists(dir_ / "stream.partial.h5"));
   writer.finish();
   EXPECT_FALSE(std::filesystem::exists(dir_ / "stream.partial.h5"));

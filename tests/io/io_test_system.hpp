@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "cubie/batch/batch_grid.hpp"
-#include "cubie/batch/compiled_system.hpp"
+#include "cubie/execution/compiled_system.hpp"
 #include "cubie/io/result_metadata.hpp"
 
 namespace cubie::test {

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "../batch/executor.hpp"
-#include "../batch/host_buffer.hpp"
-#include "../batch/solver_settings.hpp"
+#include "../execution/executor.hpp"
+#include "../memory/host_buffer.hpp"
+#include "../memory/memory_settings.hpp"
 
 namespace cubie {
 
@@ -29,9 +29,9 @@ struct gpu_description {
 [[nodiscard]] std::vector<gpu_description> list_gpus();
 
 /// The CUDA executor for these settings. @throws invalid_argument when unavailable.
-[[nodiscard]] std::unique_ptr<executor> make_cuda_executor(const solver_settings& settings);
+[[nodiscard]] std::unique_ptr<executor> make_cuda_executor(const memory::memory_settings& settings);
 /// Host storage for results that the CUDA backend copies into: pinned, pooled.
-[[nodiscard]] host_allocator cuda_result_allocator(const solver_settings& settings);
+[[nodiscard]] host_allocator cuda_result_allocator(const memory::memory_settings& settings);
 /// Gives back the memory kept for reuse across solves: the device memory pool and async
 /// allocators of live Solvers cache, their staged inputs, and the cached blocks of the pinned
 /// host pools. Solvers and results stay valid; the next solve allocates afresh. Also done

@@ -10,7 +10,7 @@
 
 #include "named_arrays.hpp"
 #include "solver_settings.hpp"
-#include "system_info.hpp"
+#include "../execution/system_info.hpp"
 
 namespace cubie {
 

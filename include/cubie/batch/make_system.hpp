@@ -9,7 +9,7 @@
 #include "../backends/cpu/cpu_entry.hpp"
 #include "../core/names.hpp"
 #include "../integrate/methods/all_methods.hpp"
-#include "compiled_system.hpp"
+#include "../execution/compiled_system.hpp"
 
 #if defined(__CUDACC__)
 #include "../backends/cuda/integrate_kernel.cuh"

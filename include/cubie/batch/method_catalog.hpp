@@ -1,5 +1,5 @@
 // cubie/batch/method_catalog.hpp
-// Host-side facts about every explicit Runge-Kutta method, and name resolution:
+// Host-side facts about every method (its family, order, estimate), and name resolution:
 // case-insensitive, '-' equal to '_', with the usual aliases (rk4, rk45, ode45, ...).
 #pragma once
 #include <string>
@@ -8,8 +8,13 @@
 
 namespace cubie {
 
+/// The families of methods; each has its stepper (integrate/stepper.hpp) and its default
+/// controller (step_control.hpp).
+enum class method_family { explicit_rk };
+
 struct method_info {
   std::string name;  ///< canonical, e.g. "dormand_prince_54"
+  method_family family;
   int stages;
   int order;
   int error_order;   ///< 0 when the method has no error estimate

@@ -3,10 +3,8 @@
 // final storage in place, so an in-memory solve copies nothing after the backend.
 // Solver::solve uses it; wrap it (progress, Ctrl-C) and pass it to solve_to_sink.
 #pragma once
-#include <limits>
-
-#include "../core/status.hpp"
-#include "result_sink.hpp"
+#include "../execution/output_fill.hpp"
+#include "../execution/result_sink.hpp"
 #include "solve_result.hpp"
 
 namespace cubie {
@@ -17,16 +15,7 @@ class result_memory_sink final : public result_sink {
   result_memory_sink(SolveResult& result, bool nan_fill) : result_(result), nan_fill_(nan_fill) {}
 
   output_view view(i64 begin, i64 /*end*/) override {
-    output_view v;
-    const i64 n = result_.n_runs();
-    v.time_domain = static_cast<char*>(result_.time_domain_data()) + begin * static_cast<i64>(result_.value_bytes());
-    v.var_stride = n;
-    v.save_stride = n * result_.n_vars();
-    v.status = result_.status_data() + begin;
-    v.accepted = result_.has_counters() ? result_.accepted_data() + begin : nullptr;
-    v.rejected = result_.has_counters() ? result_.rejected_data() + begin : nullptr;
-    v.pinned = result_.pinned();
-    return v;
+    return offset_view(result_.outputs(), result_.whole_view(), begin);
   }
   void commit(i64 begin, i64 end) override {
     if (nan_fill_) result_.nan_fill_failed(begin, end);
@@ -34,14 +23,7 @@ class result_memory_sink final : public result_sink {
   [[nodiscard]] bool whole_result_in_memory() const override { return true; }
 
   /// Runs [from, n_runs) were never integrated: status 1024, values NaN, counters 0.
-  void mark_not_integrated(i64 from) {
-    const i64 n = result_.n_runs();
-    for (i64 r = from; r < n; ++r) {
-      result_.status_data()[r] = status_not_integrated;
-      if (result_.has_counters()) result_.accepted_data()[r] = result_.rejected_data()[r] = 0;
-    }
-    if (from < n) result_.nan_fill_failed(from, n);
-  }
+  void mark_not_integrated(i64 from) { result_.mark_not_integrated(from); }
 
  private:
   SolveResult& result_;

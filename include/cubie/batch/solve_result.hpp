@@ -1,7 +1,8 @@
 // cubie/batch/solve_result.hpp
-// One solve's results: time-domain output (n_saves, n_vars, n_runs) with the run index
-// innermost, save times, per-run status bits and step counts, and statistics. It owns
-// its storage (move-only) and can be handed back to Solver::solve_into for reuse.
+// One solve's results: every per-run output array of its output table (the time domain
+// (n_saves, n_vars, n_runs), status bits, step counts, ...), run index innermost, and the
+// statistics. It owns its storage (move-only) and can be handed back to
+// Solver::solve_into for reuse.
 #pragma once
 #include <cstdint>
 #include <span>
@@ -9,28 +10,35 @@
 #include <vector>
 
 #include "../core/types.hpp"
-#include "host_buffer.hpp"
-#include "solve_statistics.hpp"
+#include "../execution/output_table.hpp"
+#include "../execution/result_sink.hpp"
+#include "../execution/solve_statistics.hpp"
+#include "../memory/host_buffer.hpp"
 #include "solver_settings.hpp"
 
 namespace cubie {
 
 class SolveResult {
  public:
+  /// The shape of a solve's outputs (Solver::output_layout gives it without solving).
+  using layout = output_layout;
+
   SolveResult() = default;
   SolveResult(SolveResult&&) noexcept = default;
   SolveResult& operator=(SolveResult&&) noexcept = default;
   SolveResult(const SolveResult&) = delete;
   SolveResult& operator=(const SolveResult&) = delete;
 
-  [[nodiscard]] cubie::precision precision() const { return precision_; }
-  [[nodiscard]] std::int64_t n_saves() const { return n_saves_; }
-  [[nodiscard]] std::int64_t n_vars() const { return static_cast<std::int64_t>(variables_.size()); }
-  [[nodiscard]] std::int64_t n_runs() const { return n_runs_; }
+  [[nodiscard]] cubie::precision precision() const { return layout_.precision; }
+  [[nodiscard]] std::int64_t n_saves() const { return layout_.n_saves(); }
+  [[nodiscard]] std::int64_t n_vars() const { return layout_.n_vars(); }
+  [[nodiscard]] std::int64_t n_runs() const { return layout_.n_runs; }
   /// Names along axis 1: the saved states, then the saved observables.
-  [[nodiscard]] const std::vector<std::string>& variables() const { return variables_; }
-  [[nodiscard]] int n_saved_states() const { return n_saved_states_; }
-  [[nodiscard]] const std::vector<double>& times() const { return times_; }
+  [[nodiscard]] const std::vector<std::string>& variables() const { return layout_.variables(); }
+  [[nodiscard]] int n_saved_states() const { return layout_.n_saved_states; }
+  [[nodiscard]] const std::vector<double>& times() const { return layout_.times(); }
+  /// Every array this result holds, with its shape and meaning.
+  [[nodiscard]] const output_layout& outputs() const { return layout_; }
 
   /// @brief The time-domain array in its native precision V (float or double).
   /// @throws invalid_argument if V is not the solve's precision.
@@ -45,42 +53,49 @@ class SolveResult {
   /// The last saved value of a variable for every run.
   [[nodiscard]] std::vector<double> final_values(const std::string& name) const;
 
-  [[nodiscard]] std::span<const u32> status() const { return {status_.as<u32>(), static_cast<std::size_t>(n_runs_)}; }
-  [[nodiscard]] bool has_counters() const { return has_counters_; }
+  [[nodiscard]] std::span<const u32> status() const { return u32_array(output_id::status); }
+  [[nodiscard]] bool has_counters() const { return layout_.has(output_id::steps_accepted); }
+  /// @throws invalid_argument when step counters were not kept.
   [[nodiscard]] std::span<const u32> steps_accepted() const;
   [[nodiscard]] std::span<const u32> steps_rejected() const;
   [[nodiscard]] std::int64_t failed_runs() const;
+  /// The time each run reached: the end time when it succeeded, where it stopped when it
+  /// failed, NaN when it was never integrated. Kept with the step counters.
+  /// @throws invalid_argument when step counters were not kept.
+  [[nodiscard]] std::span<const double> t_reached() const;
+  /// The step size each run's controller held when it ended (for a failed run, the step
+  /// that failed), converted to double. @throws invalid_argument without step counters.
+  [[nodiscard]] std::vector<double> dt_last() const;
   [[nodiscard]] const solve_statistics& statistics() const { return stats_; }
 
+  /// The bytes of array `id` (values_per_run x n_runs elements, run innermost), or null
+  /// when the solve did not record it.
+  [[nodiscard]] const void* array_data(output_id id) const;
+
   // ---- filled by the Solver and the executors ----------------------------------
-  struct layout {
-    cubie::precision precision;
-    std::int64_t n_saves, n_runs;
-    std::vector<std::string> variables;
-    int n_saved_states;
-    std::vector<double> times;
-    bool counters;
-  };
   /// Sizes the result for `l`, reusing existing storage where it is large enough.
   void prepare(const layout& l, const host_allocator& alloc);
-  [[nodiscard]] std::size_t value_bytes() const { return precision_ == cubie::precision::float32 ? 4 : 8; }
-  [[nodiscard]] void* time_domain_data() { return time_domain_.data(); }
-  [[nodiscard]] u32* status_data() { return status_.as<u32>(); }
-  [[nodiscard]] u32* accepted_data() { return has_counters_ ? counters_.as<u32>() : nullptr; }
-  [[nodiscard]] u32* rejected_data() { return has_counters_ ? counters_.as<u32>() + n_runs_ : nullptr; }
-  [[nodiscard]] bool pinned() const { return time_domain_.pinned(); }
+  [[nodiscard]] std::size_t value_bytes() const { return cubie::value_bytes(layout_.precision); }
+  [[nodiscard]] void* mutable_array_data(output_id id);
+  [[nodiscard]] bool pinned() const;
   solve_statistics& mutable_statistics() { return stats_; }
-  /// Fills every saved value of runs [begin, end) whose status is not 0 with NaN.
+  /// Every array of the result as one view (run_stride = n_runs).
+  [[nodiscard]] output_view whole_view();
+  /// Fills the arrays that hold NaN for failed runs (nan_when_failed) with NaN for every
+  /// run in [begin, end) whose status is not 0.
   void nan_fill_failed(std::int64_t begin, std::int64_t end);
+  /// Runs [from, n_runs) were never integrated: every array holds its unintegrated value
+  /// (status 1024, values NaN, counters 0).
+  void mark_not_integrated(std::int64_t from);
 
  private:
-  cubie::precision precision_ = cubie::precision::float64;
-  std::int64_t n_saves_ = 0, n_runs_ = 0;
-  std::vector<std::string> variables_;
-  int n_saved_states_ = 0;
-  std::vector<double> times_;
-  bool has_counters_ = false;
-  host_buffer time_domain_, status_, counters_;
+  [[nodiscard]] std::span<const u32> u32_array(output_id id) const {
+    const void* p = array_data(id);
+    return {static_cast<const u32*>(p), p != nullptr ? static_cast<std::size_t>(layout_.n_runs) : 0};
+  }
+
+  output_layout layout_;
+  std::vector<host_buffer> buffers_{static_cast<std::size_t>(output_count)};  // indexed by output_id
   solve_statistics stats_;
 };
 

@@ -15,12 +15,13 @@
 #include <vector>
 
 #include "batch_grid.hpp"
-#include "compiled_system.hpp"
-#include "executor.hpp"
+#include "../execution/compiled_system.hpp"
+#include "../execution/executor.hpp"
 #include "method_catalog.hpp"
-#include "result_sink.hpp"
+#include "../execution/result_sink.hpp"
 #include "solve_result.hpp"
 #include "solver_settings.hpp"
+#include "step_control.hpp"
 
 namespace cubie {
 
@@ -37,12 +38,6 @@ class solve_failed : public error {
  private:
   std::shared_ptr<SolveResult> partial_;
   bool sticky_;
-};
-
-/// The controller a Solver resolved from its settings and method.
-struct resolved_controller {
-  controller_kind kind;
-  double safety, min_gain, max_gain, deadband_min, deadband_max, kp, ki, kd;
 };
 
 class Solver {

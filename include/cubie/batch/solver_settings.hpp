@@ -8,11 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "../core/precision.hpp"
 #include "../memory/memory_settings.hpp"
 
 namespace cubie {
-
-enum class precision { float32, float64 };
 
 /// Solver-wide settings. Names follow CuBIE; defaults are CuBIE's.
 struct solver_settings {
@@ -21,8 +20,10 @@ struct solver_settings {
   std::vector<double> atol = {1e-6};            ///< one value, or one per state
   std::vector<double> rtol = {1e-6};            ///< one value, or one per state
   std::optional<double> dt;                     ///< fixed step; for adaptive methods the first step (unset: estimated)
-  double dt_min = 1e-6;
-  double dt_max = 1.0;
+  /// Smallest and largest step size; unset: relative to the solve's span (settling_time +
+  /// duration): dt_min = max(1e-12 span, 4 eps(double) max(|t0|, |t_end|)), dt_max = span
+  /// (step_control.hpp, resolve_step_bounds).
+  std::optional<double> dt_min, dt_max;
   // Controller gains; unset means the controller's default (see step_controller.hpp).
   std::optional<double> safety, min_gain, max_gain, deadband_min, deadband_max, kp, ki, kd;
   std::int64_t max_steps = 10'000'000;          ///< accepted + rejected steps per run
@@ -50,9 +51,6 @@ struct solve_spec {
   friend bool operator==(const solve_spec&, const solve_spec&) = default;
 };
 
-/// "float32"/"single"/"float" or "float64"/"double"; throws invalid_argument otherwise.
-[[nodiscard]] cubie::precision parse_precision(const std::string& name);
-[[nodiscard]] const char* precision_name(cubie::precision p);
 /// "verbatim" or "combinatorial"; throws invalid_argument otherwise.
 [[nodiscard]] grid_type parse_grid_type(const std::string& name);
 

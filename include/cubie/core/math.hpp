@@ -68,6 +68,11 @@ CUBIE_HD CUBIE_FORCEINLINE bool is_finite(double x) { return ::fabs(x) <= 1.7976
 // Power with a run-time exponent for the step controller: x > 0 always there.
 CUBIE_HD CUBIE_FORCEINLINE float controller_pow(float x, float e) { return ::exp2f(e * ::log2f(x)); }
 CUBIE_HD CUBIE_FORCEINLINE double controller_pow(double x, double e) { return ::exp2(e * ::log2(x)); }
+// log2 (x > 0) and exp2 for the step controller (SIMD packs use fast vectorised forms).
+CUBIE_HD CUBIE_FORCEINLINE float controller_log2(float x) { return ::log2f(x); }
+CUBIE_HD CUBIE_FORCEINLINE double controller_log2(double x) { return ::log2(x); }
+CUBIE_HD CUBIE_FORCEINLINE float controller_exp2(float x) { return ::exp2f(x); }
+CUBIE_HD CUBIE_FORCEINLINE double controller_exp2(double x) { return ::exp2(x); }
 
 }  // namespace cubie::math
 

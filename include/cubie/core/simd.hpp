@@ -475,6 +475,15 @@ template <class T, int W>
 CUBIE_SIMD_INLINE pack<T, W> controller_pow(pack<T, W> x, pack<T, W> e) {
   return detail::exp2_any(e * detail::log2_positive(x));
 }
+/// log2 (x > 0) and exp2 for the step controller, vectorised.
+template <class T, int W>
+CUBIE_SIMD_INLINE pack<T, W> controller_log2(pack<T, W> x) {
+  return detail::log2_positive(x);
+}
+template <class T, int W>
+CUBIE_SIMD_INLINE pack<T, W> controller_exp2(pack<T, W> x) {
+  return detail::exp2_any(x);
+}
 
 template <class T, int W>
 CUBIE_SIMD_INLINE pack<T, W> time_to_scalar(pack<double, W> t, pack<T, W>) {
@@ -531,6 +540,8 @@ using simd::asin;
 using simd::atan;
 using simd::atan2;
 using simd::ceil;
+using simd::controller_exp2;
+using simd::controller_log2;
 using simd::controller_pow;
 using simd::cos;
 using simd::cosh;

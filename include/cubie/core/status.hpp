@@ -1,6 +1,6 @@
 // cubie/core/status.hpp
 // Per-run status bits, OR'd together; 0 is success. Values below 512 are CuBIE's,
-// so files and scripts written for CuBIE read ours the same way.
+// so files and scripts written for CuBIE read ours the same way; 512 and up are ours.
 #pragma once
 #include "types.hpp"
 
@@ -13,6 +13,7 @@ enum run_status : u32 {
   status_stagnation = 64,         // t + dt == t in double: time cannot advance
   status_nonfinite_state = 512,   // a state became NaN or infinite
   status_not_integrated = 1024,   // the run was never integrated (e.g. its chunk failed)
+  status_singular_matrix = 2048,  // an implicit method's iteration matrix was singular
 };
 
 }  // namespace cubie

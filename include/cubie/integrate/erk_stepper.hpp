@@ -1,18 +1,24 @@
 // cubie/integrate/erk_stepper.hpp
-// The one generic explicit Runge-Kutta step, unrolled at compile time from a method's
-// constexpr tableau: zero coefficients vanish, stage vectors stay in registers, and
-// the solution and error sums accumulate as stages finish so each stage dies early.
+// The one generic explicit Runge-Kutta stepper, unrolled at compile time from a method's
+// constexpr tableau: zero coefficients vanish, stage vectors stay in registers, and the
+// solution and error sums accumulate as stages finish so each stage dies early.
 #pragma once
 #include "../core/execution_space.hpp"
 #include "../core/fixed_vector.hpp"
 #include "../core/math.hpp"
 #include "../core/static_for.hpp"
 #include "butcher_tableau.hpp"
+#include "error_norm.hpp"
+#include "stepper.hpp"
 
 namespace cubie {
 
-template <class Method>
-struct erk_stepper {
+/// @brief Explicit Runge-Kutta steps of `Method` on N states in arithmetic S.
+/// Per-run state: f at the current point (the first stage of the next step), the trial
+/// solution, its error estimates and, for first-same-as-last methods, f at the trial point.
+template <class Method, class S, int N>
+class erk_stepper {
+ public:
   static constexpr auto tableau = Method::tableau;
   static constexpr int stages = decltype(tableau)::stages;
   static constexpr bool fsal = is_first_same_as_last(tableau);
@@ -20,18 +26,31 @@ struct erk_stepper {
   static constexpr bool two_estimates = tableau.estimate == error_estimate_kind::dop853;
   static constexpr int order = tableau.order;
   static constexpr int error_order = tableau.error_order;
+  using work_type = no_step_work;
 
-  /// One step of size h from (t, y) with parameters p; k0 must hold f(t, y).
-  /// Writes y_new, the error estimate err = h sum e_i k_i (and err3 for DOP853) when
-  /// the method has one, and, for first-same-as-last methods, k_last = f(t + h, y_new).
-  template <class Sys, class S, int N, int P>
-  CUBIE_HD CUBIE_FORCEINLINE static void step(const Sys& sys, S t, S h, const fixed_vector<S, N>& y,
-                                              const fixed_vector<S, P>& p, const fixed_vector<S, N>& k0,
-                                              fixed_vector<S, N>& y_new, fixed_vector<S, N>& err,
-                                              fixed_vector<S, N>& err3, fixed_vector<S, N>& k_last) {
+  /// f(t, y) at the starting point.
+  template <class Sys, int P>
+  CUBIE_HD CUBIE_FORCEINLINE void start(const Sys& sys, S t, const fixed_vector<S, N>& y,
+                                        const fixed_vector<S, P>& p) {
+    sys.rhs(t, y.data(), p.data(), k0_.data());
+  }
+
+  /// f at the current point: after start(), and after each step of a first-same-as-last
+  /// method (the others evaluate it at the start of their next step).
+  CUBIE_HD CUBIE_FORCEINLINE const fixed_vector<S, N>& slope() const { return k0_; }
+
+  /// One trial step of size h from (t, y): the proposal, its error estimate and, for
+  /// first-same-as-last methods, f at the proposal. Explicit steps always succeed.
+  template <class Sys, int P>
+  CUBIE_HD CUBIE_FORCEINLINE step_outcome<S> step(const Sys& sys, S t, S h, const fixed_vector<S, N>& y,
+                                                  const fixed_vector<S, P>& p, work_type& /*work*/) {
+    // The first stage: first-same-as-last methods carry it from the last step; others
+    // evaluate it here, at each lane's own point (a rejected lane's is the one it retries
+    // from), rather than after the previous step, which keeps the compiled step loop tight.
+    if constexpr (!fsal) sys.rhs(t, y.data(), p.data(), k0_.data());
     fixed_vector<S, N> k[stages];
-    k[0] = k0;
-    accumulate<0>(h, k[0], y, y_new, err, err3);
+    k[0] = k0_;
+    accumulate<0>(h, k[0], y);
     static_for<1, stages>([&](auto stage) CUBIE_INLINE_LAMBDA {
       constexpr int i = decltype(stage)::value;
       fixed_vector<S, N> ys = y;
@@ -46,55 +65,106 @@ struct erk_stepper {
       });
       constexpr double c = tableau.c[i];
       // First same as last: the last stage point is the new solution itself.
-      if constexpr (fsal && i == stages - 1) y_new = ys;
+      if constexpr (fsal && i == stages - 1) y_new_ = ys;
       sys.rhs(t + h * S(c), ys.data(), p.data(), k[i].data());
-      accumulate<i>(h, k[i], y, y_new, err, err3);
-      if constexpr (fsal && i == stages - 1) k_last = k[i];
+      accumulate<i>(h, k[i], y);
+      if constexpr (fsal && i == stages - 1) k_last_ = k[i];
     });
+    return step_outcome<S>::succeeded();
+  }
+
+  /// The trial step's solution.
+  CUBIE_HD CUBIE_FORCEINLINE const fixed_vector<S, N>& proposal() const { return y_new_; }
+
+  /// The trial's mean-square error norm (error_norm.hpp) against tolerances per state.
+  template <class V>
+  CUBIE_HD CUBIE_FORCEINLINE S error_norm(const fixed_vector<S, N>& y, const V* atol, const V* rtol) const {
+    return mean_square_error_norm<two_estimates>(y, y_new_, err_, err3_, atol, rtol);
+  }
+
+  /// After the loop moved the accepted lanes to (t, y): f there becomes the next first
+  /// stage for first-same-as-last methods (the others evaluate it in the next step).
+  template <class Sys, int P>
+  CUBIE_HD CUBIE_FORCEINLINE void advance(const Sys& /*sys*/, mask_t<S> accepted, S /*t*/,
+                                          const fixed_vector<S, N>& /*y*/, const fixed_vector<S, P>& /*p*/) {
+    if constexpr (fsal) {
+      CUBIE_UNROLL
+      for (int n = 0; n < N; ++n) k0_[n] = math::select(accepted, k_last_[n], k0_[n]);
+    } else {
+      (void)accepted;
+    }
+  }
+
+  /// A fixed step's move: every lane takes the proposal, reached at time t_next.
+  template <class Sys, int P>
+  CUBIE_HD CUBIE_FORCEINLINE void advance_all(const Sys& /*sys*/, S /*t_next*/, fixed_vector<S, N>& y,
+                                              const fixed_vector<S, P>& /*p*/) {
+    y = y_new_;
+    if constexpr (fsal) k0_ = k_last_;
   }
 
  private:
-  // Folds stage i into the running solution and error sums.
-  template <int I, class S, int N>
-  CUBIE_HD CUBIE_FORCEINLINE static void accumulate(S h, const fixed_vector<S, N>& ki, const fixed_vector<S, N>& y,
-                                                    fixed_vector<S, N>& y_new, fixed_vector<S, N>& err,
-                                                    fixed_vector<S, N>& err3) {
+  // Folds stage I into the running solution and error sums.
+  template <int I>
+  CUBIE_HD CUBIE_FORCEINLINE void accumulate(S h, const fixed_vector<S, N>& ki, const fixed_vector<S, N>& y) {
     // First-same-as-last methods take y_new from their last stage point instead.
     constexpr double b = fsal ? 0.0 : tableau.b[I];
     if constexpr (I == 0 && !fsal) {
       CUBIE_UNROLL
-      for (int n = 0; n < N; ++n) y_new[n] = y[n];
+      for (int n = 0; n < N; ++n) y_new_[n] = y[n];
     }
     if constexpr (b != 0.0) {
       const S hb = h * S(b);
       CUBIE_UNROLL
-      for (int n = 0; n < N; ++n) y_new[n] = y_new[n] + hb * ki[n];
+      for (int n = 0; n < N; ++n) y_new_[n] = y_new_[n] + hb * ki[n];
     }
     if constexpr (adaptive) {
       constexpr double e = tableau.e[I];
       if constexpr (I == 0) {
         CUBIE_UNROLL
-        for (int n = 0; n < N; ++n) err[n] = S(0.0);
+        for (int n = 0; n < N; ++n) err_[n] = S(0.0);
       }
       if constexpr (e != 0.0) {
         const S he = h * S(e);
         CUBIE_UNROLL
-        for (int n = 0; n < N; ++n) err[n] = err[n] + he * ki[n];
+        for (int n = 0; n < N; ++n) err_[n] = err_[n] + he * ki[n];
       }
     }
     if constexpr (two_estimates) {
       constexpr double e3 = tableau.e3[I];
       if constexpr (I == 0) {
         CUBIE_UNROLL
-        for (int n = 0; n < N; ++n) err3[n] = S(0.0);
+        for (int n = 0; n < N; ++n) err3_[n] = S(0.0);
       }
       if constexpr (e3 != 0.0) {
         const S he = h * S(e3);
         CUBIE_UNROLL
-        for (int n = 0; n < N; ++n) err3[n] = err3[n] + he * ki[n];
+        for (int n = 0; n < N; ++n) err3_[n] = err3_[n] + he * ki[n];
       }
     }
   }
+
+  // State a method does not use takes no storage: the host compiler keeps a stepper's
+  // vectors in registers only while the object stays small (scalar replacement of
+  // aggregates has a size limit), and a SIMD pack vector is hundreds of bytes.
+  // Unused vectors (err3_ but for DOP853, k_last_ for methods that are not first-same-as-
+  // last) are never read and cost nothing once the step is inlined.
+  fixed_vector<S, N> k0_;      // f at the current point
+  fixed_vector<S, N> y_new_;   // the trial solution
+  fixed_vector<S, N> err_;     // h * sum e_i k_i
+  fixed_vector<S, N> err3_;    // DOP853's second estimate
+  fixed_vector<S, N> k_last_;  // f at the trial point (first-same-as-last methods)
+};
+
+}  // namespace cubie
+
+namespace cubie {
+
+/// Butcher tableaus are stepped by erk_stepper.
+template <int Stages>
+struct stepper_family<butcher_tableau<Stages>> {
+  template <class Method, class S, int N>
+  using type = erk_stepper<Method, S, N>;
 };
 
 }  // namespace cubie

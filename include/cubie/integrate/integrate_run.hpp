@@ -15,16 +15,18 @@
 #include "../core/static_for.hpp"
 #include "../core/types.hpp"
 #include "erk_stepper.hpp"
-#include "error_norm.hpp"
 #include "lane_io.hpp"
-#include "loop_settings.hpp"
+#include "batch_args.hpp"
+#include "run_failures.hpp"
+#include "step_controller.hpp"
+#include "stepper.hpp"
 #include "system.hpp"
 
 // The CPU backend runs this loop on SIMD packs; their overloads must be declared
 // before the loop's definition (qualified math:: calls do not use ADL). nvcc rejects
 // vector types in __host__ __device__ code, so packs exist in host-compiler TUs only.
 #if !CUBIE_IS_NVRTC() && !defined(__CUDACC__)
-#include "../core/simd_lane_io.hpp"
+#include "simd_lane_io.hpp"
 #endif
 
 namespace cubie {
@@ -83,7 +85,7 @@ CUBIE_HD CUBIE_FORCEINLINE auto all_finite(const fixed_vector<S, N>& y) {
 }
 
 /// Hairer & Wanner's starting step (Solving ODEs I, II.4), per lane.
-template <class Stepper, class Sys, class S, class V, int N, int P>
+template <int Order, class Sys, class S, class V, int N, int P>
 CUBIE_HD CUBIE_FORCEINLINE S initial_step(const Sys& sys, const batch_args<V>& a, S t, const fixed_vector<S, N>& y,
                                           const fixed_vector<S, P>& p, const fixed_vector<S, N>& f0) {
   S d0 = S(0.0), d1 = S(0.0);
@@ -96,7 +98,7 @@ CUBIE_HD CUBIE_FORCEINLINE S initial_step(const Sys& sys, const batch_args<V>& a
   d0 = math::sqrt(d0 * S(1.0 / N));
   d1 = math::sqrt(d1 * S(1.0 / N));
   S h0 = math::select((d0 < S(1e-5)) | (d1 < S(1e-5)), S(1e-6), S(0.01) * d0 / d1);
-  h0 = math::min(h0, S(a.loop.dt_max));
+  h0 = math::min(h0, S(a.loop.control.dt_max));
   fixed_vector<S, N> y1, f1;
   CUBIE_UNROLL
   for (int n = 0; n < N; ++n) y1[n] = y[n] + h0 * f0[n];
@@ -110,11 +112,11 @@ CUBIE_HD CUBIE_FORCEINLINE S initial_step(const Sys& sys, const batch_args<V>& a
   }
   d2 = math::sqrt(d2 * S(1.0 / N)) / h0;
   const S dmax = math::max(d1, d2);
-  const S inv_order = S(1.0 / (Stepper::order + 1));
+  const S inv_order = S(1.0 / (Order + 1));
   const S h1 = math::select(dmax <= S(1e-15), math::max(S(1e-6), h0 * S(1e-3)),
                             math::controller_pow(S(0.01) / math::max(dmax, S(1e-30)), inv_order));
   S h = math::min(S(100.0) * h0, h1);
-  h = math::min(math::max(h, S(a.loop.dt_min)), S(a.loop.dt_max));
+  h = math::min(math::max(h, S(a.loop.control.dt_min)), S(a.loop.control.dt_max));
   return h;
 }
 
@@ -127,10 +129,11 @@ CUBIE_HD CUBIE_FORCEINLINE void integrate_fixed_count(const SysT<S>& sys, const 
                                                       mask_t<time_t_of<S>> valid, fixed_vector<S, SysT<S>::n_states>& y,
                                                       const fixed_vector<S, SysT<S>::n_parameters>& p) {
   using Sys = SysT<S>;
-  using Stepper = erk_stepper<Method>;
-  using C = count_t_of<S>;
-  using TM = mask_t<time_t_of<S>>;
   constexpr int N = Sys::n_states;
+  using Stepper = stepper_for<Method, S, N>;
+  using C = count_t_of<S>;
+  using T = time_t_of<S>;
+  using TM = mask_t<T>;
   const loop_settings<V>& ls = a.loop;
   const S dt = S(ls.dt_fixed);
 
@@ -139,15 +142,15 @@ CUBIE_HD CUBIE_FORCEINLINE void integrate_fixed_count(const SysT<S>& sys, const 
   // would live in memory, adding a store-to-load trip to every step's dependency chain.
   auto span = [&](double t_begin, i64 steps, V last_h) {
     if (steps <= 0) return;
-    fixed_vector<S, N> ys = y, k0, y_new, err, err3, k_last;
-    if constexpr (Stepper::fsal) sys.rhs(time_to_scalar(t_begin, S{}), ys.data(), p.data(), k0.data());
+    fixed_vector<S, N> ys = y;
+    Stepper stepper;
+    typename Stepper::work_type work{};
+    stepper.start(sys, time_to_scalar(t_begin, S{}), ys, p);
     for (i64 i = 0; i < steps; ++i) {
       const S h = (i == steps - 1) ? S(last_h) : dt;
       const S ts = time_to_scalar(t_begin + double(i) * ls.dt_fixed, S{});
-      if constexpr (!Stepper::fsal) sys.rhs(ts, ys.data(), p.data(), k0.data());
-      Stepper::step(sys, ts, h, ys, p, k0, y_new, err, err3, k_last);
-      ys = y_new;
-      if constexpr (Stepper::fsal) k0 = k_last;
+      (void)stepper.step(sys, ts, h, ys, p, work);
+      stepper.advance_all(sys, time_to_scalar(t_begin + double(i + 1) * ls.dt_fixed, S{}), ys, p);
     }
     y = ys;
   };
@@ -157,9 +160,10 @@ CUBIE_HD CUBIE_FORCEINLINE void integrate_fixed_count(const SysT<S>& sys, const 
   const double t_end = ls.t_save0 + ls.save_every;
   detail::record_save(sys, a, r, valid, C(1), time_to_scalar(t_end, S{}), y, p);
 
-  const auto finite = scalar_mask_to_time_mask(detail::all_finite(y));
+  run_failures<TM> failed = run_failures<TM>::none();
+  failed.nonfinite = !scalar_mask_to_time_mask(detail::all_finite(y));
   const i64 steps = ls.settle_steps + ls.main_steps;
-  store_run_summary(a, r, valid, TM(false), TM(false), TM(false), !finite, C(double(steps)), C(0));
+  store_run_outcome(a, r, valid, failed, C(double(steps)), C(0), T(t_end), dt);
 }
 
 /// Integrates the lanes of S starting at local run r (lanes past the batch are masked
@@ -167,12 +171,13 @@ CUBIE_HD CUBIE_FORCEINLINE void integrate_fixed_count(const SysT<S>& sys, const 
 template <class Method, template <class> class SysT, class S, class V>
 CUBIE_HD void integrate_run(const SysT<S>& sys, const batch_args<V>& a, i64 r, mask_t<time_t_of<S>> valid) {
   using Sys = SysT<S>;
-  using Stepper = erk_stepper<Method>;
-  using T = time_t_of<S>;
-  using TM = mask_t<T>;
-  using C = count_t_of<S>;
   constexpr int N = Sys::n_states;
   constexpr int P = Sys::n_parameters;
+  using Stepper = stepper_for<Method, S, N>;
+  using T = time_t_of<S>;
+  using TM = mask_t<T>;
+  using M = mask_t<S>;
+  using C = count_t_of<S>;
   const loop_settings<V>& ls = a.loop;
 
   fixed_vector<S, N> y;
@@ -187,12 +192,12 @@ CUBIE_HD void integrate_run(const SysT<S>& sys, const batch_args<V>& a, i64 r, m
     return;
   }
 
-  const bool adaptive = Stepper::adaptive && ls.controller != controller_kind::fixed;
+  const bool adaptive = Stepper::adaptive && ls.control.kind != controller_kind::fixed;
   T t = T(ls.t0);
   C k = C(0);                          // next save index
   T t_target = T(ls.t_save0);          // time of save k
   TM active = valid;
-  TM too_small = TM(false), max_steps_hit = TM(false), stagnated = TM(false), nonfinite = TM(false);
+  run_failures<TM> failed = run_failures<TM>::none();
   C accepted = C(0), rejected = C(0);
 
   // Save 0 when there is no settling span: the initial state itself.
@@ -202,81 +207,62 @@ CUBIE_HD void integrate_run(const SysT<S>& sys, const batch_args<V>& a, i64 r, m
     t_target = T(save_time(ls.t_save0, ls.save_every, 1.0));
   }
 
-  fixed_vector<S, N> k0, y_new, err, err3, k_last;
-  sys.rhs(time_to_scalar(t, S{}), y.data(), p.data(), k0.data());
+  Stepper stepper;
+  typename Stepper::work_type work{};
+  stepper.start(sys, time_to_scalar(t, S{}), y, p);
+  step_controller<S> controller;
 
   S dt = S(ls.dt0);
   if constexpr (Stepper::adaptive) {
-    if (adaptive && !(ls.dt0 > V(0))) dt = detail::initial_step<Stepper>(sys, a, time_to_scalar(t, S{}), y, p, k0);
+    if (adaptive && !(ls.dt0 > V(0)))
+      dt = detail::initial_step<Stepper::order>(sys, a, time_to_scalar(t, S{}), y, p, stepper.slope());
   }
-  S log_prev = S(0.0), log_prev2 = S(0.0);  // log2 of the last two accepted norms (1 at start)
   const double land_slack = 1.0 + 1e-6;     // a step within this factor of the target lands on it
 
   while (math::any(active)) {
     const T remaining = t_target - t;
     const TM land = remaining <= scalar_to_time(dt) * T(land_slack);
-    const S h = math::select(time_mask_to_scalar_mask(land, S{}), time_to_scalar(remaining, S{}), dt);
+    const M land_s = time_mask_to_scalar_mask(land, S{});
+    const S h = math::select(land_s, time_to_scalar(remaining, S{}), dt);
     const S ts = time_to_scalar(t, S{});
 
-    Stepper::step(sys, ts, h, y, p, k0, y_new, err, err3, k_last);
+    const step_outcome<S> outcome = stepper.step(sys, ts, h, y, p, work);
+    const fixed_vector<S, N>& y_new = stepper.proposal();
 
-    using M = mask_t<S>;
     // A trial step whose state is not finite: with fixed steps the run has blown up; an
     // adaptive controller rejects it and retries smaller (a first step that overflows
-    // exp() is not a failure), and only at dt_min does the run stop as non-finite.
-    const M trial_finite = detail::all_finite(y_new);
-    M accept_s = trial_finite;
-    TM fails_nonfinite = !scalar_mask_to_time_mask(trial_finite);
+    // exp() is not a failure), and only at dt_min does the run stop as non-finite. A
+    // failed implicit solve is rejected the same way.
+    const M trial_ok = detail::all_finite(y_new) & outcome.ok;
+    M accept_s = trial_ok;
+    TM fails_nonfinite = !scalar_mask_to_time_mask(trial_ok);
     S dt_next = dt;
     if constexpr (Stepper::adaptive) {
       if (adaptive) {
-        const S nrm2 = mean_square_error_norm<Stepper::two_estimates>(y, y_new, err, err3, a.atol, a.rtol);
-        const M trial_ok = trial_finite & (nrm2 == nrm2);
-        const M ok = trial_ok & (nrm2 <= S(1.0));
-        accept_s = ok;
-        const S log_e = math::log2(math::max(nrm2, S(1e-30)));
-        S expo = S(ls.exp_p) * log_e;
-        if (ls.controller != controller_kind::i) expo = expo + S(ls.exp_i) * log_prev;
-        if (ls.controller == controller_kind::pid) expo = expo + S(ls.exp_d) * log_prev2;
-        expo = math::select(ok, expo, S(ls.exp_reject) * log_e);
-        S gain = S(ls.safety) * math::exp2(expo);
-        gain = math::min(math::max(gain, S(ls.min_gain)), math::select(ok, S(ls.max_gain), S(1.0)));
-        gain = math::select(trial_ok, gain, S(ls.min_gain));
-        const M dead = ok & (gain >= S(ls.deadband_min)) & (gain <= S(ls.deadband_max));
-        gain = math::select(dead, S(1.0), gain);
-        dt_next = math::min(math::max(h * gain, S(ls.dt_min)), S(ls.dt_max));
-        // A rejected step already at dt_min cannot shrink further.
-        const TM at_floor = scalar_mask_to_time_mask((!ok) & (h <= S(ls.dt_min)));
-        const TM trial_ok_t = scalar_mask_to_time_mask(trial_ok);
-        too_small = too_small | (active & at_floor & trial_ok_t);
-        fails_nonfinite = at_floor & !trial_ok_t;
-        // History and dt move only on steps the controller chose (not shortened ones).
-        const M moved = ok & !time_mask_to_scalar_mask(land, S{});
-        log_prev2 = math::select(moved, log_prev, log_prev2);
-        log_prev = math::select(moved, log_e, log_prev);
-        dt_next = math::select(ok & time_mask_to_scalar_mask(land, S{}), dt, dt_next);
+        const S nrm2 = stepper.error_norm(y, a.atol, a.rtol);
+        step_decision<S> d;
+        controller.decide(d, ls.control, h, dt, nrm2, trial_ok, land_s);
+        accept_s = d.accept;
+        dt_next = d.dt_next;
+        const TM at_floor = scalar_mask_to_time_mask(d.at_floor);
+        const TM judged = scalar_mask_to_time_mask(d.trial_ok);
+        failed.too_small = failed.too_small | (active & at_floor & judged);
+        fails_nonfinite = at_floor & !judged;
       }
     }
 
     const TM accept = active & scalar_mask_to_time_mask(accept_s);
     const T t_new = math::select(land, t_target, t + scalar_to_time(h));
-    const TM stalled = accept & (t_new == t);
-    nonfinite = nonfinite | (active & fails_nonfinite);
-    stagnated = stagnated | stalled;
+    failed.singular = failed.singular | (active & scalar_mask_to_time_mask(outcome.singular));
+    failed.nonfinite = failed.nonfinite | (active & fails_nonfinite & !failed.singular);
+    failed.stagnation = failed.stagnation | (accept & (t_new == t));
 
     // Accept: advance the lanes that passed.
     const M accept_m = time_mask_to_scalar_mask(accept, S{});
     CUBIE_UNROLL
     for (int n = 0; n < N; ++n) y[n] = math::select(accept_m, y_new[n], y[n]);
     t = math::select(accept, t_new, t);
-    if constexpr (Stepper::fsal) {
-      CUBIE_UNROLL
-      for (int n = 0; n < N; ++n) k0[n] = math::select(accept_m, k_last[n], k0[n]);
-    } else {
-      // The next first stage at each lane's own (t, y): moved lanes get the new point,
-      // rejected lanes recompute the one they retry from (needed when f reads t).
-      sys.rhs(time_to_scalar(t, S{}), y.data(), p.data(), k0.data());
-    }
+    stepper.advance(sys, accept_m, time_to_scalar(t, S{}), y, p);
     dt = math::select(time_mask_to_scalar_mask(active, S{}), dt_next, dt);
 
     accepted = math::select(accept, accepted + C(1), accepted);
@@ -297,14 +283,14 @@ CUBIE_HD void integrate_run(const SysT<S>& sys, const batch_args<V>& a, i64 r, m
       t_target = math::select(saved, save_time(T(ls.t_save0), T(ls.save_every), count_to_time(k)), t_target);
     }
     const TM done = k >= C(double(ls.n_saves));
-    max_steps_hit = max_steps_hit | (active & !done & ((accepted + rejected) >= C(double(ls.max_steps))));
-    active = active & !done & !nonfinite & !stagnated & !too_small & !max_steps_hit;
+    failed.max_steps = failed.max_steps | (active & !done & ((accepted + rejected) >= C(double(ls.max_steps))));
+    active = active & !done & !failed.any();
   }
 
   // Saves a failed run never reached hold NaN, whatever nan_fill_failed says: they have no
   // value, and storage reused from an earlier solve must not show through.
   detail::fill_unreached_saves<Sys, S>(a, r, valid, k);
-  store_run_summary(a, r, valid, too_small, max_steps_hit, stagnated, nonfinite, accepted, rejected);
+  store_run_outcome(a, r, valid, failed, accepted, rejected, t, dt);
 }
 
 }  // namespace cubie

@@ -1,11 +1,12 @@
 // cubie/integrate/lane_io.hpp
 // How the per-run loop reads inputs and writes outputs for a scalar run (one GPU
-// thread, or one CPU run). SIMD packs overload the same names in core/simd_lane_io.hpp;
+// thread, or one CPU run). SIMD packs overload the same names in integrate/simd_lane_io.hpp;
 // the loop calls them unqualified so argument-dependent lookup picks the right one.
 #pragma once
 #include "../core/execution_space.hpp"
 #include "../core/types.hpp"
-#include "loop_settings.hpp"
+#include "batch_args.hpp"
+#include "run_failures.hpp"
 
 namespace cubie {
 
@@ -19,25 +20,28 @@ CUBIE_HD CUBIE_FORCEINLINE void store_output(const batch_args<V>& a, i64 save_in
                                              V value) {
   // Indices below first_save (save 0 after a settling span, initial state not wanted)
   // are landed on but not recorded.
-  if (write && save_index >= a.loop.first_save) a.time_domain[(save_index - a.loop.first_save) * a.save_stride + slot * a.var_stride + r] = value;
-}
-
-/// Status bits of one run from its boolean outcomes.
-CUBIE_HD CUBIE_FORCEINLINE u32 compose_status(bool too_small, bool max_steps, bool stagnation, bool nonfinite) {
-  return (too_small ? 8u : 0u) | (max_steps ? 32u : 0u) | (stagnation ? 64u : 0u) | (nonfinite ? 512u : 0u);
-}
-
-template <class V>
-CUBIE_HD CUBIE_FORCEINLINE void store_run_summary(const batch_args<V>& a, i64 r, bool valid, bool too_small,
-                                                  bool max_steps, bool stagnation, bool nonfinite, long long accepted,
-                                                  long long rejected) {
-  if (!valid) return;
-  a.status[r] = compose_status(too_small, max_steps, stagnation, nonfinite);
-  if (a.steps_accepted) {
-    // Counters saturate rather than wrap: max_steps may exceed 2^32.
-    a.steps_accepted[r] = accepted > 0xffffffffLL ? 0xffffffffu : static_cast<u32>(accepted);
-    a.steps_rejected[r] = rejected > 0xffffffffLL ? 0xffffffffu : static_cast<u32>(rejected);
+  if (write && save_index >= a.loop.first_save) {
+    output_ptr<V>(a, output_id::time_domain)[(save_index - a.loop.first_save) * a.save_stride + slot * a.run_stride + r] =
+        value;
   }
+}
+
+/// Status, step counters and where the run stopped (time reached, last step size): what
+/// happened to it, written once at its end.
+template <class V, class S>
+CUBIE_HD CUBIE_FORCEINLINE void store_run_outcome(const batch_args<V>& a, i64 r, bool valid,
+                                                  const run_failures<bool>& failed, long long accepted,
+                                                  long long rejected, double t, S dt) {
+  if (!valid) return;
+  if (double* tr = output_ptr<double>(a, output_id::t_reached)) tr[r] = t;
+  if (V* dl = output_ptr<V>(a, output_id::dt_last)) dl[r] = static_cast<V>(dt);
+  output_ptr<u32>(a, output_id::status)[r] =
+      compose_status(failed.too_small, failed.max_steps, failed.stagnation, failed.nonfinite, failed.singular);
+  // Counters saturate rather than wrap: max_steps may exceed 2^32.
+  if (u32* acc = output_ptr<u32>(a, output_id::steps_accepted))
+    acc[r] = accepted > 0xffffffffLL ? 0xffffffffu : static_cast<u32>(accepted);
+  if (u32* rej = output_ptr<u32>(a, output_id::steps_rejected))
+    rej[r] = rejected > 0xffffffffLL ? 0xffffffffu : static_cast<u32>(rejected);
 }
 
 }  // namespace cubie

@@ -1,14 +1,13 @@
 // cubie/integrate/loop_settings.hpp
 // The plain-data description of one batch's integration, shared verbatim by the CPU
 // backend, CUDA kernels and NVRTC-compiled models: the time span, the save schedule,
-// the controller with its precomputed exponents, and where inputs and outputs live.
+// the controller with its precomputed exponents.
 #pragma once
 #include "../core/execution_space.hpp"
 #include "../core/types.hpp"
+#include "step_controller.hpp"
 
 namespace cubie {
-
-enum class controller_kind : int { fixed = 0, i = 1, pi = 2, pid = 3 };
 
 /// Time span, save schedule and controller of one solve. Times are double in every
 /// precision; step sizes and gains are in the state precision V.
@@ -20,22 +19,8 @@ struct loop_settings {
   i64 n_saves;        // saves in the schedule, index 0 at t_save0
   i64 first_save;     // 0, or 1 when the initial state is not recorded
 
-  controller_kind controller;
-  V dt0;     // first step; <= 0 asks the loop to estimate it (adaptive methods)
-  V dt_min;
-  V dt_max;
-  V safety;
-  V min_gain;
-  V max_gain;
-  V deadband_min;
-  V deadband_max;
-  // Exponents applied to log2 of the mean-square error norm: gain = safety *
-  // 2^(exp_p*L + exp_i*L_prev + exp_d*L_prev2) on acceptance, safety * 2^(exp_reject*L)
-  // after a rejection. They hold -k/(2(q+1)) with q the method's error order.
-  V exp_p;
-  V exp_i;
-  V exp_d;
-  V exp_reject;
+  V dt0;  // first step; <= 0 asks the loop to estimate it (adaptive methods)
+  controller_settings<V> control;
   i64 max_steps;
 
   // Fixed steps with no intermediate saves: an integer step count, no time compare.
@@ -45,37 +30,6 @@ struct loop_settings {
   V settle_last_h;
   i64 main_steps;    // steps over the recorded span, the last one main_last_h long
   V main_last_h;
-};
-
-/// Where one chunk's inputs come from and its outputs go: run-innermost views so that
-/// adjacent runs (threads or SIMD lanes) touch adjacent addresses.
-template <class V>
-struct batch_args {
-  // Input variable v (states first, then parameters) of local run r:
-  // inputs[input_offset[v] + (r + input_run_offset) * input_stride[v]]; stride 0 broadcasts.
-  const V* inputs;
-  const i64* input_offset;
-  const i64* input_stride;
-  i64 input_run_offset;
-
-  // Output (save j, slot s, local run r) at time_domain[j * save_stride + s * var_stride + r],
-  // with j = save index - first_save. state_slot[n] / observable_slot[o] give the slot of
-  // state n / observable o, or -1 when it is not saved.
-  V* time_domain;
-  i64 save_stride;
-  i64 var_stride;
-  const i32* state_slot;
-  const i32* observable_slot;
-  i32 n_saved_observables;
-
-  u32* status;           // one per run
-  u32* steps_accepted;   // null when counters are off
-  u32* steps_rejected;   // null when counters are off
-  const V* atol;         // one per state
-  const V* rtol;         // one per state
-  i64 n_runs;            // runs in this view
-
-  loop_settings<V> loop;
 };
 
 }  // namespace cubie

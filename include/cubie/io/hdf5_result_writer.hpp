@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "../batch/batch_grid.hpp"
-#include "../batch/host_buffer.hpp"
-#include "../batch/result_sink.hpp"
+#include "../memory/host_buffer.hpp"
+#include "../execution/result_sink.hpp"
 #include "../batch/solve_result.hpp"
 #include "hdf5_options.hpp"
 #include "result_metadata.hpp"
@@ -60,6 +60,11 @@ class hdf5_result_writer final : public result_sink {
   /// @throws cubie::internal_error for a chunk out of order; cubie::error on a write failure.
   void commit(i64 begin, i64 end) override;
   [[nodiscard]] int max_in_flight() const override { return static_cast<int>(slots_.size()); }
+  /// The writer takes finished chunks straight from a staging ring's slots (deliver()).
+  [[nodiscard]] bool takes_buffers() const override { return true; }
+  /// @brief Writes runs [begin, end) from `data` (NaN-filling failed runs in place first,
+  /// when asked) and flushes the file. Same checks and errors as commit().
+  void deliver(i64 begin, i64 end, const output_view& data) override;
 
   /// @brief Marks the file complete, closes it and renames it to the final path.
   /// @throws cubie::internal_error when runs are missing; cubie::error when the rename fails.
@@ -73,8 +78,11 @@ class hdf5_result_writer final : public result_sink {
   [[nodiscard]] const std::filesystem::path& partial_path() const { return partial_path_; }
 
  private:
+  void write_chunk(i64 begin, i64 end, const output_view& data);
+
   struct slot {
-    host_buffer values, counters;  // counters: status, accepted, rejected (u32 each)
+    host_buffer block;  // every array of the layout for one chunk, each part 64-byte aligned
+    output_view view;
     i64 begin = -1, end = -1;
     bool busy = false;
   };

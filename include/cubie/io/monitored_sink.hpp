@@ -7,7 +7,7 @@
 #include <functional>
 #include <vector>
 
-#include "../batch/result_sink.hpp"
+#include "../execution/result_sink.hpp"
 #include "../core/error.hpp"
 
 namespace cubie::io {
@@ -47,6 +47,9 @@ class monitored_sink final : public result_sink {
   void commit(i64 begin, i64 end) override;
   [[nodiscard]] int max_in_flight() const override { return inner_.max_in_flight(); }
   [[nodiscard]] bool whole_result_in_memory() const override { return inner_.whole_result_in_memory(); }
+  [[nodiscard]] bool takes_buffers() const override { return inner_.takes_buffers(); }
+  /// @throws interrupted as commit does.
+  void deliver(i64 begin, i64 end, const output_view& data) override;
 
   [[nodiscard]] i64 committed_runs() const { return committed_; }
   [[nodiscard]] i64 committed_chunks() const { return chunks_; }
@@ -56,6 +59,10 @@ class monitored_sink final : public result_sink {
   [[nodiscard]] double commit_ms() const { return commit_ms_; }
 
  private:
+  // Tallies the chunk's status, calls the inner sink, then reports progress and honours a stop.
+  template <class Forward>
+  void forward(i64 begin, i64 end, const u32* status, Forward&& inner_call);
+
   struct open_view {
     i64 begin, end;
     const u32* status;

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "../batch/compiled_system.hpp"
+#include "../execution/compiled_system.hpp"
 #include "model.hpp"
 
 namespace cubie::models {

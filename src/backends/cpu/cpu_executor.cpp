@@ -4,7 +4,10 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <optional>
 
+#include "cubie/execution/make_batch_args.hpp"
+#include "cubie/execution/staging_ring.hpp"
 #include "cubie/memory/chunk_plan.hpp"
 
 namespace cubie::cpu {
@@ -13,6 +16,9 @@ namespace {
 // Runs per block handed to a thread: large enough to amortise the hand-out, small
 // enough that adaptive runs of uneven cost still balance across cores.
 constexpr i64 block_runs = 256;
+// Output bytes per chunk when results stream to a file: large enough that a chunk keeps both
+// cores busy for a while, small enough that writing one overlaps computing the next.
+constexpr std::uint64_t streaming_chunk_bytes = std::uint64_t{64} << 20;
 }  // namespace
 
 std::string cpu_name() {
@@ -56,33 +62,28 @@ void cpu_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve_
   opt.align = 32;
   opt.min_chunks = 1;
   opt.max_chunk_runs = memory_.max_chunk_runs;
+  // A streaming sink (a file) gets a staging ring: a writer thread writes chunk k while the
+  // threads compute chunk k + 1, in chunks of a few tens of MB so the two overlap.
+  const bool streaming = !sink.whole_result_in_memory();
+  if (streaming && batch.outputs.bytes_per_run() > 0) {
+    const auto cap = static_cast<std::int64_t>(
+        std::max<std::uint64_t>(streaming_chunk_bytes / batch.outputs.bytes_per_run(), block_runs));
+    opt.max_chunk_runs = opt.max_chunk_runs > 0 ? std::min(opt.max_chunk_runs, cap) : cap;
+  }
   const std::uint64_t budget =
       memory_.host_budget_bytes > 0 ? memory_.host_budget_bytes : std::numeric_limits<std::uint64_t>::max() / 4;
   const memory::chunk_plan plan = memory::plan_chunks(batch.n_runs, est, budget, opt);
   stats.budget_bytes = memory_.host_budget_bytes;
 
+  std::optional<staging_ring> ring;
+  if (streaming) ring.emplace(sink, batch.outputs, 2, host_allocator::pageable());
+  result_sink& target = ring ? static_cast<result_sink&>(*ring) : sink;
+
   i64 committed = 0;
   for (const memory::chunk_range& chunk : plan.chunks) {
     const i64 n = chunk.end - chunk.begin;
-    output_view out = sink.view(chunk.begin, chunk.end);
-    batch_args<V> a{};
-    a.inputs = batch.input_values.data();
-    a.input_offset = batch.input_offset.data();
-    a.input_stride = batch.input_stride.data();
-    a.input_run_offset = chunk.begin;
-    a.time_domain = static_cast<V*>(out.time_domain);
-    a.save_stride = out.save_stride;
-    a.var_stride = out.var_stride;
-    a.state_slot = batch.state_slot.data();
-    a.observable_slot = batch.observable_slot.data();
-    a.n_saved_observables = batch.n_saved_observables;
-    a.status = out.status;
-    a.steps_accepted = batch.counters ? out.accepted : nullptr;
-    a.steps_rejected = batch.counters ? out.rejected : nullptr;
-    a.atol = batch.atol.data();
-    a.rtol = batch.rtol.data();
-    a.n_runs = n;
-    a.loop = batch.loop;
+    output_view out = target.view(chunk.begin, chunk.end);
+    const batch_args<V> a = make_batch_args(batch, host_tables(batch), out, n, chunk.begin);
 
     const auto t0 = clock::now();
     const i64 n_blocks = (n + block_runs - 1) / block_runs;
@@ -93,14 +94,28 @@ void cpu_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve_
         batch.cpu(&a, b, e);
       });
     } catch (const std::exception& ex) {
+      if (ring) {
+        // The chunks committed before the failure still reach the destination.
+        try {
+          ring->finish();
+        } catch (...) {
+          // The destination failed too; what it holds is what was delivered.
+        }
+        committed = ring->delivered_runs();
+      }
       throw chunk_failure("cpu backend: chunk [" + std::to_string(chunk.begin) + ", " + std::to_string(chunk.end) +
                               ") failed: " + ex.what(),
                           committed, false);
     }
     stats.kernel_ms += std::chrono::duration<double, std::milli>(clock::now() - t0).count();
-    sink.commit(chunk.begin, chunk.end);
+    target.commit(chunk.begin, chunk.end);
     committed = chunk.end;
     stats.chunk_runs.push_back(n);
+  }
+  if (ring) {
+    ring->finish();
+    stats.staging_peak_bytes = ring->peak_bytes();
+    stats.staging_wait_ms = ring->wait_ms();
   }
   stats.chunks = static_cast<std::int64_t>(plan.chunks.size());
 }

@@ -72,15 +72,15 @@ std::vector<gpu_description> list_gpus() {
   return gpus;
 }
 
-std::unique_ptr<executor> make_cuda_executor(const solver_settings& settings) {
+std::unique_ptr<executor> make_cuda_executor(const memory::memory_settings& settings) {
   if (!cuda_device_available()) throw invalid_argument("backend: 'cuda' is not available: " + unavailable_reason());
-  return std::make_unique<cuda::cuda_executor>(settings.memory, 0);
+  return std::make_unique<cuda::cuda_executor>(settings, 0);
 }
 
 void release_cached_memory() { cuda::release_cached_memory(false); }
 
-host_allocator cuda_result_allocator(const solver_settings& settings) {
-  memory::pinned_host_pool* pool = &cuda::shared_pinned_pool(0, settings.memory.pinned_pool_bytes);
+host_allocator cuda_result_allocator(const memory::memory_settings& settings) {
+  memory::pinned_host_pool* pool = &cuda::shared_pinned_pool(0, settings.pinned_pool_bytes);
   host_allocator a;
   a.allocate = [pool](std::size_t bytes) { return pool->allocate_sync(bytes); };
   a.deallocate = [pool](void* p, std::size_t bytes) { pool->deallocate_sync(p, bytes); };

@@ -4,13 +4,15 @@
 #include <chrono>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
 
 #include <cuda_runtime_api.h>
 
-#include "cubie/backends/cpu/thread_pool.hpp"
+#include "cubie/execution/parallel_copy.hpp"
+#include "cubie/execution/staging_ring.hpp"
 #include "cubie/backends/cuda/chunk_layout.hpp"
 #include "cubie/backends/cuda/chunk_pipeline.hpp"
 #include "cubie/backends/cuda/kernel_launcher.hpp"
@@ -21,55 +23,12 @@ namespace cubie::cuda {
 
 namespace {
 
-// ---- host copies -----------------------------------------------------------------------
-
-// One core moves roughly 10 GB/s; a 64 MiB input slice or a staged output chunk would hold
-// the pipeline up for milliseconds while the GPU waits, so large copies are spread over a few
-// threads. Small ones stay on the calling thread (a hand-off costs more than it saves).
-class host_copier {
- public:
-  static host_copier& instance() {
-    static auto* copier = new host_copier();  // never destroyed: its threads may outlive main
-    return *copier;
-  }
-
-  void copy(void* dst, const void* src, std::size_t bytes) {
-    if (bytes < parallel_threshold) {
-      std::memcpy(dst, src, bytes);
-      return;
-    }
-    const auto blocks = static_cast<std::int64_t>((bytes + block_bytes - 1) / block_bytes);
-    std::lock_guard lock(mutex_);  // the pool serves one caller at a time
-    pool_.parallel_for(blocks, [&](std::int64_t b) {
-      const std::size_t off = static_cast<std::size_t>(b) * block_bytes;
-      std::memcpy(static_cast<char*>(dst) + off, static_cast<const char*>(src) + off, std::min(block_bytes, bytes - off));
-    });
-  }
-
-  /// `rows` rows of `width` bytes, `src_pitch` apart in the source and `dst_pitch` in the target.
-  void copy_rows(void* dst, std::size_t dst_pitch, const void* src, std::size_t src_pitch, std::size_t width,
-                 std::int64_t rows) {
-    for (std::int64_t r = 0; r < rows; ++r) {
-      copy(static_cast<char*>(dst) + static_cast<std::size_t>(r) * dst_pitch,
-           static_cast<const char*>(src) + static_cast<std::size_t>(r) * src_pitch, width);
-    }
-  }
-
- private:
-  static constexpr std::size_t parallel_threshold = std::size_t{8} << 20;
-  static constexpr std::size_t block_bytes = std::size_t{2} << 20;
-
-  host_copier() : pool_(static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u))) {}
-
-  cpu::thread_pool pool_;
-  std::mutex mutex_;
-};
-
 // ---- the CUDA side of the chunk pipeline -----------------------------------------------
 
 /// The chunk_device of run_chunk_pipeline on a CUDA device: one stream and one set of events
-/// per slot, pinned staging per slot from the shared pool (kept for the solve, returned to
-/// the pool after it).
+/// per slot, pinned input staging per slot from the shared pool (kept for the solve, returned
+/// to the pool after it). Results are downloaded straight into the views, which are pinned
+/// (a SolveResult's pinned storage, or the slots of the executor's staging ring).
 template <class V>
 class cuda_chunk_device {
  public:
@@ -77,16 +36,13 @@ class cuda_chunk_device {
                     memory::pinned_host_pool& pinned, detail::staged_inputs& staged, std::uint64_t staged_bound,
                     std::uint64_t max_pitch, solve_statistics& stats)
       : batch_(batch), group_(group), events_(events), pinned_(pinned), staged_(staged), staged_bound_(staged_bound),
-        max_pitch_(max_pitch), stats_(stats), staging_in_(events.size()), staging_out_(events.size()) {}
+        max_pitch_(max_pitch), stats_(stats), staging_in_(events.size()) {}
 
   cuda_chunk_device(const cuda_chunk_device&) = delete;
   cuda_chunk_device& operator=(const cuda_chunk_device&) = delete;
 
   ~cuda_chunk_device() {
-    for (std::size_t s = 0; s < staging_in_.size(); ++s) {
-      release(staging_in_[s], static_cast<int>(s));
-      release(staging_out_[s], static_cast<int>(s));
-    }
+    for (std::size_t s = 0; s < staging_in_.size(); ++s) release(staging_in_[s], static_cast<int>(s));
   }
 
   [[nodiscard]] std::size_t slot_bytes(std::int64_t runs) const { return chunk_layout<V>(batch_, runs).total_bytes(); }
@@ -114,21 +70,14 @@ class cuda_chunk_device {
     launch_integrate_kernel<V>(*batch_.gpu, dim3(grid), dim3(block), stream(slot), layout.args(batch_, base));
     CUBIE_CUDA_TRY(cudaEventRecord(ev.computed, st));
 
-    // Download: straight into the sink's arrays when they are pinned; else everything the
-    // chunk returns in one copy to staging, spread into the view on completion.
-    if (view.pinned) {
-      download(layout, base, view, st);
-    } else {
-      const std::size_t bytes = layout.total_bytes() - layout.outputs_offset();
-      void* out = reserve(staging_out_[static_cast<std::size_t>(slot)], bytes, slot);
-      CUBIE_CUDA_TRY(cudaMemcpyAsync(out, base + layout.outputs_offset(), bytes, cudaMemcpyDeviceToHost, st));
-    }
+    // Download straight into the view (pinned: a DMA at link speed).
+    download(layout, base, view, st);
     CUBIE_CUDA_TRY(cudaEventRecord(ev.done, st));
     stats_.bytes_to_device += layout.staged_bytes();
     stats_.bytes_to_host += layout.returned_bytes();
   }
 
-  void complete(int slot, const memory::chunk_range& chunk, const output_view& view) {
+  void complete(int slot, const memory::chunk_range& /*chunk*/, const output_view& /*view*/) {
     const detail::slot_events& ev = events_[static_cast<std::size_t>(slot)];
     CUBIE_CUDA_TRY(cudaEventSynchronize(ev.done));
     float ms = 0;
@@ -138,12 +87,6 @@ class cuda_chunk_device {
     stats_.kernel_ms += ms;
     CUBIE_CUDA_TRY(cudaEventElapsedTime(&ms, ev.computed, ev.done));
     stats_.d2h_ms += ms;
-    if (!view.pinned) {
-      const auto t0 = std::chrono::steady_clock::now();
-      const chunk_layout<V> layout(batch_, chunk.size());
-      spread_staged(layout, static_cast<const char*>(staging_out_[static_cast<std::size_t>(slot)].ptr), view);
-      stats_.d2h_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    }
   }
 
   void drain() noexcept {
@@ -179,7 +122,7 @@ class cuda_chunk_device {
       kept.bytes -= c.bytes;
       return true;
     });
-    const auto copy = [](void* d, const void* s, std::size_t n) { host_copier::instance().copy(d, s, n); };
+    const auto copy = [](void* d, const void* s, std::size_t n) { parallel_copy(d, s, n); };
     const std::size_t bytes = layout.staged_bytes();
     if (kept.bytes + bytes <= staged_bound_) {
       void* block = nullptr;
@@ -237,44 +180,15 @@ class cuda_chunk_device {
     }
   }
 
+  // Every output array of the chunk (rows of `runs` elements, dense on the device) into the
+  // view's rows, run_stride elements apart.
   void download(const chunk_layout<V>& layout, const char* base, const output_view& view, cudaStream_t st) const {
-    const std::size_t width = static_cast<std::size_t>(layout.runs()) * sizeof(V);
-    const std::int64_t vars = batch_.n_out_vars, saves = batch_.n_out_saves;
-    const char* out = base + layout.outputs_offset();
-    const std::size_t var_pitch = static_cast<std::size_t>(view.var_stride) * sizeof(V);
-    if (view.save_stride == view.var_stride * vars) {
-      // The result's saves follow each other like the chunk's: one 2-D copy of saves x vars rows.
-      copy_rows_to_host(view.time_domain, var_pitch, out, width, saves * vars, st);
-    } else {
-      for (std::int64_t j = 0; j < saves; ++j) {
-        copy_rows_to_host(static_cast<char*>(view.time_domain) + static_cast<std::size_t>(j * view.save_stride) * sizeof(V),
-                          var_pitch, out + static_cast<std::size_t>(j * vars) * width, width, vars, st);
-      }
-    }
-    const std::size_t n4 = static_cast<std::size_t>(layout.runs()) * sizeof(u32);
-    CUBIE_CUDA_TRY(cudaMemcpyAsync(view.status, base + layout.status_offset(), n4, cudaMemcpyDeviceToHost, st));
-    if (batch_.counters && view.accepted != nullptr) {
-      CUBIE_CUDA_TRY(cudaMemcpyAsync(view.accepted, base + layout.accepted_offset(), n4, cudaMemcpyDeviceToHost, st));
-      CUBIE_CUDA_TRY(cudaMemcpyAsync(view.rejected, base + layout.rejected_offset(), n4, cudaMemcpyDeviceToHost, st));
-    }
-  }
-
-  // The staged copy of [outputs_offset, total) into the view, on the host.
-  void spread_staged(const chunk_layout<V>& layout, const char* staged, const output_view& view) const {
-    host_copier& hc = host_copier::instance();
-    const std::size_t width = static_cast<std::size_t>(layout.runs()) * sizeof(V);
-    const std::int64_t vars = batch_.n_out_vars, saves = batch_.n_out_saves;
-    const std::size_t var_pitch = static_cast<std::size_t>(view.var_stride) * sizeof(V);
-    for (std::int64_t j = 0; j < saves; ++j) {
-      hc.copy_rows(static_cast<char*>(view.time_domain) + static_cast<std::size_t>(j * view.save_stride) * sizeof(V),
-                   var_pitch, staged + static_cast<std::size_t>(j * vars) * width, width, width, vars);
-    }
-    const std::size_t n4 = static_cast<std::size_t>(layout.runs()) * sizeof(u32);
-    const std::size_t rel = layout.outputs_offset();
-    std::memcpy(view.status, staged + (layout.status_offset() - rel), n4);
-    if (batch_.counters && view.accepted != nullptr) {
-      std::memcpy(view.accepted, staged + (layout.accepted_offset() - rel), n4);
-      std::memcpy(view.rejected, staged + (layout.rejected_offset() - rel), n4);
+    const precision p = batch_.outputs.precision;
+    for (const output_array& arr : batch_.outputs.arrays) {
+      const std::size_t eb = arr.element_bytes(p);
+      copy_rows_to_host(view.data[static_cast<int>(arr.id)], static_cast<std::size_t>(view.run_stride) * eb,
+                        base + layout.array_offset(arr.id), static_cast<std::size_t>(layout.runs()) * eb,
+                        arr.values_per_run(), st);
     }
   }
 
@@ -286,10 +200,21 @@ class cuda_chunk_device {
   std::uint64_t staged_bound_;
   std::uint64_t max_pitch_;
   solve_statistics& stats_;
-  std::vector<staging> staging_in_, staging_out_;
+  std::vector<staging> staging_in_;
 };
 
 static_assert(chunk_device<cuda_chunk_device<float>>);
+
+// Host memory for the staging ring's slots: pinned blocks from the shared pool, reused
+// across chunks and solves.
+host_allocator pinned_allocator(memory::pinned_host_pool& pool) {
+  host_allocator a;
+  a.allocate = [&pool](std::size_t bytes) { return pool.allocate_sync(bytes); };
+  a.deallocate = [&pool](void* p, std::size_t bytes) { pool.deallocate_sync(p, bytes); };
+  a.name = "cuda_pinned_pool";
+  a.pinned = true;
+  return a;
+}
 
 // Ends the statistics phases of a solve on every path out of it.
 class statistics_phase {
@@ -489,6 +414,9 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
     const memory::cuda_device_guard guard(device_);
     memory::stream_group& group = streams_.group();
     const kernel_properties& kp = properties_of(*batch.gpu);
+    stats.kernel_registers = kp.registers_per_thread;
+    stats.kernel_local_bytes = kp.local_bytes_per_thread;
+    stats.kernel_blocks_per_sm = kp.blocks_per_multiprocessor;
     memory::memory_manager& manager = registration_.manager();
     const memory::device_memory_info info = manager.device_info();
     // The share moves as other solvers register and leave: the limit follows it per solve.
@@ -499,12 +427,15 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
     const std::uint64_t available =
         std::min(budget, info.free + registration_.held_bytes() + stack_->cached_bytes());
 
-    // Whole-result sinks (a SolveResult) say once whether their storage is pinned; a streaming
-    // sink may recycle views, so its output is planned as staged.
+    // Whole-result sinks (a SolveResult) say once whether their storage is pinned: then the
+    // chunks download straight into it. Any other sink (pageable storage, a file) gets a
+    // staging ring of pinned slots in front: the downloads land there and a writer thread
+    // moves them on while the next chunks compute.
     bool direct = false;
     if (sink.whole_result_in_memory()) direct = sink.view(0, std::min<i64>(batch.n_runs, 1)).pinned;
-
-    const int slots = std::max(1, std::min(group.stream_count(), sink.max_in_flight()));
+    const int slots = std::max(1, std::min(group.stream_count(), direct ? sink.max_in_flight() : 1 << 30));
+    // Beyond the chunks in flight, room for the writer to lag a chunk or two behind.
+    const int ring_slots = slots + 2;
     ensure_events(group.stream_count());
 
     memory::memory_estimate estimate;
@@ -517,19 +448,22 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
     options.in_flight = slots;
     options.wave = kp.resident_threads();
     const std::uint64_t traffic = static_cast<std::uint64_t>(batch.n_runs) * batch.bytes_per_run();
-    // Copy commands per chunk: the upload, a row per saved value, status and counters.
-    const std::int64_t copies = 1 + batch.n_out_saves * batch.n_out_vars + (batch.counters ? 3 : 1);
+    // Copy commands per chunk: the upload and a row per output value of a run.
+    std::int64_t copies = 1;
+    for (const output_array& arr : batch.outputs.arrays) copies += arr.values_per_run();
     // min_chunks = 1 opts out of pipelining cuts (one chunk whenever the batch fits).
     options.min_chunks = settings_.min_chunks <= 1 ? 1
                                                    : pipelined_chunks(traffic, batch.n_runs, kp.resident_threads(),
                                                                       copies, settings_.min_chunks);
     options.max_chunk_runs = settings_.max_chunk_runs;
-    // Pinned staging is bounded: the slots' staging together stays within the pinned pool's bound.
-    const std::uint64_t staged_per_run =
-        static_cast<std::uint64_t>(batch.varying_columns) * sizeof(V) + (direct ? 0 : batch.bytes_per_run());
-    if (staged_per_run > 0) {
-      const auto staging_cap = static_cast<std::int64_t>(
-          std::max<std::uint64_t>(settings_.pinned_pool_bytes / (static_cast<std::uint64_t>(slots) * staged_per_run), 32));
+    // Pinned staging is bounded: the slots' input staging and the ring's slots together stay
+    // within the pinned pool's bound.
+    const std::uint64_t pinned_per_run =
+        static_cast<std::uint64_t>(slots) * static_cast<std::uint64_t>(batch.varying_columns) * sizeof(V) +
+        (direct ? 0 : static_cast<std::uint64_t>(ring_slots) * batch.outputs.bytes_per_run());
+    if (pinned_per_run > 0) {
+      const auto staging_cap =
+          static_cast<std::int64_t>(std::max<std::uint64_t>(settings_.pinned_pool_bytes / pinned_per_run, 32));
       options.max_chunk_runs = options.max_chunk_runs > 0 ? std::min(options.max_chunk_runs, staging_cap) : staging_cap;
     }
 
@@ -549,15 +483,36 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
       stats.streams = report.slots;
       stats.allocation_retries = report.allocation_retries;
     };
+    // Declared before the device: on the way out the device drains its streams first, so no
+    // download still writes into a slot the ring frees.
+    std::optional<staging_ring> ring;
+    if (!direct) ring.emplace(sink, batch.outputs, ring_slots, pinned_allocator(*pinned_));
+    result_sink& target = ring ? static_cast<result_sink&>(*ring) : sink;
     try {
       cuda_chunk_device<V> device(batch, group, events_, *pinned_, staged_, settings_.pinned_pool_bytes / 4, max_pitch_,
                                   stats);
-      run_chunk_pipeline(device, stack_->resource(), config, sink, report, cuda_test_hooks().after_planning);
+      run_chunk_pipeline(device, stack_->resource(), config, target, report, cuda_test_hooks().after_planning);
+      if (ring) ring->finish();
+    } catch (const chunk_failure& f) {
+      record();
+      if (!ring) throw;
+      // The chunks committed before the failure still reach the destination.
+      try {
+        ring->finish();
+      } catch (...) {
+        // The destination failed too; what it holds is what was delivered.
+      }
+      stats.staging_peak_bytes = ring->peak_bytes();
+      throw chunk_failure(f.what(), ring->delivered_runs(), f.sticky());
     } catch (...) {
       record();
       throw;
     }
     record();
+    if (ring) {
+      stats.staging_peak_bytes = ring->peak_bytes();
+      stats.staging_wait_ms = ring->wait_ms();
+    }
     if (async) {
       // Frees are stream-ordered: the pool counts them as used until the streams pass them.
       for (int s = 0; s < group.stream_count(); ++s) CUBIE_CUDA_TRY(cudaStreamSynchronize(group.stream(s).value()));

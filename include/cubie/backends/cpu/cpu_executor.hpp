@@ -4,9 +4,9 @@
 #pragma once
 #include <memory>
 
-#include "../../batch/executor.hpp"
+#include "../../execution/executor.hpp"
 #include "../../memory/memory_settings.hpp"
-#include "thread_pool.hpp"
+#include "../../execution/thread_pool.hpp"
 
 namespace cubie::cpu {
 

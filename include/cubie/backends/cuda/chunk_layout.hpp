@@ -1,13 +1,15 @@
 // cubie/backends/cuda/chunk_layout.hpp
 // Where one chunk's data lives in its device buffer: small tables, broadcast and varying
-// inputs (one contiguous upload), then outputs, status and counters (run-innermost). Plain C++.
+// inputs (one contiguous upload), then every output array of the batch's output table
+// (run-innermost). Plain C++.
 #pragma once
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 
-#include "../../batch/prepared_batch.hpp"
+#include "../../execution/make_batch_args.hpp"
+#include "../../execution/prepared_batch.hpp"
 #include "../../memory/chunk_plan.hpp"
 
 namespace cubie::cuda {
@@ -15,8 +17,8 @@ namespace cubie::cuda {
 /// @brief Byte offsets of every part of a chunk of `runs` runs in one buffer.
 ///
 /// [tables: input offsets, strides, output slots, atol, rtol] [inputs: broadcast values, then
-/// the chunk's slice of each varying column] [outputs (save, var, run)] [status] [accepted]
-/// [rejected]. Tables and inputs come first so that the host uploads one contiguous block
+/// the chunk's slice of each varying column] [one part per output array, in table order].
+/// Tables and inputs come first so that the host uploads one contiguous block
 /// per chunk; the tables are rewritten for every chunk (a few hundred bytes) so that a chunk
 /// needs no state from an earlier one. Inside the chunk the run index is local: var_stride =
 /// runs, input_run_offset = 0.
@@ -50,16 +52,13 @@ class chunk_layout {
     staged_bytes_ = varying_at_ + static_cast<std::size_t>(batch.varying_columns * runs) * sizeof(V);
 
     outputs_at_ = align(staged_bytes_, part_alignment);
-    output_values_ = batch.n_out_saves * batch.n_out_vars * runs;
-    status_at_ = align(outputs_at_ + static_cast<std::size_t>(output_values_) * sizeof(V), part_alignment);
-    at = status_at_ + static_cast<std::size_t>(runs) * sizeof(u32);
-    counters_ = batch.counters;
-    if (counters_) {
-      accepted_at_ = align(at, part_alignment);
-      rejected_at_ = align(accepted_at_ + static_cast<std::size_t>(runs) * sizeof(u32), part_alignment);
-      at = rejected_at_ + static_cast<std::size_t>(runs) * sizeof(u32);
-    } else {
-      accepted_at_ = rejected_at_ = at;
+    at = outputs_at_;
+    for (const output_array& arr : batch.outputs.arrays) {
+      at = align(at, part_alignment);
+      const std::size_t bytes = static_cast<std::size_t>(arr.values_per_run() * runs) * arr.element_bytes(batch.outputs.precision);
+      parts_[static_cast<int>(arr.id)] = at;
+      returned_bytes_ += bytes;
+      at += bytes;
     }
     total_bytes_ = align(at, part_alignment);
   }
@@ -68,9 +67,9 @@ class chunk_layout {
   /// the tables, the broadcast values and the alignment padding of the parts.
   [[nodiscard]] static std::uint64_t overhead_bound(const prepared_batch<V>& batch) {
     const chunk_layout empty(batch, 0);
-    // Five parts follow the tables (varying inputs, outputs, status, two counters); each may
-    // waste up to one alignment unit once it holds data.
-    return empty.varying_at_ + 5 * part_alignment;
+    // The varying inputs and each output array follow the tables; each part may waste up to
+    // one alignment unit once it holds data.
+    return empty.varying_at_ + (1 + batch.outputs.arrays.size()) * part_alignment;
   }
 
   [[nodiscard]] std::int64_t runs() const noexcept { return runs_; }
@@ -80,16 +79,10 @@ class chunk_layout {
   [[nodiscard]] std::size_t staged_bytes() const noexcept { return staged_bytes_; }
   /// @brief Start of the outputs; [outputs_offset(), total_bytes()) is what comes back.
   [[nodiscard]] std::size_t outputs_offset() const noexcept { return outputs_at_; }
-  [[nodiscard]] std::size_t status_offset() const noexcept { return status_at_; }
-  [[nodiscard]] std::size_t accepted_offset() const noexcept { return accepted_at_; }
-  [[nodiscard]] std::size_t rejected_offset() const noexcept { return rejected_at_; }
-  /// @brief Output values of the chunk (saves x vars x runs).
-  [[nodiscard]] std::int64_t output_values() const noexcept { return output_values_; }
-  /// @brief Bytes the host receives per chunk: outputs, status and counters.
-  [[nodiscard]] std::uint64_t returned_bytes() const noexcept {
-    return static_cast<std::uint64_t>(output_values_) * sizeof(V) +
-           static_cast<std::uint64_t>(runs_) * sizeof(u32) * (counters_ ? 3 : 1);
-  }
+  /// @brief Start of output array `id`'s part (meaningful for arrays the batch records).
+  [[nodiscard]] std::size_t array_offset(output_id id) const noexcept { return parts_[static_cast<int>(id)]; }
+  /// @brief Bytes the host receives per chunk: every output array.
+  [[nodiscard]] std::uint64_t returned_bytes() const noexcept { return returned_bytes_; }
 
   /// @brief Writes the tables and the inputs of runs [chunk.begin, chunk.end) to `dst`
   /// (staged_bytes() bytes, host memory). `copy(dst, src, bytes)` moves the column slices, so
@@ -127,25 +120,23 @@ class chunk_layout {
   /// @brief The kernel's view of a chunk whose buffer starts at `device_base`.
   [[nodiscard]] batch_args<V> args(const prepared_batch<V>& batch, void* device_base) const {
     char* base = static_cast<char*>(device_base);
-    batch_args<V> a{};
-    a.inputs = reinterpret_cast<const V*>(base + inputs_at_);
-    a.input_offset = reinterpret_cast<const i64*>(base + offsets_at_);
-    a.input_stride = reinterpret_cast<const i64*>(base + strides_at_);
-    a.input_run_offset = 0;
-    a.time_domain = reinterpret_cast<V*>(base + outputs_at_);
-    a.var_stride = runs_;
-    a.save_stride = batch.n_out_vars * runs_;
-    a.state_slot = reinterpret_cast<const i32*>(base + state_slot_at_);
-    a.observable_slot = reinterpret_cast<const i32*>(base + observable_slot_at_);
-    a.n_saved_observables = batch.n_saved_observables;
-    a.status = reinterpret_cast<u32*>(base + status_at_);
-    a.steps_accepted = counters_ ? reinterpret_cast<u32*>(base + accepted_at_) : nullptr;
-    a.steps_rejected = counters_ ? reinterpret_cast<u32*>(base + rejected_at_) : nullptr;
-    a.atol = reinterpret_cast<const V*>(base + atol_at_);
-    a.rtol = reinterpret_cast<const V*>(base + rtol_at_);
-    a.n_runs = runs_;
-    a.loop = batch.loop;
-    return a;
+    const batch_tables<V> tables{reinterpret_cast<const V*>(base + inputs_at_),
+                                 reinterpret_cast<const i64*>(base + offsets_at_),
+                                 reinterpret_cast<const i64*>(base + strides_at_),
+                                 reinterpret_cast<const i32*>(base + state_slot_at_),
+                                 reinterpret_cast<const i32*>(base + observable_slot_at_),
+                                 reinterpret_cast<const V*>(base + atol_at_),
+                                 reinterpret_cast<const V*>(base + rtol_at_)};
+    return make_batch_args(batch, tables, device_view(batch, device_base), runs_, 0);
+  }
+
+  /// @brief The chunk's output arrays in the device buffer at `device_base`, as a view.
+  [[nodiscard]] output_view device_view(const prepared_batch<V>& batch, void* device_base) const {
+    output_view v;
+    for (const output_array& arr : batch.outputs.arrays)
+      v.data[static_cast<int>(arr.id)] = static_cast<char*>(device_base) + parts_[static_cast<int>(arr.id)];
+    v.run_stride = runs_;
+    return v;
   }
 
  private:
@@ -153,11 +144,11 @@ class chunk_layout {
 
   std::int64_t runs_;
   std::int64_t broadcast_count_ = 0;
-  std::int64_t output_values_ = 0;
-  bool counters_ = false;
   std::size_t offsets_at_ = 0, strides_at_ = 0, state_slot_at_ = 0, observable_slot_at_ = 0, atol_at_ = 0, rtol_at_ = 0;
   std::size_t inputs_at_ = 0, varying_at_ = 0, staged_bytes_ = 0;
-  std::size_t outputs_at_ = 0, status_at_ = 0, accepted_at_ = 0, rejected_at_ = 0, total_bytes_ = 0;
+  std::size_t outputs_at_ = 0, total_bytes_ = 0;
+  std::size_t parts_[output_count] = {};
+  std::uint64_t returned_bytes_ = 0;
 };
 
 }  // namespace cubie::cuda

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "../../batch/executor.hpp"
-#include "../../batch/result_sink.hpp"
+#include "../../execution/executor.hpp"
+#include "../../execution/result_sink.hpp"
 #include "../../core/error.hpp"
 #include "../../memory/chunk_plan.hpp"
 #include "../../memory/device_resource.hpp"

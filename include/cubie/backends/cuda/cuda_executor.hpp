@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "../../batch/executor.hpp"
+#include "../../execution/executor.hpp"
 #include "../../memory/device_memory_stack.hpp"
 #include "../../memory/memory_manager.hpp"
 #include "../../memory/memory_settings.hpp"

@@ -12,8 +12,8 @@
 
 #include <cuda_runtime_api.h>
 
-#include "../../batch/compiled_system.hpp"
-#include "../../integrate/loop_settings.hpp"
+#include "../../execution/compiled_system.hpp"
+#include "../../integrate/batch_args.hpp"
 #include "../../memory/stream_view.hpp"
 #include "launch_geometry.hpp"
 

@@ -1,4 +1,4 @@
-// cubie/batch/compiled_system.hpp
+// cubie/execution/compiled_system.hpp
 // A system as the Solver sees it: names plus compiled entry points, one per (method,
 // precision) and backend. Built by make_system<Sys>() for C++ systems, or by the model
 // compiler for model files (then it also keeps the loaded code alive).
@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "../core/types.hpp"
-#include "solver_settings.hpp"
+#include "../core/precision.hpp"
 #include "system_info.hpp"
 
 namespace cubie {

@@ -1,4 +1,4 @@
-// cubie/batch/host_buffer.hpp
+// cubie/memory/host_buffer.hpp
 // Result storage on the host, from a chosen allocator (plain pages, or pinned pages from
 // the CUDA backend's caching pool) so a SolveResult's storage can be reused across
 // solves: fresh pages cost more to fault in than to fill over PCIe.

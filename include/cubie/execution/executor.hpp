@@ -1,4 +1,4 @@
-// cubie/batch/executor.hpp
+// cubie/execution/executor.hpp
 // A backend's side of a solve: integrate every run of a prepared batch into a result
 // sink, chunk by chunk, and account for it in the statistics. The Solver picks one.
 #pragma once

@@ -1,4 +1,4 @@
-// cubie/batch/system_info.hpp
+// cubie/execution/system_info.hpp
 // What the host knows about a system: its variable names in order and, for model
 // files, default initial values and parameters.
 #pragma once

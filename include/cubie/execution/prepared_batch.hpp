@@ -1,4 +1,4 @@
-// cubie/batch/prepared_batch.hpp
+// cubie/execution/prepared_batch.hpp
 // A solve reduced to what a backend needs: inputs converted to the precision V,
 // output slots, tolerances, the loop settings and the entry points. Built by the
 // Solver from a grid and settings; executors read it and know nothing of names.
@@ -10,6 +10,7 @@
 
 #include "../integrate/loop_settings.hpp"
 #include "compiled_system.hpp"
+#include "output_table.hpp"
 
 namespace cubie {
 
@@ -35,19 +36,16 @@ struct prepared_batch {
   std::vector<i64> input_offset, input_stride;  // per input variable (states, then parameters)
   i64 varying_columns = 0;                       // columns with stride 1
 
+  // Time-domain slots of the states and observables (-1: not saved).
   std::vector<i32> state_slot, observable_slot;
   i32 n_saved_observables = 0;
-  i64 n_out_saves = 0;  // saves recorded (the schedule minus an unrecorded initial save)
-  i64 n_out_vars = 0;
-  bool counters = true;
+  output_layout outputs;  ///< every per-run array recorded, and its shape
   std::vector<V> atol, rtol;
   loop_settings<V> loop{};
 
-  /// Bytes a run needs on a device: its inputs, outputs, status and counters.
+  /// Bytes a run needs on a device: its varying inputs and every output array.
   [[nodiscard]] std::uint64_t bytes_per_run() const {
-    return static_cast<std::uint64_t>(varying_columns) * sizeof(V) +
-           static_cast<std::uint64_t>(n_out_saves * n_out_vars) * sizeof(V) + sizeof(u32) +
-           (counters ? 2 * sizeof(u32) : 0);
+    return static_cast<std::uint64_t>(varying_columns) * sizeof(V) + outputs.bytes_per_run();
   }
   /// Bytes a solve needs whatever its size: broadcast inputs and the small tables.
   [[nodiscard]] std::uint64_t fixed_bytes() const {

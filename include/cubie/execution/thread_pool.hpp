@@ -1,4 +1,4 @@
-// cubie/backends/cpu/thread_pool.hpp
+// cubie/execution/thread_pool.hpp
 // A fixed set of worker threads that share out the blocks of a range dynamically
 // (adaptive runs take different times), kept alive across solves so a solve never pays
 // for thread start-up.
@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-namespace cubie::cpu {
+namespace cubie {
 
 class thread_pool {
  public:
@@ -42,4 +42,4 @@ class thread_pool {
   std::exception_ptr error_;
 };
 
-}  // namespace cubie::cpu
+}  // namespace cubie

@@ -1,4 +1,4 @@
-// cubie/core/simd_lane_io.hpp
+// cubie/integrate/simd_lane_io.hpp
 // The SIMD-pack overloads of the loop's input/output hooks (integrate/lane_io.hpp):
 // W adjacent runs are gathered from and scattered to run-innermost arrays, each lane
 // writing its own save index, since adaptive lanes reach their saves at different steps.
@@ -7,8 +7,9 @@
 #pragma once
 #include <cmath>
 
-#include "../integrate/loop_settings.hpp"
-#include "simd.hpp"
+#include "batch_args.hpp"
+#include "run_failures.hpp"
+#include "../core/simd.hpp"
 
 namespace cubie::simd {
 
@@ -30,31 +31,37 @@ CUBIE_SIMD_INLINE pack<V, W> load_input(const batch_args<V>& a, int v, i64 r, pa
 template <class V, int W>
 CUBIE_SIMD_INLINE void store_output(const batch_args<V>& a, pack<double, W> k, mask<double, W> write, int slot, i64 r,
                                     pack<V, W> value) {
-  const i64 var_base = slot * a.var_stride + r;
+  V* const td = output_ptr<V>(a, output_id::time_domain);
+  const i64 var_base = slot * a.run_stride + r;
   // Lanes that save together (fixed steps, or adaptive lanes landing on the same save)
   // write one contiguous block.
   if (all(write) && r + W <= a.n_runs && all(k == pack<double, W>(k[0]))) {
-    value.store(a.time_domain + (static_cast<i64>(k[0]) - a.loop.first_save) * a.save_stride + var_base);
+    value.store(td + (static_cast<i64>(k[0]) - a.loop.first_save) * a.save_stride + var_base);
     return;
   }
   for (int l = 0; l < W; ++l) {
     if (write[l] && r + l < a.n_runs)
-      a.time_domain[(static_cast<i64>(k[l]) - a.loop.first_save) * a.save_stride + var_base + l] = value[l];
+      td[(static_cast<i64>(k[l]) - a.loop.first_save) * a.save_stride + var_base + l] = value[l];
   }
 }
 
 template <class V, int W>
-CUBIE_SIMD_INLINE void store_run_summary(const batch_args<V>& a, i64 r, mask<double, W> valid,
-                                         mask<double, W> too_small, mask<double, W> max_steps,
-                                         mask<double, W> stagnation, mask<double, W> nonfinite,
-                                         pack<double, W> accepted, pack<double, W> rejected) {
+CUBIE_SIMD_INLINE void store_run_outcome(const batch_args<V>& a, i64 r, mask<double, W> valid,
+                                         const run_failures<mask<double, W>>& failed, pack<double, W> accepted,
+                                         pack<double, W> rejected, pack<double, W> t, pack<V, W> dt) {
+  u32* const status = output_ptr<u32>(a, output_id::status);
+  double* const t_reached = output_ptr<double>(a, output_id::t_reached);
+  V* const dt_last = output_ptr<V>(a, output_id::dt_last);
+  u32* const acc = output_ptr<u32>(a, output_id::steps_accepted);
+  u32* const rej = output_ptr<u32>(a, output_id::steps_rejected);
   for (int l = 0; l < W; ++l) {
     if (!valid[l] || r + l >= a.n_runs) continue;
-    a.status[r + l] = compose_status(too_small[l], max_steps[l], stagnation[l], nonfinite[l]);
-    if (a.steps_accepted) {
-      a.steps_accepted[r + l] = accepted[l] > 4294967295.0 ? 0xffffffffu : static_cast<u32>(accepted[l]);
-      a.steps_rejected[r + l] = rejected[l] > 4294967295.0 ? 0xffffffffu : static_cast<u32>(rejected[l]);
-    }
+    status[r + l] = compose_status(failed.too_small[l], failed.max_steps[l], failed.stagnation[l],
+                                   failed.nonfinite[l], failed.singular[l]);
+    if (acc) acc[r + l] = accepted[l] > 4294967295.0 ? 0xffffffffu : static_cast<u32>(accepted[l]);
+    if (rej) rej[r + l] = rejected[l] > 4294967295.0 ? 0xffffffffu : static_cast<u32>(rejected[l]);
+    if (t_reached) t_reached[r + l] = t[l];
+    if (dt_last) dt_last[r + l] = dt[l];
   }
 }
 
@@ -68,15 +75,4 @@ CUBIE_SIMD_INLINE pack<double, W> save_time(pack<double, W> t_save0, pack<double
   return pack<double, W>::load(lanes);
 }
 
-/// log2 for the controller (x > 0) and its inverse, vectorised.
-template <class T, int W>
-CUBIE_SIMD_INLINE pack<T, W> log2(pack<T, W> x) { return detail::log2_positive(x); }
-template <class T, int W>
-CUBIE_SIMD_INLINE pack<T, W> exp2(pack<T, W> x) { return detail::exp2_any(x); }
-
 }  // namespace cubie::simd
-
-namespace cubie::math {
-using simd::exp2;
-using simd::log2;
-}  // namespace cubie::math

@@ -1,4 +1,4 @@
-#include "cubie/batch/compiled_system.hpp"
+#include "cubie/execution/compiled_system.hpp"
 
 namespace cubie {
 

@@ -1,6 +1,6 @@
-#include "cubie/backends/cpu/thread_pool.hpp"
+#include "cubie/execution/thread_pool.hpp"
 
-namespace cubie::cpu {
+namespace cubie {
 
 thread_pool::thread_pool(int threads) {
   if (threads <= 0) threads = static_cast<int>(std::thread::hardware_concurrency());
@@ -75,4 +75,4 @@ void thread_pool::parallel_for(std::int64_t n_blocks, const std::function<void(s
   if (err) std::rethrow_exception(err);
 }
 
-}  // namespace cubie::cpu
+}  // namespace cubie

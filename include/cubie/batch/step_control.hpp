@@ -1,0 +1,68 @@
+// cubie/batch/step_control.hpp
+// The step controller a Solver runs with, resolved once from the settings and the method's
+// family (integrate/step_controller.hpp has the formulas), and its per-solve constants.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "../integrate/step_controller.hpp"
+#include "method_catalog.hpp"
+#include "solver_settings.hpp"
+
+namespace cubie {
+
+/// The controller a Solver resolved from its settings and method.
+struct resolved_controller {
+  controller_kind kind;
+  double safety, min_gain, max_gain, deadband_min, deadband_max, kp, ki, kd;
+};
+
+/// @brief The controller for `method`: the one named in the settings, else the family's
+/// default (explicit Runge-Kutta: pi, or fixed for methods without an error estimate),
+/// gains from the settings or the defaults. Appends a warning when a controller that needs
+/// an error estimate is asked of a method without one (it then runs with fixed steps).
+/// @throws invalid_argument naming the field for an unknown controller or a bad gain.
+[[nodiscard]] resolved_controller resolve_controller(const solver_settings& settings, const method_info& method,
+                                                     std::vector<std::string>& warnings);
+
+/// The step-size bounds of one solve.
+struct step_bounds {
+  double dt_min, dt_max;
+};
+
+/// @brief dt_min and dt_max for a solve over [t0, t0 + span]: the settings' values, or
+/// defaults relative to the span, so that problems on any time scale run without tuning:
+/// dt_min = max(1e-12 span, 4 eps(double) max(|t0|, |t0 + span|)) (below the latter the
+/// double time cannot advance), dt_max = span.
+/// @throws invalid_argument naming both values when dt_min > dt_max, or dt < dt_min.
+[[nodiscard]] step_bounds resolve_step_bounds(const solver_settings& settings, double t0, double span);
+
+/// @brief The device constants of `c` for a method of error order `error_order`, in the
+/// state precision V.
+template <class V>
+[[nodiscard]] controller_settings<V> controller_constants(const resolved_controller& c, int error_order,
+                                                          double dt_min, double dt_max) {
+  controller_settings<V> cs{};
+  cs.kind = c.kind;
+  cs.dt_min = static_cast<V>(dt_min);
+  cs.dt_max = static_cast<V>(dt_max);
+  cs.safety = static_cast<V>(c.safety);
+  cs.min_gain = static_cast<V>(c.min_gain);
+  cs.max_gain = static_cast<V>(c.max_gain);
+  cs.deadband_min = static_cast<V>(c.deadband_min);
+  cs.deadband_max = static_cast<V>(c.deadband_max);
+  // The norm is a mean square: err^(-k/(q+1)) = norm^(-k/(2(q+1))).
+  const double q1 = 2.0 * (error_order + 1);
+  if (c.kind == controller_kind::i) {
+    cs.exp_p = static_cast<V>(-1.0 / q1);
+    cs.exp_i = cs.exp_d = V(0);
+  } else {
+    cs.exp_p = static_cast<V>(-c.kp / q1);
+    cs.exp_i = static_cast<V>(-c.ki / q1);
+    cs.exp_d = static_cast<V>(-c.kd / q1);
+  }
+  cs.exp_reject = static_cast<V>(-1.0 / q1);
+  return cs;
+}
+
+}  // namespace cubie

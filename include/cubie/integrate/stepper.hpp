@@ -1,0 +1,64 @@
+// cubie/integrate/stepper.hpp
+// What the per-run loop asks of a stepper, and how a method finds its stepper.
+//
+// A stepper is a per-run object (one GPU thread's registers, or one SIMD pack's) templated
+// on <Method, S, N> that owns everything a family keeps between steps: stage vectors, the
+// derivative at the current point, error estimates, later Jacobians and factorisations.
+// The loop (integrate_run.hpp) calls, in this order:
+//
+//   start(sys, t, y, p)                    once: f (and whatever else) at the first point
+//   slope()                                f(t, y) at the first point (the initial step size)
+//   step(sys, t, h, y, p, work) -> step_outcome   one trial step of size h
+//   proposal(), error_norm(y, atol, rtol)  the trial and its mean-square error norm
+//   advance(sys, accepted, t, y, p)        after the loop moved the accepted lanes to (t, y)
+//   advance_all(sys, t_next, y, p)         fixed steps: every lane takes the proposal
+//
+// and reads the constants order, error_order, adaptive and the type work_type, the counts
+// of implicit work per step (Newton and linear iterations, Jacobians, factorisations) that
+// the loop accumulates per run and a controller may read; explicit steppers do none.
+// A stepper may also offer a continuous extension over the last step (dense output, for
+// events); the generic one is the cubic Hermite interpolant from y and f at both ends.
+//
+// A new family: its tableau type, its stepper, and one specialisation of stepper_family
+// below mapping the tableau type to the stepper.
+#pragma once
+#include "../core/execution_space.hpp"
+#include "../core/scalar_traits.hpp"
+
+namespace cubie {
+
+/// How one trial step went, per lane.
+template <class S>
+struct step_outcome {
+  /// The trial can be judged by its error estimate. False rejects it as a large error
+  /// does: the step is retried smaller (e.g. a Newton iteration that did not converge).
+  mask_t<S> ok;
+  /// The iteration matrix was singular: the run stops with status_singular_matrix.
+  mask_t<S> singular;
+
+  CUBIE_HD static CUBIE_FORCEINLINE step_outcome succeeded() { return {mask_t<S>(true), mask_t<S>(false)}; }
+};
+
+/// The work type of steppers that do no implicit work.
+struct no_step_work {};
+
+/// Maps a method's tableau type to the stepper template of its family (specialised by each
+/// family next to its stepper).
+template <class Tableau>
+struct stepper_family;
+
+template <class T>
+struct remove_const_of {
+  using type = T;
+};
+template <class T>
+struct remove_const_of<const T> {
+  using type = T;
+};
+
+/// The stepper of Method's family for N states in arithmetic S.
+template <class Method, class S, int N>
+using stepper_for =
+    typename stepper_family<typename remove_const_of<decltype(Method::tableau)>::type>::template type<Method, S, N>;
+
+}  // namespace cubie

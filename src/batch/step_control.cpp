@@ -1,0 +1,101 @@
+// The controller a Solver runs with: the settings' choice or the method family's default,
+// validated with messages that name the field.
+#include "cubie/batch/step_control.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+#include "cubie/core/error.hpp"
+#include "cubie/core/names.hpp"
+
+namespace cubie {
+
+namespace {
+
+controller_kind parse_controller(const std::string& name) {
+  const std::string n = normalize_name(name);
+  if (n == "fixed") return controller_kind::fixed;
+  if (n == "i") return controller_kind::i;
+  if (n == "pi") return controller_kind::pi;
+  if (n == "pid") return controller_kind::pid;
+  throw invalid_argument("step_controller: unknown controller '" + name + "'; valid names are fixed, i, pi, pid");
+}
+
+/// Each family's controller and gains when the settings name none (CuBIE's, with the
+/// explicit-method overrides min_gain 0.2, max_gain 10 and no deadband).
+struct family_defaults {
+  controller_kind adaptive_kind;
+  double safety, min_gain, max_gain, deadband_min, deadband_max, kp, ki, kd;
+};
+
+family_defaults defaults_of(method_family family) {
+  switch (family) {
+    case method_family::explicit_rk: break;
+  }
+  return {controller_kind::pi, 0.9, 0.2, 10.0, 1.0, 1.0, 0.7, -0.4, 0.0};
+}
+
+}  // namespace
+
+step_bounds resolve_step_bounds(const solver_settings& s, double t0, double span) {
+  const double t_end = t0 + span;
+  const double time_floor = 4.0 * std::numeric_limits<double>::epsilon() * std::max(std::fabs(t0), std::fabs(t_end));
+  const step_bounds b{s.dt_min.value_or(std::max(1e-12 * span, time_floor)), s.dt_max.value_or(span)};
+  auto described = [&](const char* name, const std::optional<double>& given, double value) {
+    return std::string(name) + " = " + number_text(value) + (given ? "" : " (the default for this span)");
+  };
+  if (b.dt_min > b.dt_max) {
+    throw invalid_argument(described("dt_min", s.dt_min, b.dt_min) + " exceeds " + described("dt_max", s.dt_max, b.dt_max) +
+                           "; dt_min must not exceed dt_max");
+  }
+  if (s.dt && *s.dt < b.dt_min) {
+    throw invalid_argument("dt = " + number_text(*s.dt) + " is below " + described("dt_min", s.dt_min, b.dt_min) +
+                           "; raise dt or lower dt_min");
+  }
+  return b;
+}
+
+resolved_controller resolve_controller(const solver_settings& s, const method_info& method,
+                                       std::vector<std::string>& warnings) {
+  const family_defaults d = defaults_of(method.family);
+  controller_kind kind = s.step_controller.empty() ? (method.adaptive ? d.adaptive_kind : controller_kind::fixed)
+                                                   : parse_controller(s.step_controller);
+  if (kind != controller_kind::fixed && !method.adaptive) {
+    warnings.push_back("step_controller '" + s.step_controller + "' needs an error estimate, which " + method.name +
+                       " does not have; running with fixed steps");
+    kind = controller_kind::fixed;
+  }
+  resolved_controller c{};
+  c.kind = kind;
+  c.safety = s.safety.value_or(d.safety);
+  c.min_gain = s.min_gain.value_or(d.min_gain);
+  c.max_gain = s.max_gain.value_or(d.max_gain);
+  c.deadband_min = s.deadband_min.value_or(d.deadband_min);
+  c.deadband_max = s.deadband_max.value_or(d.deadband_max);
+  c.kp = s.kp.value_or(d.kp);
+  c.ki = s.ki.value_or(d.ki);
+  c.kd = s.kd.value_or(d.kd);
+
+  auto positive = [](double v, const char* f) {
+    if (!(v > 0) || !std::isfinite(v)) throw invalid_argument(std::string(f) + " = " + number_text(v) + "; it must be > 0");
+  };
+  auto finite = [](double v, const char* f) {
+    if (!std::isfinite(v)) throw invalid_argument(std::string(f) + " is " + number_text(v) + "; it must be a finite number");
+  };
+  positive(c.safety, "safety");
+  positive(c.min_gain, "min_gain");
+  positive(c.max_gain, "max_gain");
+  if (c.min_gain > 1.0) throw invalid_argument("min_gain = " + number_text(c.min_gain) + "; it must be in (0, 1]");
+  if (c.max_gain < 1.0) throw invalid_argument("max_gain = " + number_text(c.max_gain) + "; it must be >= 1");
+  if (c.deadband_min > c.deadband_max)
+    throw invalid_argument("deadband_min = " + number_text(c.deadband_min) + " > deadband_max = " + number_text(c.deadband_max) +
+                           "; deadband_min must not exceed deadband_max");
+  finite(c.kp, "kp");
+  finite(c.ki, "ki");
+  finite(c.kd, "kd");
+  return c;
+}
+
+}  // namespace cubie
