@@ -98,6 +98,17 @@ class SolveResult:
         return self._r.steps_rejected
 
     @property
+    def t_reached(self) -> Optional[np.ndarray]:
+        """The time each run reached: the end time when it succeeded, where it stopped when
+        it failed, NaN when it was never integrated (None without counters)."""
+        return self._r.t_reached
+
+    @property
+    def dt_last(self) -> Optional[np.ndarray]:
+        """The step size each run's controller held when it ended (None without counters)."""
+        return self._r.dt_last
+
+    @property
     def statistics(self) -> Dict[str, Any]:
         """What the solve cost: chunks, bytes moved, device memory, per-phase times (ms)."""
         return self._r.statistics
@@ -235,6 +246,7 @@ class SolveResult:
         if self.steps_accepted is not None:
             data["steps_accepted"] = (("run",), self.steps_accepted)
             data["steps_rejected"] = (("run",), self.steps_rejected)
+            data["t_reached"] = (("run",), self.t_reached)
         attrs = {"model": self._system.name, "backend": self.backend, "solver_settings": self._r.settings_json}
         for name, values in self.inputs().items():
             if values.strides == (0,):

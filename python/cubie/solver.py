@@ -219,8 +219,6 @@ class Solver:
                 s.dt = step
                 if not (step > 0 and math.isfinite(step)):
                     raise ValueError(f"dt = {step!r}; it must be a finite number > 0")
-                s.dt_min = min(s.dt_min, step)
-                s.dt_max = max(s.dt_max, step)
         else:
             # The design: dt alone sets the bounds to dt/100 and 100 dt.
             if dt is not None:
@@ -258,6 +256,8 @@ class Solver:
             m.mem_proportion = S.as_float("mem_proportion", c["mem_proportion"], allow_none=True)
         if "stream_group" in c:
             m.stream_group = S.as_str("stream_group", c["stream_group"])
+        if "pinned_results" in c:
+            m.pinned_results = S.as_bool("pinned_results", c["pinned_results"])
         for key in ("pinned_pool_bytes", "host_budget_bytes", "min_chunks", "max_chunk_runs"):
             if key in c:
                 v = S.as_int(key, c[key])
@@ -355,8 +355,8 @@ class Solver:
         notes = {}
         if self._core.backend == "cpu":
             why = _core.cuda_unavailable_reason() or "backend = 'cpu'"
-            for key in ("allocator", "mem_proportion", "stream_group", "pinned_pool_bytes", "min_chunks",
-                        "max_registers"):
+            for key in ("allocator", "mem_proportion", "stream_group", "pinned_pool_bytes", "pinned_results",
+                        "min_chunks", "max_registers"):
                 if c.get(key) is not None:
                     notes[key] = f"manages the GPU; this Solver runs on the CPU ({why})"
             if self._lineinfo:

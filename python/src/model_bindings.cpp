@@ -8,7 +8,7 @@
 #include <nanobind/stl/vector.h>
 
 #include "bindings.hpp"
-#include "cubie/batch/compiled_system.hpp"
+#include "cubie/execution/compiled_system.hpp"
 #include "cubie/batch/method_catalog.hpp"
 #include "cubie/core/error.hpp"
 #include "cubie/models/compile_cache.hpp"

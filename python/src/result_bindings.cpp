@@ -102,6 +102,22 @@ void bind_results(nb::module_& m) {
                      return view(h, const_cast<u32*>(r.result.steps_rejected().data()),
                                  {static_cast<std::size_t>(r.result.n_runs())});
                    })
+      .def_prop_ro("t_reached",
+                   [](nb::handle h) -> nb::object {
+                     py_result& r = self_of(h);
+                     if (!r.result.has_counters()) return nb::none();
+                     return view(h, const_cast<double*>(r.result.t_reached().data()),
+                                 {static_cast<std::size_t>(r.result.n_runs())});
+                   },
+                   "The time each run reached (NaN: never integrated), or None without counters.")
+      .def_prop_ro("dt_last",
+                   [](const py_result& r) -> nb::object {
+                     if (!r.result.has_counters()) return nb::none();
+                     auto* v = new std::vector<double>(r.result.dt_last());
+                     nb::capsule owner(v, [](void* p) noexcept { delete static_cast<std::vector<double>*>(p); });
+                     return nb::cast(nb::ndarray<nb::numpy, double>(v->data(), {v->size()}, owner));
+                   },
+                   "The step size each run's controller held when it ended, or None without counters.")
       .def_prop_ro("times",
                    [](nb::handle h) {
                      py_result& r = self_of(h);

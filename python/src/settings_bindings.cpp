@@ -21,6 +21,7 @@ void bind_settings(nb::module_& m) {
       .def_rw("min_chunks", &memory_settings::min_chunks)
       .def_rw("max_chunk_runs", &memory_settings::max_chunk_runs)
       .def_rw("host_budget_bytes", &memory_settings::host_budget_bytes)
+      .def_rw("pinned_results", &memory_settings::pinned_results)
       .def("validate", &memory_settings::validate);
 
   nb::class_<solver_settings>(m, "SolverSettings", "cubie::solver_settings")
@@ -31,8 +32,8 @@ void bind_settings(nb::module_& m) {
       .def_rw("atol", &solver_settings::atol)
       .def_rw("rtol", &solver_settings::rtol)
       .def_rw("dt", &solver_settings::dt, nb::arg().none())
-      .def_rw("dt_min", &solver_settings::dt_min)
-      .def_rw("dt_max", &solver_settings::dt_max)
+      .def_rw("dt_min", &solver_settings::dt_min, nb::arg().none())
+      .def_rw("dt_max", &solver_settings::dt_max, nb::arg().none())
       .def_rw("safety", &solver_settings::safety, nb::arg().none())
       .def_rw("min_gain", &solver_settings::min_gain, nb::arg().none())
       .def_rw("max_gain", &solver_settings::max_gain, nb::arg().none())

@@ -15,7 +15,7 @@
 #include "bindings.hpp"
 #include "cubie/core/error.hpp"
 #include "cubie/backends/backend_registry.hpp"
-#include "cubie/batch/executor.hpp"
+#include "cubie/execution/executor.hpp"
 #include "cubie/batch/result_memory_sink.hpp"
 #include "cubie/batch/solver.hpp"
 #include "cubie/io/monitored_sink.hpp"
@@ -172,12 +172,12 @@ void bind_solve(nb::module_& m) {
       [](const Solver& solver, const batch_grid& grid, const solve_spec& spec) {
         const SolveResult::layout l = solver.output_layout(grid, spec);
         nb::dict d;
-        d["n_saves"] = l.n_saves;
+        d["n_saves"] = l.n_saves();
         d["n_runs"] = l.n_runs;
-        d["variables"] = l.variables;
+        d["variables"] = l.variables();
         d["n_saved_states"] = l.n_saved_states;
-        d["times"] = l.times;
-        d["counters"] = l.counters;
+        d["times"] = l.times();
+        d["counters"] = l.has(output_id::steps_accepted);
         return d;
       },
       nb::arg("solver"), nb::arg("grid"), nb::arg("spec"), "The shape of a solve's output, without solving.");
@@ -207,8 +207,11 @@ void bind_solve(nb::module_& m) {
           // The layout comes through the Solver's prepared-batch cache; the solve below
           // reuses what it converted.
           const SolveResult::layout layout = solver.output_layout(*grid, spec);
-          out->result.prepare(layout, solver.backend() == "cuda" ? cuda_result_allocator(out->settings)
-                                                                 : host_allocator::pageable());
+          // As Solver::solve does: pinned storage from the CUDA backend's pool when the
+          // settings ask for it, else pageable.
+          out->result.prepare(layout, solver.backend() == "cuda" && out->settings.memory.pinned_results
+                                          ? cuda_result_allocator(out->settings.memory)
+                                          : host_allocator::pageable());
           result_memory_sink memory(out->result, nan_fill);
           io::monitored_sink sink(
               memory, grid->n_runs(), [&hook](i64 done, i64 total) { hook(done, total); }, &hook.stop);

@@ -32,6 +32,7 @@ def test_legend_layout_and_inputs(sweep):
     np.testing.assert_array_equal(sweep.time_domain_array[0, 0, :], inputs["x"])
     assert sweep.state.shape == (3, 3, 6) and sweep.observables.shape == (3, 1, 6)
     assert np.all(sweep.steps_accepted > 0)
+    np.testing.assert_array_equal(sweep.t_reached, 0.5)
 
 
 def test_as_numpy_copies(sweep):
@@ -90,6 +91,7 @@ def test_failed_runs_are_flagged_and_nan_filled():
     assert set(r.status_messages) == {1}
     assert "STEP_TOO_SMALL" in r.status_messages[1] or "NONFINITE_STATE" in r.status_messages[1]
     assert np.all(np.isnan(r.time_domain_array[:, 0, 1]))
+    assert r.t_reached[0] == 2.0 and 0.99 < r.t_reached[1] < 1.01  # where the blow-up stopped it
     np.testing.assert_allclose(r.time_domain_array[:, 0, 0], 0.1 / (1 - 0.1 * r.time), rtol=1e-7)
     kept = solver.solve({"x": x0}, duration=2.0, save_every=0.5, nan_error_trajectories=False)
     assert kept.time_domain_array[0, 0, 1] == 1.0  # the initial value survives unmasked
