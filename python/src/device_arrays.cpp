@@ -25,9 +25,11 @@ void check(cudaError_t e, const char* what) {
 }
 #endif
 
+#ifndef CUBIE_WITH_CUDA
 [[noreturn]] void no_cuda(const char* what) {
   throw invalid_argument(std::string(what) + ": this cubie was built without the CUDA backend");
 }
+#endif
 
 }  // namespace
 
