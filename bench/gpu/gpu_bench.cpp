@@ -117,12 +117,15 @@ cubie::batch_grid lorenz_grid(std::int64_t n, std::int64_t stride = 1) {
                                   {{"rho", rho}});
 }
 
-// --pageable: results in pageable storage, filled through the staging ring.
+// --pageable: results in pageable storage, filled through the staging ring (--no-ring:
+// downloaded into it directly).
 bool pageable_results = false;
+bool staging_ring = true;
 
 cubie::solver_settings settings_for(const std::string& algorithm, double dt_or_tol) {
   cubie::solver_settings s;
   s.memory.pinned_results = !pageable_results;
+  s.memory.staging_ring = staging_ring;
   s.algorithm = algorithm;
   s.precision = cubie::precision::float32;
   s.backend = "cuda";
@@ -264,6 +267,7 @@ int main(int argc, char** argv) {
     else if (a == "--only") opt.only = next();
     else if (a == "--scale") opt.scale = std::max<std::int64_t>(1, std::atoll(next().c_str()));
     else if (a == "--pageable") pageable_results = true;
+    else if (a == "--no-ring") staging_ring = false;
     else {
       std::fprintf(stderr, "usage: %s [--sass FILE] [--reps R] [--only B1,B2,B3,B4,ALLOC,L96] [--scale S] [--pageable]\n",
                    argv[0]);

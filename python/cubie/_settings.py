@@ -37,7 +37,7 @@ LOOP_KEYS = frozenset({"save_every", "summarise_every", "sample_summaries_every"
 MEMORY_KEYS = frozenset(
     {
         "allocator", "mem_proportion", "stream_group", "pinned_pool_bytes", "host_budget_bytes",
-        "min_chunks", "max_chunk_runs", "pinned_results",
+        "min_chunks", "max_chunk_runs", "pinned_results", "staging_ring",
     }
 )
 # cubie's own: where and how the engine runs.

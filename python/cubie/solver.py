@@ -258,6 +258,8 @@ class Solver:
             m.stream_group = S.as_str("stream_group", c["stream_group"])
         if "pinned_results" in c:
             m.pinned_results = S.as_bool("pinned_results", c["pinned_results"])
+        if "staging_ring" in c:
+            m.staging_ring = S.as_bool("staging_ring", c["staging_ring"])
         for key in ("pinned_pool_bytes", "host_budget_bytes", "min_chunks", "max_chunk_runs"):
             if key in c:
                 v = S.as_int(key, c[key])
@@ -355,7 +357,7 @@ class Solver:
         notes = {}
         if self._core.backend == "cpu":
             why = _core.cuda_unavailable_reason() or "backend = 'cpu'"
-            for key in ("allocator", "mem_proportion", "stream_group", "pinned_pool_bytes", "pinned_results",
+            for key in ("allocator", "mem_proportion", "stream_group", "pinned_pool_bytes", "pinned_results", "staging_ring",
                         "min_chunks", "max_registers"):
                 if c.get(key) is not None:
                     notes[key] = f"manages the GPU; this Solver runs on the CPU ({why})"

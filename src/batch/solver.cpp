@@ -149,6 +149,7 @@ void Solver::impl::resolve() {
     exec = std::make_unique<cpu::cpu_executor>(s.cpu_threads, s.memory);
     result_alloc = host_allocator::pageable();
   }
+  exec->warm_up(*system, key);
   for (const auto& w : warnings) default_warning_sink(w);
 }
 

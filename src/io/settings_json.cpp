@@ -60,6 +60,7 @@ std::string settings_json(const solver_settings& s, const solve_spec& spec, int 
   w.key("stream_group").value(m.stream_group);
   w.key("pinned_pool_bytes").value(static_cast<std::uint64_t>(m.pinned_pool_bytes));
   w.key("pinned_results").value(m.pinned_results);
+  w.key("staging_ring").value(m.staging_ring);
   w.key("min_chunks").value(static_cast<std::int64_t>(m.min_chunks));
   w.key("max_chunk_runs").value(static_cast<std::int64_t>(m.max_chunk_runs));
   w.key("host_budget_bytes").value(static_cast<std::uint64_t>(m.host_budget_bytes));

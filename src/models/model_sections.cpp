@@ -147,7 +147,7 @@ const std::vector<std::string>& solver_keys() {
 
 const std::vector<std::string>& memory_keys() {
   static const std::vector<std::string> keys = {"allocator",     "mem_proportion", "stream_group",     "pinned_pool_bytes",
-                                                "min_chunks",    "max_chunk_runs", "host_budget_bytes", "pinned_results"};
+                                                "min_chunks",    "max_chunk_runs", "host_budget_bytes", "pinned_results", "staging_ring"};
   return keys;
 }
 
@@ -261,6 +261,8 @@ void apply_memory_key(model_definition& model, const toml_entry& entry, const to
     m.host_budget_bytes = static_cast<std::uint64_t>(value.integer_at_least(0));
   } else if (key == "pinned_results") {
     m.pinned_results = value.boolean();
+  } else if (key == "staging_ring") {
+    m.staging_ring = value.boolean();
   } else {
     unknown_key(reader.source(), entry.key_at, "memory", key, memory_keys());
   }
