@@ -42,7 +42,8 @@ void optional_field(std::ostringstream& o, const char* name, const std::optional
 std::string solver_line(const models::model_definition& m, const method_info& method) {
   const solver_settings& s = m.settings;
   std::ostringstream o;
-  o << method.name << " (order " << method.order << (method.adaptive ? ", adaptive" : ", fixed step") << ")";
+  o << method.name << " (" << family_name(method.family) << ", order " << method.order
+    << (method.adaptive ? ", adaptive" : ", fixed step") << ")";
   if (!s.step_controller.empty()) o << ", controller " << s.step_controller;
   o << ", atol " << numbers(s.atol) << ", rtol " << numbers(s.rtol);
   optional_field(o, "dt", s.dt);

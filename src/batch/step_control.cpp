@@ -33,6 +33,8 @@ struct family_defaults {
 family_defaults defaults_of(method_family family) {
   switch (family) {
     case method_family::explicit_rk: break;
+    case method_family::rosenbrock:
+      return {controller_kind::pi, 0.9, 0.2, 10.0, 1.0, 1.0, 0.7, -0.4, 0.0};
   }
   return {controller_kind::pi, 0.9, 0.2, 10.0, 1.0, 1.0, 0.7, -0.4, 0.0};
 }

@@ -36,7 +36,10 @@ struct dense_lu {
   }
 
   /// Factors `a` in place. Returns the runs (lanes) whose every pivot was finite and nonzero;
-  /// the factors of the others are not usable.
+  /// the factors of the others are not usable. Non-finite entries always fail (NaN and
+  /// infinity reach a pivot through 0 * x = NaN); a zero row or column always fails; a matrix
+  /// singular only through cancellation may leave a pivot of rounding size instead, whose
+  /// huge solutions the caller's own checks (a step's error test) reject.
   CUBIE_HD CUBIE_FORCEINLINE mask_t<S> factor() {
     mask_t<S> ok = mask_t<S>(true);
     CUBIE_UNROLL

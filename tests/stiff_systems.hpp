@@ -1,0 +1,101 @@
+// tests/stiff_systems.hpp
+// Stiff test systems for the implicit methods, written as C++ system templates (the same
+// functors run as float, double, SIMD packs and dual numbers): Robertson's kinetics, Van der
+// Pol, Prothero-Robinson, and variants that supply their own Jacobian.
+#pragma once
+#include "cubie/core/math.hpp"
+#include "cubie/integrate/system.hpp"
+
+namespace cubie::test {
+
+/// Robertson's chemical kinetics (Hairer & Wanner II, IV.1): rate constants as parameters.
+template <class S>
+struct robertson {
+  static constexpr int n_states = 3;
+  static constexpr int n_parameters = 3;
+  static constexpr int n_observables = 0;
+  static constexpr const char* name = "robertson";
+  static constexpr const char* state_names = "y1,y2,y3";
+  static constexpr const char* parameter_names = "k1,k2,k3";
+  static constexpr const char* observable_names = "";
+  static constexpr bool autonomous = true;
+
+  CUBIE_HD CUBIE_FORCEINLINE void rhs(S /*t*/, const S* y, const S* p, S* f) const {
+    f[0] = -p[0] * y[0] + p[2] * y[1] * y[2];
+    f[1] = p[0] * y[0] - p[2] * y[1] * y[2] - p[1] * y[1] * y[1];
+    f[2] = p[1] * y[1] * y[1];
+  }
+};
+
+/// Robertson with its Jacobian written by hand (the dense_user path).
+template <class S>
+struct robertson_with_jacobian : robertson<S> {
+  CUBIE_HD CUBIE_FORCEINLINE void jacobian(S /*t*/, const S* y, const S* p, S* J) const {
+    J[0] = -p[0];
+    J[1] = p[2] * y[2];
+    J[2] = p[2] * y[1];
+    J[3] = p[0];
+    J[4] = -p[2] * y[2] - S(2.0) * p[1] * y[1];
+    J[5] = -p[2] * y[1];
+    J[6] = S(0.0);
+    J[7] = S(2.0) * p[1] * y[1];
+    J[8] = S(0.0);
+  }
+};
+
+/// Van der Pol in Lienard-free form with stiffness mu: x' = y, y' = mu (1 - x^2) y - x.
+template <class S>
+struct van_der_pol {
+  static constexpr int n_states = 2;
+  static constexpr int n_parameters = 1;
+  static constexpr int n_observables = 0;
+  static constexpr const char* name = "van_der_pol";
+  static constexpr const char* state_names = "x,y";
+  static constexpr const char* parameter_names = "mu";
+  static constexpr const char* observable_names = "";
+  static constexpr bool autonomous = true;
+
+  CUBIE_HD CUBIE_FORCEINLINE void rhs(S /*t*/, const S* y, const S* p, S* f) const {
+    f[0] = y[1];
+    f[1] = p[0] * (S(1.0) - y[0] * y[0]) * y[1] - y[0];
+  }
+};
+
+/// Prothero & Robinson's test: y' = L (y - g(t)) + g'(t), g(t) = sin(t) + cos(2t); y = g for
+/// y(0) = g(0) = 1. Non-autonomous: the stage times and df/dt enter the error.
+template <class S>
+struct prothero_robinson {
+  static constexpr int n_states = 1;
+  static constexpr int n_parameters = 1;
+  static constexpr int n_observables = 0;
+  static constexpr const char* name = "prothero_robinson";
+  static constexpr const char* state_names = "y";
+  static constexpr const char* parameter_names = "L";
+  static constexpr const char* observable_names = "";
+
+  CUBIE_HD CUBIE_FORCEINLINE void rhs(S t, const S* y, const S* p, S* f) const {
+    const S g = math::sin(t) + math::cos(S(2.0) * t);
+    const S dg = math::cos(t) - S(2.0) * math::sin(S(2.0) * t);
+    f[0] = p[0] * (y[0] - g) + dg;
+  }
+};
+
+/// y' = -c sqrt(y): f is finite at y = 0 but its derivative is not, so the iteration matrix
+/// of a run starting there is not finite (status_singular_matrix); other runs are smooth.
+template <class S>
+struct sqrt_decay {
+  static constexpr int n_states = 1;
+  static constexpr int n_parameters = 1;
+  static constexpr int n_observables = 0;
+  static constexpr const char* name = "sqrt_decay";
+  static constexpr const char* state_names = "y";
+  static constexpr const char* parameter_names = "c";
+  static constexpr const char* observable_names = "";
+  static constexpr bool autonomous = true;
+
+  CUBIE_HD CUBIE_FORCEINLINE void rhs(S /*t*/, const S* y, const S* p, S* f) const {
+    f[0] = -p[0] * math::sqrt(y[0]);
+  }
+};
+
+}  // namespace cubie::test
