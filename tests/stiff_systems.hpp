@@ -99,3 +99,49 @@ struct sqrt_decay {
 };
 
 }  // namespace cubie::test
+
+namespace cubie::test {
+
+/// Robertson with the contract's sparse interface written by hand, as the code generator
+/// would emit it: the pattern of J plus the diagonal, in natural elimination order without
+/// fill (row 3 has no entry in column 1), stored [a00 a01 a02 a10 a11 a12 a21 a22].
+template <class S>
+struct robertson_sparse : robertson<S> {
+  static constexpr int sparse_nnz = 8;
+
+  CUBIE_HD CUBIE_FORCEINLINE void jacobian_sparse(S /*t*/, const S* y, const S* p, S* jv) const {
+    jv[0] = -p[0];
+    jv[1] = p[2] * y[2];
+    jv[2] = p[2] * y[1];
+    jv[3] = p[0];
+    jv[4] = -p[2] * y[2] - S(2.0) * p[1] * y[1];
+    jv[5] = -p[2] * y[1];
+    jv[6] = S(2.0) * p[1] * y[1];
+    jv[7] = S(0.0);
+  }
+  /// jv <- LU of c I - J in place (multipliers where the eliminated entries were).
+  CUBIE_HD CUBIE_FORCEINLINE auto factor_shifted(S c, S* jv) const {
+    for (int k = 0; k < 8; ++k) jv[k] = -jv[k];
+    jv[0] = jv[0] + c;
+    jv[4] = jv[4] + c;
+    jv[7] = jv[7] + c;
+    jv[3] = jv[3] / jv[0];
+    jv[4] = jv[4] - jv[3] * jv[1];
+    jv[5] = jv[5] - jv[3] * jv[2];
+    jv[6] = jv[6] / jv[4];
+    jv[7] = jv[7] - jv[6] * jv[5];
+    return math::mask_and(math::mask_and(math::is_finite(S(1.0) / jv[0]), math::is_finite(S(1.0) / jv[4])),
+                          math::mask_and(math::is_finite(S(1.0) / jv[7]),
+                                         math::mask_and(math::is_finite(jv[0]),
+                                                        math::mask_and(math::is_finite(jv[4]), math::is_finite(jv[7])))));
+  }
+  CUBIE_HD CUBIE_FORCEINLINE void solve_factored(const S* lu, S* x) const {
+    x[1] = x[1] - lu[3] * x[0];
+    x[2] = x[2] - lu[6] * x[1];
+    x[2] = x[2] / lu[7];
+    x[1] = (x[1] - lu[5] * x[2]) / lu[4];
+    x[0] = (x[0] - lu[1] * x[1] - lu[2] * x[2]) / lu[0];
+  }
+};
+
+}  // namespace cubie::test

@@ -48,7 +48,7 @@ std::string solver_line(const models::model_definition& m, const method_info& me
   o << ", atol " << numbers(s.atol) << ", rtol " << numbers(s.rtol);
   optional_field(o, "dt", s.dt);
   // The bounds this solve will use (defaults follow the span).
-  const step_bounds b = resolve_step_bounds(s, m.spec.t0, m.spec.settling_time + m.spec.duration);
+  const step_bounds b = resolve_step_bounds(s, m.spec.t0, m.spec.settling_time + m.spec.duration, method.family);
   o << ", dt_min " << format_number(b.dt_min) << (s.dt_min ? "" : " (default)") << ", dt_max "
     << format_number(b.dt_max) << (s.dt_max ? "" : " (default)") << ", max_steps " << s.max_steps << ", backend "
     << s.backend;

@@ -41,10 +41,12 @@ family_defaults defaults_of(method_family family) {
 
 }  // namespace
 
-step_bounds resolve_step_bounds(const solver_settings& s, double t0, double span) {
+step_bounds resolve_step_bounds(const solver_settings& s, double t0, double span, method_family family) {
   const double t_end = t0 + span;
   const double time_floor = 4.0 * std::numeric_limits<double>::epsilon() * std::max(std::fabs(t0), std::fabs(t_end));
-  const step_bounds b{s.dt_min.value_or(std::max(1e-12 * span, time_floor)), s.dt_max.value_or(span)};
+  const double default_min =
+      family == method_family::explicit_rk ? std::max(1e-12 * span, time_floor) : 1e-20 * span;
+  const step_bounds b{s.dt_min.value_or(default_min), s.dt_max.value_or(span)};
   auto described = [&](const char* name, const std::optional<double>& given, double value) {
     return std::string(name) + " = " + number_text(value) + (given ? "" : " (the default for this span)");
   };
