@@ -10,12 +10,15 @@
 // df/dt (non-autonomous systems) comes from time_derivative(), else from dual numbers;
 // systems declaring `static constexpr bool autonomous = true` skip it.
 //
-// Dual numbers in vector mode: one evaluation with N (+1 for t) partials at once, rather
-// than N (+1) evaluations with one each. Measured (bench/jacobian/RESULTS in docs/
-// ARCHITECTURE.md, "Jacobians"): vector mode executes fewer instructions on every system
-// tried (each operation's value and transcendental functions are computed once, not N+1
-// times) and, on the GPU, uses no more registers for small systems; column mode's only
-// edge, a smaller live set for N >~ 20, goes to local memory either way there.
+// Dual numbers come in two modes: vector (one evaluation carrying N (+1 for t) partials)
+// and column-at-a-time (N (+1) evaluations carrying one). Measured with
+// bench/jacobian/dual_modes.sh (bench/RESULTS.md, "Dual-number Jacobians"): on the CPU
+// (SIMD packs) column mode executes about half the instructions below 8 states (the
+// compiler shares the values across the unrolled passes) and vector mode 30-50% fewer from
+// 10 states up; on the GPU the two compile to the same instructions up to 10 states, and
+// from 15 states vector mode's live partials exceed the registers (Lorenz-96, 20 states: 254
+// registers and 2.4 KB of spills against 124 registers and none). Hence column mode on the
+// device, and on the host below 8 states; vector mode on the host from 8 states.
 #pragma once
 #include "../core/dense_lu.hpp"
 #include "../core/dual.hpp"
@@ -84,6 +87,16 @@ constexpr jacobian_source jacobian_source_of() {
   else return jacobian_source::unavailable;
 }
 
+/// Vector mode (true) or column-at-a-time for N states where this code is compiled (above).
+template <int N>
+constexpr bool dual_vector_mode() {
+#if CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC()
+  return false;
+#else
+  return N >= 8;
+#endif
+}
+
 /// f, J = df/dy (row-major, J[i*N + j] = d f_i / d y_j) and, with `WithT`, df/dt at (t, y) from
 /// one evaluation of Sys<dual<S, N + WithT>>.
 template <bool WithT, class Sys, class S, int N, int P>
@@ -111,8 +124,8 @@ CUBIE_HD CUBIE_FORCEINLINE void dual_jacobian(S t, const fixed_vector<S, N>& y, 
   }
 }
 
-/// The same Jacobian one column per evaluation of Sys<dual<S, 1>> (N + WithT evaluations):
-/// the alternative to vector mode, kept for the measurements behind the choice above.
+/// The same Jacobian one column per evaluation of Sys<dual<S, 1>> (N + WithT evaluations;
+/// the compiler shares what does not depend on the column, such as the values).
 template <bool WithT, class Sys, class S, int N, int P>
 CUBIE_HD CUBIE_FORCEINLINE void dual_jacobian_by_columns(S t, const fixed_vector<S, N>& y,
                                                          const fixed_vector<S, P>& p, S* f, S* J, S* ft) {
@@ -196,7 +209,8 @@ class iteration_matrix {
                                            fixed_vector<S, N>& ft) {
     if constexpr (source == jacobian_source::dual_numbers) {
       (void)sys;
-      dual_jacobian<!autonomous, Sys>(t, y, p, f.data(), store_.lu.a, ft.data());
+      if constexpr (dual_vector_mode<N>()) dual_jacobian<!autonomous, Sys>(t, y, p, f.data(), store_.lu.a, ft.data());
+      else dual_jacobian_by_columns<!autonomous, Sys>(t, y, p, f.data(), store_.lu.a, ft.data());
     } else {
       if constexpr (source == jacobian_source::sparse) sys.jacobian_sparse(t, y.data(), p.data(), store_.jv);
       else sys.jacobian(t, y.data(), p.data(), store_.lu.a);

@@ -40,6 +40,7 @@ class rosenbrock_stepper {
   static_assert(first_stage_at_start(tableau), "the first stage must sit at the step's start (t, y)");
   static_assert(!last_stage_at_solution || stage_point_source(tableau, stages - 1) < 0,
                 "a last stage at the new solution must evaluate f there itself");
+  static_assert(reused_stage_points(tableau) <= 1, "one stage point (besides the start) may be shared");
 
   /// f(t, y) at the starting point (the initial step size estimate reads it).
   template <class Sys, int P>
@@ -72,8 +73,7 @@ class rosenbrock_stepper {
     const S inv_h = S(1.0) / h;
     const mask_t<S> ok = m.factor(sys, inv_h * S(1.0 / tableau.gamma));
 
-    fixed_vector<S, N> u[stages];   // the stage increments
-    fixed_vector<S, N> fs[stages];  // f at stage points a later stage shares
+    fixed_vector<S, N> u[stages];  // the stage increments
     static_for<0, stages>([&](auto stage) CUBIE_INLINE_LAMBDA {
       constexpr int i = decltype(stage)::value;
       constexpr int source = i == 0 ? 0 : stage_point_source(tableau, i);
@@ -81,7 +81,7 @@ class rosenbrock_stepper {
       if constexpr (source == 0) {
         r = f0_;
       } else if constexpr (source > 0) {
-        r = fs[source];
+        r = f_shared_;
       } else {
         fixed_vector<S, N> yi = y;
         static_for<0, i>([&](auto col) CUBIE_INLINE_LAMBDA {
@@ -95,7 +95,7 @@ class rosenbrock_stepper {
         constexpr double c = tableau.c[i];
         sys.rhs(t + h * S(c), yi.data(), p.data(), r.data());
         ++rhs_count;
-        if constexpr (stage_point_reused(tableau, i)) fs[i] = r;
+        if constexpr (stage_point_reused(tableau, i)) f_shared_ = r;
         if constexpr (last_stage_at_solution && i == stages - 1) y_new_ = yi;  // the point is y_1
         if constexpr (carry_f && i == stages - 1) f_last_ = r;
       }
@@ -189,6 +189,10 @@ class rosenbrock_stepper {
   fixed_vector<S, N> y_new_;   // the trial solution
   fixed_vector<S, N> err_;     // sum e_i u_i
   fixed_vector<S, N> f_last_;  // f at the trial solution (methods whose last stage sits there)
+  // f at a stage point a later stage shares (Rodas3P's stages 4 and 5); a member rather than a
+  // local so compilers see it set before use. Unused by the other methods, it costs nothing
+  // once the step is inlined.
+  fixed_vector<S, N> f_shared_;
 };
 
 }  // namespace cubie

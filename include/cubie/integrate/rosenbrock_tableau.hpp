@@ -65,6 +65,14 @@ CUBIE_HD constexpr bool stage_point_reused(const rosenbrock_tableau<S>& t, int j
   return false;
 }
 
+/// How many stage points after the first are shared with a later stage.
+template <int S>
+CUBIE_HD constexpr int reused_stage_points(const rosenbrock_tableau<S>& t) {
+  int n = 0;
+  for (int j = 1; j < S; ++j) n += stage_point_reused(t, j) ? 1 : 0;
+  return n;
+}
+
 /// The last stage evaluates f at (t + h, y_1): that f is the next step's f at its start
 /// (Shampine's ode23s pair), so a stepper that needs f there separately can carry it over.
 template <int S>
