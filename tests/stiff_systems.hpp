@@ -145,3 +145,52 @@ struct robertson_sparse : robertson<S> {
 };
 
 }  // namespace cubie::test
+
+namespace cubie::test {
+
+/// The Oregonator (Field & Noyes; Hairer & Wanner II, OREGO): from (1, 2, 3) over [0, 360].
+template <class S>
+struct orego {
+  static constexpr int n_states = 3;
+  static constexpr int n_parameters = 0;
+  static constexpr int n_observables = 0;
+  static constexpr const char* name = "orego";
+  static constexpr const char* state_names = "y1,y2,y3";
+  static constexpr const char* parameter_names = "";
+  static constexpr const char* observable_names = "";
+  static constexpr bool autonomous = true;
+
+  CUBIE_HD CUBIE_FORCEINLINE void rhs(S /*t*/, const S* y, const S* /*p*/, S* f) const {
+    f[0] = S(77.27) * (y[1] + y[0] * (S(1.0) - S(8.375e-6) * y[0] - y[1]));
+    f[1] = (y[2] - (S(1.0) + y[0]) * y[1]) / S(77.27);
+    f[2] = S(0.161) * (y[0] - y[2]);
+  }
+};
+
+/// HIRES, plant physiology (Schaefer 1975; Hairer & Wanner II): 8 states over [0, 321.8122]
+/// from (1, 0, 0, 0, 0, 0, 0, 0.0057).
+template <class S>
+struct hires {
+  static constexpr int n_states = 8;
+  static constexpr int n_parameters = 0;
+  static constexpr int n_observables = 0;
+  static constexpr const char* name = "hires";
+  static constexpr const char* state_names = "y1,y2,y3,y4,y5,y6,y7,y8";
+  static constexpr const char* parameter_names = "";
+  static constexpr const char* observable_names = "";
+  static constexpr bool autonomous = true;
+
+  CUBIE_HD CUBIE_FORCEINLINE void rhs(S /*t*/, const S* y, const S* /*p*/, S* f) const {
+    const S r = S(280.0) * y[5] * y[7];
+    f[0] = S(-1.71) * y[0] + S(0.43) * y[1] + S(8.32) * y[2] + S(0.0007);
+    f[1] = S(1.71) * y[0] - S(8.75) * y[1];
+    f[2] = S(-10.03) * y[2] + S(0.43) * y[3] + S(0.035) * y[4];
+    f[3] = S(8.32) * y[1] + S(1.71) * y[2] - S(1.12) * y[3];
+    f[4] = S(-1.745) * y[4] + S(0.43) * y[5] + S(0.43) * y[6];
+    f[5] = -r + S(0.69) * y[3] + S(1.71) * y[4] - S(0.43) * y[5] + S(0.69) * y[6];
+    f[6] = r - S(1.81) * y[6];
+    f[7] = -r + S(1.81) * y[6];
+  }
+};
+
+}  // namespace cubie::test

@@ -33,8 +33,11 @@ struct family_defaults {
 family_defaults defaults_of(method_family family) {
   switch (family) {
     case method_family::explicit_rk: break;
-    case method_family::rosenbrock:
-      return {controller_kind::pi, 0.9, 0.2, 10.0, 1.0, 1.0, 0.7, -0.4, 0.0};
+    // Rosenbrock methods keep the same pi (OrdinaryDiffEq.jl's default for them too): on
+    // stiff reference problems the i controller, H211PI and pi 0.6/-0.2 took fewer steps only
+    // with proportionally larger errors, and more rejections, each a full Jacobian and
+    // factorisation (bench/cpu/stiff_controller_bench.cpp, bench/RESULTS.md).
+    case method_family::rosenbrock: break;
   }
   return {controller_kind::pi, 0.9, 0.2, 10.0, 1.0, 1.0, 0.7, -0.4, 0.0};
 }

@@ -300,6 +300,8 @@ TEST(RosenbrockMethods, StagePointsSharedAndCarried) {
   EXPECT_EQ(cubie::stage_point_source(m::rodas3p::tableau, 2), 0);
   EXPECT_EQ(cubie::stage_point_source(m::rodas3p::tableau, 4), 3);
   EXPECT_TRUE(cubie::stage_point_reused(m::rodas3p::tableau, 3));
+  // ROS3P: stages 2 and 3 evaluate f at the same point.
+  EXPECT_EQ(cubie::stage_point_source(m::ros3p::tableau, 2), 1);
   // Only the ode23s pair's last stage is at the new solution.
   EXPECT_TRUE(cubie::is_first_same_as_last(m::rosenbrock23_sciml::tableau));
   EXPECT_FALSE(cubie::is_first_same_as_last(m::ros3p::tableau));

@@ -12,13 +12,16 @@
 //
 // Dual numbers come in two modes: vector (one evaluation carrying N (+1 for t) partials)
 // and column-at-a-time (N (+1) evaluations carrying one). Measured with
-// bench/jacobian/dual_modes.sh (bench/RESULTS.md, "Dual-number Jacobians"): on the CPU
-// (SIMD packs) column mode executes about half the instructions below 8 states (the
-// compiler shares the values across the unrolled passes) and vector mode 30-50% fewer from
-// 10 states up; on the GPU the two compile to the same instructions up to 10 states, and
-// from 15 states vector mode's live partials exceed the registers (Lorenz-96, 20 states: 254
-// registers and 2.4 KB of spills against 124 registers and none). Hence column mode on the
-// device, and on the host below 8 states; vector mode on the host from 8 states.
+// bench/jacobian/dual_modes.sh (bench/RESULTS.md, "Dual-number Jacobians"):
+//  - CPU (SIMD packs): below 8 states column mode executes about half the instructions (g++
+//    shares the values, transcendental functions included, across the unrolled passes);
+//    from 10 states vector mode executes 15-50% fewer.
+//  - GPU: up to 10 states both fit the registers; vector mode executes as many PTX
+//    instructions on polynomial systems and fewer where f calls sin/cos (nvcc recomputes
+//    them in every pass: 152 against 262); from 15 states vector mode's live partials spill
+//    (Lorenz-96, 20 states: 254 registers and 2.4 KB of spills against 124 registers, none).
+// Hence: host, column mode below 8 states and vector mode from 8; device, vector mode up to
+// 12 states and column mode above.
 #pragma once
 #include "../core/dense_lu.hpp"
 #include "../core/dual.hpp"
@@ -91,7 +94,7 @@ constexpr jacobian_source jacobian_source_of() {
 template <int N>
 constexpr bool dual_vector_mode() {
 #if CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC()
-  return false;
+  return N <= 12;
 #else
   return N >= 8;
 #endif

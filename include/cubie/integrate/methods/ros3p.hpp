@@ -1,6 +1,9 @@
 // cubie/integrate/methods/ros3p.hpp
-// Lang & Verwer's ROS3P (BIT 41, 2001): third-order, A-stable, three stages, designed to keep
-// its order on parabolic problems; second-order embedded estimate. Transformed form as in
+// Lang & Verwer's ROS3P (BIT 41, 2001): third-order, A-stable, three stages (the last two at
+// one point: two f per step), designed to keep its order on parabolic problems; second-order
+// embedded estimate. Not L-stable: R(inf) = -0.73, and the embedded formula has the same
+// value at infinity, so the estimate does not see errors in very stiff components (on OREGO
+// the error ends ~1e4 tolerances off, bench/RESULTS.md). Transformed form as in
 // OrdinaryDiffEq.jl (gamma = 1/2 + sqrt(3)/6, so 1/gamma = 3 - sqrt 3), written out from
 // 1/gamma; the embedded weights are (5/(3 gamma), 1, 1/(3 gamma)).
 #pragma once
