@@ -56,6 +56,25 @@ TEST(RosenbrockFailure, NonFiniteJacobianStopsOnlyItsRun) {
   }
 }
 
+TEST(RosenbrockFailure, FixedStepsReportTheSingularMatrixToo) {
+  // The fixed-step path (integer step counts, no saves in between) has its own loop: a run
+  // whose iteration matrix is not finite ends 2048 there too, not merely non-finite.
+  static const auto sys = make_system<sqrt_decay, m::method_list<m::rodas4p>, double>();
+  solver_settings s;
+  s.algorithm = "rodas4p";
+  s.backend = "cpu";
+  s.step_controller = "fixed";
+  s.dt = 0.01;
+  Solver solver(sys, s);
+  solve_spec spec;
+  spec.duration = 1.0;
+  const SolveResult r = solver.solve({{"y", {1.0, 0.0, 4.0}}}, {{"c", {1.0}}}, spec);
+  EXPECT_EQ(r.status()[0], 0u);
+  EXPECT_EQ(r.status()[1], u32(status_singular_matrix));
+  EXPECT_EQ(r.status()[2], 0u);
+  EXPECT_NEAR(r.final_values("y")[2], 2.25, 1e-9);  // (sqrt(4) - 1/2)^2
+}
+
 TEST(RosenbrockFailure, VanDerPolStiffWithDefaults) {
   // mu = 1e3 from (2, 0) over almost two relaxation periods. SciPy 1.17 Radau, rtol = atol =
   // 1e-12 (1e-13 agrees to 1e-11).

@@ -1,14 +1,20 @@
 // cubie/integrate/jacobian.hpp
 // Where an implicit stepper's Jacobian comes from, and the iteration matrix M = c I - J it
-// factorises (JACOBIAN_CONTRACT.md). In order of preference for a system Sys<S>:
-//   1. the sparse interface (sparse_nnz, jacobian_sparse, factor_shifted, solve_factored),
-//      generated for model files: pattern, elimination order and fill fixed at generation;
-//   2. a hand-written dense jacobian(t, y, p, J);
+// factorises. In order of preference, the optional members of a system Sys<S> (CUBIE_HD):
+//   1. the sparse interface, generated for model files (pattern, elimination order and fill
+//      fixed at generation, no run-time pivoting):
+//        static constexpr int sparse_nnz = K;   // entries of the factor pattern
+//        void jacobian_sparse(S t, const S* y, const S* p, S* jv) const;  // J at the pattern
+//        auto factor_shifted(S c, S* jv) const;  // jv <- LU of c I - J; mask of usable runs
+//        void solve_factored(const S* lu, S* x) const;  // x <- (c I - J)^-1 x
+//   2. a hand-written dense Jacobian: void jacobian(S t, const S* y, const S* p, S* J) const,
+//      J[i*N + j] = d f_i / d y_j, factorised by the pivoting dense LU (core/dense_lu.hpp);
 //   3. forward-mode dual numbers through the same template, Sys<dual<S, K>>: exact J, f and
-//      df/dt from one evaluation; factorised by the pivoting dense LU (core/dense_lu.hpp).
+//      df/dt, factorised by the dense LU.
 // A system offering none of them stops the build with a message naming what to add.
-// df/dt (non-autonomous systems) comes from time_derivative(), else from dual numbers;
-// systems declaring `static constexpr bool autonomous = true` skip it.
+// df/dt (non-autonomous systems) comes from void time_derivative(S t, const S* y, const S* p,
+// S* dfdt) const, else from dual numbers; systems declaring `static constexpr bool
+// autonomous = true` skip it.
 //
 // Dual numbers come in two modes: vector (one evaluation carrying N (+1 for t) partials)
 // and column-at-a-time (N (+1) evaluations carrying one). Measured with
