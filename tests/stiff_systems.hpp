@@ -194,3 +194,33 @@ struct hires {
 };
 
 }  // namespace cubie::test
+
+namespace cubie::test {
+
+/// The convergence-order problem (test_systems.hpp: rigid body, u' = -2 t u^2, v' = v cos t)
+/// beside Prothero-Robinson's w' = L (w - g(t)) + g'(t): one system serves the classical and
+/// the stiff order studies (zero initial values switch order_problem's parts off; L = 0 makes
+/// w a smooth quadrature), so each Rosenbrock method is compiled once for both.
+template <class S>
+struct order_and_prothero_robinson {
+  static constexpr int n_states = 6;
+  static constexpr int n_parameters = 2;
+  static constexpr int n_observables = 0;
+  static constexpr const char* name = "order_and_prothero_robinson";
+  static constexpr const char* state_names = "y1,y2,y3,u,v,w";
+  static constexpr const char* parameter_names = "k2,L";
+  static constexpr const char* observable_names = "";
+
+  CUBIE_HD CUBIE_FORCEINLINE void rhs(S t, const S* y, const S* p, S* f) const {
+    f[0] = y[1] * y[2];
+    f[1] = -y[0] * y[2];
+    f[2] = -p[0] * y[0] * y[1];
+    f[3] = S(-2.0) * t * y[3] * y[3];
+    f[4] = y[4] * math::cos(t);
+    const S g = math::sin(t) + math::cos(S(2.0) * t);
+    const S dg = math::cos(t) - S(2.0) * math::sin(S(2.0) * t);
+    f[5] = p[1] * (y[5] - g) + dg;
+  }
+};
+
+}  // namespace cubie::test

@@ -81,7 +81,9 @@ TEST(DenseLu, RandomMatricesMatchTheReferenceSolve) {
     expect_solves<3>(random_matrix<3>(seed), "3x3");
     expect_solves<5>(random_matrix<5>(seed), "5x5");
     expect_solves<8>(random_matrix<8>(seed), "8x8");
-    expect_solves<20>(random_matrix<20>(seed), "20x20");
+    // Larger sizes are the same unrolled code, and an N = 20 factorisation alone takes g++
+    // ~50 s to compile (bench/RESULTS.md): 12 keeps the test's build short.
+    expect_solves<12>(random_matrix<12>(seed), "12x12");
   }
 }
 
