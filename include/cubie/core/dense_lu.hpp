@@ -4,6 +4,11 @@
 // through masks and selects (no lane-by-lane branches); on a GPU thread loops unroll so the
 // matrix can live in registers (no run-time index into it).
 //
+// Full unrolling pays on the CPU too: a factorisation and six solves on a pack of 8 doubles
+// ran 2-4x faster than with the loops kept (N = 8: 1.0 against 3.5 us; N = 20: 13 against
+// 26 us; 2-core EPYC, 2026-12-04), at a compile-time price that grows like N^3 (about 50 s of
+// g++ for N = 20).
+//
 // Row interchanges follow LINPACK's dgefa/dgesl: at step k only columns k.. of rows k and
 // p_k swap, the multipliers of earlier columns stay where they were computed, and a solve
 // applies swap k just before eliminating column k. Factors are exact for any pivot choice;
