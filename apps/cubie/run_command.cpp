@@ -158,7 +158,8 @@ int run_command(const run_options& opt) {
     summary.status = sink.tally();
   } else {
     SolveResult result;
-    result.prepare(layout, solver.backend() == "cuda" ? cuda_result_allocator(settings.memory) : host_allocator::pageable());
+    result.prepare(layout, solver.backend() == "cuda" && settings.memory.pinned_results ? cuda_result_allocator(settings.memory)
+                                                                                           : host_allocator::pageable());
     result_memory_sink memory(result, settings.nan_fill_failed);
     io::monitored_sink sink(memory, grid.n_runs(), on_commit, &interrupt_guard::stop_requested());
     try {
@@ -181,6 +182,7 @@ int run_command(const run_options& opt) {
   bar.clear();
 
   summary.device = stats.device;
+  summary.statistics = stats;
   summary.chunks = stats.chunks;
   summary.peak_device_bytes = stats.peak_device_bytes;
   if (format) {

@@ -77,7 +77,19 @@ std::string summary_json(const run_summary& s) {
   w.key("compile").value(s.compile_ms);
   w.key("solve").value(s.solve_ms);
   w.key("write").value(s.write_ms);
+  w.key("kernel").value(s.statistics.kernel_ms);
+  w.key("h2d").value(s.statistics.h2d_ms);
+  w.key("d2h").value(s.statistics.d2h_ms);
+  w.key("staging_wait").value(s.statistics.staging_wait_ms);
   w.end_object();
+  w.key("staging_peak_bytes").value(static_cast<std::uint64_t>(s.statistics.staging_peak_bytes));
+  if (s.backend == "cuda") {
+    w.key("kernel").begin_object();
+    w.key("registers").value(s.statistics.kernel_registers);
+    w.key("local_bytes").value(static_cast<std::uint64_t>(s.statistics.kernel_local_bytes));
+    w.key("blocks_per_sm").value(s.statistics.kernel_blocks_per_sm);
+    w.end_object();
+  }
   w.key("output");
   if (s.output.empty()) w.null();
   else w.value(s.output);

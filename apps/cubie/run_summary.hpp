@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cubie/execution/solve_statistics.hpp"
 #include "cubie/io/monitored_sink.hpp"
 
 namespace cubie::cli {
@@ -26,6 +27,7 @@ struct run_summary {
   std::int64_t chunks = 0;
   std::uint64_t peak_device_bytes = 0;
   double compile_ms = 0, solve_ms = 0, write_ms = 0;
+  solve_statistics statistics;    ///< the solve's own account (device phases, kernel resources, staging)
   std::string output;             ///< "" when no file was written
   std::string format;             ///< "hdf5", "csv" or ""
   std::uint64_t output_bytes = 0;

@@ -78,6 +78,8 @@ output_selection select_outputs(const system_info& info, const solve_spec& spec,
   if (spec.save_counters) {
     l.arrays.push_back(per_run_counter(output_id::steps_accepted, "steps_accepted", "accepted steps"));
     l.arrays.push_back(per_run_counter(output_id::steps_rejected, "steps_rejected", "rejected steps"));
+  }
+  if (spec.save_t_reached) {
     // Where a run stopped: kept for failed runs (never NaN-filled), NaN for runs never integrated.
     const double nan = std::numeric_limits<double>::quiet_NaN();
     l.arrays.push_back({output_id::t_reached, "t_reached", "time the run reached; the end time when it succeeded",

@@ -88,12 +88,14 @@ std::span<const u32> SolveResult::steps_rejected() const {
 }
 
 std::span<const double> SolveResult::t_reached() const {
-  if (!has_counters()) throw invalid_argument("SolveResult: t_reached was not kept (solve_spec.save_counters = false)");
+  if (!layout_.has(output_id::t_reached))
+    throw invalid_argument("SolveResult: t_reached was not kept (solve_spec.save_t_reached = false)");
   return {static_cast<const double*>(array_data(output_id::t_reached)), static_cast<std::size_t>(n_runs())};
 }
 
 std::vector<double> SolveResult::dt_last() const {
-  if (!has_counters()) throw invalid_argument("SolveResult: dt_last was not kept (solve_spec.save_counters = false)");
+  if (!layout_.has(output_id::dt_last))
+    throw invalid_argument("SolveResult: dt_last was not kept (solve_spec.save_t_reached = false)");
   std::vector<double> out(static_cast<std::size_t>(n_runs()));
   const void* p = array_data(output_id::dt_last);
   for (std::size_t r = 0; r < out.size(); ++r)

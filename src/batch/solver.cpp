@@ -144,7 +144,7 @@ void Solver::impl::resolve() {
   }
   if (backend == "cuda") {
     exec = make_cuda_executor(s.memory);
-    result_alloc = cuda_result_allocator(s.memory);
+    result_alloc = s.memory.pinned_results ? cuda_result_allocator(s.memory) : host_allocator::pageable();
   } else {
     exec = std::make_unique<cpu::cpu_executor>(s.cpu_threads, s.memory);
     result_alloc = host_allocator::pageable();

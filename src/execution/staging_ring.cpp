@@ -114,12 +114,20 @@ void staging_ring::deliver_slot(slot& s) {
   }
   const output_view to = destination_.view(s.begin, s.end);
   const i64 runs = s.end - s.begin;
+  // Every row of every array in one parallel pass (a chunk of final states is a few rows of
+  // a few MB each: copied array by array they would not spread over the threads).
+  std::vector<copy_piece> pieces;
   for (const output_array& a : layout_.arrays) {
     const std::size_t eb = a.element_bytes(layout_.precision);
     const std::size_t width = static_cast<std::size_t>(runs) * eb;
-    parallel_copy_rows(to.data[static_cast<int>(a.id)], static_cast<std::size_t>(to.run_stride) * eb,
-                       s.view.data[static_cast<int>(a.id)], width, width, a.values_per_run());
+    auto* dst = static_cast<char*>(to.data[static_cast<int>(a.id)]);
+    const auto* src = static_cast<const char*>(s.view.data[static_cast<int>(a.id)]);
+    for (i64 row = 0; row < a.values_per_run(); ++row) {
+      pieces.push_back({dst + static_cast<std::size_t>(row * to.run_stride) * eb,
+                        src + static_cast<std::size_t>(row) * width, width});
+    }
   }
+  parallel_copy(pieces);
   destination_.commit(s.begin, s.end);
 }
 

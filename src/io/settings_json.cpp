@@ -51,6 +51,7 @@ std::string settings_json(const solver_settings& s, const solve_spec& spec, int 
   optional_names(w, "saved_observables", spec.saved_observables);
   w.key("save_initial").value(spec.save_initial);
   w.key("save_counters").value(spec.save_counters);
+  w.key("save_t_reached").value(spec.save_t_reached);
   w.key("grid").value(spec.grid == grid_type::combinatorial ? "combinatorial" : "verbatim");
   const memory::memory_settings& m = s.memory;
   w.key("memory").begin_object();
@@ -58,6 +59,7 @@ std::string settings_json(const solver_settings& s, const solve_spec& spec, int 
   optional_number(w, "mem_proportion", m.mem_proportion);
   w.key("stream_group").value(m.stream_group);
   w.key("pinned_pool_bytes").value(static_cast<std::uint64_t>(m.pinned_pool_bytes));
+  w.key("pinned_results").value(m.pinned_results);
   w.key("min_chunks").value(static_cast<std::int64_t>(m.min_chunks));
   w.key("max_chunk_runs").value(static_cast<std::int64_t>(m.max_chunk_runs));
   w.key("host_budget_bytes").value(static_cast<std::uint64_t>(m.host_budget_bytes));

@@ -22,9 +22,6 @@ namespace cubie::memory {
 // the one it allocates from. Every layer has a fixed address (impl lives on the heap), so
 // the references between them stay valid when the stack moves.
 struct device_memory_stack::impl {
-  using stats_t = statistics_resource_adaptor<device_resource_ref>;
-  using limit_t = limiting_resource_adaptor<device_resource_ref>;
-
   impl(allocator_kind k, int dev, std::uint64_t limit_bytes, held_account account)
       : kind(k),
         device(dev),
@@ -40,10 +37,10 @@ struct device_memory_stack::impl {
   int device;
   cuda_device_resource cuda;
   std::unique_ptr<cuda_async_resource> async;
-  stats_t device_stats;
-  limit_t limiter;
+  statistics_resource_adaptor device_stats;
+  limiting_resource_adaptor limiter;
   std::unique_ptr<cuda_pool_resource> pool;
-  stats_t stats;
+  statistics_resource_adaptor stats;
 };
 
 namespace {
@@ -89,13 +86,11 @@ void device_memory_stack::release() {
 #else  // no CUDA: the type exists so callers need no #if; constructing it reports why it cannot work.
 
 struct device_memory_stack::impl {
-  using stats_t = statistics_resource_adaptor<device_resource_ref>;
-  using limit_t = limiting_resource_adaptor<device_resource_ref>;
   allocator_kind kind;
   int device;
-  limit_t limiter;
-  stats_t device_stats;
-  stats_t stats;
+  limiting_resource_adaptor limiter;
+  statistics_resource_adaptor device_stats;
+  statistics_resource_adaptor stats;
 };
 
 device_memory_stack::device_memory_stack(allocator_kind kind, int device, std::uint64_t /*limit_bytes*/,
@@ -118,8 +113,8 @@ device_memory_stack::~device_memory_stack() = default;
 allocator_kind device_memory_stack::kind() const noexcept { return impl_->kind; }
 int device_memory_stack::device() const noexcept { return impl_->device; }
 device_resource_ref device_memory_stack::resource() noexcept { return device_resource_ref(impl_->stats); }
-statistics_resource_adaptor<device_resource_ref>& device_memory_stack::statistics() noexcept { return impl_->stats; }
-statistics_resource_adaptor<device_resource_ref>& device_memory_stack::device_statistics() noexcept {
+statistics_resource_adaptor& device_memory_stack::statistics() noexcept { return impl_->stats; }
+statistics_resource_adaptor& device_memory_stack::device_statistics() noexcept {
   return impl_->device_stats;
 }
 std::uint64_t device_memory_stack::limit() const noexcept { return impl_->limiter.limit(); }

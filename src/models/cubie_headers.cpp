@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cubie/core/error.hpp"
+#include "cubie/models/header_location.hpp"
 #include "sha256.hpp"
 
 namespace fs = std::filesystem;
@@ -21,6 +22,15 @@ bool has_cubie_headers(const fs::path& dir) {
   return fs::is_regular_file(dir / "cubie" / "integrate" / "system.hpp", ec);
 }
 
+// Set by a program that carries its own copy of the headers (the Python package).
+std::mutex override_mutex;
+fs::path override_dir;
+
+fs::path include_dir_override() {
+  std::lock_guard lock(override_mutex);
+  return override_dir;
+}
+
 }  // namespace
 
 fs::path cubie_include_dir() {
@@ -31,6 +41,7 @@ fs::path cubie_include_dir() {
     }
     return fs::path(v);
   }
+  if (fs::path dir = include_dir_override(); !dir.empty()) return dir;
   // The source tree first: a build-tree binary must compile models against the headers
   // it was built from; an installed binary whose source tree is gone uses its install.
   const fs::path candidates[] = {fs::path(CUBIE_SOURCE_INCLUDE_DIR), fs::path(CUBIE_INSTALL_INCLUDE_DIR)};
@@ -70,3 +81,18 @@ std::string cubie_header_digest(const fs::path& include_dir) {
 }
 
 }  // namespace cubie::models::detail
+
+namespace cubie::models {
+
+void set_include_dir(const fs::path& dir) {
+  if (!dir.empty() && !detail::has_cubie_headers(dir)) {
+    throw invalid_argument("include dir: '" + dir.string() +
+                           "' holds no cubie headers (expected cubie/integrate/system.hpp under it)");
+  }
+  std::lock_guard lock(detail::override_mutex);
+  detail::override_dir = dir;
+}
+
+fs::path include_dir() { return detail::cubie_include_dir(); }
+
+}  // namespace cubie::models

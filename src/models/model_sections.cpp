@@ -140,14 +140,14 @@ const std::vector<std::string>& solver_keys() {
   static const std::vector<std::string> keys = {
       "algorithm", "step_controller", "atol", "rtol", "dt", "dt_min", "dt_max", "safety", "min_gain", "max_gain",
       "deadband_min", "deadband_max", "kp", "ki", "kd", "max_steps", "backend", "cpu_threads", "nan_fill_failed",
-      "t0", "duration", "settling_time", "save_every", "saved_states", "saved_observables", "save_initial",
+      "t0", "duration", "settling_time", "save_every", "saved_states", "saved_observables", "save_initial", "save_t_reached",
       "save_counters"};
   return keys;
 }
 
 const std::vector<std::string>& memory_keys() {
   static const std::vector<std::string> keys = {"allocator",     "mem_proportion", "stream_group",     "pinned_pool_bytes",
-                                                "min_chunks",    "max_chunk_runs", "host_budget_bytes"};
+                                                "min_chunks",    "max_chunk_runs", "host_budget_bytes", "pinned_results"};
   return keys;
 }
 
@@ -223,6 +223,8 @@ void apply_solver_key(model_definition& model, const toml_entry& entry, const to
     spec.save_initial = value.boolean();
   } else if (key == "save_counters") {
     spec.save_counters = value.boolean();
+  } else if (key == "save_t_reached") {
+    spec.save_t_reached = value.boolean();
   } else if (key == "precision") {
     fail(reader.source(), entry.key_at,
          "precision is not a [solver] key: it is the model's, at the top of the file (precision = \"float32\")");
@@ -257,6 +259,8 @@ void apply_memory_key(model_definition& model, const toml_entry& entry, const to
     m.max_chunk_runs = value.integer_at_least(0);
   } else if (key == "host_budget_bytes") {
     m.host_budget_bytes = static_cast<std::uint64_t>(value.integer_at_least(0));
+  } else if (key == "pinned_results") {
+    m.pinned_results = value.boolean();
   } else {
     unknown_key(reader.source(), entry.key_at, "memory", key, memory_keys());
   }

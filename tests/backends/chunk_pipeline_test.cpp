@@ -140,7 +140,7 @@ struct harness {
 /// Passes requests of at most `limit` bytes by disarming the failing adaptor under it: memory
 /// that only chunks of a certain size fit.
 struct disarming_gate {
-  memory::failing_resource_adaptor<memory::device_resource_ref>* f;
+  memory::failing_resource_adaptor* f;
   std::size_t limit;
   void* allocate(std::size_t bytes, memory::stream_view s) {
     if (bytes <= limit) f->disarm();
@@ -210,7 +210,7 @@ TEST(backends_chunk_pipeline, forced_chunks_are_bit_identical_and_committed_in_o
 TEST(backends_chunk_pipeline, slots_are_reused_not_reallocated_per_chunk) {
   harness<float> h(n_runs);
   h.config.options.max_chunk_runs = 64;
-  memory::statistics_resource_adaptor<memory::device_resource_ref> stats{memory::device_resource_ref(h.host)};
+  memory::statistics_resource_adaptor stats{memory::device_resource_ref(h.host)};
   test::host_result_sink<float> sink(h.batch);
   run_chunk_pipeline(h.device, memory::device_resource_ref(stats), h.config, sink, h.report);
   EXPECT_EQ(h.report.chunk_runs.size(), 16u);
@@ -233,7 +233,7 @@ TEST(backends_chunk_pipeline, failed_allocation_shrinks_the_chunk_and_keeps_fini
   h.config.options.max_chunk_runs = 256;
   // Allocations 1 and 2 are the two slots of 256 runs; the third happens after the shrink.
   // Fail the second: chunk 0 is in flight, chunk 1 cannot get its slot.
-  memory::failing_resource_adaptor<memory::device_resource_ref> failing{memory::device_resource_ref(h.host), 2};
+  memory::failing_resource_adaptor failing{memory::device_resource_ref(h.host), 2};
   test::host_result_sink<float> sink(h.batch);
   run_chunk_pipeline(h.device, memory::device_resource_ref(failing), h.config, sink, h.report);
   EXPECT_EQ(failing.failures(), 1u);
@@ -249,8 +249,7 @@ TEST(backends_chunk_pipeline, repeated_failures_shrink_until_it_fits) {
   harness<double> h(n_runs);
   h.config.options.max_chunk_runs = 512;
   // Every allocation fails until one small enough for chunks of <= 100 runs is asked for.
-  memory::failing_resource_adaptor<memory::device_resource_ref> failing{memory::device_resource_ref(h.host), 1,
-                                                                        memory::failure_mode::from_then_on};
+  memory::failing_resource_adaptor failing{memory::device_resource_ref(h.host), 1, memory::failure_mode::from_then_on};
   disarming_gate g{&failing, chunk_layout<double>(h.batch, 100).total_bytes()};
   test::host_result_sink<double> sink(h.batch);
   run_chunk_pipeline(h.device, memory::device_resource_ref(g), h.config, sink, h.report);
@@ -262,8 +261,7 @@ TEST(backends_chunk_pipeline, repeated_failures_shrink_until_it_fits) {
 
 TEST(backends_chunk_pipeline, allocation_failure_at_one_run_is_a_chunk_failure_with_the_bytes) {
   harness<float> h(64);
-  memory::failing_resource_adaptor<memory::device_resource_ref> failing{memory::device_resource_ref(h.host), 1,
-                                                                        memory::failure_mode::from_then_on};
+  memory::failing_resource_adaptor failing{memory::device_resource_ref(h.host), 1, memory::failure_mode::from_then_on};
   test::host_result_sink<float> sink(h.batch);
   try {
     run_chunk_pipeline(h.device, memory::device_resource_ref(failing), h.config, sink, h.report);
@@ -300,7 +298,7 @@ TEST(backends_chunk_pipeline, budget_is_never_exceeded) {
   harness<float> h(n_runs);
   // Room for about 150 runs in two slots: the planner must cut and both slots must fit.
   h.config.available_bytes = h.config.estimate.fixed_bytes + 150 * h.batch.bytes_per_run();
-  memory::statistics_resource_adaptor<memory::device_resource_ref> stats{memory::device_resource_ref(h.host)};
+  memory::statistics_resource_adaptor stats{memory::device_resource_ref(h.host)};
   test::host_result_sink<float> sink(h.batch);
   run_chunk_pipeline(h.device, memory::device_resource_ref(stats), h.config, sink, h.report);
   EXPECT_LE(static_cast<std::uint64_t>(stats.peak_bytes()), h.config.available_bytes);

@@ -161,14 +161,16 @@ TYPED_TEST(WhereRunsStop, MaxStepsAndFixedStepsRecordTheirTime) {
   EXPECT_EQ(r.dt_last()[0], static_cast<double>(static_cast<V>(1.0 / 64)));
 }
 
-TEST(WhereRunsStop, WithoutCountersThereIsNoRecord) {
+TEST(WhereRunsStop, CanBeLeftOut) {
   Solver solver(linear_system(), adaptive(precision::float64, 1e-6));
   solve_spec spec;
-  spec.save_counters = false;
+  spec.save_t_reached = false;
   const SolveResult r = solver.solve({{"y0", {1.0}}, {"y1", {0.0}}}, {{"a11", {-1.0}}, {"a12", {0.0}}, {"a21", {0.0}},
                                                                       {"a22", {0.0}}, {"forcing", {0.0}}},
                                      spec);
   EXPECT_FALSE(r.outputs().has(output_id::t_reached));
+  EXPECT_FALSE(r.outputs().has(output_id::dt_last));
+  EXPECT_TRUE(r.has_counters());
   EXPECT_THROW((void)r.t_reached(), invalid_argument);
 }
 

@@ -123,7 +123,8 @@ TEST_F(memory_gpu, pool_allocates_writes_and_frees) {
 }
 
 TEST_F(memory_gpu, pool_reuses_blocks_across_rounds) {
-  statistics_resource_adaptor<cuda_device_resource> upstream{cuda_device_resource(0)};
+  cuda_device_resource device(0);
+  statistics_resource_adaptor upstream{device_resource_ref(device)};
   cuda_pool_resource pool(0, upstream);
   const std::vector<std::size_t> sizes{1_MiB, 8_MiB + 100, 32_MiB, 4_KiB};
   auto round = [&](stream_view s) {
@@ -153,8 +154,9 @@ TEST_F(memory_gpu, pool_reuses_blocks_across_rounds) {
 }
 
 TEST_F(memory_gpu, pool_drops_its_cache_when_upstream_is_exhausted) {
-  statistics_resource_adaptor<cuda_device_resource> device{cuda_device_resource(0)};
-  limiting_resource_adaptor<device_resource_ref> limit{device_resource_ref(device), 16_MiB};
+  cuda_device_resource cuda(0);
+  statistics_resource_adaptor device{device_resource_ref(cuda)};
+  limiting_resource_adaptor limit{device_resource_ref(device), 16_MiB};
   cuda_pool_resource pool(0, limit);
   void* a = pool.allocate(12_MiB, stream());
   pool.deallocate(a, 12_MiB, stream());      // cached: 12 MiB of the 16 held
@@ -203,7 +205,8 @@ TEST_F(memory_gpu, pinned_host_resource_allocates_writes_and_frees) {
 }
 
 TEST_F(memory_gpu, pinned_pool_reuses_blocks_and_honours_its_bound) {
-  statistics_resource_adaptor<pinned_host_resource> upstream{pinned_host_resource{}};
+  pinned_host_resource pinned;
+  statistics_resource_adaptor upstream{device_resource_ref(pinned)};
   pinned_host_pool pool(16_MiB, 0, upstream);
   exercise(pool, true);
 

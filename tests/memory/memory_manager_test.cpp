@@ -168,7 +168,8 @@ TEST(memory_manager, the_limiting_adaptor_reports_held_bytes) {
   fake_device dev;
   memory_manager m(dev.provider());
   auto r = m.register_solver(std::nullopt);
-  limiting_resource_adaptor<host_resource> limit(host_resource{}, 1_MiB, r.account());
+  host_resource host;
+  limiting_resource_adaptor limit(device_resource_ref(host), 1_MiB, r.account());
   void* p = limit.allocate(4096, stream_view::default_stream());
   EXPECT_EQ(r.held_bytes(), 4096u);
   auto moved = std::move(r);  // the account survives a move of the registration

@@ -28,6 +28,15 @@ static_assert(!std::is_default_constructible_v<stream_view>);
 static_assert(std::is_constructible_v<stream_view, CUstream_st*>);
 static_assert(stream_view::default_stream().is_default());
 
+// The adaptors borrow their upstream through a device_resource_ref: an upstream given as a
+// temporary (which would dangle) does not compile, a named one does.
+static_assert(!std::is_constructible_v<statistics_resource_adaptor, host_resource>);
+static_assert(std::is_constructible_v<statistics_resource_adaptor, host_resource&>);
+static_assert(!std::is_constructible_v<limiting_resource_adaptor, host_resource, std::uint64_t>);
+static_assert(std::is_constructible_v<limiting_resource_adaptor, host_resource&, std::uint64_t>);
+static_assert(!std::is_constructible_v<failing_resource_adaptor, host_resource, std::uint64_t>);
+static_assert(std::is_constructible_v<failing_resource_adaptor, host_resource&, std::uint64_t>);
+
 TEST(memory_adaptors, host_resource_allocates_aligned_writable_memory) {
   host_resource r;
   void* p = r.allocate(10_KiB, s0);
@@ -51,31 +60,40 @@ TEST(memory_adaptors, refs_and_owners_erase_the_type) {
   void* p = ref.allocate(256, s0);
   ref.deallocate(p, 256, s0);
   EXPECT_NE(ref.target<host_resource>(), nullptr);
-  EXPECT_EQ(ref.target<statistics_resource_adaptor<host_resource>>(), nullptr);
+  EXPECT_EQ(ref.target<statistics_resource_adaptor>(), nullptr);
   EXPECT_TRUE(ref == device_resource_ref(host));
   host_resource other;
   EXPECT_TRUE(ref == device_resource_ref(other));  // host resources are interchangeable
 
-  any_device_resource owner(std::in_place_type<statistics_resource_adaptor<host_resource>>, host_resource{});
+  // The owner holds the adaptor; the adaptor's upstream (`host`, declared first so it
+  // outlives the owner) lives beside it.
+  any_device_resource owner(std::in_place_type<statistics_resource_adaptor>, device_resource_ref(host));
   device_resource_ref borrowed = owner;
   void* q = borrowed.allocate(1024, s0);
-  auto* stats = owner.target<statistics_resource_adaptor<host_resource>>();
+  auto* stats = owner.target<statistics_resource_adaptor>();
   ASSERT_NE(stats, nullptr);
+  EXPECT_EQ(stats->upstream().target<host_resource>(), &host);  // borrowed, not copied
   EXPECT_EQ(stats->current_bytes(), 1024);
   owner.deallocate(q, 1024, s0);
   EXPECT_EQ(stats->current_bytes(), 0);
 
   any_device_resource moved = std::move(owner);
   EXPECT_FALSE(static_cast<bool>(owner));
-  EXPECT_EQ(moved.target<statistics_resource_adaptor<host_resource>>(), stats);  // same object, no copy
+  EXPECT_EQ(moved.target<statistics_resource_adaptor>(), stats);  // same object, no copy
+  EXPECT_EQ(stats->upstream().target<host_resource>(), &host);    // still borrowing the same upstream
   EXPECT_TRUE(borrowed == moved.ref());  // references survive the move of the owner
+  void* r = borrowed.allocate(512, s0);  // and still reach the adaptor the owner holds
+  EXPECT_EQ(stats->current_bytes(), 512);
+  moved.deallocate(r, 512, s0);
+  EXPECT_EQ(stats->current_bytes(), 0);
 
   any_device_resource plain(host_resource{});
   EXPECT_FALSE(plain == moved);
 }
 
 TEST(memory_adaptors, statistics_count_current_peak_and_calls) {
-  statistics_resource_adaptor<host_resource> stats{host_resource{}};
+  host_resource host;
+  statistics_resource_adaptor stats{device_resource_ref(host)};
   void* a = stats.allocate(1000, s0);
   void* b = stats.allocate_sync(3000);
   EXPECT_EQ(stats.current_bytes(), 4000);
@@ -100,7 +118,8 @@ TEST(memory_adaptors, statistics_count_current_peak_and_calls) {
 }
 
 TEST(memory_adaptors, statistics_push_and_pop_measure_one_phase) {
-  statistics_resource_adaptor<host_resource> stats{host_resource{}};
+  host_resource host;
+  statistics_resource_adaptor stats{device_resource_ref(host)};
   void* before = stats.allocate(10'000, s0);  // held across the phase
 
   stats.push_counters();
@@ -132,7 +151,8 @@ TEST(memory_adaptors, statistics_push_and_pop_measure_one_phase) {
 }
 
 TEST(memory_adaptors, limiting_refuses_a_breach_and_rolls_back) {
-  limiting_resource_adaptor<host_resource> limit{host_resource{}, 10_KiB};
+  host_resource host;
+  limiting_resource_adaptor limit{device_resource_ref(host), 10_KiB};
   void* a = limit.allocate(6_KiB, s0);
   EXPECT_EQ(limit.held_bytes(), 6_KiB);
   EXPECT_EQ(limit.headroom_bytes(), 4_KiB);
@@ -156,8 +176,9 @@ TEST(memory_adaptors, limiting_refuses_a_breach_and_rolls_back) {
 }
 
 TEST(memory_adaptors, limiting_rolls_back_when_upstream_fails) {
-  failing_resource_adaptor<host_resource> failing{host_resource{}, 2};
-  limiting_resource_adaptor<device_resource_ref> limit{device_resource_ref(failing), 10_KiB};
+  host_resource host;
+  failing_resource_adaptor failing{device_resource_ref(host), 2};
+  limiting_resource_adaptor limit{device_resource_ref(failing), 10_KiB};
   void* a = limit.allocate(1_KiB, s0);
   EXPECT_THROW((void)limit.allocate(1_KiB, s0), cubie::out_of_memory);
   EXPECT_EQ(limit.held_bytes(), 1_KiB);
@@ -166,7 +187,8 @@ TEST(memory_adaptors, limiting_rolls_back_when_upstream_fails) {
 }
 
 TEST(memory_adaptors, limiting_never_passes_the_limit_under_contention) {
-  limiting_resource_adaptor<host_resource> limit{host_resource{}, 64 * 1024};
+  host_resource host;
+  limiting_resource_adaptor limit{device_resource_ref(host), 64 * 1024};
   std::atomic<std::uint64_t> max_seen{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {
@@ -190,8 +212,9 @@ TEST(memory_adaptors, limiting_never_passes_the_limit_under_contention) {
 }
 
 TEST(memory_adaptors, failing_fails_exactly_the_kth_allocation) {
-  statistics_resource_adaptor<host_resource> upstream{host_resource{}};
-  failing_resource_adaptor<device_resource_ref> failing{device_resource_ref(upstream), 3};
+  host_resource host;
+  statistics_resource_adaptor upstream{device_resource_ref(host)};
+  failing_resource_adaptor failing{device_resource_ref(upstream), 3};
   void* a = failing.allocate(100, s0);
   void* b = failing.allocate_sync(100);  // synchronous calls count too
   try {
@@ -211,7 +234,8 @@ TEST(memory_adaptors, failing_fails_exactly_the_kth_allocation) {
 }
 
 TEST(memory_adaptors, failing_from_then_on_and_rearm) {
-  failing_resource_adaptor<host_resource> failing{host_resource{}, 2, failure_mode::from_then_on};
+  host_resource host;
+  failing_resource_adaptor failing{device_resource_ref(host), 2, failure_mode::from_then_on};
   void* a = failing.allocate(64, s0);
   EXPECT_THROW((void)failing.allocate(64, s0), cubie::out_of_memory);
   EXPECT_THROW((void)failing.allocate(64, s0), cubie::out_of_memory);
@@ -225,15 +249,15 @@ TEST(memory_adaptors, failing_from_then_on_and_rearm) {
   failing.deallocate(b, 64, s0);
   failing.deallocate(c, 64, s0);
   EXPECT_THROW(failing.rearm(0), cubie::invalid_argument);
-  EXPECT_THROW((failing_resource_adaptor<host_resource>{host_resource{}, 0}), cubie::invalid_argument);
+  EXPECT_THROW((failing_resource_adaptor{device_resource_ref(host), 0}), cubie::invalid_argument);
 }
 
 TEST(memory_adaptors, adaptors_stack_through_refs) {
   // The composition a Solver builds on the CPU: host -> limiting -> statistics, with faults injected.
   host_resource host;
-  failing_resource_adaptor<device_resource_ref> failing{device_resource_ref(host), 2};
-  limiting_resource_adaptor<device_resource_ref> limit{device_resource_ref(failing), 1_MiB};
-  statistics_resource_adaptor<device_resource_ref> stats{device_resource_ref(limit)};
+  failing_resource_adaptor failing{device_resource_ref(host), 2};
+  limiting_resource_adaptor limit{device_resource_ref(failing), 1_MiB};
+  statistics_resource_adaptor stats{device_resource_ref(limit)};
   device_resource_ref top = stats;
   void* a = top.allocate(512_KiB, s0);
   EXPECT_THROW((void)top.allocate(256_KiB, s0), cubie::out_of_memory);  // injected

@@ -60,11 +60,11 @@ class SolveResult {
   [[nodiscard]] std::span<const u32> steps_rejected() const;
   [[nodiscard]] std::int64_t failed_runs() const;
   /// The time each run reached: the end time when it succeeded, where it stopped when it
-  /// failed, NaN when it was never integrated. Kept with the step counters.
-  /// @throws invalid_argument when step counters were not kept.
+  /// failed, NaN when it was never integrated.
+  /// @throws invalid_argument when it was not kept (solve_spec::save_t_reached).
   [[nodiscard]] std::span<const double> t_reached() const;
   /// The step size each run's controller held when it ended (for a failed run, the step
-  /// that failed), converted to double. @throws invalid_argument without step counters.
+  /// that failed), converted to double. @throws invalid_argument when it was not kept.
   [[nodiscard]] std::vector<double> dt_last() const;
   [[nodiscard]] const solve_statistics& statistics() const { return stats_; }
 

@@ -46,6 +46,7 @@ struct solve_spec {
   std::optional<std::vector<std::string>> saved_observables;  ///< unset: every observable
   bool save_initial = true;                ///< record the state at t0 + settling_time
   bool save_counters = true;               ///< keep per-run accepted/rejected step counts
+  bool save_t_reached = true;              ///< keep where each run stopped: t_reached and dt_last
   grid_type grid = grid_type::verbatim;
 
   friend bool operator==(const solve_spec&, const solve_spec&) = default;

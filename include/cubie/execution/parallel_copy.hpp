@@ -5,8 +5,20 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace cubie {
+
+/// One contiguous copy of a batch.
+struct copy_piece {
+  void* dst;
+  const void* src;
+  std::size_t bytes;
+};
+
+/// Copies every piece of `pieces` (none overlapping), all of them in one parallel pass: many
+/// small arrays of a chunk spread over the threads as one large one would.
+void parallel_copy(const std::vector<copy_piece>& pieces);
 
 /// Copies `bytes` from `src` to `dst` (not overlapping).
 void parallel_copy(void* dst, const void* src, std::size_t bytes);

@@ -22,6 +22,11 @@ struct solve_statistics {
   std::uint64_t budget_bytes = 0;          ///< what the planner was allowed to use
   std::int64_t allocation_retries = 0;     ///< chunks shrunk after an allocation failed
   std::uint64_t staging_peak_bytes = 0;    ///< most bytes the staging ring's slots held (0: no ring)
+  // The CUDA kernel's resources (0 on the CPU): registers and local memory (stack and
+  // spills) per thread, and resident blocks per multiprocessor at the launch block size.
+  int kernel_registers = 0;
+  std::uint64_t kernel_local_bytes = 0;
+  int kernel_blocks_per_sm = 0;
   double staging_wait_ms = 0;              ///< time the backend waited for a free ring slot
   // Milliseconds. Device phases are summed over chunks from CUDA events; wall is the
   // host clock around the whole solve.

@@ -41,9 +41,9 @@ class device_memory_stack {
   /// @brief The top of the stack: what the solver allocates from.
   [[nodiscard]] device_resource_ref resource() noexcept;
   /// @brief Requests made by the solver (push/pop around a solve to measure it).
-  [[nodiscard]] statistics_resource_adaptor<device_resource_ref>& statistics() noexcept;
+  [[nodiscard]] statistics_resource_adaptor& statistics() noexcept;
   /// @brief Requests that reached the device allocator (cudaMalloc or the CUDA pool).
-  [[nodiscard]] statistics_resource_adaptor<device_resource_ref>& device_statistics() noexcept;
+  [[nodiscard]] statistics_resource_adaptor& device_statistics() noexcept;
 
   /// @brief Changes the budget (and, for async, the release threshold).
   /// @throws cubie::device_error when the release threshold cannot be set.

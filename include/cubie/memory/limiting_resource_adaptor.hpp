@@ -3,30 +3,28 @@
 // the limit throws out_of_memory before it reaches the device. This is what makes mem_proportion binding.
 #pragma once
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
-#include <string>
-#include <utility>
 
-#include "cubie/core/error.hpp"
+#include "cubie/core/error.hpp"  // the exceptions documented below
 #include "cubie/memory/device_resource.hpp"
 #include "cubie/memory/held_account.hpp"
 
 namespace cubie::memory {
 
-/// @brief Reserves each request against a limit atomically, then calls `Upstream`; when
-/// upstream throws, the reservation is rolled back. Counts requested bytes.
+/// @brief Reserves each request against a limit atomically, then calls the upstream resource;
+/// when upstream throws, the reservation is rolled back. Counts requested bytes.
 ///
 /// Optionally reports held bytes to a held_account (a memory_manager registration's), so the
 /// manager knows what this solver holds. Placed directly above the device allocator (below
 /// any caching pool), it counts cached blocks as held, which is what the free-memory
-/// arithmetic needs. Holds `Upstream` by value; hold a resource that cannot move through
-/// device_resource_ref.
-template <device_resource Upstream>
+/// arithmetic needs. Borrows its upstream through a device_resource_ref and does not own it:
+/// the upstream must outlive the adaptor (declare it before the adaptor, or hold both in one owner).
 class limiting_resource_adaptor {
  public:
-  /// @brief Wraps `upstream` with a limit of `limit_bytes`, reporting to `account` if it counts.
-  limiting_resource_adaptor(Upstream upstream, std::uint64_t limit_bytes, held_account account = {})
-      : upstream_(std::move(upstream)), limit_(limit_bytes), account_(std::move(account)) {}
+  /// @brief Wraps `upstream`, which must outlive this adaptor, with a limit of `limit_bytes`,
+  /// reporting to `account` if it counts.
+  limiting_resource_adaptor(device_resource_ref upstream, std::uint64_t limit_bytes, held_account account = {});
 
   limiting_resource_adaptor(const limiting_resource_adaptor&) = delete;
   limiting_resource_adaptor& operator=(const limiting_resource_adaptor&) = delete;
@@ -44,47 +42,19 @@ class limiting_resource_adaptor {
     return l > h ? l - h : 0;
   }
   /// @brief The wrapped resource.
-  [[nodiscard]] Upstream& upstream() noexcept { return upstream_; }
+  [[nodiscard]] device_resource_ref upstream() const noexcept { return upstream_; }
 
   /// @brief Allocates through upstream if the limit allows.
   /// @throws cubie::out_of_memory when the limit would be passed (message: requested, held,
   /// limit), or when upstream throws it.
-  [[nodiscard]] void* allocate(std::size_t bytes, stream_view stream) {
-    reserve(bytes);
-    try {
-      void* p = upstream_.allocate(bytes, stream);
-      account_.add(bytes);
-      return p;
-    } catch (...) {
-      held_.fetch_sub(bytes);
-      throw;
-    }
-  }
+  [[nodiscard]] void* allocate(std::size_t bytes, stream_view stream);
   /// @brief Frees through upstream and releases the bytes from the limit.
-  void deallocate(void* p, std::size_t bytes, stream_view stream) noexcept {
-    if (p == nullptr) return;
-    upstream_.deallocate(p, bytes, stream);
-    release(bytes);
-  }
+  void deallocate(void* p, std::size_t bytes, stream_view stream) noexcept;
   /// @brief Synchronous twin of allocate.
   /// @throws cubie::out_of_memory as allocate.
-  [[nodiscard]] void* allocate_sync(std::size_t bytes) {
-    reserve(bytes);
-    try {
-      void* p = upstream_.allocate_sync(bytes);
-      account_.add(bytes);
-      return p;
-    } catch (...) {
-      held_.fetch_sub(bytes);
-      throw;
-    }
-  }
+  [[nodiscard]] void* allocate_sync(std::size_t bytes);
   /// @brief Synchronous twin of deallocate.
-  void deallocate_sync(void* p, std::size_t bytes) noexcept {
-    if (p == nullptr) return;
-    upstream_.deallocate_sync(p, bytes);
-    release(bytes);
-  }
+  void deallocate_sync(void* p, std::size_t bytes) noexcept;
 
   /// @brief Adaptors carry counters, so only an adaptor equals itself.
   [[nodiscard]] friend bool operator==(const limiting_resource_adaptor& a,
@@ -93,28 +63,15 @@ class limiting_resource_adaptor {
   }
 
  private:
-  // Compare-and-swap so concurrent requests can never jointly pass the limit.
-  void reserve(std::uint64_t bytes) {
-    std::uint64_t held = held_.load();
-    const std::uint64_t limit = limit_.load();
-    do {
-      if (bytes > limit || held > limit - bytes) {
-        throw out_of_memory("cubie: allocation of " + std::to_string(bytes) + " bytes exceeds the memory limit: " +
-                            std::to_string(held) + " bytes held, limit " + std::to_string(limit) + " bytes");
-      }
-    } while (!held_.compare_exchange_weak(held, held + bytes));
-  }
-  void release(std::uint64_t bytes) noexcept {
-    held_.fetch_sub(bytes);
-    account_.remove(bytes);
-  }
+  void reserve(std::uint64_t bytes);
+  void release(std::uint64_t bytes) noexcept;
 
-  Upstream upstream_;
+  device_resource_ref upstream_;
   std::atomic<std::uint64_t> limit_;
   std::atomic<std::uint64_t> held_{0};
   held_account account_;
 };
 
-static_assert(device_resource<limiting_resource_adaptor<device_resource_ref>>);
+static_assert(device_resource<limiting_resource_adaptor>);
 
 }  // namespace cubie::memory

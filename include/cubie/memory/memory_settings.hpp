@@ -22,6 +22,11 @@ struct memory_settings {
   /// Bound of the pinned host pool (result storage and staging) kept for reuse across solves;
   /// 0 caches nothing (every block is pinned afresh and freed on return).
   std::uint64_t pinned_pool_bytes = std::uint64_t{4} << 30;
+  /// Result storage of GPU solves: pinned (from the pinned pool; downloads land in it by
+  /// DMA, but a first solve pays for pinning it) or pageable (huge-page backed; downloads land
+  /// in a bounded pinned staging ring and a writer thread copies them over, touching the
+  /// fresh pages off the GPU's critical path).
+  bool pinned_results = true;
   /// Cut a batch that fits into at least this many chunks so transfers overlap compute.
   std::int64_t min_chunks = 2;
   /// Most runs per chunk; 0 = no cap. Forces chunking (tests, experiments).

@@ -414,6 +414,9 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
     const memory::cuda_device_guard guard(device_);
     memory::stream_group& group = streams_.group();
     const kernel_properties& kp = properties_of(*batch.gpu);
+    stats.kernel_registers = kp.registers_per_thread;
+    stats.kernel_local_bytes = kp.local_bytes_per_thread;
+    stats.kernel_blocks_per_sm = kp.blocks_per_multiprocessor;
     memory::memory_manager& manager = registration_.manager();
     const memory::device_memory_info info = manager.device_info();
     // The share moves as other solvers register and leave: the limit follows it per solve.

@@ -1,0 +1,139 @@
+// Results as numpy arrays over the engine's own buffers: no copy, and every array keeps
+// the result object (and so the buffers) alive for as long as the array lives.
+#include <nanobind/ndarray.h>
+#include <nanobind/stl/filesystem.h>
+#include <nanobind/stl/shared_ptr.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/unique_ptr.h>
+#include <nanobind/stl/vector.h>
+
+#include "bindings.hpp"
+#include "cubie/io/hdf5_options.hpp"
+#include "cubie/io/write_hdf5.hpp"
+
+namespace cubie::python {
+
+namespace {
+
+// An empty buffer may have no address; numpy still wants one.
+alignas(64) char empty_storage[64];
+
+template <class T>
+nb::object view(nb::handle owner, T* data, std::initializer_list<std::size_t> shape) {
+  if (data == nullptr) data = reinterpret_cast<T*>(empty_storage);
+  return nb::cast(nb::ndarray<nb::numpy, T>(data, shape, owner));
+}
+
+py_result& self_of(nb::handle h) { return nb::cast<py_result&>(h); }
+
+nb::dict statistics_dict(const solve_statistics& s) {
+  nb::dict d;
+  d["backend"] = s.backend;
+  d["device"] = s.device;
+  d["chunks"] = s.chunks;
+  d["chunk_runs"] = s.chunk_runs;
+  d["streams"] = s.streams;
+  d["bytes_to_device"] = s.bytes_to_device;
+  d["bytes_to_host"] = s.bytes_to_host;
+  d["peak_device_bytes"] = s.peak_device_bytes;
+  d["current_device_bytes"] = s.current_device_bytes;
+  d["device_allocations"] = s.device_allocations;
+  d["budget_bytes"] = s.budget_bytes;
+  d["allocation_retries"] = s.allocation_retries;
+  d["h2d_ms"] = s.h2d_ms;
+  d["kernel_ms"] = s.kernel_ms;
+  d["d2h_ms"] = s.d2h_ms;
+  d["wall_ms"] = s.wall_ms;
+  d["setup_ms"] = s.setup_ms;
+  return d;
+}
+
+}  // namespace
+
+void bind_results(nb::module_& m) {
+  nb::class_<py_result>(m, "Result", "One solve's results; its arrays view the engine's buffers.")
+      .def_prop_ro("precision", [](const py_result& r) { return std::string(precision_name(r.result.precision())); })
+      .def_prop_ro("n_saves", [](const py_result& r) { return r.result.n_saves(); })
+      .def_prop_ro("n_runs", [](const py_result& r) { return r.result.n_runs(); })
+      .def_prop_ro("variables", [](const py_result& r) { return r.result.variables(); })
+      .def_prop_ro("n_saved_states", [](const py_result& r) { return r.result.n_saved_states(); })
+      .def_prop_ro("committed_runs", [](const py_result& r) { return r.committed_runs; })
+      .def_prop_ro("has_counters", [](const py_result& r) { return r.result.has_counters(); })
+      .def_prop_ro("statistics", [](const py_result& r) { return statistics_dict(r.result.statistics()); })
+      .def_prop_ro("settings_json", [](const py_result& r) { return r.metadata.solver_settings; })
+      .def_prop_ro("backend", [](const py_result& r) { return r.metadata.backend; })
+      .def_prop_ro("grid", [](const py_result& r) { return r.grid; })
+      .def_prop_ro("time_domain",
+                   [](nb::handle h) -> nb::object {
+                     py_result& r = self_of(h);
+                     const auto s = static_cast<std::size_t>(r.result.n_saves());
+                     const auto v = static_cast<std::size_t>(r.result.n_vars());
+                     const auto n = static_cast<std::size_t>(r.result.n_runs());
+                     if (r.result.precision() == precision::float32)
+                       return view(h, const_cast<float*>(r.result.time_domain<float>().data()), {s, v, n});
+                     return view(h, const_cast<double*>(r.result.time_domain<double>().data()), {s, v, n});
+                   },
+                   "(n_saves, n_vars, n_runs) over the result's own buffer.")
+      .def_prop_ro("time_domain_address",
+                   [](const py_result& r) {
+                     return r.result.precision() == precision::float32
+                                ? reinterpret_cast<std::uintptr_t>(r.result.time_domain<float>().data())
+                                : reinterpret_cast<std::uintptr_t>(r.result.time_domain<double>().data());
+                   },
+                   "The address of the engine's time-domain buffer (tests prove arrays view it).")
+      .def_prop_ro("status",
+                   [](nb::handle h) {
+                     py_result& r = self_of(h);
+                     // Bit flags below 2^31: the int32 the design documents, same bytes.
+                     auto* p = reinterpret_cast<std::int32_t*>(const_cast<u32*>(r.result.status().data()));
+                     return view(h, p, {static_cast<std::size_t>(r.result.n_runs())});
+                   })
+      .def_prop_ro("steps_accepted",
+                   [](nb::handle h) -> nb::object {
+                     py_result& r = self_of(h);
+                     if (!r.result.has_counters()) return nb::none();
+                     return view(h, const_cast<u32*>(r.result.steps_accepted().data()),
+                                 {static_cast<std::size_t>(r.result.n_runs())});
+                   })
+      .def_prop_ro("steps_rejected",
+                   [](nb::handle h) -> nb::object {
+                     py_result& r = self_of(h);
+                     if (!r.result.has_counters()) return nb::none();
+                     return view(h, const_cast<u32*>(r.result.steps_rejected().data()),
+                                 {static_cast<std::size_t>(r.result.n_runs())});
+                   })
+      .def_prop_ro("t_reached",
+                   [](nb::handle h) -> nb::object {
+                     py_result& r = self_of(h);
+                     if (!r.result.has_counters()) return nb::none();
+                     return view(h, const_cast<double*>(r.result.t_reached().data()),
+                                 {static_cast<std::size_t>(r.result.n_runs())});
+                   },
+                   "The time each run reached (NaN: never integrated), or None without counters.")
+      .def_prop_ro("dt_last",
+                   [](const py_result& r) -> nb::object {
+                     if (!r.result.has_counters()) return nb::none();
+                     auto* v = new std::vector<double>(r.result.dt_last());
+                     nb::capsule owner(v, [](void* p) noexcept { delete static_cast<std::vector<double>*>(p); });
+                     return nb::cast(nb::ndarray<nb::numpy, double>(v->data(), {v->size()}, owner));
+                   },
+                   "The step size each run's controller held when it ended, or None without counters.")
+      .def_prop_ro("times",
+                   [](nb::handle h) {
+                     py_result& r = self_of(h);
+                     return view(h, const_cast<double*>(r.result.times().data()), {r.result.times().size()});
+                   })
+      .def(
+          "write_hdf5",
+          [](const py_result& r, const std::filesystem::path& path, int compression_level) {
+            io::hdf5_file_options o;
+            o.compression_level = compression_level;
+            o.validate();
+            nb::gil_scoped_release nogil;
+            io::write_hdf5(path, r.result, *r.grid, r.metadata, o);
+          },
+          nb::arg("path"), nb::arg("compression_level") = 0,
+          "Writes the result file `cubie run` writes (FILE.partial.h5 renamed when complete).");
+}
+
+}  // namespace cubie::python

@@ -1,0 +1,79 @@
+// The engine's settings structs, field by field under the engine's names. The Python
+// layer routes the design's keyword arguments onto them; the engine validates them.
+#include <nanobind/stl/optional.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/vector.h>
+
+#include "bindings.hpp"
+#include "cubie/io/settings_json.hpp"
+#include "cubie/memory/memory_settings.hpp"
+
+namespace cubie::python {
+
+void bind_settings(nb::module_& m) {
+  using memory::memory_settings;
+  nb::class_<memory_settings>(m, "MemorySettings", "cubie::memory::memory_settings")
+      .def(nb::init<>())
+      .def_rw("allocator", &memory_settings::allocator)
+      .def_rw("mem_proportion", &memory_settings::mem_proportion, nb::arg().none())
+      .def_rw("stream_group", &memory_settings::stream_group)
+      .def_rw("pinned_pool_bytes", &memory_settings::pinned_pool_bytes)
+      .def_rw("min_chunks", &memory_settings::min_chunks)
+      .def_rw("max_chunk_runs", &memory_settings::max_chunk_runs)
+      .def_rw("host_budget_bytes", &memory_settings::host_budget_bytes)
+      .def_rw("pinned_results", &memory_settings::pinned_results)
+      .def("validate", &memory_settings::validate);
+
+  nb::class_<solver_settings>(m, "SolverSettings", "cubie::solver_settings")
+      .def(nb::init<>())
+      .def("copy", [](const solver_settings& s) { return solver_settings(s); })
+      .def_rw("algorithm", &solver_settings::algorithm)
+      .def_rw("step_controller", &solver_settings::step_controller)
+      .def_rw("atol", &solver_settings::atol)
+      .def_rw("rtol", &solver_settings::rtol)
+      .def_rw("dt", &solver_settings::dt, nb::arg().none())
+      .def_rw("dt_min", &solver_settings::dt_min, nb::arg().none())
+      .def_rw("dt_max", &solver_settings::dt_max, nb::arg().none())
+      .def_rw("safety", &solver_settings::safety, nb::arg().none())
+      .def_rw("min_gain", &solver_settings::min_gain, nb::arg().none())
+      .def_rw("max_gain", &solver_settings::max_gain, nb::arg().none())
+      .def_rw("deadband_min", &solver_settings::deadband_min, nb::arg().none())
+      .def_rw("deadband_max", &solver_settings::deadband_max, nb::arg().none())
+      .def_rw("kp", &solver_settings::kp, nb::arg().none())
+      .def_rw("ki", &solver_settings::ki, nb::arg().none())
+      .def_rw("kd", &solver_settings::kd, nb::arg().none())
+      .def_rw("max_steps", &solver_settings::max_steps)
+      .def_prop_rw(
+          "precision", [](const solver_settings& s) { return std::string(precision_name(s.precision)); },
+          [](solver_settings& s, const std::string& p) { s.precision = parse_precision(p); })
+      .def_rw("backend", &solver_settings::backend)
+      .def_rw("cpu_threads", &solver_settings::cpu_threads)
+      .def_rw("nan_fill_failed", &solver_settings::nan_fill_failed)
+      .def_rw("memory", &solver_settings::memory);
+
+  nb::class_<solve_spec>(m, "SolveSpec", "cubie::solve_spec")
+      .def(nb::init<>())
+      .def("copy", [](const solve_spec& s) { return solve_spec(s); })
+      .def_rw("t0", &solve_spec::t0)
+      .def_rw("duration", &solve_spec::duration)
+      .def_rw("settling_time", &solve_spec::settling_time)
+      .def_rw("save_every", &solve_spec::save_every, nb::arg().none())
+      .def_rw("saved_states", &solve_spec::saved_states, nb::arg().none())
+      .def_rw("saved_observables", &solve_spec::saved_observables, nb::arg().none())
+      .def_rw("save_initial", &solve_spec::save_initial)
+      .def_rw("save_counters", &solve_spec::save_counters)
+      .def_prop_rw(
+          "grid",
+          [](const solve_spec& s) {
+            return std::string(s.grid == grid_type::combinatorial ? "combinatorial" : "verbatim");
+          },
+          [](solve_spec& s, const std::string& g) { s.grid = parse_grid_type(g); });
+
+  m.def(
+      "settings_json",
+      [](const solver_settings& s, const solve_spec& spec, int indent) { return io::settings_json(s, spec, indent); },
+      nb::arg("settings"), nb::arg("spec"), nb::arg("indent") = 0,
+      "Every setting as JSON, as result files store it.");
+}
+
+}  // namespace cubie::python

@@ -1,0 +1,251 @@
+// Solving from Python: grids from numpy columns, and a solve that releases the GIL,
+// stops after the chunk in flight when Ctrl-C (or a progress callback) raises, and hands
+// back the finished runs with the exception so the Python layer can attach them to it.
+#include <Python.h>
+#include <nanobind/ndarray.h>
+#include <nanobind/stl/pair.h>
+#include <nanobind/stl/shared_ptr.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/unique_ptr.h>
+#include <nanobind/stl/vector.h>
+
+#include <atomic>
+#include <chrono>
+
+#include "bindings.hpp"
+#include "cubie/core/error.hpp"
+#include "cubie/backends/backend_registry.hpp"
+#include "cubie/execution/executor.hpp"
+#include "cubie/batch/result_memory_sink.hpp"
+#include "cubie/batch/solver.hpp"
+#include "cubie/io/monitored_sink.hpp"
+#include "cubie/io/settings_json.hpp"
+
+namespace cubie::python {
+
+namespace {
+
+using column_array = nb::ndarray<const double, nb::ndim<1>, nb::c_contig, nb::device::cpu>;
+using named_columns = std::vector<std::pair<std::string, column_array>>;
+
+named_arrays to_named_arrays(const named_columns& columns) {
+  named_arrays out;
+  out.reserve(columns.size());
+  for (const auto& [name, values] : columns) {
+    const double* p = values.data();
+    out.push_back({name, std::vector<double>(p, p + values.shape(0))});
+  }
+  return out;
+}
+
+/// Called after every committed chunk, on the solving thread, without the GIL: takes the
+/// GIL, runs Python's pending signal handlers (Ctrl-C raises KeyboardInterrupt there) and
+/// the progress callback. Either raising asks the solve to stop after this chunk.
+struct commit_hook {
+  nb::object progress;
+  bool check_signals = true;
+  std::atomic<bool> stop{false};
+  nb::object pending;  // the exception raised, to re-raise with the partial result
+
+  void operator()(i64 done, i64 total) {
+    nb::gil_scoped_acquire gil;
+    if (pending.is_valid()) return;
+    if (check_signals && PyErr_CheckSignals() != 0) {
+      nb::python_error e;
+      pending = nb::borrow(e.value());
+      stop = true;
+      return;
+    }
+    if (progress.is_valid() && !progress.is_none()) {
+      try {
+        progress(done, total);
+      } catch (nb::python_error& e) {
+        pending = nb::borrow(e.value());
+        stop = true;
+      }
+    }
+  }
+};
+
+}  // namespace
+
+void bind_solve(nb::module_& m) {
+  nb::class_<batch_grid>(m, "Grid", "The runs of a batch (cubie::batch_grid): built once, reusable across solves.")
+      .def_prop_ro("n_runs", &batch_grid::n_runs)
+      .def_prop_ro("n_states", &batch_grid::n_states)
+      .def_prop_ro("system_name", [](const batch_grid& g) { return g.system_name(); })
+      .def_prop_ro("id", &batch_grid::id)
+      .def_prop_ro("names",
+                   [](const batch_grid& g) {
+                     std::vector<std::string> names;
+                     for (const auto& c : g.columns()) names.push_back(c.name);
+                     return names;
+                   })
+      .def(
+          "column",
+          [](const batch_grid& g, std::size_t i) {
+            if (i >= g.columns().size())
+              throw invalid_argument("Grid.column: index " + std::to_string(i) + " is outside [0, " +
+                                     std::to_string(g.columns().size()) + ")");
+            const auto& v = g.columns()[i].values;
+            // A copy: grid columns are small next to results, and a copy cannot dangle.
+            auto* data = new std::vector<double>(v);
+            nb::capsule owner(data, [](void* p) noexcept { delete static_cast<std::vector<double>*>(p); });
+            return nb::ndarray<nb::numpy, double, nb::ndim<1>>(data->data(), {data->size()}, owner);
+          },
+          nb::arg("index"), "Column `index` (states first, then parameters): one value (broadcast) or one per run.");
+
+  nb::class_<Solver>(m, "Solver", "cubie::Solver: a compiled system with its settings.")
+      .def(
+          "__init__",
+          [](Solver* self, std::shared_ptr<compiled_system> system, const solver_settings& settings) {
+            new (self) Solver(std::const_pointer_cast<const compiled_system>(system), settings);
+          },
+          nb::arg("system"), nb::arg("settings"))
+      .def_prop_ro("backend", &Solver::backend)
+      .def_prop_ro("warnings", &Solver::warnings)
+      .def_prop_ro("settings", &Solver::settings, nb::rv_policy::copy)
+      .def_prop_ro("method", [](const Solver& s) { return s.method().name; })
+      .def_prop_ro("adaptive", [](const Solver& s) { return s.method().adaptive; })
+      .def_prop_ro("controller", [](const Solver& s) {
+        const resolved_controller& c = s.controller();
+        static const char* names[] = {"fixed", "i", "pi", "pid"};
+        nb::dict d;
+        d["kind"] = names[static_cast<int>(c.kind)];
+        d["safety"] = c.safety;
+        d["min_gain"] = c.min_gain;
+        d["max_gain"] = c.max_gain;
+        d["deadband_min"] = c.deadband_min;
+        d["deadband_max"] = c.deadband_max;
+        d["kp"] = c.kp;
+        d["ki"] = c.ki;
+        d["kd"] = c.kd;
+        return d;
+      });
+
+  m.def(
+      "build_grid",
+      [](const Solver& solver, const named_columns& initial_values, const named_columns& parameters,
+         const std::string& grid) {
+        named_arrays inits = to_named_arrays(initial_values), params = to_named_arrays(parameters);
+        const grid_type type = parse_grid_type(grid);
+        nb::gil_scoped_release nogil;
+        return std::make_shared<batch_grid>(batch_grid::build(solver.system(), inits, params, type));
+      },
+      nb::arg("solver"), nb::arg("initial_values"), nb::arg("parameters"), nb::arg("grid_type"),
+      "Builds the grid of runs from named float64 columns (length 1 broadcasts).");
+
+  m.def(
+      "build_grid_ordered",
+      [](const Solver& solver, const named_columns& values, const std::string& grid) {
+        named_arrays v = to_named_arrays(values);
+        const grid_type type = parse_grid_type(grid);
+        nb::gil_scoped_release nogil;
+        return std::make_shared<batch_grid>(batch_grid::build(solver.system(), v, type));
+      },
+      nb::arg("solver"), nb::arg("values"), nb::arg("grid_type"),
+      "Builds the grid from one list naming states and parameters in any order (a model file's "
+      "[sweep]: a combinatorial grid follows this order, the last name fastest).");
+
+  m.def(
+      "time_engine_solves",
+      [](Solver& solver, const named_columns& initial_values, const named_columns& parameters,
+         const solve_spec& spec, int repeats) {
+        // The C++ side of bench/python: Solver::solve from named arrays, a fresh result
+        // each call (what a Python solve does), timed in C++.
+        named_arrays inits = to_named_arrays(initial_values), params = to_named_arrays(parameters);
+        std::vector<double> ms;
+        nb::gil_scoped_release nogil;
+        for (int i = 0; i < repeats; ++i) {
+          const auto t0 = std::chrono::steady_clock::now();
+          SolveResult r = solver.solve(inits, params, spec);
+          ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+          if (r.n_runs() == 0) break;
+        }
+        return ms;
+      },
+      nb::arg("solver"), nb::arg("initial_values"), nb::arg("parameters"), nb::arg("spec"), nb::arg("repeats"),
+      "Benchmark helper: milliseconds of `repeats` Solver::solve calls made from C++.");
+
+  m.def(
+      "output_layout",
+      [](const Solver& solver, const batch_grid& grid, const solve_spec& spec) {
+        const SolveResult::layout l = solver.output_layout(grid, spec);
+        nb::dict d;
+        d["n_saves"] = l.n_saves();
+        d["n_runs"] = l.n_runs;
+        d["variables"] = l.variables();
+        d["n_saved_states"] = l.n_saved_states;
+        d["times"] = l.times();
+        d["counters"] = l.has(output_id::steps_accepted);
+        return d;
+      },
+      nb::arg("solver"), nb::arg("grid"), nb::arg("spec"), "The shape of a solve's output, without solving.");
+
+  m.def(
+      "solve",
+      [](Solver& solver, std::shared_ptr<batch_grid> grid, const solve_spec& spec, nb::object progress,
+         bool check_signals, bool nan_fill, const std::string& model_name, const std::string& model_text) {
+        auto out = std::make_unique<py_result>();
+        out->grid = grid;
+        out->settings = solver.settings();
+        out->settings.nan_fill_failed = nan_fill;
+        out->spec = spec;
+        out->metadata.model_name = model_name;
+        out->metadata.model_text = model_text;
+        out->metadata.backend = solver.backend();
+        out->metadata.solver_settings = io::settings_json(out->settings, spec);
+
+        commit_hook hook;
+        hook.progress = progress;
+        hook.check_signals = check_signals;
+        nb::object failure = nb::none();
+        {
+          nb::gil_scoped_release nogil;
+          using clock = std::chrono::steady_clock;
+          const auto t_start = clock::now();
+          // The layout comes through the Solver's prepared-batch cache; the solve below
+          // reuses what it converted.
+          const SolveResult::layout layout = solver.output_layout(*grid, spec);
+          // As Solver::solve does: pinned storage from the CUDA backend's pool when the
+          // settings ask for it, else pageable.
+          out->result.prepare(layout, solver.backend() == "cuda" && out->settings.memory.pinned_results
+                                          ? cuda_result_allocator(out->settings.memory)
+                                          : host_allocator::pageable());
+          result_memory_sink memory(out->result, nan_fill);
+          io::monitored_sink sink(
+              memory, grid->n_runs(), [&hook](i64 done, i64 total) { hook(done, total); }, &hook.stop);
+          bool failed = false;
+          std::string message;
+          bool sticky = false;
+          try {
+            out->result.mutable_statistics() = solver.solve_to_sink(sink, *grid, spec);
+            out->committed_runs = grid->n_runs();
+          } catch (const io::interrupted&) {
+            out->committed_runs = sink.committed_runs();
+            memory.mark_not_integrated(out->committed_runs);
+          } catch (const chunk_failure& f) {
+            out->committed_runs = f.committed_runs();
+            memory.mark_not_integrated(out->committed_runs);
+            failed = true;
+            message = f.what();
+            sticky = f.sticky();
+          }
+          out->result.mutable_statistics().wall_ms =
+              std::chrono::duration<double, std::milli>(clock::now() - t_start).count();
+          if (failed) {
+            nb::gil_scoped_acquire gil;
+            failure = nb::make_tuple(message, sticky);
+          }
+        }
+        nb::object pending = hook.pending.is_valid() ? hook.pending : nb::none();
+        return nb::make_tuple(nb::cast(std::move(out)), pending, failure);
+      },
+      nb::arg("solver"), nb::arg("grid"), nb::arg("spec"), nb::arg("progress").none(), nb::arg("check_signals"),
+      nb::arg("nan_fill"), nb::arg("model_name"), nb::arg("model_text"),
+      "Solves `grid` with the GIL released. Returns (result, pending exception or None, "
+      "(failure message, sticky) or None); a pending exception (Ctrl-C, a raising progress "
+      "callback) stopped the solve after the chunk in flight.");
+}
+
+}  // namespace cubie::python
