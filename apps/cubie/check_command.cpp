@@ -42,12 +42,13 @@ void optional_field(std::ostringstream& o, const char* name, const std::optional
 std::string solver_line(const models::model_definition& m, const method_info& method) {
   const solver_settings& s = m.settings;
   std::ostringstream o;
-  o << method.name << " (order " << method.order << (method.adaptive ? ", adaptive" : ", fixed step") << ")";
+  o << method.name << " (" << family_name(method.family) << ", order " << method.order
+    << (method.adaptive ? ", adaptive" : ", fixed step") << ")";
   if (!s.step_controller.empty()) o << ", controller " << s.step_controller;
   o << ", atol " << numbers(s.atol) << ", rtol " << numbers(s.rtol);
   optional_field(o, "dt", s.dt);
   // The bounds this solve will use (defaults follow the span).
-  const step_bounds b = resolve_step_bounds(s, m.spec.t0, m.spec.settling_time + m.spec.duration);
+  const step_bounds b = resolve_step_bounds(s, m.spec.t0, m.spec.settling_time + m.spec.duration, method.family);
   o << ", dt_min " << format_number(b.dt_min) << (s.dt_min ? "" : " (default)") << ", dt_max "
     << format_number(b.dt_max) << (s.dt_max ? "" : " (default)") << ", max_steps " << s.max_steps << ", backend "
     << s.backend;

@@ -21,6 +21,7 @@ std::vector<flag_count> flag_counts(const io::status_tally& t) {
           {"stagnation", "stagnation", t.stagnation},
           {"nonfinite_state", "non-finite", t.nonfinite_state},
           {"not_integrated", "not integrated", t.not_integrated},
+          {"singular_matrix", "singular matrix", t.singular_matrix},
           {"other", "other flags", t.other}};
 }
 

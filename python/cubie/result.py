@@ -18,7 +18,7 @@ from . import _core
 
 class CUBIE_RESULT_CODES(IntFlag):
     """Per-run status bits, OR'd together; 0 is success. Values below 512 are the
-    design's (and mean the same); 512 and 1024 are cubie's."""
+    design's (and mean the same); 512, 1024 and 2048 are cubie's."""
 
     SUCCESS = 0
     MAX_NEWTON_ITERATIONS_EXCEEDED = 2
@@ -31,6 +31,7 @@ class CUBIE_RESULT_CODES(IntFlag):
     NEWTON_DIVERGENCE = 256
     NONFINITE_STATE = 512
     NOT_INTEGRATED = 1024
+    SINGULAR_MATRIX = 2048  # an implicit method's iteration matrix was singular or not finite
 
 
 def decode_status_codes(status_codes) -> Dict[int, List[str]]:

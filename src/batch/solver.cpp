@@ -198,7 +198,7 @@ loop_settings<V> Solver::impl::loop_settings_for(const solve_spec& spec, const d
   const bool fixed = controller.kind == controller_kind::fixed;
   const double dt = settings.dt.value_or(fixed ? 1e-3 : 0.0);
   ls.dt0 = static_cast<V>(dt);
-  const step_bounds bounds = resolve_step_bounds(settings, schedule.t0, spec.settling_time + spec.duration);
+  const step_bounds bounds = resolve_step_bounds(settings, schedule.t0, spec.settling_time + spec.duration, method->family);
   ls.control = controller_constants<V>(controller, method->error_order, bounds.dt_min, bounds.dt_max);
   ls.max_steps = settings.max_steps;
 

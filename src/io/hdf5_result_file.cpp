@@ -25,7 +25,7 @@ constexpr i64 write_slab_runs = i64{1} << 20;
 
 const char* const status_flags_text =
     "0 success; bits: 8 step too small (dt_min), 32 max steps exceeded, 64 stagnation (t + dt == t), "
-    "512 non-finite state, 1024 not integrated";
+    "512 non-finite state, 1024 not integrated, 2048 singular iteration matrix (implicit methods)";
 
 bool any_zero(const dims_t& d) {
   return std::any_of(d.begin(), d.end(), [](hsize_t x) { return x == 0; });

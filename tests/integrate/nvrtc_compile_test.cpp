@@ -1,6 +1,7 @@
 // The integration core compiles without the host standard library: NVRTC compiles the
-// Lorenz system and the CUDA kernel template for dormand_prince_54 and classical_rk4 in
-// float and double to an sm_90 CUBIN, with the options model files are compiled with.
+// Lorenz system and the CUDA kernel template for dormand_prince_54, classical_rk4 and the
+// Rosenbrock methods rodas5p and rosenbrock23_sciml (Jacobians from dual numbers) in float
+// and double to an sm_90 CUBIN, with the options model files are compiled with.
 // Needs NVRTC (built only where the CUDA toolkit is found), not a GPU.
 #include "models/nvrtc_compile.hpp"
 
@@ -21,11 +22,14 @@ const char* const core_source = R"(
 #include "cubie/backends/cuda/integrate_kernel.cuh"
 #include "cubie/integrate/methods/dormand_prince_54.hpp"
 #include "cubie/integrate/methods/classical_rk4.hpp"
+#include "cubie/integrate/methods/rodas5p.hpp"
+#include "cubie/integrate/methods/rosenbrock23_sciml.hpp"
 )";
 
 std::vector<std::string> kernel_expressions() {
   std::vector<std::string> out;
-  for (const char* method : {"dormand_prince_54", "classical_rk4"}) {
+  // Two Rosenbrock methods: dual-number Jacobians, the pivoting LU and the stepper under NVRTC.
+  for (const char* method : {"dormand_prince_54", "classical_rk4", "rodas5p", "rosenbrock23_sciml"}) {
     for (const char* v : {"float", "double"}) {
       out.push_back(std::string("&cubie::cuda::integrate_kernel<cubie::methods::") + method +
                     ", cubie::systems::lorenz, " + v + ">");

@@ -21,8 +21,8 @@ struct solver_settings {
   std::vector<double> rtol = {1e-6};            ///< one value, or one per state
   std::optional<double> dt;                     ///< fixed step; for adaptive methods the first step (unset: estimated)
   /// Smallest and largest step size; unset: relative to the solve's span (settling_time +
-  /// duration): dt_min = max(1e-12 span, 4 eps(double) max(|t0|, |t_end|)), dt_max = span
-  /// (step_control.hpp, resolve_step_bounds).
+  /// duration): dt_max = span; dt_min = max(1e-12 span, 4 eps(double) max(|t0|, |t_end|))
+  /// for explicit methods, 1e-20 span for implicit ones (step_control.hpp, resolve_step_bounds).
   std::optional<double> dt_min, dt_max;
   // Controller gains; unset means the controller's default (see step_controller.hpp).
   std::optional<double> safety, min_gain, max_gain, deadband_min, deadband_max, kp, ki, kd;

@@ -75,6 +75,20 @@ CUBIE_HD void fill_unreached_saves(const batch_args<V>& a, i64 r, TM valid, C k)
   }
 }
 
+/// Runs of a fixed-step span whose implicit steps met a singular matrix; nothing at all for
+/// explicit steppers, which cannot fail a step.
+template <bool Track, class S>
+struct singular_tracker {
+  mask_t<S> any = mask_t<S>(false);
+  CUBIE_HD CUBIE_FORCEINLINE void add(mask_t<S> m) { any = math::mask_or(any, m); }
+  CUBIE_HD CUBIE_FORCEINLINE void add(const singular_tracker& o) { any = math::mask_or(any, o.any); }
+};
+template <class S>
+struct singular_tracker<false, S> {
+  CUBIE_HD CUBIE_FORCEINLINE void add(mask_t<S>) {}
+  CUBIE_HD CUBIE_FORCEINLINE void add(const singular_tracker&) {}
+};
+
 /// Every state finite: x * 0 is 0 for finite x and NaN for NaN or infinity.
 template <class S, int N>
 CUBIE_HD CUBIE_FORCEINLINE auto all_finite(const fixed_vector<S, N>& y) {
@@ -140,28 +154,44 @@ CUBIE_HD CUBIE_FORCEINLINE void integrate_fixed_count(const SysT<S>& sys, const 
   // The stepping state is the lambda's own (y copied in and out): the host compiler
   // does not inline a lambda called twice, and state reached through its captures
   // would live in memory, adding a store-to-load trip to every step's dependency chain.
+  // An implicit step whose matrix could not be factorised marks its run singular
+  // (explicit steppers never fail a step: the tracker is empty for them).
+  constexpr bool track = does_implicit_work<typename Stepper::work_type>;
+  using tracker = detail::singular_tracker<track, S>;
   auto span = [&](double t_begin, i64 steps, V last_h) {
-    if (steps <= 0) return;
+    if (steps <= 0) {
+      if constexpr (track) return tracker{};
+      else return;
+    }
     fixed_vector<S, N> ys = y;
     Stepper stepper;
     typename Stepper::work_type work{};
+    tracker span_singular;
     stepper.start(sys, time_to_scalar(t_begin, S{}), ys, p);
     for (i64 i = 0; i < steps; ++i) {
       const S h = (i == steps - 1) ? S(last_h) : dt;
       const S ts = time_to_scalar(t_begin + double(i) * ls.dt_fixed, S{});
-      (void)stepper.step(sys, ts, h, ys, p, work);
+      span_singular.add(stepper.step(sys, ts, h, ys, p, work).singular);
       stepper.advance_all(sys, time_to_scalar(t_begin + double(i + 1) * ls.dt_fixed, S{}), ys, p);
     }
     y = ys;
+    if constexpr (track) return span_singular;
   };
-  span(ls.t0, ls.settle_steps, ls.settle_last_h);
+  tracker singular;
+  if constexpr (track) singular.add(span(ls.t0, ls.settle_steps, ls.settle_last_h));
+  else span(ls.t0, ls.settle_steps, ls.settle_last_h);
   if (ls.first_save == 0) detail::record_save(sys, a, r, valid, C(0), time_to_scalar(ls.t_save0, S{}), y, p);
-  span(ls.t_save0, ls.main_steps, ls.main_last_h);
+  if constexpr (track) singular.add(span(ls.t_save0, ls.main_steps, ls.main_last_h));
+  else span(ls.t_save0, ls.main_steps, ls.main_last_h);
   const double t_end = ls.t_save0 + ls.save_every;
   detail::record_save(sys, a, r, valid, C(1), time_to_scalar(t_end, S{}), y, p);
 
   run_failures<TM> failed = run_failures<TM>::none();
   failed.nonfinite = !scalar_mask_to_time_mask(detail::all_finite(y));
+  if constexpr (track) {
+    failed.singular = scalar_mask_to_time_mask(singular.any);
+    failed.nonfinite = failed.nonfinite & !failed.singular;
+  }
   const i64 steps = ls.settle_steps + ls.main_steps;
   store_run_outcome(a, r, valid, failed, C(double(steps)), C(0), T(t_end), dt);
 }

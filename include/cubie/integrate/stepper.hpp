@@ -42,6 +42,13 @@ struct step_outcome {
 /// The work type of steppers that do no implicit work.
 struct no_step_work {};
 
+/// Steppers with implicit work can fail a step (a singular matrix); explicit ones never do,
+/// so code that tracks failures compiles it out for them.
+template <class Work>
+inline constexpr bool does_implicit_work = true;
+template <>
+inline constexpr bool does_implicit_work<no_step_work> = false;
+
 /// Maps a method's tableau type to the stepper template of its family (specialised by each
 /// family next to its stepper).
 template <class Tableau>
