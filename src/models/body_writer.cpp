@@ -108,65 +108,45 @@ bool body_writer::product_like(node_id id) const {
   return false;
 }
 
-// How a use of a node by its parent meets a fused multiply-add: additive (GCC would fuse
-// a product there), other (it would not), unknown (depends on more than we model).
-body_writer::use_class body_writer::classify(const use& u) const {
-  if (u.parent < 0) return use_class::other;
-  const graph_node& p = g_[u.parent];
-  switch (p.kind) {
-    case node_kind::add:
-    case node_kind::subtract:
-      return p.operand(0) == p.operand(1) ? use_class::unknown : use_class::additive;
-    case node_kind::negate: {
-      // -(a*b) fuses into its one use if that use is an addition (fnmadd). With one use
-      // the negation is never a local, so this does not depend on choose_locals' order.
-      if (places(u.parent) != 1) return use_class::unknown;
-      const use& next = uses_.at(u.parent).front();
-      if (next.parent < 0) return use_class::other;
-      const node_kind k = g_[next.parent].kind;
-      if (k == node_kind::add || k == node_kind::subtract) return use_class::additive;
-      if (k == node_kind::auxiliary || k == node_kind::negate || k == node_kind::power) return use_class::unknown;
-      return use_class::other;
-    }
-    case node_kind::power: {
-      int e = 0;
-      if (expanded_exponent(g_, u.parent, e) && e == 1) return use_class::unknown;  // (base) is the base itself
-      return use_class::other;
-    }
-    default: break;
-  }
-  return use_class::other;
-}
-
-// A named auxiliary's local is the value itself: its uses are the uses of the value.
-void body_writer::classify_uses(node_id id, bool& additive_use, bool& other_use, bool& unknown_use) const {
+// True when some use of the node's value is an addition or subtraction, directly or
+// through negations, auxiliary names and ^1 (which pass the value on unchanged): where GCC
+// may fuse the product into a multiply-add.
+bool body_writer::feeds_addition(node_id id) const {
   auto it = uses_.find(id);
-  if (it == uses_.end()) return;
+  if (it == uses_.end()) return false;
   for (const use& u : it->second) {
-    if (u.parent >= 0 && g_[u.parent].kind == node_kind::auxiliary) {
-      classify_uses(u.parent, additive_use, other_use, unknown_use);
-      continue;
-    }
-    switch (classify(u)) {
-      case use_class::additive: additive_use = true; break;
-      case use_class::other: other_use = true; break;
-      case use_class::unknown: unknown_use = true; break;
-    }
+    if (u.parent < 0) continue;
+    const graph_node& p = g_[u.parent];
+    if (p.kind == node_kind::add || p.kind == node_kind::subtract) return true;
+    int e = 0;
+    const bool passes_on = p.kind == node_kind::negate || p.kind == node_kind::auxiliary ||
+                           (expanded_exponent(g_, u.parent, e) && e == 1);
+    if (passes_on && feeds_addition(u.parent)) return true;
   }
+  return false;
 }
 
-bool body_writer::shareable(node_id id) const {
-  if (!like_hand_written_) return true;
-  const graph_node& n = g_[id];
-  const bool negated_product = n.kind == node_kind::negate && product_like(n.operand(0));
-  if (!product_like(id) && !negated_product) return true;
-  bool add = false, other = false, unknown = false;
-  classify_uses(id, add, other, unknown);
-  if (unknown) return false;
-  // A shared -(a*b) has several uses, so GCC fuses none of them: share it only where
-  // none would fuse. A shared a*b fuses into all its uses or none.
-  if (negated_product) return !add;
-  return !(add && other);
+// Whether the text of `id` (down to auxiliaries, locals placed as written) evaluates a
+// product that may fuse into an addition.
+bool body_writer::contains_fusable_product(node_id id) {
+  if (g_[id].kind == node_kind::auxiliary) return false;
+  auto known = fusable_.find(id);
+  if (known != fusable_.end()) return known->second;
+  bool found = product_like(id) && feeds_addition(id);
+  for (auto [child, m] : emitted_operands(id)) {
+    if (found) break;
+    found = contains_fusable_product(child);
+  }
+  fusable_[id] = found;
+  return found;
+}
+
+// GCC fuses a product into an addition only if every use of the product is one, and when
+// two products feed one addition it fuses the one it meets first in statement order. A
+// shared temporary is computed before every output, so it would move a product ahead of
+// the others; only subexpressions without fusable products are shared like_hand_written.
+bool body_writer::shareable(node_id id) {
+  return !like_hand_written_ || !contains_fusable_product(id);
 }
 
 void body_writer::choose_locals() {
@@ -201,6 +181,7 @@ std::string body_writer::write(const std::vector<std::pair<std::string, node_id>
   uses_.clear();
   local_.clear();
   alias_.clear();
+  fusable_.clear();
   for (const auto& [target, root] : outputs) {
     uses_[root].push_back({-1, 1});
     collect(root);

@@ -49,14 +49,15 @@ struct body_names {
 /// shared subexpressions, in evaluation order), then one `target = expression;` per output.
 ///
 /// Sharing never changes what is computed, with one care for fused multiply-adds. GCC
-/// fuses a product into an addition only when every use of the product is one
-/// (convert_mult_to_fma), and it merges identical copies itself only where it can prove
-/// that no store in between changes their operands, which depends on the caller. So with
-/// `like_hand_written`, a product (or negated product) that feeds both additions and other
-/// operations is left as separate copies: the code is then the hand-written expressions'
-/// text, and rounds as they do in any caller. Without it (code with no hand-written
-/// counterpart, the Jacobian), every repeated node is shared: one value, fused the same
-/// way whatever the caller.
+/// (-ffp-contract=fast) fuses a product into an addition only when every use of the
+/// product is one, meets products in statement order when two feed the same addition,
+/// and merges identical copies itself only where it can prove that no store in between
+/// changes their operands, which depends on the caller. So with `like_hand_written` (the
+/// right-hand side and observables, which must round as the same expressions written by
+/// hand), a subexpression that evaluates a product feeding an addition is never shared or
+/// moved: such products stay in the text where the model wrote them. Without it (the
+/// Jacobian, which has no hand-written counterpart), every repeated node is shared: one
+/// value, computed in one place, so the rounding does not depend on the caller.
 class body_writer {
  public:
   body_writer(const expression_graph& g, body_names& names, bool as_float, bool like_hand_written)
@@ -77,15 +78,14 @@ class body_writer {
     node_id parent;  ///< -1: an output
     int multiplicity;
   };
-  enum class use_class { additive, other, unknown };
 
   void collect(node_id root);
   [[nodiscard]] std::vector<std::pair<node_id, int>> emitted_operands(node_id id) const;
   [[nodiscard]] bool trivial(node_id id) const;
   [[nodiscard]] bool product_like(node_id id) const;
-  [[nodiscard]] bool shareable(node_id id) const;
-  void classify_uses(node_id id, bool& additive, bool& other, bool& unknown) const;
-  [[nodiscard]] use_class classify(const use& u) const;
+  [[nodiscard]] bool feeds_addition(node_id id) const;
+  bool contains_fusable_product(node_id id);
+  bool shareable(node_id id);
   [[nodiscard]] int places(node_id id) const;
   void choose_locals();
 
@@ -103,6 +103,7 @@ class body_writer {
   std::map<node_id, std::vector<use>> uses_;
   std::map<node_id, std::string> local_;        // node -> its local's name in this body
   std::set<node_id> alias_;                     // auxiliary nodes whose definition carries their name
+  std::map<node_id, bool> fusable_;             // memo of contains_fusable_product
 };
 
 }  // namespace cubie::models::detail
