@@ -249,12 +249,16 @@ TEST(model_codegen_text, JacobianMembers) {
                              "    jv[2] = s0;\n"
                              "    jv[3] = p[0] * y[0] - S(1.0);\n"
                              "  }\n"));
-  EXPECT_THAT(src, HasSubstr("    for (int k = 0; k < n_states * n_states; ++k) J[k] = S(0);\n"
-                             "    const S s0 = p[0] * y[1];\n"
-                             "    J[0] = -s0;\n"
-                             "    J[1] = -p[0] * y[0];\n"
-                             "    J[2] = s0;\n"
-                             "    J[3] = p[0] * y[0] - S(1.0);\n"));
+  // The dense Jacobian scatters the sparse one.
+  EXPECT_THAT(src, HasSubstr("  CUBIE_HD CUBIE_FORCEINLINE void jacobian(S t, const S* y, const S* p, S* J) const {\n"
+                             "    S jv[sparse_nnz];\n"
+                             "    jacobian_sparse(t, y, p, jv);\n"
+                             "    for (int k = 0; k < n_states * n_states; ++k) J[k] = S(0);\n"
+                             "    J[0] = jv[0];\n"
+                             "    J[1] = jv[1];\n"
+                             "    J[2] = jv[2];\n"
+                             "    J[3] = jv[3];\n"
+                             "  }\n"));
   EXPECT_THAT(src, HasSubstr("  CUBIE_HD CUBIE_FORCEINLINE void time_derivative(S t, const S* /*y*/, const S* /*p*/, "
                              "S* dfdt) const {\n"
                              "    using cubie::math::cos;\n"
@@ -310,8 +314,9 @@ TEST(model_codegen_text, JacobianMembersCanBeLeftOut) {
 TEST(model_codegen_text, ParameterNamesOfTheJacobianMembersAvoidConstants) {
   // Constants are members; the Jacobian members' parameters must not hide them.
   std::string src = generated("dx = J * x + c\ndy = jv * y\n", "J = 2.0\njv = 3.0\nc = 4.0\n");
-  EXPECT_THAT(src, HasSubstr("void jacobian(S /*t*/, const S* /*y*/, const S* /*p*/, S* J_) const {"));
-  EXPECT_THAT(src, HasSubstr("    J_[0] = J;\n"));
+  EXPECT_THAT(src, HasSubstr("void jacobian(S t, const S* y, const S* p, S* J_) const {\n    S jv_[sparse_nnz];\n"));
+  EXPECT_THAT(src, HasSubstr("    J_[0] = jv_[0];\n"));
+  EXPECT_THAT(src, HasSubstr("    jv_[0] = J;\n"));
   EXPECT_THAT(src, HasSubstr("    jv_[1] = jv;\n"));
   EXPECT_THAT(src, HasSubstr("auto factor_shifted(S c_, S* jv_) const {"));
 }
