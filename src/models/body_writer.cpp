@@ -73,11 +73,11 @@ std::vector<std::pair<node_id, int>> body_writer::emitted_operands(node_id id) c
 
 void body_writer::collect(node_id root) {
   std::vector<node_id> stack{root};
-  std::set<node_id> seen(reachable_.begin(), reachable_.end());
   while (!stack.empty()) {
     node_id id = stack.back();
     stack.pop_back();
-    if (!seen.insert(id).second) continue;
+    if (seen_[static_cast<std::size_t>(id)]) continue;
+    seen_[static_cast<std::size_t>(id)] = true;
     reachable_.push_back(id);
     for (auto [child, m] : emitted_operands(id)) {
       uses_[child].push_back({id, m});
@@ -182,6 +182,7 @@ std::string body_writer::write(const std::vector<std::pair<std::string, node_id>
   local_.clear();
   alias_.clear();
   fusable_.clear();
+  seen_.assign(static_cast<std::size_t>(g_.size()), false);
   for (const auto& [target, root] : outputs) {
     uses_[root].push_back({-1, 1});
     collect(root);

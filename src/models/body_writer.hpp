@@ -100,6 +100,7 @@ class body_writer {
   bool like_hand_written_;
   body_usage* used_ = nullptr;
   std::vector<node_id> reachable_;              // increasing id
+  std::vector<bool> seen_;                      // per node: in reachable_
   std::map<node_id, std::vector<use>> uses_;
   std::map<node_id, std::string> local_;        // node -> its local's name in this body
   std::set<node_id> alias_;                     // auxiliary nodes whose definition carries their name

@@ -124,6 +124,10 @@ class system_writer {
                     std::to_string(plan.fill_in) + " fill-in (" + plan.ordering + " order); " +
                     std::to_string(plan.factor_flops) + " flops to factor, " + std::to_string(plan.solve_flops) +
                     " to solve.\n";
+    if (plan.factor_flops > options_.max_sparse_factor_flops) {
+      s += "  // No factor_shifted / solve_factored: more than " + std::to_string(options_.max_sparse_factor_flops) +
+           " flops to write out; implicit methods use a dense LU of jacobian().\n";
+    }
     s += "  static constexpr bool autonomous = " + std::string(jacobian_.autonomous ? "true" : "false") + ";\n";
     s += "  static constexpr int jacobian_nnz = " + std::to_string(plan.jacobian_nonzeros) + ";\n";
     s += "  static constexpr int sparse_nnz = " + std::to_string(plan.nonzeros()) + ";\n";
@@ -162,6 +166,7 @@ class system_writer {
     for (std::size_t i = 0; i < n; ++i) dt.emplace_back(dfdt_name_ + "[" + std::to_string(i) + "]", jac.dfdt[i]);
     s += member("time_derivative", "S* " + dfdt_name_, dt, false);
 
+    if (plan.factor_flops > options_.max_sparse_factor_flops) return s;
     s += "  CUBIE_HD CUBIE_FORCEINLINE auto factor_shifted(S " + c_name_ + ", S* " + jv_name_ + ") const {\n"
          "    using cubie::math::is_finite;\n    using cubie::math::mask_and;\n" +
          detail::factor_shifted_body(plan, c_name_, jv_name_) + "  }\n";

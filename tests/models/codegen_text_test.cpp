@@ -311,6 +311,29 @@ TEST(model_codegen_text, JacobianMembersCanBeLeftOut) {
   EXPECT_THAT(src, HasSubstr("void rhs("));
 }
 
+TEST(model_codegen_text, LargeDenseJacobiansLeaveTheSparseFactorisationOut) {
+  // 40 states, each coupled to every other: a dense Jacobian whose factorisation would be
+  // about 43,000 flops of straight-line code.
+  std::string eq, states;
+  for (int i = 0; i < 40; ++i) {
+    std::string sum;
+    for (int j = 0; j < 40; ++j) sum += (j ? " + " : "") + std::string("x") + std::to_string(j);
+    eq += "dx" + std::to_string(i) + " = -x" + std::to_string(i) + " * (" + sum + ")\n";
+    states += "x" + std::to_string(i) + " = 1.0\n";
+  }
+  model_definition m = parse_model("name = \"dense\"\nequations = \"\"\"\n" + eq + "\"\"\"\n[states]\n" + states, "d.toml");
+  std::string src = generate_system_source(m, "gen");
+  EXPECT_THAT(src, HasSubstr("static constexpr int jacobian_nnz = 1600;"));
+  EXPECT_THAT(src, HasSubstr("void jacobian_sparse("));
+  EXPECT_THAT(src, HasSubstr("void jacobian("));
+  EXPECT_THAT(src, HasSubstr("// No factor_shifted / solve_factored: more than 20000 flops"));
+  EXPECT_THAT(src, Not(HasSubstr("factor_shifted(S")));
+  EXPECT_THAT(src, Not(HasSubstr("solve_factored(const")));
+  codegen_options all;
+  all.max_sparse_factor_flops = 1000000;
+  EXPECT_THAT(generate_system_source(m, "gen", all), HasSubstr("auto factor_shifted(S c, S* jv) const {"));
+}
+
 TEST(model_codegen_text, ParameterNamesOfTheJacobianMembersAvoidConstants) {
   // Constants are members; the Jacobian members' parameters must not hide them.
   std::string src = generated("dx = J * x + c\ndy = jv * y\n", "J = 2.0\njv = 3.0\nc = 4.0\n");

@@ -15,6 +15,10 @@ struct codegen_options {
   /// of c I - J planned at generation time). Members of a class template are compiled only
   /// when used, so an explicit method pays for their text alone.
   bool jacobian = true;
+  /// factor_shifted and solve_factored are written out only while the factorisation takes
+  /// at most this many flops (about half as many lines of code): a large, dense Jacobian
+  /// would make them too long to compile, and the stepper then takes its dense LU instead.
+  long long max_sparse_factor_flops = 20000;
 };
 
 /// @brief The source of `template <class S> struct STRUCT_NAME { ... };` at global scope,
@@ -35,6 +39,7 @@ struct codegen_options {
 ///   void time_derivative(S t, const S* y, const S* p, S* dfdt) const;
 ///   auto factor_shifted(S c, S* jv) const;   // jv <- LU of c I - J; mask: pivots usable
 ///   void solve_factored(const S* lu, S* x) const;  // x <- (c I - J)^-1 x
+/// (the last two only within options.max_sparse_factor_flops).
 /// @throws cubie::invalid_argument when struct_name is not a C++ identifier, or when a
 ///   constant or number is not finite in the model's precision.
 [[nodiscard]] std::string generate_system_source(const model_definition& model, std::string_view struct_name,
