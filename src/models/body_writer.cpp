@@ -86,10 +86,12 @@ void body_writer::collect(node_id root) {
   }
 }
 
+// Not worth a name: leaves, and the negation of a leaf or of a local (choose_locals decides
+// in increasing id order, so the operand's fate is known).
 bool body_writer::trivial(node_id id) const {
   const graph_node& n = g_[id];
   if (is_leaf(n.kind)) return true;
-  return n.kind == node_kind::negate && is_leaf(g_[n.operand(0)].kind);
+  return n.kind == node_kind::negate && (is_leaf(g_[n.operand(0)].kind) || local_.count(n.operand(0)) != 0);
 }
 
 int body_writer::places(node_id id) const {

@@ -4,7 +4,7 @@
 
 namespace cubie::models {
 
-jacobian_structure analyze_jacobian(const model_definition& model) {
+jacobian_structure analyze_jacobian(const model_definition& model, const codegen_options& options) {
   detail::model_graph graph = detail::build_model_graph(model);
   const detail::model_jacobian jac = detail::differentiate_model(graph);
   const detail::elimination_plan& plan = jac.plan;
@@ -17,6 +17,7 @@ jacobian_structure analyze_jacobian(const model_definition& model) {
   out.factor_flops = plan.factor_flops;
   out.solve_flops = plan.solve_flops;
   out.autonomous = jac.autonomous;
+  out.sparse_factorisation = plan.factor_flops <= options.max_sparse_factor_flops;
   out.ordering = plan.ordering;
   out.elimination_order = plan.order;
   for (std::size_t i = 0; i < jac.pattern.size(); ++i) {
@@ -25,6 +26,19 @@ jacobian_structure analyze_jacobian(const model_definition& model) {
     }
   }
   return out;
+}
+
+std::string summary(const jacobian_structure& j) {
+  std::string s = std::to_string(j.n_states) + " x " + std::to_string(j.n_states) + ", " + std::to_string(j.nonzeros) +
+                  " nonzeros; ";
+  if (j.sparse_factorisation) {
+    s += "sparse LU: " + std::to_string(j.factor_nonzeros) + " entries (" + std::to_string(j.diagonal_added) +
+         " diagonal added, " + std::to_string(j.fill_in) + " fill-in, " + j.ordering + " order), " +
+         std::to_string(j.factor_flops) + " flops to factor, " + std::to_string(j.solve_flops) + " to solve";
+  } else {
+    s += "dense LU (a sparse one would be " + std::to_string(j.factor_flops) + " flops of code to compile)";
+  }
+  return s + (j.autonomous ? "; autonomous" : "; reads t");
 }
 
 }  // namespace cubie::models

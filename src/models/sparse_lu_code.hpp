@@ -9,8 +9,10 @@
 namespace cubie::models::detail {
 
 /// @brief The body of `factor_shifted(S c, S* jv)` (names given), which returns a mask
-/// that is true where every pivot's reciprocal is finite and nonzero. The pivots'
-/// reciprocals replace them in jv, so solving multiplies instead of dividing.
+/// that is true where every pivot's reciprocal is finite and nonzero: the pivot is finite
+/// and nonzero (a pivot below about 1/DBL_MAX, whose reciprocal overflows, counts as
+/// zero). The pivots' reciprocals replace them in jv, so solving multiplies instead of
+/// dividing.
 [[nodiscard]] std::string factor_shifted_body(const elimination_plan& plan, const std::string& c,
                                               const std::string& jv);
 

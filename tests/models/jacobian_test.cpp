@@ -126,6 +126,10 @@ TEST(model_jacobian, StructureOfPollutionAndRingModulator) {
   EXPECT_EQ(ring.n_states, 15);
   EXPECT_LE(ring.factor_nonzeros, 67);
   EXPECT_LE(pollu.factor_nonzeros, 109);
+  EXPECT_TRUE(pollu.sparse_factorisation);
+  EXPECT_EQ(summary(pollu).substr(0, 24), "20 x 20, 82 nonzeros; sp");
+  EXPECT_NE(summary(ring).find("; reads t"), std::string::npos) << summary(ring);
+  std::cout << "POLLU: " << summary(pollu) << "\nring modulator: " << summary(ring) << "\n";
   std::cout << "POLLU: " << pollu.nonzeros << " nonzeros, " << pollu.fill_in << " fill-in, " << pollu.factor_nonzeros
             << " in the factors (" << pollu.ordering << "), " << pollu.factor_flops << " flops to factor, "
             << pollu.solve_flops << " to solve\n"
