@@ -20,6 +20,13 @@ if(CUBIE_HAS_CUDA)
   # A .cu translation unit: make_system instantiates the C++ Lorenz kernels with nvcc,
   # the reference the NVRTC-compiled model must match bit for bit.
   cubie_add_test(model_compile_gpu_test SOURCES compile_gpu_test.cu LIBS cubie_models GPU)
+  # Generated Jacobian members compile under NVRTC: needs NVRTC, not a GPU.
+  cubie_add_test(model_jacobian_nvrtc_test SOURCES jacobian_nvrtc_test.cpp LIBS cubie_models)
+  target_include_directories(model_jacobian_nvrtc_test PRIVATE ${PROJECT_SOURCE_DIR}/src)
+  target_compile_definitions(model_jacobian_nvrtc_test PRIVATE
+    CUBIE_SOURCE_INCLUDE_DIR="${PROJECT_SOURCE_DIR}/include"
+    CUBIE_EXAMPLES_DIR="${PROJECT_SOURCE_DIR}/examples"
+    CUBIE_TEST_DATA_DIR="${CMAKE_CURRENT_SOURCE_DIR}/data")
   target_compile_definitions(model_compile_gpu_test PRIVATE
     CUBIE_EXAMPLES_DIR="${PROJECT_SOURCE_DIR}/examples"
     CUBIE_TEST_CACHE_DIR="${cubie_model_test_cache}")
