@@ -36,7 +36,8 @@ int report(const char* kind, const char* what, int code) {
 
 int main(int argc, char** argv) {
   CLI::App app{"cubie: integrate large batches of ODE initial-value problems on GPUs and CPUs"};
-  app.set_version_flag("--version", std::string("cubie ") + CUBIE_VERSION_STRING);
+  app.set_version_flag("--version", std::string("cubie ") + CUBIE_VERSION_STRING + "\nbuilt with " + CUBIE_BUILD_INFO,
+                       "Print the version and how this cubie was built, then exit");
   app.require_subcommand(1);
   app.footer(exit_codes_text);
 

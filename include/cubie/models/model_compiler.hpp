@@ -75,6 +75,14 @@ struct compile_report {
                                                                    const compile_options& options = {},
                                                                    compile_report* report = nullptr);
 
+/// @brief The folder of cubie headers that run-time compilation uses: $CUBIE_INCLUDE_DIR
+///   when set, else the install's include folder beside the running program (an installed
+///   `cubie` finds bin/../include), else the source tree this library was built from, else
+///   the install folder configured at build time.
+/// @throws cubie::invalid_argument when $CUBIE_INCLUDE_DIR holds no cubie headers.
+/// @throws cubie::error naming the folders tried when none has them.
+[[nodiscard]] std::filesystem::path include_dir();
+
 /// @brief Why compile_model cannot build for the GPU here: no CUDA in this build, no
 ///   usable device, or no NVRTC. Empty when it can. Loads NVRTC to find out.
 [[nodiscard]] std::string gpu_compile_unavailable_reason();
