@@ -2,6 +2,7 @@
 // what went wrong into a message on stderr and an exit code: 2 for anything the user
 // can fix in the model or the options, 1 for everything else.
 #include <CLI/CLI.hpp>
+#include <hdf5.h>
 
 #include <cstdio>
 #include <exception>
@@ -35,6 +36,10 @@ int report(const char* kind, const char* what, int code) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The command closes its files itself. HDF5's exit handler would close them again, and
+  // crashes on a file whose close failed (a write refused by the file-size limit, seen with
+  // HDF5 1.10.8): exit without it. Before any other HDF5 call, as HDF5 requires.
+  H5dont_atexit();
   CLI::App app{"cubie: integrate large batches of ODE initial-value problems on GPUs and CPUs"};
   app.set_version_flag("--version", std::string("cubie ") + CUBIE_VERSION_STRING + "\nbuilt with " + CUBIE_BUILD_INFO,
                        "Print the version and how this cubie was built, then exit");
