@@ -308,6 +308,14 @@ hdf5_result_file::hdf5_result_file(const std::filesystem::path& path, const Solv
                   "link creation order");
   h5_check_status(H5Pset_attr_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
                   "attribute creation order");
+  if (options.compression_level > 0) {
+    // A compressed chunk rewritten by the next commit moves, and HDF5 would hand its old
+    // place to a later chunk: after a failed write (a full disk) the partial file's index
+    // could point a committed chunk at another's bytes. Freed space is not reused instead
+    // (a compressed file grows by the rewritten chunks; HDF5 1.10 or later reads it).
+    h5_check_status(H5Pset_file_space_strategy(fcpl.get(), H5F_FSPACE_STRATEGY_NONE, 0, 1),
+                    "file space strategy");
+  }
   file_ = h5_file(H5Fcreate(path_.c_str(), H5F_ACC_TRUNC, fcpl.get(), H5P_DEFAULT), "create " + path_);
   const hid_t root = file_.get();
   // A failure below (a full disk while the inputs are written) abandons the file rather
