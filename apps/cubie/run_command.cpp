@@ -208,6 +208,7 @@ int run_command(const run_options& opt) {
     summary.solve_ms = std::max(0.0, stats.wall_ms - sink.commit_ms());
     summary.status = sink.tally();
   } else {
+    bar.phase(preparing + "allocating " + format_bytes(plan.result_bytes) + " for the results");
     SolveResult result;
     result.prepare(layout, solver.backend() == "cuda" && settings.memory.pinned_results
                                ? cuda_result_allocator(settings.memory)
