@@ -60,6 +60,7 @@ void write_csv(std::ostream& out, const SolveResult& result, const batch_grid& g
   const std::int64_t n_vars = result.n_vars();
   std::string inputs;
   for (std::int64_t r = 0; r < result.n_runs(); ++r) {
+    if (!out) return;  // a failed write (a full disk): the caller reports it
     inputs = std::to_string(r);
     inputs += ',';
     inputs += std::to_string(status[static_cast<std::size_t>(r)]);

@@ -96,6 +96,19 @@ TEST_F(cli_write_failure, file_size_limit_mid_run_keeps_the_finished_chunks) {
   EXPECT_FALSE(std::filesystem::exists(out));
 }
 
+TEST_F(cli_write_failure, a_csv_file_that_cannot_be_written_says_why_and_leaves_nothing) {
+  launch_options limited;
+  limited.file_size_limit = 64 * 1024;
+  const auto out = dir_ / "big.csv";
+  const cli_result r = run_cli_as(args(out, {"--quiet"}), dir_, limited);  // about 40 MB of text
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("cubie: error: writing " + (dir_ / "big.partial.csv").string() + " failed: file too large"),
+            std::string::npos)
+      << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "big.partial.csv"));
+}
+
 TEST_F(cli_write_failure, full_disk_mid_run_keeps_the_finished_chunks) {
   const auto disk = dir_ / "disk";
   std::filesystem::create_directory(disk);
