@@ -24,7 +24,10 @@ esac
 if [ "$on_path" = 1 ]; then
   echo "quickstart: done; run 'cubie --help' to go on"
 else
-  echo "quickstart: $prefix/bin is not on your PATH. To run 'cubie' by name, add it (and to ~/.bashrc"
-  echo "            or ~/.profile to keep it; Debian's ~/.profile adds ~/.local/bin at the next login):"
+  echo "quickstart: $prefix/bin is not on your PATH. To run 'cubie' by name, add it now (and to"
+  echo "            ~/.bashrc or ~/.profile to keep it):"
   echo "              export PATH=\"$prefix/bin:\$PATH\""
+  if [ "$prefix" = "$HOME/.local" ]; then
+    echo "            (Debian's and Ubuntu's ~/.profile add ~/.local/bin by themselves at your next login.)"
+  fi
 fi
