@@ -181,7 +181,8 @@ std::string plan_line(const run_plan& p, const std::optional<output_target>& out
 
 std::string plan_lines_for_check(const run_plan& p) {
   std::ostringstream o;
-  o << "output     " << p.n_saves << " saves x " << p.n_vars << " variables x " << p.runs << " runs: "
+  o << "output     " << p.n_saves << (p.n_saves == 1 ? " save x " : " saves x ") << p.n_vars
+    << (p.n_vars == 1 ? " variable x " : " variables x ") << p.runs << (p.runs == 1 ? " run: " : " runs: ")
     << format_bytes(p.result_bytes) << " of results; an HDF5 file of about " << format_bytes(p.hdf5_file_bytes)
     << ", a CSV file of up to " << format_bytes(p.csv_file_bytes_max) << "\n";
   o << "host memory peak about " << format_bytes(p.in_memory_peak) << " without --out, "
