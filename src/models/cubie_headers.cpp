@@ -22,8 +22,6 @@ bool has_cubie_headers(const fs::path& dir) {
   return fs::is_regular_file(dir / "cubie" / "integrate" / "system.hpp", ec);
 }
 
-}  // namespace
-
 fs::path headers_beside_executable() {
   // The running program's folder, then the install's path from bin/ to include/: an
   // installed `cubie` finds the headers installed with it wherever the prefix was put
@@ -33,6 +31,8 @@ fs::path headers_beside_executable() {
   if (ec || exe.empty()) return {};
   return (exe.parent_path() / CUBIE_INCLUDE_DIR_FROM_BINDIR).lexically_normal();
 }
+
+}  // namespace
 
 fs::path cubie_include_dir() {
   if (const char* v = std::getenv("CUBIE_INCLUDE_DIR"); v && *v) {
