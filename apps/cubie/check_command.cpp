@@ -1,14 +1,20 @@
 // `cubie check`: reads a model (with any --set overrides), checks it and the settings
-// the Solver would reject, and lists what it declares and how many runs the sweep makes.
+// the Solver would reject, warns about what no equation uses, and lists what it declares,
+// how many runs the sweep makes, how large their output is and the host memory they need.
 #include <cstdio>
 #include <sstream>
 
 #include "commands.hpp"
+#include "cubie/backends/backend_registry.hpp"
+#include "cubie/batch/output_plan.hpp"
 #include "cubie/batch/method_catalog.hpp"
 #include "cubie/batch/step_control.hpp"
 #include "cubie/core/names.hpp"
 #include "cubie/models/model.hpp"
 #include "cubie/models/sweep.hpp"
+#include "model_grid.hpp"
+#include "run_notes.hpp"
+#include "run_plan.hpp"
 #include "text_format.hpp"
 
 namespace cubie::cli {
@@ -47,6 +53,11 @@ std::string solver_line(const models::model_definition& m, const method_info& me
   if (!s.step_controller.empty()) o << ", controller " << s.step_controller;
   o << ", atol " << numbers(s.atol) << ", rtol " << numbers(s.rtol);
   optional_field(o, "dt", s.dt);
+  std::vector<std::string> ignored;
+  if (!s.dt && resolve_controller(s, method, ignored).kind == controller_kind::fixed) {
+    o << ", dt " << format_number(default_fixed_dt) << " (the default for fixed steps: "
+      << (m.spec.save_every ? "about " : "") << fixed_steps_per_run(m.spec, default_fixed_dt) << " steps per run)";
+  }
   // The bounds this solve will use (defaults follow the span).
   const step_bounds b = resolve_step_bounds(s, m.spec.t0, m.spec.settling_time + m.spec.duration, method.family);
   o << ", dt_min " << format_number(b.dt_min) << (s.dt_min ? "" : " (default)") << ", dt_max "
@@ -96,6 +107,11 @@ int check_command(const check_options& opt) {
   const method_info& method = find_method(m.settings.algorithm);
   m.settings.memory.validate();
   const std::size_t runs = models::run_count(m.sweep);
+  print_model_warnings(m);
+  const output_layout planned =
+      plan_output_layout(model_system_info(m), m.spec, m.precision, static_cast<std::int64_t>(runs));
+  const std::string backend = normalize_name(m.settings.backend);
+  const run_plan plan = plan_run(m, planned, backend == "cuda" || (backend == "auto" && cuda_device_available()));
 
   std::ostringstream o;
   o << "model      " << m.name << " (" << opt.model << "), " << precision_name(m.precision) << "\n";
@@ -110,6 +126,7 @@ int check_command(const check_options& opt) {
   o << "memory     " << memory_line(m.settings.memory) << "\n";
   o << "sweep      " << sweep_lines(m.sweep);
   o << "runs       " << runs << "\n";
+  o << plan_lines_for_check(plan);
   o << "ok\n";
   std::fputs(o.str().c_str(), stdout);
   return exit_ok;

@@ -90,6 +90,11 @@ std::string summary_json(const run_summary& s) {
     w.key("blocks_per_sm").value(s.statistics.kernel_blocks_per_sm);
     w.end_object();
   }
+  w.key("plan").begin_object();
+  w.key("result_bytes").value(static_cast<std::uint64_t>(s.planned_result_bytes));
+  w.key("peak_host_bytes").value(static_cast<std::uint64_t>(s.planned_peak_host_bytes));
+  w.key("file_bytes").value(static_cast<std::uint64_t>(s.planned_file_bytes));
+  w.end_object();
   w.key("output");
   if (s.output.empty()) w.null();
   else w.value(s.output);

@@ -196,7 +196,7 @@ loop_settings<V> Solver::impl::loop_settings_for(const solve_spec& spec, const d
   ls.first_save = schedule.first_save;
 
   const bool fixed = controller.kind == controller_kind::fixed;
-  const double dt = settings.dt.value_or(fixed ? 1e-3 : 0.0);
+  const double dt = settings.dt.value_or(fixed ? default_fixed_dt : 0.0);
   ls.dt0 = static_cast<V>(dt);
   const step_bounds bounds = resolve_step_bounds(settings, schedule.t0, spec.settling_time + spec.duration, method->family);
   ls.control = controller_constants<V>(controller, method->error_order, bounds.dt_min, bounds.dt_max);

@@ -1,6 +1,10 @@
 #include "cubie/io/csv_writer.hpp"
 
+#include <cctype>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
+#include <span>
 #include <fstream>
 #include <system_error>
 
@@ -11,11 +15,26 @@ namespace cubie::io {
 
 namespace {
 
-// %.17g / %.9g via to_chars: the same digits as printf, without the locale.
-void append_number(std::string& line, double v, int digits) {
+// The shortest text that reads back to the same number (std::to_chars without a precision):
+// 0.05 rather than 0.050000000000000003, and a float32 value as a float (0.1, not
+// 0.10000000149011612). No locale.
+void append_number(std::string& line, double v) {
   char buf[40];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, digits);
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
   line.append(buf, r.ptr);
+}
+void append_number(std::string& line, float v) {
+  char buf[40];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  line.append(buf, r.ptr);
+}
+
+// The system's reason in words ("no space left on device"), lower case.
+std::string os_reason(int err) {
+  if (err == 0) return "the system gave no reason";
+  std::string s = std::strerror(err);
+  if (!s.empty()) s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
+  return s;
 }
 
 }  // namespace
@@ -27,9 +46,10 @@ void write_csv(std::ostream& out, const SolveResult& result, const batch_grid& g
   }
   const int n_states = grid.n_states();
   const int n_columns = static_cast<int>(grid.columns().size());
-  const int value_digits = result.precision() == precision::float32 ? 9 : 17;
+  const bool float32 = result.precision() == precision::float32;
+  const std::span<const u32> status = result.status();
 
-  std::string line = "run";
+  std::string line = "run,status";
   for (int c = n_states; c < n_columns; ++c) line += "," + grid.columns()[c].name;
   for (int c = 0; c < n_states; ++c) line += "," + grid.columns()[c].name + "_0";
   line += ",t";
@@ -40,22 +60,26 @@ void write_csv(std::ostream& out, const SolveResult& result, const batch_grid& g
   const std::int64_t n_vars = result.n_vars();
   std::string inputs;
   for (std::int64_t r = 0; r < result.n_runs(); ++r) {
+    if (!out) return;  // a failed write (a full disk): the caller reports it
     inputs = std::to_string(r);
+    inputs += ',';
+    inputs += std::to_string(status[static_cast<std::size_t>(r)]);
     for (int c = n_states; c < n_columns; ++c) {
       inputs += ',';
-      append_number(inputs, grid.columns()[c].at(r), 17);
+      append_number(inputs, grid.columns()[c].at(r));
     }
     for (int c = 0; c < n_states; ++c) {
       inputs += ',';
-      append_number(inputs, grid.columns()[c].at(r), 17);
+      append_number(inputs, grid.columns()[c].at(r));
     }
     for (std::int64_t j = 0; j < result.n_saves(); ++j) {
       line = inputs;
       line += ',';
-      append_number(line, result.times()[j], 17);
+      append_number(line, result.times()[j]);
       for (std::int64_t v = 0; v < n_vars; ++v) {
         line += ',';
-        append_number(line, result.at(j, v, r), value_digits);
+        if (float32) append_number(line, static_cast<float>(result.at(j, v, r)));  // exact: the value is a float
+        else append_number(line, result.at(j, v, r));
       }
       line += '\n';
       out << line;
@@ -67,11 +91,12 @@ void write_csv(const std::filesystem::path& path, const SolveResult& result, con
   const std::filesystem::path partial = partial_path(path);
   try {
     {
+      errno = 0;
       std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-      if (!out) throw error("cannot create " + partial.string());
+      if (!out) throw error("cannot create " + partial.string() + ": " + os_reason(errno));
       write_csv(out, result, grid);
       out.flush();
-      if (!out) throw error("writing " + partial.string() + " failed (disk full?)");
+      if (!out) throw error("writing " + partial.string() + " failed: " + os_reason(errno));
     }
     publish_file(partial, path);
   } catch (...) {

@@ -11,12 +11,6 @@ target_compile_definitions(model_compile_test PRIVATE
   CUBIE_TEST_CACHE_DIR="${cubie_model_test_cache}")
 
 if(CUBIE_HAS_CUDA)
-  # CMake 3.25 knows no C++20 dialect flag for nvcc (it is nvcc 12+'s -std=c++20); the
-  # project asks for CUDA 20, so name the flag here (a no-op where CMake knows it).
-  if(NOT CMAKE_CUDA20_STANDARD_COMPILE_OPTION)
-    set(CMAKE_CUDA20_STANDARD_COMPILE_OPTION "-std=c++20")
-    set(CMAKE_CUDA20_EXTENSION_COMPILE_OPTION "-std=c++20")
-  endif()
   # A .cu translation unit: make_system instantiates the C++ Lorenz kernels with nvcc,
   # the reference the NVRTC-compiled model must match bit for bit.
   cubie_add_test(model_compile_gpu_test SOURCES compile_gpu_test.cu LIBS cubie_models GPU)

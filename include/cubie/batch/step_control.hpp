@@ -11,6 +11,10 @@
 
 namespace cubie {
 
+/// The step a fixed-step solve takes when solver_settings::dt is unset. `cubie run` says so
+/// (with the step count) when it happens, since the span may need a very different one.
+inline constexpr double default_fixed_dt = 1e-3;
+
 /// The controller a Solver resolved from its settings and method.
 struct resolved_controller {
   controller_kind kind;

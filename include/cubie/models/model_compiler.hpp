@@ -2,6 +2,7 @@
 // Turns a model into a compiled_system the Solver runs, at run time: generated C++
 // compiled by the host compiler for the CPU and by NVRTC for the GPU, behind a disk cache.
 #pragma once
+#include "header_location.hpp"
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -74,6 +75,8 @@ struct compile_report {
 [[nodiscard]] std::shared_ptr<const compiled_system> compile_model(const model_definition& model,
                                                                    const compile_options& options = {},
                                                                    compile_report* report = nullptr);
+
+// include_dir() and set_include_dir(): header_location.hpp.
 
 /// @brief Why compile_model cannot build for the GPU here: no CUDA in this build, no
 ///   usable device, or no NVRTC. Empty when it can. Loads NVRTC to find out.
