@@ -10,6 +10,7 @@
 #include "cubie/batch/method_catalog.hpp"
 #include "cubie/batch/step_control.hpp"
 #include "cubie/core/names.hpp"
+#include "cubie/models/jacobian_structure.hpp"
 #include "cubie/models/model.hpp"
 #include "cubie/models/sweep.hpp"
 #include "model_grid.hpp"
@@ -122,6 +123,9 @@ int check_command(const check_options& opt) {
   o << "equations  " << m.equations.assignments.size() << " (" << m.states.size() << " derivatives, "
     << m.equations.auxiliaries.size() << " auxiliaries)\n";
   o << "solver     " << solver_line(m, method) << "\n";
+  // Implicit methods solve with the generated Jacobian: its size and the sparse LU's cost
+  // per step (explicit methods never form it).
+  if (method.implicit) o << "jacobian   " << models::summary(models::analyze_jacobian(m)) << "\n";
   o << "span       " << span_line(m) << "\n";
   o << "memory     " << memory_line(m.settings.memory) << "\n";
   o << "sweep      " << sweep_lines(m.sweep);

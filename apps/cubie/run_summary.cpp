@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "cubie/batch/failure_summary.hpp"
 #include "cubie/io/json_writer.hpp"
 #include "text_format.hpp"
 
@@ -22,6 +23,7 @@ std::vector<flag_count> flag_counts(const io::status_tally& t) {
           {"nonfinite_state", "non-finite", t.nonfinite_state},
           {"not_integrated", "not integrated", t.not_integrated},
           {"singular_matrix", "singular matrix", t.singular_matrix},
+          {"stability_limited", "at the stability limit (stiff)", t.stability_limited},
           {"other", "other flags", t.other}};
 }
 
@@ -42,6 +44,8 @@ std::string summary_text(const run_summary& s) {
     }
   }
   o << "\n";
+  const std::string hint = stiffness_hint(s.status.stability_limited, s.status.failed, s.algorithm);
+  if (!hint.empty()) o << "hint     " << hint << "\n";
   o << "backend  " << s.backend << " (" << s.device << "), " << s.chunks << (s.chunks == 1 ? " chunk" : " chunks");
   if (s.backend == "cuda") o << ", peak device memory " << format_bytes(s.peak_device_bytes);
   o << "\n";
@@ -67,6 +71,10 @@ std::string summary_json(const run_summary& s) {
   w.key("by_status").begin_object();
   for (const auto& f : flag_counts(s.status)) w.key(f.key).value(static_cast<std::int64_t>(f.count));
   w.end_object();
+  const std::string hint = stiffness_hint(s.status.stability_limited, s.status.failed, s.algorithm);
+  w.key("hint");
+  if (hint.empty()) w.null();
+  else w.value(hint);
   w.end_object();
   w.key("backend").value(s.backend);
   w.key("device").value(s.device);

@@ -38,7 +38,7 @@ struct run_summary {
 
 /// @brief The summary as aligned lines of text.
 [[nodiscard]] std::string summary_text(const run_summary& s);
-/// @brief The summary as one JSON object: runs, failed {count, by_status}, backend,
+/// @brief The summary as one JSON object: runs, failed {count, by_status, hint}, backend,
 ///   device, chunks, peak_device_bytes, timings_ms {compile, solve, write}, output, ...
 [[nodiscard]] std::string summary_json(const run_summary& s);
 

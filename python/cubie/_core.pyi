@@ -483,6 +483,9 @@ class Result:
     @property
     def committed_runs(self) -> int: ...
 
+    def failure_summary(self, algorithm: str) -> str:
+        """The failed runs in words, with the stiffness hint; '' when none failed."""
+
     @property
     def has_counters(self) -> bool: ...
 

@@ -8,6 +8,7 @@
 #include <nanobind/stl/vector.h>
 
 #include "bindings.hpp"
+#include "cubie/batch/failure_summary.hpp"
 #include "cubie/io/hdf5_options.hpp"
 #include "cubie/io/write_hdf5.hpp"
 
@@ -58,6 +59,10 @@ void bind_results(nb::module_& m) {
       .def_prop_ro("variables", [](const py_result& r) { return r.result.variables(); })
       .def_prop_ro("n_saved_states", [](const py_result& r) { return r.result.n_saved_states(); })
       .def_prop_ro("committed_runs", [](const py_result& r) { return r.committed_runs; })
+      .def(
+          "failure_summary",
+          [](const py_result& r, const std::string& algorithm) { return failure_summary(r.result.status(), algorithm); },
+          nb::arg("algorithm"), "The failed runs in words, with the stiffness hint; '' when none failed.")
       .def_prop_ro("has_counters", [](const py_result& r) { return r.result.has_counters(); })
       .def_prop_ro("statistics", [](const py_result& r) { return statistics_dict(r.result.statistics()); })
       .def_prop_ro("settings_json", [](const py_result& r) { return r.metadata.solver_settings; })

@@ -27,7 +27,8 @@ constexpr i64 write_slab_runs = i64{1} << 20;
 
 const char* const status_flags_text =
     "0 success; bits: 8 step too small (dt_min), 32 max steps exceeded, 64 stagnation (t + dt == t), "
-    "512 non-finite state, 1024 not integrated, 2048 singular iteration matrix (implicit methods)";
+    "512 non-finite state, 1024 not integrated, 2048 singular iteration matrix (implicit methods), "
+    "4096 beside a failure: an explicit method's steps were held by its stability limit (stiff)";
 
 bool any_zero(const dims_t& d) {
   return std::any_of(d.begin(), d.end(), [](hsize_t x) { return x == 0; });

@@ -7,21 +7,6 @@
 
 namespace cubie::io {
 
-void status_tally::add(u32 status) {
-  ++runs;
-  if (status == 0) return;
-  ++failed;
-  constexpr u32 known = status_step_too_small | status_max_steps_exceeded | status_stagnation |
-                        status_nonfinite_state | status_not_integrated | status_singular_matrix;
-  step_too_small += (status & status_step_too_small) != 0;
-  max_steps_exceeded += (status & status_max_steps_exceeded) != 0;
-  stagnation += (status & status_stagnation) != 0;
-  nonfinite_state += (status & status_nonfinite_state) != 0;
-  not_integrated += (status & status_not_integrated) != 0;
-  singular_matrix += (status & status_singular_matrix) != 0;
-  other += (status & ~known) != 0;
-}
-
 monitored_sink::monitored_sink(result_sink& inner, i64 total_runs, progress_callback on_commit,
                                const std::atomic<bool>* stop_requested)
     : inner_(inner), total_(total_runs), on_commit_(std::move(on_commit)), stop_(stop_requested) {}

@@ -20,6 +20,7 @@
 #include "run_failures.hpp"
 #include "step_controller.hpp"
 #include "stepper.hpp"
+#include "stiffness_check.hpp"
 #include "system.hpp"
 
 // The CPU backend runs this loop on SIMD packs; their overloads must be declared
@@ -321,6 +322,8 @@ CUBIE_HD void integrate_run(const SysT<S>& sys, const batch_args<V>& a, i64 r, m
   // value, and storage reused from an earlier solve must not show through.
   detail::fill_unreached_saves<Sys, S>(a, r, valid, k);
   store_run_outcome(a, r, valid, failed, accepted, rejected, t, dt);
+  // Explicit methods: failed runs whose steps were held by the stability limit (stiff).
+  mark_stability_limited<Method>(sys, a, r, valid & failed.any(), time_to_scalar(t, S{}), dt, y, p);
 }
 
 }  // namespace cubie

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "../execution/result_sink.hpp"
+#include "../batch/failure_summary.hpp"
 #include "../core/error.hpp"
 
 namespace cubie::io {
@@ -19,16 +20,9 @@ class interrupted : public error {
   interrupted() : error("interrupted") {}
 };
 
-/// @brief Runs counted by status flag. A run with several flags counts under each.
-struct status_tally {
-  i64 runs = 0;    ///< runs counted
-  i64 failed = 0;  ///< runs whose status is not 0
-  i64 step_too_small = 0, max_steps_exceeded = 0, stagnation = 0, nonfinite_state = 0, not_integrated = 0;
-  i64 singular_matrix = 0;  ///< an implicit method's iteration matrix was singular or not finite
-  i64 other = 0;   ///< runs with a flag none of the above names
-
-  void add(u32 status);
-};
+/// @brief Runs counted by status flag (batch/failure_summary.hpp). A run with several flags
+///   counts under each.
+using status_tally = failure_counts;
 
 /// @brief Forwards every call to `inner`; after each commit tallies the chunk's status,
 ///   reports progress and honours a stop request. Single-threaded, like the sinks it wraps.
