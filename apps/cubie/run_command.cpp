@@ -6,7 +6,9 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <optional>
+#include <string>
 
 #include "commands.hpp"
 #include "cubie/backends/backend_registry.hpp"
@@ -62,14 +64,37 @@ std::optional<io::result_format> output_format(const std::string& out) {
   return f;
 }
 
+// Only what the run will use: with backend auto the Solver takes the GPU whenever it has
+// kernels and a device, so CPU entries are built only where the GPU cannot be (a large
+// model's host compile would otherwise hold up a GPU run that never calls it).
 models::compile_options compile_options_for(const std::string& backend) {
   models::compile_options o;
-  o.cpu = backend != "cuda";
-  o.gpu = backend == "cuda"   ? models::gpu_compile::required
-          : backend == "auto" ? models::gpu_compile::if_available
-                              : models::gpu_compile::off;
+  const bool gpu = backend == "cuda" || (backend == "auto" && models::gpu_compile_unavailable_reason().empty());
+  o.cpu = !gpu;
+  o.gpu = gpu ? models::gpu_compile::required : models::gpu_compile::off;
   return o;
 }
+
+// "compiling model ..." on a terminal while compile_model works (seconds for a large
+// model), erased when it returns or throws so the summary or the error starts clean.
+class compile_notice {
+ public:
+  compile_notice(bool shown, const std::string& text) : shown_(shown) {
+    if (!shown_) return;
+    std::fputs(text.c_str(), stderr);
+    std::fflush(stderr);
+  }
+  ~compile_notice() {
+    if (!shown_) return;
+    std::fputs("\r\033[K", stderr);
+    std::fflush(stderr);
+  }
+  compile_notice(const compile_notice&) = delete;
+  compile_notice& operator=(const compile_notice&) = delete;
+
+ private:
+  bool shown_;
+};
 
 }  // namespace
 
@@ -99,7 +124,13 @@ int run_command(const run_options& opt) {
   // ---- compile -------------------------------------------------------------------------
   const auto t_compile = clock_type::now();
   models::compile_report report;
-  const auto system = models::compile_model(model, compile_options_for(backend), &report);
+  std::shared_ptr<const compiled_system> system;
+  {
+    const compile_notice notice(!opt.quiet && !opt.json && isatty(STDERR_FILENO),
+                                "compiling model '" + model.name + "' (" + std::to_string(model.states.size()) +
+                                    " states, " + summary.algorithm + ")...");
+    system = models::compile_model(model, compile_options_for(backend), &report);
+  }
   summary.compile_ms = ms_since(t_compile);
 
   // ---- the Solver and the shape of its output ----------------------------------------
