@@ -291,6 +291,24 @@ TEST(model_errors, WrongValueTypes) {
               StartsWith("m.toml:7:5: error: state 'x' must be a number, but this is a string"));
 }
 
+TEST(model_errors, UnknownAlgorithmPointsAtTheValueAndListsTheMethods) {
+  std::string message = error_of(model_text(valid_equations, "[solver]\nalgorithm = \"dormand_prince54\"\n"));
+  EXPECT_THAT(message, StartsWith("m.toml:14:13: error: solver.algorithm: unknown method 'dormand_prince54'; "
+                                  "did you mean 'dormand_prince_54'"));
+  EXPECT_THAT(message, HasSubstr("?\n 14 | algorithm = \"dormand_prince54\"\n"
+                                 "    |             ^\n"));
+  EXPECT_THAT(message, HasSubstr("\nnote: methods: euler, "));
+  EXPECT_THAT(message, HasSubstr("dormand_prince_853"));
+  EXPECT_THAT(message, HasSubstr("; aliases: rk4 (classical_rk4), rk45 (dormand_prince_54)"));
+  EXPECT_THAT(error_of(model_text(valid_equations, "[solver]\nalgorithm = \"rk44\"\n")),
+              StartsWith("m.toml:14:13: error: solver.algorithm: unknown method 'rk44'; did you mean 'rk4'"));
+  EXPECT_THAT(error_of(model_text(valid_equations, "[solver]\nalgorithm = \"leapfrog\"\n")),
+              StartsWith("m.toml:14:13: error: solver.algorithm: unknown method 'leapfrog'\n"));
+  // Names are taken as the Solver takes them: any case, '-' for '_', aliases.
+  EXPECT_EQ(error_of(model_text(valid_equations, "[solver]\nalgorithm = \"Dormand-Prince-853\"\n")), "no error");
+  EXPECT_EQ(error_of(model_text(valid_equations, "[solver]\nalgorithm = \"RK4\"\n")), "no error");
+}
+
 TEST(model_errors, Float32ConstantsMustFit) {
   std::string text = "precision = \"float32\"\n" + model_text(valid_equations, "big = 1e300\n");
   EXPECT_THAT(error_of(text), StartsWith("m.toml:14:1: error: constant 'big' = "));

@@ -60,8 +60,8 @@ std::shared_ptr<const compiled_system> make_system() {
 #if defined(__CUDACC__)
   cs->cpu_simd_lanes_float = cs->cpu_simd_lanes_double = 1;
 #else
-  cs->cpu_simd_lanes_float = cpu::simd_lanes<float>;
-  cs->cpu_simd_lanes_double = cpu::simd_lanes<double>;
+  cs->cpu_simd_lanes_float = cpu::simd_lanes_for<float, Info::n_states>;
+  cs->cpu_simd_lanes_double = cpu::simd_lanes_for<double, Info::n_states>;
 #endif
   return cs;
 }
