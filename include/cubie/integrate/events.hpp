@@ -207,7 +207,7 @@ class event_monitor<Decl, S, V, true> {
       }
     });
 
-    log_occurrences(step, a, r, hit, theta, te, cut_mask, t_cut, y1);
+    log_occurrences(step, a, r, hit, theta, te, cut_mask, t_cut, which, y1);
 
     if (!math::any(cut_mask)) {
       advance_conditions(accept, g1);
@@ -338,18 +338,22 @@ class event_monitor<Decl, S, V, true> {
     return tb;
   }
 
-  // Logs the crossings that took effect, in time order within the step: every crossing
-  // before the cut (or all of them where nothing cut), and the cutting one itself.
+  // Logs the crossings that took effect, in time order within the step: the recording
+  // ones up to the cut (all of them where nothing cut), and the one that cut.
   CUBIE_HD CUBIE_FORCEINLINE void log_occurrences(const hermite_step<S, N>& step, const batch_args<V>& a, i64 r,
                                                   const M (&hit)[E], const fixed_vector<S, E>& theta, const T (&te)[E],
-                                                  TM cut_mask, T t_cut, const fixed_vector<S, N>& y1) {
+                                                  TM cut_mask, T t_cut, C which, const fixed_vector<S, N>& y1) {
     TM logged[E];
     C n_logged = C(0);
-    CUBIE_UNROLL
-    for (int e = 0; e < E; ++e) {
-      logged[e] = scalar_mask_to_time_mask(hit[e]) & ((te[e] <= t_cut) | !cut_mask);
+    static_for<0, E>([&](auto idx) CUBIE_INLINE_LAMBDA {
+      constexpr int e = decltype(idx)::value;
+      if constexpr (kind<e>.action == event_action::record) {
+        logged[e] = scalar_mask_to_time_mask(hit[e]) & ((te[e] <= t_cut) | !cut_mask);
+      } else {
+        logged[e] = cut_mask & (which == C(e));
+      }
       n_logged = math::select(logged[e], n_logged + C(1), n_logged);
-    }
+    });
     const bool store = a.events.max_events > 0 && output_ptr<double>(a, output_id::event_times) != nullptr;
     if (store) {
       static_for<0, E>([&](auto idx) CUBIE_INLINE_LAMBDA {
