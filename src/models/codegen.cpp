@@ -80,6 +80,7 @@ struct usage {
   bool time = false;
   bool states = false;
   bool parameters = false;
+  bool drivers = false;
   std::set<std::string> functions;
 };
 
@@ -96,6 +97,7 @@ class emitter {
       case node_kind::parameter: used_.parameters = true; return {"p[" + std::to_string(e.index) + "]", atom};
       case node_kind::constant: return {model_.constants[static_cast<std::size_t>(e.index)].name, atom};
       case node_kind::auxiliary: return {locals_[static_cast<std::size_t>(e.index)], atom};
+      case node_kind::driver: used_.drivers = true; return {"drv[" + std::to_string(e.index) + "]", atom};
       case node_kind::negate: {
         code operand = emit(e.operands[0]);
         return {"-" + (operand.precedence <= unary ? "(" + operand.text + ")" : operand.text), unary};
@@ -209,6 +211,7 @@ class system_writer {
     out += "  static constexpr const char* state_names = \"" + joined(names_of(model_.states)) + "\";\n";
     out += "  static constexpr const char* parameter_names = \"" + joined(names_of(model_.parameters)) + "\";\n";
     out += "  static constexpr const char* observable_names = \"" + joined(model_.observables) + "\";\n";
+    out += signal_declarations();
     if (!model_.constants.empty()) out += "\n";
     usage none;
     emitter constants(model_, none, locals_);
@@ -235,10 +238,72 @@ class system_writer {
         }
       });
     }
+    out += event_members();
     return out + "};\n";
   }
 
  private:
+  // Drivers and events: their counts, names and (events) kinds, read by cubie at compile time.
+  [[nodiscard]] std::string signal_declarations() const {
+    std::string out;
+    if (!model_.drivers.empty()) {
+      std::vector<std::string> names;
+      for (const model_driver& d : model_.drivers) names.push_back(d.name);
+      out += "  static constexpr int n_drivers = " + std::to_string(names.size()) + ";\n";
+      out += "  static constexpr const char* driver_names = \"" + joined(names) + "\";\n";
+    }
+    if (!model_.events.empty()) {
+      std::vector<std::string> names;
+      std::string kinds;
+      for (const model_event& e : model_.events) {
+        names.push_back(e.name);
+        const char* d = e.direction == event_direction::up ? "up" : e.direction == event_direction::down ? "down" : "both";
+        const char* a = e.action == event_action::record ? "record" : e.action == event_action::terminate ? "terminate" : "reset";
+        kinds += std::string(kinds.empty() ? "" : ", ") + "{cubie::event_direction::" + d + ", cubie::event_action::" + a + "}";
+      }
+      out += "  static constexpr int n_events = " + std::to_string(names.size()) + ";\n";
+      out += "  static constexpr const char* event_names = \"" + joined(names) + "\";\n";
+      out += "  static constexpr cubie::event_kind event_kinds[] = {" + kinds + "};\n";
+    }
+    return out;
+  }
+
+  // event_conditions (every event's g) and, when an event resets, event_reset.
+  std::string event_members() {
+    if (model_.events.empty()) return {};
+    const equation_set& eq = model_.equations;
+    std::vector<bool> condition_needs(eq.auxiliaries.size(), false), reset_needs(eq.auxiliaries.size(), false);
+    bool resets = false;
+    for (const model_event& e : model_.events) {
+      mark_auxiliaries(e.condition, condition_needs);
+      for (const event_assignment& a : e.reset) mark_auxiliaries(a.value, reset_needs);
+      resets = resets || e.action == event_action::reset;
+    }
+    close_over_definitions(eq, condition_needs);
+    close_over_definitions(eq, reset_needs);
+    std::string out = member("event_conditions", "out", condition_needs, [&](emitter& em, std::string& body) {
+      for (std::size_t k = 0; k < model_.events.size(); ++k)
+        body += "    out[" + std::to_string(k) + "] = " + em.emit(model_.events[k].condition).text + ";\n";
+    });
+    if (resets) {
+      out += member(
+          "event_reset", "y_new", reset_needs,
+          [&](emitter& em, std::string& body) {
+            for (std::size_t k = 0; k < model_.events.size(); ++k) {
+              const model_event& e = model_.events[k];
+              if (e.action != event_action::reset) continue;
+              // Every right-hand side reads y, the state before the reset.
+              body += "    if (ev == " + std::to_string(k) + ") {  // " + e.name + "\n";
+              for (const event_assignment& a : e.reset)
+                body += "      y_new[" + std::to_string(a.state) + "] = " + em.emit(a.value).text + ";\n";
+              body += "    }\n";
+            }
+          },
+          "int ev, ");
+    }
+    return out;
+  }
+
   [[nodiscard]] std::string header() const {
     std::string file;
     for (char c : model_.source_path.filename().string()) file.push_back(static_cast<unsigned char>(c) < 0x20 ? '?' : c);
@@ -259,9 +324,10 @@ class system_writer {
   std::string derived(const assignment& a) { return emitter_->emit(a.value).text; }
 
   // One member function: the needed auxiliaries in file order, then `finish`'s lines.
+  // `leading` declares arguments before t (event_reset's event index).
   template <class Finish>
   std::string member(const std::string& fn, const std::string& out_name, const std::vector<bool>& needs,
-                     Finish&& finish) {
+                     Finish&& finish, const std::string& leading = "") {
     usage used;
     emitter e(model_, used, locals_);
     emitter_ = &e;
@@ -276,9 +342,11 @@ class system_writer {
     auto param = [](bool is_used, const std::string& decl, const std::string& name) {
       return decl + (is_used ? name : "/*" + name + "*/");
     };
-    std::string text = "  CUBIE_HD CUBIE_FORCEINLINE void " + fn + "(" + param(used.time, "S ", "t") + ", " +
+    // A model with drivers takes them after p in every member (system.hpp).
+    const std::string drivers = model_.drivers.empty() ? "" : ", " + param(used.drivers, "const S* ", "drv");
+    std::string text = "  CUBIE_HD CUBIE_FORCEINLINE void " + fn + "(" + leading + param(used.time, "S ", "t") + ", " +
                        param(used.states, "const S* ", "y") + ", " + param(used.parameters, "const S* ", "p") +
-                       ", S* " + out_name + ") const {\n";
+                       drivers + ", S* " + out_name + ") const {\n";
     // Block-scope using-declarations, not a using-directive: they hide the C library's
     // global ::sqrt(double) & co. (ambiguous with cubie::math's otherwise) and keep
     // argument-dependent lookup, which finds the SIMD packs' overloads.

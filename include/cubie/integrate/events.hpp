@@ -223,19 +223,7 @@ class event_monitor<Decl, S, V, true> {
     const S tc = time_to_scalar(t_cut, S{});
     static_for<0, E>([&](auto idx) CUBIE_INLINE_LAMBDA {
       constexpr int e = decltype(idx)::value;
-      const TM mine = cut_mask & (which == C(e));
-      if constexpr (kind<e>.action == event_action::terminate) {
-        terminated_ = terminated_ | mine;
-        t_end_ = math::select(mine, t_cut, t_end_);
-      } else if constexpr (kind<e>.action == event_action::reset) {
-        if (math::any(mine)) {
-          fixed_vector<S, N> y_new = cut.y;
-          sys.event_reset(e, tc, cut.y.data(), p.data(), y_new.data());
-          const M mine_s = time_mask_to_scalar_mask(mine, S{});
-          CUBIE_UNROLL
-          for (int n = 0; n < N; ++n) cut.y[n] = math::select(mine_s, y_new[n], cut.y[n]);
-        }
-      }
+      act<e>(sys, cut_mask & (which == C(e)), t_cut, tc, cut.y, p);
     });
     cut.mask = cut_mask;
     cut.t = t_cut;
@@ -281,6 +269,28 @@ class event_monitor<Decl, S, V, true> {
 
  private:
   static constexpr int lanes_of_t() { return event_detail::lanes_of<T>(); }
+
+  // Event e's action on the lanes it cut (`mine`) at t_cut (tc in S): the run ends, or the
+  // state y is reset. A member template of its own, so a system without event_reset never
+  // sees the call (nvcc instantiates discarded branches inside generic lambdas).
+  template <int e, class Sys, int P>
+  CUBIE_HD CUBIE_FORCEINLINE void act(const Sys& sys, TM mine, T t_cut, S tc, fixed_vector<S, N>& y,
+                                      const fixed_vector<S, P>& p) {
+    if constexpr (kind<e>.action == event_action::terminate) {
+      terminated_ = terminated_ | mine;
+      t_end_ = math::select(mine, t_cut, t_end_);
+    } else if constexpr (kind<e>.action == event_action::reset) {
+      if (math::any(mine)) {
+        fixed_vector<S, N> y_new = y;
+        sys.event_reset(e, tc, y.data(), p.data(), y_new.data());
+        const M mine_s = time_mask_to_scalar_mask(mine, S{});
+        CUBIE_UNROLL
+        for (int n = 0; n < N; ++n) y[n] = math::select(mine_s, y_new[n], y[n]);
+      }
+    } else {
+      (void)sys, (void)mine, (void)t_cut, (void)tc, (void)y, (void)p;
+    }
+  }
 
   // g (and the fired flags) move to the step's end for the lanes in `m`.
   CUBIE_HD CUBIE_FORCEINLINE void advance_conditions(M m, const fixed_vector<S, E>& g1) {

@@ -26,6 +26,7 @@ enum class node_kind {
   parameter,    ///< index into the parameters
   constant,     ///< index into the constants
   auxiliary,    ///< index into equation_set::auxiliaries
+  driver,       ///< index into the model's drivers: the interpolated signal at t
   negate,       ///< -operand
   add,          ///< operands[0] + operands[1]
   subtract,
