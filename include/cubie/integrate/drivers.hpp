@@ -88,16 +88,27 @@ struct driver_signal_view {
   }
 
   /// The value at time t and, when `rate` is not null, its time derivative; for each lane
-  /// of S, run `run + lane` (clamped to `last_run`, as lanes past the batch are).
+  /// of S, run `run + lane` (clamped to `last_run`, as lanes past the batch are). With
+  /// `x_mid` (grid coordinate of the middle of a step that ends on samples, so lies in one
+  /// piece) the piece is the middle's: a jump at the step's end or start then shows on the
+  /// side the step covers, whichever way t rounds.
   template <class S>
-  CUBIE_HD CUBIE_FORCEINLINE void evaluate(S t, i64 run, i64 last_run, S& value, S* rate) const {
+  CUBIE_HD CUBIE_FORCEINLINE void evaluate(S t, i64 run, i64 last_run, S& value, S* rate, const S* x_mid = nullptr) const {
     constexpr int W = driver_detail::lanes_of<S>();
     const S x = (t - S(V(t_start))) * S(V(inv_dt));
     S c0 = S(V(0)), c1 = S(V(0)), c2 = S(V(0)), c3 = S(V(0)), tau = S(V(0));
     for (int l = 0; l < W; ++l) {
       i64 segment = 0;
       V tl = V(0);
-      const bool inside = locate(driver_detail::lane(x, l), segment, tl);
+      bool inside;
+      if (x_mid == nullptr) {
+        inside = locate(driver_detail::lane(x, l), segment, tl);
+      } else {
+        const V xm = driver_detail::lane(*x_mid, l);
+        inside = locate(xm, segment, tl);
+        tl = tl + (driver_detail::lane(x, l) - xm);
+        tl = tl < V(0) ? V(0) : (tl > V(1) ? V(1) : tl);
+      }
       const i64 r = run + l <= last_run ? run + l : last_run;
       const V* c = base + segment * (order + 1) * row_stride + r * run_stride;
       // Outside a signal that does not wrap the polynomial is zero: its coefficients are.
@@ -171,15 +182,33 @@ class driven_system : public driver_detail::forwarded_constants<Sys> {
   static constexpr bool autonomous = false;
 
   CUBIE_HD CUBIE_FORCEINLINE driven_system(const Sys& sys, const batch_args<V>& a, i64 r)
-      : sys_(sys), run_(r + a.input_run_offset), last_run_(a.n_runs - 1 + a.input_run_offset) {
+      : sys_(sys), run_(r + a.input_run_offset), last_run_(a.n_runs - 1 + a.input_run_offset),
+        pieces_fixed_(a.drivers.land_on_samples != 0) {
     CUBIE_UNROLL
-    for (int d = 0; d < n_drivers; ++d) drivers_[d].load(a, d);
+    for (int d = 0; d < n_drivers; ++d) {
+      drivers_[d].load(a, d);
+      x_mid_[d] = S(V(0));
+    }
   }
 
   /// The drivers at time t (and their rates when `rates` is not null).
   CUBIE_HD CUBIE_FORCEINLINE void drivers(S t, S* values, S* rates) const {
     CUBIE_UNROLL
-    for (int d = 0; d < n_drivers; ++d) drivers_[d].evaluate(t, run_, last_run_, values[d], rates ? rates + d : nullptr);
+    for (int d = 0; d < n_drivers; ++d) {
+      drivers_[d].evaluate(t, run_, last_run_, values[d], rates ? rates + d : nullptr, pieces_fixed_ ? &x_mid_[d] : nullptr);
+    }
+  }
+
+  /// The next step runs from t over h. When steps land on samples, such a step lies in one
+  /// piece of every driver: its evaluations use that piece (evaluate's x_mid).
+  template <class T>
+  CUBIE_HD CUBIE_FORCEINLINE void begin_step(T t, S h) const {
+    if (!pieces_fixed_) return;
+    CUBIE_UNROLL
+    for (int d = 0; d < n_drivers; ++d) {
+      const T x = (t - T(drivers_[d].t_start)) * T(drivers_[d].inv_dt);
+      x_mid_[d] = time_to_scalar(x, S{}) + S(V(0.5)) * h * S(V(drivers_[d].inv_dt));
+    }
   }
 
   /// The first sample time of any driver after t (per lane of T).
@@ -277,8 +306,31 @@ class driven_system : public driver_detail::forwarded_constants<Sys> {
   const Sys& sys_;
   i64 run_;
   i64 last_run_;
+  bool pieces_fixed_;  // steps land on samples: each lies in one piece (begin_step)
   driver_signal_view<V> drivers_[n_drivers];
+  mutable S x_mid_[n_drivers];  // the current step's middle, in each driver's grid
 };
+
+/// Where the step from t may end: the next save t_target, or, when steps land on driver
+/// samples, the first sample before it (`at_sample`: the end is a sample).
+template <class T>
+struct step_landing {
+  T t_stop;
+  mask_t<T> at_sample;
+};
+
+template <class Sys, class V, class T>
+CUBIE_HD CUBIE_FORCEINLINE step_landing<T> plan_landing(const Sys& sys, const batch_args<V>& a, T t, T t_target) {
+  if constexpr (n_drivers_of<Sys>() > 0) {
+    if (a.drivers.land_on_samples) {
+      const T next = sys.next_sample(t);
+      return {math::select(next < t_target, next, t_target), next <= t_target};
+    }
+  } else {
+    (void)sys, (void)a, (void)t;
+  }
+  return {t_target, mask_t<T>(false)};
+}
 
 /// The system as the loop uses it for local run r, in arithmetic S: `sys` itself when it
 /// reads no drivers, else a driven_system over it (which must not outlive `sys`).

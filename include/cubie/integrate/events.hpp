@@ -70,21 +70,6 @@ CUBIE_HD CUBIE_FORCEINLINE mask_t<S> crosses(S g0, S g1) {
   else return up | down;
 }
 
-/// Restarts the stepper where events moved lanes (f at the new point becomes the next first
-/// stage). Steppers that carry f between steps offer restart(); for a single run start()
-/// does the same, while a SIMD pack must not recompute f for the lanes that kept theirs.
-template <class Stepper, class Sys, class S, int N, int P>
-CUBIE_HD CUBIE_FORCEINLINE void restart_stepper(Stepper& stepper, const Sys& sys, mask_t<S> moved, S t,
-                                                const fixed_vector<S, N>& y, const fixed_vector<S, P>& p) {
-  if constexpr (requires { stepper.restart(sys, moved, t, y, p); }) {
-    stepper.restart(sys, moved, t, y, p);
-  } else {
-    static_assert(scalar_traits<S>::lanes == 1,
-                  "cubie: events on SIMD packs need the stepper's restart(sys, lanes, t, y, p) (stepper.hpp)");
-    if (moved) stepper.start(sys, t, y, p);
-  }
-}
-
 }  // namespace event_detail
 
 /// The event state of one run (or one SIMD pack of runs). `Decl` is the system type that
@@ -423,15 +408,6 @@ CUBIE_HD CUBIE_FORCEINLINE void apply_event_cut(const event_cut<S, N>& cut, time
   CUBIE_UNROLL
   for (int n = 0; n < N; ++n) y[n] = math::select(m, cut.y[n], y[n]);
   t = math::select(cut.mask, cut.t, t);
-}
-
-/// Restarts the stepper of the lanes an event cut, at their new (t, y).
-template <class S, int N, class Stepper, class Sys, int P>
-CUBIE_HD CUBIE_FORCEINLINE void restart_after_event_cut(const event_cut<S, N>& cut, Stepper& stepper, const Sys& sys,
-                                                        time_t_of<S> t, const fixed_vector<S, N>& y,
-                                                        const fixed_vector<S, P>& p) {
-  if (!math::any(cut.mask)) return;
-  event_detail::restart_stepper(stepper, sys, time_mask_to_scalar_mask(cut.mask, S{}), time_to_scalar(t, S{}), y, p);
 }
 
 }  // namespace cubie

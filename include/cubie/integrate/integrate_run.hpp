@@ -22,6 +22,7 @@
 #include "run_failures.hpp"
 #include "step_controller.hpp"
 #include "stepper.hpp"
+#include "stepper_restart.hpp"
 #include "system.hpp"
 
 // The CPU backend runs this loop on SIMD packs; their overloads must be declared
@@ -229,19 +230,15 @@ CUBIE_HD void integrate_run(const SysT<S>& system, const batch_args<V>& a, i64 r
 
   while (math::any(active)) {
     // Where this step may end: the next save, or a driver's next sample before it.
-    T t_stop = t_target;
-    if constexpr (n_drivers_of<Sys>() > 0) {
-      if (a.drivers.land_on_samples) {
-        const T next = sys.next_sample(t);
-        t_stop = math::select(next < t_target, next, t_target);
-      }
-    }
+    const step_landing<T> stop = plan_landing(sys, a, t, t_target);
+    const T t_stop = stop.t_stop;
     const T remaining = t_stop - t;
     const TM land = remaining <= scalar_to_time(dt) * T(land_slack);
     const M land_s = time_mask_to_scalar_mask(land, S{});
     const S h = math::select(land_s, time_to_scalar(remaining, S{}), dt);
     const S ts = time_to_scalar(t, S{});
 
+    if constexpr (n_drivers_of<Sys>() > 0) sys.begin_step(t, h);
     const step_outcome<S> outcome = stepper.step(sys, ts, h, y, p, work);
     const fixed_vector<S, N>& y_new = stepper.proposal();
 
@@ -282,7 +279,17 @@ CUBIE_HD void integrate_run(const SysT<S>& system, const batch_args<V>& a, i64 r
     t = math::select(accept, t_new, t);
     if constexpr (Events::active) apply_event_cut(cut, t, y);
     stepper.advance(sys, accept_m, time_to_scalar(t, S{}), y, p);
-    if constexpr (Events::active) restart_after_event_cut(cut, stepper, sys, t, y, p);
+    if constexpr (Events::active || n_drivers_of<Sys>() > 0) {
+      // Lanes an event moved, and lanes that landed on a driver sample (where an order-0
+      // driver jumps), restart their stepper there, in the piece the next step lies in.
+      TM moved = TM(false);
+      if constexpr (Events::active) moved = cut.mask;
+      if constexpr (n_drivers_of<Sys>() > 0) {
+        sys.begin_step(t, dt_next);
+        moved = moved | (accept & land & stop.at_sample);
+      }
+      if (math::any(moved)) restart_stepper(stepper, sys, time_mask_to_scalar_mask(moved, S{}), time_to_scalar(t, S{}), y, p);
+    }
     dt = math::select(time_mask_to_scalar_mask(active, S{}), dt_next, dt);
 
     accepted = math::select(accept, accepted + C(1), accepted);
