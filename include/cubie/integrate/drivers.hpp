@@ -62,29 +62,30 @@ struct driver_signal_view {
     wrap = info.wrap;
   }
 
-  /// Segment and position in it (tau in [0, 1]) of the time whose grid coordinate is
-  /// x = (t - t_start) / dt; false when t lies outside a signal that does not wrap.
-  CUBIE_HD CUBIE_FORCEINLINE bool locate(V x, i64& segment, V& tau) const {
-    const V n = V(n_segments);
+  /// The piece (as a number) and the position in it (tau in [0, 1]) of grid coordinate
+  /// x = (t - t_start) / dt, lane by lane in the arithmetic of x (SIMD packs stay
+  /// vectors); `inside` is false where t lies outside a signal that does not wrap.
+  template <class S>
+  CUBIE_HD CUBIE_FORCEINLINE void locate(S x, S& piece, S& tau, mask_t<S>& inside) const {
+    const S n = S(V(n_segments));
     if (wrap) {
-      // Reduce to one period first: the segment index then fits any integer type.
-      V w = x - math::floor(x / n) * n;
-      if (w < V(0)) w = w + n;
-      if (w >= n) w = w - n;
-      if (!(w >= V(0) && w < n)) w = V(0);  // NaN, or rounding at the period's ends
-      segment = static_cast<i64>(math::floor(w));
-      tau = w - V(segment);
-      return true;
+      // Reduce to one period first; NaN, and rounding at the period's ends, read piece 0.
+      S w = x - math::floor(x * S(V(1.0 / n_segments))) * n;
+      w = math::select(w < S(V(0)), w + n, w);
+      w = math::select(w >= n, w - n, w);
+      w = math::select((w >= S(V(0))) & (w < n), w, S(V(0)));
+      piece = math::floor(w);
+      tau = w - piece;
+      inside = mask_t<S>(true);
+      return;
     }
     // The first and last sample times belong to the signal however x rounds.
     constexpr V slack = V(64) * (sizeof(V) == 4 ? V(1.1920929e-7) : V(2.220446049250313e-16));
-    const V edge = slack * (n > V(1) ? n : V(1));
-    const bool inside = x >= -edge && x <= n + edge;
-    const V c = !(x >= V(0)) ? V(0) : (x > n ? n : x);  // NaN reads segment 0 (and counts as outside)
-    segment = static_cast<i64>(math::floor(c));
-    segment = segment >= n_segments ? n_segments - 1 : segment;
-    tau = c - V(segment);
-    return inside;
+    const V edge = slack * (n_segments > 1 ? V(n_segments) : V(1));
+    inside = (x >= S(-edge)) & (x <= n + S(edge));
+    const S c = math::select(x >= S(V(0)), math::min(x, n), S(V(0)));  // NaN reads piece 0 (outside)
+    piece = math::min(math::floor(c), n - S(V(1)));
+    tau = c - piece;
   }
 
   /// The value at time t and, when `rate` is not null, its time derivative; for each lane
@@ -96,40 +97,45 @@ struct driver_signal_view {
   CUBIE_HD CUBIE_FORCEINLINE void evaluate(S t, i64 run, i64 last_run, S& value, S* rate, const S* x_mid = nullptr) const {
     constexpr int W = driver_detail::lanes_of<S>();
     const S x = (t - S(V(t_start))) * S(V(inv_dt));
-    S c0 = S(V(0)), c1 = S(V(0)), c2 = S(V(0)), c3 = S(V(0)), tau = S(V(0));
-    for (int l = 0; l < W; ++l) {
-      i64 segment = 0;
-      V tl = V(0);
-      bool inside;
-      if (x_mid == nullptr) {
-        inside = locate(driver_detail::lane(x, l), segment, tl);
-      } else {
-        const V xm = driver_detail::lane(*x_mid, l);
-        inside = locate(xm, segment, tl);
-        tl = tl + (driver_detail::lane(x, l) - xm);
-        tl = tl < V(0) ? V(0) : (tl > V(1) ? V(1) : tl);
-      }
-      const i64 r = run + l <= last_run ? run + l : last_run;
-      const V* c = base + segment * (order + 1) * row_stride + r * run_stride;
-      // Outside a signal that does not wrap the polynomial is zero: its coefficients are.
-      const V k0 = inside ? c[0] : V(0);
-      const V k1 = inside && order >= 1 ? c[row_stride] : V(0);
-      const V k2 = inside && order >= 3 ? c[2 * row_stride] : V(0);
-      const V k3 = inside && order >= 3 ? c[3 * row_stride] : V(0);
-      if constexpr (W > 1) {
-        c0.set(l, k0);
-        c1.set(l, k1);
-        c2.set(l, k2);
-        c3.set(l, k3);
-        tau.set(l, tl);
-      } else {
-        c0 = k0;
-        c1 = k1;
-        c2 = k2;
-        c3 = k3;
-        tau = tl;
+    S piece, tau;
+    mask_t<S> inside;
+    if (x_mid == nullptr) {
+      locate(x, piece, tau, inside);
+    } else {
+      locate(*x_mid, piece, tau, inside);
+      tau = math::min(math::max(tau + (x - *x_mid), S(V(0))), S(V(1)));
+    }
+    const i64 width = (order + 1) * row_stride;
+    S c0, c1, c2, c3;
+    if constexpr (W == 1) {
+      const V* c = base + static_cast<i64>(piece) * width + (run <= last_run ? run : last_run) * run_stride;
+      c0 = c[0];
+      c1 = order >= 1 ? c[row_stride] : V(0);
+      c2 = order >= 3 ? c[2 * row_stride] : V(0);
+      c3 = order >= 3 ? c[3 * row_stride] : V(0);
+    } else if (run_stride == 0 && math::all(piece == S(piece[0]))) {
+      // A shared signal and every lane in one piece (runs in step): one lookup for all.
+      const V* c = base + static_cast<i64>(piece[0]) * width;
+      c0 = S(c[0]);
+      c1 = S(order >= 1 ? c[row_stride] : V(0));
+      c2 = S(order >= 3 ? c[2 * row_stride] : V(0));
+      c3 = S(order >= 3 ? c[3 * row_stride] : V(0));
+    } else {
+      for (int l = 0; l < W; ++l) {
+        const i64 r = run + l <= last_run ? run + l : last_run;
+        const V* c = base + static_cast<i64>(piece[l]) * width + r * run_stride;
+        c0.set(l, c[0]);
+        c1.set(l, order >= 1 ? c[row_stride] : V(0));
+        c2.set(l, order >= 3 ? c[2 * row_stride] : V(0));
+        c3.set(l, order >= 3 ? c[3 * row_stride] : V(0));
       }
     }
+    // Outside a signal that does not wrap the polynomial is zero.
+    const S zero = S(V(0));
+    c0 = math::select(inside, c0, zero);
+    c1 = math::select(inside, c1, zero);
+    c2 = math::select(inside, c2, zero);
+    c3 = math::select(inside, c3, zero);
     value = ((c3 * tau + c2) * tau + c1) * tau + c0;
     if (rate != nullptr) *rate = ((S(V(3)) * c3 * tau + S(V(2)) * c2) * tau + c1) * S(V(inv_dt));
   }
