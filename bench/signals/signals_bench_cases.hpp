@@ -63,7 +63,10 @@ inline solver_settings signal_settings(const char* backend, const char* algorith
 
 /// 10,000 samples of sin(1.3 t) on [0, 10], a not-a-knot cubic spline, zero outside.
 inline driver_signal sine_samples() {
-  driver_signal d{.name = "u", .wrap = false, .boundary = spline_boundary::not_a_knot};
+  driver_signal d;
+  d.name = "u";
+  d.wrap = false;
+  d.boundary = spline_boundary::not_a_knot;
   constexpr int n = 10'000;
   d.dt = 10.0 / (n - 1);
   for (int k = 0; k < n; ++k) d.samples.push_back(std::sin(1.3 * (10.0 * k / (n - 1))));
