@@ -189,7 +189,7 @@ class driven_system : public driver_detail::forwarded_constants<Sys> {
 
   CUBIE_HD CUBIE_FORCEINLINE driven_system(const Sys& sys, const batch_args<V>& a, i64 r)
       : sys_(sys), run_(r + a.input_run_offset), last_run_(a.n_runs - 1 + a.input_run_offset),
-        pieces_fixed_(a.drivers.land_on_samples != 0) {
+        pieces_fixed_(a.drivers.land_on_samples != 0), in_step_(false) {
     CUBIE_UNROLL
     for (int d = 0; d < n_drivers; ++d) {
       drivers_[d].load(a, d);
@@ -201,7 +201,7 @@ class driven_system : public driver_detail::forwarded_constants<Sys> {
   CUBIE_HD CUBIE_FORCEINLINE void drivers(S t, S* values, S* rates) const {
     CUBIE_UNROLL
     for (int d = 0; d < n_drivers; ++d) {
-      drivers_[d].evaluate(t, run_, last_run_, values[d], rates ? rates + d : nullptr, pieces_fixed_ ? &x_mid_[d] : nullptr);
+      drivers_[d].evaluate(t, run_, last_run_, values[d], rates ? rates + d : nullptr, in_step_ ? &x_mid_[d] : nullptr);
     }
   }
 
@@ -210,11 +210,21 @@ class driven_system : public driver_detail::forwarded_constants<Sys> {
   template <class T>
   CUBIE_HD CUBIE_FORCEINLINE void begin_step(T t, S h) const {
     if (!pieces_fixed_) return;
+    in_step_ = true;
     CUBIE_UNROLL
     for (int d = 0; d < n_drivers; ++d) {
       const T x = (t - T(drivers_[d].t_start)) * T(drivers_[d].inv_dt);
       x_mid_[d] = time_to_scalar(x, S{}) + S(V(0.5)) * h * S(V(drivers_[d].inv_dt));
     }
+  }
+
+  /// begin_step for a step from t of at most h that has not been planned yet: it ends at the
+  /// next sample at the latest, so its pieces are those just after t.
+  template <class T>
+  CUBIE_HD CUBIE_FORCEINLINE void begin_next_step(T t, S h) const {
+    if (!pieces_fixed_) return;
+    const S to_next = time_to_scalar(next_sample(t) - t, S{});
+    begin_step(t, math::min(h, to_next));
   }
 
   /// The first sample time of any driver after t (per lane of T).
@@ -312,7 +322,8 @@ class driven_system : public driver_detail::forwarded_constants<Sys> {
   const Sys& sys_;
   i64 run_;
   i64 last_run_;
-  bool pieces_fixed_;  // steps land on samples: each lies in one piece (begin_step)
+  bool pieces_fixed_;     // steps land on samples: each lies in one piece (begin_step)
+  mutable bool in_step_;  // begin_step has pinned the pieces (not before the first step)
   driver_signal_view<V> drivers_[n_drivers];
   mutable S x_mid_[n_drivers];  // the current step's middle, in each driver's grid
 };

@@ -226,6 +226,13 @@ CUBIE_HD void integrate_run(const SysT<S>& system, const batch_args<V>& a, i64 r
     if (adaptive && !(ls.dt0 > V(0)))
       dt = detail::initial_step<Stepper::order>(sys, a, time_to_scalar(t, S{}), y, p, stepper.slope());
   }
+  if constexpr (n_drivers_of<Sys>() > 0) {
+    // Steps that land on driver samples: f at the start in the piece the first step lies in.
+    if (a.drivers.land_on_samples) {
+      sys.begin_next_step(t, dt);
+      restart_stepper(stepper, sys, M(true), time_to_scalar(t, S{}), y, p);
+    }
+  }
   const double land_slack = 1.0 + 1e-6;     // a step within this factor of the target lands on it
 
   while (math::any(active)) {
@@ -285,7 +292,7 @@ CUBIE_HD void integrate_run(const SysT<S>& system, const batch_args<V>& a, i64 r
       TM moved = TM(false);
       if constexpr (Events::active) moved = cut.mask;
       if constexpr (n_drivers_of<Sys>() > 0) {
-        sys.begin_step(t, dt_next);
+        sys.begin_next_step(t, dt_next);
         moved = moved | (accept & land & stop.at_sample);
       }
       if (math::any(moved)) restart_stepper(stepper, sys, time_mask_to_scalar_mask(moved, S{}), time_to_scalar(t, S{}), y, p);
