@@ -121,14 +121,20 @@ struct driver_signal_view {
       c2 = S(order >= 3 ? c[2 * row_stride] : V(0));
       c3 = S(order >= 3 ? c[3 * row_stride] : V(0));
     } else {
+      // Gathered lane by lane into arrays, then loaded as vectors (cheaper than lane inserts).
+      V k0[W], k1[W], k2[W], k3[W];
       for (int l = 0; l < W; ++l) {
         const i64 r = run + l <= last_run ? run + l : last_run;
         const V* c = base + static_cast<i64>(piece[l]) * width + r * run_stride;
-        c0.set(l, c[0]);
-        c1.set(l, order >= 1 ? c[row_stride] : V(0));
-        c2.set(l, order >= 3 ? c[2 * row_stride] : V(0));
-        c3.set(l, order >= 3 ? c[3 * row_stride] : V(0));
+        k0[l] = c[0];
+        k1[l] = order >= 1 ? c[row_stride] : V(0);
+        k2[l] = order >= 3 ? c[2 * row_stride] : V(0);
+        k3[l] = order >= 3 ? c[3 * row_stride] : V(0);
       }
+      c0 = S::load(k0);
+      c1 = S::load(k1);
+      c2 = S::load(k2);
+      c3 = S::load(k3);
     }
     // Outside a signal that does not wrap the polynomial is zero.
     const S zero = S(V(0));
