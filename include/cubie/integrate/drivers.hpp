@@ -121,20 +121,7 @@ struct driver_signal_view {
       c2 = S(order >= 3 ? c[2 * row_stride] : V(0));
       c3 = S(order >= 3 ? c[3 * row_stride] : V(0));
     } else {
-      // Gathered lane by lane into arrays, then loaded as vectors (cheaper than lane inserts).
-      V k0[W], k1[W], k2[W], k3[W];
-      for (int l = 0; l < W; ++l) {
-        const i64 r = run + l <= last_run ? run + l : last_run;
-        const V* c = base + static_cast<i64>(piece[l]) * width + r * run_stride;
-        k0[l] = c[0];
-        k1[l] = order >= 1 ? c[row_stride] : V(0);
-        k2[l] = order >= 3 ? c[2 * row_stride] : V(0);
-        k3[l] = order >= 3 ? c[3 * row_stride] : V(0);
-      }
-      c0 = S::load(k0);
-      c1 = S::load(k1);
-      c2 = S::load(k2);
-      c3 = S::load(k3);
+      gather(piece, run, last_run, c0, c1, c2, c3);
     }
     // Outside a signal that does not wrap the polynomial is zero.
     const S zero = S(V(0));
@@ -144,6 +131,31 @@ struct driver_signal_view {
     c3 = math::select(inside, c3, zero);
     value = ((c3 * tau + c2) * tau + c1) * tau + c0;
     if (rate != nullptr) *rate = ((S(V(3)) * c3 * tau + S(V(2)) * c2) * tau + c1) * S(V(inv_dt));
+  }
+
+  /// Each lane's coefficients (SIMD packs): gathered lane by lane into arrays, then loaded as
+  /// vectors (cheaper than lane inserts). Out of line: only loads, and called from every
+  /// stage, where inlining it would multiply the code (and the build time) for nothing.
+  template <class S>
+#if !defined(__CUDACC__) && !CUBIE_IS_NVRTC()
+  [[gnu::noinline]]
+#endif
+  void gather(const S& piece, i64 run, i64 last_run, S& c0, S& c1, S& c2, S& c3) const {
+    constexpr int W = driver_detail::lanes_of<S>();
+    const i64 width = (order + 1) * row_stride;
+    V k0[W], k1[W], k2[W], k3[W];
+    for (int l = 0; l < W; ++l) {
+      const i64 r = run + l <= last_run ? run + l : last_run;
+      const V* c = base + static_cast<i64>(piece[l]) * width + r * run_stride;
+      k0[l] = c[0];
+      k1[l] = order >= 1 ? c[row_stride] : V(0);
+      k2[l] = order >= 3 ? c[2 * row_stride] : V(0);
+      k3[l] = order >= 3 ? c[3 * row_stride] : V(0);
+    }
+    c0 = S::load(k0);
+    c1 = S::load(k1);
+    c2 = S::load(k2);
+    c3 = S::load(k3);
   }
 
   /// The first sample time after t (the next knot of the piecewise polynomial), or a time
