@@ -330,6 +330,11 @@ std::shared_ptr<const compiled_system> compile_model(const model_definition& mod
   cs->info.states = names_of(model.states);
   cs->info.parameters = names_of(model.parameters);
   cs->info.observables = model.observables;
+  for (const model_driver& d : model.drivers) cs->info.drivers.push_back(d.name);
+  for (const model_event& e : model.events) {
+    cs->info.events.push_back(e.name);
+    cs->info.event_kinds.push_back({e.direction, e.action});
+  }
   for (const named_value& s : model.states) cs->info.state_defaults.push_back(s.value);
   for (const named_value& p : model.parameters) cs->info.parameter_defaults.push_back(p.value);
 

@@ -164,7 +164,7 @@ const std::vector<std::string>& solver_keys() {
       "algorithm", "step_controller", "atol", "rtol", "dt", "dt_min", "dt_max", "safety", "min_gain", "max_gain",
       "deadband_min", "deadband_max", "kp", "ki", "kd", "max_steps", "backend", "cpu_threads", "nan_fill_failed",
       "t0", "duration", "settling_time", "save_every", "saved_states", "saved_observables", "save_initial", "save_t_reached",
-      "save_counters"};
+      "save_counters", "land_on_samples", "max_events", "event_tolerance", "save_event_states"};
   return keys;
 }
 
@@ -248,6 +248,14 @@ void apply_solver_key(model_definition& model, const toml_entry& entry, const to
     spec.save_counters = value.boolean();
   } else if (key == "save_t_reached") {
     spec.save_t_reached = value.boolean();
+  } else if (key == "land_on_samples") {
+    spec.land_on_samples = value.boolean();
+  } else if (key == "max_events") {
+    spec.max_events = value.integer_at_least(0);
+  } else if (key == "event_tolerance") {
+    spec.event_tolerance = value.non_negative();
+  } else if (key == "save_event_states") {
+    spec.save_event_states = value.boolean();
   } else if (key == "precision") {
     fail(reader.source(), entry.key_at,
          "precision is not a [solver] key: it is the model's, at the top of the file (precision = \"float32\")");

@@ -28,6 +28,8 @@ double cost_of(const expression& e) {
     case node_kind::state:
     case node_kind::parameter:
     case node_kind::constant:
+    case node_kind::driver:       // interpolated once per stage by the loop, read here
+    case node_kind::driver_rate:
     case node_kind::auxiliary:  // counted once, at its definition
       return 0.0;
     case node_kind::divide:

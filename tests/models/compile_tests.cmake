@@ -28,3 +28,9 @@ if(CUBIE_HAS_CUDA)
     CUBIE_EXAMPLES_DIR="${PROJECT_SOURCE_DIR}/examples"
     CUBIE_TEST_CACHE_DIR="${cubie_model_test_cache}")
 endif()
+
+# Model files with drivers and events against the same systems in C++ (tests/batch).
+cubie_add_test(model_compile_signals_test SOURCES compile_signals_test.cpp LIBS cubie_models cubie_signal_test_systems)
+target_compile_definitions(model_compile_signals_test PRIVATE
+  CUBIE_EXAMPLES_DIR="${PROJECT_SOURCE_DIR}/examples"
+  CUBIE_TEST_CACHE_DIR="${cubie_model_test_cache}")

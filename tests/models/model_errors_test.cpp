@@ -257,7 +257,7 @@ TEST(model_errors, UnknownTopLevelKey) {
   std::string message = error_of(model_text(valid_equations, "[solvr]\nduration = 2\n"));
   EXPECT_THAT(message, StartsWith("m.toml:13:2: error: unknown top-level key 'solvr'; did you mean 'solver'?"));
   EXPECT_THAT(message, HasSubstr("note: allowed top-level keys: name, description, precision, observables, "
-                                 "equations, states, parameters, constants, solver, memory, sweep"));
+                                 "equations, states, parameters, constants, drivers, events, solver, memory, sweep"));
 }
 
 TEST(model_errors, UnknownSectionKeyListsTheValidOnes) {
