@@ -11,7 +11,8 @@ Where the Test Set for IVP Solvers (Mazzia & Magherini, RADAU5 at 1e-12 or tight
 publishes the final state of the same problem, it is printed beside ours on stderr; they
 agree to 1e-8 relative or better, except for E5, where SciPy's Radau at rtol 1e-12 drifts
 (it breaks the invariant y2 - y3 = y4 by 1e-21, a thousand times atol), so E5 takes the
-published reference instead.
+published reference instead; so does the ring modulator, where SciPy's Radau at 1e-12 is too
+slow (pure Python steps: not done in 20 minutes).
 
     python3 tests/stiff/make_stiff_references.py > tests/stiff/stiff_references.txt
     python3 tests/stiff/make_stiff_references.py e5 hires   # some cases only
@@ -62,7 +63,10 @@ PUBLISHED = {
                        -0.7941401968526521e-3, 0.7088495416976114e-4, 0.2390059075236570e-4],
     "e5": [0.1152903278711829e-290, 0.8867655517642120e-22, 0.8854814626268838e-22, 0.0],
 }
-USE_PUBLISHED = {"e5"}
+USE_PUBLISHED = {"e5", "ring_modulator"}
+# SciPy's Radau at rtol 1e-12 did not finish the ring modulator within 20 minutes (pure
+# Python steps), so that case takes the published reference without SciPy's beside it.
+PUBLISHED_ONLY = {"ring_modulator"}
 
 
 def load(model_file, overrides):
@@ -106,15 +110,19 @@ def radau(f, jac, y0, T, rtol, atol):
 def main():
     only = set(sys.argv[1:])
     print(f"# SciPy {scipy.__version__} Radau, exact Jacobian (SymPy {sp.__version__}); reference at rtol 1e-12,")
-    print("# atol = case atol * 1e-6 (1e-30 at least), or the Test Set for IVP Solvers' published one (e5);")
+    print("# atol = case atol * 1e-6 (1e-30 at least), or the Test Set for IVP Solvers' published one (e5,")
+    print("# ring_modulator);")
     print("# radau_error at the case's tolerance, in units of it.")
     for name, model, overrides, duration, rtol, atol, precision in CASES:
         if only and name not in only:
             continue
         f, jac, y0, T = load(model, overrides)
         T = duration if duration is not None else T
-        ref, ref_steps, ref_s = radau(f, jac, y0, T, 1e-12, max(atol * 1e-6, 1e-30))
-        if name in PUBLISHED:
+        if name in PUBLISHED_ONLY:
+            ref, ref_steps, ref_s = np.array(PUBLISHED[name]), 0, 0.0
+        else:
+            ref, ref_steps, ref_s = radau(f, jac, y0, T, 1e-12, max(atol * 1e-6, 1e-30))
+        if name in PUBLISHED and name not in PUBLISHED_ONLY:
             pub = np.array(PUBLISHED[name])
             diff = np.max(np.abs(ref - pub) / (atol + rtol * np.abs(pub)))
             print(f"  {name}: SciPy's reference against the Test Set's: {diff:.3g} tolerances", file=sys.stderr)

@@ -10,8 +10,9 @@
 // tolerance (at most 1) and stay within 10x Radau's (or below 1e-3 tolerances, where
 // Radau's error is at rounding level: Van der Pol mu = 1e6 barely moves over [0, 2000]).
 // The issue asked for 2x: SciPy's Radau over-delivers on its tolerance, and rodas5p's errors
-// are 0.03-8x Radau's here, all below 0.3 tolerances (bench/RESULTS.md has the table and
-// what 2x would cost).
+// are 0.03-8x Radau's here, all below 0.3 tolerances (bench/RESULTS.md has the table).
+// Where Radau misses the tolerance itself (the ring modulator, E5), the bound is the
+// issue's 2x Radau's error; rodas5p is at 1.5x and 1.65x there.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -95,8 +96,15 @@ TEST_P(StiffReference, RosenbrockDefaultAgainstRadau) {
   std::printf("%-24s rodas5p error %.3g tolerances in %u steps (+%u rejected); Radau %.3g in %lld steps; ratio %.3g\n",
               c.name.c_str(), err, r.steps_accepted()[0], r.steps_rejected()[0], c.radau_error, c.radau_steps,
               err / c.radau_error);
-  EXPECT_LE(err, 1.0) << c.name << ": the tolerance is not honoured";
-  EXPECT_LE(err, std::max(10.0 * c.radau_error, 1e-3)) << c.name << ": Radau's error is " << c.radau_error;
+  if (c.radau_error <= 1.0) {
+    EXPECT_LE(err, 1.0) << c.name << ": the tolerance is not honoured";
+    EXPECT_LE(err, std::max(10.0 * c.radau_error, 1e-3)) << c.name << ": Radau's error is " << c.radau_error;
+  } else {
+    // Where Radau itself misses the tolerance (the ring modulator amplifies local errors,
+    // 10.7 tolerances; E5's y2 and y3 at t = 1e13 are off by orders of magnitude), the
+    // issue's peer rule: at most 2x Radau's error.
+    EXPECT_LE(err, 2.0 * c.radau_error) << c.name << ": Radau's error is " << c.radau_error;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Problems, StiffReference,
