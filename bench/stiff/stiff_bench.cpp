@@ -56,7 +56,7 @@ struct options {
   int threads = 0;
   int check = 4;
   bool cvode = true;
-  std::vector<double> cvode_factors = {1.0, 0.1, 0.01, 0.001};  // CVODE's tolerances, relative to the case's
+  std::vector<double> cvode_factors = {1.0, 0.1, 0.01, 1e-3, 1e-4};  // CVODE's tolerances, relative to the case's
   std::string cache;
 };
 
@@ -76,7 +76,7 @@ std::vector<std::string> split(const std::string& s) {
   std::fprintf(stderr,
                "stiff_bench: %s\noptions: --problems pollu,ring --pollu-runs N --ring-runs N "
                "--precisions float64,float32 --methods rodas5p,...|all --backend cpu|cuda --reps N --threads N "
-               "--check N --no-cvode --cvode-factors 1,0.1,0.01,0.001 --cache DIR\n",
+               "--check N --no-cvode --cvode-factors 1,0.1,0.01,1e-3,1e-4 --cache DIR\n",
                why);
   std::exit(2);
 }
