@@ -1,0 +1,364 @@
+// cubie/integrate/summary_metrics.hpp
+// Summary metrics computed while a run integrates: per summarised variable, accumulators
+// in registers (or a SIMD pack's lanes) fed at each sample time the steps land on, turned
+// into the window's values at its last sample. No trajectory is stored.
+//
+// The accumulator groups an entry point carries are the compile-time set G
+// (summary_settings.hpp); a group not in G takes no registers and no instructions. Which
+// variables are summarised and which values are written are run-time tables, so one entry
+// serves every request whose groups G contains.
+//
+// Numerics: a window's values are shifted by its first sample before they are summed, so
+// sums hold deviations, not magnitudes (a signal near 1000 keeps float32's digits); the
+// mean is a compensated (Kahan) sum of them, std Welford's update of the mean and of the
+// sum of squared deviations (a constant signal has std exactly 0), rms alone a compensated
+// sum of squares. Differences are formed between consecutive samples and scaled by
+// 1 / sample_every at the window's end.
+#pragma once
+#include "../core/execution_space.hpp"
+#include "../core/fixed_vector.hpp"
+#include "../core/math.hpp"
+#include "../core/scalar_traits.hpp"
+#include "../core/static_for.hpp"
+#include "../core/types.hpp"
+#include "batch_args.hpp"
+#include "summary_lane_io.hpp"
+#include "summary_settings.hpp"
+#include "system.hpp"
+
+namespace cubie {
+
+/// @brief The summary metrics of one run (S scalar) or one SIMD pack of runs, carrying
+/// the accumulator groups G. G = 0 is the recorder of entry points without summaries: it
+/// holds nothing and every call compiles to nothing.
+///
+/// The loop calls start() before its first step, lands steps on next_time() as it lands
+/// them on saves, calls on_landing() after every accepted landing and finish() at the end.
+template <u32 G, class Sys, class S, class V>
+class summary_recorder {
+ public:
+  static constexpr bool compiled = G != 0;
+  static constexpr int N = Sys::n_states;
+  static constexpr int O = Sys::n_observables;
+  static constexpr int NV = N + O;  ///< states, then observables
+  using T = time_t_of<S>;
+  using C = count_t_of<S>;
+  using TM = mask_t<T>;
+  using M = mask_t<S>;
+
+  /// Whether this solve records summaries (a run-time fact of the batch).
+  CUBIE_HD CUBIE_FORCEINLINE bool on() const {
+    if constexpr (compiled) return on_;
+    else return false;
+  }
+
+  /// Before the first step, at time t: reads the tables; when the summary span starts at
+  /// t, the state there becomes the first history value.
+  template <int P>
+  CUBIE_HD CUBIE_FORCEINLINE void start(const Sys& sys, const batch_args<V>& a, i64 r, T t,
+                                        const fixed_vector<S, N>& y, const fixed_vector<S, P>& p, TM valid) {
+    if constexpr (compiled) {
+      const summary_settings<V>& ss = a.loop.summary;
+      on_ = ss.groups != 0;
+      next_ = T(never());
+      if (!on_) return;
+      j_ = C(0);
+      w_ = C(0);
+      in_ = C(0);
+      CUBIE_UNROLL
+      for (int v = 0; v < NV; ++v) {
+        block_[v] = a.summary_slot[v];
+        prev_[v] = S(0.0);
+        prev2_[v] = S(0.0);
+      }
+      reset_all();
+      next_ = T(ss.t_start);
+      on_landing(sys, a, r, valid, t, y, p);
+    } else {
+      (void)sys, (void)a, (void)r, (void)t, (void)y, (void)p, (void)valid;
+    }
+  }
+
+  /// The time of the next sample (a huge time when there is none left).
+  CUBIE_HD CUBIE_FORCEINLINE T next_time() const {
+    if constexpr (compiled) return next_;
+    else return T(never());
+  }
+
+  /// The lanes in `landed` reached time t with state y: those at their next sample take it.
+  template <int P>
+  CUBIE_HD CUBIE_FORCEINLINE void on_landing(const Sys& sys, const batch_args<V>& a, i64 r, TM landed, T t,
+                                             const fixed_vector<S, N>& y, const fixed_vector<S, P>& p) {
+    if constexpr (compiled) {
+      const TM hit = landed & (t == next_);
+      if (!math::any(hit)) return;
+      take(sys, a, r, hit, t, y, p);
+    } else {
+      (void)sys, (void)a, (void)r, (void)landed, (void)t, (void)y, (void)p;
+    }
+  }
+
+  /// At the end of a run: the windows the lanes in `valid` never closed (a failed run) hold
+  /// NaN, whatever nan_fill_failed says: they have no value, and storage reused from an
+  /// earlier solve must not show through.
+  CUBIE_HD void finish(const batch_args<V>& a, i64 r, TM valid) const {
+    if constexpr (compiled) {
+      if (!on_) return;
+      const summary_settings<V>& ss = a.loop.summary;
+      if (!math::any(valid & (w_ < C(double(ss.n_windows))))) return;
+      const S nan = S(V(0.0) / V(0.0));
+      for (i64 ww = 0; ww < ss.n_windows; ++ww) {
+        const C wc = C(double(ww));
+        const TM write = valid & (w_ <= wc);
+        if (!math::any(write)) continue;
+        for (i64 row = 0; row < ss.n_rows; ++row) store_summary(a, wc, write, row, S(0.0), r, nan);
+      }
+    } else {
+      (void)a, (void)r, (void)valid;
+    }
+  }
+
+ private:
+  CUBIE_HD static CUBIE_FORCEINLINE double never() { return 1.7976931348623157e+308; }
+  CUBIE_HD static CUBIE_FORCEINLINE S infinity() {
+    const V zero = V(0.0);
+    return S(V(1.0) / zero);
+  }
+
+  static constexpr bool has(u32 g) { return (G & g) != 0; }
+
+  /// Sample j_ for the lanes in `hit` (sample 0 only records the history value).
+  template <int P>
+  CUBIE_HD CUBIE_FORCEINLINE void take(const Sys& sys, const batch_args<V>& a, i64 r, TM hit, T t,
+                                       const fixed_vector<S, N>& y, const fixed_vector<S, P>& p) {
+    const summary_settings<V>& ss = a.loop.summary;
+    const TM sample = hit & (j_ > C(0.0));
+    const TM second = sample & (j_ > C(1.0));  // two values before it: second differences, peaks
+    const M first_s = time_mask_to_scalar_mask(sample & (in_ == C(0.0)), S{});  // a window's first sample
+    const M hit_s = time_mask_to_scalar_mask(hit, S{});
+    const M sample_s = time_mask_to_scalar_mask(sample, S{});
+    const M second_s = time_mask_to_scalar_mask(second, S{});
+
+    fixed_vector<S, NV> x;
+    CUBIE_UNROLL
+    for (int n = 0; n < N; ++n) x[n] = y[n];
+    if constexpr (O > 0) {
+      if (ss.n_summarised_observables > 0) {
+        fixed_vector<S, (O > 0 ? O : 1)> obs;
+        compute_observables(sys, time_to_scalar(t, S{}), y.data(), p.data(), obs.data());
+        CUBIE_UNROLL
+        for (int o = 0; o < O; ++o) x[N + o] = obs[o];
+      } else {
+        CUBIE_UNROLL
+        for (int o = 0; o < O; ++o) x[N + o] = S(0.0);
+      }
+    }
+
+    // 1 / n for Welford's update, n the lanes' sample count in this window with this one.
+    S inv_n = S(0.0);
+    if constexpr (has(summary_group::moments)) inv_n = S(1.0) / time_to_scalar(count_to_time(in_ + C(1.0)), S{});
+    // A peak at the previous sample is found now: its time.
+    S t_prev = S(0.0);
+    if constexpr (has(summary_group::peaks | summary_group::negative_peaks)) {
+      const T t_peak = math::min(save_time(T(ss.t_start), T(ss.sample_every), count_to_time(j_ - C(1.0))), T(ss.t_end));
+      t_prev = time_to_scalar(t_peak, S{});
+    }
+    const int n_out = ss.outputs.n_outputs;
+
+    static_for<0, NV>([&](auto idx) CUBIE_INLINE_LAMBDA {
+      constexpr int v = decltype(idx)::value;
+      if (block_[v] < 0) return;
+      const S xv = x[v];
+      if constexpr (has(summary_group::max)) max_[v] = math::select(sample_s, math::max(max_[v], xv), max_[v]);
+      if constexpr (has(summary_group::min)) min_[v] = math::select(sample_s, math::min(min_[v], xv), min_[v]);
+      if constexpr (has(summary_group::sum | summary_group::moments)) {
+        shift_[v] = math::select(first_s, xv, shift_[v]);
+      }
+      if constexpr (has(summary_group::sum)) kahan_add(sample_s, sum_[v], sum_c_[v], xv - shift_[v]);
+      if constexpr (has(summary_group::sum_squares)) kahan_add(sample_s, sq_[v], sq_c_[v], xv * xv);
+      if constexpr (has(summary_group::moments)) {
+        const S dev = xv - shift_[v];
+        const S delta = dev - mean_[v];
+        const S mean = mean_[v] + delta * inv_n;
+        const S m2 = m2_[v] + delta * (dev - mean);
+        mean_[v] = math::select(sample_s, mean, mean_[v]);
+        m2_[v] = math::select(sample_s, m2, m2_[v]);
+      }
+      if constexpr (has(summary_group::needs_previous)) {
+        const S d1 = xv - prev_[v];
+        if constexpr (has(summary_group::dxdt_max)) dmax_[v] = math::select(sample_s, math::max(dmax_[v], d1), dmax_[v]);
+        if constexpr (has(summary_group::dxdt_min)) dmin_[v] = math::select(sample_s, math::min(dmin_[v], d1), dmin_[v]);
+        if constexpr (has(summary_group::needs_second_previous)) {
+          // (x_j - x_{j-1}) - (x_{j-1} - x_{j-2}): numpy's diff of the diff.
+          const S d2 = d1 - (prev_[v] - prev2_[v]);
+          if constexpr (has(summary_group::d2xdt2_max))
+            d2max_[v] = math::select(second_s, math::max(d2max_[v], d2), d2max_[v]);
+          if constexpr (has(summary_group::d2xdt2_min))
+            d2min_[v] = math::select(second_s, math::min(d2min_[v], d2), d2min_[v]);
+          const i64 base = static_cast<i64>(block_[v]) * n_out;
+          if constexpr (has(summary_group::peaks)) {
+            const M found = second_s & (prev_[v] > xv) & (prev2_[v] < prev_[v]) & (peaks_[v] < S(V(ss.outputs.n_peaks)));
+            if (math::any(found)) {
+              store_summary(a, w_, scalar_mask_to_time_mask(found), base + ss.outputs.peaks_at, peaks_[v], r, t_prev);
+              peaks_[v] = math::select(found, peaks_[v] + S(1.0), peaks_[v]);
+            }
+          }
+          if constexpr (has(summary_group::negative_peaks)) {
+            const M found = second_s & (prev_[v] < xv) & (prev2_[v] > prev_[v]) &
+                            (npeaks_[v] < S(V(ss.outputs.n_negative_peaks)));
+            if (math::any(found)) {
+              store_summary(a, w_, scalar_mask_to_time_mask(found), base + ss.outputs.negative_peaks_at, npeaks_[v],
+                            r, t_prev);
+              npeaks_[v] = math::select(found, npeaks_[v] + S(1.0), npeaks_[v]);
+            }
+          }
+          prev2_[v] = math::select(hit_s, prev_[v], prev2_[v]);
+        }
+        prev_[v] = math::select(hit_s, xv, prev_[v]);
+      }
+    });
+
+    in_ = math::select(sample, in_ + C(1.0), in_);
+    const TM close = sample & (in_ >= C(double(ss.samples_per_window)));
+    if (math::any(close)) close_window(a, r, close);
+    j_ = math::select(hit, j_ + C(1.0), j_);
+    const TM more = j_ <= C(double(ss.n_windows * ss.samples_per_window));
+    const T t_next = math::min(save_time(T(ss.t_start), T(ss.sample_every), count_to_time(j_)), T(ss.t_end));
+    next_ = math::select(hit, math::select(more, t_next, T(never())), next_);
+  }
+
+  CUBIE_HD static CUBIE_FORCEINLINE void kahan_add(M m, S& sum, S& c, S x) {
+    const S y = x - c;
+    const S t = sum + y;
+    c = math::select(m, (t - sum) - y, c);
+    sum = math::select(m, t, sum);
+  }
+
+  /// The window of the lanes in `close` ends: its values go out, its accumulators restart.
+  CUBIE_HD void close_window(const batch_args<V>& a, i64 r, TM close) {
+    const summary_settings<V>& ss = a.loop.summary;
+    const summary_outputs& out = ss.outputs;
+    const M close_s = time_mask_to_scalar_mask(close, S{});
+    const S n = time_to_scalar(count_to_time(in_), S{});
+    const S nan = S(V(0.0) / V(0.0));
+    const S inf = infinity();
+    const S inv_dt = S(ss.inv_sample_every);
+    const S inv_dt2 = S(ss.inv_sample_every_sq);
+    static_for<0, NV>([&](auto idx) CUBIE_INLINE_LAMBDA {
+      constexpr int v = decltype(idx)::value;
+      if (block_[v] < 0) return;
+      const i64 base = static_cast<i64>(block_[v]) * out.n_outputs;
+      for (int c = 0; c < out.n_codes; ++c) {
+        S value = nan;
+        switch (out.code[c]) {
+          case summary_code::mean_of_sum:
+            if constexpr (has(summary_group::sum)) value = shift_[v] + sum_[v] / n;
+            break;
+          case summary_code::mean_of_moments:
+            if constexpr (has(summary_group::moments)) value = shift_[v] + mean_[v];
+            break;
+          case summary_code::std_of_moments:
+            if constexpr (has(summary_group::moments)) value = math::sqrt(m2_[v] / n);
+            break;
+          case summary_code::rms_of_squares:
+            if constexpr (has(summary_group::sum_squares)) value = math::sqrt(sq_[v] / n);
+            break;
+          case summary_code::rms_of_moments:
+            if constexpr (has(summary_group::moments)) {
+              const S mean = shift_[v] + mean_[v];
+              value = math::sqrt(m2_[v] / n + mean * mean);
+            }
+            break;
+          case summary_code::max:
+            if constexpr (has(summary_group::max)) value = max_[v];
+            break;
+          case summary_code::min:
+            if constexpr (has(summary_group::min)) value = min_[v];
+            break;
+          case summary_code::max_magnitude:
+            if constexpr (has(summary_group::max) && has(summary_group::min)) value = math::max(max_[v], -min_[v]);
+            break;
+          case summary_code::dxdt_max:
+            if constexpr (has(summary_group::dxdt_max)) value = dmax_[v] * inv_dt;
+            break;
+          case summary_code::dxdt_min:
+            if constexpr (has(summary_group::dxdt_min)) value = dmin_[v] * inv_dt;
+            break;
+          case summary_code::d2xdt2_max:
+            // A first window of one sample has no second difference: NaN.
+            if constexpr (has(summary_group::d2xdt2_max)) value = math::select(d2max_[v] == -inf, nan, d2max_[v] * inv_dt2);
+            break;
+          case summary_code::d2xdt2_min:
+            if constexpr (has(summary_group::d2xdt2_min)) value = math::select(d2min_[v] == inf, nan, d2min_[v] * inv_dt2);
+            break;
+        }
+        store_summary(a, w_, close, base + out.at[c], S(0.0), r, value);
+      }
+      // Peak slots no peak filled hold NaN.
+      if constexpr (has(summary_group::peaks)) {
+        for (int i = 0; i < out.n_peaks; ++i) {
+          const M empty = close_s & (peaks_[v] <= S(V(i)));
+          if (math::any(empty)) store_summary(a, w_, scalar_mask_to_time_mask(empty), base + out.peaks_at + i, S(0.0), r, nan);
+        }
+      }
+      if constexpr (has(summary_group::negative_peaks)) {
+        for (int i = 0; i < out.n_negative_peaks; ++i) {
+          const M empty = close_s & (npeaks_[v] <= S(V(i)));
+          if (math::any(empty))
+            store_summary(a, w_, scalar_mask_to_time_mask(empty), base + out.negative_peaks_at + i, S(0.0), r, nan);
+        }
+      }
+      reset(v, close_s);
+    });
+    w_ = math::select(close, w_ + C(1.0), w_);
+    in_ = math::select(close, C(0.0), in_);
+  }
+
+  CUBIE_HD CUBIE_FORCEINLINE void reset(int v, M m) {
+    const S inf = infinity();
+    const S zero = S(0.0);
+    if constexpr (has(summary_group::max)) max_[v] = math::select(m, -inf, max_[v]);
+    if constexpr (has(summary_group::min)) min_[v] = math::select(m, inf, min_[v]);
+    if constexpr (has(summary_group::sum)) {
+      sum_[v] = math::select(m, zero, sum_[v]);
+      sum_c_[v] = math::select(m, zero, sum_c_[v]);
+    }
+    if constexpr (has(summary_group::sum_squares)) {
+      sq_[v] = math::select(m, zero, sq_[v]);
+      sq_c_[v] = math::select(m, zero, sq_c_[v]);
+    }
+    if constexpr (has(summary_group::moments)) {
+      mean_[v] = math::select(m, zero, mean_[v]);
+      m2_[v] = math::select(m, zero, m2_[v]);
+    }
+    if constexpr (has(summary_group::dxdt_max)) dmax_[v] = math::select(m, -inf, dmax_[v]);
+    if constexpr (has(summary_group::dxdt_min)) dmin_[v] = math::select(m, inf, dmin_[v]);
+    if constexpr (has(summary_group::d2xdt2_max)) d2max_[v] = math::select(m, -inf, d2max_[v]);
+    if constexpr (has(summary_group::d2xdt2_min)) d2min_[v] = math::select(m, inf, d2min_[v]);
+    if constexpr (has(summary_group::peaks)) peaks_[v] = math::select(m, zero, peaks_[v]);
+    if constexpr (has(summary_group::negative_peaks)) npeaks_[v] = math::select(m, zero, npeaks_[v]);
+  }
+
+  CUBIE_HD CUBIE_FORCEINLINE void reset_all() {
+    const M all_lanes = M(true);
+    CUBIE_UNROLL
+    for (int v = 0; v < NV; ++v) reset(v, all_lanes);
+  }
+
+  // Per run (lane): the next sample's index (0: the history value at t_start), its time,
+  // the current window and the samples it holds so far.
+  C j_{}, w_{}, in_{};
+  T next_{};
+  bool on_ = false;
+  fixed_vector<i32, NV> block_;  // the variable's block of outputs, -1 when not summarised
+  // Accumulators of the groups in G (the others are never touched and take no storage
+  // once the loop is inlined).
+  fixed_vector<S, NV> prev_, prev2_;
+  fixed_vector<S, NV> max_, min_;
+  fixed_vector<S, NV> shift_, sum_, sum_c_, sq_, sq_c_;  // shift_: the window's first sample
+  fixed_vector<S, NV> mean_, m2_;
+  fixed_vector<S, NV> dmax_, dmin_, d2max_, d2min_;
+  fixed_vector<S, NV> peaks_, npeaks_;  // peaks found in this window
+};
+
+}  // namespace cubie
