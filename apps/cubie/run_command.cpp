@@ -117,6 +117,9 @@ int run_command(const run_options& opt) {
   summary.compile_cache_hit = summary.backend == "cuda" ? report.gpu.cache_hit : report.cpu.cache_hit;
   summary.n_saves = layout.n_saves();
   summary.variables = layout.variables();
+  summary.n_windows = layout.n_windows();
+  summary.summary_legend = layout.summary_legend();
+  summary.bytes_per_run = layout.bytes_per_run();
 
   io::result_metadata meta;
   meta.model_name = model.name;
@@ -187,6 +190,8 @@ int run_command(const run_options& opt) {
   summary.peak_device_bytes = stats.peak_device_bytes;
   if (format) {
     summary.output = opt.out;
+    if (*format == io::result_format::csv && layout.has(output_id::summaries) && layout.has(output_id::time_domain))
+      summary.output += " and " + io::summaries_csv_path(opt.out).string();
     summary.format = *format == io::result_format::hdf5 ? "hdf5" : "csv";
     summary.output_bytes = std::filesystem::file_size(opt.out);
   }

@@ -18,4 +18,10 @@ std::shared_ptr<const compiled_system> lorenz_double_system() {
   return sys;
 }
 
+std::shared_ptr<const compiled_system> lorenz_float_summary_system() {
+  static const auto sys = make_system<systems::lorenz, methods::method_list<methods::classical_rk4>, float>(
+      summary_entries<sum_bench_groups, summary_group::all>{});
+  return sys;
+}
+
 }  // namespace cubie::bench

@@ -66,7 +66,7 @@ void pick_variables(const std::vector<std::string>& wanted, const system_info& i
 
 output_request resolve_outputs(const system_info& info, const solve_spec& spec) {
   output_request out;
-  bool want_states = true, want_observables = true;
+  bool want_states = true, want_observables = true, want_time = false;
   if (spec.output_types) {
     want_states = want_observables = false;
     if (spec.output_types->empty()) {
@@ -85,6 +85,7 @@ output_request resolve_outputs(const system_info& info, const solve_spec& spec) 
       seen.push_back(t.text);
       if (t.what == output_type::kind::state) want_states = true;
       if (t.what == output_type::kind::observables) want_observables = true;
+      if (t.what == output_type::kind::time) want_time = true;
       if (t.is_metric()) out.metrics.push_back(t);
     }
   }
@@ -105,7 +106,8 @@ output_request resolve_outputs(const system_info& info, const solve_spec& spec) 
   }
   if (want_states) out.saved_states = states;
   if (want_observables) out.saved_observables = observables;
-  out.time_domain = want_states || want_observables;
+  // "time" alone keeps the time axis (the save times) with no variables.
+  out.time_domain = want_states || want_observables || want_time;
 
   if (spec.summarise_variables) {
     pick_variables(*spec.summarise_variables, info, "summarise_variables", out.summarised_states,

@@ -11,7 +11,7 @@
 namespace cubie::detail {
 
 struct output_request {
-  bool time_domain = true;               ///< states or observables are saved over time
+  bool time_domain = true;               ///< a time domain is recorded (states, observables or the times)
   std::vector<int> saved_states;         ///< in the time domain, in order
   std::vector<int> saved_observables;
   std::vector<int> summarised_states;    ///< summarised, in order

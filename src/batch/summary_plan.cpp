@@ -64,6 +64,19 @@ void check_spacing(const char* field, double v) {
 
 }  // namespace
 
+bool uses_moments(const std::vector<output_type>& metrics) {
+  // Std (or mean with rms) runs Welford's update, which gives the mean and rms too; a mean
+  // alone is a compensated sum, cheaper per sample.
+  return asks_for(metrics, "std") || (asks_for(metrics, "mean") && asks_for(metrics, "rms"));
+}
+
+u32 summary_groups_of(const std::vector<output_type>& metrics) {
+  const bool moments = uses_moments(metrics);
+  u32 g = 0;
+  for (const output_type& t : metrics) g |= groups_of(t.metric, moments);
+  return g;
+}
+
 double summary_sample_time(double t_start, double sample_every, i64 j, double t_end) {
   return std::min(std::fma(sample_every, static_cast<double>(j), t_start), t_end);
 }
@@ -76,9 +89,7 @@ summary_plan plan_summaries(const std::vector<output_type>& metrics, const solve
   if (spec.sample_summaries_every) check_spacing("sample_summaries_every", *spec.sample_summaries_every);
   if (metrics.empty()) return plan;
 
-  // Std (or mean with rms) runs Welford's update, which gives the mean and rms too; a mean
-  // alone is a compensated sum, cheaper per sample.
-  const bool moments = asks_for(metrics, "std") || (asks_for(metrics, "mean") && asks_for(metrics, "rms"));
+  const bool moments = uses_moments(metrics);
   summary_outputs& out = plan.outputs;
   out = summary_outputs{};
   for (const output_type& t : metrics) {

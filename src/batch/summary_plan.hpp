@@ -30,6 +30,9 @@ struct summary_plan {
 [[nodiscard]] summary_plan plan_summaries(const std::vector<output_type>& metrics, const solve_spec& spec,
                                           const save_schedule& schedule);
 
+/// The accumulator groups `metrics` need (0 for none).
+[[nodiscard]] u32 summary_groups_of(const std::vector<output_type>& metrics);
+
 /// The time of sample j: t_start + j * sample_every as one FMA, never past t_last, where
 /// runs stop (the loop computes the same).
 [[nodiscard]] double summary_sample_time(double t_start, double sample_every, i64 j, double t_last);

@@ -20,19 +20,69 @@ void append_number(std::string& line, double v, int digits) {
 
 }  // namespace
 
-void write_csv(std::ostream& out, const SolveResult& result, const batch_grid& grid) {
+namespace {
+
+void check_runs(const SolveResult& result, const batch_grid& grid, const char* what) {
   if (result.n_runs() != grid.n_runs()) {
-    throw invalid_argument("write_csv: the result has " + std::to_string(result.n_runs()) +
+    throw invalid_argument(std::string(what) + ": the result has " + std::to_string(result.n_runs()) +
                            " runs but the grid has " + std::to_string(grid.n_runs()));
   }
-  const int n_states = grid.n_states();
-  const int n_columns = static_cast<int>(grid.columns().size());
+}
+
+/// "run,<parameters...>,<state>_0..." and, per run, the same columns' values.
+struct input_columns {
+  const batch_grid& grid;
+  std::string header() const {
+    std::string line = "run";
+    const int n_states = grid.n_states();
+    const int n_columns = static_cast<int>(grid.columns().size());
+    for (int c = n_states; c < n_columns; ++c) line += "," + grid.columns()[c].name;
+    for (int c = 0; c < n_states; ++c) line += "," + grid.columns()[c].name + "_0";
+    return line;
+  }
+  void row(std::string& line, std::int64_t r) const {
+    const int n_states = grid.n_states();
+    const int n_columns = static_cast<int>(grid.columns().size());
+    line = std::to_string(r);
+    for (int c = n_states; c < n_columns; ++c) {
+      line += ',';
+      append_number(line, grid.columns()[c].at(r), 17);
+    }
+    for (int c = 0; c < n_states; ++c) {
+      line += ',';
+      append_number(line, grid.columns()[c].at(r), 17);
+    }
+  }
+};
+
+/// Writes through PATH.partial.csv, renamed when complete.
+template <class Write>
+void write_file(const std::filesystem::path& path, Write&& write) {
+  const std::filesystem::path partial = partial_path(path);
+  try {
+    {
+      std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+      if (!out) throw error("cannot create " + partial.string());
+      write(out);
+      out.flush();
+      if (!out) throw error("writing " + partial.string() + " failed (disk full?)");
+    }
+    publish_file(partial, path);
+  } catch (...) {
+    std::error_code ec;
+    std::filesystem::remove(partial, ec);
+    throw;
+  }
+}
+
+}  // namespace
+
+void write_csv(std::ostream& out, const SolveResult& result, const batch_grid& grid) {
+  check_runs(result, grid, "write_csv");
+  const input_columns inputs_of{grid};
   const int value_digits = result.precision() == precision::float32 ? 9 : 17;
 
-  std::string line = "run";
-  for (int c = n_states; c < n_columns; ++c) line += "," + grid.columns()[c].name;
-  for (int c = 0; c < n_states; ++c) line += "," + grid.columns()[c].name + "_0";
-  line += ",t";
+  std::string line = inputs_of.header() + ",t";
   for (const std::string& v : result.variables()) line += "," + v;
   line += '\n';
   out << line;
@@ -40,15 +90,7 @@ void write_csv(std::ostream& out, const SolveResult& result, const batch_grid& g
   const std::int64_t n_vars = result.n_vars();
   std::string inputs;
   for (std::int64_t r = 0; r < result.n_runs(); ++r) {
-    inputs = std::to_string(r);
-    for (int c = n_states; c < n_columns; ++c) {
-      inputs += ',';
-      append_number(inputs, grid.columns()[c].at(r), 17);
-    }
-    for (int c = 0; c < n_states; ++c) {
-      inputs += ',';
-      append_number(inputs, grid.columns()[c].at(r), 17);
-    }
+    inputs_of.row(inputs, r);
     for (std::int64_t j = 0; j < result.n_saves(); ++j) {
       line = inputs;
       line += ',';
@@ -63,21 +105,49 @@ void write_csv(std::ostream& out, const SolveResult& result, const batch_grid& g
   }
 }
 
-void write_csv(const std::filesystem::path& path, const SolveResult& result, const batch_grid& grid) {
-  const std::filesystem::path partial = partial_path(path);
-  try {
-    {
-      std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-      if (!out) throw error("cannot create " + partial.string());
-      write_csv(out, result, grid);
-      out.flush();
-      if (!out) throw error("writing " + partial.string() + " failed (disk full?)");
+void write_summaries_csv(std::ostream& out, const SolveResult& result, const batch_grid& grid) {
+  check_runs(result, grid, "write_summaries_csv");
+  if (!result.has_summaries()) throw invalid_argument("write_summaries_csv: the result holds no summaries");
+  const input_columns inputs_of{grid};
+  const int value_digits = result.precision() == precision::float32 ? 9 : 17;
+
+  std::string line = inputs_of.header() + ",window,t_window";
+  for (const std::string& s : result.summary_legend()) line += "," + s;
+  line += '\n';
+  out << line;
+
+  const std::int64_t n_rows = result.n_summaries();
+  std::string inputs;
+  for (std::int64_t r = 0; r < result.n_runs(); ++r) {
+    inputs_of.row(inputs, r);
+    for (std::int64_t w = 0; w < result.n_windows(); ++w) {
+      line = inputs;
+      line += ',' + std::to_string(w) + ',';
+      append_number(line, result.window_times()[w], 17);
+      for (std::int64_t k = 0; k < n_rows; ++k) {
+        line += ',';
+        append_number(line, result.summary_at(w, k, r), value_digits);
+      }
+      line += '\n';
+      out << line;
     }
-    publish_file(partial, path);
-  } catch (...) {
-    std::error_code ec;
-    std::filesystem::remove(partial, ec);
-    throw;
+  }
+}
+
+std::filesystem::path summaries_csv_path(const std::filesystem::path& path) {
+  std::filesystem::path p = path;
+  p.replace_filename(path.stem().string() + "_summaries" + path.extension().string());
+  return p;
+}
+
+void write_csv(const std::filesystem::path& path, const SolveResult& result, const batch_grid& grid) {
+  const bool time_domain = result.outputs().has(output_id::time_domain);
+  if (time_domain || !result.has_summaries()) {
+    write_file(path, [&](std::ostream& out) { write_csv(out, result, grid); });
+  }
+  if (result.has_summaries()) {
+    write_file(time_domain ? summaries_csv_path(path) : path,
+               [&](std::ostream& out) { write_summaries_csv(out, result, grid); });
   }
 }
 

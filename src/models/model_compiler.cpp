@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "cubie/batch/method_catalog.hpp"
+#include "cubie/batch/solve_spec_check.hpp"
 #include "cubie/core/error.hpp"
 #include "cubie/integrate/batch_args.hpp"
 #include "cubie/models/codegen.hpp"
@@ -66,6 +67,11 @@ std::string joined(const std::vector<std::string>& items, const char* sep) {
   return out;
 }
 
+// The exported name of a method's entry with summary accumulator groups g.
+std::string summary_symbol(const std::string& method, const std::string& suffix, u32 g) {
+  return "cubie_cpu_" + method + "_" + suffix + "_summaries_" + std::to_string(g);
+}
+
 // The CPU translation unit: the generated system, then one extern "C" entry per method
 // (what dlsym finds), the SIMD width the entries were built for and the size of the
 // argument block, so a library built against other headers is refused, not run.
@@ -84,6 +90,14 @@ std::string host_translation_unit(const detail::build_request& r) {
     tu += "CUBIE_MODEL_EXPORT void cubie_cpu_" + m + "_" + suffix +
           "(const void* args, long long begin, long long end) {\n";
     tu += "  cubie::cpu::integrate_range<cubie::methods::" + m + ", " + sys + ", " + V + ">(args, begin, end);\n}\n";
+    if (r.summary_groups != 0) {
+      // The same loop computing summary metrics with these accumulator groups.
+      const std::string g = std::to_string(r.summary_groups) + "u";
+      tu += "CUBIE_MODEL_EXPORT void " + summary_symbol(m, suffix, r.summary_groups) +
+            "(const void* args, long long begin, long long end) {\n";
+      tu += "  cubie::cpu::integrate_range<cubie::methods::" + m + ", " + sys + ", " + V + ", " + g +
+            ">(args, begin, end);\n}\n";
+    }
   }
   tu += "CUBIE_MODEL_EXPORT int cubie_cpu_simd_lanes_" + suffix + "() { return cubie::cpu::simd_lanes<" + V + ">; }\n";
   tu += "CUBIE_MODEL_EXPORT long long cubie_cpu_batch_args_bytes_" + suffix + "() { return sizeof(cubie::batch_args<" +
@@ -93,6 +107,7 @@ std::string host_translation_unit(const detail::build_request& r) {
 
 struct cpu_build {
   std::map<entry_key, cpu_entry> entries;
+  std::map<summary_entry_key, cpu_entry> summary_entries;
   int simd_lanes = 1;
   std::shared_ptr<const void> handle;
 };
@@ -128,6 +143,14 @@ bool load_shared_object(const fs::path& path, const detail::build_request& r, cp
       return false;
     }
     out.entries.emplace(entry_key{m, r.precision}, entry);
+    if (r.summary_groups != 0) {
+      auto* with_summaries = reinterpret_cast<cpu_entry>(symbol(summary_symbol(m, suffix, r.summary_groups)));
+      if (!with_summaries) {
+        why = "it lacks the summary entry for " + m;
+        return false;
+      }
+      out.summary_entries.emplace(summary_entry_key{m, r.precision, r.summary_groups}, with_summaries);
+    }
   }
   out.simd_lanes = lanes();
   out.handle = std::move(owner);
@@ -236,6 +259,7 @@ std::shared_ptr<const compiled_system> compile_model(const model_definition& mod
     if (std::find(r.methods.begin(), r.methods.end(), canonical) == r.methods.end()) r.methods.push_back(canonical);
   }
   r.precision = options.precision.value_or(model.precision);
+  r.summary_groups = options.summary_groups ? *options.summary_groups : summary_groups_for(model.spec);
   if (r.precision == model.precision) {
     r.system_source = generate_system_source(model, detail::generated_struct_name);
   } else {
@@ -302,6 +326,7 @@ std::shared_ptr<const compiled_system> compile_model(const model_definition& mod
     rep.gpu.compile_ms = ms_since(start);
     rep.gpu.built = true;
     cs->gpu = std::move(g.kernels);
+    cs->gpu_summaries = std::move(g.summary_kernels);
     gpu_library = std::move(g.library);
   }
 #endif
@@ -309,6 +334,7 @@ std::shared_ptr<const compiled_system> compile_model(const model_definition& mod
   if (rep.cpu.requested) {
     rep.cpu.built = true;
     cs->cpu = std::move(cpu_result.entries);
+    cs->cpu_summaries = std::move(cpu_result.summary_entries);
     (r.precision == precision::float32 ? cs->cpu_simd_lanes_float : cs->cpu_simd_lanes_double) = cpu_result.simd_lanes;
   }
 

@@ -194,6 +194,29 @@ TEST(SummaryMetrics, AdaptiveFloat32MatchesTheReference) {
 TEST(SummaryMetrics, FixedStepsFloat64MatchTheReference) { check_lorenz<double>("classical_rk4", {1e-12, 1e-12}); }
 TEST(SummaryMetrics, FixedStepsFloat32MatchTheReference) { check_lorenz<float>("classical_rk4", {4e-6, 4e-6}); }
 
+TEST(SummaryMetrics, EveryFixedStepASample) {
+  // sample_summaries_every = dt: the fixed-step path takes one step per sample (the
+  // benchmark's case), several windows, against the landing loop saving every step.
+  for (precision p : {precision::float32, precision::float64}) {
+    SCOPED_TRACE(precision_name(p));
+    solve_spec spec;
+    spec.duration = 0.5;
+    spec.summarise_every = 0.125;
+    spec.sample_summaries_every = 1.0 / 1024;
+    spec.output_types = std::vector<std::string>{"max", "mean", "peaks[4]", "dxdt_min", "d2xdt2_max"};
+    solver_settings s = lorenz_settings(p, "classical_rk4");
+    s.dt = 1.0 / 1024;
+    Solver solver(lorenz_summary_system(), s);
+    const SolveResult alone = solver.solve(lorenz_inits(), lorenz_params(), spec);
+    solve_spec both = trajectory_of(spec, 1.0 / 1024);
+    both.output_types->insert(both.output_types->end(), spec.output_types->begin(), spec.output_types->end());
+    const SolveResult r = solver.solve(lorenz_inits(), lorenz_params(), both);
+    const double tol = p == precision::float32 ? 4e-6 : 1e-12;
+    expect_matches_reference(r, r, 1.0 / 1024, 128, {tol, tol});
+    expect_matches_reference(alone, r, 1.0 / 1024, 128, {10 * tol, 10 * tol, false});
+  }
+}
+
 TEST(SummaryMetrics, LegendNamesAndPerMetricViews) {
   solve_spec spec;
   spec.duration = 1.0;

@@ -1,10 +1,13 @@
 // cubie/integrate/fixed_step_sampling.hpp
 // Fixed steps over the recorded span when summary metrics are sampled and no intermediate
 // save is: integer step counts between sample times, each interval ending exactly on its
-// sample, no per-step time compare. The fixed-count path of integrate_run.hpp calls it.
+// sample, no per-step time compare, and a window's first and later samples in loops of
+// their own so the per-sample code carries no run-time masks. The fixed-count path of
+// integrate_run.hpp calls it.
 #pragma once
 #include "../core/execution_space.hpp"
 #include "../core/fixed_vector.hpp"
+#include "../core/math.hpp"
 #include "../core/scalar_traits.hpp"
 #include "../core/types.hpp"
 #include "batch_args.hpp"
@@ -16,8 +19,7 @@ namespace cubie::detail {
 /// Integrates y from t_save0 to the end of the span with fixed steps, feeding `rec` at
 /// every sample time; returns the steps taken.
 template <class Method, class Rec, class Sys, class S, class V, int N, int P>
-CUBIE_HD CUBIE_FORCEINLINE i64 fixed_steps_sampled(const Sys& sys, const batch_args<V>& a, i64 r,
-                                                   mask_t<time_t_of<S>> valid, fixed_vector<S, N>& y,
+CUBIE_HD CUBIE_FORCEINLINE i64 fixed_steps_sampled(const Sys& sys, const batch_args<V>& a, i64 r, fixed_vector<S, N>& y,
                                                    const fixed_vector<S, P>& p, Rec& rec) {
   using Stepper = stepper_for<Method, S, N>;
   using T = time_t_of<S>;
@@ -30,7 +32,7 @@ CUBIE_HD CUBIE_FORCEINLINE i64 fixed_steps_sampled(const Sys& sys, const batch_a
   Stepper stepper;
   typename Stepper::work_type work{};
   // The state at the span's start is the first history value of the differences.
-  rec.start(sys, a, r, T(ls.t_save0), ys, p, valid);
+  (void)rec.begin(sys, a, T(ls.t_save0), ys, p);
   stepper.start(sys, time_to_scalar(ls.t_save0, S{}), ys, p);
 
   // Steps from t_begin to t_stop: `steps` of dt, the last one `last_h` long and ending on
@@ -43,20 +45,60 @@ CUBIE_HD CUBIE_FORCEINLINE i64 fixed_steps_sampled(const Sys& sys, const batch_a
       stepper.advance_all(sys, time_to_scalar(last ? t_stop : t_begin + double(i + 1) * dt_d, S{}), ys, p);
     }
   };
+  // A sample interval of one whole step (sample_summaries_every = dt): no inner loop.
+  auto one_step = [&](double t_begin, double t_stop, i64, V) CUBIE_INLINE_LAMBDA {
+    (void)stepper.step(sys, time_to_scalar(t_begin, S{}), dt, ys, p, work);
+    stepper.advance_all(sys, time_to_scalar(t_stop, S{}), ys, p);
+  };
 
-  const i64 samples = ss.n_windows * ss.samples_per_window;
+  const i64 m = ss.samples_per_window;
   double t_begin = ls.t_save0;
-  for (i64 j = 1; j <= samples; ++j) {
-    const double t_sample = math::min(save_time(ss.t_start, ss.sample_every, double(j)), ss.t_end);
-    interval(t_begin, t_sample, ss.steps_per_sample, ss.sample_last_h);
-    rec.on_landing(sys, a, r, valid, T(t_sample), ys, p);
-    t_begin = t_sample;
+  auto windows = [&](auto&& advance, auto vars) CUBIE_INLINE_LAMBDA {
+    i64 j = 0;
+    for (i64 w = 0; w < ss.n_windows; ++w) {
+      // The window's first sample sets its shift; the run's very first has no second difference.
+      ++j;
+      double t_sample = math::min(save_time(ss.t_start, ss.sample_every, double(j)), ss.t_end);
+      advance(t_begin, t_sample, ss.steps_per_sample, ss.sample_last_h);
+      if (w == 0) {
+        rec.sample(sys, a, r, w, 1, j, T(t_sample), ys, p, summary_lanes::all{}, summary_lanes::none{}, vars);
+      } else {
+        rec.sample(sys, a, r, w, 1, j, T(t_sample), ys, p, summary_lanes::all{}, summary_lanes::all{}, vars);
+      }
+      t_begin = t_sample;
+      for (i64 i = 2; i <= m; ++i) {
+        ++j;
+        t_sample = math::min(save_time(ss.t_start, ss.sample_every, double(j)), ss.t_end);
+        advance(t_begin, t_sample, ss.steps_per_sample, ss.sample_last_h);
+        rec.sample(sys, a, r, w, i, j, T(t_sample), ys, p, summary_lanes::none{}, summary_lanes::all{}, vars);
+        t_begin = t_sample;
+      }
+      rec.close(a, r, w);
+    }
+  };
+  if (ss.steps_per_sample == 1 && ss.sample_last_h == static_cast<V>(dt_d)) {
+    // Every step a sample: the per-sample work is a large part of the step's, so the loop is
+    // versioned on a lone summarised variable (small systems), leaving no per-variable checks.
+    bool done = false;
+    if constexpr (Rec::NV <= 8) {
+      const int only = rec.single_variable();
+      static_for<0, Rec::NV>([&](auto idx) CUBIE_INLINE_LAMBDA {
+        constexpr int v = decltype(idx)::value;
+        if (!done && only == v) {
+          windows(one_step, summary_lanes::only_variable<v>{});
+          done = true;
+        }
+      });
+    }
+    if (!done) windows(one_step, summary_lanes::every_variable{});
+  } else {
+    windows(interval, summary_lanes::every_variable{});
   }
   // What follows the last whole window, up to the end of the span.
   const double t_end = ls.t_save0 + ls.save_every;
   interval(t_begin, t_end, ss.tail_steps, ss.tail_last_h);
   y = ys;
-  return samples * ss.steps_per_sample + ss.tail_steps;
+  return ss.n_windows * m * ss.steps_per_sample + ss.tail_steps;
 }
 
 }  // namespace cubie::detail

@@ -41,7 +41,7 @@ template <class Sys, class S, class V, class TM, class C, int N, int P>
 CUBIE_HD CUBIE_FORCEINLINE void record_save(const Sys& sys, const batch_args<V>& a, i64 r, TM write, C k, S t,
                                             const fixed_vector<S, N>& y, const fixed_vector<S, P>& p) {
   // A listed save time schedule may end before t_end, which is landed on but not recorded.
-  write = write & (k <= C(double(a.loop.last_save)));
+  write = write & (k <= C(a.loop.last_save));
   static_for<0, N>([&](auto idx) CUBIE_INLINE_LAMBDA {
     constexpr int n = decltype(idx)::value;
     const int slot = a.state_slot[n];
@@ -63,7 +63,7 @@ CUBIE_HD CUBIE_FORCEINLINE void record_save(const Sys& sys, const batch_args<V>&
 /// Writes NaN to saves k..n_saves-1 of the lanes in `valid` (those a run stopped before).
 template <class Sys, class S, class V, class TM, class C>
 CUBIE_HD void fill_unreached_saves(const batch_args<V>& a, i64 r, TM valid, C k) {
-  if (!math::any(valid & (k <= C(double(a.loop.last_save))))) return;
+  if (!math::any(valid & (k <= C(a.loop.last_save)))) return;
   const S nan = S(V(0.0) / V(0.0));
   for (i64 j = a.loop.first_save; j <= a.loop.last_save; ++j) {
     const TM write = valid & (k <= C(double(j)));
@@ -165,7 +165,7 @@ CUBIE_HD CUBIE_FORCEINLINE void integrate_fixed_count(const SysT<S>& sys, const 
   if constexpr (G != 0) {
     if (ls.summary.groups != 0) {
       summary_recorder<G, Sys, S, V> rec;
-      main_steps = detail::fixed_steps_sampled<Method>(sys, a, r, valid, y, p, rec);
+      main_steps = detail::fixed_steps_sampled<Method>(sys, a, r, y, p, rec);
       sampled = true;
     }
   }
