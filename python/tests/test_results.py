@@ -144,7 +144,8 @@ def test_build_grid_fast_path_matches_dict_path(lorenz_solver):
 def test_summaries_match_numpy_on_the_saved_trajectory(lorenz64):
     """Every window's statistics against numpy on the trajectory saved at the sample times."""
     solver = qb.Solver(lorenz64, algorithm="dormand_prince_54", atol=1e-10, rtol=1e-10,
-                       output_types=["state", "mean", "std", "max", "peaks[2]"], summarise_variables=["x", "r2"],
+                       output_types=["state", "observables", "mean", "std", "max", "peaks[2]"],
+                       summarise_variables=["x", "r2"],
                        save_every=0.01, summarise_every=0.25, sample_summaries_every=0.01)
     r = solver.solve({"x": [1.0, 2.0]}, {"rho": [10.0, 28.0]}, duration=1.0, grid_type="combinatorial")
     assert r.summaries_array.shape == (4, 2 * 5, 4)
