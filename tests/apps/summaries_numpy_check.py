@@ -16,6 +16,7 @@ except ImportError:
     sys.exit(77)
 
 cubie, examples, scratch = sys.argv[1:4]
+BACKEND = os.environ.get("CUBIE_TEST_BACKEND", "cpu")  # the GPU session runs it with cuda
 os.makedirs(scratch, exist_ok=True)
 
 METRICS = ["mean", "std", "rms", "max", "min", "max_magnitude", "peaks[3]", "negative_peaks[2]", "dxdt_max",
@@ -24,7 +25,7 @@ DT, M, WINDOWS = 0.01, 25, 4  # samples every 0.01, 25 per window of 0.25, over 
 
 
 def run(model, out, *sets):
-    args = [cubie, "run", model, "--backend", "cpu", "--quiet", "--out", out]
+    args = [cubie, "run", model, "--backend", BACKEND, "--quiet", "--out", out]
     for s in sets:
         args += ["--set", s]
     subprocess.run(args, check=True)

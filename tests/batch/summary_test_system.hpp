@@ -14,10 +14,10 @@ namespace cubie::test {
 constexpr u32 max_mean_peaks_groups = summary_group::max | summary_group::sum | summary_group::peaks;
 
 /// Lorenz (observable r2) with dormand_prince_54 and classical_rk4 in float and double,
-/// with summary entries for every group and for max_mean_peaks_groups.
+/// with summary entries for every group, and in float for max_mean_peaks_groups too.
 const std::shared_ptr<const compiled_system>& lorenz_summary_system();
 
-/// linear2 (tests/test_systems.hpp) with dormand_prince_54 and classical_rk4 in float and
+/// linear2 (tests/test_systems.hpp): classical_rk4 in float and dormand_prince_54 in
 /// double, with summary entries for every group.
 const std::shared_ptr<const compiled_system>& linear_summary_system();
 

@@ -56,15 +56,12 @@ CUBIE_HD CUBIE_FORCEINLINE i64 fixed_steps_sampled(const Sys& sys, const batch_a
   auto windows = [&](auto&& advance, auto vars) CUBIE_INLINE_LAMBDA {
     i64 j = 0;
     for (i64 w = 0; w < ss.n_windows; ++w) {
-      // The window's first sample sets its shift; the run's very first has no second difference.
+      // The window's first sample sets its shift; the run's very first has no second
+      // difference (a run-time mask: once a window).
       ++j;
       double t_sample = math::min(save_time(ss.t_start, ss.sample_every, double(j)), ss.t_end);
       advance(t_begin, t_sample, ss.steps_per_sample, ss.sample_last_h);
-      if (w == 0) {
-        rec.sample(sys, a, r, w, 1, j, T(t_sample), ys, p, summary_lanes::all{}, summary_lanes::none{}, vars);
-      } else {
-        rec.sample(sys, a, r, w, 1, j, T(t_sample), ys, p, summary_lanes::all{}, summary_lanes::all{}, vars);
-      }
+      rec.sample(sys, a, r, w, 1, j, T(t_sample), ys, p, summary_lanes::all{}, mask_t<S>(j > 1), vars);
       t_begin = t_sample;
       for (i64 i = 2; i <= m; ++i) {
         ++j;
@@ -76,11 +73,14 @@ CUBIE_HD CUBIE_FORCEINLINE i64 fixed_steps_sampled(const Sys& sys, const batch_a
       rec.close(a, r, w);
     }
   };
-  if (ss.steps_per_sample == 1 && ss.sample_last_h == static_cast<V>(dt_d)) {
-    // Every step a sample: the per-sample work is a large part of the step's, so the loop is
-    // versioned on a lone summarised variable (small systems), leaving no per-variable checks.
-    bool done = false;
-    if constexpr (Rec::NV <= 8) {
+  // Every step a sample: the per-sample work is a large part of the step's, so on the GPU
+  // (one run per thread; SIMD packs amortise the checks over their lanes) the loop is
+  // versioned on a lone summarised variable (no per-variable checks) in entries fitted to
+  // few accumulator groups and small systems: each version is a copy of the loop, which
+  // entries carrying every group would pay for in build time.
+  bool done = false;
+  if constexpr (scalar_traits<S>::lanes == 1 && Rec::NV <= 8 && Rec::groups_compiled <= 4) {
+    if (ss.steps_per_sample == 1 && ss.sample_last_h == static_cast<V>(dt_d)) {
       const int only = rec.single_variable();
       static_for<0, Rec::NV>([&](auto idx) CUBIE_INLINE_LAMBDA {
         constexpr int v = decltype(idx)::value;
@@ -90,10 +90,8 @@ CUBIE_HD CUBIE_FORCEINLINE i64 fixed_steps_sampled(const Sys& sys, const batch_a
         }
       });
     }
-    if (!done) windows(one_step, summary_lanes::every_variable{});
-  } else {
-    windows(interval, summary_lanes::every_variable{});
   }
+  if (!done) windows(interval, summary_lanes::every_variable{});
   // What follows the last whole window, up to the end of the span.
   const double t_end = ls.t_save0 + ls.save_every;
   interval(t_begin, t_end, ss.tail_steps, ss.tail_last_h);

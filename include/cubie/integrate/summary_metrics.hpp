@@ -26,6 +26,15 @@
 #include "summary_settings.hpp"
 #include "system.hpp"
 
+// A window's end is rare: on the host its code is kept out of line (one copy per entry
+// instead of one per call site, which halves the build time of summary entries). Device
+// code inlines it, so the accumulators stay in registers.
+#if !CUBIE_IS_NVRTC() && !defined(__CUDACC__)
+#define CUBIE_SUMMARY_COLD __attribute__((noinline, cold))
+#else
+#define CUBIE_SUMMARY_COLD
+#endif
+
 namespace cubie {
 
 namespace summary_lanes {
@@ -91,6 +100,12 @@ template <u32 G, class Sys, class S, class V>
 class summary_recorder {
  public:
   static constexpr bool compiled = G != 0;
+  /// How many accumulator groups G holds.
+  static constexpr int groups_compiled = [] {
+    int n = 0;
+    for (u32 g = G; g != 0; g &= g - 1) ++n;
+    return n;
+  }();
   static constexpr int N = Sys::n_states;
   static constexpr int O = Sys::n_observables;
   static constexpr int NV = N + O;  ///< states, then observables
@@ -144,7 +159,7 @@ class summary_recorder {
   /// At the end of a run: the windows the lanes in `valid` never closed (a failed run) hold
   /// NaN, whatever nan_fill_failed says: they have no value, and storage reused from an
   /// earlier solve must not show through.
-  CUBIE_HD void finish(const batch_args<V>& a, i64 r, TM valid) const {
+  CUBIE_HD CUBIE_SUMMARY_COLD void finish(const batch_args<V>& a, i64 r, TM valid) const {
     if constexpr (compiled) {
       if (!on_) return;
       const summary_settings<V>& ss = a.loop.summary;
@@ -406,7 +421,7 @@ class summary_recorder {
   /// Window w of the lanes in `close` ends after n samples: its values go out, its
   /// accumulators restart.
   template <class Lanes>
-  CUBIE_HD void close_window(const batch_args<V>& a, i64 r, Lanes close, C w, S n) {
+  CUBIE_HD CUBIE_SUMMARY_COLD void close_window(const batch_args<V>& a, i64 r, Lanes close, C w, S n) {
     const summary_settings<V>& ss = a.loop.summary;
     const summary_outputs& out = ss.outputs;
     const M close_s = summary_lanes::as_mask<M>(close);
