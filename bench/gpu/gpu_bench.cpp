@@ -274,10 +274,15 @@ void run_summaries(const options& opt, table& t) {
   const auto all_k = cubie::cuda::query_kernel_properties(
       ssys->gpu_summaries.at({"classical_rk4", cubie::precision::float32, cubie::summary_group::all}), 0);
   const auto plain_k = cubie::cuda::query_kernel_properties(fsys->gpu.at(key), 0);
+  const auto bsys = cubie::bench::lorenz_float_summary_system_bounded();
+  const auto bounded_k = cubie::cuda::query_kernel_properties(
+      bsys->gpu_summaries.at({"classical_rk4", cubie::precision::float32, cubie::bench::sum_bench_groups}), 0);
   std::printf("   SUM kernels: B1 %d registers (%d blocks/SM); fitted [max, mean, peaks] %d registers (%d blocks/SM), "
-              "%zu bytes local; every group %d registers (%d blocks/SM), %zu bytes local\n",
+              "%zu bytes local; fitted lb(128,8) %d registers (%d blocks/SM), %zu bytes local; every group %d "
+              "registers (%d blocks/SM), %zu bytes local\n",
               plain_k.registers_per_thread, plain_k.blocks_per_multiprocessor, fitted_k.registers_per_thread,
-              fitted_k.blocks_per_multiprocessor, fitted_k.local_bytes_per_thread, all_k.registers_per_thread,
+              fitted_k.blocks_per_multiprocessor, fitted_k.local_bytes_per_thread, bounded_k.registers_per_thread,
+              bounded_k.blocks_per_multiprocessor, bounded_k.local_bytes_per_thread, all_k.registers_per_thread,
               all_k.blocks_per_multiprocessor, all_k.local_bytes_per_thread);
   const cubie::solve_spec spec = summaries_spec();
   for (std::int64_t n : {std::int64_t{16'777'216} / opt.scale, std::int64_t{134'217'728} / opt.scale}) {
@@ -291,13 +296,16 @@ void run_summaries(const options& opt, table& t) {
       t.row("SUM ref: B1 rk4 final state", n, m, 0.0);
       b1_ms = m.steady_ms;
     }
-    for (int variant = 0; variant < 2; ++variant) {
-      cubie::Solver solver(variant == 0 ? ssys : std::shared_ptr<const cubie::compiled_system>(all_only),
-                           settings_for("classical_rk4", 1.0 / 1024));
+    const char* labels[] = {"SUM max,mean,peaks[4] fitted kernel", "SUM max,mean,peaks[4] fitted lb(128,8)",
+                            "SUM max,mean,peaks[4] every-group kernel"};
+    const char* short_labels[] = {"fitted", "fitted lb(128,8)", "every group"};
+    for (int variant = 0; variant < 3; ++variant) {
+      const std::shared_ptr<const cubie::compiled_system> sys =
+          variant == 0 ? ssys : variant == 1 ? bsys : std::shared_ptr<const cubie::compiled_system>(all_only);
+      cubie::Solver solver(sys, settings_for("classical_rk4", 1.0 / 1024));
       const std::uint64_t bytes = solver.output_layout(grid, spec).bytes_per_run();
       measured m = run_case(solver, grid, spec, opt.reps);
-      t.row(variant == 0 ? "SUM max,mean,peaks[4] fitted kernel" : "SUM max,mean,peaks[4] every-group kernel", n, m,
-            0.0);
+      t.row(labels[variant], n, m, 0.0);
       // The values against the CPU backend on every 4096th run (same loop, host compiler).
       const std::int64_t stride = 4096;
       const auto sub = lorenz_grid(n, stride);
@@ -318,7 +326,7 @@ void run_summaries(const options& opt, table& t) {
       }
       std::printf("   %s: %llu bytes per run (B1 final state: %llu), %.3f x B1's time (goal <= 1.3), failed runs %lld; "
                   "against the CPU on %lld runs: max/mean worst |diff| / (1 + |cpu|) %.2e, peak times differing %lld\n",
-                  variant == 0 ? "fitted" : "every group", static_cast<unsigned long long>(bytes),
+                  short_labels[variant], static_cast<unsigned long long>(bytes),
                   static_cast<unsigned long long>(b1_bytes), m.steady_ms / b1_ms,
                   static_cast<long long>(m.result.failed_runs()), static_cast<long long>(cpu.n_runs()), worst,
                   static_cast<long long>(peaks_differ));

@@ -21,4 +21,10 @@ constexpr u32 sum_bench_groups = summary_group::max | summary_group::sum | summa
 /// carrying every group (what a C++ system built with summary_entries<> runs).
 [[nodiscard]] std::shared_ptr<const compiled_system> lorenz_float_summary_system();
 
+/// lorenz_float_summary_system() whose fitted kernel is built with __launch_bounds__(128, 8):
+/// at most 64 registers (8 resident blocks of 128 per SM), the rest spilled: whether
+/// occupancy bought with spills pays for a summary kernel (the default takes ~90 registers,
+/// 5 blocks).
+[[nodiscard]] std::shared_ptr<const compiled_system> lorenz_float_summary_system_bounded();
+
 }  // namespace cubie::bench

@@ -147,6 +147,12 @@ summary_plan plan_summaries(const std::vector<output_type>& metrics, const solve
   plan.sample_every = sample;
   plan.samples_per_window = static_cast<i64>(whole);
   plan.n_windows = static_cast<i64>(std::floor(duration / window * (1.0 + 1e-12)));
+  // The loop counts a run's samples in 32 bits on the GPU.
+  if (static_cast<double>(plan.n_windows) * static_cast<double>(plan.samples_per_window) > 2147483647.0) {
+    throw setting_error("sample_summaries_every",
+                        "sample_summaries_every = " + number_text(sample) + " makes more than 2^31 samples per run "
+                        "over duration = " + number_text(duration) + "; sample less often");
+  }
   for (i64 w = 0; w < plan.n_windows; ++w) {
     plan.window_ends.push_back(
         summary_sample_time(schedule.t_save0, sample, (w + 1) * plan.samples_per_window, schedule.t_last));

@@ -51,11 +51,14 @@ CUBIE_HD CUBIE_FORCEINLINE i64 fixed_steps_sampled(const Sys& sys, const batch_a
     stepper.advance_all(sys, time_to_scalar(t_stop, S{}), ys, p);
   };
 
-  const i64 m = ss.samples_per_window;
+  // 32-bit sample counters (the host keeps a run's samples below 2^31): fewer instructions
+  // per sample on the GPU.
+  const int m = static_cast<int>(ss.samples_per_window);
+  const int n_windows = static_cast<int>(ss.n_windows);
   double t_begin = ls.t_save0;
   auto windows = [&](auto&& advance, auto vars) CUBIE_INLINE_LAMBDA {
-    i64 j = 0;
-    for (i64 w = 0; w < ss.n_windows; ++w) {
+    int j = 0;
+    for (int w = 0; w < n_windows; ++w) {
       // The window's first sample sets its shift; the run's very first has no second
       // difference (a run-time mask: once a window).
       ++j;
@@ -63,23 +66,22 @@ CUBIE_HD CUBIE_FORCEINLINE i64 fixed_steps_sampled(const Sys& sys, const batch_a
       advance(t_begin, t_sample, ss.steps_per_sample, ss.sample_last_h);
       rec.sample(sys, a, r, w, 1, j, T(t_sample), ys, p, summary_lanes::all{}, mask_t<S>(j > 1), vars);
       t_begin = t_sample;
-      for (i64 i = 2; i <= m; ++i) {
+      for (int i = 2; i <= m; ++i) {
         ++j;
         t_sample = math::min(save_time(ss.t_start, ss.sample_every, double(j)), ss.t_end);
         advance(t_begin, t_sample, ss.steps_per_sample, ss.sample_last_h);
         rec.sample(sys, a, r, w, i, j, T(t_sample), ys, p, summary_lanes::none{}, summary_lanes::all{}, vars);
         t_begin = t_sample;
       }
-      rec.close(a, r, w);
+      rec.close(a, r, w, vars);
     }
   };
-  // Every step a sample: the per-sample work is a large part of the step's, so on the GPU
-  // (one run per thread; SIMD packs amortise the checks over their lanes) the loop is
+  // Every step a sample: the per-sample work is a large part of the step's, so the loop is
   // versioned on a lone summarised variable (no per-variable checks) in entries fitted to
   // few accumulator groups and small systems: each version is a copy of the loop, which
   // entries carrying every group would pay for in build time.
   bool done = false;
-  if constexpr (scalar_traits<S>::lanes == 1 && Rec::NV <= 8 && Rec::groups_compiled <= 4) {
+  if constexpr (Rec::NV <= 8 && Rec::groups_compiled <= 4) {
     if (ss.steps_per_sample == 1 && ss.sample_last_h == static_cast<V>(dt_d)) {
       const int only = rec.single_variable();
       static_for<0, Rec::NV>([&](auto idx) CUBIE_INLINE_LAMBDA {
@@ -96,7 +98,7 @@ CUBIE_HD CUBIE_FORCEINLINE i64 fixed_steps_sampled(const Sys& sys, const batch_a
   const double t_end = ls.t_save0 + ls.save_every;
   interval(t_begin, t_end, ss.tail_steps, ss.tail_last_h);
   y = ys;
-  return ss.n_windows * m * ss.steps_per_sample + ss.tail_steps;
+  return ss.n_windows * ss.samples_per_window * ss.steps_per_sample + ss.tail_steps;
 }
 
 }  // namespace cubie::detail

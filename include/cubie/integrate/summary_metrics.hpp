@@ -27,8 +27,9 @@
 #include "system.hpp"
 
 // A window's end is rare: on the host its code is kept out of line (one copy per entry
-// instead of one per call site, which halves the build time of summary entries). Device
-// code inlines it, so the accumulators stay in registers.
+// instead of one per call site, which shortens the build of summary entries), in static
+// functions handed a copy of the recorder, so the recorder's own address never escapes and
+// its accumulators can stay in registers. Device code inlines them.
 #if !CUBIE_IS_NVRTC() && !defined(__CUDACC__)
 #define CUBIE_SUMMARY_COLD __attribute__((noinline, cold))
 #else
@@ -75,6 +76,15 @@ struct is_none<none> {
   static constexpr bool value = true;
 };
 
+template <class Count>
+struct counter_of {
+  using type = Count;
+};
+template <>
+struct counter_of<long long> {
+  using type = int;
+};
+
 // Which variables an update visits: those the run-time table marks, or one known at
 // compile time (the fixed-step path's loop versioned on a lone summarised variable, which
 // then carries no per-variable checks).
@@ -110,7 +120,9 @@ class summary_recorder {
   static constexpr int O = Sys::n_observables;
   static constexpr int NV = N + O;  ///< states, then observables
   using T = time_t_of<S>;
-  using C = count_t_of<S>;
+  // Sample and window counters: 32-bit integers for a scalar run (a GPU thread's registers;
+  // the host keeps a run's samples below 2^31), the time's lanes for a SIMD pack.
+  using C = typename summary_lanes::counter_of<count_t_of<S>>::type;
   using TM = mask_t<T>;
   using M = mask_t<S>;
 
@@ -159,18 +171,11 @@ class summary_recorder {
   /// At the end of a run: the windows the lanes in `valid` never closed (a failed run) hold
   /// NaN, whatever nan_fill_failed says: they have no value, and storage reused from an
   /// earlier solve must not show through.
-  CUBIE_HD CUBIE_SUMMARY_COLD void finish(const batch_args<V>& a, i64 r, TM valid) const {
+  CUBIE_HD CUBIE_FORCEINLINE void finish(const batch_args<V>& a, i64 r, TM valid) const {
     if constexpr (compiled) {
       if (!on_) return;
-      const summary_settings<V>& ss = a.loop.summary;
-      if (!math::any(valid & (w_ < C(ss.n_windows)))) return;
-      const S nan = S(V(0.0) / V(0.0));
-      for (i64 ww = 0; ww < ss.n_windows; ++ww) {
-        const C wc = C(ww);
-        const TM write = valid & (w_ <= wc);
-        if (!math::any(write)) continue;
-        for (i64 row = 0; row < ss.n_rows; ++row) store_summary(a, wc, write, row, S(0.0), r, nan);
-      }
+      if (!math::any(valid & (w_ < C(a.loop.summary.n_windows)))) return;
+      fill_unfinished(a, r, valid, w_);
     } else {
       (void)a, (void)r, (void)valid;
     }
@@ -235,12 +240,13 @@ class summary_recorder {
   }
 
   /// Window w ends (its last sample taken): its values go out, its accumulators restart.
-  CUBIE_HD void close(const batch_args<V>& a, i64 r, i64 w) {
+  template <class Vars>
+  CUBIE_HD void close(const batch_args<V>& a, i64 r, i64 w, Vars vars) {
     if constexpr (compiled) {
-      close_window(a, r, summary_lanes::all{}, C(w), S(V(double(a.loop.summary.samples_per_window))));
+      close_window(a, r, summary_lanes::all{}, C(w), S(V(double(a.loop.summary.samples_per_window))), vars);
       w_ = C(w + 1);
     } else {
-      (void)a, (void)r, (void)w;
+      (void)a, (void)r, (void)w, (void)vars;
     }
   }
 
@@ -311,7 +317,8 @@ class summary_recorder {
     in_ = math::select(sample, in_ + C(1), in_);
     const TM close = sample & (in_ >= C(ss.samples_per_window));
     if (math::any(close)) {
-      close_window(a, r, time_mask_to_scalar_mask(close, S{}), w_, time_to_scalar(count_to_time(in_), S{}));
+      close_window(a, r, time_mask_to_scalar_mask(close, S{}), w_, time_to_scalar(count_to_time(in_), S{}),
+                   summary_lanes::every_variable{});
       w_ = math::select(close, w_ + C(1), w_);
       in_ = math::select(close, C(0), in_);
     }
@@ -418,13 +425,47 @@ class summary_recorder {
     sum = pick(m, t, sum);
   }
 
-  /// Window w of the lanes in `close` ends after n samples: its values go out, its
-  /// accumulators restart.
-  template <class Lanes>
-  CUBIE_HD CUBIE_SUMMARY_COLD void close_window(const batch_args<V>& a, i64 r, Lanes close, C w, S n) {
+  /// NaN in windows [w, n_windows) of the lanes in `valid`.
+  CUBIE_HD CUBIE_SUMMARY_COLD static void fill_unfinished(const batch_args<V>& a, i64 r, TM valid, C w) {
+    const summary_settings<V>& ss = a.loop.summary;
+    const S nan = S(V(0.0) / V(0.0));
+    for (i64 ww = 0; ww < ss.n_windows; ++ww) {
+      const C wc = C(ww);
+      const TM write = valid & (w <= wc);
+      if (!math::any(write)) continue;
+      for (i64 row = 0; row < ss.n_rows; ++row) store_summary(a, wc, write, row, S(0.0), r, nan);
+    }
+  }
+
+  /// Window w of the lanes in `close` ends after n samples: its values go out (from a copy
+  /// of the accumulators), its accumulators restart.
+  /// Vars: the variables to visit (summary_lanes::every_variable or one known at compile time).
+  template <class Lanes, class Vars>
+  CUBIE_HD CUBIE_FORCEINLINE void close_window(const batch_args<V>& a, i64 r, Lanes close, C w, S n, Vars vars) {
+    const M close_s = summary_lanes::as_mask<M>(close);
+#if !CUBIE_IS_NVRTC() && !defined(__CUDACC__)
+    const summary_recorder snapshot = *this;
+    emit_window(snapshot, a, r, close_s, w, n, vars);
+#else
+    emit(a, r, close_s, w, n, vars);
+#endif
+    static_for<0, NV>([&](auto idx) CUBIE_INLINE_LAMBDA {
+      constexpr int v = decltype(idx)::value;
+      if constexpr (Vars::only < 0 || v == Vars::only) reset(v, close_s);
+    });
+  }
+
+  /// Writes the values of the window of the lanes in `close_s` from the accumulators of `s`.
+  template <class Vars>
+  CUBIE_HD CUBIE_SUMMARY_COLD static void emit_window(const summary_recorder& s, const batch_args<V>& a, i64 r,
+                                                      M close_s, C w, S n, Vars vars) {
+    s.emit(a, r, close_s, w, n, vars);
+  }
+
+  template <class Vars>
+  CUBIE_HD CUBIE_FORCEINLINE void emit(const batch_args<V>& a, i64 r, M close_s, C w, S n, Vars) const {
     const summary_settings<V>& ss = a.loop.summary;
     const summary_outputs& out = ss.outputs;
-    const M close_s = summary_lanes::as_mask<M>(close);
     const TM close_t = scalar_mask_to_time_mask(close_s);
     const S nan = S(V(0.0) / V(0.0));
     const S inf = infinity();
@@ -432,7 +473,11 @@ class summary_recorder {
     const S inv_dt2 = S(ss.inv_sample_every_sq);
     static_for<0, NV>([&](auto idx) CUBIE_INLINE_LAMBDA {
       constexpr int v = decltype(idx)::value;
-      if (block_[v] < 0) return;
+      if constexpr (Vars::only >= 0) {
+        if constexpr (v != Vars::only) return;
+      } else {
+        if (block_[v] < 0) return;
+      }
       const i64 base = static_cast<i64>(block_[v]) * out.n_outputs;
       for (int c = 0; c < out.n_codes; ++c) {
         S value = nan;
@@ -494,7 +539,6 @@ class summary_recorder {
             store_summary(a, w, scalar_mask_to_time_mask(empty), base + out.negative_peaks_at + i, S(0.0), r, nan);
         }
       }
-      reset(v, close_s);
     });
   }
 
