@@ -7,10 +7,12 @@
 namespace cubie::cli {
 
 /// Exit codes: 0 done (runs that failed numerically are reported, not an error),
-/// 2 a bad model, option or setting (no result file is written), 1 anything else.
+/// 2 a bad model, option or setting, or a run that cannot fit in memory or on disk (no
+/// result file is written), 3 no usable GPU for the CUDA backend asked for, 1 anything else.
 inline constexpr int exit_ok = 0;
 inline constexpr int exit_failure = 1;
 inline constexpr int exit_usage = 2;
+inline constexpr int exit_no_gpu = 3;
 
 struct run_options {
   std::string model;
@@ -18,6 +20,7 @@ struct run_options {
   std::string backend;              ///< "" = the model's [solver] backend
   std::vector<std::string> sets;    ///< "section.key=value" overrides, in order
   int compress = 0;                 ///< gzip level of HDF5 datasets
+  bool force = false;               ///< replace an existing output file
   bool quiet = false;
   bool json = false;
 };
@@ -34,7 +37,10 @@ struct devices_options {
 /// @brief Loads, compiles and solves the model's sweep; writes the result file and
 ///   prints the summary.
 /// @throws cubie::invalid_argument (and model_error) for a bad model, option or
-///   setting, before any result file exists; other exceptions for other failures.
+///   setting, or a run that cannot fit, before any result file exists; command_failure
+///   (cli_error.hpp) with exit code 3 when the CUDA backend is asked for and unusable, and
+///   with exit code 1 (and where the finished runs are) for a solve stopped part-way;
+///   other exceptions for other failures.
 int run_command(const run_options& options);
 
 /// @brief Validates a model and lists what it declares and the sweep size.

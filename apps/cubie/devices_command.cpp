@@ -1,7 +1,9 @@
 // `cubie devices`: what can run here. The CPU (cores, SIMD width, runs per pack) and
 // the CUDA backend: compiled in or not, a usable driver and GPU, NVRTC for model files,
-// and each GPU's memory, compute capability and multiprocessors.
+// and each GPU's memory, compute capability and multiprocessors; and the folder of
+// cubie headers model files compile against.
 #include <cstdio>
+#include <exception>
 #include <sstream>
 #include <thread>
 
@@ -26,7 +28,18 @@ struct device_report {
   std::string cuda_reason = cuda_device_available() ? "" : cuda_unavailable_reason();
   std::string nvrtc_reason = models::gpu_compile_unavailable_reason();
   std::vector<gpu_description> gpus = cuda_device_available() ? list_gpus() : std::vector<gpu_description>{};
+  std::string headers, headers_error;  // what model files compile against
 };
+
+device_report make_report() {
+  device_report d;
+  try {
+    d.headers = models::include_dir().string();
+  } catch (const std::exception& e) {
+    d.headers_error = e.what();
+  }
+  return d;
+}
 
 std::string as_text(const device_report& d) {
   std::ostringstream o;
@@ -43,6 +56,8 @@ std::string as_text(const device_report& d) {
       << g.multiprocessors << " SMs\n";
   }
   o << "backends cpu" << (d.cuda_usable ? ", cuda (auto picks cuda)" : " (auto picks cpu)") << "\n";
+  o << "headers  " << (d.headers.empty() ? "not found: " + d.headers_error : d.headers + " (model files compile against these)")
+    << "\n";
   return o.str();
 }
 
@@ -74,6 +89,9 @@ std::string as_json(const device_report& d) {
   }
   w.end_array();
   w.end_object();
+  w.key("headers");
+  if (d.headers.empty()) w.null();
+  else w.value(d.headers);
   w.end_object();
   return w.str();
 }
@@ -81,7 +99,7 @@ std::string as_json(const device_report& d) {
 }  // namespace
 
 int devices_command(const devices_options& opt) {
-  const device_report d;
+  const device_report d = make_report();
   if (opt.json) std::printf("%s\n", as_json(d).c_str());
   else std::fputs(as_text(d).c_str(), stdout);
   return exit_ok;

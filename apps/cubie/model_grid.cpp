@@ -22,4 +22,11 @@ batch_grid model_grid(const models::model_definition& model) {
   return batch_grid::build(model_system_info(model), values, model.sweep.grid);
 }
 
+batch_grid take_model_grid(models::model_definition& model) {
+  const system_info info = model_system_info(model);
+  named_arrays values;
+  for (auto& axis : model.sweep.axes) values.push_back({axis.name, std::move(axis.values)});
+  return batch_grid::build(info, std::move(values), model.sweep.grid);
+}
+
 }  // namespace cubie::cli

@@ -16,4 +16,9 @@ namespace cubie::cli {
 ///   verbatim axes of different lengths, or a product too large to hold.
 [[nodiscard]] batch_grid model_grid(const models::model_definition& model);
 
+/// @brief As model_grid, moving the sweep's values into the grid instead of copying them
+///   (a 10^8-run verbatim sweep then costs no second 800 MB); the model's sweep axes are
+///   left without values.
+[[nodiscard]] batch_grid take_model_grid(models::model_definition& model);
+
 }  // namespace cubie::cli

@@ -21,6 +21,7 @@ std::vector<flag_count> flag_counts(const io::status_tally& t) {
           {"stagnation", "stagnation", t.stagnation},
           {"nonfinite_state", "non-finite", t.nonfinite_state},
           {"not_integrated", "not integrated", t.not_integrated},
+          {"singular_matrix", "singular matrix", t.singular_matrix},
           {"other", "other flags", t.other}};
 }
 
@@ -98,6 +99,11 @@ std::string summary_json(const run_summary& s) {
     w.key("blocks_per_sm").value(s.statistics.kernel_blocks_per_sm);
     w.end_object();
   }
+  w.key("plan").begin_object();
+  w.key("result_bytes").value(static_cast<std::uint64_t>(s.planned_result_bytes));
+  w.key("peak_host_bytes").value(static_cast<std::uint64_t>(s.planned_peak_host_bytes));
+  w.key("file_bytes").value(static_cast<std::uint64_t>(s.planned_file_bytes));
+  w.end_object();
   w.key("output");
   if (s.output.empty()) w.null();
   else w.value(s.output);

@@ -31,6 +31,9 @@ struct run_summary {
   std::uint64_t peak_device_bytes = 0;
   double compile_ms = 0, solve_ms = 0, write_ms = 0;
   solve_statistics statistics;    ///< the solve's own account (device phases, kernel resources, staging)
+  std::uint64_t planned_result_bytes = 0;     ///< the plan made before the solve (run_plan.hpp)
+  std::uint64_t planned_peak_host_bytes = 0;
+  std::uint64_t planned_file_bytes = 0;       ///< 0 without --out; an upper bound for CSV
   std::string output;             ///< "" when no file was written
   std::string format;             ///< "hdf5", "csv" or ""
   std::uint64_t output_bytes = 0;

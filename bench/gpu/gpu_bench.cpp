@@ -36,7 +36,12 @@
 // (--sass FILE); transfer = bytes both ways / 55 GB/s (PCIe 5 x16 measured). Steps: rk4 takes
 // a fixed count; adaptive methods the mean accepted + rejected steps per run.
 //
-//   cubie_gpu_bench [--sass FILE] [--reps R] [--only B1,B2,B3,B4,ALLOC,L96,SUM] [--scale S] [--pageable]
+//   DRV, EVT (issue 10, not in the default set): drivers and events, N = 4,194,304
+//       (bench/signals/signals_bench_cases.hpp): the forced oscillator with a 10,000-sample
+//       cubic-spline driver against sin(t) in the equations, and the bouncing ball with a
+//       reset at each impact and 50 bounces logged per run.
+//
+//   cubie_gpu_bench [--sass FILE] [--reps R] [--only B1,B2,B3,B4,ALLOC,L96,SUM,DRV,EVT] [--scale S] [--pageable]
 // --scale divides every N (a quick check on a small GPU); --pageable keeps results in pageable
 // memory (memory_settings::pinned_results = false: the staging ring's path).
 #include <algorithm>
@@ -57,6 +62,7 @@
 #include "cubie/batch/solver.hpp"
 #include "lorenz96_bench_systems.hpp"
 #include "lorenz_bench_systems.hpp"
+#include "signals_bench_cases.hpp"
 
 namespace {
 
@@ -123,12 +129,15 @@ cubie::batch_grid lorenz_grid(std::int64_t n, std::int64_t stride = 1) {
                                   {{"rho", rho}});
 }
 
-// --pageable: results in pageable storage, filled through the staging ring.
+// --pageable: results in pageable storage, filled through the staging ring (--no-ring:
+// downloaded into it directly).
 bool pageable_results = false;
+bool staging_ring = true;
 
 cubie::solver_settings settings_for(const std::string& algorithm, double dt_or_tol) {
   cubie::solver_settings s;
   s.memory.pinned_results = !pageable_results;
+  s.memory.staging_ring = staging_ring;
   s.algorithm = algorithm;
   s.precision = cubie::precision::float32;
   s.backend = "cuda";
@@ -338,6 +347,10 @@ void run_summaries(const options& opt, table& t) {
 
 }  // namespace
 
+namespace cubie::bench {
+signal_bench_systems signal_gpu_systems();  // signals_bench_systems.cu
+}
+
 int main(int argc, char** argv) {
   options opt;
   std::string command = argv[0];
@@ -357,9 +370,11 @@ int main(int argc, char** argv) {
     else if (a == "--only") opt.only = next();
     else if (a == "--scale") opt.scale = std::max<std::int64_t>(1, std::atoll(next().c_str()));
     else if (a == "--pageable") pageable_results = true;
+    else if (a == "--no-ring") staging_ring = false;
     else {
       std::fprintf(stderr,
-                   "usage: %s [--sass FILE] [--reps R] [--only B1,B2,B3,B4,ALLOC,L96,SUM] [--scale S] [--pageable]\n",
+                   "usage: %s [--sass FILE] [--reps R] [--only B1,B2,B3,B4,ALLOC,L96,SUM,DRV,EVT] [--scale S] "
+                   "[--pageable]\n",
                    argv[0]);
       return 2;
     }
@@ -505,5 +520,13 @@ int main(int argc, char** argv) {
   }
   if (want("L96")) run_lorenz96(opt, t);
   if (want("SUM")) run_summaries(opt, t);
+  if (want("DRV")) {
+    std::printf("\n");
+    cubie::bench::run_driver_cases("cuda", cubie::bench::signal_gpu_systems(), 4'194'304 / opt.scale, opt.reps);
+  }
+  if (want("EVT")) {
+    std::printf("\n");
+    cubie::bench::run_event_cases("cuda", cubie::bench::signal_gpu_systems(), 4'194'304 / opt.scale, opt.reps);
+  }
   return 0;
 }

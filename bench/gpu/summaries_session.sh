@@ -7,28 +7,37 @@
 # (NVRTC, the groups the file asks for) against its final-state run; the numpy check of
 # every metric on the CUDA backend; and the SASS instruction counts of the summary kernels.
 # Carry .deps (toml++) when the machine lacks it. Logs under $OUT (default out/summaries).
+#   bash bench/gpu/summaries_session.sh         # build, then run (one call when the build is quick)
+#   bash bench/gpu/summaries_session.sh build   # configure and build only
+#   bash bench/gpu/summaries_session.sh run     # tests, benchmarks, model runs (the build kept)
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 OUT=${OUT:-$ROOT/out/summaries}
 BUILD=$ROOT/build-summaries
 SCRATCH=${SCRATCH:-/tmp/cubie-summaries}
+STAGE=${1:-all}
 mkdir -p "$OUT" "$SCRATCH"
 note() { printf '%s\n' "$*" | tee -a "$OUT/summary.txt"; }
 for d in /usr/local/cuda/bin; do [[ -d $d ]] && PATH=$PATH:$d; done
 START=$(date +%s)
-note "summaries session: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null)"
-args=(-S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCUBIE_ENABLE_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90
-  -DCUBIE_CPU_ARCH=native)
-if [[ -d $ROOT/.deps/include/toml++ ]]; then
-  dir=$BUILD/.deps-cmake/tomlplusplus
-  mkdir -p "$dir"
-  printf 'if(NOT TARGET tomlplusplus::tomlplusplus)\n  add_library(tomlplusplus::tomlplusplus INTERFACE IMPORTED)\n  set_target_properties(tomlplusplus::tomlplusplus PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "%s")\nendif()\n' \
-    "$ROOT/.deps/include" >"$dir/tomlplusplusConfig.cmake"
-  args+=(-Dtomlplusplus_DIR="$dir")
+if [[ $STAGE == build || $STAGE == all ]]; then
+  note "summaries session build: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  args=(-S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCUBIE_ENABLE_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90
+    -DCUBIE_CPU_ARCH=native -DCUBIE_BUILD_PYTHON=OFF)
+  if [[ -d $ROOT/.deps/include/toml++ ]]; then
+    dir=$BUILD/.deps-cmake/tomlplusplus
+    mkdir -p "$dir"
+    printf 'if(NOT TARGET tomlplusplus::tomlplusplus)\n  add_library(tomlplusplus::tomlplusplus INTERFACE IMPORTED)\n  set_target_properties(tomlplusplus::tomlplusplus PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "%s")\nendif()\n' \
+      "$ROOT/.deps/include" >"$dir/tomlplusplusConfig.cmake"
+    args+=(-Dtomlplusplus_DIR="$dir")
+  fi
+  cmake "${args[@]}" >"$OUT/configure.log" 2>&1 &&
+    ninja -C "$BUILD" cubie_cli cubie_gpu_bench summary_gpu_test summary_metrics_test summary_signals_test \
+      >"$OUT/build.log" 2>&1
+  note "build: rc=$? ($(($(date +%s) - START)) s)"
 fi
-cmake "${args[@]}" >"$OUT/configure.log" 2>&1 &&
-  ninja -C "$BUILD" cubie_cli cubie_gpu_bench summary_gpu_test summary_metrics_test >"$OUT/build.log" 2>&1
-note "build: rc=$? ($(($(date +%s) - START)) s)"
+[[ $STAGE == build ]] && exit 0
+note "summaries session run: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null)"
 CUBIE=$BUILD/apps/cubie/cubie
 export CUBIE_CACHE_DIR=$SCRATCH/cache
 
@@ -37,6 +46,8 @@ timeout 300 "$BUILD/tests/batch/summary_gpu_test" >"$OUT/summary_gpu_test.log" 2
 note "summary_gpu_test rc=$? $(grep -E '^\[  (PASSED|FAILED)' "$OUT/summary_gpu_test.log" | tr '\n' ' ')"
 timeout 120 "$BUILD/tests/batch/summary_metrics_test" >"$OUT/summary_metrics_test.log" 2>&1
 note "summary_metrics_test (CPU, this host) rc=$?"
+timeout 120 "$BUILD/tests/batch/summary_signals_test" >"$OUT/summary_signals_test.log" 2>&1
+note "summary_signals_test (CPU: summaries with drivers, resets, terminations) rc=$?"
 
 note "---- cubie_gpu_bench --only SUM --reps 5"
 timeout 420 "$BUILD/bench/gpu/cubie_gpu_bench" --only SUM --reps 5 >"$OUT/bench_sum.log" 2>&1

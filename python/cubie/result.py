@@ -18,7 +18,7 @@ from . import _core
 
 class CUBIE_RESULT_CODES(IntFlag):
     """Per-run status bits, OR'd together; 0 is success. Values below 512 are the
-    design's (and mean the same); 512 and 1024 are cubie's."""
+    design's (and mean the same); 512, 1024 and 2048 are cubie's."""
 
     SUCCESS = 0
     MAX_NEWTON_ITERATIONS_EXCEEDED = 2
@@ -31,6 +31,7 @@ class CUBIE_RESULT_CODES(IntFlag):
     NEWTON_DIVERGENCE = 256
     NONFINITE_STATE = 512
     NOT_INTEGRATED = 1024
+    SINGULAR_MATRIX = 2048  # an implicit method's iteration matrix was singular or not finite
 
 
 def decode_status_codes(status_codes) -> Dict[int, List[str]]:
@@ -113,6 +114,39 @@ class SolveResult:
     def dt_last(self) -> Optional[np.ndarray]:
         """The step size each run's controller held when it ended (None without counters)."""
         return self._r.dt_last
+
+    # ---- events ------------------------------------------------------------------------
+    @property
+    def event_names(self) -> List[str]:
+        """The system's events, in order: what ``event_ids`` index."""
+        return list(self._r.event_names)
+
+    @property
+    def event_count(self) -> Optional[np.ndarray]:
+        """Events that happened in each run, logged or not (uint32, (n_runs,)); None
+        without events."""
+        return self._r.event_count
+
+    @property
+    def event_times(self) -> Optional[np.ndarray]:
+        """Time of each logged event, (max_events, n_runs), in order; NaN past event_count."""
+        return self._r.event_times
+
+    @property
+    def event_ids(self) -> Optional[np.ndarray]:
+        """Which event each logged one is (index into event_names); 4294967295 past
+        event_count."""
+        return self._r.event_ids
+
+    @property
+    def event_states(self) -> Optional[np.ndarray]:
+        """The state at each logged event (before a reset), (max_events, n_states, n_runs)."""
+        return self._r.event_states
+
+    @property
+    def event_terminated(self) -> Optional[np.ndarray]:
+        """Where a terminating event ended each run (NaN where none did), or None."""
+        return self._r.event_terminated
 
     @property
     def statistics(self) -> Dict[str, Any]:

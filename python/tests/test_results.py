@@ -103,8 +103,8 @@ def test_engine_warning_becomes_a_python_warning(decay64):
 
 
 def test_decode_status_codes():
-    assert qb.decode_status_codes([0, 8, 8 | 512, 1024]) == {
-        1: ["STEP_TOO_SMALL"], 2: ["STEP_TOO_SMALL", "NONFINITE_STATE"], 3: ["NOT_INTEGRATED"]}
+    assert qb.decode_status_codes([0, 8, 8 | 512, 1024, 2048]) == {
+        1: ["STEP_TOO_SMALL"], 2: ["STEP_TOO_SMALL", "NONFINITE_STATE"], 3: ["NOT_INTEGRATED"], 4: ["SINGULAR_MATRIX"]}
 
 
 def test_output_selection(lorenz64):

@@ -39,7 +39,8 @@ void check_finite(const named_array& a, const char* kind) {
 
 }  // namespace
 
-batch_grid batch_grid::build(const system_info& system, const named_arrays& values, grid_type type) {
+std::vector<std::pair<const named_array*, bool>> batch_grid::tag_names(const system_info& system,
+                                                                      const named_arrays& values) {
   std::vector<std::pair<const named_array*, bool>> tagged;
   for (const named_array& a : values) {
     const bool state = find_name(system.states, a.name) >= 0;
@@ -51,7 +52,15 @@ batch_grid batch_grid::build(const system_info& system, const named_arrays& valu
     }
     tagged.push_back({&a, state});
   }
-  return build_ordered(system, tagged, type);
+  return tagged;
+}
+
+batch_grid batch_grid::build(const system_info& system, const named_arrays& values, grid_type type) {
+  return build_ordered(system, tag_names(system, values), type);
+}
+
+batch_grid batch_grid::build(const system_info& system, named_arrays&& values, grid_type type) {
+  return build_ordered(system, tag_names(system, values), type, true);
 }
 
 batch_grid batch_grid::build(const system_info& system, const named_arrays& initial_values,
@@ -64,7 +73,7 @@ batch_grid batch_grid::build(const system_info& system, const named_arrays& init
 
 batch_grid batch_grid::build_ordered(const system_info& system,
                                      const std::vector<std::pair<const named_array*, bool>>& given_arrays,
-                                     grid_type type) {
+                                     grid_type type, bool take_values) {
   batch_grid g;
   g.system_name_ = system.name;
   g.n_states_ = system.n_states();
@@ -122,7 +131,11 @@ batch_grid batch_grid::build_ordered(const system_info& system,
         throw invalid_argument(msg.str());
       }
     }
-    for (const entry& e : entries) g.columns_[e.column].values = e.array->values;
+    for (const entry& e : entries) {
+      // The arrays are the caller's to give up when take_values is set (an rvalue list).
+      if (take_values) g.columns_[e.column].values = std::move(const_cast<named_array*>(e.array)->values);
+      else g.columns_[e.column].values = e.array->values;
+    }
     g.n_runs_ = n;
   } else {
     // Cartesian product in C order: the last entry varies fastest.

@@ -6,20 +6,36 @@
 #include "cubie/core/names.hpp"
 #include "cubie/integrate/erk_stepper.hpp"
 #include "cubie/integrate/methods/all_methods.hpp"
+#include "cubie/integrate/methods/rosenbrock_methods.hpp"
 
 namespace cubie {
 
 namespace {
 
-template <class M>
-method_info info_of() {
-  using St = erk_stepper<M, double, 1>;
-  return method_info{M::name, method_family::explicit_rk, St::stages, St::order, St::error_order, St::adaptive, St::fsal};
+template <int S>
+constexpr method_family family_of(const butcher_tableau<S>&) {
+  return method_family::explicit_rk;
+}
+template <int S>
+constexpr method_family family_of(const rosenbrock_tableau<S>&) {
+  return method_family::rosenbrock;
 }
 
-template <class... M>
-std::vector<method_info> infos_of(methods::method_list<M...>) {
-  return {info_of<M>()...};
+template <class M>
+method_info info_of() {
+  constexpr method_family family = family_of(M::tableau);
+  using St = stepper_for<M, double, 1>;
+  if constexpr (family == method_family::explicit_rk) {
+    return method_info{M::name, family, St::stages, St::order, St::error_order, St::adaptive, St::fsal, false};
+  } else {
+    return method_info{M::name,    family,      St::stages, St::order, St::error_order,
+                       St::adaptive, St::last_stage_at_solution, true};
+  }
+}
+
+template <class... M, class... R>
+std::vector<method_info> infos_of(methods::method_list<M...>, methods::method_list<R...>) {
+  return {info_of<M>()..., info_of<R>()...};
 }
 
 const std::vector<std::pair<std::string, std::string>>& alias_table() {
@@ -28,6 +44,9 @@ const std::vector<std::pair<std::string, std::string>>& alias_table() {
       {"dopri5", "dormand_prince_54"},   {"ode45", "dormand_prince_54"}, {"rk23", "bogacki_shampine_32"},
       {"ode23", "bogacki_shampine_32"},  {"dop853", "dormand_prince_853"}, {"rkf45", "fehlberg_45"},
       {"heun", "heun_21"},               {"ralston", "ralston_33"},       {"cash_karp", "cash_karp_54"},
+      // The design's names: its Rosenbrock family default is ros3p; Shampine's ode23s pair
+      // goes by MATLAB's and OrdinaryDiffEq.jl's names.
+      {"rosenbrock", "ros3p"},           {"rosenbrock23", "rosenbrock23_sciml"}, {"ode23s", "rosenbrock23_sciml"},
   };
   return aliases;
 }
@@ -35,11 +54,19 @@ const std::vector<std::pair<std::string, std::string>>& alias_table() {
 }  // namespace
 
 const std::vector<method_info>& all_method_infos() {
-  static const std::vector<method_info> infos = infos_of(methods::all_methods{});
+  static const std::vector<method_info> infos = infos_of(methods::all_methods{}, methods::rosenbrock_methods{});
   return infos;
 }
 
 std::vector<std::pair<std::string, std::string>> method_aliases() { return alias_table(); }
+
+const char* family_name(method_family family) {
+  switch (family) {
+    case method_family::explicit_rk: return "explicit_rk";
+    case method_family::rosenbrock: return "rosenbrock";
+  }
+  return "unknown";
+}
 
 const method_info& find_method(std::string_view name) {
   std::string key = normalize_name(name);

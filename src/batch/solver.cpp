@@ -19,6 +19,7 @@
 #include "cubie/batch/step_control.hpp"
 #include "cubie/batch/solve_spec_check.hpp"
 #include "output_request.hpp"
+#include "driver_inputs.hpp"
 #include "output_selection.hpp"
 #include "save_schedule.hpp"
 #include "summary_plan.hpp"
@@ -155,6 +156,7 @@ void Solver::impl::resolve() {
     exec = std::make_unique<cpu::cpu_executor>(s.cpu_threads, s.memory);
     result_alloc = host_allocator::pageable();
   }
+  exec->warm_up(*system, key);
   for (const auto& w : warnings) default_warning_sink(w);
 }
 
@@ -194,6 +196,17 @@ prepared_batch<V> Solver::impl::prepare(const batch_grid& grid, const solve_spec
   b.loop.summary.n_summarised_observables = static_cast<i32>(request.summarised_observables.size());
   b.loop.summary.n_rows = static_cast<i32>(b.outputs.n_summaries());
   convert_inputs(grid, b);
+  detail::add_driver_inputs(info, spec, b);
+  b.land_on_samples = spec.land_on_samples ? 1 : 0;
+  if (spec.land_on_samples && b.drivers.empty())
+    throw invalid_argument("land_on_samples: system '" + info.name + "' has no drivers whose samples steps could land on");
+  if (spec.max_events < 0)
+    throw invalid_argument("max_events = " + std::to_string(spec.max_events) + "; it must be 0 or more");
+  if (!(spec.event_tolerance >= 0) || !std::isfinite(spec.event_tolerance))
+    throw invalid_argument("event_tolerance = " + number_text(spec.event_tolerance) + "; it must be a finite number >= 0");
+  b.events = {spec.max_events, spec.event_tolerance};
+  // Events and landing on samples need the loop that checks every step.
+  if (info.n_events() > 0 || b.land_on_samples) b.loop.fixed_count_path = false;
   b.atol.assign(atol.begin(), atol.end());
   b.rtol.assign(rtol.begin(), rtol.end());
   return b;
@@ -236,9 +249,9 @@ loop_settings<V> Solver::impl::loop_settings_for(const solve_spec& spec, const d
   ls.last_save = schedule.last_save;
 
   const bool fixed = controller.kind == controller_kind::fixed;
-  const double dt = settings.dt.value_or(fixed ? 1e-3 : 0.0);
+  const double dt = settings.dt.value_or(fixed ? default_fixed_dt : 0.0);
   ls.dt0 = static_cast<V>(dt);
-  const step_bounds bounds = resolve_step_bounds(settings, schedule.t0, spec.settling_time + spec.duration);
+  const step_bounds bounds = resolve_step_bounds(settings, schedule.t0, spec.settling_time + spec.duration, method->family);
   ls.control = controller_constants<V>(controller, method->error_order, bounds.dt_min, bounds.dt_max);
   ls.max_steps = settings.max_steps;
 

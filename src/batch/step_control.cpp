@@ -33,16 +33,23 @@ struct family_defaults {
 family_defaults defaults_of(method_family family) {
   switch (family) {
     case method_family::explicit_rk: break;
+    // Rosenbrock methods keep the same pi (OrdinaryDiffEq.jl's default for them too): on
+    // stiff reference problems the i controller, H211PI and pi 0.6/-0.2 took fewer steps only
+    // with proportionally larger errors, and more rejections, each a full Jacobian and
+    // factorisation (bench/cpu/stiff_controller_bench.cpp, bench/RESULTS.md).
+    case method_family::rosenbrock: break;
   }
   return {controller_kind::pi, 0.9, 0.2, 10.0, 1.0, 1.0, 0.7, -0.4, 0.0};
 }
 
 }  // namespace
 
-step_bounds resolve_step_bounds(const solver_settings& s, double t0, double span) {
+step_bounds resolve_step_bounds(const solver_settings& s, double t0, double span, method_family family) {
   const double t_end = t0 + span;
   const double time_floor = 4.0 * std::numeric_limits<double>::epsilon() * std::max(std::fabs(t0), std::fabs(t_end));
-  const step_bounds b{s.dt_min.value_or(std::max(1e-12 * span, time_floor)), s.dt_max.value_or(span)};
+  const double default_min =
+      family == method_family::explicit_rk ? std::max(1e-12 * span, time_floor) : 1e-20 * span;
+  const step_bounds b{s.dt_min.value_or(default_min), s.dt_max.value_or(span)};
   auto described = [&](const char* name, const std::optional<double>& given, double value) {
     return std::string(name) + " = " + number_text(value) + (given ? "" : " (the default for this span)");
   };

@@ -1,6 +1,10 @@
 #include "cubie/io/csv_writer.hpp"
 
+#include <cctype>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
+#include <span>
 #include <fstream>
 #include <system_error>
 
@@ -11,11 +15,26 @@ namespace cubie::io {
 
 namespace {
 
-// %.17g / %.9g via to_chars: the same digits as printf, without the locale.
-void append_number(std::string& line, double v, int digits) {
+// The shortest text that reads back to the same number (std::to_chars without a precision):
+// 0.05 rather than 0.050000000000000003, and a float32 value as a float (0.1, not
+// 0.10000000149011612). No locale.
+void append_number(std::string& line, double v) {
   char buf[40];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, digits);
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
   line.append(buf, r.ptr);
+}
+void append_number(std::string& line, float v) {
+  char buf[40];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  line.append(buf, r.ptr);
+}
+
+// The system's reason in words ("no space left on device"), lower case.
+std::string os_reason(int err) {
+  if (err == 0) return "the system gave no reason";
+  std::string s = std::strerror(err);
+  if (!s.empty()) s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
+  return s;
 }
 
 }  // namespace
@@ -29,11 +48,12 @@ void check_runs(const SolveResult& result, const batch_grid& grid, const char* w
   }
 }
 
-/// "run,<parameters...>,<state>_0..." and, per run, the same columns' values.
+/// "run,status,<parameters...>,<state>_0..." and, per run, the same columns' values.
 struct input_columns {
   const batch_grid& grid;
+  std::span<const u32> status;
   std::string header() const {
-    std::string line = "run";
+    std::string line = "run,status";
     const int n_states = grid.n_states();
     const int n_columns = static_cast<int>(grid.columns().size());
     for (int c = n_states; c < n_columns; ++c) line += "," + grid.columns()[c].name;
@@ -44,28 +64,31 @@ struct input_columns {
     const int n_states = grid.n_states();
     const int n_columns = static_cast<int>(grid.columns().size());
     line = std::to_string(r);
+    line += ',';
+    line += std::to_string(status[static_cast<std::size_t>(r)]);
     for (int c = n_states; c < n_columns; ++c) {
       line += ',';
-      append_number(line, grid.columns()[c].at(r), 17);
+      append_number(line, grid.columns()[c].at(r));
     }
     for (int c = 0; c < n_states; ++c) {
       line += ',';
-      append_number(line, grid.columns()[c].at(r), 17);
+      append_number(line, grid.columns()[c].at(r));
     }
   }
 };
 
-/// Writes through PATH.partial.csv, renamed when complete.
+/// Writes through PATH.partial.csv, renamed when complete; the system's reason when it fails.
 template <class Write>
 void write_file(const std::filesystem::path& path, Write&& write) {
   const std::filesystem::path partial = partial_path(path);
   try {
     {
+      errno = 0;
       std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-      if (!out) throw error("cannot create " + partial.string());
+      if (!out) throw error("cannot create " + partial.string() + ": " + os_reason(errno));
       write(out);
       out.flush();
-      if (!out) throw error("writing " + partial.string() + " failed (disk full?)");
+      if (!out) throw error("writing " + partial.string() + " failed: " + os_reason(errno));
     }
     publish_file(partial, path);
   } catch (...) {
@@ -79,8 +102,8 @@ void write_file(const std::filesystem::path& path, Write&& write) {
 
 void write_csv(std::ostream& out, const SolveResult& result, const batch_grid& grid) {
   check_runs(result, grid, "write_csv");
-  const input_columns inputs_of{grid};
-  const int value_digits = result.precision() == precision::float32 ? 9 : 17;
+  const input_columns inputs_of{grid, result.status()};
+  const bool float32 = result.precision() == precision::float32;
 
   std::string line = inputs_of.header() + ",t";
   for (const std::string& v : result.variables()) line += "," + v;
@@ -90,14 +113,16 @@ void write_csv(std::ostream& out, const SolveResult& result, const batch_grid& g
   const std::int64_t n_vars = result.n_vars();
   std::string inputs;
   for (std::int64_t r = 0; r < result.n_runs(); ++r) {
+    if (!out) return;  // a failed write (a full disk): the caller reports it
     inputs_of.row(inputs, r);
     for (std::int64_t j = 0; j < result.n_saves(); ++j) {
       line = inputs;
       line += ',';
-      append_number(line, result.times()[j], 17);
+      append_number(line, result.times()[j]);
       for (std::int64_t v = 0; v < n_vars; ++v) {
         line += ',';
-        append_number(line, result.at(j, v, r), value_digits);
+        if (float32) append_number(line, static_cast<float>(result.at(j, v, r)));  // exact: the value is a float
+        else append_number(line, result.at(j, v, r));
       }
       line += '\n';
       out << line;
@@ -108,8 +133,8 @@ void write_csv(std::ostream& out, const SolveResult& result, const batch_grid& g
 void write_summaries_csv(std::ostream& out, const SolveResult& result, const batch_grid& grid) {
   check_runs(result, grid, "write_summaries_csv");
   if (!result.has_summaries()) throw invalid_argument("write_summaries_csv: the result holds no summaries");
-  const input_columns inputs_of{grid};
-  const int value_digits = result.precision() == precision::float32 ? 9 : 17;
+  const input_columns inputs_of{grid, result.status()};
+  const bool float32 = result.precision() == precision::float32;
 
   std::string line = inputs_of.header() + ",window,t_window";
   for (const std::string& s : result.summary_legend()) line += "," + s;
@@ -119,14 +144,16 @@ void write_summaries_csv(std::ostream& out, const SolveResult& result, const bat
   const std::int64_t n_rows = result.n_summaries();
   std::string inputs;
   for (std::int64_t r = 0; r < result.n_runs(); ++r) {
+    if (!out) return;  // a failed write: the caller reports it
     inputs_of.row(inputs, r);
     for (std::int64_t w = 0; w < result.n_windows(); ++w) {
       line = inputs;
       line += ',' + std::to_string(w) + ',';
-      append_number(line, result.window_times()[w], 17);
+      append_number(line, result.window_times()[w]);
       for (std::int64_t k = 0; k < n_rows; ++k) {
         line += ',';
-        append_number(line, result.summary_at(w, k, r), value_digits);
+        if (float32) append_number(line, static_cast<float>(result.summary_at(w, k, r)));
+        else append_number(line, result.summary_at(w, k, r));
       }
       line += '\n';
       out << line;

@@ -42,11 +42,12 @@ class h5_handle {
   closer close_ = nullptr;
 };
 
-/// Stops HDF5 from printing its error stack (once per process); errors are collected
-/// into exception messages instead.
+/// Stops HDF5 from printing its error stack (once per thread that calls HDF5); errors are
+/// collected into exception messages instead.
 void silence_hdf5_errors();
 
-/// @throws cubie::error "HDF5: <what>: <reason>" when `id` is negative.
+/// @throws cubie::error "HDF5: <what>: <reason>" when `id` is negative; the reason is the
+///   system's (lower case, e.g. "no space left on device") when a system call failed.
 hid_t h5_check(hid_t id, const std::string& what);
 /// @throws cubie::error "HDF5: <what>: <reason>" when `status` is negative.
 void h5_check_status(herr_t status, const std::string& what);

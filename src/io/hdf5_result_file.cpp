@@ -1,6 +1,8 @@
 #include "hdf5_result_file.hpp"
 
 #include <hdf5_hl.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <limits>
@@ -25,7 +27,7 @@ constexpr i64 write_slab_runs = i64{1} << 20;
 
 const char* const status_flags_text =
     "0 success; bits: 8 step too small (dt_min), 32 max steps exceeded, 64 stagnation (t + dt == t), "
-    "512 non-finite state, 1024 not integrated";
+    "512 non-finite state, 1024 not integrated, 2048 singular iteration matrix (implicit methods)";
 
 bool any_zero(const dims_t& d) {
   return std::any_of(d.begin(), d.end(), [](hsize_t x) { return x == 0; });
@@ -253,6 +255,8 @@ void write_description(hid_t root, const SolveResult::layout& layout, const batc
                           column_names(grid, grid.n_states(), static_cast<int>(grid.columns().size()) - grid.n_states()));
   set_scalar_attribute<std::int32_t>(root, "n_saved_states", H5T_STD_I32LE, H5T_NATIVE_INT32, layout.n_saved_states);
   write_string_attribute(root, "status_flags", status_flags_text);
+  // What event_ids index (the model's events, in order).
+  if (!layout.event_names.empty()) write_strings_attribute(root, "events", layout.event_names);
 }
 
 /// The group `inputs`: every run's initial values and parameters, complete from the start.
@@ -306,8 +310,25 @@ hdf5_result_file::hdf5_result_file(const std::filesystem::path& path, const Solv
                   "link creation order");
   h5_check_status(H5Pset_attr_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
                   "attribute creation order");
+  if (options.compression_level > 0) {
+    // A compressed chunk rewritten by the next commit moves, and HDF5 would hand its old
+    // place to a later chunk: after a failed write (a full disk) the partial file's index
+    // could point a committed chunk at another's bytes. Freed space is not reused instead
+    // (a compressed file grows by the rewritten chunks; HDF5 1.10 or later reads it).
+    h5_check_status(H5Pset_file_space_strategy(fcpl.get(), H5F_FSPACE_STRATEGY_NONE, 0, 1),
+                    "file space strategy");
+  }
   file_ = h5_file(H5Fcreate(path_.c_str(), H5F_ACC_TRUNC, fcpl.get(), H5P_DEFAULT), "create " + path_);
   const hid_t root = file_.get();
+  // A failure below (a full disk while the inputs are written) abandons the file rather
+  // than leaving HDF5 a close that fails (see abandon()).
+  struct abandon_on_throw {
+    hdf5_result_file* file;
+    bool armed = true;
+    ~abandon_on_throw() {
+      if (armed) file->abandon();
+    }
+  } guard{this};
 
   write_description(root, layout, grid, metadata);
 
@@ -366,9 +387,11 @@ hdf5_result_file::hdf5_result_file(const std::filesystem::path& path, const Solv
 
   write_inputs_group(root, grid, run_.get(), run_chunk[0], options);
   h5_check_status(H5Fflush(root, H5F_SCOPE_GLOBAL), "flush " + path_);
+  guard.armed = false;
 }
 
 void hdf5_result_file::write_runs(i64 begin, i64 end, const run_slab& slab) {
+  silence_hdf5_errors();
   const hsize_t b = static_cast<hsize_t>(begin), n = static_cast<hsize_t>(end - begin);
   for (std::size_t k = 0; k < layout_.arrays.size(); ++k) {
     const output_array& a = layout_.arrays[k];
@@ -389,12 +412,21 @@ void hdf5_result_file::write_runs(i64 begin, i64 end, const run_slab& slab) {
 }
 
 void hdf5_result_file::mark_committed(i64 n) {
+  silence_hdf5_errors();
+  // The runs' data reach the disk before committed_runs says they are there: a dataset's
+  // flush stops at a failed raw-data write, before its object header, so a full disk
+  // leaves the attribute at the last chunk that is really stored.
+  for (const h5_handle& h : arrays_) h5_check_status(H5Dflush(h.get()), "flush " + path_);
+  h5_check_status(H5Dflush(run_.get()), "flush " + path_);
   set_scalar_attribute<std::int64_t>(file_.get(), "committed_runs", H5T_STD_I64LE, H5T_NATIVE_INT64, n);
   h5_check_status(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), "flush " + path_);
 }
 
 void hdf5_result_file::seal() {
+  silence_hdf5_errors();
   set_scalar_attribute<std::uint8_t>(file_.get(), "complete", H5T_STD_U8LE, H5T_NATIVE_UINT8, 1);
+  // Flushed while the handles are open, so a failure here can still abandon() the file.
+  h5_check_status(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), "flush " + path_);
   for (h5_handle& h : arrays_)
     if (!h.reset()) throw error("HDF5: closing a dataset of " + path_ + " failed");
   if (!run_.reset()) throw error("HDF5: closing a dataset of " + path_ + " failed");
@@ -402,9 +434,29 @@ void hdf5_result_file::seal() {
 }
 
 void hdf5_result_file::close() {
+  silence_hdf5_errors();
   for (h5_handle& h : arrays_) h.reset();
   run_.reset();
   file_.reset();
+}
+
+void hdf5_result_file::abandon() {
+  silence_hdf5_errors();
+  // Closing flushes HDF5's cache: object headers rewritten in place would point at chunks
+  // the failed write never stored, and a close that fails leaves the file open to crash
+  // HDF5 at exit. So HDF5's descriptor is first pointed at an anonymous memory file: the
+  // close succeeds and the file on disk stays as the last successful flush left it.
+  void* handle = nullptr;
+  if (file_.valid() && H5Fget_vfd_handle(file_.get(), H5P_DEFAULT, &handle) >= 0 && handle != nullptr) {
+    const int fd = *static_cast<int*>(handle);
+    const int scratch = ::memfd_create("cubie-abandoned-hdf5", MFD_CLOEXEC);
+    if (scratch >= 0) {
+      ::dup2(scratch, fd);
+      ::close(scratch);
+    }
+  }
+  H5Eclear2(H5E_DEFAULT);
+  close();
 }
 
 }  // namespace cubie::io

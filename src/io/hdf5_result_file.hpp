@@ -38,6 +38,9 @@ class hdf5_result_file {
   void seal();
   /// Closes without sealing (complete stays 0).
   void close();
+  /// After a failed write: closes without writing anything more to the file, which keeps
+  /// what the last successful mark_committed() flushed (complete = 0).
+  void abandon();
 
  private:
   detail::h5_handle file_, run_;

@@ -20,7 +20,13 @@ hdf5_result_writer::hdf5_result_writer(std::filesystem::path final_path, const S
       options_(std::move(stream_options)) {
   if (options_.ring_slots < 1)
     throw invalid_argument("ring_slots = " + std::to_string(options_.ring_slots) + "; it must be at least 1");
-  file_ = std::make_unique<hdf5_result_file>(partial_path_, layout_, grid, metadata, file_options);
+  try {
+    file_ = std::make_unique<hdf5_result_file>(partial_path_, layout_, grid, metadata, file_options);
+  } catch (...) {
+    std::error_code ec;
+    std::filesystem::remove(partial_path_, ec);  // no run in it: nothing worth keeping
+    throw;
+  }
   slots_.resize(static_cast<std::size_t>(options_.ring_slots));
 }
 
@@ -59,7 +65,7 @@ output_view hdf5_result_writer::view(i64 begin, i64 end) {
 }
 
 void hdf5_result_writer::commit(i64 begin, i64 end) {
-  if (!file_) throw internal_error("hdf5_result_writer: commit after finish() or discard()");
+  if (!file_) throw internal_error("hdf5_result_writer: commit after finish(), discard() or a failed write");
   auto it = std::find_if(slots_.begin(), slots_.end(),
                          [&](const slot& s) { return s.busy && s.begin == begin && s.end == end; });
   if (it == slots_.end() || begin != committed_) {
@@ -73,7 +79,7 @@ void hdf5_result_writer::commit(i64 begin, i64 end) {
 }
 
 void hdf5_result_writer::deliver(i64 begin, i64 end, const output_view& data) {
-  if (!file_) throw internal_error("hdf5_result_writer: deliver after finish() or discard()");
+  if (!file_) throw internal_error("hdf5_result_writer: deliver after finish(), discard() or a failed write");
   if (begin != committed_) {
     throw internal_error("hdf5_result_writer: delivery of runs [" + std::to_string(begin) + ", " +
                          std::to_string(end) + ") out of order (runs before " + std::to_string(committed_) +
@@ -89,8 +95,15 @@ void hdf5_result_writer::write_chunk(i64 begin, i64 end, const output_view& data
   for (int k = 0; k < output_count; ++k) slab.data[k] = data.data[k];
   slab.buffer_runs = data.run_stride;
   slab.offset = 0;
-  file_->write_runs(begin, end, slab);
-  file_->mark_committed(end);
+  try {
+    file_->write_runs(begin, end, slab);
+    file_->mark_committed(end);
+  } catch (...) {
+    // A failed write (a full disk): the partial file keeps the chunks committed before.
+    file_->abandon();
+    file_.reset();
+    throw;
+  }
   committed_ = end;
   ++chunks_;
 }
@@ -101,7 +114,13 @@ void hdf5_result_writer::finish() {
     throw internal_error("hdf5_result_writer: finish() with " + std::to_string(committed_) + " of " +
                          std::to_string(layout_.n_runs) + " runs committed");
   }
-  file_->seal();
+  try {
+    file_->seal();
+  } catch (...) {
+    file_->abandon();
+    file_.reset();
+    throw;
+  }
   file_.reset();
   publish_file(partial_path_, final_path_);
 }

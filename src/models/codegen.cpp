@@ -1,64 +1,27 @@
-// Emits the C++ of a model. Every tree node becomes the same operation in C++, in the
-// same grouping (parentheses are added where C++ precedence would regroup, never
-// removed from the tree), so the generated code computes what a hand-written system
-// with the same expressions computes, bit for bit.
+// Emits the C++ of a model. The equations become one graph of shared nodes
+// (expression_graph); every node becomes the same operation in C++, in the same grouping
+// (parentheses are added where C++ precedence would regroup, never removed), and a node
+// used in several places is computed once (body_writer), so the generated code computes
+// what a hand-written system with the same expressions computes, bit for bit. The
+// Jacobian members come from symbolic differentiation on the same graph and a sparse LU
+// planned here (model_jacobian, sparse_lu_code). A model with drivers takes them after p
+// in every member (`drv`; time_derivative also their rates, `drv_dt`); events get
+// event_conditions and event_reset (system.hpp).
 #include "cubie/models/codegen.hpp"
 
 #include <algorithm>
-#include <charconv>
-#include <cmath>
 #include <set>
-#include <system_error>
 
+#include "body_writer.hpp"
 #include "cubie/core/error.hpp"
+#include "model_jacobian.hpp"
 #include "model_names.hpp"
+#include "sparse_lu_code.hpp"
 
 namespace cubie::models {
 namespace {
 
-// C++ precedence of what an emitted piece of code is, loosest first.
-constexpr int additive = 1;
-constexpr int multiplicative = 2;
-constexpr int unary = 3;
-constexpr int atom = 4;
-
-struct code {
-  std::string text;
-  int precedence;
-};
-
-// Integer exponents this small become products; others call pow().
-constexpr int max_expanded_power = 8;
-
-std::string shortest(double v, bool as_float) {
-  // The loader keeps non-finite and, for float32 models, out-of-range values out; a
-  // model_definition built or changed by hand might not.
-  if (!std::isfinite(as_float ? static_cast<double>(static_cast<float>(v)) : v)) {
-    char text[64];
-    auto end = std::to_chars(text, text + sizeof text, v).ptr;
-    throw invalid_argument("generate_system_source: the value " + std::string(text, end) + " is not a finite " +
-                           (as_float ? "float32" : "float64") + " number");
-  }
-  char buffer[64];
-  std::to_chars_result r = as_float ? std::to_chars(buffer, buffer + sizeof buffer, static_cast<float>(v))
-                                    : std::to_chars(buffer, buffer + sizeof buffer, v);
-  std::string text(buffer, r.ptr);
-  if (text.find_first_of(".e") == std::string::npos) text += ".0";
-  return as_float ? text + "f" : text;
-}
-
-bool integer_exponent(const expression& e, int& n) {
-  if (e.kind == node_kind::negate && e.operands[0].kind == node_kind::number) {
-    if (!integer_exponent(e.operands[0], n)) return false;
-    n = -n;
-    return true;
-  }
-  if (e.kind != node_kind::number || e.value != std::floor(e.value) || std::fabs(e.value) > max_expanded_power) {
-    return false;
-  }
-  n = static_cast<int>(e.value);
-  return true;
-}
+using detail::node_id;
 
 std::string escaped(std::string_view s) {
   std::string out;
@@ -75,180 +38,78 @@ std::string joined(const std::vector<std::string>& names) {
   return out;
 }
 
-// What one member function's body uses, for its signature and using-declarations.
-struct usage {
-  bool time = false;
-  bool states = false;
-  bool parameters = false;
-  std::set<std::string> functions;
-};
-
-class emitter {
- public:
-  emitter(const model_definition& model, usage& used, const std::vector<std::string>& locals)
-      : model_(model), used_(used), locals_(locals), as_float_(model.precision == precision::float32) {}
-
-  code emit(const expression& e) {
-    switch (e.kind) {
-      case node_kind::number: return {literal(e.value), atom};
-      case node_kind::time: used_.time = true; return {"t", atom};
-      case node_kind::state: used_.states = true; return {"y[" + std::to_string(e.index) + "]", atom};
-      case node_kind::parameter: used_.parameters = true; return {"p[" + std::to_string(e.index) + "]", atom};
-      case node_kind::constant: return {model_.constants[static_cast<std::size_t>(e.index)].name, atom};
-      case node_kind::auxiliary: return {locals_[static_cast<std::size_t>(e.index)], atom};
-      case node_kind::negate: {
-        code operand = emit(e.operands[0]);
-        return {"-" + (operand.precedence <= unary ? "(" + operand.text + ")" : operand.text), unary};
-      }
-      case node_kind::add: return binary(e, " + ", additive);
-      case node_kind::subtract: return binary(e, " - ", additive);
-      case node_kind::multiply: return binary(e, " * ", multiplicative);
-      case node_kind::divide: return binary(e, " / ", multiplicative);
-      case node_kind::power: return power(e);
-      case node_kind::call: return call(std::string(function_of(e.function).name), e.operands);
-      case node_kind::ifelse: return call("ifelse", e.operands);
-      case node_kind::less: return comparison(e, " < ");
-      case node_kind::less_equal: return comparison(e, " <= ");
-      case node_kind::greater: return comparison(e, " > ");
-      case node_kind::greater_equal: return comparison(e, " >= ");
-      case node_kind::equal: return comparison(e, " == ");
-      case node_kind::not_equal: return comparison(e, " != ");
-      case node_kind::logical_and: return call("mask_and", e.operands);
-      case node_kind::logical_or: return call("mask_or", e.operands);
-      case node_kind::logical_not: return call("mask_not", e.operands);
-    }
-    throw internal_error("code generation: unknown expression node");
-  }
-
-  [[nodiscard]] std::string literal(double v) const { return "S(" + shortest(v, as_float_) + ")"; }
-
- private:
-  code binary(const expression& e, const char* op, int precedence) {
-    code left = emit(e.operands[0]);
-    code right = emit(e.operands[1]);
-    // Left-associative C++ operators: a right operand of equal precedence keeps its
-    // parentheses, so a - (b - c) and a + (b + c) are not reassociated.
-    std::string l = left.precedence < precedence ? "(" + left.text + ")" : left.text;
-    std::string r = right.precedence <= precedence ? "(" + right.text + ")" : right.text;
-    return {l + op + r, precedence};
-  }
-
-  code power(const expression& e) {
-    code base = emit(e.operands[0]);
-    int n = 0;
-    if (!integer_exponent(e.operands[1], n)) {
-      code exponent = emit(e.operands[1]);
-      used_.functions.insert("pow");
-      return {"pow(" + base.text + ", " + exponent.text + ")", atom};
-    }
-    if (n == 0) return {"S(1)", atom};
-    std::string factor = base.precedence == atom ? base.text : "(" + base.text + ")";
-    std::string product = factor;
-    for (int i = 1; i < std::abs(n); ++i) product += " * " + factor;
-    if (n > 0) return {"(" + product + ")", atom};
-    return {"(S(1) / " + (std::abs(n) == 1 ? product : "(" + product + ")") + ")", atom};
-  }
-
-  code call(const std::string& name, const std::vector<expression>& args) {
-    used_.functions.insert(name);
-    std::string text = name + "(";
-    for (std::size_t i = 0; i < args.size(); ++i) text += (i ? ", " : "") + emit(args[i]).text;
-    return {text + ")", atom};
-  }
-
-  code comparison(const expression& e, const char* op) {
-    return {"(" + emit(e.operands[0]).text + op + emit(e.operands[1]).text + ")", atom};
-  }
-
-  const model_definition& model_;
-  usage& used_;
-  const std::vector<std::string>& locals_;
-  bool as_float_;
-};
-
-void mark_auxiliaries(const expression& e, std::vector<bool>& needed) {
-  if (e.kind == node_kind::auxiliary) needed[static_cast<std::size_t>(e.index)] = true;
-  for (const expression& op : e.operands) mark_auxiliaries(op, needed);
-}
-
-// Auxiliaries only refer to earlier ones, so one backward pass closes the set.
-void close_over_definitions(const equation_set& eq, std::vector<bool>& needed) {
-  for (auto a = eq.assignments.rbegin(); a != eq.assignments.rend(); ++a) {
-    if (a->kind == assignment_kind::auxiliary && needed[static_cast<std::size_t>(a->index)]) {
-      mark_auxiliaries(a->value, needed);
-    }
-  }
-}
-
-std::vector<std::string> local_names(const model_definition& model) {
-  std::set<std::string> taken;
-  for (const named_value& c : model.constants) taken.insert(c.name);
-  std::vector<std::string> out;
-  for (const std::string& aux : model.equations.auxiliaries) {
-    std::string local = aux + "_";
-    while (taken.count(local) != 0) local += "_";
-    taken.insert(local);
-    out.push_back(local);
-  }
+std::string int_list(const std::vector<int>& values) {
+  std::string out;
+  for (std::size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + std::to_string(values[i]);
   return out;
 }
 
+using outputs = std::vector<std::pair<std::string, node_id>>;
+
 class system_writer {
  public:
-  system_writer(const model_definition& model, std::string_view struct_name)
-      : model_(model), struct_name_(struct_name), locals_(local_names(model)) {}
+  system_writer(const model_definition& model, std::string_view struct_name, const codegen_options& options)
+      : model_(model), struct_name_(struct_name), options_(options), graph_(detail::build_model_graph(model)) {
+    for (const named_value& c : model.constants) pool_.reserve(c.name);
+    names_.pool = &pool_;
+    for (const named_value& c : model.constants) names_.constants.push_back(c.name);
+    for (const std::string& aux : model.equations.auxiliaries) names_.auxiliaries.push_back(pool_.claim(aux + "_"));
+    for (const char* fixed : {"t", "y", "p", "dydt", "out", "ok", "k", "drv", "drv_dt", "ev", "y_new"})
+      pool_.reserve(fixed);
+    jacobian_name_ = pool_.claim("J");
+    jv_name_ = pool_.claim("jv");
+    dfdt_name_ = pool_.claim("dfdt");
+    c_name_ = pool_.claim("c");
+    lu_name_ = pool_.claim("lu");
+    x_name_ = pool_.claim("x");
+  }
 
   std::string write() {
-    const equation_set& eq = model_.equations;
+    const std::size_t n = model_.states.size();
     std::string out = header();
     out += "template <class S>\nstruct " + struct_name_ + " {\n";
-    out += "  static constexpr int n_states = " + std::to_string(model_.states.size()) + ";\n";
+    out += "  static constexpr int n_states = " + std::to_string(n) + ";\n";
     out += "  static constexpr int n_parameters = " + std::to_string(model_.parameters.size()) + ";\n";
     out += "  static constexpr int n_observables = " + std::to_string(model_.observables.size()) + ";\n";
     out += "  static constexpr const char* name = \"" + escaped(model_.name) + "\";\n";
     out += "  static constexpr const char* state_names = \"" + joined(names_of(model_.states)) + "\";\n";
     out += "  static constexpr const char* parameter_names = \"" + joined(names_of(model_.parameters)) + "\";\n";
     out += "  static constexpr const char* observable_names = \"" + joined(model_.observables) + "\";\n";
-    if (!model_.constants.empty()) out += "\n";
-    usage none;
-    emitter constants(model_, none, locals_);
-    for (const named_value& c : model_.constants) out += "  S " + c.name + " = " + constants.literal(c.value) + ";\n";
-
-    std::vector<bool> rhs_needs(eq.auxiliaries.size(), false);
-    for (const assignment& a : eq.assignments) {
-      if (a.kind == assignment_kind::derivative) mark_auxiliaries(a.value, rhs_needs);
+    out += signal_declarations();
+    if (options_.jacobian) {
+      jacobian_ = detail::differentiate_model(graph_);
+      out += jacobian_statics();
     }
-    close_over_definitions(eq, rhs_needs);
-    out += "\n" + member("rhs", "dydt", rhs_needs, [&](emitter&, std::string& body) {
-      for (const assignment& a : eq.assignments) {
-        if (a.kind == assignment_kind::derivative) body += "    dydt[" + std::to_string(a.index) + "] = " + derived(a) + ";\n";
-      }
-    });
+    if (!model_.constants.empty()) out += "\n";
+    detail::body_writer literals(graph_.graph, names_, as_float(), true);
+    for (const named_value& c : model_.constants) out += "  S " + c.name + " = " + literals.literal(c.value) + ";\n";
+
+    outputs rhs;
+    for (std::size_t i = 0; i < n; ++i) rhs.emplace_back("dydt[" + std::to_string(i) + "]", graph_.derivative[i]);
+    out += "\n" + member("rhs", "S* dydt", rhs, true);
 
     if (!model_.observables.empty()) {
-      std::vector<bool> observable_needs(eq.auxiliaries.size(), false);
-      for (const std::string& name : model_.observables) observable_needs[auxiliary_index(name)] = true;
-      close_over_definitions(eq, observable_needs);
-      out += member("observables", "out", observable_needs, [&](emitter&, std::string& body) {
-        for (std::size_t k = 0; k < model_.observables.size(); ++k) {
-          body += "    out[" + std::to_string(k) + "] = " + locals_[auxiliary_index(model_.observables[k])] + ";\n";
-        }
-      });
+      outputs observed;
+      for (std::size_t k = 0; k < model_.observables.size(); ++k) {
+        observed.emplace_back("out[" + std::to_string(k) + "]", graph_.auxiliary[auxiliary_index(model_.observables[k])]);
+      }
+      out += member("observables", "S* out", observed, true);
     }
+    if (options_.jacobian) out += jacobian_members();
+    out += event_members();
     return out + "};\n";
   }
 
  private:
+  [[nodiscard]] bool as_float() const { return model_.precision == precision::float32; }
+
   [[nodiscard]] std::string header() const {
     std::string file;
     for (char c : model_.source_path.filename().string()) file.push_back(static_cast<unsigned char>(c) < 0x20 ? '?' : c);
     return "// Generated by cubie from the model \"" + model_.name + "\" (" + file +
            "). Do not edit: change the model\n// file and generate again. Precision " +
-           precision_text() + ".\n#include \"cubie/integrate/system.hpp\"\n#include \"cubie/core/math.hpp\"\n\n";
-  }
-
-  [[nodiscard]] std::string precision_text() const {
-    return model_.precision == precision::float32 ? "float32: literals are float" : "float64";
+           (model_.precision == precision::float32 ? "float32: literals are float" : "float64") +
+           ".\n#include \"cubie/integrate/system.hpp\"\n#include \"cubie/core/math.hpp\"\n\n";
   }
 
   [[nodiscard]] std::size_t auxiliary_index(const std::string& name) const {
@@ -256,50 +117,184 @@ class system_writer {
     return static_cast<std::size_t>(std::find(aux.begin(), aux.end(), name) - aux.begin());
   }
 
-  std::string derived(const assignment& a) { return emitter_->emit(a.value).text; }
-
-  // One member function: the needed auxiliaries in file order, then `finish`'s lines.
-  template <class Finish>
-  std::string member(const std::string& fn, const std::string& out_name, const std::vector<bool>& needs,
-                     Finish&& finish) {
-    usage used;
-    emitter e(model_, used, locals_);
-    emitter_ = &e;
-    std::string body;
-    for (const assignment& a : model_.equations.assignments) {
-      if (a.kind == assignment_kind::auxiliary && needs[static_cast<std::size_t>(a.index)]) {
-        body += "    const S " + locals_[static_cast<std::size_t>(a.index)] + " = " + e.emit(a.value).text + ";\n";
-      }
+  [[nodiscard]] std::string jacobian_statics() const {
+    const detail::elimination_plan& plan = jacobian_.plan;
+    std::vector<int> rows, cols;
+    for (auto [i, j] : plan.entries) {
+      rows.push_back(i);
+      cols.push_back(j);
     }
-    finish(e, body);
-    emitter_ = nullptr;
+    std::string s = "  // Jacobian (symbolic) and the sparse LU of c I - J: " + std::to_string(plan.jacobian_nonzeros) +
+                    " nonzeros of J, " + std::to_string(plan.diagonal_added) + " diagonal added, " +
+                    std::to_string(plan.fill_in) + " fill-in (" + plan.ordering + " order); " +
+                    std::to_string(plan.factor_flops) + " flops to factor, " + std::to_string(plan.solve_flops) +
+                    " to solve.\n";
+    if (plan.factor_flops > options_.max_sparse_factor_flops) {
+      s += "  // No factor_shifted / solve_factored: more than " + std::to_string(options_.max_sparse_factor_flops) +
+           " flops to write out; implicit methods use a dense LU of jacobian().\n";
+    }
+    s += "  static constexpr bool autonomous = " + std::string(jacobian_.autonomous ? "true" : "false") + ";\n";
+    s += "  static constexpr int jacobian_nnz = " + std::to_string(plan.jacobian_nonzeros) + ";\n";
+    s += "  static constexpr int sparse_nnz = " + std::to_string(plan.nonzeros()) + ";\n";
+    s += "  static constexpr int sparse_row[sparse_nnz] = {" + int_list(rows) + "};\n";
+    s += "  static constexpr int sparse_col[sparse_nnz] = {" + int_list(cols) + "};\n";
+    s += "  static constexpr int elimination_order[n_states] = {" + int_list(plan.order) + "};\n";
+    return s;
+  }
+
+  // Drivers and events: their counts, names and (events) kinds, read by cubie at compile time.
+  [[nodiscard]] std::string signal_declarations() const {
+    std::string out;
+    if (!model_.drivers.empty()) {
+      std::vector<std::string> names;
+      for (const model_driver& d : model_.drivers) names.push_back(d.name);
+      out += "  static constexpr int n_drivers = " + std::to_string(names.size()) + ";\n";
+      out += "  static constexpr const char* driver_names = \"" + joined(names) + "\";\n";
+    }
+    if (!model_.events.empty()) {
+      std::vector<std::string> names;
+      std::string kinds;
+      for (const model_event& e : model_.events) {
+        names.push_back(e.name);
+        const char* d = e.direction == event_direction::up     ? "up"
+                        : e.direction == event_direction::down ? "down"
+                                                               : "both";
+        const char* a = e.action == event_action::record      ? "record"
+                        : e.action == event_action::terminate ? "terminate"
+                                                              : "reset";
+        kinds += std::string(kinds.empty() ? "" : ", ") + "{cubie::event_direction::" + d +
+                 ", cubie::event_action::" + a + "}";
+      }
+      out += "  static constexpr int n_events = " + std::to_string(names.size()) + ";\n";
+      out += "  static constexpr const char* event_names = \"" + joined(names) + "\";\n";
+      out += "  static constexpr cubie::event_kind event_kinds[] = {" + kinds + "};\n";
+    }
+    return out;
+  }
+
+  // event_conditions (every event's g) and, when an event resets, event_reset (the new
+  // values of the states it assigns, every right-hand side reading y, the state before).
+  std::string event_members() {
+    if (model_.events.empty()) return {};
+    outputs conditions;
+    for (std::size_t k = 0; k < model_.events.size(); ++k)
+      conditions.emplace_back("out[" + std::to_string(k) + "]", graph_.event_condition[k]);
+    std::string out = member("event_conditions", "S* out", conditions, true);
+    bool resets = false;
+    for (const model_event& e : model_.events) resets = resets || e.action == event_action::reset;
+    if (!resets) return out;
+    detail::body_usage used;
+    std::string body;
+    for (std::size_t k = 0; k < model_.events.size(); ++k) {
+      if (model_.events[k].action != event_action::reset) continue;
+      outputs assigned;
+      for (auto [state, value] : graph_.event_reset[k])
+        assigned.emplace_back("y_new[" + std::to_string(state) + "]", value);
+      detail::body_writer writer(graph_.graph, names_, as_float(), true);
+      std::string block = writer.write(assigned, used);
+      body += "    if (ev == " + std::to_string(k) + ") {  // " + model_.events[k].name + "\n";
+      for (std::size_t at = 0; at < block.size();) {  // the block's lines, indented once more
+        const std::size_t end = block.find('\n', at);
+        body += "  " + block.substr(at, end - at + 1);
+        at = end + 1;
+      }
+      body += "    }\n";
+    }
+    return signature("event_reset", "S* y_new", used, false, "int ev, ") + body + "  }\n";
+  }
+
+  std::string jacobian_members() {
+    const std::size_t n = model_.states.size();
+    const detail::model_jacobian& jac = jacobian_;
+    const detail::elimination_plan& plan = jac.plan;
+    // The dense Jacobian scatters the sparse one: the same values, without a second copy
+    // of every derivative's text to compile.
+    const bool driven = !model_.drivers.empty();
+    std::string s = "  CUBIE_HD CUBIE_FORCEINLINE void jacobian(S t, const S* y, const S* p, " +
+                    std::string(driven ? "const S* drv, " : "") + "S* " + jacobian_name_ + ") const {\n    S " +
+                    jv_name_ + "[sparse_nnz];\n    jacobian_sparse(t, y, p, " + (driven ? "drv, " : "") + jv_name_ +
+                    ");\n    for (int k = 0; k < n_states * n_states; ++k) " + jacobian_name_ + "[k] = S(0);\n";
+    for (int k = 0; k < plan.nonzeros(); ++k) {
+      auto [i, j] = plan.entries[static_cast<std::size_t>(k)];
+      if (!jac.pattern[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)]) continue;
+      s += "    " + jacobian_name_ + "[" + std::to_string(static_cast<std::size_t>(i) * n + static_cast<std::size_t>(j)) +
+           "] = " + jv_name_ + "[" + std::to_string(k) + "];\n";
+    }
+    s += "  }\n";
+
+    outputs sparse;
+    for (int k = 0; k < plan.nonzeros(); ++k) {
+      auto [i, j] = plan.entries[static_cast<std::size_t>(k)];
+      sparse.emplace_back(jv_name_ + "[" + std::to_string(k) + "]",
+                          jac.dfdy[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)]);
+    }
+    s += member("jacobian_sparse", "S* " + jv_name_, sparse, false);
+
+    outputs dt;
+    for (std::size_t i = 0; i < n; ++i) dt.emplace_back(dfdt_name_ + "[" + std::to_string(i) + "]", jac.dfdt[i]);
+    s += member("time_derivative", "S* " + dfdt_name_, dt, false);
+
+    if (plan.factor_flops > options_.max_sparse_factor_flops) return s;
+    s += "  CUBIE_HD CUBIE_FORCEINLINE auto factor_shifted(S " + c_name_ + ", S* " + jv_name_ + ") const {\n"
+         "    using cubie::math::is_finite;\n    using cubie::math::mask_and;\n" +
+         detail::factor_shifted_body(plan, c_name_, jv_name_) + "  }\n";
+    s += "  CUBIE_HD CUBIE_FORCEINLINE void solve_factored(const S* " + lu_name_ + ", S* " + x_name_ + ") const {\n" +
+         detail::solve_factored_body(plan, lu_name_, x_name_) + "  }\n";
+    return s;
+  }
+
+  // One member function (t, y, p[, drv[, drv_dt]], OUT): `prefix`, its locals, then the
+  // outputs. The right-hand side and observables are written like_hand_written (see
+  // body_writer). time_derivative of a driven model also takes the drivers' rates.
+  std::string member(const std::string& fn, const std::string& out_parameter, const outputs& lines,
+                     bool like_hand_written, const std::string& prefix = {}) {
+    detail::body_usage used;
+    detail::body_writer writer(graph_.graph, names_, as_float(), like_hand_written);
+    const std::string body = prefix + writer.write(lines, used);
+    return signature(fn, out_parameter, used, fn == "time_derivative") + body + "  }\n";
+  }
+
+  // The member's first line and its using-declarations; `leading` declares arguments
+  // before t (event_reset's event index).
+  [[nodiscard]] std::string signature(const std::string& fn, const std::string& out_parameter,
+                                      const detail::body_usage& used, bool rates, const std::string& leading = {}) const {
     auto param = [](bool is_used, const std::string& decl, const std::string& name) {
       return decl + (is_used ? name : "/*" + name + "*/");
     };
-    std::string text = "  CUBIE_HD CUBIE_FORCEINLINE void " + fn + "(" + param(used.time, "S ", "t") + ", " +
+    std::string drivers;
+    if (!model_.drivers.empty()) {
+      drivers = ", " + param(used.drivers, "const S* ", "drv");
+      if (rates) drivers += ", " + param(used.driver_rates, "const S* ", "drv_dt");
+    }
+    std::string text = "  CUBIE_HD CUBIE_FORCEINLINE void " + fn + "(" + leading + param(used.time, "S ", "t") + ", " +
                        param(used.states, "const S* ", "y") + ", " + param(used.parameters, "const S* ", "p") +
-                       ", S* " + out_name + ") const {\n";
+                       drivers + ", " + out_parameter + ") const {\n";
     // Block-scope using-declarations, not a using-directive: they hide the C library's
     // global ::sqrt(double) & co. (ambiguous with cubie::math's otherwise) and keep
     // argument-dependent lookup, which finds the SIMD packs' overloads.
     for (const std::string& f : used.functions) text += "    using cubie::math::" + f + ";\n";
-    return text + body + "  }\n";
+    return text;
   }
 
   const model_definition& model_;
   std::string struct_name_;
-  std::vector<std::string> locals_;
-  emitter* emitter_ = nullptr;
+  codegen_options options_;
+  detail::model_graph graph_;
+  detail::model_jacobian jacobian_;
+  detail::name_pool pool_;
+  detail::body_names names_;
+  std::string jacobian_name_, jv_name_, dfdt_name_, c_name_, lu_name_, x_name_;
 };
 
 }  // namespace
 
-std::string generate_system_source(const model_definition& model, std::string_view struct_name) {
+std::string generate_system_source(const model_definition& model, std::string_view struct_name,
+                                   const codegen_options& options) {
   if (!detail::is_identifier(struct_name) || !detail::constant_name_reason(struct_name).empty()) {
     throw invalid_argument("generate_system_source: the struct name '" + std::string(struct_name) +
                            "' is not a usable C++ identifier");
   }
-  return system_writer(model, struct_name).write();
+  return system_writer(model, struct_name, options).write();
 }
 
 }  // namespace cubie::models

@@ -10,6 +10,7 @@
 
 #include "cubie/core/error.hpp"
 #include "cubie/models/header_location.hpp"
+#include "cubie/models/model_compiler.hpp"
 #include "sha256.hpp"
 
 namespace fs = std::filesystem;
@@ -31,6 +32,16 @@ fs::path include_dir_override() {
   return override_dir;
 }
 
+fs::path headers_beside_executable() {
+  // The running program's folder, then the install's path from bin/ to include/: an
+  // installed `cubie` finds the headers installed with it wherever the prefix was put
+  // (cmake --install --prefix, a moved folder), with no setting and no source tree.
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec || exe.empty()) return {};
+  return (exe.parent_path() / CUBIE_INCLUDE_DIR_FROM_BINDIR).lexically_normal();
+}
+
 }  // namespace
 
 fs::path cubie_include_dir() {
@@ -42,14 +53,20 @@ fs::path cubie_include_dir() {
     return fs::path(v);
   }
   if (fs::path dir = include_dir_override(); !dir.empty()) return dir;
-  // The source tree first: a build-tree binary must compile models against the headers
-  // it was built from; an installed binary whose source tree is gone uses its install.
-  const fs::path candidates[] = {fs::path(CUBIE_SOURCE_INCLUDE_DIR), fs::path(CUBIE_INSTALL_INCLUDE_DIR)};
+  // Beside the executable first: an installed binary compiles against the headers of its
+  // own install, even where the source tree it was built from still exists (and may have
+  // changed since). A build-tree binary has none there and takes the source tree's; the
+  // configured install folder is the last resort (a binary copied elsewhere).
+  const fs::path candidates[] = {headers_beside_executable(), fs::path(CUBIE_SOURCE_INCLUDE_DIR),
+                                 fs::path(CUBIE_INSTALL_INCLUDE_DIR)};
+  std::string tried;
   for (const fs::path& dir : candidates) {
+    if (dir.empty()) continue;
     if (has_cubie_headers(dir)) return dir;
+    tried += (tried.empty() ? "'" : ", '") + dir.string() + "'";
   }
-  throw error("cannot find cubie's headers to compile the model: looked in '" + candidates[0].string() + "' and '" +
-              candidates[1].string() + "'; set CUBIE_INCLUDE_DIR to the folder that holds cubie/");
+  throw error("cannot find cubie's headers to compile the model: looked in " + tried +
+              "; set CUBIE_INCLUDE_DIR to the folder that holds cubie/ (the include folder of cubie's install)");
 }
 
 std::string cubie_header_digest(const fs::path& include_dir) {

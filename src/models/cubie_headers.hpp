@@ -7,7 +7,9 @@
 namespace cubie::models::detail {
 
 /// @brief The folder holding cubie/integrate/system.hpp: $CUBIE_INCLUDE_DIR, else the
-///   source tree's include folder this library was built from, else its install folder.
+///   install's include folder beside the running executable (bin/../include), else the
+///   source tree's include folder this library was built from, else its configured
+///   install folder.
 /// @throws cubie::invalid_argument when $CUBIE_INCLUDE_DIR is set but holds no cubie headers.
 /// @throws cubie::error naming the folders tried when neither baked folder has them.
 [[nodiscard]] std::filesystem::path cubie_include_dir();

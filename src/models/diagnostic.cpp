@@ -54,12 +54,14 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 }  // namespace
 
 std::string format_diagnostic(const text_source& source, source_position at, std::string_view what,
-                              std::string_view note) {
+                              std::string_view note, std::string_view severity) {
   std::string out = source.name;
   if (at.line > 0) {
     out += ':' + std::to_string(at.line) + ':' + std::to_string(at.column);
   }
-  out += ": error: ";
+  out += ": ";
+  out += severity;
+  out += ": ";
   out += what;
   if (at.line > 0) {
     std::string number = std::to_string(at.line);

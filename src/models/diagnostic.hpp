@@ -16,8 +16,9 @@ struct text_source {
 };
 
 /// The full message for an error at `at` in `source`; `note`, when given, follows the caret.
+/// `severity` is the word after the position ("error", "warning").
 [[nodiscard]] std::string format_diagnostic(const text_source& source, source_position at, std::string_view what,
-                                            std::string_view note = {});
+                                            std::string_view note = {}, std::string_view severity = "error");
 
 /// Throws cubie::model_error with format_diagnostic()'s message.
 [[noreturn]] void fail(const text_source& source, source_position at, std::string_view what,

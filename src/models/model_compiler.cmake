@@ -8,6 +8,7 @@ target_sources(cubie_models PRIVATE
   cubie_headers.cpp
   host_compiler.cpp
   model_compiler.cpp
+  rhs_cost.cpp
   sha256.cpp
   subprocess.cpp)
 
@@ -17,8 +18,14 @@ set(cubie_model_host_flags ${CUBIE_HOST_FP_FLAGS} ${CUBIE_HOST_ARCH_FLAGS} -Wno-
 list(JOIN cubie_model_host_flags " " cubie_model_host_flags_text)
 set_source_files_properties(host_compiler.cpp PROPERTIES COMPILE_DEFINITIONS
   "CUBIE_CXX_COMPILER=\"${CMAKE_CXX_COMPILER}\";CUBIE_HOST_COMPILE_FLAGS=\"${cubie_model_host_flags_text}\";CUBIE_CPU_ARCH_VALUE=\"${CUBIE_CPU_ARCH}\"")
+# Where an installed `cubie` finds the headers relative to its own folder (bin/ -> ../include).
+if(IS_ABSOLUTE "${CMAKE_INSTALL_BINDIR}" OR IS_ABSOLUTE "${CMAKE_INSTALL_INCLUDEDIR}")
+  set(cubie_include_from_bindir "${CMAKE_INSTALL_FULL_INCLUDEDIR}")
+else()
+  file(RELATIVE_PATH cubie_include_from_bindir "/prefix/${CMAKE_INSTALL_BINDIR}" "/prefix/${CMAKE_INSTALL_INCLUDEDIR}")
+endif()
 set_source_files_properties(cubie_headers.cpp PROPERTIES COMPILE_DEFINITIONS
-  "CUBIE_SOURCE_INCLUDE_DIR=\"${PROJECT_SOURCE_DIR}/include\";CUBIE_INSTALL_INCLUDE_DIR=\"${CMAKE_INSTALL_FULL_INCLUDEDIR}\"")
+  "CUBIE_SOURCE_INCLUDE_DIR=\"${PROJECT_SOURCE_DIR}/include\";CUBIE_INSTALL_INCLUDE_DIR=\"${CMAKE_INSTALL_FULL_INCLUDEDIR}\";CUBIE_INCLUDE_DIR_FROM_BINDIR=\"${cubie_include_from_bindir}\"")
 
 if(CUBIE_HAS_CUDA)
   # NVRTC is opened with dlopen (nvrtc_loader.cpp), never linked: only its header is used.

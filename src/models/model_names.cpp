@@ -26,6 +26,11 @@ constexpr std::string_view cxx_keywords[] = {
 constexpr std::string_view generated_words[] = {
     "S", "y", "p", "dydt", "out", "rhs", "observables", "name", "n_states", "n_parameters", "n_observables",
     "state_names", "parameter_names", "observable_names", "mask_and", "mask_or", "mask_not", "select", "cubie",
+    // the Jacobian members (JACOBIAN_CONTRACT.md)
+    "autonomous", "jacobian_nnz", "sparse_nnz", "sparse_row", "sparse_col", "elimination_order", "jacobian",
+    "jacobian_sparse", "time_derivative", "factor_shifted", "solve_factored",
+    "drv", "y_new", "ev", "n_drivers", "driver_names", "n_events", "event_names", "event_kinds", "event_conditions",
+    "event_reset",
 };
 
 template <std::size_t N>

@@ -88,9 +88,9 @@ TEST_F(cli_run, csv_output_and_quiet) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(r.out.empty()) << r.out;
   const std::string text = read_text(out);
-  EXPECT_EQ(text.substr(0, text.find('\n')), "run,mu,x_0,v_0,t,x,v,energy,damping");
+  EXPECT_EQ(text.substr(0, text.find('\n')), "run,status,mu,x_0,v_0,t,x,v,energy,damping");
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1 + 2 * 5);
-  EXPECT_NE(text.find("\n1,2,2,0,0.25,"), std::string::npos) << text;
+  EXPECT_NE(text.find("\n1,0,2,2,0,0.25,"), std::string::npos) << text;
   EXPECT_FALSE(std::filesystem::exists(dir_ / "vdp.partial.csv"));
 }
 

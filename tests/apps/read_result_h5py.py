@@ -15,7 +15,7 @@ except ImportError:
 cubie, model, scratch = sys.argv[1:4]
 os.makedirs(scratch, exist_ok=True)
 out = os.path.join(scratch, "lorenz.h5")
-subprocess.run([cubie, "run", model, "--backend", "cpu", "--quiet", "--out", out], check=True)
+subprocess.run([cubie, "run", model, "--backend", "cpu", "--quiet", "--force", "--out", out], check=True)
 
 with h5py.File(out, "r") as f:
     assert f.attrs["complete"] == 1

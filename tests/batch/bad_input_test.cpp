@@ -279,9 +279,11 @@ TEST(Names, CaseInsensitiveDashesAndAliases) {
       {"rk23", "bogacki_shampine_32"},           {"ode23", "bogacki_shampine_32"},
       {"dop853", "dormand_prince_853"},          {"Dormand-Prince-853", "dormand_prince_853"},
       {"Tsit5", "tsit5"},                        {"VERN7", "vern7"},
+      {"rosenbrock", "ros3p"},                   {"Rosenbrock23", "rosenbrock23_sciml"},
+      {"ode23s", "rosenbrock23_sciml"},          {"RODAS5P", "rodas5p"},
   };
   for (const auto& [given, canonical] : cases) EXPECT_EQ(find_method(given).name, canonical) << given;
-  EXPECT_EQ(all_method_infos().size(), 11u);
+  EXPECT_EQ(all_method_infos().size(), 16u);  // 11 explicit, 5 Rosenbrock
 
   // Through the Solver: the method, controller and backend names resolve the same way.
   solver_settings s = cpu_settings();

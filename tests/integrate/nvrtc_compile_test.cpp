@@ -1,6 +1,7 @@
 // The integration core compiles without the host standard library: NVRTC compiles the
-// Lorenz system and the CUDA kernel template for dormand_prince_54 and classical_rk4 in
-// float and double to an sm_90 CUBIN, with the options model files are compiled with.
+// Lorenz system and the CUDA kernel template for dormand_prince_54, classical_rk4 and the
+// Rosenbrock methods rodas5p and rosenbrock23_sciml (Jacobians from dual numbers) in float
+// and double to an sm_90 CUBIN, with the options model files are compiled with.
 // Needs NVRTC (built only where the CUDA toolkit is found), not a GPU.
 #include "models/nvrtc_compile.hpp"
 
@@ -21,11 +22,14 @@ const char* const core_source = R"(
 #include "cubie/backends/cuda/integrate_kernel.cuh"
 #include "cubie/integrate/methods/dormand_prince_54.hpp"
 #include "cubie/integrate/methods/classical_rk4.hpp"
+#include "cubie/integrate/methods/rodas5p.hpp"
+#include "cubie/integrate/methods/rosenbrock23_sciml.hpp"
 )";
 
 std::vector<std::string> kernel_expressions() {
   std::vector<std::string> out;
-  for (const char* method : {"dormand_prince_54", "classical_rk4"}) {
+  // Two Rosenbrock methods: dual-number Jacobians, the pivoting LU and the stepper under NVRTC.
+  for (const char* method : {"dormand_prince_54", "classical_rk4", "rodas5p", "rosenbrock23_sciml"}) {
     for (const char* v : {"float", "double"}) {
       out.push_back(std::string("&cubie::cuda::integrate_kernel<cubie::methods::") + method +
                     ", cubie::systems::lorenz, " + v + ">");
@@ -59,6 +63,45 @@ TEST(NvrtcCompile, CoreAndLorenzCompileToAnSm90Cubin) {
         << expressions[i] << " lowered to '" << out.lowered_names[i] << "'";
   }
   if (!out.log.empty()) std::cout << "NVRTC warnings:\n" << out.log << "\n";
+}
+
+// A system reading a driver and resetting on an event, as model files generate them: the
+// driver evaluation, the event monitor and the stepper restart compile under NVRTC too.
+const char* const signal_source = R"(
+#include "cubie/integrate/system.hpp"
+#include "cubie/backends/cuda/integrate_kernel.cuh"
+#include "cubie/integrate/methods/dormand_prince_54.hpp"
+#include "cubie/integrate/methods/classical_rk4.hpp"
+template <class S>
+struct kicked_oscillator {
+  static constexpr int n_states = 2, n_parameters = 1, n_observables = 1, n_drivers = 1, n_events = 2;
+  static constexpr const char* state_names = "x,v";
+  static constexpr const char* parameter_names = "w";
+  static constexpr const char* observable_names = "u_out";
+  static constexpr const char* driver_names = "u";
+  static constexpr const char* event_names = "wall,stop";
+  static constexpr cubie::event_kind event_kinds[] = {{cubie::event_direction::down, cubie::event_action::reset},
+                                                      {cubie::event_direction::up, cubie::event_action::terminate}};
+  CUBIE_HD void rhs(S, const S* y, const S* p, const S* u, S* d) const { d[0] = y[1]; d[1] = -p[0] * y[0] + u[0]; }
+  CUBIE_HD void observables(S, const S*, const S*, const S* u, S* o) const { o[0] = u[0]; }
+  CUBIE_HD void event_conditions(S t, const S* y, const S*, const S*, S* g) const { g[0] = y[0] + S(1); g[1] = t - S(5); }
+  CUBIE_HD void event_reset(int, S, const S* y, const S*, const S*, S* yn) const { yn[1] = -y[1]; }
+};
+)";
+
+TEST(NvrtcCompile, DriversAndEventsCompile) {
+  ASSERT_TRUE(cubie::models::detail::nvrtc_available());
+  std::vector<std::string> expressions;
+  for (const char* method : {"dormand_prince_54", "classical_rk4"}) {
+    for (const char* v : {"float", "double"}) {
+      expressions.push_back(std::string("&cubie::cuda::integrate_kernel<cubie::methods::") + method +
+                            ", kicked_oscillator, " + v + ">");
+    }
+  }
+  const auto out = nvrtc_compile(signal_source, "nvrtc_signal_check.cu", nvrtc_core_options(90, CUBIE_SOURCE_INCLUDE_DIR),
+                                 expressions);
+  ASSERT_TRUE(out.success) << "NVRTC log:\n" << out.log;
+  EXPECT_EQ(out.lowered_names.size(), expressions.size());
 }
 
 TEST(NvrtcCompile, ReportsErrorsWithTheirLog) {

@@ -12,39 +12,18 @@
 #include <vector>
 
 #include "cubie/integrate/methods/all_methods.hpp"
+#include "rooted_trees.hpp"
 
 namespace {
 
-using real = long double;
+using cubie::test::density;
+using cubie::test::real;
+using cubie::test::rooted_trees;
+using cubie::test::tree;
 using cubie::error_estimate_kind;
 namespace m = cubie::methods;
 
 constexpr int max_tree_order = 8;
-
-// ---- rooted trees ------------------------------------------------------------------------
-
-// A rooted tree as a level sequence: node k has depth level[k], node 0 is the root (depth 0)
-// and the parent of node k is the last node before it one level up.
-using tree = std::vector<int>;
-
-// Beyer & Hedetniemi (SIAM J. Comput. 9, 1980): starting from the path (0, 1, ..., n-1), each
-// successor of a canonical level sequence is the next canonical one, so every rooted tree
-// with n nodes comes out exactly once; the last is the star (0, 1, ..., 1).
-std::vector<tree> rooted_trees(int n) {
-  std::vector<tree> trees;
-  tree level(n);
-  for (int k = 0; k < n; ++k) level[k] = k;
-  for (;;) {
-    trees.push_back(level);
-    int p = n - 1;
-    while (p > 0 && level[p] == 1) --p;  // last node below depth 1
-    if (p == 0) break;
-    int q = p - 1;
-    while (level[q] != level[p] - 1) --q;  // its parent
-    for (int k = p; k < n; ++k) level[k] = level[k - (p - q)];
-  }
-  return trees;
-}
 
 const std::vector<tree>& trees_up_to_max_order() {
   static const std::vector<tree> all = [] {
@@ -56,27 +35,6 @@ const std::vector<tree>& trees_up_to_max_order() {
     return v;
   }();
   return all;
-}
-
-// gamma(t) = |t| * product of gamma over the subtrees hanging from the root.
-// `next` receives the index after the subtree rooted at `node`.
-real density(const tree& t, int node, int& next) {
-  int size = 1;
-  real g = 1;
-  int k = node + 1;
-  while (k < static_cast<int>(t.size()) && t[k] > t[node]) {
-    int after = 0;
-    g *= density(t, k, after);
-    size += after - k;
-    k = after;
-  }
-  next = k;
-  return g * size;
-}
-
-real density(const tree& t) {
-  int next = 0;
-  return density(t, 0, next);
 }
 
 template <int S>

@@ -49,6 +49,29 @@ class h5_reader {
     return out;
   }
 
+  /// Runs [0, n) of a dataset whose last axis is the run (every index of the other axes), in
+  /// C order: what a reader of a partial file takes.
+  template <class T>
+  [[nodiscard]] std::vector<T> read_first_runs(const std::string& name, hsize_t n) const {
+    const hid_t ds = open(name);
+    const hid_t sp = H5Dget_space(ds);
+    std::vector<hsize_t> dims(static_cast<std::size_t>(H5Sget_simple_extent_ndims(sp)));
+    H5Sget_simple_extent_dims(sp, dims.data(), nullptr);
+    std::vector<hsize_t> start(dims.size(), 0), count = dims;
+    count.back() = n;
+    H5Sselect_hyperslab(sp, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr);
+    std::size_t total = 1;
+    for (hsize_t c : count) total *= static_cast<std::size_t>(c);
+    std::vector<T> out(total);
+    const hid_t mem = H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr);
+    const herr_t rc = total == 0 ? 0 : H5Dread(ds, mem_type<T>(), mem, sp, H5P_DEFAULT, out.data());
+    H5Sclose(mem);
+    H5Sclose(sp);
+    H5Dclose(ds);
+    if (rc < 0) throw std::runtime_error("cannot read the first runs of " + name);
+    return out;
+  }
+
   /// The file type of a dataset's elements: 'f' float, 'u' unsigned, 'i' signed, 's' string; and its size.
   [[nodiscard]] std::pair<char, std::size_t> element_type(const std::string& name) const {
     const hid_t ds = open(name);

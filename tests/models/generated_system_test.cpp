@@ -15,6 +15,7 @@
 #include "expressions.hpp"
 #include "lorenz_f32.hpp"
 #include "lorenz_f64.hpp"
+#include "shared_subexpressions.hpp"
 // After the generated headers on purpose: packs' math is found by argument-dependent
 // lookup at instantiation, whatever the include order.
 #include "cubie/core/simd.hpp"
@@ -203,6 +204,87 @@ TEST(model_generated_system, Float32InstanceComputesInFloat) {
   EXPECT_EQ(out[0], -(1.5f * 1.5f));
   EXPECT_EQ(out[3], 1.5f * 1.5f * 1.5f);
   EXPECT_EQ(out[7], -1.0f);  // y < 0: y * 2
+}
+
+// tests/models/data/shared_subexpressions.toml written by hand: each statement as the
+// model writes it, auxiliaries as locals, integer powers as products. The generated code
+// computes sqrt(q), sqrt(q)^3, exp(-q) and (x + y) * (x - y) once and keeps a * x * y
+// (used by additions and a multiplication) as separate copies.
+template <class S>
+struct shared_reference {
+  CUBIE_HD CUBIE_FORCEINLINE void rhs(S /*t*/, const S* y, const S* p, S* dydt) const {
+    using cubie::math::exp;
+    using cubie::math::sqrt;
+    const S q = (y[0] * y[0]) + (y[1] * y[1]);
+    const S w = q * sqrt(q);
+    dydt[0] = -y[0] / w + (sqrt(q) * sqrt(q) * sqrt(q)) + p[0] * y[0] * y[1];
+    dydt[1] = -y[1] / w + (sqrt(q) * sqrt(q) * sqrt(q)) - p[0] * y[0] * y[1] + (y[0] + y[1]) * (y[0] - y[1]);
+    dydt[2] = p[0] * y[0] * y[1] * y[2] + (y[0] + y[1]) * (y[0] - y[1]) - exp(-q) * exp(-q) + q * sqrt(q);
+  }
+  CUBIE_HD CUBIE_FORCEINLINE void observables(S /*t*/, const S* y, const S* p, S* out) const {
+    using cubie::math::sin;
+    using cubie::math::sqrt;
+    const S q = (y[0] * y[0]) + (y[1] * y[1]);
+    const S w = q * sqrt(q);
+    out[0] = w;
+    out[1] = p[0] * y[0] * y[1] + sin(p[0] * y[0] * y[1]);
+  }
+};
+
+// Called through pointers the compiler cannot see behind: it cannot merge copies of a
+// subexpression across the stores into dydt, so each copy fuses into its own use.
+template <class Sys, class S>
+[[gnu::noinline]] void rhs_behind_pointers(const S* y, const S* p, S* dydt, S* out) {
+  Sys sys;
+  sys.rhs(S(0), y, p, dydt);
+  sys.observables(S(0), y, p, out);
+}
+
+template <class T>
+T lane_of(T x, int) { return x; }
+template <class T, int W>
+T lane_of(cubie::simd::pack<T, W> x, int lane) { return x[lane]; }
+template <class T>
+void set_lane(T& x, int, T v) { x = v; }
+template <class T, int W>
+void set_lane(cubie::simd::pack<T, W>& x, int lane, T v) { x.set(lane, v); }
+
+template <class S, class T, int W>
+void expect_shared_subexpressions_bit_identical(std::uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> u(-3.0, 3.0);
+  for (int i = 0; i < 5000; ++i) {
+    S y[3], p[1], a[3], b[3], oa[2], ob[2], pa[3], pb[3], poa[2], pob[2];
+    for (int lane = 0; lane < W; ++lane) {
+      for (S& v : y) set_lane(v, lane, T(u(rng)));
+      set_lane(p[0], lane, T(u(rng)));
+    }
+    // inlined here, on local arrays
+    gen_shared_subexpressions<S>{}.rhs(S(0), y, p, a);
+    shared_reference<S>{}.rhs(S(0), y, p, b);
+    gen_shared_subexpressions<S>{}.observables(S(0), y, p, oa);
+    shared_reference<S>{}.observables(S(0), y, p, ob);
+    // behind pointers
+    rhs_behind_pointers<gen_shared_subexpressions<S>>(y, p, pa, poa);
+    rhs_behind_pointers<shared_reference<S>>(y, p, pb, pob);
+    for (int lane = 0; lane < W; ++lane) {
+      for (int k = 0; k < 3; ++k) {
+        ASSERT_TRUE(same_bits(lane_of(a[k], lane), lane_of(b[k], lane))) << "dydt[" << k << "] inlined, sample " << i;
+        ASSERT_TRUE(same_bits(lane_of(pa[k], lane), lane_of(pb[k], lane))) << "dydt[" << k << "] behind pointers";
+      }
+      for (int k = 0; k < 2; ++k) {
+        ASSERT_TRUE(same_bits(lane_of(oa[k], lane), lane_of(ob[k], lane))) << "out[" << k << "] inlined, sample " << i;
+        ASSERT_TRUE(same_bits(lane_of(poa[k], lane), lane_of(pob[k], lane))) << "out[" << k << "] behind pointers";
+      }
+    }
+  }
+}
+
+TEST(model_generated_system, SharedSubexpressionsAreBitIdenticalToHandWritten) {
+  expect_shared_subexpressions_bit_identical<double, double, 1>(11);
+  expect_shared_subexpressions_bit_identical<float, float, 1>(12);
+  expect_shared_subexpressions_bit_identical<pack_d, double, 4>(13);
+  expect_shared_subexpressions_bit_identical<pack_f, float, 8>(14);
 }
 
 }  // namespace

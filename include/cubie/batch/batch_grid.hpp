@@ -34,6 +34,9 @@ class batch_grid {
   /// file's [sweep]): a combinatorial grid follows this order, the last name fastest.
   /// A name that is both a state and a parameter is taken as the state.
   static batch_grid build(const system_info& system, const named_arrays& values, grid_type type = grid_type::verbatim);
+  /// @brief The same, taking the arrays' storage: a verbatim grid's columns move in
+  /// instead of being copied (a 10^8-run sweep then costs no second 800 MB of fresh pages).
+  static batch_grid build(const system_info& system, named_arrays&& values, grid_type type = grid_type::verbatim);
 
   [[nodiscard]] std::int64_t n_runs() const { return n_runs_; }
   /// States first, then parameters, in the system's order.
@@ -49,8 +52,12 @@ class batch_grid {
 
  private:
   /// (array, is a state) in the order a combinatorial product follows.
+  /// `take_values`: the arrays may be moved from (their owner gave them up).
   static batch_grid build_ordered(const system_info& system,
-                                  const std::vector<std::pair<const named_array*, bool>>& given, grid_type type);
+                                  const std::vector<std::pair<const named_array*, bool>>& given, grid_type type,
+                                  bool take_values = false);
+  static std::vector<std::pair<const named_array*, bool>> tag_names(const system_info& system,
+                                                                    const named_arrays& values);
   std::uint64_t id_ = 0;
   std::int64_t n_runs_ = 0;
   int n_states_ = 0;

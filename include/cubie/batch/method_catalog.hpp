@@ -9,8 +9,14 @@
 namespace cubie {
 
 /// The families of methods; each has its stepper (integrate/stepper.hpp) and its default
-/// controller (step_control.hpp).
-enum class method_family { explicit_rk };
+/// controller and step bounds (step_control.hpp).
+enum class method_family {
+  explicit_rk,  ///< explicit Runge-Kutta (erk_stepper)
+  rosenbrock,   ///< linearly implicit, exact Jacobian, for stiff problems (rosenbrock_stepper)
+};
+
+/// "explicit_rk", "rosenbrock".
+[[nodiscard]] const char* family_name(method_family family);
 
 struct method_info {
   std::string name;  ///< canonical, e.g. "dormand_prince_54"
@@ -19,7 +25,8 @@ struct method_info {
   int order;
   int error_order;   ///< 0 when the method has no error estimate
   bool adaptive;
-  bool fsal;
+  bool fsal;         ///< the last stage's f is the next step's first
+  bool implicit;     ///< solves with the system's Jacobian (needs one, exact or dual numbers)
 };
 
 /// Every method cubie has, in a fixed order.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "../core/precision.hpp"
+#include "driver_signal.hpp"
 #include "../memory/memory_settings.hpp"
 
 namespace cubie {
@@ -21,8 +22,8 @@ struct solver_settings {
   std::vector<double> rtol = {1e-6};            ///< one value, or one per state
   std::optional<double> dt;                     ///< fixed step; for adaptive methods the first step (unset: estimated)
   /// Smallest and largest step size; unset: relative to the solve's span (settling_time +
-  /// duration): dt_min = max(1e-12 span, 4 eps(double) max(|t0|, |t_end|)), dt_max = span
-  /// (step_control.hpp, resolve_step_bounds).
+  /// duration): dt_max = span; dt_min = max(1e-12 span, 4 eps(double) max(|t0|, |t_end|))
+  /// for explicit methods, 1e-20 span for implicit ones (step_control.hpp, resolve_step_bounds).
   std::optional<double> dt_min, dt_max;
   // Controller gains; unset means the controller's default (see step_controller.hpp).
   std::optional<double> safety, min_gain, max_gain, deadband_min, deadband_max, kp, ki, kd;
@@ -69,6 +70,14 @@ struct solve_spec {
   bool save_initial = true;                ///< record the state at t0 + settling_time
   bool save_counters = true;               ///< keep per-run accepted/rejected step counts
   bool save_t_reached = true;              ///< keep where each run stopped: t_reached and dt_last
+  /// Interpolated signals for the system's drivers, one per driver (driver_signal.hpp).
+  std::vector<driver_signal> drivers;
+  bool land_on_samples = false;            ///< steps end on every driver sample time (kinks cost no rejected steps)
+  /// Events logged per run (time, event, state); later ones are counted (event_count), not
+  /// stored. 0: none stored (the events still act).
+  std::int64_t max_events = 16;
+  double event_tolerance = 0.0;            ///< locate crossings to this width in time; 0: as tight as the arithmetic allows
+  bool save_event_states = true;           ///< log the state at each event (event_states)
   grid_type grid = grid_type::verbatim;
 
   friend bool operator==(const solve_spec&, const solve_spec&) = default;

@@ -11,6 +11,10 @@
 
 namespace cubie {
 
+/// The step a fixed-step solve takes when solver_settings::dt is unset. `cubie run` says so
+/// (with the step count) when it happens, since the span may need a very different one.
+inline constexpr double default_fixed_dt = 1e-3;
+
 /// The controller a Solver resolved from its settings and method.
 struct resolved_controller {
   controller_kind kind;
@@ -32,10 +36,15 @@ struct step_bounds {
 
 /// @brief dt_min and dt_max for a solve over [t0, t0 + span]: the settings' values, or
 /// defaults relative to the span, so that problems on any time scale run without tuning:
-/// dt_min = max(1e-12 span, 4 eps(double) max(|t0|, |t0 + span|)) (below the latter the
-/// double time cannot advance), dt_max = span.
+/// dt_max = span, and for explicit methods dt_min = max(1e-12 span, 4 eps(double)
+/// max(|t0|, |t0 + span|)) (below the latter the double time cannot advance at the span's
+/// end). Implicit (stiff) methods get dt_min = 1e-20 span: stiff runs cover spans far longer
+/// than their smallest steps (Robertson to t = 1e11 starts with steps near 1e-4, a ratio of
+/// 1e-15; the ring modulator steps down to 7e-11 in a span of 1e-3), and a run that cannot
+/// advance in double time stops through the loop's stagnation check (status 64).
 /// @throws invalid_argument naming both values when dt_min > dt_max, or dt < dt_min.
-[[nodiscard]] step_bounds resolve_step_bounds(const solver_settings& settings, double t0, double span);
+[[nodiscard]] step_bounds resolve_step_bounds(const solver_settings& settings, double t0, double span,
+                                              method_family family = method_family::explicit_rk);
 
 /// @brief The device constants of `c` for a method of error order `error_order`, in the
 /// state precision V.

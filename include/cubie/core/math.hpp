@@ -82,3 +82,7 @@ CUBIE_HD CUBIE_FORCEINLINE double controller_exp2(double x) { return ::exp2(x); 
 #if !CUBIE_IS_NVRTC() && !defined(__CUDACC__)
 #include "simd.hpp"
 #endif
+
+// Dual numbers (implicit methods differentiate systems with them) overload these names too,
+// before any system template that calls them qualified.
+#include "dual.hpp"

@@ -30,6 +30,15 @@ class executor {
  public:
   virtual ~executor() = default;
   [[nodiscard]] virtual std::string name() const = 0;
+  /// Gets ready to solve `system` with `key` (method, precision): what a backend would
+  /// otherwise do on the first solve and keep for later ones (load the kernel and query its
+  /// resources, create events, start threads). Called by the Solver once it has chosen the
+  /// executor, so a first solve costs what later ones do. Never required: execute() works
+  /// without it.
+  virtual void warm_up(const compiled_system& system, const entry_key& key) {
+    (void)system;
+    (void)key;
+  }
   /// @throws chunk_failure when a chunk fails (runs committed so far stay valid).
   virtual void execute(const prepared_batch<float>& batch, result_sink& sink, solve_statistics& stats) = 0;
   virtual void execute(const prepared_batch<double>& batch, result_sink& sink, solve_statistics& stats) = 0;

@@ -20,6 +20,8 @@ struct batch_tables {
   const V* rtol;
   const i32* summary_slot;
   const double* save_times;  ///< null when the batch's saves are regular
+  const driver_info* drivers;  ///< one per driver (null without)
+  i64 column_stride;           ///< elements between two varying input columns
 };
 
 /// The tables of `b` in host memory (the CPU backend reads them in place).
@@ -27,7 +29,8 @@ template <class V>
 [[nodiscard]] batch_tables<V> host_tables(const prepared_batch<V>& b) {
   return {b.input_values.data(), b.input_offset.data(), b.input_stride.data(), b.state_slot.data(),
           b.observable_slot.data(), b.atol.data(), b.rtol.data(), b.summary_slot.data(),
-          b.save_times.empty() ? nullptr : b.save_times.data()};
+          b.save_times.empty() ? nullptr : b.save_times.data(), b.drivers.empty() ? nullptr : b.drivers.data(),
+          b.n_runs};
 }
 
 /// @brief Arguments for integrating `runs` runs whose outputs go to `out`.
@@ -52,6 +55,10 @@ template <class V>
   a.rtol = t.rtol;
   a.n_runs = runs;
   a.loop = b.loop;
+  a.drivers.info = t.drivers;
+  a.drivers.column_stride = t.column_stride;
+  a.drivers.land_on_samples = b.land_on_samples;
+  a.events = b.events;
   return a;
 }
 

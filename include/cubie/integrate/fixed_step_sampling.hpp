@@ -17,10 +17,11 @@
 namespace cubie::detail {
 
 /// Integrates y from t_save0 to the end of the span with fixed steps, feeding `rec` at
-/// every sample time; returns the steps taken.
-template <class Method, class Rec, class Sys, class S, class V, int N, int P>
+/// every sample time; returns the steps taken. `singular` collects the lanes whose implicit
+/// steps met a singular matrix (an empty tracker for explicit steppers).
+template <class Method, class Rec, class Tracker, class Sys, class S, class V, int N, int P>
 CUBIE_HD CUBIE_FORCEINLINE i64 fixed_steps_sampled(const Sys& sys, const batch_args<V>& a, i64 r, fixed_vector<S, N>& y,
-                                                   const fixed_vector<S, P>& p, Rec& rec) {
+                                                   const fixed_vector<S, P>& p, Rec& rec, Tracker& singular) {
   using Stepper = stepper_for<Method, S, N>;
   using T = time_t_of<S>;
   const loop_settings<V>& ls = a.loop;
@@ -41,13 +42,13 @@ CUBIE_HD CUBIE_FORCEINLINE i64 fixed_steps_sampled(const Sys& sys, const batch_a
     for (i64 i = 0; i < steps; ++i) {
       const bool last = i == steps - 1;
       const S h = last ? S(last_h) : dt;
-      (void)stepper.step(sys, time_to_scalar(t_begin + double(i) * dt_d, S{}), h, ys, p, work);
+      singular.add(stepper.step(sys, time_to_scalar(t_begin + double(i) * dt_d, S{}), h, ys, p, work).singular);
       stepper.advance_all(sys, time_to_scalar(last ? t_stop : t_begin + double(i + 1) * dt_d, S{}), ys, p);
     }
   };
   // A sample interval of one whole step (sample_summaries_every = dt): no inner loop.
   auto one_step = [&](double t_begin, double t_stop, i64, V) CUBIE_INLINE_LAMBDA {
-    (void)stepper.step(sys, time_to_scalar(t_begin, S{}), dt, ys, p, work);
+    singular.add(stepper.step(sys, time_to_scalar(t_begin, S{}), dt, ys, p, work).singular);
     stepper.advance_all(sys, time_to_scalar(t_stop, S{}), ys, p);
   };
 

@@ -14,13 +14,16 @@
 #include "../core/scalar_traits.hpp"
 #include "../core/static_for.hpp"
 #include "../core/types.hpp"
+#include "drivers.hpp"
 #include "erk_stepper.hpp"
+#include "events.hpp"
 #include "fixed_step_sampling.hpp"
 #include "lane_io.hpp"
 #include "batch_args.hpp"
 #include "run_failures.hpp"
 #include "step_controller.hpp"
 #include "stepper.hpp"
+#include "stepper_restart.hpp"
 #include "summary_lane_io.hpp"
 #include "summary_metrics.hpp"
 #include "system.hpp"
@@ -79,6 +82,31 @@ CUBIE_HD void fill_unreached_saves(const batch_args<V>& a, i64 r, TM valid, C k)
   }
 }
 
+/// Runs of a fixed-step span whose implicit steps met a singular matrix; nothing at all for
+/// explicit steppers, which cannot fail a step.
+template <bool Track, class S>
+struct singular_tracker {
+  mask_t<S> any = mask_t<S>(false);
+  CUBIE_HD CUBIE_FORCEINLINE void add(mask_t<S> m) { any = math::mask_or(any, m); }
+  CUBIE_HD CUBIE_FORCEINLINE void add(const singular_tracker& o) { any = math::mask_or(any, o.any); }
+};
+template <class S>
+struct singular_tracker<false, S> {
+  CUBIE_HD CUBIE_FORCEINLINE void add(mask_t<S>) {}
+  CUBIE_HD CUBIE_FORCEINLINE void add(const singular_tracker&) {}
+};
+
+/// The system as the loop sees it (what drive() returns): the summary recorder computes
+/// observables through it, so they see the drivers.
+template <class Sys, class S, class V, bool Driven = (n_drivers_of<Sys>() > 0)>
+struct loop_system {
+  using type = Sys;
+};
+template <class Sys, class S, class V>
+struct loop_system<Sys, S, V, true> {
+  using type = driven_system<Sys, S, V>;
+};
+
 /// Every state finite: x * 0 is 0 for finite x and NaN for NaN or infinity.
 template <class S, int N>
 CUBIE_HD CUBIE_FORCEINLINE auto all_finite(const fixed_vector<S, N>& y) {
@@ -129,7 +157,7 @@ CUBIE_HD CUBIE_FORCEINLINE S initial_step(const Sys& sys, const batch_args<V>& a
 /// Fixed steps, no intermediate saves: integer step counts, no per-step time compare.
 /// t is only formed if the system reads it (the compiler drops it otherwise).
 template <class Method, u32 G, template <class> class SysT, class S, class V>
-CUBIE_HD CUBIE_FORCEINLINE void integrate_fixed_count(const SysT<S>& sys, const batch_args<V>& a, i64 r,
+CUBIE_HD CUBIE_FORCEINLINE void integrate_fixed_count(const SysT<S>& system, const batch_args<V>& a, i64 r,
                                                       mask_t<time_t_of<S>> valid, fixed_vector<S, SysT<S>::n_states>& y,
                                                       const fixed_vector<S, SysT<S>::n_parameters>& p) {
   using Sys = SysT<S>;
@@ -140,41 +168,60 @@ CUBIE_HD CUBIE_FORCEINLINE void integrate_fixed_count(const SysT<S>& sys, const 
   using TM = mask_t<T>;
   const loop_settings<V>& ls = a.loop;
   const S dt = S(ls.dt_fixed);
+  decltype(auto) sys = drive<S>(system, a, r);  // evaluates the drivers, when the system reads any
 
   // The stepping state is the lambda's own (y copied in and out): the host compiler
   // does not inline a lambda called twice, and state reached through its captures
   // would live in memory, adding a store-to-load trip to every step's dependency chain.
+  // An implicit step whose matrix could not be factorised marks its run singular
+  // (explicit steppers never fail a step: the tracker is empty for them).
+  constexpr bool track = does_implicit_work<typename Stepper::work_type>;
+  using tracker = detail::singular_tracker<track, S>;
   auto span = [&](double t_begin, i64 steps, V last_h) {
-    if (steps <= 0) return;
+    if (steps <= 0) {
+      if constexpr (track) return tracker{};
+      else return;
+    }
     fixed_vector<S, N> ys = y;
     Stepper stepper;
     typename Stepper::work_type work{};
+    tracker span_singular;
     stepper.start(sys, time_to_scalar(t_begin, S{}), ys, p);
     for (i64 i = 0; i < steps; ++i) {
       const S h = (i == steps - 1) ? S(last_h) : dt;
       const S ts = time_to_scalar(t_begin + double(i) * ls.dt_fixed, S{});
-      (void)stepper.step(sys, ts, h, ys, p, work);
+      span_singular.add(stepper.step(sys, ts, h, ys, p, work).singular);
       stepper.advance_all(sys, time_to_scalar(t_begin + double(i + 1) * ls.dt_fixed, S{}), ys, p);
     }
     y = ys;
+    if constexpr (track) return span_singular;
   };
-  span(ls.t0, ls.settle_steps, ls.settle_last_h);
+  tracker singular;
+  if constexpr (track) singular.add(span(ls.t0, ls.settle_steps, ls.settle_last_h));
+  else span(ls.t0, ls.settle_steps, ls.settle_last_h);
   if (ls.first_save == 0) detail::record_save(sys, a, r, valid, C(0), time_to_scalar(ls.t_save0, S{}), y, p);
   i64 main_steps = ls.main_steps;
   bool sampled = false;
   if constexpr (G != 0) {
     if (ls.summary.groups != 0) {
-      summary_recorder<G, Sys, S, V> rec;
-      main_steps = detail::fixed_steps_sampled<Method>(sys, a, r, y, p, rec);
+      summary_recorder<G, typename detail::loop_system<Sys, S, V>::type, S, V> rec;
+      main_steps = detail::fixed_steps_sampled<Method>(sys, a, r, y, p, rec, singular);
       sampled = true;
     }
   }
-  if (!sampled) span(ls.t_save0, ls.main_steps, ls.main_last_h);
+  if (!sampled) {
+    if constexpr (track) singular.add(span(ls.t_save0, ls.main_steps, ls.main_last_h));
+    else span(ls.t_save0, ls.main_steps, ls.main_last_h);
+  }
   const double t_end = ls.t_save0 + ls.save_every;
   detail::record_save(sys, a, r, valid, C(1), time_to_scalar(t_end, S{}), y, p);
 
   run_failures<TM> failed = run_failures<TM>::none();
   failed.nonfinite = !scalar_mask_to_time_mask(detail::all_finite(y));
+  if constexpr (track) {
+    failed.singular = scalar_mask_to_time_mask(singular.any);
+    failed.nonfinite = failed.nonfinite & !failed.singular;
+  }
   const i64 steps = ls.settle_steps + main_steps;
   store_run_outcome(a, r, valid, failed, C(double(steps)), C(0), T(t_end), dt);
 }
@@ -183,7 +230,7 @@ CUBIE_HD CUBIE_FORCEINLINE void integrate_fixed_count(const SysT<S>& sys, const 
 /// off by `valid`) and writes their saves, status and counters. G: the summary
 /// accumulator groups compiled in (summary_settings.hpp); 0 records no summaries.
 template <class Method, u32 G = 0, template <class> class SysT, class S, class V>
-CUBIE_HD void integrate_run(const SysT<S>& sys, const batch_args<V>& a, i64 r, mask_t<time_t_of<S>> valid) {
+CUBIE_HD void integrate_run(const SysT<S>& system, const batch_args<V>& a, i64 r, mask_t<time_t_of<S>> valid) {
   using Sys = SysT<S>;
   constexpr int N = Sys::n_states;
   constexpr int P = Sys::n_parameters;
@@ -201,10 +248,14 @@ CUBIE_HD void integrate_run(const SysT<S>& sys, const batch_args<V>& a, i64 r, m
   CUBIE_UNROLL
   for (int j = 0; j < P; ++j) p[j] = load_input(a, N + j, r, S{});
 
+  // The Solver never takes the fixed-count path with events or landing on driver samples.
   if (ls.fixed_count_path) {
-    integrate_fixed_count<Method, G>(sys, a, r, valid, y, p);
+    integrate_fixed_count<Method, G>(system, a, r, valid, y, p);
     return;
   }
+  decltype(auto) sys = drive<S>(system, a, r);  // evaluates the drivers, when the system reads any
+  using Events = event_monitor<Sys, S, V>;      // empty when the system has no events
+  Events events;
 
   const bool adaptive = Stepper::adaptive && ls.control.kind != controller_kind::fixed;
   T t = T(ls.t0);
@@ -222,12 +273,13 @@ CUBIE_HD void integrate_run(const SysT<S>& sys, const batch_args<V>& a, i64 r, m
   }
   // Summary samples are landed on like saves; the state at the summary span's start is
   // the first value of their history.
-  summary_recorder<G, Sys, S, V> rec;
+  summary_recorder<G, typename detail::loop_system<Sys, S, V>::type, S, V> rec;
   rec.start(sys, a, r, t, y, p, active);
 
   Stepper stepper;
   typename Stepper::work_type work{};
   stepper.start(sys, time_to_scalar(t, S{}), y, p);
+  if constexpr (Events::active) events.start(sys, time_to_scalar(t, S{}), y, p);
   step_controller<S> controller;
 
   S dt = S(ls.dt0);
@@ -235,16 +287,28 @@ CUBIE_HD void integrate_run(const SysT<S>& sys, const batch_args<V>& a, i64 r, m
     if (adaptive && !(ls.dt0 > V(0)))
       dt = detail::initial_step<Stepper::order>(sys, a, time_to_scalar(t, S{}), y, p, stepper.slope());
   }
+  if constexpr (n_drivers_of<Sys>() > 0) {
+    // Steps that land on driver samples: f at the start in the piece the first step lies in.
+    if (a.drivers.land_on_samples) {
+      sys.begin_next_step(t, dt);
+      restart_stepper(stepper, sys, M(true), time_to_scalar(t, S{}), y, p);
+    }
+  }
   const double land_slack = 1.0 + 1e-6;     // a step within this factor of the target lands on it
 
   while (math::any(active)) {
-    const T t_land = G != 0 ? math::min(t_target, rec.next_time()) : t_target;  // the next save or sample
-    const T remaining = t_land - t;
+    // Where this step may end: the next save or summary sample, or a driver's next sample
+    // before it.
+    const T t_land = G != 0 ? math::min(t_target, rec.next_time()) : t_target;
+    const step_landing<T> stop = plan_landing(sys, a, t, t_land);
+    const T t_stop = stop.t_stop;
+    const T remaining = t_stop - t;
     const TM land = remaining <= scalar_to_time(dt) * T(land_slack);
     const M land_s = time_mask_to_scalar_mask(land, S{});
     const S h = math::select(land_s, time_to_scalar(remaining, S{}), dt);
     const S ts = time_to_scalar(t, S{});
 
+    if constexpr (n_drivers_of<Sys>() > 0) sys.begin_step(t, h);
     const step_outcome<S> outcome = stepper.step(sys, ts, h, y, p, work);
     const fixed_vector<S, N>& y_new = stepper.proposal();
 
@@ -271,7 +335,9 @@ CUBIE_HD void integrate_run(const SysT<S>& sys, const batch_args<V>& a, i64 r, m
     }
 
     const TM accept = active & scalar_mask_to_time_mask(accept_s);
-    const T t_new = math::select(land, t_land, t + scalar_to_time(h));
+    const T t_new = math::select(land, t_stop, t + scalar_to_time(h));
+    // Events of the accepted step: logged, and a terminating or resetting one cuts the step.
+    const auto cut = events.check(sys, a, r, accept, t, h, t_new, y, stepper.slope(), y_new, p);
     failed.singular = failed.singular | (active & scalar_mask_to_time_mask(outcome.singular));
     failed.nonfinite = failed.nonfinite | (active & fails_nonfinite & !failed.singular);
     failed.stagnation = failed.stagnation | (accept & (t_new == t));
@@ -281,16 +347,31 @@ CUBIE_HD void integrate_run(const SysT<S>& sys, const batch_args<V>& a, i64 r, m
     CUBIE_UNROLL
     for (int n = 0; n < N; ++n) y[n] = math::select(accept_m, y_new[n], y[n]);
     t = math::select(accept, t_new, t);
+    if constexpr (Events::active) apply_event_cut(cut, t, y);
     stepper.advance(sys, accept_m, time_to_scalar(t, S{}), y, p);
+    if constexpr (Events::active || n_drivers_of<Sys>() > 0) {
+      // Lanes an event moved, and lanes that landed on a driver sample (where an order-0
+      // driver jumps), restart their stepper there, in the piece the next step lies in.
+      TM moved = TM(false);
+      if constexpr (Events::active) moved = cut.mask;
+      if constexpr (n_drivers_of<Sys>() > 0) {
+        sys.begin_next_step(t, dt_next);
+        moved = moved | (accept & land & stop.at_sample);
+      }
+      if (math::any(moved)) restart_stepper(stepper, sys, time_mask_to_scalar_mask(moved, S{}), time_to_scalar(t, S{}), y, p);
+    }
     dt = math::select(time_mask_to_scalar_mask(active, S{}), dt_next, dt);
 
     accepted = math::select(accept, accepted + C(1), accepted);
     rejected = math::select(active & !accept & !fails_nonfinite, rejected + C(1), rejected);
 
+    // Summary samples reached by this step (an event that cut it short left t before the
+    // sample, unless it fell on the sample itself: the state there, after any reset, is taken).
     rec.on_landing(sys, a, r, accept & land, t, y, p);
-    // Saves reached by this step (a landing may be a summary sample's alone).
+    // Saves reached by this step (a landing may be a summary sample's or a driver sample's alone).
     TM saved = accept & land;
-    if constexpr (G != 0) saved = saved & (t == t_target);
+    if constexpr (G != 0 || n_drivers_of<Sys>() > 0) saved = saved & (t_stop == t_target);
+    if constexpr (Events::active) saved = saved & ((t == t_target) | !cut.mask);
     if (math::any(saved)) {
       // Save 0 at the end of a settling span is landed on but, when the initial state is
       // not wanted, not recorded. A scalar run's store_output skips indices below
@@ -306,6 +387,7 @@ CUBIE_HD void integrate_run(const SysT<S>& sys, const batch_args<V>& a, i64 r, m
     const TM done = k >= C(double(ls.n_saves));
     failed.max_steps = failed.max_steps | (active & !done & ((accepted + rejected) >= C(double(ls.max_steps))));
     active = active & !done & !failed.any();
+    if constexpr (Events::active) active = active & !events.terminated();
   }
 
   // Saves a failed run never reached hold NaN, whatever nan_fill_failed says: they have no
@@ -313,6 +395,7 @@ CUBIE_HD void integrate_run(const SysT<S>& sys, const batch_args<V>& a, i64 r, m
   detail::fill_unreached_saves<Sys, S>(a, r, valid, k);
   rec.finish(a, r, valid);
   store_run_outcome(a, r, valid, failed, accepted, rejected, t, dt);
+  if constexpr (Events::active) events.finish(a, r, valid);
 }
 
 }  // namespace cubie

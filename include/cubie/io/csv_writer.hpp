@@ -11,9 +11,10 @@
 
 namespace cubie::io {
 
-/// @brief Writes the header `run,<parameters...>,<state>_0...,t,<variables...>` and one
-///   row per (run, save). Inputs and times print with %.17g; values with %.9g for
-///   float32 results and %.17g for float64 (enough digits to read back exactly).
+/// @brief Writes the header `run,status,<parameters...>,<state>_0...,t,<variables...>` and
+///   one row per (run, save). Every number is the shortest text that reads back to the same
+///   value (inputs and times as doubles, values in the result's precision): 0.05, not
+///   0.050000000000000003.
 /// @throws cubie::invalid_argument when result and grid disagree on the run count.
 void write_csv(std::ostream& out, const SolveResult& result, const batch_grid& grid);
 
@@ -27,7 +28,8 @@ void write_summaries_csv(std::ostream& out, const SolveResult& result, const bat
 /// @brief The CSV files of a result at `path`, each through NAME.partial.csv renamed when
 ///   complete: the time domain in `path`; the summaries in `path` when there is no time
 ///   domain, else in summaries_csv_path(path).
-/// @throws cubie::error when a file cannot be written (nothing is left behind).
+/// @throws cubie::error with the system's reason ("no space left on device") when a file
+///   cannot be written (nothing is left behind).
 void write_csv(const std::filesystem::path& path, const SolveResult& result, const batch_grid& grid);
 
 /// "dir/NAME_summaries.csv" for "dir/NAME.csv": where the summaries go beside a time domain.

@@ -13,9 +13,11 @@ namespace cubie::models {
 /// @throws cubie::invalid_argument when `dir` holds no cubie/integrate/system.hpp.
 void set_include_dir(const std::filesystem::path& dir);
 
-/// @brief The folder run-time compilation would use now ($CUBIE_INCLUDE_DIR, the folder
-///   given to set_include_dir, the source tree, the install folder: the first that has
-///   the headers).
+/// @brief The folder run-time compilation uses now: $CUBIE_INCLUDE_DIR when set, else the
+///   folder given to set_include_dir, else the install's include folder beside the running
+///   program (an installed `cubie` finds bin/../include), else the source tree this library
+///   was built from, else the install folder configured at build time.
+/// @throws cubie::invalid_argument when $CUBIE_INCLUDE_DIR holds no cubie headers.
 /// @throws cubie::error naming the folders tried when none has them.
 [[nodiscard]] std::filesystem::path include_dir();
 

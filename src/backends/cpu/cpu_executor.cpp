@@ -45,6 +45,8 @@ thread_pool& cpu_executor::pool_for(int threads) {
   return *p;
 }
 
+void cpu_executor::warm_up(const compiled_system& /*system*/, const entry_key& /*key*/) { (void)pool_for(threads_); }
+
 void cpu_executor::execute(const prepared_batch<float>& b, result_sink& s, solve_statistics& st) { run(b, s, st); }
 void cpu_executor::execute(const prepared_batch<double>& b, result_sink& s, solve_statistics& st) { run(b, s, st); }
 

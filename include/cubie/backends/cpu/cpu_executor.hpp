@@ -14,6 +14,8 @@ class cpu_executor final : public executor {
  public:
   /// @param threads 0 = every core.
   cpu_executor(int threads, memory::memory_settings memory);
+  /// Starts the worker threads, so a first solve does not pay for it.
+  void warm_up(const compiled_system& system, const entry_key& key) override;
   [[nodiscard]] std::string name() const override { return "cpu"; }
   void execute(const prepared_batch<float>& batch, result_sink& sink, solve_statistics& stats) override;
   void execute(const prepared_batch<double>& batch, result_sink& sink, solve_statistics& stats) override;

@@ -128,6 +128,9 @@ class cuda_executor final : public executor {
   cuda_executor& operator=(const cuda_executor&) = delete;
 
   [[nodiscard]] std::string name() const override { return "cuda"; }
+  /// Loads the kernel of `key` (its properties are queried, which loads its module) and
+  /// creates the events of every stream of the group.
+  void warm_up(const compiled_system& system, const entry_key& key) override;
   /// @throws chunk_failure when a chunk fails (runs committed so far stay valid);
   /// cubie::out_of_memory, before any work, when not even one run fits the memory available;
   /// cubie::device_error after a sticky error lost the context (every later solve too).

@@ -1,0 +1,209 @@
+// cubie/integrate/rosenbrock_stepper.hpp
+// The one generic Rosenbrock stepper, unrolled at compile time from a method's constexpr
+// rosenbrock_tableau: per step one Jacobian (and df/dt) at the step's start, one
+// factorisation of M = I/(h gamma) - J, then one f and one solve per stage; zero
+// coefficients vanish and stages that share a point share their f.
+#pragma once
+#include "../core/execution_space.hpp"
+#include "../core/fixed_vector.hpp"
+#include "../core/math.hpp"
+#include "../core/static_for.hpp"
+#include "error_norm.hpp"
+#include "jacobian.hpp"
+#include "rosenbrock_tableau.hpp"
+#include "stepper.hpp"
+
+namespace cubie {
+
+/// Implicit work of one step, the same for every lane of a pack (what the step did, not
+/// a running total: the loop may accumulate it per run).
+struct rosenbrock_work {
+  int jacobian_evaluations = 0;
+  int factorizations = 0;
+  int linear_solves = 0;
+  int rhs_evaluations = 0;  // f alone (the Jacobian's evaluation, which gives f with dual numbers, not counted)
+};
+
+/// @brief Rosenbrock steps of `Method` on N states in arithmetic S.
+/// Per-run state: f at the current point, the trial solution and its error estimate, and
+/// for methods whose last stage sits at the new solution, f there (the next step's f).
+template <class Method, class S, int N>
+class rosenbrock_stepper {
+ public:
+  static constexpr auto tableau = Method::tableau;
+  static constexpr int stages = decltype(tableau)::stages;
+  static constexpr bool adaptive = has_error_estimate(tableau);
+  static constexpr int order = tableau.order;
+  static constexpr int error_order = tableau.error_order;
+  static constexpr bool last_stage_at_solution = is_first_same_as_last(tableau);
+  using work_type = rosenbrock_work;
+  static_assert(first_stage_at_start(tableau), "the first stage must sit at the step's start (t, y)");
+  static_assert(!last_stage_at_solution || stage_point_source(tableau, stages - 1) < 0,
+                "a last stage at the new solution must evaluate f there itself");
+  static_assert(reused_stage_points(tableau) <= 1, "one stage point (besides the start) may be shared");
+
+  /// f(t, y) at the starting point (the initial step size estimate reads it).
+  template <class Sys, int P>
+  CUBIE_HD CUBIE_FORCEINLINE void start(const Sys& sys, S t, const fixed_vector<S, N>& y,
+                                        const fixed_vector<S, P>& p) {
+    sys.rhs(t, y.data(), p.data(), f0_.data());
+  }
+
+  /// f at the current point: after start(), and after each step whose f comes along.
+  CUBIE_HD CUBIE_FORCEINLINE const fixed_vector<S, N>& slope() const { return f0_; }
+
+  /// One trial step of size h from (t, y). Not ok (and singular) where M could not be
+  /// factorised: those runs stop with status_singular_matrix.
+  template <class Sys, int P>
+  CUBIE_HD CUBIE_FORCEINLINE step_outcome<S> step(const Sys& sys, S t, S h, const fixed_vector<S, N>& y,
+                                                  const fixed_vector<S, P>& p, work_type& work) {
+    using W = iteration_matrix<Sys, S>;
+    static_assert(W::N == N, "the stepper's state count must match the system's");
+    // f at (t, y) comes with the Jacobian (dual numbers), from the last stage of the previous
+    // step (methods whose last stage is the new solution), or from one evaluation here.
+    constexpr bool carry_f = last_stage_at_solution && !W::gives_f;
+    W m;
+    fixed_vector<S, N> ft;
+    m.evaluate(sys, t, y, p, f0_, ft);
+    int rhs_count = 0;
+    if constexpr (!W::gives_f && !carry_f) {
+      sys.rhs(t, y.data(), p.data(), f0_.data());
+      ++rhs_count;
+    }
+    const S inv_h = S(1.0) / h;
+    const mask_t<S> ok = m.factor(sys, inv_h * S(1.0 / tableau.gamma));
+
+    fixed_vector<S, N> u[stages];  // the stage increments
+    static_for<0, stages>([&](auto stage) CUBIE_INLINE_LAMBDA {
+      constexpr int i = decltype(stage)::value;
+      constexpr int source = i == 0 ? 0 : stage_point_source(tableau, i);
+      fixed_vector<S, N>& r = u[i];
+      if constexpr (source == 0) {
+        r = f0_;
+      } else if constexpr (source > 0) {
+        r = f_shared_;
+      } else {
+        fixed_vector<S, N> yi = y;
+        static_for<0, i>([&](auto col) CUBIE_INLINE_LAMBDA {
+          constexpr int j = decltype(col)::value;
+          constexpr double a = tableau.a[i][j];
+          if constexpr (a != 0.0) {
+            CUBIE_UNROLL
+            for (int n = 0; n < N; ++n) yi[n] = yi[n] + S(a) * u[j][n];
+          }
+        });
+        constexpr double c = tableau.c[i];
+        sys.rhs(t + h * S(c), yi.data(), p.data(), r.data());
+        ++rhs_count;
+        if constexpr (stage_point_reused(tableau, i)) f_shared_ = r;
+        if constexpr (last_stage_at_solution && i == stages - 1) y_new_ = yi;  // the point is y_1
+        if constexpr (carry_f && i == stages - 1) f_last_ = r;
+      }
+      static_for<0, i>([&](auto col) CUBIE_INLINE_LAMBDA {
+        constexpr int j = decltype(col)::value;
+        constexpr double cij = tableau.C[i][j];
+        if constexpr (cij != 0.0) {
+          const S w = S(cij) * inv_h;
+          CUBIE_UNROLL
+          for (int n = 0; n < N; ++n) r[n] = r[n] + w * u[j][n];
+        }
+      });
+      constexpr double d = tableau.d[i];
+      if constexpr (d != 0.0 && !W::autonomous) {
+        const S hd = h * S(d);
+        CUBIE_UNROLL
+        for (int n = 0; n < N; ++n) r[n] = r[n] + hd * ft[n];
+      }
+      m.solve(sys, r);
+      accumulate<i>(r, y);
+    });
+    work.jacobian_evaluations = 1;
+    work.factorizations = 1;
+    work.linear_solves = stages;
+    work.rhs_evaluations = rhs_count;
+    return step_outcome<S>{ok, math::mask_not(ok)};
+  }
+
+  /// The trial step's solution.
+  CUBIE_HD CUBIE_FORCEINLINE const fixed_vector<S, N>& proposal() const { return y_new_; }
+
+  /// The trial's mean-square error norm against tolerances per state.
+  template <class V>
+  CUBIE_HD CUBIE_FORCEINLINE S error_norm(const fixed_vector<S, N>& y, const V* atol, const V* rtol) const {
+    return mean_square_error_norm<false>(y, y_new_, err_, err_, atol, rtol);
+  }
+
+  /// After the loop moved the accepted lanes to (t, y): their f is the last stage's when it
+  /// was carried; otherwise the next step evaluates it.
+  template <class Sys, int P>
+  CUBIE_HD CUBIE_FORCEINLINE void advance(const Sys& /*sys*/, mask_t<S> accepted, S /*t*/,
+                                          const fixed_vector<S, N>& /*y*/, const fixed_vector<S, P>& /*p*/) {
+    if constexpr (carries_f<Sys>()) {
+      CUBIE_UNROLL
+      for (int n = 0; n < N; ++n) f0_[n] = math::select(accepted, f_last_[n], f0_[n]);
+    } else {
+      (void)accepted;
+    }
+  }
+
+  /// A fixed step's move: every lane takes the proposal, reached at time t_next.
+  template <class Sys, int P>
+  CUBIE_HD CUBIE_FORCEINLINE void advance_all(const Sys& /*sys*/, S /*t_next*/, fixed_vector<S, N>& y,
+                                              const fixed_vector<S, P>& /*p*/) {
+    y = y_new_;
+    if constexpr (carries_f<Sys>()) f0_ = f_last_;
+  }
+
+ private:
+  template <class Sys>
+  static constexpr bool carries_f() {
+    return last_stage_at_solution && !iteration_matrix<Sys, S>::gives_f;
+  }
+
+  // Folds stage I into the running solution and error sums, so a stage dies at its last use.
+  template <int I>
+  CUBIE_HD CUBIE_FORCEINLINE void accumulate(const fixed_vector<S, N>& ui, const fixed_vector<S, N>& y) {
+    // Methods whose last stage sits at the new solution took y_1 from that stage's point.
+    if constexpr (!last_stage_at_solution) {
+      if constexpr (I == 0) y_new_ = y;
+      constexpr double b = tableau.b[I];
+      if constexpr (b != 0.0) {
+        CUBIE_UNROLL
+        for (int n = 0; n < N; ++n) y_new_[n] = y_new_[n] + S(b) * ui[n];
+      }
+    }
+    if constexpr (adaptive) {
+      constexpr double e = tableau.e[I];
+      if constexpr (I == 0) {
+        CUBIE_UNROLL
+        for (int n = 0; n < N; ++n) err_[n] = S(0.0);
+      }
+      if constexpr (e != 0.0) {
+        CUBIE_UNROLL
+        for (int n = 0; n < N; ++n) err_[n] = err_[n] + S(e) * ui[n];
+      }
+    }
+  }
+
+  fixed_vector<S, N> f0_;      // f at the current point
+  fixed_vector<S, N> y_new_;   // the trial solution
+  fixed_vector<S, N> err_;     // sum e_i u_i
+  fixed_vector<S, N> f_last_;  // f at the trial solution (methods whose last stage sits there)
+  // f at a stage point a later stage shares (Rodas3P's stages 4 and 5); a member rather than a
+  // local so compilers see it set before use. Unused by the other methods, it costs nothing
+  // once the step is inlined.
+  fixed_vector<S, N> f_shared_;
+};
+
+}  // namespace cubie
+
+namespace cubie {
+
+/// Rosenbrock tableaus are stepped by rosenbrock_stepper.
+template <int Stages>
+struct stepper_family<rosenbrock_tableau<Stages>> {
+  template <class Method, class S, int N>
+  using type = rosenbrock_stepper<Method, S, N>;
+};
+
+}  // namespace cubie

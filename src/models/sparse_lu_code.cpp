@@ -1,0 +1,70 @@
+// Row-by-row (up-looking Doolittle) elimination: row r of the permuted matrix takes the
+// updates of the rows above it in increasing order, the same sequence of operations on
+// each entry as right-looking elimination, so the rounding is that of textbook LU without
+// pivoting in this order.
+#include "sparse_lu_code.hpp"
+
+namespace cubie::models::detail {
+namespace {
+
+std::string at(const std::string& array, int index) { return array + "[" + std::to_string(index) + "]"; }
+
+}  // namespace
+
+std::string factor_shifted_body(const elimination_plan& plan, const std::string& c, const std::string& jv) {
+  const int n = plan.n;
+  std::string body = "    // M = c I - J in place\n";
+  for (int k = 0; k < plan.nonzeros(); ++k) {
+    const auto [i, j] = plan.entries[static_cast<std::size_t>(k)];
+    body += "    " + at(jv, k) + " = " + (i == j ? c + " - " + at(jv, k) : "-" + at(jv, k)) + ";\n";
+  }
+  auto slot = [&](int i, int j) { return plan.slot[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)]; };
+  auto state = [&](int r) { return plan.order[static_cast<std::size_t>(r)]; };
+  for (int r = 0; r < n; ++r) {
+    const int i = state(r);
+    body += "    // row of state " + std::to_string(i) + "\n";
+    for (int q = 0; q < r; ++q) {
+      const int l = slot(i, state(q));
+      if (l < 0) continue;
+      // The multiplier: the entry times the reciprocal of pivot q.
+      body += "    " + at(jv, l) + " = " + at(jv, l) + " * " + at(jv, slot(state(q), state(q))) + ";\n";
+      for (int s = q + 1; s < n; ++s) {
+        const int u = slot(state(q), state(s));
+        if (u < 0) continue;
+        const int target = slot(i, state(s));  // in the pattern: the plan includes the fill
+        body += "    " + at(jv, target) + " = " + at(jv, target) + " - " + at(jv, l) + " * " + at(jv, u) + ";\n";
+      }
+    }
+    const std::string pivot = at(jv, slot(i, i));
+    body += "    " + pivot + " = S(1) / " + pivot + ";\n";
+    const std::string check = "mask_and(is_finite(" + pivot + "), " + pivot + " != S(0))";
+    body += r == 0 ? "    auto ok = " + check + ";\n" : "    ok = mask_and(ok, " + check + ");\n";
+  }
+  return body + "    return ok;\n";
+}
+
+std::string solve_factored_body(const elimination_plan& plan, const std::string& lu, const std::string& x) {
+  const int n = plan.n;
+  auto slot = [&](int i, int j) { return plan.slot[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)]; };
+  auto state = [&](int r) { return plan.order[static_cast<std::size_t>(r)]; };
+  std::string body = "    // L z = x (unit diagonal), in elimination order\n";
+  for (int r = 1; r < n; ++r) {
+    const int i = state(r);
+    for (int q = 0; q < r; ++q) {
+      const int l = slot(i, state(q));
+      if (l >= 0) body += "    " + at(x, i) + " = " + at(x, i) + " - " + at(lu, l) + " * " + at(x, state(q)) + ";\n";
+    }
+  }
+  body += "    // U x = z, backwards; the diagonal holds the pivots' reciprocals\n";
+  for (int r = n - 1; r >= 0; --r) {
+    const int i = state(r);
+    for (int s = r + 1; s < n; ++s) {
+      const int u = slot(i, state(s));
+      if (u >= 0) body += "    " + at(x, i) + " = " + at(x, i) + " - " + at(lu, u) + " * " + at(x, state(s)) + ";\n";
+    }
+    body += "    " + at(x, i) + " = " + at(x, i) + " * " + at(lu, slot(i, i)) + ";\n";
+  }
+  return body;
+}
+
+}  // namespace cubie::models::detail
