@@ -48,12 +48,18 @@ void check_runs(const SolveResult& result, const batch_grid& grid, const char* w
   }
 }
 
-/// "run,status,<parameters...>,<state>_0..." and, per run, the same columns' values.
+/// "run,status[,t_reached,dt_last],<parameters...>,<state>_0..." and, per run, the same
+/// columns' values: where each run stopped, beside its status, when the solve kept it.
 struct input_columns {
   const batch_grid& grid;
-  std::span<const u32> status;
+  const SolveResult& result;
+  std::span<const u32> status = result.status();
+  bool where_stopped = result.outputs().has(output_id::t_reached) && result.outputs().has(output_id::dt_last);
+  std::span<const double> t_reached = where_stopped ? result.t_reached() : std::span<const double>{};
+  std::vector<double> dt_last = where_stopped ? result.dt_last() : std::vector<double>{};
   std::string header() const {
     std::string line = "run,status";
+    if (where_stopped) line += ",t_reached,dt_last";
     const int n_states = grid.n_states();
     const int n_columns = static_cast<int>(grid.columns().size());
     for (int c = n_states; c < n_columns; ++c) line += "," + grid.columns()[c].name;
@@ -66,6 +72,14 @@ struct input_columns {
     line = std::to_string(r);
     line += ',';
     line += std::to_string(status[static_cast<std::size_t>(r)]);
+    if (where_stopped) {
+      const auto i = static_cast<std::size_t>(r);
+      line += ',';
+      append_number(line, t_reached[i]);
+      line += ',';
+      if (result.precision() == precision::float32) append_number(line, static_cast<float>(dt_last[i]));  // exact
+      else append_number(line, dt_last[i]);
+    }
     for (int c = n_states; c < n_columns; ++c) {
       line += ',';
       append_number(line, grid.columns()[c].at(r));
@@ -102,7 +116,7 @@ void write_file(const std::filesystem::path& path, Write&& write) {
 
 void write_csv(std::ostream& out, const SolveResult& result, const batch_grid& grid) {
   check_runs(result, grid, "write_csv");
-  const input_columns inputs_of{grid, result.status()};
+  const input_columns inputs_of{grid, result};
   const bool float32 = result.precision() == precision::float32;
 
   std::string line = inputs_of.header() + ",t";
@@ -133,7 +147,7 @@ void write_csv(std::ostream& out, const SolveResult& result, const batch_grid& g
 void write_summaries_csv(std::ostream& out, const SolveResult& result, const batch_grid& grid) {
   check_runs(result, grid, "write_summaries_csv");
   if (!result.has_summaries()) throw invalid_argument("write_summaries_csv: the result holds no summaries");
-  const input_columns inputs_of{grid, result.status()};
+  const input_columns inputs_of{grid, result};
   const bool float32 = result.precision() == precision::float32;
 
   std::string line = inputs_of.header() + ",window,t_window";

@@ -135,6 +135,6 @@ run(os.path.join(examples, "lorenz.toml"), out_csv, 'solver.output_types=["state
     'solver.summarise_variables=["x"]', "sweep.rho=[10.0, 28.0]", "sweep.x=[1.0]")
 with open(os.path.join(scratch, "lorenz_summaries.csv")) as fh:
     rows = list(csv.reader(fh))
-assert rows[0] == ["run", "status", "rho", "x_0", "y_0", "z_0", "window", "t_window", "x max", "x peaks_1", "x peaks_2"], rows[0]
+assert rows[0] == ["run", "status", "t_reached", "dt_last", "rho", "x_0", "y_0", "z_0", "window", "t_window", "x max", "x peaks_1", "x peaks_2"], rows[0]
 assert len(rows) == 3, len(rows)
 print("CSV ok")
