@@ -25,7 +25,7 @@ DT, M, WINDOWS = 0.01, 25, 4  # samples every 0.01, 25 per window of 0.25, over 
 
 
 def run(model, out, *sets):
-    args = [cubie, "run", model, "--backend", BACKEND, "--quiet", "--out", out]
+    args = [cubie, "run", model, "--backend", BACKEND, "--quiet", "--force", "--out", out]  # --force: reruns replace
     for s in sets:
         args += ["--set", s]
     subprocess.run(args, check=True)
