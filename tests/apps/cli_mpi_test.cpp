@@ -99,8 +99,10 @@ TEST_F(cli_mpi, the_json_summary_lists_each_ranks_runs) {
 TEST_F(cli_mpi, a_killed_rank_leaves_the_finished_runs_readable_and_says_which) {
   const auto one = dir_ / "one.h5", split = dir_ / "split.h5";
   ASSERT_EQ(run_cli(args(one, {"--quiet"}), dir_).exit_code, 0);
-  // Rank 1 dies (SIGKILL) once it has finished one unit; mpirun then ends rank 0 too.
-  const cli_result r = run_mpi(args(split, {"--quiet"}), dir_, "CUBIE_TEST_KILL_RANK=1:1");
+  // Rank 0, which also hands out the units, dies (SIGKILL) once it has finished one unit;
+  // mpirun then ends rank 1 too. (Rank 0 takes the first unit before rank 1 is set up, so
+  // this is deterministic; a rank other than 0 may find no unit left on a sweep this small.)
+  const cli_result r = run_mpi(args(split, {"--quiet"}), dir_, "CUBIE_TEST_KILL_RANK=0:1");
   EXPECT_NE(r.exit_code, 0) << r.out << r.err;
   EXPECT_FALSE(std::filesystem::exists(split)) << "never complete with a rank gone";
   const auto partial = dir_ / "split.partial.h5";
@@ -127,7 +129,8 @@ TEST_F(cli_mpi, a_killed_rank_leaves_the_finished_runs_readable_and_says_which) 
       ASSERT_EQ(std::memcmp(&p[k], &q[k], sizeof(float)), 0) << "run " << i << " value " << k;
     }
   }
-  EXPECT_GT(done, 0) << "the unit rank 1 finished before it died is readable";
+  EXPECT_GT(done, 0) << "the unit rank 0 finished before it died is readable";
+  EXPECT_LT(done, 2000) << "not every unit was done";
 }
 
 }  // namespace

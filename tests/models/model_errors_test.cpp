@@ -290,7 +290,7 @@ TEST(model_errors, WrongValueTypes) {
   EXPECT_THAT(error_of(model_text(valid_equations, "[memory]\ndevices = []\n")),
               StartsWith("m.toml:14:11: error: memory.devices must be \"all\" or a non-empty list of device numbers"));
   EXPECT_THAT(error_of(model_text(valid_equations, "[memory]\ndevices = [0, 0]\n")),
-              StartsWith("m.toml:14:16: error: memory.devices: device 0 is listed twice"));
+              StartsWith("m.toml:14:15: error: memory.devices: device 0 is listed twice"));
   EXPECT_THAT(error_of(model_text(valid_equations, "[memory]\ndevices = [-1]\n")),
               StartsWith("m.toml:14:12: error: memory.devices: device numbers start at 0, got -1"));
   EXPECT_THAT(error_of("precision = \"float16\"\n" + model_text(valid_equations)),
