@@ -75,6 +75,7 @@ std::string span_line(const models::model_definition& m) {
   else o << ", saves the initial and final states";
   if (p.saved_states) o << ", saved_states [" << join_names(*p.saved_states) << "]";
   if (p.saved_observables) o << ", saved_observables [" << join_names(*p.saved_observables) << "]";
+  if (p.land_on_samples) o << ", steps land on driver samples";
   return o.str();
 }
 
@@ -100,6 +101,54 @@ std::string sweep_lines(const models::sweep_definition& sweep) {
   return o.str();
 }
 
+// One line per driver: where its samples came from, how many, their span and interpolation.
+std::string driver_lines(const models::model_definition& m) {
+  if (m.drivers.empty()) return "(none)\n";
+  std::ostringstream o;
+  for (std::size_t i = 0; i < m.drivers.size(); ++i) {
+    const driver_signal& s = m.spec.drivers[i];
+    const std::int64_t n = s.n_samples();
+    const double t0 = s.time.empty() ? s.t0 : s.time.front();
+    const double dt = s.time.empty() ? *s.dt : (s.time.back() - s.time.front()) / static_cast<double>(n - 1);
+    if (i > 0) o << "           ";
+    o << m.drivers[i].name << ": " << n << " samples (" << m.drivers[i].origin << "), t " << format_number(t0) << " .. "
+      << format_number(t0 + dt * static_cast<double>(n - 1)) << " every " << format_number(dt) << ", "
+      << (s.order == 3 ? "cubic spline" : s.order == 1 ? "linear" : "held (order 0)");
+    if (s.order >= 1) {
+      const spline_boundary b = s.boundary.value_or(s.wrap ? spline_boundary::periodic : spline_boundary::clamped);
+      if (s.order == 3 || b == spline_boundary::clamped) o << " " << spline_boundary_name(b);
+    }
+    o << ", " << (s.wrap ? "repeats" : "zero outside") << (s.runs > 0 ? ", one signal per run" : ", shared") << "\n";
+  }
+  return o.str();
+}
+
+// One line per event: its condition, direction, action and reset.
+std::string event_lines(const models::model_definition& m) {
+  if (m.events.empty()) return "(none)\n";
+  std::ostringstream o;
+  for (std::size_t i = 0; i < m.events.size(); ++i) {
+    const models::model_event& e = m.events[i];
+    if (i > 0) o << "           ";
+    const char* d = e.direction == event_direction::up ? "up" : e.direction == event_direction::down ? "down" : "both ways";
+    const char* a = e.action == event_action::record ? "record" : e.action == event_action::terminate ? "terminate" : "reset";
+    o << e.name << ": " << e.condition_text << " crossing 0 " << d << ", " << a;
+    if (!e.reset.empty()) {
+      o << " (";
+      for (std::size_t k = 0; k < e.reset.size(); ++k) o << (k ? ", " : "") << e.reset[k].name;
+      o << ")";
+    }
+    o << "\n";
+  }
+  if (m.spec.max_events > 0) {
+    o << "           logged: the first " << m.spec.max_events << " per run (max_events)"
+      << (m.spec.save_event_states ? ", with the state" : "") << "\n";
+  } else {
+    o << "           counted, not logged (max_events = 0)\n";
+  }
+  return o.str();
+}
+
 }  // namespace
 
 int check_command(const check_options& opt) {
@@ -120,6 +169,8 @@ int check_command(const check_options& opt) {
   o << "parameters " << values_line(m.parameters) << "\n";
   o << "constants  " << values_line(m.constants) << "\n";
   o << "observables " << (m.observables.empty() ? std::string("(none)") : join_names(m.observables)) << "\n";
+  o << "drivers    " << driver_lines(m);
+  o << "events     " << event_lines(m);
   o << "equations  " << m.equations.assignments.size() << " (" << m.states.size() << " derivatives, "
     << m.equations.auxiliaries.size() << " auxiliaries)\n";
   o << "solver     " << solver_line(m, method) << "\n";

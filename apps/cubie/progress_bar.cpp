@@ -32,9 +32,10 @@ progress_bar::progress_bar(bool enabled) : enabled_(enabled) {
 
 progress_bar::~progress_bar() { clear(); }
 
-void progress_bar::phase(const std::string& what) {
+void progress_bar::phase(const std::string& what, bool at_once) {
   std::lock_guard lock(mutex_);
   phase_ = what;
+  if (at_once && enabled_ && !stop_ && !solving_) draw_locked();
 }
 
 void progress_bar::solve_started(std::int64_t total_runs) {

@@ -23,7 +23,9 @@ class progress_bar {
   progress_bar& operator=(const progress_bar&) = delete;
 
   /// What happens now, before the solve: "building the sweep", "compiling the model".
-  void phase(const std::string& what);
+  /// `at_once` draws it now rather than after the first quiet second (a step known to be
+  /// slow when it happens, such as a model compile).
+  void phase(const std::string& what, bool at_once = false);
   /// The solve of `total_runs` begins: the bar and its time estimate start here.
   void solve_started(std::int64_t total_runs);
   /// Runs [0, done) of `total` are final. Any thread.

@@ -8,7 +8,9 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <optional>
+#include <string>
 
 #include "cli_error.hpp"
 #include "commands.hpp"
@@ -62,12 +64,14 @@ std::uint64_t default_stream_budget() {
 // the per-chunk hand-off would start to cost).
 std::int64_t progress_chunk_runs(std::int64_t n_runs) { return std::max<std::int64_t>(4096, (n_runs + 63) / 64); }
 
+// Only what the run will use: with backend auto the Solver takes the GPU whenever it has
+// kernels and a device, so CPU entries are built only where the GPU cannot be (a large
+// model's host compile would otherwise hold up a GPU run that never calls it).
 models::compile_options compile_options_for(const std::string& backend) {
   models::compile_options o;
-  o.cpu = backend != "cuda";
-  o.gpu = backend == "cuda"   ? models::gpu_compile::required
-          : backend == "auto" ? models::gpu_compile::if_available
-                              : models::gpu_compile::off;
+  const bool gpu = backend == "cuda" || (backend == "auto" && models::gpu_compile_unavailable_reason().empty());
+  o.cpu = !gpu;
+  o.gpu = gpu ? models::gpu_compile::required : models::gpu_compile::off;
   return o;
 }
 
@@ -101,7 +105,8 @@ std::string runs_of(i64 committed, i64 total) {
 int run_command(const run_options& opt) {
   // Started by mpirun as one of several processes: the sweep is split across them.
   if (launched_processes() > 1) return split_run_command(opt);
-  const bool show_progress = !opt.quiet && isatty(STDERR_FILENO);
+  // --json is for scripts: no status line, whatever stderr is.
+  const bool show_progress = !opt.quiet && !opt.json && isatty(STDERR_FILENO);
   progress_bar bar(show_progress);
   const auto note = [&](const std::string& text) {
     if (!opt.quiet) bar.print_above("cubie: note: " + text);
@@ -146,10 +151,14 @@ int run_command(const run_options& opt) {
   const batch_grid grid = take_model_grid(model);
 
   // ---- compile -------------------------------------------------------------------------
-  bar.phase(preparing + "compiling the model");
+  // Shown at once: a model not in the cache takes seconds to compile.
+  bar.phase(preparing + "compiling model '" + model.name + "' (" + std::to_string(model.states.size()) + " states, " +
+                summary.algorithm + ")",
+            true);
   const auto t_compile = clock_type::now();
   models::compile_report report;
-  const auto system = models::compile_model(model, compile_options_for(backend), &report);
+  const std::shared_ptr<const compiled_system> system =
+      models::compile_model(model, compile_options_for(backend), &report);
   summary.compile_ms = ms_since(t_compile);
 
   // ---- the Solver and the shape of its output ----------------------------------------
@@ -182,7 +191,7 @@ int run_command(const run_options& opt) {
     bar.phase(preparing + "creating " + out->partial.string());
     io::hdf5_result_writer writer(out->path, layout, grid, meta, {.compression_level = opt.compress},
                                   {.nan_fill_failed = settings.nan_fill_failed});
-    io::monitored_sink sink(writer, grid.n_runs(), on_commit, &interrupt_guard::stop_requested());
+    io::monitored_sink sink(writer, grid.n_runs(), model.precision, on_commit, &interrupt_guard::stop_requested());
     bar.solve_started(grid.n_runs());
     try {
       stats = solver.solve_to_sink(sink, grid, model.spec);
@@ -207,9 +216,11 @@ int run_command(const run_options& opt) {
     }
     const auto t_finish = clock_type::now();
     writer.finish();
+    // The file is written by the staging ring's thread while the next chunks compute: the
+    // solve's wall time includes waiting for the last chunk's write; `write` is the time
+    // spent writing, mostly overlapped, plus closing the file.
     summary.write_ms = sink.commit_ms() + ms_since(t_finish);
-    // The CPU backend waits while a chunk is written: that time is the write's.
-    summary.solve_ms = std::max(0.0, stats.wall_ms - sink.commit_ms());
+    summary.solve_ms = stats.wall_ms;
     summary.status = sink.tally();
   } else {
     bar.phase(preparing + "allocating " + format_bytes(plan.result_bytes) + " for the results");
@@ -218,7 +229,7 @@ int run_command(const run_options& opt) {
                                ? cuda_result_allocator(settings.memory)
                                : host_allocator::pageable());
     result_memory_sink memory(result, settings.nan_fill_failed);
-    io::monitored_sink sink(memory, grid.n_runs(), on_commit, &interrupt_guard::stop_requested());
+    io::monitored_sink sink(memory, grid.n_runs(), model.precision, on_commit, &interrupt_guard::stop_requested());
     bar.solve_started(grid.n_runs());
     try {
       stats = solver.solve_to_sink(sink, grid, model.spec);

@@ -30,7 +30,12 @@
 // (--sass FILE); transfer = bytes both ways / 55 GB/s (PCIe 5 x16 measured). Steps: rk4 takes
 // a fixed count; adaptive methods the mean accepted + rejected steps per run.
 //
-//   cubie_gpu_bench [--sass FILE] [--reps R] [--only B1,B2,B3,B4,ALLOC,L96] [--scale S] [--pageable]
+//   DRV, EVT (issue 10, not in the default set): drivers and events, N = 4,194,304
+//       (bench/signals/signals_bench_cases.hpp): the forced oscillator with a 10,000-sample
+//       cubic-spline driver against sin(t) in the equations, and the bouncing ball with a
+//       reset at each impact and 50 bounces logged per run.
+//
+//   cubie_gpu_bench [--sass FILE] [--reps R] [--only B1,B2,B3,B4,ALLOC,L96,DRV,EVT] [--scale S] [--pageable]
 // --scale divides every N (a quick check on a small GPU); --pageable keeps results in pageable
 // memory (memory_settings::pinned_results = false: the staging ring's path).
 #include <algorithm>
@@ -51,6 +56,7 @@
 #include "cubie/batch/solver.hpp"
 #include "lorenz96_bench_systems.hpp"
 #include "lorenz_bench_systems.hpp"
+#include "signals_bench_cases.hpp"
 
 namespace {
 
@@ -248,6 +254,10 @@ void run_lorenz96(const options& opt, table& t) {
 
 }  // namespace
 
+namespace cubie::bench {
+signal_bench_systems signal_gpu_systems();  // signals_bench_systems.cu
+}
+
 int main(int argc, char** argv) {
   options opt;
   std::string command = argv[0];
@@ -269,7 +279,7 @@ int main(int argc, char** argv) {
     else if (a == "--pageable") pageable_results = true;
     else if (a == "--no-ring") staging_ring = false;
     else {
-      std::fprintf(stderr, "usage: %s [--sass FILE] [--reps R] [--only B1,B2,B3,B4,ALLOC,L96] [--scale S] [--pageable]\n",
+      std::fprintf(stderr, "usage: %s [--sass FILE] [--reps R] [--only B1,B2,B3,B4,ALLOC,L96,DRV,EVT] [--scale S] [--pageable]\n",
                    argv[0]);
       return 2;
     }
@@ -414,5 +424,13 @@ int main(int argc, char** argv) {
     }
   }
   if (want("L96")) run_lorenz96(opt, t);
+  if (want("DRV")) {
+    std::printf("\n");
+    cubie::bench::run_driver_cases("cuda", cubie::bench::signal_gpu_systems(), 4'194'304 / opt.scale, opt.reps);
+  }
+  if (want("EVT")) {
+    std::printf("\n");
+    cubie::bench::run_event_cases("cuda", cubie::bench::signal_gpu_systems(), 4'194'304 / opt.scale, opt.reps);
+  }
   return 0;
 }

@@ -59,6 +59,12 @@ class ModelDefinition:
     def auxiliaries(self) -> list[str]: ...
 
     @property
+    def drivers(self) -> list[str]: ...
+
+    @property
+    def events(self) -> list[str]: ...
+
+    @property
     def settings(self) -> SolverSettings:
         """The file's [solver] and [memory] settings."""
 
@@ -389,6 +395,40 @@ class SolveSpec:
     def save_counters(self, arg: bool, /) -> None: ...
 
     @property
+    def land_on_samples(self) -> bool: ...
+
+    @land_on_samples.setter
+    def land_on_samples(self, arg: bool, /) -> None: ...
+
+    @property
+    def max_events(self) -> int: ...
+
+    @max_events.setter
+    def max_events(self, arg: int, /) -> None: ...
+
+    @property
+    def event_tolerance(self) -> float: ...
+
+    @event_tolerance.setter
+    def event_tolerance(self, arg: float, /) -> None: ...
+
+    @property
+    def save_event_states(self) -> bool: ...
+
+    @save_event_states.setter
+    def save_event_states(self, arg: bool, /) -> None: ...
+
+    @property
+    def driver_names(self) -> list[str]: ...
+
+    def clear_drivers(self) -> None: ...
+
+    def add_driver(self, name: str, samples: object, time: object | None = None, dt: float | None = None,
+                   t0: float = 0.0, order: int = 3, wrap: bool = True,
+                   boundary_condition: str | None = None) -> None:
+        """Sets the signal of a driver (cubie::driver_signal): samples (n,) or (n, runs), times or dt/t0."""
+
+    @property
     def grid(self) -> str: ...
 
     @grid.setter
@@ -528,6 +568,24 @@ class Result:
         """
         The time each run reached (NaN: never integrated), or None without counters.
         """
+
+    @property
+    def event_names(self) -> list[str]: ...
+
+    @property
+    def event_count(self) -> object: ...
+
+    @property
+    def event_times(self) -> object: ...
+
+    @property
+    def event_ids(self) -> object: ...
+
+    @property
+    def event_states(self) -> object: ...
+
+    @property
+    def event_terminated(self) -> object: ...
 
     @property
     def dt_last(self) -> object:

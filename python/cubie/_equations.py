@@ -12,7 +12,7 @@ import json
 import math
 import re
 import warnings
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 FUNCTIONS = frozenset(
     "sin cos tan asin acos atan atan2 sinh cosh tanh exp log log10 sqrt abs pow min max "
@@ -83,6 +83,7 @@ def infer_roles(
     observables: Sequence[str],
     strict: bool,
     context: str,
+    drivers: Sequence[str] = (),
 ) -> Tuple[Dict[str, float], Dict[str, float]]:
     """States (declared, or inferred from ``dNAME = ...``) and parameters (declared plus
     every undeclared right-hand-side name, with a warning; an error under ``strict``)."""
@@ -104,7 +105,7 @@ def infer_roles(
                 f"{context}: no states: write each derivative as 'dNAME = ...' or declare states="
             )
     assigned = {lhs for _, lhs, _ in parsed}
-    known = set(states) | set(parameters) | set(constants) | assigned | FUNCTIONS | OPERATOR_WORDS | {"t"}
+    known = set(states) | set(parameters) | set(constants) | set(drivers) | assigned | FUNCTIONS | OPERATOR_WORDS | {"t"}
     undeclared = []
     for _, _, names in parsed:
         for n in names:
@@ -152,9 +153,12 @@ def model_text(
     parameters: Dict[str, float],
     constants: Dict[str, float],
     observables: Sequence[str],
+    drivers: Sequence[str] = (),
+    events: Optional[Mapping[str, Mapping[str, Any]]] = None,
 ) -> str:
     """A model file (TOML) for the engine's parser. The equations come first, so
-    equation line k is file line k + 1 (see relocate_error)."""
+    equation line k is file line k + 1 (see relocate_error). Drivers are declared with a
+    placeholder signal: their samples come with each solve (Solver.solve(drivers=...))."""
     body = "\n".join(equations)
     if "'''" in body:
         raise ValueError("dxdt: equations must not contain three single quotes (''')")
@@ -166,6 +170,15 @@ def model_text(
         out.append(f"[{section}]")
         for k, v in values.items():
             out.append(f"{_toml_key(k)} = {_toml_float(v)}")
+    if drivers:
+        out.append("[drivers]")
+        out.append("dt = 1.0")
+        for d in drivers:
+            out.append(f"{_toml_key(d)} = [0.0, 0.0]")
+    for name, spec in (events or {}).items():
+        out.append(f"[events.{_toml_key(name)}]")
+        for key, value in spec.items():
+            out.append(f"{_toml_key(key)} = {json.dumps(value)}")
     return "\n".join(out) + "\n"
 
 

@@ -30,10 +30,13 @@ OUTPUT_KEYS = frozenset(
     {
         "output_types", "save_variables", "summarise_variables", "saved_state_indices",
         "saved_observable_indices", "summarised_state_indices", "summarised_observable_indices",
-        "save_counters",
+        "save_counters", "max_events", "save_event_states",
     }
 )
-LOOP_KEYS = frozenset({"save_every", "summarise_every", "sample_summaries_every", "save_last", "save_initial"})
+LOOP_KEYS = frozenset(
+    {"save_every", "summarise_every", "sample_summaries_every", "save_last", "save_initial", "land_on_samples",
+     "event_tolerance"}
+)
 MEMORY_KEYS = frozenset(
     {
         "allocator", "mem_proportion", "stream_group", "pinned_pool_bytes", "host_budget_bytes",

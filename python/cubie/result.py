@@ -109,6 +109,39 @@ class SolveResult:
         """The step size each run's controller held when it ended (None without counters)."""
         return self._r.dt_last
 
+    # ---- events ------------------------------------------------------------------------
+    @property
+    def event_names(self) -> List[str]:
+        """The system's events, in order: what ``event_ids`` index."""
+        return list(self._r.event_names)
+
+    @property
+    def event_count(self) -> Optional[np.ndarray]:
+        """Events that happened in each run, logged or not (uint32, (n_runs,)); None
+        without events."""
+        return self._r.event_count
+
+    @property
+    def event_times(self) -> Optional[np.ndarray]:
+        """Time of each logged event, (max_events, n_runs), in order; NaN past event_count."""
+        return self._r.event_times
+
+    @property
+    def event_ids(self) -> Optional[np.ndarray]:
+        """Which event each logged one is (index into event_names); 4294967295 past
+        event_count."""
+        return self._r.event_ids
+
+    @property
+    def event_states(self) -> Optional[np.ndarray]:
+        """The state at each logged event (before a reset), (max_events, n_states, n_runs)."""
+        return self._r.event_states
+
+    @property
+    def event_terminated(self) -> Optional[np.ndarray]:
+        """Where a terminating event ended each run (NaN where none did), or None."""
+        return self._r.event_terminated
+
     @property
     def statistics(self) -> Dict[str, Any]:
         """What the solve cost: chunks, bytes moved, device memory, per-phase times (ms)."""

@@ -289,6 +289,14 @@ class Solver:
             S.as_bool("save_last", c["save_last"])  # the final state is always saved
         if "save_counters" in c:
             spec.save_counters = S.as_bool("save_counters", c["save_counters"])
+        if "land_on_samples" in c:
+            spec.land_on_samples = S.as_bool("land_on_samples", c["land_on_samples"])
+        if "max_events" in c:
+            spec.max_events = S.as_int("max_events", c["max_events"])
+        if "event_tolerance" in c:
+            spec.event_tolerance = S.as_float("event_tolerance", c["event_tolerance"])
+        if "save_event_states" in c:
+            spec.save_event_states = S.as_bool("save_event_states", c["save_event_states"])
         states, observables = self._saved_variables(c, spec)
         spec.saved_states = states
         spec.saved_observables = observables
@@ -525,7 +533,15 @@ class Solver:
             (n_parameters, n_runs) (the fast path: runs paired column by column). Any
             real dtype; arrays on a GPU (CuPy, PyTorch, Numba) are accepted.
         drivers
-            Not in cubie's engine yet (NotImplementedError).
+            The samples of the system's drivers, in the design's dict: ``"time"`` (the
+            sample times, evenly spaced) or ``"dt"`` and ``"t0"``; optionally ``"order"``
+            (0, 1 or 3; default 3), ``"wrap"`` (default True: the signal repeats; False:
+            zero outside the samples) and ``"boundary_condition"`` ("natural",
+            "clamped", "not-a-knot", "periodic"; default periodic when wrapping, else
+            clamped); then one array per driver: (n_samples,) shared by every run, or
+            (n_samples, n_runs) one signal per run. A value may also be a dict of its own
+            settings with the samples under "samples". Default: the dict given to
+            create_ODE_system, or the model file's [drivers].
         duration, settling_time, t0
             Recorded span, unrecorded lead-in, start time (defaults 1.0, 0.0, 0.0, or
             the model file's).
@@ -551,11 +567,6 @@ class Solver:
         SolveFailedError
             A chunk failed on the device; ``partial_result`` as above.
         """
-        if drivers is not None:
-            raise NotImplementedError(
-                "solve: drivers (time-dependent forcing) are not in cubie's engine yet; write the forcing as a "
-                "function of t in the equations"
-            )
         if kwargs:
             # The design applies solve()'s settings to the Solver; a solve they make
             # invalid puts the previous settings back.
@@ -578,6 +589,7 @@ class Solver:
         if on_device and not _core.cuda_device_available():
             raise ValueError(f"on_device=True needs a CUDA device: {_core.cuda_unavailable_reason()}")
         spec = self._spec_base.copy()
+        self._set_drivers(spec, drivers)
         if duration is not None:
             spec.duration = S.as_float("duration", duration)
         if settling_time is not None:
@@ -586,6 +598,54 @@ class Solver:
             spec.t0 = S.as_float("t0", t0)
         grid = self._grid(initial_values, parameters, grid_type)
         return self._solve_grid(grid, spec, bool(nan_error_trajectories), bool(on_device), progress)
+
+    def _set_drivers(self, spec, drivers: Optional[Mapping[str, Any]]) -> None:
+        """The driver signals of a solve onto spec (see solve())."""
+        names = self._system.drivers
+        if drivers is None:
+            drivers = self._system.driver_samples
+            if drivers is None:
+                if names and self._system.file_spec is None:
+                    raise ValueError(
+                        f"solve: system '{self._system.name}' reads the drivers {', '.join(names)}; give their samples: "
+                        f"solve(..., drivers={{'dt': ..., {names[0]!r}: samples}})"
+                    )
+                return
+        if not isinstance(drivers, Mapping):
+            raise TypeError(f"drivers: expected a dict (the design's format), got {type(drivers).__name__}")
+        shared = {k: drivers[k] for k in ("time", "dt", "t0", "order", "wrap", "boundary_condition") if k in drivers}
+        given = [k for k in drivers if k not in shared]
+        for k in given:
+            if k not in names:
+                raise KeyError(f"drivers: system '{self._system.name}' has no driver {k!r}; its drivers are "
+                               f"{', '.join(names) if names else '(none)'}")
+        for name in names:
+            if name not in given:
+                raise KeyError(f"drivers: no samples for the driver {name!r} (given: {', '.join(given) or 'none'})")
+        spec.clear_drivers()
+        for name in names:
+            value = drivers[name]
+            settings = dict(shared)
+            if isinstance(value, Mapping):
+                unknown = set(value) - set(shared) - {"samples", "time", "dt", "t0", "order", "wrap", "boundary_condition"}
+                if unknown:
+                    raise KeyError(f"drivers[{name!r}]: unknown keys {sorted(unknown)}")
+                settings.update({k: v for k, v in value.items() if k != "samples"})
+                value = value.get("samples")
+            samples = np.ascontiguousarray(np.asarray(value, dtype=np.float64))
+            time = settings.get("time")
+            if time is not None:
+                time = np.ascontiguousarray(np.asarray(time, dtype=np.float64))
+                if time.ndim != 1:
+                    raise ValueError(f"drivers: 'time' must be 1-D, got shape {time.shape}")
+            dt = settings.get("dt")
+            spec.add_driver(
+                name, samples, time, None if dt is None else S.as_float("dt", dt),
+                S.as_float("t0", settings.get("t0", 0.0)), S.as_int("order", settings.get("order", 3)),
+                S.as_bool("wrap", settings.get("wrap", True)),
+                None if settings.get("boundary_condition") is None else S.as_str("boundary_condition",
+                                                                                  settings["boundary_condition"]),
+            )
 
     def solve_sweep(self, progress: bool = False, **kwargs: Any) -> SolveResult:
         """Solves a model file's [sweep] exactly as ``cubie run`` does (the file's axis

@@ -68,11 +68,13 @@ class ODESystem:
         translation).
     """
 
-    def __init__(self, definition: "_core.ModelDefinition", text: str, source: str, n_equation_lines: int = 0):
+    def __init__(self, definition: "_core.ModelDefinition", text: str, source: str, n_equation_lines: int = 0,
+                 driver_samples: Optional[Dict[str, Any]] = None):
         self._definition = definition
         self._text = text
         self._source = source
         self._n_equation_lines = n_equation_lines
+        self._driver_samples = driver_samples
         self._compiled: Dict[Tuple, Any] = {}
         self._lock = threading.Lock()
 
@@ -104,6 +106,23 @@ class ODESystem:
     @property
     def equations(self) -> str:
         return self._definition.equations_text
+
+    @property
+    def drivers(self) -> List[str]:
+        """Interpolated signals the equations read (their samples come with each solve, or
+        from the model file)."""
+        return list(self._definition.drivers)
+
+    @property
+    def events(self) -> List[str]:
+        """Event names, in order: what ``SolveResult.event_ids`` index."""
+        return list(self._definition.events)
+
+    @property
+    def driver_samples(self) -> Optional[Dict[str, Any]]:
+        """The drivers dict given to create_ODE_system (the design's format), used when a
+        solve gives none; None when it gave names only."""
+        return self._driver_samples
 
     @property
     def num_states(self) -> int:
@@ -228,14 +247,59 @@ class ODESystem:
 SymbolicODE = ODESystem
 
 
-def _from_parts(name, precision, lines, states, parameters, constants, observables, source) -> ODESystem:
-    text = model_text(name, precision, lines, states, parameters, constants, observables)
+def _from_parts(name, precision, lines, states, parameters, constants, observables, source, drivers=(), events=None,
+                driver_samples=None) -> ODESystem:
+    text = model_text(name, precision, lines, states, parameters, constants, observables, drivers, events)
     source_name = f"<{name}>"
     try:
         definition = _core.parse_model(text, source_name)
     except _core.ModelError as e:
         raise _core.ModelError(relocate_error(str(e), source_name, len(lines))) from None
-    return ODESystem(definition, text, source, len(lines))
+    return ODESystem(definition, text, source, len(lines), driver_samples)
+
+
+DRIVER_SETTING_KEYS = ("time", "dt", "t0", "order", "wrap", "boundary_condition")
+
+
+def _driver_names(drivers, context: str) -> Tuple[List[str], Optional[Dict[str, Any]]]:
+    """Names (a list of names, or the design's dict: settings keys plus one array per
+    driver) and the dict itself when it holds samples."""
+    if drivers is None:
+        return [], None
+    if isinstance(drivers, str):
+        raise TypeError(f"{context}: drivers must be a list of names or a dict of samples, not a string")
+    if isinstance(drivers, dict):
+        names = [k for k in drivers if k not in DRIVER_SETTING_KEYS]
+        return names, dict(drivers)
+    names = list(drivers)
+    for n in names:
+        if not isinstance(n, str):
+            raise TypeError(f"{context}: driver names must be strings, got {n!r}")
+    return names, None
+
+
+def _events_of(events, context: str) -> Optional[Dict[str, Dict[str, str]]]:
+    """{name: {condition, direction, action, reset}} as [events.NAME] tables."""
+    if events is None:
+        return None
+    if not isinstance(events, dict):
+        raise TypeError(f"{context}: events must be a dict of name -> {{'condition': ..., 'direction': ..., "
+                        f"'action': ..., 'reset': ...}}")
+    out = {}
+    for name, spec in events.items():
+        if isinstance(spec, str):
+            spec = {"condition": spec}
+        if not isinstance(spec, dict):
+            raise TypeError(f"{context}: event {name!r} must be a dict (condition, direction, action, reset) "
+                            f"or a condition string")
+        allowed = {"condition", "direction", "action", "reset"}
+        for key, value in spec.items():
+            if key not in allowed:
+                raise KeyError(f"{context}: event {name!r}: unknown key {key!r}; valid keys are {sorted(allowed)}")
+            if not isinstance(value, str):
+                raise TypeError(f"{context}: event {name!r}: {key} must be a string, got {value!r}")
+        out[name] = dict(spec)
+    return out
 
 
 def create_ODE_system(
@@ -249,6 +313,7 @@ def create_ODE_system(
     user_functions: Optional[Dict[str, Callable]] = None,
     name: Optional[str] = None,
     strict: bool = False,
+    events: Optional[Dict[str, Any]] = None,
 ) -> ODESystem:
     """Creates a system of ODEs from equations or a Python function.
 
@@ -272,7 +337,17 @@ def create_ODE_system(
     constants
         Values fixed for the whole batch, compiled into the code.
     drivers
-        Time-dependent forcing terms: not in this engine yet (NotImplementedError).
+        Interpolated signals the equations read like ``t``: a list of names (the
+        samples then come with each solve: ``Solver.solve(drivers=...)``), or the design's
+        dict with the samples (``{"time": t or "dt": .., "t0": .., "order": 3, "wrap":
+        True, "boundary_condition": .., "u": samples, ...}``; a 2-D array (samples, runs)
+        gives each run its own signal), used when a solve gives none.
+    events
+        ``{name: {"condition": "h", "direction": "down", "action": "reset",
+        "reset": "v = -0.9 * v"}}``: the event happens where the condition crosses zero
+        in the direction (up, down, both); its action is record (the default), terminate
+        or reset (assignments to states, one a line). Every occurrence is logged
+        (``SolveResult.event_times``).
     user_functions
         Your own callables inside equations: not in this engine (NotImplementedError).
     name
@@ -289,10 +364,12 @@ def create_ODE_system(
         line and column.
     """
     context = "create_ODE_system"
-    if drivers:
+    driver_names, driver_samples = _driver_names(drivers, context)
+    event_specs = _events_of(events, context)
+    if driver_names and callable(dxdt) and not isinstance(dxdt, str):
         raise NotImplementedError(
-            "create_ODE_system: drivers (time-dependent forcing) are not in cubie's engine yet; "
-            "write the forcing as a function of t in the equations, e.g. 'u = A * sin(w * t)'"
+            "create_ODE_system: drivers with a Python function are not translated; write the equations as text, "
+            "where a driver reads like t"
         )
     if user_functions:
         raise NotImplementedError(
@@ -337,7 +414,7 @@ def create_ODE_system(
         if not lines:
             raise ValueError(f"{context}: dxdt holds no equations")
         state_values, param_values = infer_roles(
-            lines, state_values, param_values, const_values, obs, strict, context
+            lines, state_values, param_values, const_values, obs, strict, context, driver_names
         )
         source = "equations"
         default_name = "ode_system"
@@ -345,7 +422,8 @@ def create_ODE_system(
         name = default_name if default_name.isidentifier() and default_name != "<lambda>" else "ode_system"
     if not isinstance(name, str) or not name:
         raise TypeError(f"{context}: name must be a non-empty string, got {name!r}")
-    return _from_parts(name, prec, lines, state_values, param_values, const_values, obs, source)
+    return _from_parts(name, prec, lines, state_values, param_values, const_values, obs, source, driver_names,
+                       event_specs, driver_samples)
 
 
 def load_model(path: Union[str, os.PathLike]) -> ODESystem:

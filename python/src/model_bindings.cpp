@@ -64,6 +64,18 @@ void bind_models(nb::module_& m) {
       .def_prop_ro("constants", [](const model_definition& d) { return named_values(d.constants); })
       .def_ro("observables", &model_definition::observables)
       .def_prop_ro("auxiliaries", [](const model_definition& d) { return d.equations.auxiliaries; })
+      .def_prop_ro("drivers",
+                   [](const model_definition& d) {
+                     std::vector<std::string> names;
+                     for (const models::model_driver& v : d.drivers) names.push_back(v.name);
+                     return names;
+                   })
+      .def_prop_ro("events",
+                   [](const model_definition& d) {
+                     std::vector<std::string> names;
+                     for (const models::model_event& e : d.events) names.push_back(e.name);
+                     return names;
+                   })
       .def_ro("settings", &model_definition::settings, "The file's [solver] and [memory] settings.")
       .def_ro("spec", &model_definition::spec, "The file's time span and save settings.")
       .def_prop_ro("sweep_grid",

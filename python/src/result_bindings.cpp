@@ -26,6 +26,20 @@ nb::object view(nb::handle owner, T* data, std::initializer_list<std::size_t> sh
 
 py_result& self_of(nb::handle h) { return nb::cast<py_result&>(h); }
 
+// An output array of the table as (axes..., runs), or None when the solve did not record it.
+template <class T>
+nb::object table_array(nb::handle h, output_id id) {
+  py_result& r = self_of(h);
+  const output_array* a = r.result.outputs().find(id);
+  if (a == nullptr) return nb::none();
+  std::vector<std::size_t> shape;
+  for (const output_axis& axis : a->axes) shape.push_back(static_cast<std::size_t>(axis.size));
+  shape.push_back(static_cast<std::size_t>(r.result.n_runs()));
+  T* data = static_cast<T*>(const_cast<void*>(r.result.array_data(id)));
+  if (data == nullptr) data = reinterpret_cast<T*>(empty_storage);
+  return nb::cast(nb::ndarray<nb::numpy, T>(data, shape.size(), shape.data(), h));
+}
+
 nb::dict statistics_dict(const solve_statistics& s) {
   nb::dict d;
   d["backend"] = s.backend;
@@ -142,6 +156,17 @@ void bind_results(nb::module_& m) {
                      return nb::cast(nb::ndarray<nb::numpy, double>(v->data(), {v->size()}, owner));
                    },
                    "The step size each run's controller held when it ended, or None without counters.")
+      .def_prop_ro("event_names", [](const py_result& r) { return r.result.outputs().event_names; })
+      .def_prop_ro("event_count", [](nb::handle h) { return table_array<u32>(h, output_id::event_count); })
+      .def_prop_ro("event_times", [](nb::handle h) { return table_array<double>(h, output_id::event_times); })
+      .def_prop_ro("event_ids", [](nb::handle h) { return table_array<u32>(h, output_id::event_ids); })
+      .def_prop_ro("event_states",
+                   [](nb::handle h) {
+                     return self_of(h).result.precision() == precision::float32
+                                ? table_array<float>(h, output_id::event_states)
+                                : table_array<double>(h, output_id::event_states);
+                   })
+      .def_prop_ro("event_terminated", [](nb::handle h) { return table_array<double>(h, output_id::event_terminated); })
       .def_prop_ro("times",
                    [](nb::handle h) {
                      py_result& r = self_of(h);

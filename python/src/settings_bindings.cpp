@@ -1,10 +1,12 @@
 // The engine's settings structs, field by field under the engine's names. The Python
 // layer routes the design's keyword arguments onto them; the engine validates them.
+#include <nanobind/ndarray.h>
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
 
 #include "bindings.hpp"
+#include "cubie/core/error.hpp"
 #include "cubie/io/settings_json.hpp"
 #include "cubie/memory/memory_settings.hpp"
 
@@ -64,6 +66,49 @@ void bind_settings(nb::module_& m) {
       .def_rw("saved_observables", &solve_spec::saved_observables, nb::arg().none())
       .def_rw("save_initial", &solve_spec::save_initial)
       .def_rw("save_counters", &solve_spec::save_counters)
+      .def_rw("land_on_samples", &solve_spec::land_on_samples)
+      .def_rw("max_events", &solve_spec::max_events)
+      .def_rw("event_tolerance", &solve_spec::event_tolerance)
+      .def_rw("save_event_states", &solve_spec::save_event_states)
+      .def_prop_ro("driver_names",
+                   [](const solve_spec& s) {
+                     std::vector<std::string> names;
+                     for (const driver_signal& d : s.drivers) names.push_back(d.name);
+                     return names;
+                   })
+      .def("clear_drivers", [](solve_spec& s) { s.drivers.clear(); })
+      .def(
+          "add_driver",
+          [](solve_spec& s, const std::string& name,
+             nb::ndarray<const double, nb::c_contig, nb::device::cpu> samples,
+             std::optional<nb::ndarray<const double, nb::ndim<1>, nb::c_contig, nb::device::cpu>> time,
+             std::optional<double> dt, double t0, int order, bool wrap, std::optional<std::string> boundary) {
+            driver_signal d;
+            d.name = name;
+            if (samples.ndim() != 1 && samples.ndim() != 2) {
+              throw invalid_argument("driver '" + name + "': samples must be 1-D (one signal) or 2-D (samples, runs), got " +
+                                     std::to_string(samples.ndim()) + " dimensions");
+            }
+            d.samples.assign(samples.data(), samples.data() + samples.size());
+            d.runs = samples.ndim() == 2 ? static_cast<std::int64_t>(samples.shape(1)) : 0;
+            if (time) d.time.assign(time->data(), time->data() + time->size());
+            d.dt = dt;
+            d.t0 = t0;
+            d.order = order;
+            d.wrap = wrap;
+            if (boundary) d.boundary = parse_spline_boundary(*boundary);
+            for (driver_signal& old : s.drivers) {
+              if (old.name == name) {
+                old = std::move(d);
+                return;
+              }
+            }
+            s.drivers.push_back(std::move(d));
+          },
+          nb::arg("name"), nb::arg("samples"), nb::arg("time").none() = nb::none(), nb::arg("dt").none() = nb::none(),
+          nb::arg("t0") = 0.0, nb::arg("order") = 3, nb::arg("wrap") = true,
+          nb::arg("boundary_condition").none() = nb::none(),
+          "Sets the signal of a driver (cubie::driver_signal): samples (n,) or (n, runs), times or dt/t0.")
       .def_prop_rw(
           "grid",
           [](const solve_spec& s) {

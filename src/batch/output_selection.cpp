@@ -1,5 +1,6 @@
 // The output table of one solve: the time domain (saved states, then observables, at the
-// recorded save times), status, and the step counters when asked for.
+// recorded save times), status, the step counters when asked for, and the event log of a
+// system with events.
 #include "output_selection.hpp"
 
 #include <algorithm>
@@ -40,6 +41,38 @@ std::vector<int> pick(const std::optional<std::vector<std::string>>& wanted, con
 
 output_array per_run_counter(output_id id, const char* name, const char* description) {
   return {id, name, description, element_type::uint32, {}, false, 0.0};
+}
+
+// The event log: how many events each run had, the first max_events of them (time, which,
+// state), and where a terminating event ended the run. Kept for failed runs (what happened
+// before the failure happened); unused slots hold NaN (ids 4294967295).
+void add_event_outputs(output_layout& l, const system_info& info, const solve_spec& spec) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  l.event_names = info.events;
+  l.arrays.push_back({output_id::event_count, "event_count", "events that happened in each run, logged or not",
+                      element_type::uint32, {}, false, 0.0});
+  if (spec.max_events > 0) {
+    std::vector<double> slots(static_cast<std::size_t>(spec.max_events));
+    for (std::size_t j = 0; j < slots.size(); ++j) slots[j] = static_cast<double>(j);
+    const output_axis slot_axis{"event", spec.max_events, slots, {}, true};
+    l.arrays.push_back({output_id::event_times, "event_times", "time of each logged event, in order; NaN past event_count",
+                        element_type::float64, {slot_axis}, false, nan});
+    l.arrays.push_back({output_id::event_ids, "event_ids",
+                        "which event (index into the system's events); 4294967295 past event_count",
+                        element_type::uint32, {slot_axis}, false, 4294967295.0});
+    if (spec.save_event_states) {
+      l.arrays.push_back({output_id::event_states, "event_states",
+                          "state at each logged event (before a reset); NaN past event_count", element_type::value,
+                          {slot_axis, output_axis{"state", info.n_states(), {}, info.states, false}}, false, nan});
+    }
+  }
+  const bool terminates = std::any_of(info.event_kinds.begin(), info.event_kinds.end(),
+                                      [](const event_kind& k) { return k.action == event_action::terminate; });
+  if (terminates) {
+    l.arrays.push_back({output_id::event_terminated, "event_terminated",
+                        "time a terminating event ended the run; NaN when none did", element_type::float64, {}, false,
+                        nan});
+  }
 }
 
 }  // namespace
@@ -88,6 +121,7 @@ output_selection select_outputs(const system_info& info, const solve_spec& spec,
                         "step size when the run ended; for a failed run, the step that failed",
                         element_type::value, {}, false, nan});
   }
+  if (info.n_events() > 0) add_event_outputs(l, info, spec);
   return out;
 }
 

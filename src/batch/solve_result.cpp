@@ -2,6 +2,8 @@
 // enough, with typed accessors and the fills for failed and never-integrated runs.
 #include "cubie/batch/solve_result.hpp"
 
+#include <algorithm>
+
 #include "cubie/core/error.hpp"
 #include "cubie/core/names.hpp"
 #include "cubie/execution/output_fill.hpp"
@@ -101,6 +103,46 @@ std::vector<double> SolveResult::dt_last() const {
   for (std::size_t r = 0; r < out.size(); ++r)
     out[r] = precision() == cubie::precision::float32 ? double(static_cast<const float*>(p)[r])
                                                       : static_cast<const double*>(p)[r];
+  return out;
+}
+
+std::span<const u32> SolveResult::event_counts() const {
+  if (!layout_.has(output_id::event_count)) throw invalid_argument("SolveResult: the system has no events");
+  return u32_array(output_id::event_count);
+}
+
+std::span<const double> SolveResult::event_terminated() const {
+  if (!layout_.has(output_id::event_terminated))
+    throw invalid_argument("SolveResult: the system has no terminating event (event_terminated is not recorded)");
+  return {static_cast<const double*>(array_data(output_id::event_terminated)), static_cast<std::size_t>(n_runs())};
+}
+
+std::vector<event_occurrence> SolveResult::events(std::int64_t run) const {
+  const std::span<const u32> counts = event_counts();
+  if (run < 0 || run >= n_runs())
+    throw invalid_argument("SolveResult::events: run " + std::to_string(run) + " is outside [0, " +
+                           std::to_string(n_runs()) + ")");
+  std::vector<event_occurrence> out;
+  const output_array* times = layout_.find(output_id::event_times);
+  if (times == nullptr) return out;  // max_events = 0: counted, not logged
+  const std::int64_t slots = times->axes[0].size;
+  const std::int64_t n = std::min<std::int64_t>(counts[static_cast<std::size_t>(run)], slots);
+  const auto* t = static_cast<const double*>(array_data(output_id::event_times));
+  const auto* ids = static_cast<const u32*>(array_data(output_id::event_ids));
+  const output_array* states = layout_.find(output_id::event_states);
+  const void* sv = array_data(output_id::event_states);
+  const std::int64_t n_states = states ? states->axes[1].size : 0;
+  for (std::int64_t j = 0; j < n; ++j) {
+    event_occurrence e;
+    e.time = t[j * n_runs() + run];
+    e.event = static_cast<int>(ids[j * n_runs() + run]);
+    for (std::int64_t s = 0; s < n_states; ++s) {
+      const std::int64_t i = (j * n_states + s) * n_runs() + run;
+      e.state.push_back(precision() == cubie::precision::float32 ? double(static_cast<const float*>(sv)[i])
+                                                                 : static_cast<const double*>(sv)[i]);
+    }
+    out.push_back(std::move(e));
+  }
   return out;
 }
 

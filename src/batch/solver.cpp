@@ -17,6 +17,7 @@
 #include "cubie/core/scalar_traits.hpp"
 #include "cubie/batch/result_memory_sink.hpp"
 #include "cubie/batch/step_control.hpp"
+#include "driver_inputs.hpp"
 #include "output_selection.hpp"
 #include "save_schedule.hpp"
 
@@ -181,6 +182,17 @@ prepared_batch<V> Solver::impl::prepare(const batch_grid& grid, const solve_spec
 
   b.loop = loop_settings_for<V>(spec, schedule);
   convert_inputs(grid, b);
+  detail::add_driver_inputs(info, spec, b);
+  b.land_on_samples = spec.land_on_samples ? 1 : 0;
+  if (spec.land_on_samples && b.drivers.empty())
+    throw invalid_argument("land_on_samples: system '" + info.name + "' has no drivers whose samples steps could land on");
+  if (spec.max_events < 0)
+    throw invalid_argument("max_events = " + std::to_string(spec.max_events) + "; it must be 0 or more");
+  if (!(spec.event_tolerance >= 0) || !std::isfinite(spec.event_tolerance))
+    throw invalid_argument("event_tolerance = " + number_text(spec.event_tolerance) + "; it must be a finite number >= 0");
+  b.events = {spec.max_events, spec.event_tolerance};
+  // Events and landing on samples need the loop that checks every step.
+  if (info.n_events() > 0 || b.land_on_samples) b.loop.fixed_count_path = false;
   b.atol.assign(atol.begin(), atol.end());
   b.rtol.assign(rtol.begin(), rtol.end());
   return b;

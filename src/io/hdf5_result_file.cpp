@@ -281,6 +281,8 @@ void write_description(hid_t root, const SolveResult::layout& layout, const batc
                           column_names(grid, grid.n_states(), static_cast<int>(grid.columns().size()) - grid.n_states()));
   set_scalar_attribute<std::int32_t>(root, "n_saved_states", H5T_STD_I32LE, H5T_NATIVE_INT32, layout.n_saved_states);
   write_string_attribute(root, "status_flags", status_flags_text);
+  // What event_ids index (the model's events, in order).
+  if (!layout.event_names.empty()) write_strings_attribute(root, "events", layout.event_names);
 }
 
 /// The group `inputs`: every run's initial values and parameters, complete from the start.

@@ -52,6 +52,28 @@ std::string settings_json(const solver_settings& s, const solve_spec& spec, int 
   w.key("save_initial").value(spec.save_initial);
   w.key("save_counters").value(spec.save_counters);
   w.key("save_t_reached").value(spec.save_t_reached);
+  w.key("land_on_samples").value(spec.land_on_samples);
+  w.key("max_events").value(static_cast<std::int64_t>(spec.max_events));
+  w.key("event_tolerance").value(spec.event_tolerance);
+  w.key("save_event_states").value(spec.save_event_states);
+  // Each driver's grid and interpolation; the samples themselves are the model's (or the caller's).
+  w.key("drivers").begin_array();
+  for (const driver_signal& d : spec.drivers) {
+    w.begin_object();
+    w.key("name").value(d.name);
+    w.key("samples").value(static_cast<std::int64_t>(d.n_samples()));
+    w.key("runs").value(static_cast<std::int64_t>(d.runs));
+    w.key("t0").value(d.time.empty() ? d.t0 : d.time.front());
+    w.key("dt").value(d.time.empty() ? d.dt.value_or(0.0)
+                                     : (d.time.back() - d.time.front()) / static_cast<double>(d.time.size() - 1));
+    w.key("order").value(d.order);
+    w.key("wrap").value(d.wrap);
+    w.key("boundary_condition");
+    if (d.boundary) w.value(spline_boundary_name(*d.boundary));
+    else w.null();
+    w.end_object();
+  }
+  w.end_array();
   w.key("grid").value(spec.grid == grid_type::combinatorial ? "combinatorial" : "verbatim");
   const memory::memory_settings& m = s.memory;
   w.key("memory").begin_object();

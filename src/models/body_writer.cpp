@@ -35,7 +35,7 @@ std::string shortest(double v, bool as_float) {
 
 bool is_leaf(node_kind k) {
   return k == node_kind::number || k == node_kind::time || k == node_kind::state || k == node_kind::parameter ||
-         k == node_kind::constant;
+         k == node_kind::constant || k == node_kind::driver || k == node_kind::driver_rate;
 }
 
 }  // namespace
@@ -213,6 +213,8 @@ body_writer::code body_writer::emit(node_id id, bool top) {
     case node_kind::state: used_->states = true; return {"y[" + std::to_string(n.index) + "]", atom};
     case node_kind::parameter: used_->parameters = true; return {"p[" + std::to_string(n.index) + "]", atom};
     case node_kind::constant: return {names_.constants[static_cast<std::size_t>(n.index)], atom};
+    case node_kind::driver: used_->drivers = true; return {"drv[" + std::to_string(n.index) + "]", atom};
+    case node_kind::driver_rate: used_->driver_rates = true; return {"drv_dt[" + std::to_string(n.index) + "]", atom};
     case node_kind::auxiliary: return emit(n.operand(0), false);
     case node_kind::negate: {
       code operand = emit(n.operand(0), false);

@@ -33,6 +33,8 @@ struct body_usage {
   bool time = false;
   bool states = false;
   bool parameters = false;
+  bool drivers = false;       ///< reads drv[k]
+  bool driver_rates = false;  ///< reads drv_dt[k] (time_derivative of a driven model)
   std::set<std::string> functions;
 };
 

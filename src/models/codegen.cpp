@@ -4,7 +4,9 @@
 // used in several places is computed once (body_writer), so the generated code computes
 // what a hand-written system with the same expressions computes, bit for bit. The
 // Jacobian members come from symbolic differentiation on the same graph and a sparse LU
-// planned here (model_jacobian, sparse_lu_code).
+// planned here (model_jacobian, sparse_lu_code). A model with drivers takes them after p
+// in every member (`drv`; time_derivative also their rates, `drv_dt`); events get
+// event_conditions and event_reset (system.hpp).
 #include "cubie/models/codegen.hpp"
 
 #include <algorithm>
@@ -52,7 +54,8 @@ class system_writer {
     names_.pool = &pool_;
     for (const named_value& c : model.constants) names_.constants.push_back(c.name);
     for (const std::string& aux : model.equations.auxiliaries) names_.auxiliaries.push_back(pool_.claim(aux + "_"));
-    for (const char* fixed : {"t", "y", "p", "dydt", "out", "ok", "k"}) pool_.reserve(fixed);
+    for (const char* fixed : {"t", "y", "p", "dydt", "out", "ok", "k", "drv", "drv_dt", "ev", "y_new"})
+      pool_.reserve(fixed);
     jacobian_name_ = pool_.claim("J");
     jv_name_ = pool_.claim("jv");
     dfdt_name_ = pool_.claim("dfdt");
@@ -72,6 +75,7 @@ class system_writer {
     out += "  static constexpr const char* state_names = \"" + joined(names_of(model_.states)) + "\";\n";
     out += "  static constexpr const char* parameter_names = \"" + joined(names_of(model_.parameters)) + "\";\n";
     out += "  static constexpr const char* observable_names = \"" + joined(model_.observables) + "\";\n";
+    out += signal_declarations();
     if (options_.jacobian) {
       jacobian_ = detail::differentiate_model(graph_);
       out += jacobian_statics();
@@ -92,6 +96,7 @@ class system_writer {
       out += member("observables", "S* out", observed, true);
     }
     if (options_.jacobian) out += jacobian_members();
+    out += event_members();
     return out + "};\n";
   }
 
@@ -137,14 +142,77 @@ class system_writer {
     return s;
   }
 
+  // Drivers and events: their counts, names and (events) kinds, read by cubie at compile time.
+  [[nodiscard]] std::string signal_declarations() const {
+    std::string out;
+    if (!model_.drivers.empty()) {
+      std::vector<std::string> names;
+      for (const model_driver& d : model_.drivers) names.push_back(d.name);
+      out += "  static constexpr int n_drivers = " + std::to_string(names.size()) + ";\n";
+      out += "  static constexpr const char* driver_names = \"" + joined(names) + "\";\n";
+    }
+    if (!model_.events.empty()) {
+      std::vector<std::string> names;
+      std::string kinds;
+      for (const model_event& e : model_.events) {
+        names.push_back(e.name);
+        const char* d = e.direction == event_direction::up     ? "up"
+                        : e.direction == event_direction::down ? "down"
+                                                               : "both";
+        const char* a = e.action == event_action::record      ? "record"
+                        : e.action == event_action::terminate ? "terminate"
+                                                              : "reset";
+        kinds += std::string(kinds.empty() ? "" : ", ") + "{cubie::event_direction::" + d +
+                 ", cubie::event_action::" + a + "}";
+      }
+      out += "  static constexpr int n_events = " + std::to_string(names.size()) + ";\n";
+      out += "  static constexpr const char* event_names = \"" + joined(names) + "\";\n";
+      out += "  static constexpr cubie::event_kind event_kinds[] = {" + kinds + "};\n";
+    }
+    return out;
+  }
+
+  // event_conditions (every event's g) and, when an event resets, event_reset (the new
+  // values of the states it assigns, every right-hand side reading y, the state before).
+  std::string event_members() {
+    if (model_.events.empty()) return {};
+    outputs conditions;
+    for (std::size_t k = 0; k < model_.events.size(); ++k)
+      conditions.emplace_back("out[" + std::to_string(k) + "]", graph_.event_condition[k]);
+    std::string out = member("event_conditions", "S* out", conditions, true);
+    bool resets = false;
+    for (const model_event& e : model_.events) resets = resets || e.action == event_action::reset;
+    if (!resets) return out;
+    detail::body_usage used;
+    std::string body;
+    for (std::size_t k = 0; k < model_.events.size(); ++k) {
+      if (model_.events[k].action != event_action::reset) continue;
+      outputs assigned;
+      for (auto [state, value] : graph_.event_reset[k])
+        assigned.emplace_back("y_new[" + std::to_string(state) + "]", value);
+      detail::body_writer writer(graph_.graph, names_, as_float(), true);
+      std::string block = writer.write(assigned, used);
+      body += "    if (ev == " + std::to_string(k) + ") {  // " + model_.events[k].name + "\n";
+      for (std::size_t at = 0; at < block.size();) {  // the block's lines, indented once more
+        const std::size_t end = block.find('\n', at);
+        body += "  " + block.substr(at, end - at + 1);
+        at = end + 1;
+      }
+      body += "    }\n";
+    }
+    return out + signature("event_reset", "S* y_new", used, false, "int ev, ") + body + "  }\n";
+  }
+
   std::string jacobian_members() {
     const std::size_t n = model_.states.size();
     const detail::model_jacobian& jac = jacobian_;
     const detail::elimination_plan& plan = jac.plan;
     // The dense Jacobian scatters the sparse one: the same values, without a second copy
     // of every derivative's text to compile.
-    std::string s = "  CUBIE_HD CUBIE_FORCEINLINE void jacobian(S t, const S* y, const S* p, S* " + jacobian_name_ +
-                    ") const {\n    S " + jv_name_ + "[sparse_nnz];\n    jacobian_sparse(t, y, p, " + jv_name_ +
+    const bool driven = !model_.drivers.empty();
+    std::string s = "  CUBIE_HD CUBIE_FORCEINLINE void jacobian(S t, const S* y, const S* p, " +
+                    std::string(driven ? "const S* drv, " : "") + "S* " + jacobian_name_ + ") const {\n    S " +
+                    jv_name_ + "[sparse_nnz];\n    jacobian_sparse(t, y, p, " + (driven ? "drv, " : "") + jv_name_ +
                     ");\n    for (int k = 0; k < n_states * n_states; ++k) " + jacobian_name_ + "[k] = S(0);\n";
     for (int k = 0; k < plan.nonzeros(); ++k) {
       auto [i, j] = plan.entries[static_cast<std::size_t>(k)];
@@ -175,24 +243,37 @@ class system_writer {
     return s;
   }
 
-  // One member function (t, y, p, OUT): `prefix`, its locals, then the outputs. The
-  // right-hand side and observables are written like_hand_written (see body_writer).
+  // One member function (t, y, p[, drv[, drv_dt]], OUT): `prefix`, its locals, then the
+  // outputs. The right-hand side and observables are written like_hand_written (see
+  // body_writer). time_derivative of a driven model also takes the drivers' rates.
   std::string member(const std::string& fn, const std::string& out_parameter, const outputs& lines,
                      bool like_hand_written, const std::string& prefix = {}) {
     detail::body_usage used;
     detail::body_writer writer(graph_.graph, names_, as_float(), like_hand_written);
     const std::string body = prefix + writer.write(lines, used);
+    return signature(fn, out_parameter, used, fn == "time_derivative") + body + "  }\n";
+  }
+
+  // The member's first line and its using-declarations; `leading` declares arguments
+  // before t (event_reset's event index).
+  [[nodiscard]] std::string signature(const std::string& fn, const std::string& out_parameter,
+                                      const detail::body_usage& used, bool rates, const std::string& leading = {}) const {
     auto param = [](bool is_used, const std::string& decl, const std::string& name) {
       return decl + (is_used ? name : "/*" + name + "*/");
     };
-    std::string text = "  CUBIE_HD CUBIE_FORCEINLINE void " + fn + "(" + param(used.time, "S ", "t") + ", " +
+    std::string drivers;
+    if (!model_.drivers.empty()) {
+      drivers = ", " + param(used.drivers, "const S* ", "drv");
+      if (rates) drivers += ", " + param(used.driver_rates, "const S* ", "drv_dt");
+    }
+    std::string text = "  CUBIE_HD CUBIE_FORCEINLINE void " + fn + "(" + leading + param(used.time, "S ", "t") + ", " +
                        param(used.states, "const S* ", "y") + ", " + param(used.parameters, "const S* ", "p") +
-                       ", " + out_parameter + ") const {\n";
+                       drivers + ", " + out_parameter + ") const {\n";
     // Block-scope using-declarations, not a using-directive: they hide the C library's
     // global ::sqrt(double) & co. (ambiguous with cubie::math's otherwise) and keep
     // argument-dependent lookup, which finds the SIMD packs' overloads.
     for (const std::string& f : used.functions) text += "    using cubie::math::" + f + ";\n";
-    return text + body + "  }\n";
+    return text;
   }
 
   const model_definition& model_;

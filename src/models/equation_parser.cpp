@@ -48,6 +48,8 @@ class equation_parser {
     declare(model.states, node_kind::state);
     declare(model.parameters, node_kind::parameter);
     declare(model.constants, node_kind::constant);
+    for (std::size_t i = 0; i < model.drivers.size(); ++i)
+      declared_[model.drivers[i].name] = {node_kind::driver, static_cast<int>(i)};
   }
 
   equation_set parse() {
@@ -67,12 +69,116 @@ class equation_parser {
     return std::move(result_);
   }
 
+  /// One numeric expression (an event's condition), every auxiliary of the equations visible.
+  expression parse_condition(const std::string& what) {
+    see_all_auxiliaries();
+    const std::vector<std::vector<token>> lines = statement_lines();
+    if (lines.empty()) fail(source_, positions_.front(), what + " is empty: write the expression whose zero crossing is the event");
+    if (lines.size() > 1) error(lines[1][0].begin, what + " must be one expression on one line");
+    tokens_ = &lines[0];
+    pos_ = 0;
+    expression value = parse_or();
+    expect_end();
+    if (is_condition(value.kind)) {
+      fail(source_, value.where,
+           what + " is a comparison, but an event happens where a number crosses zero; write the difference, as in "
+                  "'V - V_th' with direction = \"up\" for 'V > V_th'");
+    }
+    return value;
+  }
+
+  /// Lines `state = expression` (an event's reset), every auxiliary of the equations visible.
+  std::vector<event_assignment> parse_reset(const std::string& what) {
+    see_all_auxiliaries();
+    std::vector<event_assignment> out;
+    for (const std::vector<token>& tokens : statement_lines()) {
+      const token& target = tokens[0];
+      if (target.kind != tok::identifier) {
+        error(target.begin, "expected an assignment 'STATE = expression' in " + what + ", found " + describe(target));
+      }
+      if (tokens[1].kind != tok::assign) {
+        error(tokens[1].begin, "expected '=' after '" + std::string(target.text) + "', found " + describe(tokens[1]));
+      }
+      const std::string name(target.text);
+      const auto found = declared_.find(name);
+      if (found == declared_.end() || found->second.first != node_kind::state) {
+        std::string kind = found == declared_.end() ? (auxiliaries_.count(name) ? "an auxiliary" : "undeclared")
+                                                    : kind_phrase(found->second.first);
+        error(target.begin, what + " assigns states only, and '" + name + "' is " + kind +
+                                (found == declared_.end() && !auxiliaries_.count(name)
+                                     ? did_you_mean(name, names_of(model_.states))
+                                     : std::string()),
+              "states: " + join(names_of(model_.states)));
+      }
+      for (const event_assignment& a : out) {
+        if (a.name == name) {
+          error(target.begin, "state '" + name + "' is assigned twice in " + what + " (first on line " +
+                                  std::to_string(a.where.line) + ")");
+        }
+      }
+      event_assignment a;
+      a.state = found->second.second;
+      a.name = name;
+      a.where = at(target.begin);
+      tokens_ = &tokens;
+      pos_ = 2;
+      if (peek().kind == tok::end) error(tokens[1].begin, "empty expression: nothing follows '" + name + " ='");
+      a.value = parse_or();
+      expect_end();
+      require_number(a.value, "the right-hand side of '" + name + " ='");
+      out.push_back(std::move(a));
+    }
+    if (out.empty()) fail(source_, positions_.front(), what + " assigns nothing: write one 'STATE = expression' a line");
+    return out;
+  }
+
  private:
   struct auxiliary_info {
     int index;
     int assignment;
     source_position where;
   };
+
+  // Event conditions and resets come after the equations: all of their auxiliaries exist.
+  void see_all_auxiliaries() {
+    const equation_set& eq = model_.equations;
+    for (std::size_t i = 0; i < eq.assignments.size(); ++i) {
+      const assignment& a = eq.assignments[i];
+      if (a.kind == assignment_kind::auxiliary) auxiliaries_[a.name] = {a.index, static_cast<int>(i), a.where};
+    }
+    result_.auxiliaries = eq.auxiliaries;
+    result_.auxiliary_definition = eq.auxiliary_definition;
+    current_ = static_cast<int>(eq.assignments.size());
+  }
+
+  [[nodiscard]] std::vector<std::vector<token>> statement_lines() const {
+    std::vector<std::vector<token>> lines;
+    for (line_span span : split_lines()) {
+      std::vector<token> tokens = lex(span);
+      if (tokens.size() > 1) lines.push_back(std::move(tokens));
+    }
+    return lines;
+  }
+
+  void expect_end() const {
+    if (peek().kind == tok::rparen) error(peek().begin, "unbalanced parentheses: ')' without a matching '('");
+    if (peek().kind == tok::assign) {
+      error(peek().begin, "unexpected '=': comparisons are written '=='");
+    }
+    if (peek().kind != tok::end) {
+      error(peek().begin, "unexpected " + describe(peek()) + " after a complete expression; expected an operator");
+    }
+  }
+
+  static std::string kind_phrase(node_kind k) {
+    switch (k) {
+      case node_kind::state: return "a state";
+      case node_kind::parameter: return "a parameter";
+      case node_kind::constant: return "a constant";
+      case node_kind::driver: return "a driver";
+      default: return "an auxiliary";
+    }
+  }
 
   // ---- helpers ------------------------------------------------------------------
   void declare(const std::vector<named_value>& values, node_kind kind) {
@@ -212,6 +318,9 @@ class equation_parser {
         case node_kind::parameter:
           error(target.begin, "cannot assign to parameter '" + name +
                                   "': parameters are inputs ([parameters] or [sweep]); give the auxiliary another name");
+        case node_kind::driver:
+          error(target.begin, "cannot assign to driver '" + name +
+                                  "': drivers are interpolated signals ([drivers]); give the auxiliary another name");
         default:
           error(target.begin, "cannot assign to constant '" + name +
                                   "': constants are set in [constants]; give the auxiliary another name");
@@ -220,7 +329,7 @@ class equation_parser {
     if (name.size() > 1 && name[0] == 'd') {
       auto found = declared_.find(name.substr(1));
       if (found != declared_.end()) {
-        std::string what = found->second.first == node_kind::parameter ? "a parameter" : "a constant";
+        std::string what = kind_phrase(found->second.first);
         error(target.begin, "'" + name + "' would be the derivative of '" + name.substr(1) + "', but '" +
                                 name.substr(1) + "' is " + what + ", not a state; only states have derivatives");
       }
@@ -577,6 +686,7 @@ class equation_parser {
     for (const auto* list : {&model_.states, &model_.parameters, &model_.constants}) {
       for (const named_value& v : *list) out.push_back(v.name);
     }
+    for (const model_driver& d : model_.drivers) out.push_back(d.name);
     for (std::size_t i = 0; i < result_.auxiliaries.size(); ++i) {
       if (result_.auxiliary_definition[i] < current_) out.push_back(result_.auxiliaries[i]);
     }
@@ -593,6 +703,11 @@ class equation_parser {
     std::string out = "states " + join(names_of(model_.states));
     if (!model_.parameters.empty()) out += "; parameters " + join(names_of(model_.parameters));
     if (!model_.constants.empty()) out += "; constants " + join(names_of(model_.constants));
+    if (!model_.drivers.empty()) {
+      std::vector<std::string> drivers;
+      for (const model_driver& d : model_.drivers) drivers.push_back(d.name);
+      out += "; drivers " + join(drivers);
+    }
     std::vector<std::string> earlier;
     for (std::size_t i = 0; i < result_.auxiliaries.size(); ++i) {
       if (result_.auxiliary_definition[i] < current_) earlier.push_back(result_.auxiliaries[i]);
@@ -634,6 +749,17 @@ class equation_parser {
 equation_set parse_equations(std::string_view text, const std::vector<source_position>& positions,
                              const model_definition& model, const text_source& source) {
   return equation_parser(text, positions, model, source).parse();
+}
+
+expression parse_event_condition(std::string_view text, const std::vector<source_position>& positions,
+                                 const model_definition& model, const text_source& source, const std::string& what) {
+  return equation_parser(text, positions, model, source).parse_condition(what);
+}
+
+std::vector<event_assignment> parse_event_reset(std::string_view text, const std::vector<source_position>& positions,
+                                                const model_definition& model, const text_source& source,
+                                                const std::string& what) {
+  return equation_parser(text, positions, model, source).parse_reset(what);
 }
 
 }  // namespace cubie::models::detail

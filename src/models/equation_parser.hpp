@@ -16,4 +16,17 @@ namespace cubie::models::detail {
 [[nodiscard]] equation_set parse_equations(std::string_view text, const std::vector<source_position>& positions,
                                            const model_definition& model, const text_source& source);
 
+/// Parses an event's condition: one numeric expression of the model's names (states,
+/// parameters, constants, drivers, t and every auxiliary of model.equations). `what` names
+/// it in messages ("events.floor.condition").
+[[nodiscard]] expression parse_event_condition(std::string_view text, const std::vector<source_position>& positions,
+                                               const model_definition& model, const text_source& source,
+                                               const std::string& what);
+
+/// Parses an event's reset: lines `state = expression`, each state at most once.
+[[nodiscard]] std::vector<event_assignment> parse_event_reset(std::string_view text,
+                                                              const std::vector<source_position>& positions,
+                                                              const model_definition& model, const text_source& source,
+                                                              const std::string& what);
+
 }  // namespace cubie::models::detail

@@ -104,7 +104,8 @@ class graph_builder {
       case node_kind::time: return g.leaf(node_kind::time, -1);
       case node_kind::state:
       case node_kind::parameter:
-      case node_kind::constant: return g.leaf(e.kind, e.index);
+      case node_kind::constant:
+      case node_kind::driver: return g.leaf(e.kind, e.index);
       case node_kind::auxiliary: {
         node_id ref = out_.auxiliary[static_cast<std::size_t>(e.index)];
         if (ref < 0) throw internal_error("code generation: auxiliary used before its definition");
@@ -148,6 +149,14 @@ model_graph build_model_graph(const model_definition& model) {
   }
   for (node_id d : out.derivative) {
     if (d < 0) throw internal_error("code generation: a state has no derivative");
+  }
+  // Events read the same auxiliaries: their conditions and resets join the graph after the
+  // equations (auxiliaries only refer backwards, and every one is defined by now).
+  for (const model_event& e : model.events) {
+    out.event_condition.push_back(builder.add(e.condition));
+    std::vector<std::pair<int, node_id>> resets;
+    for (const event_assignment& a : e.reset) resets.emplace_back(a.state, builder.add(a.value));
+    out.event_reset.push_back(std::move(resets));
   }
   return out;
 }

@@ -75,6 +75,8 @@ struct model_graph {
   expression_graph graph;
   std::vector<node_id> derivative;  ///< dydt[i]
   std::vector<node_id> auxiliary;   ///< the auxiliary node of each auxiliary
+  std::vector<node_id> event_condition;                           ///< per event: g
+  std::vector<std::vector<std::pair<int, node_id>>> event_reset;  ///< per event: (state, new value)
 };
 
 /// @brief Builds the graph of a model's assignments in file order.

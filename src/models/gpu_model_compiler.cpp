@@ -148,6 +148,18 @@ gpu_build build_gpu(const build_request& r, backend_compile_report& report) {
   report.source_path = cache.entry(key, ".cu");
   report.artifact_path = cache.entry(key, ".cubin");
 
+  // One unit for all methods: one NVRTC program.
+  const auto record_unit = [&] {
+    compile_unit_report unit;
+    unit.methods = r.methods;
+    unit.cache_hit = report.cache_hit;
+    unit.compiled = report.compiler_runs > 0;
+    unit.cache_key = report.cache_key;
+    unit.source_path = report.source_path;
+    unit.artifact_path = report.artifact_path;
+    report.units = {std::move(unit)};
+  };
+
   gpu_build out;
   std::vector<std::string> lowered;
   if (cache.contains(key, ".cubin")) {
@@ -156,6 +168,7 @@ gpu_build build_gpu(const build_request& r, backend_compile_report& report) {
     if (table && cubin && parse_kernel_table(*table, expressions, lowered) &&
         load_cubin(*cubin, r, lowered, out, why)) {
       report.cache_hit = true;
+      record_unit();
       return out;
     }
     if (opt.verbosity > 0) {
@@ -182,6 +195,7 @@ gpu_build build_gpu(const build_request& r, backend_compile_report& report) {
   if (!load_cubin(compiled.cubin, r, compiled.lowered_names, out, why)) {
     throw device_error("cannot load the compiled model '" + r.model_name + "' on the GPU: " + why, false);
   }
+  record_unit();
   return out;
 }
 

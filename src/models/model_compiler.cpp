@@ -8,6 +8,7 @@
 #include <future>
 #include <iostream>
 #include <mutex>
+#include <thread>
 
 #include "cubie/batch/method_catalog.hpp"
 #include "cubie/core/error.hpp"
@@ -16,6 +17,7 @@
 #include "cubie_headers.hpp"
 #include "host_compiler.hpp"
 #include "model_compiler_detail.hpp"
+#include "rhs_cost.hpp"
 #include "subprocess.hpp"
 #if defined(CUBIE_WITH_CUDA)
 #include "gpu_model_compiler.hpp"
@@ -66,39 +68,52 @@ std::string joined(const std::vector<std::string>& items, const char* sep) {
   return out;
 }
 
-// The CPU translation unit: the generated system, then one extern "C" entry per method
-// (what dlsym finds), the SIMD width the entries were built for and the size of the
-// argument block, so a library built against other headers is refused, not run.
-std::string host_translation_unit(const detail::build_request& r) {
+// The CPU translation unit of one method: the generated system, the extern "C" entry
+// that dlsym finds, the SIMD width the entry was built for and the size of the argument
+// block, so a library built against other headers is refused, not run. One unit per
+// method: units compile in parallel and each is cached on its own, so adding a method
+// later compiles only that method.
+std::string host_translation_unit(const detail::build_request& r, const std::string& method) {
   const std::string V = detail::value_type_name(r.precision);
   const std::string suffix = detail::precision_suffix(r.precision);
-  const std::string sys = detail::generated_struct_name;
+  std::string sys = detail::generated_struct_name;
   std::string tu = r.system_source;
-  tu += "\n// CPU entry points of this model, loaded by cubie with dlopen.\n";
+  if (r.outline_rhs) {
+    // An expensive right-hand side (rhs_cost.hpp), compiled once here and called from
+    // every stage. Inside the call it is inlined as before, so every product meets the
+    // same sums: results stay bit-identical to the inlined form.
+    tu += "\n// The right-hand side as one function, called from every stage.\n";
+    tu += "template <class S>\nstruct cubie_outlined_rhs_system : " + sys + "<S> {\n";
+    tu += "  [[gnu::noinline]] void rhs(S t, const S* y, const S* p, S* dydt) const {\n";
+    tu += "    " + sys + "<S>::rhs(t, y, p, dydt);\n  }\n};\n";
+    sys = "cubie_outlined_rhs_system";
+  }
+  tu += "\n// CPU entry point of this model, loaded by cubie with dlopen.\n";
   tu += "#include \"cubie/backends/cpu/cpu_entry.hpp\"\n";
-  for (const std::string& m : r.methods) tu += "#include \"cubie/integrate/methods/" + m + ".hpp\"\n";
+  tu += "#include \"cubie/integrate/methods/" + method + ".hpp\"\n";
   tu += "\nstatic_assert(cubie::ode_system<" + sys + "<" + V + ">, " + V +
         ">, \"the generated system does not satisfy cubie::ode_system\");\n";
   tu += "#define CUBIE_MODEL_EXPORT extern \"C\" __attribute__((visibility(\"default\")))\n\n";
-  for (const std::string& m : r.methods) {
-    tu += "CUBIE_MODEL_EXPORT void cubie_cpu_" + m + "_" + suffix +
-          "(const void* args, long long begin, long long end) {\n";
-    tu += "  cubie::cpu::integrate_range<cubie::methods::" + m + ", " + sys + ", " + V + ">(args, begin, end);\n}\n";
-  }
-  tu += "CUBIE_MODEL_EXPORT int cubie_cpu_simd_lanes_" + suffix + "() { return cubie::cpu::simd_lanes<" + V + ">; }\n";
+  tu += "CUBIE_MODEL_EXPORT void cubie_cpu_" + method + "_" + suffix +
+        "(const void* args, long long begin, long long end) {\n";
+  tu += "  cubie::cpu::integrate_range<cubie::methods::" + method + ", " + sys + ", " + V + ">(args, begin, end);\n}\n";
+  tu += "CUBIE_MODEL_EXPORT int cubie_cpu_simd_lanes_" + suffix + "() { return cubie::cpu::simd_lanes_for<" + V + ", " +
+        sys + "<" + V + ">::n_states>; }\n";
   tu += "CUBIE_MODEL_EXPORT long long cubie_cpu_batch_args_bytes_" + suffix + "() { return sizeof(cubie::batch_args<" +
         V + ">); }\n";
   return tu;
 }
 
-struct cpu_build {
-  std::map<entry_key, cpu_entry> entries;
+// One method's shared object, loaded.
+struct cpu_unit {
+  cpu_entry entry = nullptr;
   int simd_lanes = 1;
   std::shared_ptr<const void> handle;
 };
 
 // dlopen + dlsym + the ABI check. Returns false with `why` when the file is unusable.
-bool load_shared_object(const fs::path& path, const detail::build_request& r, cpu_build& out, std::string& why) {
+bool load_shared_object(const fs::path& path, const detail::build_request& r, const std::string& method,
+                        cpu_unit& out, std::string& why) {
   void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) {
     const char* reason = dlerror();
@@ -121,26 +136,24 @@ bool load_shared_object(const fs::path& path, const detail::build_request& r, cp
           std::to_string(expected) + " here); point CUBIE_INCLUDE_DIR at this cubie's headers";
     return false;
   }
-  for (const std::string& m : r.methods) {
-    auto* entry = reinterpret_cast<cpu_entry>(symbol("cubie_cpu_" + m + "_" + suffix));
-    if (!entry) {
-      why = "it lacks the entry for " + m;
-      return false;
-    }
-    out.entries.emplace(entry_key{m, r.precision}, entry);
+  auto* entry = reinterpret_cast<cpu_entry>(symbol("cubie_cpu_" + method + "_" + suffix));
+  if (!entry) {
+    why = "it lacks the entry for " + method;
+    return false;
   }
+  out.entry = entry;
   out.simd_lanes = lanes();
   out.handle = std::move(owner);
   return true;
 }
 
-cpu_build build_cpu(const detail::build_request& r, backend_compile_report& report) {
+cpu_unit build_cpu_unit(const detail::build_request& r, const detail::host_toolchain& tc, const std::string& method,
+                        compile_unit_report& report) {
   const compile_options& opt = *r.options;
-  const detail::host_toolchain tc = detail::host_toolchain_for(opt.extra_cxx_flags);
-  const std::string tu = host_translation_unit(r);
+  const std::string tu = host_translation_unit(r, method);
 
   cache_key_builder kb;
-  kb.add("kind", "cpu shared object, cubie model compiler v1")
+  kb.add("kind", "cpu shared object, cubie model compiler v2")
       .add("cubie_version", CUBIE_VERSION_STRING)
       .add("cubie_headers", r.header_digest)
       .add("source", tu)
@@ -151,14 +164,15 @@ cpu_build build_cpu(const detail::build_request& r, backend_compile_report& repo
       .add("target_macros", tc.target_macros);
   const std::string key = kb.key();
   const compile_cache& cache = *r.cache;
+  report.methods = {method};
   report.cache_key = key;
   report.source_path = cache.entry(key, ".cpp");
   report.artifact_path = cache.entry(key, ".so");
 
-  cpu_build out;
+  cpu_unit out;
   std::string why;
   if (cache.contains(key, ".so")) {
-    if (load_shared_object(report.artifact_path, r, out, why)) {
+    if (load_shared_object(report.artifact_path, r, method, out, why)) {
       report.cache_hit = true;
       return out;
     }
@@ -170,7 +184,6 @@ cpu_build build_cpu(const detail::build_request& r, backend_compile_report& repo
     out = {};
   }
 
-  cache.remove_stale_scratch(std::chrono::hours(24));
   cache.write(key, ".cpp", tu);
   cache.write(key, ".key", kb.manifest());
   const fs::path scratch = cache.scratch_path(key, ".so");
@@ -180,7 +193,7 @@ cpu_build build_cpu(const detail::build_request& r, backend_compile_report& repo
   argv.insert(argv.end(), {"-o", scratch.string(), report.source_path.string()});
   if (opt.verbosity > 1) detail::report_line("cubie: " + detail::command_line(argv));
 
-  ++report.compiler_runs;
+  report.compiled = true;
   const detail::process_result res = detail::run_process(argv);
   if (res.exit_code != 0) {
     std::error_code ec;
@@ -189,10 +202,70 @@ cpu_build build_cpu(const detail::build_request& r, backend_compile_report& repo
   }
   if (opt.verbosity > 1 && !res.output.empty()) detail::report_line(res.output);
   cache.commit(scratch, key, ".so");
-  if (!load_shared_object(report.artifact_path, r, out, why)) {
+  if (!load_shared_object(report.artifact_path, r, method, out, why)) {
     throw error("cannot load the compiled model '" + r.model_name + "' from " + report.artifact_path.string() + ": " +
                 why);
   }
+  return out;
+}
+
+struct cpu_build {
+  std::map<entry_key, cpu_entry> entries;
+  int simd_lanes = 1;
+  std::vector<std::shared_ptr<const void>> handles;
+};
+
+// Every requested method, each in its own compiler process, as many at a time as the
+// machine has hardware threads.
+cpu_build build_cpu(const detail::build_request& r, backend_compile_report& report) {
+  const detail::host_toolchain tc = detail::host_toolchain_for(r.options->extra_cxx_flags);
+  r.cache->remove_stale_scratch(std::chrono::hours(24));
+  const std::size_t n = r.methods.size();
+  report.units.assign(n, {});
+  std::vector<cpu_unit> units(n);
+  const std::size_t jobs = std::max<std::size_t>(1, std::thread::hardware_concurrency());
+  for (std::size_t first = 0; first < n; first += jobs) {
+    const std::size_t last = std::min(n, first + jobs);
+    std::vector<std::future<cpu_unit>> running;
+    for (std::size_t i = first + 1; i < last; ++i) {
+      running.push_back(std::async(std::launch::async, [&, i] { return build_cpu_unit(r, tc, r.methods[i], report.units[i]); }));
+    }
+    // The first of the batch on this thread; the others are waited for even when it
+    // throws, since they use `r`, `report` and the cache folder.
+    std::exception_ptr failure;
+    try {
+      units[first] = build_cpu_unit(r, tc, r.methods[first], report.units[first]);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    for (std::size_t k = 0; k < running.size(); ++k) {
+      try {
+        units[first + 1 + k] = running[k].get();
+      } catch (...) {
+        if (!failure) failure = std::current_exception();
+      }
+    }
+    if (failure) std::rethrow_exception(failure);
+  }
+
+  cpu_build out;
+  out.simd_lanes = units.front().simd_lanes;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (units[i].simd_lanes != out.simd_lanes) {
+      throw internal_error("internal error: the CPU entries of model '" + r.model_name + "' disagree on the SIMD width (" +
+                           std::to_string(out.simd_lanes) + " and " + std::to_string(units[i].simd_lanes) + " lanes)");
+    }
+    out.entries.emplace(entry_key{r.methods[i], r.precision}, units[i].entry);
+    out.handles.push_back(std::move(units[i].handle));
+  }
+  report.cache_hit = true;
+  for (const compile_unit_report& u : report.units) {
+    report.cache_hit = report.cache_hit && u.cache_hit;
+    report.compiler_runs += u.compiled ? 1 : 0;
+  }
+  report.cache_key = report.units.front().cache_key;
+  report.source_path = report.units.front().source_path;
+  report.artifact_path = report.units.front().artifact_path;
   return out;
 }
 
@@ -202,7 +275,9 @@ void print_summary(const std::string& model, const char* backend, const backend_
   std::snprintf(ms, sizeof ms, "%.0f ms", rep.compile_ms);
   std::string line = "cubie: model '" + model + "' for the " + backend + " (" + joined(r.methods, ", ") + ", " +
                      precision_name(r.precision) + "): " + (rep.cache_hit ? "cache hit, loaded in " : "compiled in ") +
-                     ms + " [" + rep.artifact_path.string() + "]";
+                     ms + " [";
+  for (std::size_t i = 0; i < rep.units.size(); ++i) line += (i ? ", " : "") + rep.units[i].artifact_path.string();
+  line += "]";
   detail::report_line(line);
 }
 
@@ -236,6 +311,7 @@ std::shared_ptr<const compiled_system> compile_model(const model_definition& mod
     if (std::find(r.methods.begin(), r.methods.end(), canonical) == r.methods.end()) r.methods.push_back(canonical);
   }
   r.precision = options.precision.value_or(model.precision);
+  r.outline_rhs = detail::outline_rhs_on_cpu(model);
   if (r.precision == model.precision) {
     r.system_source = generate_system_source(model, detail::generated_struct_name);
   } else {
@@ -254,6 +330,11 @@ std::shared_ptr<const compiled_system> compile_model(const model_definition& mod
   cs->info.states = names_of(model.states);
   cs->info.parameters = names_of(model.parameters);
   cs->info.observables = model.observables;
+  for (const model_driver& d : model.drivers) cs->info.drivers.push_back(d.name);
+  for (const model_event& e : model.events) {
+    cs->info.events.push_back(e.name);
+    cs->info.event_kinds.push_back({e.direction, e.action});
+  }
   for (const named_value& s : model.states) cs->info.state_defaults.push_back(s.value);
   for (const named_value& p : model.parameters) cs->info.parameter_defaults.push_back(p.value);
 
@@ -313,9 +394,10 @@ std::shared_ptr<const compiled_system> compile_model(const model_definition& mod
   }
 
   struct loaded_code {
-    std::shared_ptr<const void> cpu, gpu;
+    std::vector<std::shared_ptr<const void>> cpu;
+    std::shared_ptr<const void> gpu;
   };
-  cs->keepalive = std::make_shared<loaded_code>(loaded_code{std::move(cpu_result.handle), std::move(gpu_library)});
+  cs->keepalive = std::make_shared<loaded_code>(loaded_code{std::move(cpu_result.handles), std::move(gpu_library)});
 
   if (options.verbosity > 0) {
     if (rep.cpu.built) print_summary(model.name, "CPU", rep.cpu, r);

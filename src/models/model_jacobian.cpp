@@ -16,7 +16,7 @@ bool reads_time(const expression_graph& g, const std::vector<node_id>& roots) {
     stack.pop_back();
     if (!seen.insert(id).second) continue;
     const graph_node& n = g[id];
-    if (n.kind == node_kind::time) return true;
+    if (n.kind == node_kind::time || n.kind == node_kind::driver) return true;  // drivers are signals of t
     for (int i = 0; i < n.arity; ++i) stack.push_back(n.operand(i));
   }
   return false;

@@ -13,6 +13,7 @@
 #include "model_checks.hpp"
 #include "model_names.hpp"
 #include "model_sections.hpp"
+#include "model_signals.hpp"
 #include "string_positions.hpp"
 #include "toml_reader.hpp"
 
@@ -25,7 +26,7 @@ using detail::toml_reader;
 const std::vector<std::string>& top_level_keys() {
   static const std::vector<std::string> keys = {"name",   "description", "precision", "observables",
                                                 "equations", "states",  "parameters", "constants",
-                                                "solver", "memory",      "sweep"};
+                                                "drivers", "events", "solver", "memory", "sweep"};
   return keys;
 }
 
@@ -51,8 +52,12 @@ class model_loader {
     read_declared("parameters", model_.parameters);
     read_declared("constants", model_.constants);
     check_clashes();
+    if (const toml_entry* d = find("drivers")) {
+      detail::read_drivers(model_, table_of(*d), reader_, model_.source_path.parent_path());
+    }
     read_equations();
     read_observables();
+    if (const toml_entry* e = find("events")) detail::read_events(model_, table_of(*e), reader_);
     for_each_in("solver", [&](const toml_entry& e) { detail::apply_solver_key(model_, e, reader_); });
     for_each_in("memory", [&](const toml_entry& e) { detail::apply_memory_key(model_, e, reader_); });
     for_each_in("sweep", [&](const toml_entry& e) { detail::apply_sweep_key(model_, e, reader_); });
@@ -60,6 +65,7 @@ class model_loader {
     model_.spec.grid = model_.sweep.grid;
     detail::check_sweep(model_, reader_.source(), std::nullopt);
     detail::check_constants_fit(model_, reader_.source(), std::nullopt);
+    detail::check_drivers(model_, reader_.source(), std::nullopt);
   }
 
  private:

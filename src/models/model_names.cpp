@@ -29,6 +29,8 @@ constexpr std::string_view generated_words[] = {
     // the Jacobian members (JACOBIAN_CONTRACT.md)
     "autonomous", "jacobian_nnz", "sparse_nnz", "sparse_row", "sparse_col", "elimination_order", "jacobian",
     "jacobian_sparse", "time_derivative", "factor_shifted", "solve_factored",
+    "drv", "y_new", "ev", "n_drivers", "driver_names", "n_events", "event_names", "event_kinds", "event_conditions",
+    "event_reset",
 };
 
 template <std::size_t N>

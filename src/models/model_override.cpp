@@ -10,6 +10,7 @@
 #include "model_checks.hpp"
 #include "model_names.hpp"
 #include "model_sections.hpp"
+#include "model_signals.hpp"
 #include "toml_reader.hpp"
 
 namespace cubie::models {
@@ -136,6 +137,7 @@ void apply_override(model_definition& model, std::string_view option) {
   model.spec.grid = model.sweep.grid;
   detail::check_sweep(model, source, blame);
   detail::check_constants_fit(model, source, blame);
+  detail::check_drivers(model, source, blame);
 }
 
 }  // namespace cubie::models

@@ -6,6 +6,7 @@
 #include <limits>
 #include <system_error>
 
+#include "cubie/batch/method_catalog.hpp"
 #include "cubie/core/error.hpp"
 #include "cubie/core/names.hpp"
 #include "cubie/memory/allocator_kind.hpp"
@@ -47,7 +48,9 @@ class checked {
     if (s.empty()) reader_.fail_at(node_, what_ + " must not be empty");
     return s;
   }
-  [[noreturn]] void fail(const std::string& message) const { reader_.fail_at(node_, message); }
+  [[noreturn]] void fail(const std::string& message, std::string_view note = {}) const {
+    reader_.fail_at(node_, message, note);
+  }
 
   static std::string number_text(double v) {
     char buffer[32];
@@ -60,6 +63,26 @@ class checked {
   const toml_reader& reader_;
   std::string what_;
 };
+
+// The method name as written, when a method or an alias has it (case and '-' as
+// find_method() takes them); otherwise an error at the value that lists every method,
+// so a typo is caught where it was made and not at the compile.
+std::string known_method(const checked& value) {
+  std::string name = value.non_empty_string();
+  const std::string key = normalize_name(name);
+  std::vector<std::string> methods;
+  for (const method_info& m : all_method_infos()) methods.push_back(m.name);
+  if (contains(methods, key)) return name;
+  std::vector<std::string> candidates = methods;
+  std::string aliases;
+  for (const auto& [alias, canonical] : method_aliases()) {
+    if (key == alias) return name;
+    candidates.push_back(alias);
+    aliases += (aliases.empty() ? "" : ", ") + alias + " (" + canonical + ")";
+  }
+  value.fail("solver.algorithm: unknown method '" + name + "'" + did_you_mean(key, candidates),
+             "methods: " + join_names(methods) + "; aliases: " + aliases);
+}
 
 std::vector<double> tolerances(const toml_entry& entry, const toml_reader& reader, const model_definition& model) {
   std::string what = "solver." + entry.key;
@@ -168,7 +191,7 @@ const std::vector<std::string>& solver_keys() {
       "algorithm", "step_controller", "atol", "rtol", "dt", "dt_min", "dt_max", "safety", "min_gain", "max_gain",
       "deadband_min", "deadband_max", "kp", "ki", "kd", "max_steps", "backend", "cpu_threads", "nan_fill_failed",
       "t0", "duration", "settling_time", "save_every", "saved_states", "saved_observables", "save_initial", "save_t_reached",
-      "save_counters"};
+      "save_counters", "land_on_samples", "max_events", "event_tolerance", "save_event_states"};
   return keys;
 }
 
@@ -192,7 +215,7 @@ void apply_solver_key(model_definition& model, const toml_entry& entry, const to
   solver_settings& s = model.settings;
   solve_spec& spec = model.spec;
   if (key == "algorithm") {
-    s.algorithm = value.non_empty_string();
+    s.algorithm = known_method(value);
   } else if (key == "step_controller") {
     s.step_controller = value.string();
   } else if (key == "atol") {
@@ -253,6 +276,14 @@ void apply_solver_key(model_definition& model, const toml_entry& entry, const to
     spec.save_counters = value.boolean();
   } else if (key == "save_t_reached") {
     spec.save_t_reached = value.boolean();
+  } else if (key == "land_on_samples") {
+    spec.land_on_samples = value.boolean();
+  } else if (key == "max_events") {
+    spec.max_events = value.integer_at_least(0);
+  } else if (key == "event_tolerance") {
+    spec.event_tolerance = value.non_negative();
+  } else if (key == "save_event_states") {
+    spec.save_event_states = value.boolean();
   } else if (key == "precision") {
     fail(reader.source(), entry.key_at,
          "precision is not a [solver] key: it is the model's, at the top of the file (precision = \"float32\")");

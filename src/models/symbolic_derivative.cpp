@@ -100,13 +100,18 @@ node_id differentiator::derivative(node_id node, int variable) {
     case node_kind::parameter:
     case node_kind::constant: d = zero(); break;
     case node_kind::time: d = variable == time_variable ? one() : zero(); break;
+    // A driver is a signal of t alone: by t its rate (filled in by the caller), else 0.
+    case node_kind::driver: d = variable == time_variable ? g_.leaf(node_kind::driver_rate, n.index) : zero(); break;
+    case node_kind::driver_rate:
+      throw internal_error("code generation: a driver's rate is not differentiated (second derivatives are not needed)");
     case node_kind::state: d = variable == n.index ? one() : zero(); break;
     case node_kind::auxiliary: {
       // The definition's rule, reusing the auxiliary's name for its value; a definition
       // that is a leaf or another auxiliary has no rule of its own.
       const node_kind def = g_[n.operand(0)].kind;
       const bool operation = def != node_kind::number && def != node_kind::time && def != node_kind::state &&
-                             def != node_kind::parameter && def != node_kind::constant && def != node_kind::auxiliary;
+                             def != node_kind::parameter && def != node_kind::constant && def != node_kind::driver &&
+                             def != node_kind::auxiliary;
       d = operation ? rule(n.operand(0), node, variable) : derivative(n.operand(0), variable);
       break;
     }

@@ -65,6 +65,45 @@ TEST(NvrtcCompile, CoreAndLorenzCompileToAnSm90Cubin) {
   if (!out.log.empty()) std::cout << "NVRTC warnings:\n" << out.log << "\n";
 }
 
+// A system reading a driver and resetting on an event, as model files generate them: the
+// driver evaluation, the event monitor and the stepper restart compile under NVRTC too.
+const char* const signal_source = R"(
+#include "cubie/integrate/system.hpp"
+#include "cubie/backends/cuda/integrate_kernel.cuh"
+#include "cubie/integrate/methods/dormand_prince_54.hpp"
+#include "cubie/integrate/methods/classical_rk4.hpp"
+template <class S>
+struct kicked_oscillator {
+  static constexpr int n_states = 2, n_parameters = 1, n_observables = 1, n_drivers = 1, n_events = 2;
+  static constexpr const char* state_names = "x,v";
+  static constexpr const char* parameter_names = "w";
+  static constexpr const char* observable_names = "u_out";
+  static constexpr const char* driver_names = "u";
+  static constexpr const char* event_names = "wall,stop";
+  static constexpr cubie::event_kind event_kinds[] = {{cubie::event_direction::down, cubie::event_action::reset},
+                                                      {cubie::event_direction::up, cubie::event_action::terminate}};
+  CUBIE_HD void rhs(S, const S* y, const S* p, const S* u, S* d) const { d[0] = y[1]; d[1] = -p[0] * y[0] + u[0]; }
+  CUBIE_HD void observables(S, const S*, const S*, const S* u, S* o) const { o[0] = u[0]; }
+  CUBIE_HD void event_conditions(S t, const S* y, const S*, const S*, S* g) const { g[0] = y[0] + S(1); g[1] = t - S(5); }
+  CUBIE_HD void event_reset(int, S, const S* y, const S*, const S*, S* yn) const { yn[1] = -y[1]; }
+};
+)";
+
+TEST(NvrtcCompile, DriversAndEventsCompile) {
+  ASSERT_TRUE(cubie::models::detail::nvrtc_available());
+  std::vector<std::string> expressions;
+  for (const char* method : {"dormand_prince_54", "classical_rk4"}) {
+    for (const char* v : {"float", "double"}) {
+      expressions.push_back(std::string("&cubie::cuda::integrate_kernel<cubie::methods::") + method +
+                            ", kicked_oscillator, " + v + ">");
+    }
+  }
+  const auto out = nvrtc_compile(signal_source, "nvrtc_signal_check.cu", nvrtc_core_options(90, CUBIE_SOURCE_INCLUDE_DIR),
+                                 expressions);
+  ASSERT_TRUE(out.success) << "NVRTC log:\n" << out.log;
+  EXPECT_EQ(out.lowered_names.size(), expressions.size());
+}
+
 TEST(NvrtcCompile, ReportsErrorsWithTheirLog) {
   ASSERT_TRUE(cubie::models::detail::nvrtc_available());
   const auto out = nvrtc_compile("__global__ void k() { undeclared_name = 1; }", "broken.cu",

@@ -61,7 +61,8 @@ TEST(settings_json, names_every_field) {
   for (const char* needle :
        {"\"algorithm\":\"dormand_prince_54\"", "\"atol\":[1e-08,1e-09]", "\"kp\":0.5", "\"ki\":null", "\"dt\":null",
         "\"duration\":2", "\"save_every\":0.1", "\"grid\":\"combinatorial\"", "\"precision\":\"float64\"",
-        "\"memory\":{\"allocator\":\"default\"", "\"host_budget_bytes\":1024", "\"saved_states\":null"}) {
+        "\"memory\":{\"allocator\":\"default\"", "\"host_budget_bytes\":1024", "\"saved_states\":null",
+        "\"max_events\":16", "\"land_on_samples\":false", "\"drivers\":[]"}) {
     EXPECT_NE(j.find(needle), std::string::npos) << needle << " not in " << j;
   }
 }

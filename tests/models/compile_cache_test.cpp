@@ -216,11 +216,20 @@ TEST(ModelCompileCache, ChangingAConstantOrAnOptionMisses) {
   EXPECT_FALSE(flag.cpu.cache_hit);
   EXPECT_NE(flag.cpu.cache_key, base.cpu.cache_key);
 
+  // Each method is a unit of its own: euler's entry is reused, only heun compiles.
   auto with_methods = cpu_options(dir.path());
   with_methods.methods = {"euler", "heun"};
-  (void)cubie::models::compile_model(model, with_methods, &method);
+  const auto two = cubie::models::compile_model(model, with_methods, &method);
   EXPECT_FALSE(method.cpu.cache_hit);
-  EXPECT_NE(method.cpu.cache_key, base.cpu.cache_key);
+  EXPECT_EQ(method.cpu.compiler_runs, 1);
+  ASSERT_EQ(method.cpu.units.size(), 2u);
+  EXPECT_EQ(method.cpu.units[0].methods, std::vector<std::string>{"euler"});
+  EXPECT_TRUE(method.cpu.units[0].cache_hit);
+  EXPECT_EQ(method.cpu.units[0].cache_key, base.cpu.cache_key);
+  EXPECT_EQ(method.cpu.units[1].methods, std::vector<std::string>{"heun_21"});
+  EXPECT_TRUE(method.cpu.units[1].compiled);
+  EXPECT_NE(method.cpu.units[1].cache_key, base.cpu.cache_key);
+  EXPECT_EQ(two->cpu_methods(cubie::precision::float32), (std::vector<std::string>{"euler", "heun_21"}));
 
   auto with_precision = cpu_options(dir.path());
   with_precision.precision = cubie::precision::float64;

@@ -1,14 +1,19 @@
 // A model file compiled at run time for the CPU runs through the Solver exactly like
 // the same system written in C++: the Lorenz example against cubie::systems::lorenz on
 // the Lorenz ensemble, bit for bit, for dormand_prince_54 and classical_rk4 in both
-// precisions.
+// precisions; and a 16-state model whose expensive right-hand side the model compiler
+// calls instead of inlining (one register per pack) against its inlined C++ build.
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <fstream>
 #include <memory>
+#include <sstream>
 
+#include "compile_reference_bodies.hpp"
 #include "compile_reference_lorenz.hpp"
 #include "compile_test_support.hpp"
+#include "cubie/backends/cpu/simd_width.hpp"
 #include "cubie/batch/solver.hpp"
 #include "cubie/models/model_compiler.hpp"
 
@@ -108,6 +113,86 @@ TEST_P(CompiledLorenzOnCpu, IsBitIdenticalToTheCxxSystem) {
 INSTANTIATE_TEST_SUITE_P(MethodsAndPrecisions, CompiledLorenzOnCpu,
                          ::testing::Combine(::testing::Values("dormand_prince_54", "classical_rk4"),
                                             ::testing::Values(precision::float32, precision::float64)),
+                         [](const auto& info) {
+                           return std::string(std::get<0>(info.param)) +
+                                  (std::get<1>(info.param) == precision::float32 ? "_float32" : "_float64");
+                         });
+
+// ---- an expensive right-hand side, called rather than inlined --------------------------
+
+cubie::models::model_definition four_bodies_model() {
+  return cubie::models::load_model(std::filesystem::path(CUBIE_TEST_DATA_DIR) / "four_bodies.toml");
+}
+
+cubie::SolveResult solve_four_bodies(std::shared_ptr<const cubie::compiled_system> sys, const char* method,
+                                     precision p) {
+  cubie::solver_settings s;
+  s.algorithm = method;
+  s.precision = p;
+  s.backend = "cpu";
+  if (std::string(method) == "classical_rk4") {
+    s.dt = 1.0 / 512;
+  } else {
+    s.atol = {1e-8};
+    s.rtol = {1e-8};
+  }
+  cubie::Solver solver(std::move(sys), s);
+  // 37 runs: packs of 8 and 16 lanes, the last one partly masked.
+  std::vector<double> m1(37);
+  for (std::size_t i = 0; i < m1.size(); ++i) m1[i] = 0.5 + 1.5 * static_cast<double>(i) / 36.0;
+  const auto model = four_bodies_model();
+  cubie::named_arrays initial;
+  for (const auto& state : model.states) initial.push_back({state.name, {state.value}});
+  cubie::solve_spec spec;
+  spec.duration = 1.0;
+  spec.save_every = 0.125;
+  return solver.solve(initial, {{"m1", m1}}, spec);
+}
+
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class CompiledFourBodiesOnCpu : public ::testing::TestWithParam<std::tuple<const char*, precision>> {};
+
+TEST_P(CompiledFourBodiesOnCpu, CallsItsRightHandSideAndIsBitIdenticalToTheInlinedCxxSystem) {
+  const auto [method, p] = GetParam();
+  cubie::models::compile_options o;
+  o.gpu = cubie::models::gpu_compile::off;
+  o.methods = {method};
+  o.precision = p;
+  o.cache_dir = CUBIE_TEST_CACHE_DIR;
+  cubie::models::compile_report report;
+  const auto model = cubie::models::compile_model(four_bodies_model(), o, &report);
+  ASSERT_TRUE(report.cpu.built);
+  // The compiled unit is the outlined form: otherwise this test would test nothing new.
+  EXPECT_NE(read_text(report.cpu.source_path).find("[[gnu::noinline]] void rhs("), std::string::npos)
+      << report.cpu.source_path;
+  const auto cxx = cubie::test::cxx_four_bodies_reference();
+  // 16 states: one register per pack, on both sides.
+  if (p == precision::float32) {
+    EXPECT_EQ(model->cpu_simd_lanes_float, cxx->cpu_simd_lanes_float);
+    EXPECT_EQ(model->cpu_simd_lanes_float, (cubie::cpu::simd_lanes_for<float, 16>));
+  } else {
+    EXPECT_EQ(model->cpu_simd_lanes_double, cxx->cpu_simd_lanes_double);
+    EXPECT_EQ(model->cpu_simd_lanes_double, (cubie::cpu::simd_lanes_for<double, 16>));
+  }
+
+  const cubie::SolveResult from_model = solve_four_bodies(model, method, p);
+  const cubie::SolveResult from_cxx = solve_four_bodies(cxx, method, p);
+  if (p == precision::float32) {
+    expect_bit_identical<float>(from_model, from_cxx);
+  } else {
+    expect_bit_identical<double>(from_model, from_cxx);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(TheReferencesPairs, CompiledFourBodiesOnCpu,
+                         ::testing::Values(std::tuple{"dormand_prince_54", precision::float64},
+                                           std::tuple{"classical_rk4", precision::float32}),
                          [](const auto& info) {
                            return std::string(std::get<0>(info.param)) +
                                   (std::get<1>(info.param) == precision::float32 ? "_float32" : "_float64");

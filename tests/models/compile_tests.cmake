@@ -2,12 +2,15 @@
 # the GPU ones carry the label gpu and skip without a device. Included from CMakeLists.txt.
 set(cubie_model_test_cache ${CMAKE_CURRENT_BINARY_DIR}/model_compile_cache)
 
+cubie_generate_model(four_bodies.hpp ${CMAKE_CURRENT_SOURCE_DIR}/data/four_bodies.toml generated_four_bodies)
 cubie_add_test(model_compile_test
-  SOURCES compile_cpu_test.cpp compile_cache_test.cpp compile_reference_lorenz.cpp
+  SOURCES compile_cpu_test.cpp compile_cache_test.cpp compile_reference_lorenz.cpp compile_reference_bodies.cpp
+          rhs_cost_test.cpp ${generated_dir}/four_bodies.hpp
   LIBS cubie_models)
-target_include_directories(model_compile_test PRIVATE ${PROJECT_SOURCE_DIR}/src)
+target_include_directories(model_compile_test PRIVATE ${PROJECT_SOURCE_DIR}/src ${generated_dir})
 target_compile_definitions(model_compile_test PRIVATE
   CUBIE_EXAMPLES_DIR="${PROJECT_SOURCE_DIR}/examples"
+  CUBIE_TEST_DATA_DIR="${CMAKE_CURRENT_SOURCE_DIR}/data"
   CUBIE_TEST_CACHE_DIR="${cubie_model_test_cache}")
 
 if(CUBIE_HAS_CUDA)
@@ -25,3 +28,9 @@ if(CUBIE_HAS_CUDA)
     CUBIE_EXAMPLES_DIR="${PROJECT_SOURCE_DIR}/examples"
     CUBIE_TEST_CACHE_DIR="${cubie_model_test_cache}")
 endif()
+
+# Model files with drivers and events against the same systems in C++ (tests/batch).
+cubie_add_test(model_compile_signals_test SOURCES compile_signals_test.cpp LIBS cubie_models cubie_signal_test_systems)
+target_compile_definitions(model_compile_signals_test PRIVATE
+  CUBIE_EXAMPLES_DIR="${PROJECT_SOURCE_DIR}/examples"
+  CUBIE_TEST_CACHE_DIR="${cubie_model_test_cache}")

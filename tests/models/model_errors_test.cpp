@@ -257,7 +257,7 @@ TEST(model_errors, UnknownTopLevelKey) {
   std::string message = error_of(model_text(valid_equations, "[solvr]\nduration = 2\n"));
   EXPECT_THAT(message, StartsWith("m.toml:13:2: error: unknown top-level key 'solvr'; did you mean 'solver'?"));
   EXPECT_THAT(message, HasSubstr("note: allowed top-level keys: name, description, precision, observables, "
-                                 "equations, states, parameters, constants, solver, memory, sweep"));
+                                 "equations, states, parameters, constants, drivers, events, solver, memory, sweep"));
 }
 
 TEST(model_errors, UnknownSectionKeyListsTheValidOnes) {
@@ -297,6 +297,24 @@ TEST(model_errors, WrongValueTypes) {
               StartsWith("m.toml:1:13: error: precision must be \"float32\" or \"float64\", got \"float16\""));
   EXPECT_THAT(error_of(model_text(valid_equations).replace(model_text(valid_equations).find("x = 1.0"), 7, "x = \"1\"")),
               StartsWith("m.toml:7:5: error: state 'x' must be a number, but this is a string"));
+}
+
+TEST(model_errors, UnknownAlgorithmPointsAtTheValueAndListsTheMethods) {
+  std::string message = error_of(model_text(valid_equations, "[solver]\nalgorithm = \"dormand_prince54\"\n"));
+  EXPECT_THAT(message, StartsWith("m.toml:14:13: error: solver.algorithm: unknown method 'dormand_prince54'; "
+                                  "did you mean 'dormand_prince_54'"));
+  EXPECT_THAT(message, HasSubstr("?\n 14 | algorithm = \"dormand_prince54\"\n"
+                                 "    |             ^\n"));
+  EXPECT_THAT(message, HasSubstr("\nnote: methods: euler, "));
+  EXPECT_THAT(message, HasSubstr("dormand_prince_853"));
+  EXPECT_THAT(message, HasSubstr("; aliases: rk4 (classical_rk4), rk45 (dormand_prince_54)"));
+  EXPECT_THAT(error_of(model_text(valid_equations, "[solver]\nalgorithm = \"rk44\"\n")),
+              StartsWith("m.toml:14:13: error: solver.algorithm: unknown method 'rk44'; did you mean 'rk4'"));
+  EXPECT_THAT(error_of(model_text(valid_equations, "[solver]\nalgorithm = \"leapfrog\"\n")),
+              StartsWith("m.toml:14:13: error: solver.algorithm: unknown method 'leapfrog'\n"));
+  // Names are taken as the Solver takes them: any case, '-' for '_', aliases.
+  EXPECT_EQ(error_of(model_text(valid_equations, "[solver]\nalgorithm = \"Dormand-Prince-853\"\n")), "no error");
+  EXPECT_EQ(error_of(model_text(valid_equations, "[solver]\nalgorithm = \"RK4\"\n")), "no error");
 }
 
 TEST(model_errors, Float32ConstantsMustFit) {

@@ -119,6 +119,12 @@ TEST(model_override, BadValuesPointAtTheValue) {
   EXPECT_THAT(override_error_of(base(), "precision=half"),
               StartsWith("--set:1:11: error: precision must be \"float32\" or \"float64\", got \"half\""));
   EXPECT_THAT(override_error_of(base(), "memory.allocator=heap"), StartsWith("--set:1:18: error: memory.allocator: "));
+  EXPECT_THAT(override_error_of(base(), "solver.algorithm=dopri45"),
+              StartsWith("--set:1:18: error: solver.algorithm: unknown method 'dopri45'; did you mean 'dopri5'"));
+  EXPECT_THAT(override_error_of(base(), "solver.algorithm=dopri45"), HasSubstr("note: methods: euler, "));
+  EXPECT_THAT(override_error_of(base(), "solver.algorithm=\"vern8\""),
+              StartsWith("--set:1:18: error: solver.algorithm: unknown method 'vern8'; did you mean 'vern7'?"));
+  EXPECT_EQ(override_error_of(base(), "solver.algorithm=dop853"), "no error");
 }
 
 TEST(model_override, ConsistencyIsCheckedAgain) {

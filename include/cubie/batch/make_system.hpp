@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "../backends/cpu/cpu_entry.hpp"
+#include "../core/error.hpp"
 #include "../core/names.hpp"
 #include "../integrate/methods/all_methods.hpp"
 #include "../execution/compiled_system.hpp"
@@ -51,6 +52,17 @@ std::shared_ptr<const compiled_system> make_system() {
   cs->info.states = split_names(Info::state_names);
   cs->info.parameters = split_names(Info::parameter_names);
   cs->info.observables = split_names(Info::observable_names);
+  if constexpr (n_drivers_of<Info>() > 0) cs->info.drivers = split_names(Info::driver_names);
+  if constexpr (n_events_of<Info>() > 0) {
+    cs->info.events = split_names(Info::event_names);
+    for (int e = 0; e < Info::n_events; ++e) cs->info.event_kinds.push_back(Info::event_kinds[e]);
+  }
+  if (cs->info.n_drivers() != n_drivers_of<Info>() || cs->info.n_events() != n_events_of<Info>()) {
+    throw invalid_argument("make_system: system '" + cs->info.name + "' declares " +
+                           std::to_string(n_drivers_of<Info>()) + " drivers and " + std::to_string(n_events_of<Info>()) +
+                           " events but names " + std::to_string(cs->info.n_drivers()) + " and " +
+                           std::to_string(cs->info.n_events()) + " (driver_names, event_names)");
+  }
   if constexpr (sizeof...(Precisions) == 0) {
     detail::register_entries<Sys, float>(*cs, Methods{});
     detail::register_entries<Sys, double>(*cs, Methods{});
@@ -60,8 +72,8 @@ std::shared_ptr<const compiled_system> make_system() {
 #if defined(__CUDACC__)
   cs->cpu_simd_lanes_float = cs->cpu_simd_lanes_double = 1;
 #else
-  cs->cpu_simd_lanes_float = cpu::simd_lanes<float>;
-  cs->cpu_simd_lanes_double = cpu::simd_lanes<double>;
+  cs->cpu_simd_lanes_float = cpu::simd_lanes_for<float, Info::n_states>;
+  cs->cpu_simd_lanes_double = cpu::simd_lanes_for<double, Info::n_states>;
 #endif
   return cs;
 }

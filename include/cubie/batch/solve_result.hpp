@@ -18,6 +18,13 @@
 
 namespace cubie {
 
+/// One logged event of a run (SolveResult::events).
+struct event_occurrence {
+  double time = 0;
+  int event = 0;              ///< index into outputs().event_names
+  std::vector<double> state;  ///< the state there (before a reset); empty when not kept
+};
+
 class SolveResult {
  public:
   /// The shape of a solve's outputs (Solver::output_layout gives it without solving).
@@ -67,6 +74,15 @@ class SolveResult {
   /// that failed), converted to double. @throws invalid_argument when it was not kept.
   [[nodiscard]] std::vector<double> dt_last() const;
   [[nodiscard]] const solve_statistics& statistics() const { return stats_; }
+
+  /// The logged events of one run in time order (the first max_events of them).
+  /// @throws invalid_argument when the system has no events or the run is out of range.
+  [[nodiscard]] std::vector<event_occurrence> events(std::int64_t run) const;
+  /// Events that happened in each run, logged or not. @throws as events().
+  [[nodiscard]] std::span<const u32> event_counts() const;
+  /// Where a terminating event ended each run (NaN where none did).
+  /// @throws invalid_argument when the system has no terminating event.
+  [[nodiscard]] std::span<const double> event_terminated() const;
 
   /// The bytes of array `id` (values_per_run x n_runs elements, run innermost), or null
   /// when the solve did not record it.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "../core/precision.hpp"
+#include "driver_signal.hpp"
 #include "../memory/memory_settings.hpp"
 
 namespace cubie {
@@ -47,6 +48,14 @@ struct solve_spec {
   bool save_initial = true;                ///< record the state at t0 + settling_time
   bool save_counters = true;               ///< keep per-run accepted/rejected step counts
   bool save_t_reached = true;              ///< keep where each run stopped: t_reached and dt_last
+  /// Interpolated signals for the system's drivers, one per driver (driver_signal.hpp).
+  std::vector<driver_signal> drivers;
+  bool land_on_samples = false;            ///< steps end on every driver sample time (kinks cost no rejected steps)
+  /// Events logged per run (time, event, state); later ones are counted (event_count), not
+  /// stored. 0: none stored (the events still act).
+  std::int64_t max_events = 16;
+  double event_tolerance = 0.0;            ///< locate crossings to this width in time; 0: as tight as the arithmetic allows
+  bool save_event_states = true;           ///< log the state at each event (event_states)
   grid_type grid = grid_type::verbatim;
 
   friend bool operator==(const solve_spec&, const solve_spec&) = default;

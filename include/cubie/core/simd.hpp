@@ -18,12 +18,10 @@
 #include <type_traits>
 #include <utility>
 
-#if defined(__AVX__) || defined(__SSE4_1__)
-#include <immintrin.h>
-#endif
 
 #include "math.hpp"
 #include "scalar_traits.hpp"
+#include "x86_vector_ops.hpp"
 
 // Every pack operation is forced inline, lambdas included (CUBIE_INLINE_LAMBDA): with
 // FMA contraction on, g++ fuses a * b + c only when both operations end up in one
@@ -190,14 +188,12 @@ template <class V>
 CUBIE_SIMD_INLINE bool any_bits(V v) {
 #if defined(__AVX__)
   if constexpr (sizeof(V) == 32) {
-    const __m256i x = reinterpret_cast<__m256i>(v);
-    return !_mm256_testz_si256(x, x);
+    return !x86::all_zero(reinterpret_cast<x86::i64x4>(v));
   }
 #endif
 #if defined(__SSE4_1__)
   if constexpr (sizeof(V) == 16) {
-    const __m128i x = reinterpret_cast<__m128i>(v);
-    return !_mm_testz_si128(x, x);
+    return !x86::all_zero(reinterpret_cast<x86::i64x2>(v));
   }
 #endif
   constexpr int n = static_cast<int>(sizeof(V) / sizeof(v[0]));
@@ -401,15 +397,13 @@ CUBIE_SIMD_INLINE void split_convert(DR& lo, DR& hi, SR v) {
 #if defined(__AVX2__)
   // GCC 12 lowers a 4-lane float -> double __builtin_convertvector in 2-lane pieces.
   if constexpr (sizeof(SR) == 32 && sizeof(DR) == 32 && std::is_same_v<SE, float> && std::is_same_v<DE, double>) {
-    const __m256 x = reinterpret_cast<__m256>(v);
-    lo = reinterpret_cast<DR>(_mm256_cvtps_pd(_mm256_castps256_ps128(x)));
-    hi = reinterpret_cast<DR>(_mm256_cvtps_pd(_mm256_extractf128_ps(x, 1)));
+    lo = reinterpret_cast<DR>(x86::widen_low(reinterpret_cast<x86::f32x8>(v)));
+    hi = reinterpret_cast<DR>(x86::widen_high(reinterpret_cast<x86::f32x8>(v)));
     return;
   } else if constexpr (sizeof(SR) == 32 && sizeof(DR) == 32 && sizeof(SE) == 4 && sizeof(DE) == 8 &&
                        std::is_integral_v<SE> && std::is_integral_v<DE>) {
-    const __m256i x = reinterpret_cast<__m256i>(v);
-    lo = reinterpret_cast<DR>(_mm256_cvtepi32_epi64(_mm256_castsi256_si128(x)));
-    hi = reinterpret_cast<DR>(_mm256_cvtepi32_epi64(_mm256_extracti128_si256(x, 1)));
+    lo = reinterpret_cast<DR>(x86::widen_low(reinterpret_cast<x86::i32x8>(v)));
+    hi = reinterpret_cast<DR>(x86::widen_high(reinterpret_cast<x86::i32x8>(v)));
     return;
   }
 #endif
@@ -426,15 +420,12 @@ CUBIE_SIMD_INLINE DR join_convert(SR a, SR b) {
   constexpr int sl = static_cast<int>(sizeof(SR) / sizeof(SE));
 #if defined(__AVX2__)
   if constexpr (sizeof(SR) == 32 && sizeof(DR) == 32 && std::is_same_v<SE, double> && std::is_same_v<DE, float>) {
-    const __m128 lo = _mm256_cvtpd_ps(reinterpret_cast<__m256d>(a));
-    const __m128 hi = _mm256_cvtpd_ps(reinterpret_cast<__m256d>(b));
-    return reinterpret_cast<DR>(_mm256_insertf128_ps(_mm256_castps128_ps256(lo), hi, 1));
+    return reinterpret_cast<DR>(x86::narrow(reinterpret_cast<x86::f64x4>(a), reinterpret_cast<x86::f64x4>(b)));
   } else if constexpr (sizeof(SR) == 32 && sizeof(DR) == 32 && sizeof(SE) == 8 && sizeof(DE) == 4 &&
                        std::is_integral_v<SE> && std::is_integral_v<DE>) {
     // Masks (every lane 0 or -1): the low halves of the 64-bit lanes, in order. GCC 12
     // spends 14 instructions on the __builtin_convertvector form; this is 2.
-    const __m256 x = _mm256_shuffle_ps(reinterpret_cast<__m256>(a), reinterpret_cast<__m256>(b), 0x88);
-    return reinterpret_cast<DR>(_mm256_permute4x64_pd(reinterpret_cast<__m256d>(x), 0xD8));
+    return reinterpret_cast<DR>(x86::narrow_masks(reinterpret_cast<x86::i64x4>(a), reinterpret_cast<x86::i64x4>(b)));
   }
 #endif
   using DH = vec<DE, sl>;

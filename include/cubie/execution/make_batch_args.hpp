@@ -18,13 +18,16 @@ struct batch_tables {
   const i32* observable_slot;
   const V* atol;
   const V* rtol;
+  const driver_info* drivers;  ///< one per driver (null without)
+  i64 column_stride;           ///< elements between two varying input columns
 };
 
 /// The tables of `b` in host memory (the CPU backend reads them in place).
 template <class V>
 [[nodiscard]] batch_tables<V> host_tables(const prepared_batch<V>& b) {
   return {b.input_values.data(), b.input_offset.data(), b.input_stride.data(), b.state_slot.data(),
-          b.observable_slot.data(), b.atol.data(), b.rtol.data()};
+          b.observable_slot.data(), b.atol.data(), b.rtol.data(), b.drivers.empty() ? nullptr : b.drivers.data(),
+          b.n_runs};
 }
 
 /// @brief Arguments for integrating `runs` runs whose outputs go to `out`.
@@ -47,6 +50,10 @@ template <class V>
   a.rtol = t.rtol;
   a.n_runs = runs;
   a.loop = b.loop;
+  a.drivers.info = t.drivers;
+  a.drivers.column_stride = t.column_stride;
+  a.drivers.land_on_samples = b.land_on_samples;
+  a.events = b.events;
   return a;
 }
 

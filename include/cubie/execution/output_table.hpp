@@ -65,6 +65,7 @@ struct output_layout {
   cubie::precision precision = cubie::precision::float64;
   std::int64_t n_runs = 0;
   int n_saved_states = 0;           ///< the time domain's variables are these states, then observables
+  std::vector<std::string> event_names;  ///< the system's events: what event_ids index
   std::vector<output_array> arrays;
 
   [[nodiscard]] const output_array* find(output_id id) const {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "../integrate/batch_args.hpp"
 #include "../integrate/loop_settings.hpp"
 #include "compiled_system.hpp"
 #include "output_table.hpp"
@@ -42,6 +43,11 @@ struct prepared_batch {
   output_layout outputs;  ///< every per-run array recorded, and its shape
   std::vector<V> atol, rtol;
   loop_settings<V> loop{};
+  // Driver signals: their grids; their coefficients are input variables n_states +
+  // n_parameters onwards (per-run ones among the varying columns, shared ones broadcast).
+  std::vector<driver_info> drivers;
+  i32 land_on_samples = 0;
+  event_args events{0, 0.0};
 
   /// Bytes a run needs on a device: its varying inputs and every output array.
   [[nodiscard]] std::uint64_t bytes_per_run() const {
@@ -51,7 +57,7 @@ struct prepared_batch {
   [[nodiscard]] std::uint64_t fixed_bytes() const {
     return (input_values.size() - static_cast<std::size_t>(varying_columns * n_runs)) * sizeof(V) +
            input_offset.size() * 2 * sizeof(i64) + (state_slot.size() + observable_slot.size()) * sizeof(i32) +
-           (atol.size() + rtol.size()) * sizeof(V);
+           (atol.size() + rtol.size()) * sizeof(V) + drivers.size() * sizeof(driver_info);
   }
 };
 

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "../integrate/event_args.hpp"
+
 namespace cubie {
 
 struct system_info {
@@ -13,6 +15,9 @@ struct system_info {
   std::vector<std::string> states;
   std::vector<std::string> parameters;
   std::vector<std::string> observables;
+  std::vector<std::string> drivers;        ///< interpolated signals the equations read
+  std::vector<std::string> events;         ///< event names, in the system's order
+  std::vector<event_kind> event_kinds;     ///< each event's direction and action
   /// Defaults used when a solve does not give a value; empty: every value is required.
   std::vector<double> state_defaults;
   std::vector<double> parameter_defaults;
@@ -20,6 +25,8 @@ struct system_info {
   [[nodiscard]] int n_states() const { return static_cast<int>(states.size()); }
   [[nodiscard]] int n_parameters() const { return static_cast<int>(parameters.size()); }
   [[nodiscard]] int n_observables() const { return static_cast<int>(observables.size()); }
+  [[nodiscard]] int n_drivers() const { return static_cast<int>(drivers.size()); }
+  [[nodiscard]] int n_events() const { return static_cast<int>(events.size()); }
 };
 
 }  // namespace cubie

@@ -5,6 +5,8 @@
 #pragma once
 #include "../core/execution_space.hpp"
 #include "../core/types.hpp"
+#include "driver_args.hpp"
+#include "event_args.hpp"
 #include "loop_settings.hpp"
 
 namespace cubie {
@@ -19,6 +21,11 @@ enum class output_id : int {
   steps_rejected,   ///< rejected steps, u32
   t_reached,        ///< the time the run reached (the end time when it succeeded), double
   dt_last,          ///< the controller's step size when the run ended (at a failure: the one that failed), V
+  event_count,      ///< events that happened (logged or not), u32
+  event_times,      ///< (event slot): time of each logged event, double
+  event_ids,        ///< (event slot): which event of the system, u32
+  event_states,     ///< (event slot, state): the state at each logged event, V
+  event_terminated, ///< the time a terminating event ended the run, NaN when none did, double
   count
 };
 constexpr int output_count = static_cast<int>(output_id::count);
@@ -51,6 +58,9 @@ struct batch_args {
   i64 n_runs;     // runs in this view
 
   loop_settings<V> loop;
+
+  driver_args drivers;  // interpolated driver signals (integrate/drivers.hpp)
+  event_args events;    // event settings (integrate/events.hpp)
 };
 
 /// Array `id` of `a` as elements of type T (null when it is not recorded).

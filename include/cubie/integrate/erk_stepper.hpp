@@ -95,6 +95,21 @@ class erk_stepper {
     }
   }
 
+  /// After an event moved the lanes in `moved` to (t, y) (a reset, or the step cut short):
+  /// f there becomes their next first stage; the other lanes keep theirs.
+  template <class Sys, int P>
+  CUBIE_HD CUBIE_FORCEINLINE void restart(const Sys& sys, mask_t<S> moved, S t, const fixed_vector<S, N>& y,
+                                          const fixed_vector<S, P>& p) {
+    if constexpr (fsal) {
+      fixed_vector<S, N> f;
+      sys.rhs(t, y.data(), p.data(), f.data());
+      CUBIE_UNROLL
+      for (int n = 0; n < N; ++n) k0_[n] = math::select(moved, f[n], k0_[n]);
+    } else {
+      (void)sys, (void)moved, (void)t, (void)y, (void)p;  // the next step evaluates f at its start
+    }
+  }
+
   /// A fixed step's move: every lane takes the proposal, reached at time t_next.
   template <class Sys, int P>
   CUBIE_HD CUBIE_FORCEINLINE void advance_all(const Sys& /*sys*/, S /*t_next*/, fixed_vector<S, N>& y,

@@ -14,12 +14,15 @@
 #include "../core/scalar_traits.hpp"
 #include "../core/static_for.hpp"
 #include "../core/types.hpp"
+#include "drivers.hpp"
 #include "erk_stepper.hpp"
+#include "events.hpp"
 #include "lane_io.hpp"
 #include "batch_args.hpp"
 #include "run_failures.hpp"
 #include "step_controller.hpp"
 #include "stepper.hpp"
+#include "stepper_restart.hpp"
 #include "system.hpp"
 
 // The CPU backend runs this loop on SIMD packs; their overloads must be declared
@@ -139,7 +142,7 @@ CUBIE_HD CUBIE_FORCEINLINE S initial_step(const Sys& sys, const batch_args<V>& a
 /// Fixed steps, no intermediate saves: integer step counts, no per-step time compare.
 /// t is only formed if the system reads it (the compiler drops it otherwise).
 template <class Method, template <class> class SysT, class S, class V>
-CUBIE_HD CUBIE_FORCEINLINE void integrate_fixed_count(const SysT<S>& sys, const batch_args<V>& a, i64 r,
+CUBIE_HD CUBIE_FORCEINLINE void integrate_fixed_count(const SysT<S>& system, const batch_args<V>& a, i64 r,
                                                       mask_t<time_t_of<S>> valid, fixed_vector<S, SysT<S>::n_states>& y,
                                                       const fixed_vector<S, SysT<S>::n_parameters>& p) {
   using Sys = SysT<S>;
@@ -150,6 +153,7 @@ CUBIE_HD CUBIE_FORCEINLINE void integrate_fixed_count(const SysT<S>& sys, const 
   using TM = mask_t<T>;
   const loop_settings<V>& ls = a.loop;
   const S dt = S(ls.dt_fixed);
+  decltype(auto) sys = drive<S>(system, a, r);  // evaluates the drivers, when the system reads any
 
   // The stepping state is the lambda's own (y copied in and out): the host compiler
   // does not inline a lambda called twice, and state reached through its captures
@@ -199,7 +203,7 @@ CUBIE_HD CUBIE_FORCEINLINE void integrate_fixed_count(const SysT<S>& sys, const 
 /// Integrates the lanes of S starting at local run r (lanes past the batch are masked
 /// off by `valid`) and writes their saves, status and counters.
 template <class Method, template <class> class SysT, class S, class V>
-CUBIE_HD void integrate_run(const SysT<S>& sys, const batch_args<V>& a, i64 r, mask_t<time_t_of<S>> valid) {
+CUBIE_HD void integrate_run(const SysT<S>& system, const batch_args<V>& a, i64 r, mask_t<time_t_of<S>> valid) {
   using Sys = SysT<S>;
   constexpr int N = Sys::n_states;
   constexpr int P = Sys::n_parameters;
@@ -217,10 +221,14 @@ CUBIE_HD void integrate_run(const SysT<S>& sys, const batch_args<V>& a, i64 r, m
   CUBIE_UNROLL
   for (int j = 0; j < P; ++j) p[j] = load_input(a, N + j, r, S{});
 
+  // The Solver never takes the fixed-count path with events or landing on driver samples.
   if (ls.fixed_count_path) {
-    integrate_fixed_count<Method>(sys, a, r, valid, y, p);
+    integrate_fixed_count<Method>(system, a, r, valid, y, p);
     return;
   }
+  decltype(auto) sys = drive<S>(system, a, r);  // evaluates the drivers, when the system reads any
+  using Events = event_monitor<Sys, S, V>;      // empty when the system has no events
+  Events events;
 
   const bool adaptive = Stepper::adaptive && ls.control.kind != controller_kind::fixed;
   T t = T(ls.t0);
@@ -240,6 +248,7 @@ CUBIE_HD void integrate_run(const SysT<S>& sys, const batch_args<V>& a, i64 r, m
   Stepper stepper;
   typename Stepper::work_type work{};
   stepper.start(sys, time_to_scalar(t, S{}), y, p);
+  if constexpr (Events::active) events.start(sys, time_to_scalar(t, S{}), y, p);
   step_controller<S> controller;
 
   S dt = S(ls.dt0);
@@ -247,15 +256,26 @@ CUBIE_HD void integrate_run(const SysT<S>& sys, const batch_args<V>& a, i64 r, m
     if (adaptive && !(ls.dt0 > V(0)))
       dt = detail::initial_step<Stepper::order>(sys, a, time_to_scalar(t, S{}), y, p, stepper.slope());
   }
+  if constexpr (n_drivers_of<Sys>() > 0) {
+    // Steps that land on driver samples: f at the start in the piece the first step lies in.
+    if (a.drivers.land_on_samples) {
+      sys.begin_next_step(t, dt);
+      restart_stepper(stepper, sys, M(true), time_to_scalar(t, S{}), y, p);
+    }
+  }
   const double land_slack = 1.0 + 1e-6;     // a step within this factor of the target lands on it
 
   while (math::any(active)) {
-    const T remaining = t_target - t;
+    // Where this step may end: the next save, or a driver's next sample before it.
+    const step_landing<T> stop = plan_landing(sys, a, t, t_target);
+    const T t_stop = stop.t_stop;
+    const T remaining = t_stop - t;
     const TM land = remaining <= scalar_to_time(dt) * T(land_slack);
     const M land_s = time_mask_to_scalar_mask(land, S{});
     const S h = math::select(land_s, time_to_scalar(remaining, S{}), dt);
     const S ts = time_to_scalar(t, S{});
 
+    if constexpr (n_drivers_of<Sys>() > 0) sys.begin_step(t, h);
     const step_outcome<S> outcome = stepper.step(sys, ts, h, y, p, work);
     const fixed_vector<S, N>& y_new = stepper.proposal();
 
@@ -282,7 +302,9 @@ CUBIE_HD void integrate_run(const SysT<S>& sys, const batch_args<V>& a, i64 r, m
     }
 
     const TM accept = active & scalar_mask_to_time_mask(accept_s);
-    const T t_new = math::select(land, t_target, t + scalar_to_time(h));
+    const T t_new = math::select(land, t_stop, t + scalar_to_time(h));
+    // Events of the accepted step: logged, and a terminating or resetting one cuts the step.
+    const auto cut = events.check(sys, a, r, accept, t, h, t_new, y, stepper.slope(), y_new, p);
     failed.singular = failed.singular | (active & scalar_mask_to_time_mask(outcome.singular));
     failed.nonfinite = failed.nonfinite | (active & fails_nonfinite & !failed.singular);
     failed.stagnation = failed.stagnation | (accept & (t_new == t));
@@ -292,14 +314,28 @@ CUBIE_HD void integrate_run(const SysT<S>& sys, const batch_args<V>& a, i64 r, m
     CUBIE_UNROLL
     for (int n = 0; n < N; ++n) y[n] = math::select(accept_m, y_new[n], y[n]);
     t = math::select(accept, t_new, t);
+    if constexpr (Events::active) apply_event_cut(cut, t, y);
     stepper.advance(sys, accept_m, time_to_scalar(t, S{}), y, p);
+    if constexpr (Events::active || n_drivers_of<Sys>() > 0) {
+      // Lanes an event moved, and lanes that landed on a driver sample (where an order-0
+      // driver jumps), restart their stepper there, in the piece the next step lies in.
+      TM moved = TM(false);
+      if constexpr (Events::active) moved = cut.mask;
+      if constexpr (n_drivers_of<Sys>() > 0) {
+        sys.begin_next_step(t, dt_next);
+        moved = moved | (accept & land & stop.at_sample);
+      }
+      if (math::any(moved)) restart_stepper(stepper, sys, time_mask_to_scalar_mask(moved, S{}), time_to_scalar(t, S{}), y, p);
+    }
     dt = math::select(time_mask_to_scalar_mask(active, S{}), dt_next, dt);
 
     accepted = math::select(accept, accepted + C(1), accepted);
     rejected = math::select(active & !accept & !fails_nonfinite, rejected + C(1), rejected);
 
     // Saves reached by this step.
-    const TM saved = accept & land;
+    TM saved = accept & land;
+    if constexpr (n_drivers_of<Sys>() > 0) saved = saved & (t_stop == t_target);
+    if constexpr (Events::active) saved = saved & ((t == t_target) | !cut.mask);
     if (math::any(saved)) {
       // Save 0 at the end of a settling span is landed on but, when the initial state is
       // not wanted, not recorded. A scalar run's store_output skips indices below
@@ -315,12 +351,14 @@ CUBIE_HD void integrate_run(const SysT<S>& sys, const batch_args<V>& a, i64 r, m
     const TM done = k >= C(double(ls.n_saves));
     failed.max_steps = failed.max_steps | (active & !done & ((accepted + rejected) >= C(double(ls.max_steps))));
     active = active & !done & !failed.any();
+    if constexpr (Events::active) active = active & !events.terminated();
   }
 
   // Saves a failed run never reached hold NaN, whatever nan_fill_failed says: they have no
   // value, and storage reused from an earlier solve must not show through.
   detail::fill_unreached_saves<Sys, S>(a, r, valid, k);
   store_run_outcome(a, r, valid, failed, accepted, rejected, t, dt);
+  if constexpr (Events::active) events.finish(a, r, valid);
 }
 
 }  // namespace cubie

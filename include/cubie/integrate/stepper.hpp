@@ -12,12 +12,16 @@
 //   proposal(), error_norm(y, atol, rtol)  the trial and its mean-square error norm
 //   advance(sys, accepted, t, y, p)        after the loop moved the accepted lanes to (t, y)
 //   advance_all(sys, t_next, y, p)         fixed steps: every lane takes the proposal
+//   restart(sys, moved, t, y, p)           after an event moved lanes to (t, y) (events.hpp):
+//                                          whatever they carry between steps (f) is
+//                                          recomputed there; the other lanes keep theirs
 //
 // and reads the constants order, error_order, adaptive and the type work_type, the counts
 // of implicit work per step (Newton and linear iterations, Jacobians, factorisations) that
 // the loop accumulates per run and a controller may read; explicit steppers do none.
-// A stepper may also offer a continuous extension over the last step (dense output, for
-// events); the generic one is the cubic Hermite interpolant from y and f at both ends.
+// Events locate crossings on the cubic Hermite interpolant from y and f at both ends of the
+// accepted step (f at the start is slope(), read before advance()); a stepper with a dense
+// output of its own could offer it later.
 //
 // A new family: its tableau type, its stepper, and one specialisation of stepper_family
 // below mapping the tableau type to the stepper.

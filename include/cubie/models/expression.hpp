@@ -26,6 +26,8 @@ enum class node_kind {
   parameter,    ///< index into the parameters
   constant,     ///< index into the constants
   auxiliary,    ///< index into equation_set::auxiliaries
+  driver,       ///< index into the model's drivers: the interpolated signal at t
+  driver_rate,  ///< d(driver)/dt: made by symbolic differentiation by t, never parsed
   negate,       ///< -operand
   add,          ///< operands[0] + operands[1]
   subtract,

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "../batch/solver_settings.hpp"
+#include "../integrate/event_args.hpp"
 #include "expression.hpp"
 #include "sweep.hpp"
 
@@ -18,6 +19,35 @@ struct named_value {
   std::string name;
   double value = 0.0;
   source_position where;
+};
+
+/// @brief A driver of a model file ([drivers]): its name, where it is declared and where its
+/// samples came from. The signal itself (samples, times, interpolation) is the entry of the
+/// same index in spec.drivers.
+struct model_driver {
+  std::string name;
+  source_position where;
+  std::string origin;  ///< "inline", or the file (and column or dataset) the samples were read from
+};
+
+/// @brief One assignment of an event's reset: `state = expression`, evaluated at the event
+/// with every right-hand side reading the state before the reset.
+struct event_assignment {
+  int state = -1;
+  std::string name;
+  source_position where;
+  expression value;
+};
+
+/// @brief An event of a model file ([events.NAME]).
+struct model_event {
+  std::string name;
+  source_position where;
+  std::string condition_text;  ///< as written
+  expression condition;        ///< the event happens where it crosses zero in `direction`
+  event_direction direction = event_direction::both;
+  event_action action = event_action::record;
+  std::vector<event_assignment> reset;  ///< action reset only
 };
 
 /// @brief Everything a model file says. Vectors keep the file's order: it fixes the variable
@@ -32,6 +62,8 @@ struct model_definition {
   std::vector<named_value> parameters;
   std::vector<named_value> constants;  ///< compiled into the generated code
   std::vector<std::string> observables;  ///< auxiliaries saved with the states
+  std::vector<model_driver> drivers;     ///< [drivers]; their signals are spec.drivers, same order
+  std::vector<model_event> events;       ///< [events], in file order
   equation_set equations;
   solver_settings settings;  ///< [solver] and [memory]; settings.precision == precision
   solve_spec spec;           ///< t0, duration, settling_time, save_every, saved_*, grid

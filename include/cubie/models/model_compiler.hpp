@@ -40,17 +40,29 @@ struct compile_options {
   std::vector<std::string> extra_nvrtc_options;
 };
 
+/// One compiled artifact and its cache entry: on the CPU one per method, on the GPU one
+/// for all requested methods.
+struct compile_unit_report {
+  std::vector<std::string> methods;     ///< canonical names of the entries it holds
+  bool cache_hit = false;               ///< loaded from the cache without compiling
+  bool compiled = false;                ///< the compiler ran for it
+  std::string cache_key;                ///< 64 hex digits; entries are KEY.so / KEY.cubin
+  std::filesystem::path source_path;    ///< the generated translation unit in the cache
+  std::filesystem::path artifact_path;  ///< the shared object or CUBIN loaded
+};
+
 /// What happened for one backend.
 struct backend_compile_report {
   bool requested = false;               ///< the options asked for this backend
   bool built = false;                   ///< its entries are in the compiled_system
   std::string skipped_reason;           ///< why a requested backend was not built ("" when built)
-  bool cache_hit = false;               ///< loaded from the cache without compiling
+  bool cache_hit = false;               ///< every unit loaded from the cache without compiling
   int compiler_runs = 0;                ///< compilations performed: 0 on a hit
   double compile_ms = 0.0;              ///< wall time of this backend: key, lookup, compile, load
-  std::string cache_key;                ///< 64 hex digits; entries are KEY.so / KEY.cubin
-  std::filesystem::path source_path;    ///< the generated translation unit in the cache
-  std::filesystem::path artifact_path;  ///< the shared object or CUBIN loaded
+  std::string cache_key;                ///< of the first unit (the first method on the CPU)
+  std::filesystem::path source_path;    ///< of the first unit: its generated translation unit
+  std::filesystem::path artifact_path;  ///< of the first unit: the shared object or CUBIN
+  std::vector<compile_unit_report> units;  ///< every unit, in the order of the methods
 };
 
 struct compile_report {

@@ -14,7 +14,7 @@ template <class Method, template <class> class Sys, class V>
 void integrate_range(const void* args, i64 begin, i64 end) {
   const auto& a = *static_cast<const batch_args<V>*>(args);
 #if !defined(__CUDACC__)
-  constexpr int W = simd_lanes<V>;
+  constexpr int W = simd_lanes_for<V, Sys<V>::n_states>;
   using P = simd::pack<V, W>;
   const Sys<P> sys{};
   for (i64 r = begin; r < end; r += W) {

@@ -1,7 +1,7 @@
 // cubie/backends/cpu/simd_width.hpp
-// Runs per SIMD pack on this build's CPU: registers_per_pack vector registers' worth
-// (AVX-512: 16 floats a register, AVX/AVX2: 8, SSE: 4), set by -march. Part of the
-// model cache key via -march.
+// Runs per SIMD pack on this build's CPU: registers_per_pack_for(states) vector registers'
+// worth (AVX-512: 16 floats a register, AVX/AVX2: 8, SSE: 4), set by -march and by the
+// system's number of states. Part of the model cache key via -march.
 #pragma once
 
 namespace cubie::cpu {
@@ -25,12 +25,29 @@ inline constexpr int native_vector_bytes = 16;
 // different product and a model file no longer matched the same system in C++ to the
 // bit (tests/models/compile_cpu_test.cpp); the host flags now carry -fno-tree-sink
 // (cmake/cubie_flags.cmake, also for run-time compiled models), so 2 is the default.
-#ifndef CUBIE_CPU_REGISTERS_PER_PACK
-#define CUBIE_CPU_REGISTERS_PER_PACK 2
-#endif
+// That gain is for few states: from 8 states on, a run's stages are already 8 or more
+// independent chains, and a second register per state only doubles the code (and 30-60%
+// of a model file's compile time) and the spills. One register is then as fast or faster
+// (AVX-512, issue 14 in bench/RESULTS.md): Lorenz-96 classical_rk4 with 8 / 16 / 32 states
+// takes 0.88 / 0.70 / 0.57 of the two-register time, the 28-state Pleiades with
+// dormand_prince_54 0.48; with 4 states two registers are still 1.4-1.65x faster.
+// Defining CUBIE_CPU_REGISTERS_PER_PACK fixes the count for every system.
+#if defined(CUBIE_CPU_REGISTERS_PER_PACK)
 inline constexpr int registers_per_pack = CUBIE_CPU_REGISTERS_PER_PACK;
+constexpr int registers_per_pack_for(int /*n_states*/) { return CUBIE_CPU_REGISTERS_PER_PACK; }
+#else
+inline constexpr int registers_per_pack = 2;  ///< for systems of fewer than 8 states
+inline constexpr int many_states = 8;
+constexpr int registers_per_pack_for(int n_states) { return n_states >= many_states ? 1 : registers_per_pack; }
+#endif
 
+/// Runs per pack for a system of fewer than 8 states.
 template <class V>
 inline constexpr int simd_lanes = registers_per_pack * native_vector_bytes / static_cast<int>(sizeof(V));
+
+/// Runs per pack for a system of NStates states: what the CPU entries of a system use.
+template <class V, int NStates>
+inline constexpr int simd_lanes_for =
+    registers_per_pack_for(NStates) * native_vector_bytes / static_cast<int>(sizeof(V));
 
 }  // namespace cubie::cpu

@@ -1,0 +1,22 @@
+// What one evaluation of a model's right-hand side costs, and from that how the CPU code
+// calls it: inlined at every stage (cheap ones), or compiled once and called (expensive).
+#pragma once
+#include "cubie/models/model.hpp"
+
+namespace cubie::models::detail {
+
+/// @brief Weighted operation count of dy/dt: the derivatives and the auxiliaries they
+///   read (each once): + - * and negation 1, / and sqrt 4, other functions and powers
+///   with a non-integer exponent 16, an integer power |n| - 1 multiplications (and a /
+///   when n < 0), ifelse its condition and both branches.
+[[nodiscard]] double rhs_cost(const model_definition& model);
+
+/// @brief Whether the CPU translation unit compiles the right-hand side once and calls
+///   it from every stage instead of inlining it into each: for 8 or more states whose
+///   right-hand side costs at least 8 per state. Inlined, such a right-hand side is the
+///   bulk of the compile (the Pleiades with dormand_prince_853 inlines it 27 times); the
+///   call costs the solve memory traffic of O(states) per stage, small against that
+///   much arithmetic but not against a cheap one (Lorenz-96: 4 per state, 2.5-4x slower).
+[[nodiscard]] bool outline_rhs_on_cpu(const model_definition& model);
+
+}  // namespace cubie::models::detail
