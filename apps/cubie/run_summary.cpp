@@ -110,7 +110,7 @@ std::string summary_text(const run_summary& s) {
   if (!s.ranks.empty()) {
     o << "ranks    " << s.ranks.size() << " MPI processes, part files in " << s.parts << "\n";
     for (const rank_share& r : s.ranks) {
-      o << "         rank " << r.rank << " on " << r.host << " (" << r.backend << ": " << r.device << "): " << r.runs
+      o << "         rank " << r.rank << " on " << r.host << " (" << r.backend << (r.device.empty() ? std::string() : ": " + r.device) << "): " << r.runs
         << " runs in " << r.units << (r.units == 1 ? " unit" : " units") << ", " << format_duration_ms(r.solve_ms);
       if (!r.failure.empty()) o << ", then failed: " << r.failure;
       o << "\n";

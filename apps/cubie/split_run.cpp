@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -89,19 +90,26 @@ struct rank_account {
   rank_share share;
   io::status_tally tally;
   double write_ms = 0;
+  std::int64_t chunks = 0;  // the chunks its units were solved in
 };
 
 std::vector<i64 io::status_tally::*> tally_fields() {
   return {&io::status_tally::runs,           &io::status_tally::failed,          &io::status_tally::step_too_small,
           &io::status_tally::max_steps_exceeded, &io::status_tally::stagnation, &io::status_tally::nonfinite_state,
-          &io::status_tally::not_integrated, &io::status_tally::singular_matrix, &io::status_tally::other};
+          &io::status_tally::not_integrated, &io::status_tally::singular_matrix, &io::status_tally::other,
+          &io::status_tally::stopped_early};
+}
+
+std::vector<double io::status_tally::*> tally_ranges() {
+  return {&io::status_tally::stopped_t_min, &io::status_tally::stopped_t_max, &io::status_tally::stopped_dt_min};
 }
 
 std::string pack_account(const rank_account& a) {
   const rank_share& r = a.share;
   std::vector<std::string> f = {num(std::int64_t{r.rank}), r.host,           r.backend,   r.device,
                                 num(r.runs),               num(r.units),     num(r.solve_ms), r.failure,
-                                num(a.write_ms),           num(static_cast<std::int64_t>(r.devices.size()))};
+                                num(a.write_ms),           num(a.chunks),
+                                num(static_cast<std::int64_t>(r.devices.size()))};
   for (const device_statistics& d : r.devices) {
     for (const std::string& x : {num(std::int64_t{d.device}), d.name, num(d.runs), num(d.chunks), num(d.kernel_ms),
                                  num(d.h2d_ms), num(d.d2h_ms), num(d.busy_ms),
@@ -110,6 +118,7 @@ std::string pack_account(const rank_account& a) {
       f.push_back(x);
   }
   for (auto field : tally_fields()) f.push_back(num(a.tally.*field));
+  for (auto field : tally_ranges()) f.push_back(num(a.tally.*field));
   return pack(f);
 }
 
@@ -131,6 +140,7 @@ rank_account unpack_account(const std::string& text) {
   r.solve_ms = to_double(next());
   r.failure = next();
   a.write_ms = to_double(next());
+  a.chunks = to_i64(next());
   const std::int64_t n_devices = to_i64(next());
   for (std::int64_t k = 0; k < n_devices; ++k) {
     device_statistics d;
@@ -150,11 +160,16 @@ rank_account unpack_account(const std::string& text) {
     r.devices.push_back(std::move(d));
   }
   for (auto field : tally_fields()) a.tally.*field = to_i64(next());
+  for (auto field : tally_ranges()) a.tally.*field = to_double(next());
   return a;
 }
 
 void add_tally(io::status_tally& into, const io::status_tally& t) {
   for (auto field : tally_fields()) into.*field += t.*field;
+  // Where failed runs stopped: the range over both (fmin/fmax skip a NaN, "none yet").
+  into.stopped_t_min = std::fmin(into.stopped_t_min, t.stopped_t_min);
+  into.stopped_t_max = std::fmax(into.stopped_t_max, t.stopped_t_max);
+  into.stopped_dt_min = std::fmin(into.stopped_dt_min, t.stopped_dt_min);
 }
 
 // A unit's device statistics added to the rank's, device by device.
@@ -283,13 +298,15 @@ class unit_worker {
       stream.first_run = range.begin;
       io::hdf5_result_writer writer(io::split_result_file::unit_path(out_, units_.size(), u), layout, part,
                                     setup_.meta, {.compression_level = compress_}, stream);
-      io::monitored_sink sink(writer, part.n_runs(), {}, &interrupt_guard::stop_requested());
+      io::monitored_sink sink(writer, part.n_runs(), setup_.model.precision, {},
+                              &interrupt_guard::stop_requested());
       const solve_statistics stats = setup_.solver->solve_to_sink(sink, part, setup_.model.spec);
       const auto t_finish = clock_type::now();
       writer.finish();
       account_.write_ms += sink.commit_ms() + ms_since(t_finish);
       add_tally(account_.tally, sink.tally());
       account_.share.device = stats.device;
+      account_.chunks += stats.chunks;
       add_devices(account_.share.devices, stats.devices);
       account_.share.runs += range.size();
       account_.share.units += 1;
@@ -488,7 +505,7 @@ int run_rank0(mpi_world& world, const run_options& opt) {
     s.write_ms = std::max(s.write_ms, a.write_ms);
     for (const device_statistics& d : a.share.devices) s.peak_device_bytes = std::max(s.peak_device_bytes, d.peak_device_bytes);
   }
-  s.chunks = static_cast<std::int64_t>(plan.units.size());
+  for (const rank_account& a : accounts) s.chunks += a.chunks;
   s.solve_ms = solve_ms;
 
   if (!dispatcher.all_done()) {
