@@ -111,6 +111,7 @@ std::string memory_line(const memory::memory_settings& m) {
   optional_field(o, "mem_proportion", m.mem_proportion);
   if (m.host_budget_bytes > 0) o << ", host_budget_bytes " << m.host_budget_bytes;
   if (m.max_chunk_runs > 0) o << ", max_chunk_runs " << m.max_chunk_runs;
+  if (!m.devices.empty()) o << ", devices " << m.devices_text();
   return o.str();
 }
 
