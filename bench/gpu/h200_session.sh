@@ -9,8 +9,9 @@
 #   bash bench/gpu/h200_session.sh test     ctest -L gpu, the bit-identity digests,
 #                                           compute-sanitizer on small solves, the GPU
 #                                           Python tests
-#   bash bench/gpu/h200_session.sh bench    B1-B3 engine (pinned, pageable), `cubie run` first
-#                                           solves, DRV/EVT/SUM, stiff sweeps, Python overhead
+#   bash bench/gpu/h200_session.sh bench    B1-B3 engine (pinned, pageable, no ring), `cubie run`
+#                                           first solves and files, examples, Python overhead
+#   bash bench/gpu/h200_session.sh features DRV/EVT, the summaries and stiff sessions' runs
 #   bash bench/gpu/h200_session.sh nvrtc    cold NVRTC compile times of the standard models
 #
 # The machine keeps build-h200 between calls while it stays warm (start the next call
@@ -19,13 +20,13 @@
 # and pytest wheels for the Python build: see bench/python/run_gpu_python.sh).
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-STAGE=${1:?usage: h200_session.sh build|test|bench|nvrtc}
+STAGE=${1:?usage: h200_session.sh build|test|bench|features|python|nvrtc}
 OUT=${OUT:-$ROOT/out/h200}
 BUILD=${BUILD:-$ROOT/build-h200}
 LOG=$BUILD/logs-$STAGE
 SCRATCH=${SCRATCH:-/tmp/cubie-h200}
 START=$(date +%s)
-DEADLINE=$((START + ${STAGE_SECONDS:-570}))
+DEADLINE=$((START + ${STAGE_SECONDS:-585}))
 mkdir -p "$OUT" "$LOG" "$SCRATCH"
 REPORT=$OUT/$STAGE.txt
 for d in /usr/local/cuda/bin /usr/local/cuda/compute-sanitizer; do [[ -d $d ]] && PATH=$PATH:$d; done
@@ -58,15 +59,7 @@ phase() {
   return $rc
 }
 
-note "==== h200_session $STAGE: $(date -u '+%Y-%m-%d %H:%M UTC'), $JOBS cores, $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null | head -1)"
-git -C "$ROOT" log -1 --format='commit %h %s' 2>/dev/null | cut -c1-120 | tee -a "$REPORT" >/dev/null
-
-case $STAGE in
-build)
-  if ! python3 -c "import nanobind, pytest" 2>/dev/null && [[ -d $ROOT/.deps/pywheels ]]; then
-    phase "pip install nanobind pytest (wheels)" 60 pip.log python3 -m pip install --no-index --find-links \
-      "$ROOT/.deps/pywheels" --break-system-packages nanobind pytest
-  fi
+configure_build() {
   args=(-S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCUBIE_ENABLE_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90
     -DCUBIE_CPU_ARCH=native -DCUBIE_BUILD_PYTHON=ON)
   if [[ -d $ROOT/.deps/include/toml++ ]]; then
@@ -76,7 +69,19 @@ build)
       "$ROOT/.deps/include" >"$dir/tomlplusplusConfig.cmake"
     args+=(-Dtomlplusplus_DIR="$dir")
   fi
-  phase configure 90 configure.log cmake "${args[@]}" || exit 1
+  phase configure 90 configure.log cmake "${args[@]}"
+}
+
+note "==== h200_session $STAGE: $(date -u '+%Y-%m-%d %H:%M UTC'), $JOBS cores, $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null | head -1)"
+git -C "$ROOT" log -1 --format='commit %h %s' 2>/dev/null | cut -c1-120 | tee -a "$REPORT" >/dev/null
+
+case $STAGE in
+build)
+  if ! python3 -c "import nanobind, pytest" 2>/dev/null && [[ -d $ROOT/.deps/pywheels ]]; then
+    phase "pip install nanobind pytest (wheels)" 60 pip.log python3 -m pip install --no-index --find-links \
+      "$ROOT/.deps/pywheels" --break-system-packages nanobind pytest
+  fi
+  configure_build || exit 1
   # The benchmark and the apps first: the bench stage can run even if a test target is slow.
   phase "build cubie, benchmarks" 300 build_first.log ninja -C "$BUILD" -j "$JOBS" cubie_cli cubie_gpu_bench
   phase "build everything" 560 build_all.log ninja -C "$BUILD" -j "$JOBS"
@@ -100,6 +105,25 @@ test)
     done
   fi
   export PYTHONPATH=$BUILD/python
+  # Where a crash of the extension comes from, before the suite: the module, its linked
+  # libraries, one parse, and a native backtrace when gdb is there.
+  cat >"$LOG/import_check.py" <<'PY'
+import faulthandler, sys
+faulthandler.enable()
+import cubie, cubie._core as core
+print("cubie", cubie.__file__, "python", sys.version.split()[0])
+print(core.parse_model(open(sys.argv[1]).read(), "lorenz.toml"))
+sys_ = cubie.create_ODE_system("dx = -k * x", states={"x": 1.0}, parameters={"k": 1.0}, name="decay", precision="float64")
+print(sys_)
+PY
+  phase "python import check" 60 python_import.log python3 "$LOG/import_check.py" "$ROOT/examples/lorenz.toml"
+  tail -8 "$LOG/python_import.log" | tee -a "$REPORT" >/dev/null
+  ldd "$(ls "$BUILD"/python/cubie/_core*.so | head -1)" >"$LOG/ldd_core.txt" 2>&1
+  if command -v gdb >/dev/null; then
+    timeout 60 gdb -batch -ex run -ex bt --args python3 "$LOG/import_check.py" "$ROOT/examples/lorenz.toml" \
+      >"$LOG/python_gdb.log" 2>&1
+    grep -E "^#[0-9]+ " "$LOG/python_gdb.log" | head -25 | tee -a "$REPORT" >/dev/null
+  fi
   phase "pytest (GPU and memory tests)" 200 pytest_gpu.log python3 -m pytest -q -rs -p no:cacheprovider python/tests
   tail -3 "$LOG/pytest_gpu.log" | tee -a "$REPORT" >/dev/null
   ;;
@@ -112,8 +136,6 @@ bench)
     phase "engine B1-B3, $mode results" 120 "bench_$mode.log" "$B" --only B1,B2,B3 --reps 5 "${flag[@]}"
     sed -n '/^case /,$p' "$LOG/bench_$mode.log" | tee -a "$REPORT" >/dev/null
   done
-  phase "drivers, events, summaries (DRV,EVT,SUM)" 120 bench_signals.log "$B" --only DRV,EVT,SUM --reps 5
-  sed -n '/^case /,$p' "$LOG/bench_signals.log" | tee -a "$REPORT" >/dev/null
   # `cubie run` as a user runs it: fresh processes, model compiled once first (cache).
   CUBIE=$BUILD/apps/cubie/cubie
   LZ=$ROOT/examples/bench_lorenz.toml
@@ -158,13 +180,34 @@ except Exception as e: print('no JSON:', open('$LOG/run_$name.err').read()[-300:
   for ex in "$ROOT"/examples/stiff/*.toml; do
     run_case "stiff-$(basename "$ex" .toml)" "" "$ex"
   done
-  if [[ -x $ROOT/bench/gpu/stiff_session.sh ]] || [[ -f $ROOT/bench/gpu/stiff_session.sh ]]; then
-    phase "stiff sweeps (bench/gpu/stiff_session.sh run)" 200 stiff.log env BUILD="$BUILD" OUT="$LOG/stiff" \
-      bash "$ROOT/bench/gpu/stiff_session.sh" run
-    cat "$LOG/stiff/summary.txt" 2>/dev/null | tee -a "$REPORT" >/dev/null
-  fi
   export PYTHONPATH=$BUILD/python
   phase "Python overhead at B1 size" 150 python_overhead.log python3 bench/python/python_overhead.py --runs 4194304 \
+    --backend cuda --repeats 11 --skip-scipy
+  tail -15 "$LOG/python_overhead.log" | tee -a "$REPORT" >/dev/null
+  ;;
+features)
+  # The features first run on a GPU in this session: drivers and events (DRV, EVT),
+  # summaries (bench/gpu/summaries_session.sh run: GPU against CPU, SUM, NVRTC model, numpy
+  # check), stiff sweeps (bench/gpu/stiff_session.sh run: POLLU 2^20, ring modulator).
+  phase "drivers and events (DRV,EVT)" 60 bench_signals.log "$BUILD/bench/gpu/cubie_gpu_bench" --only DRV,EVT --reps 5
+  sed -n '/^case /,$p' "$LOG/bench_signals.log" | tee -a "$REPORT" >/dev/null
+  phase "summaries (summaries_session.sh run)" 220 summaries.log env BUILD="$BUILD" OUT="$LOG/summaries" \
+    SCRATCH="$SCRATCH/summaries" bash "$ROOT/bench/gpu/summaries_session.sh" run
+  cat "$LOG/summaries/summary.txt" 2>/dev/null | tee -a "$REPORT" >/dev/null
+  phase "stiff sweeps (stiff_session.sh run)" 290 stiff.log env BUILD="$BUILD" OUT="$LOG/stiff" \
+    SCRATCH="$SCRATCH/stiff" bash "$ROOT/bench/gpu/stiff_session.sh" run
+  cat "$LOG/stiff/summary.txt" 2>/dev/null | tee -a "$REPORT" >/dev/null
+  ;;
+python)
+  # The Python package and the summaries' GPU test only: a short call after a fix.
+  configure_build || exit 1
+  phase "build _core, summary_gpu_test" 200 build_python.log ninja -C "$BUILD" -j "$JOBS" _core summary_gpu_test
+  phase "summary_gpu_test" 60 summary_gpu_test.log "$BUILD/tests/batch/summary_gpu_test"
+  grep -E "^\[  (PASSED|FAILED)|Failure" "$LOG/summary_gpu_test.log" | head -8 | tee -a "$REPORT" >/dev/null
+  export PYTHONPATH=$BUILD/python
+  phase "pytest (all Python tests, GPU present)" 200 pytest_gpu.log python3 -m pytest -q -rs -p no:cacheprovider python/tests
+  tail -12 "$LOG/pytest_gpu.log" | tee -a "$REPORT" >/dev/null
+  phase "Python overhead at B1 size" 120 python_overhead.log python3 bench/python/python_overhead.py --runs 4194304 \
     --backend cuda --repeats 11 --skip-scipy
   tail -15 "$LOG/python_overhead.log" | tee -a "$REPORT" >/dev/null
   ;;

@@ -18,7 +18,7 @@
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 OUT=${OUT:-$ROOT/out/stiff}
-BUILD=$ROOT/build-stiff
+BUILD=${BUILD:-$ROOT/build-stiff}
 SCRATCH=${SCRATCH:-/tmp/cubie-stiff}
 STAGE=${1:-all}
 mkdir -p "$OUT" "$SCRATCH"

@@ -13,7 +13,7 @@
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 OUT=${OUT:-$ROOT/out/summaries}
-BUILD=$ROOT/build-summaries
+BUILD=${BUILD:-$ROOT/build-summaries}
 SCRATCH=${SCRATCH:-/tmp/cubie-summaries}
 STAGE=${1:-all}
 mkdir -p "$OUT" "$SCRATCH"

@@ -81,7 +81,7 @@ class ModelDefinition:
 def parse_model(text: str, source_name: str) -> ModelDefinition:
     """Parses model text (TOML); errors name source_name, line and column."""
 
-def load_model(path: str | os.PathLike) -> ModelDefinition:
+def load_model(path: str) -> ModelDefinition:
     """Reads and checks a model file."""
 
 class CompiledSystem:
@@ -120,7 +120,7 @@ def gpu_compile_unavailable_reason() -> str:
 def default_cache_directory() -> str:
     """The compile cache folder used when none is given."""
 
-def set_include_dir(dir: str | os.PathLike) -> None:
+def set_include_dir(dir: str) -> None:
     """
     Makes `dir` the cubie headers run-time compilation uses ($CUBIE_INCLUDE_DIR still wins).
     """
@@ -656,7 +656,7 @@ class Result:
     @property
     def times(self) -> object: ...
 
-    def write_hdf5(self, path: str | os.PathLike, compression_level: int = 0) -> None:
+    def write_hdf5(self, path: str, compression_level: int = 0) -> None:
         """
         Writes the result file `cubie run` writes (FILE.partial.h5 renamed when complete).
         """

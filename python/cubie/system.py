@@ -444,5 +444,5 @@ def load_model(path: Union[str, os.PathLike]) -> ODESystem:
     p = Path(path)
     if not p.is_file():
         raise FileNotFoundError(f"load_model: no such file: '{p}'")
-    definition = _core.load_model(p)
+    definition = _core.load_model(os.fspath(p))
     return ODESystem(definition, definition.source_text, "file")

@@ -1,9 +1,9 @@
 // Models: model text or files read by the engine's own parser (the same one `cubie run`
 // uses), run-time compilation with its cache, and where the compiler finds the headers.
-#include <nanobind/stl/filesystem.h>
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/pair.h>
 #include <nanobind/stl/shared_ptr.h>
+#include <filesystem>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
 
@@ -93,7 +93,10 @@ void bind_models(nb::module_& m) {
       [](const std::string& text, const std::string& source_name) { return models::parse_model(text, source_name); },
       nb::arg("text"), nb::arg("source_name"), "Parses model text (TOML); errors name source_name, line and column.");
   m.def(
-      "load_model", [](const std::filesystem::path& path) { return models::load_model(path); }, nb::arg("path"),
+      // Paths cross as str (the Python side calls os.fspath): nanobind's std::filesystem
+      // caster crashed on a pathlib.Path under Python 3.12 on the H200 (2026-12-04).
+      "load_model", [](const std::string& path) { return models::load_model(std::filesystem::path(path)); },
+      nb::arg("path"),
       "Reads and checks a model file.");
 
   nb::class_<compiled_system>(m, "CompiledSystem", "A model compiled for the Solver (keeps its code loaded).")
@@ -145,7 +148,8 @@ void bind_models(nb::module_& m) {
       "default_cache_directory", [] { return models::default_cache_directory().string(); },
       "The compile cache folder used when none is given.");
   m.def(
-      "set_include_dir", [](const std::filesystem::path& dir) { models::set_include_dir(dir); }, nb::arg("dir"),
+      "set_include_dir", [](const std::string& dir) { models::set_include_dir(std::filesystem::path(dir)); },
+      nb::arg("dir"),
       "Makes `dir` the cubie headers run-time compilation uses ($CUBIE_INCLUDE_DIR still wins).");
   m.def(
       "include_dir", [] { return models::include_dir().string(); },

@@ -1,8 +1,8 @@
 // Results as numpy arrays over the engine's own buffers: no copy, and every array keeps
 // the result object (and so the buffers) alive for as long as the array lives.
 #include <nanobind/ndarray.h>
-#include <nanobind/stl/filesystem.h>
 #include <nanobind/stl/shared_ptr.h>
+#include <filesystem>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/unique_ptr.h>
 #include <nanobind/stl/vector.h>
@@ -203,7 +203,7 @@ void bind_results(nb::module_& m) {
                    })
       .def(
           "write_hdf5",
-          [](const py_result& r, const std::filesystem::path& path, int compression_level) {
+          [](const py_result& r, const std::string& path, int compression_level) {  // str: see load_model
             io::hdf5_file_options o;
             o.compression_level = compression_level;
             o.validate();

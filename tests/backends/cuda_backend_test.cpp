@@ -195,7 +195,7 @@ TEST_F(backends_cuda, a_kernel_loaded_at_run_time_launches_like_an_ahead_of_time
   ASSERT_TRUE(in) << "missing " << CUBIE_TEST_CUBIN;
   const std::vector<char> image((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const std::string mangled =
-      "_ZN5cubie4cuda16integrate_kernelINS_7methods13classical_rk4ENS_7systems6lorenzEfEEvNS_10batch_argsIT1_EE";
+      "_ZN5cubie4cuda16integrate_kernelINS_7methods13classical_rk4ENS_7systems6lorenzEfLj0EEEvNS_10batch_argsIT1_EE";
   auto kernels = cuda::load_kernels(image.data(), {mangled});
   ASSERT_EQ(kernels.size(), 1u);
   auto sys = std::make_shared<compiled_system>(*test::lorenz_gpu_system());
@@ -300,13 +300,15 @@ class pageable_sink final : public result_sink {
   explicit pageable_sink(const SolveResult::layout& l)
       : n_(l.n_runs), vars_(l.n_vars()),
         values(static_cast<std::size_t>(l.n_saves() * vars_ * l.n_runs)), status(static_cast<std::size_t>(l.n_runs)),
-        accepted(status.size()), rejected(status.size()) {}
+        accepted(status.size()), rejected(status.size()), t_reached(status.size()), dt_last(status.size()) {}
   output_view view(i64 begin, i64) override {
     output_view v;
     v.data[static_cast<int>(output_id::time_domain)] = values.data() + begin;
     v.data[static_cast<int>(output_id::status)] = status.data() + begin;
     v.data[static_cast<int>(output_id::steps_accepted)] = accepted.data() + begin;
     v.data[static_cast<int>(output_id::steps_rejected)] = rejected.data() + begin;
+    v.data[static_cast<int>(output_id::t_reached)] = t_reached.data() + begin;
+    v.data[static_cast<int>(output_id::dt_last)] = dt_last.data() + begin;
     v.run_stride = n_;
     v.pinned = false;
     return v;
@@ -319,6 +321,8 @@ class pageable_sink final : public result_sink {
   std::int64_t n_, vars_, committed = 0;
   std::vector<float> values;
   std::vector<u32> status, accepted, rejected;
+  std::vector<double> t_reached;
+  std::vector<float> dt_last;
 };
 
 TEST_F(backends_cuda, staged_downloads_equal_direct_ones) {
@@ -336,6 +340,7 @@ TEST_F(backends_cuda, staged_downloads_equal_direct_ones) {
   EXPECT_EQ(0, std::memcmp(td.data(), sink.values.data(), td.size_bytes()));
   EXPECT_TRUE(std::equal(sink.status.begin(), sink.status.end(), direct.status().begin()));
   EXPECT_TRUE(std::equal(sink.accepted.begin(), sink.accepted.end(), direct.steps_accepted().begin()));
+  EXPECT_TRUE(std::equal(sink.t_reached.begin(), sink.t_reached.end(), direct.t_reached().begin()));
 }
 
 TEST_F(backends_cuda, large_traffic_is_pipelined_over_three_streams) {
@@ -575,8 +580,9 @@ TEST_F(backends_cuda, statistics_are_populated) {
   for (auto c : st.chunk_runs) sum += c;
   EXPECT_EQ(sum, n);
   EXPECT_EQ(st.streams, 3);
-  // 11 saves x 4 values (x, y, z, r2) of 8 bytes, status and two counters, per run.
-  EXPECT_EQ(st.bytes_to_host, static_cast<std::uint64_t>(n) * (11 * 4 * 8 + 12));
+  // 11 saves x 4 values (x, y, z, r2) of 8 bytes, status and two counters, t_reached and
+  // dt_last, per run.
+  EXPECT_EQ(st.bytes_to_host, static_cast<std::uint64_t>(n) * (11 * 4 * 8 + 12 + 16));
   EXPECT_GE(st.bytes_to_device, static_cast<std::uint64_t>(n) * 2 * 8) << "x and rho vary";
   EXPECT_GT(st.h2d_ms, 0);
   EXPECT_GT(st.kernel_ms, 0);
