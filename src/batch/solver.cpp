@@ -215,6 +215,7 @@ loop_settings<V> Solver::impl::loop_settings_for(const solve_spec& spec, const d
   const step_bounds bounds = resolve_step_bounds(settings, schedule.t0, spec.settling_time + spec.duration, method->family);
   ls.control = controller_constants<V>(controller, method->error_order, bounds.dt_min, bounds.dt_max);
   ls.newton = newton_constants<V>(newton);
+  ls.control.newton_target = static_cast<V>(newton.target_iters);
   ls.max_steps = settings.max_steps;
 
   ls.fixed_count_path = fixed && !spec.save_every;

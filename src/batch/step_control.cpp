@@ -20,7 +20,9 @@ controller_kind parse_controller(const std::string& name) {
   if (n == "i") return controller_kind::i;
   if (n == "pi") return controller_kind::pi;
   if (n == "pid") return controller_kind::pid;
-  throw invalid_argument("step_controller: unknown controller '" + name + "'; valid names are fixed, i, pi, pid");
+  if (n == "gustafsson") return controller_kind::gustafsson;
+  throw invalid_argument("step_controller: unknown controller '" + name +
+                         "'; valid names are fixed, i, pi, pid, gustafsson");
 }
 
 /// Each family's controller and gains when the settings name none (CuBIE's, with the
@@ -38,7 +40,9 @@ family_defaults defaults_of(method_family family) {
     // with proportionally larger errors, and more rejections, each a full Jacobian and
     // factorisation (bench/cpu/stiff_controller_bench.cpp, bench/RESULTS.md).
     case method_family::rosenbrock: break;
-    case method_family::dirk: break;
+    // Newton families: Gustafsson's predictive controller, as in RADAU5 and the design (gains
+    // as Hairer's: at most 1/0.2 smaller and 8 larger per step).
+    case method_family::dirk: return {controller_kind::gustafsson, 0.9, 0.2, 8.0, 1.0, 1.0, 0.7, -0.4, 0.0};
   }
   return {controller_kind::pi, 0.9, 0.2, 10.0, 1.0, 1.0, 0.7, -0.4, 0.0};
 }

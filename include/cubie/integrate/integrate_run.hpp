@@ -85,13 +85,17 @@ struct singular_tracker {
   mask_t<S> any = mask_t<S>(false);
   mask_t<S> newton_iters = mask_t<S>(false);
   mask_t<S> newton_diverged = mask_t<S>(false);
+  // The first failure of a run is its reason (a NaN state left by a failed Newton iteration
+  // makes every later matrix singular).
   template <class Stepper>
   CUBIE_HD CUBIE_FORCEINLINE void add(mask_t<S> m, const Stepper& stepper) {
-    any = math::mask_or(any, m);
+    const mask_t<S> fresh = math::mask_not(math::mask_or(any, math::mask_or(newton_iters, newton_diverged)));
+    any = math::mask_or(any, math::mask_and(fresh, m));
     if constexpr (requires { stepper.newton_failures(); }) {
       const auto nf = stepper.newton_failures();
-      newton_iters = math::mask_or(newton_iters, nf.max_iters);
-      newton_diverged = math::mask_or(newton_diverged, nf.diverged);
+      const mask_t<S> newton = math::mask_and(fresh, math::mask_not(m));
+      newton_iters = math::mask_or(newton_iters, math::mask_and(newton, nf.max_iters));
+      newton_diverged = math::mask_or(newton_diverged, math::mask_and(newton, nf.diverged));
     }
   }
   CUBIE_HD CUBIE_FORCEINLINE void add(const singular_tracker& o) {
@@ -330,7 +334,9 @@ CUBIE_HD void integrate_run(const SysT<S>& system, const batch_args<V>& a, i64 r
       if (adaptive) {
         const S nrm2 = stepper.error_norm(y, a.atol, a.rtol);
         step_decision<S> d;
-        controller.decide(d, ls.control, h, dt, nrm2, trial_ok, land_s);
+        S newton_iters = S(0.0);
+        if constexpr (requires { stepper.take_newton_iterations(); }) newton_iters = stepper.take_newton_iterations();
+        controller.decide(d, ls.control, h, dt, nrm2, trial_ok, land_s, newton_iters);
         accept_s = d.accept;
         dt_next = d.dt_next;
         const TM at_floor = scalar_mask_to_time_mask(d.at_floor);

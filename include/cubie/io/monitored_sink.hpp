@@ -25,6 +25,8 @@ struct status_tally {
   i64 failed = 0;  ///< runs whose status is not 0
   i64 step_too_small = 0, max_steps_exceeded = 0, stagnation = 0, nonfinite_state = 0, not_integrated = 0;
   i64 singular_matrix = 0;  ///< an implicit method's iteration matrix was singular or not finite
+  i64 newton_max_iters = 0;  ///< Newton iterations exceeded newton_max_iters (status 2)
+  i64 newton_diverged = 0;   ///< a Newton iteration diverged (status 256)
   i64 other = 0;   ///< runs with a flag none of the above names
 
   void add(u32 status);
