@@ -12,6 +12,8 @@
 #include "cubie/integrate/methods/newton_methods.hpp"
 #include "rosenbrock_orders.hpp"
 
+#include <string>
+
 namespace {
 
 using namespace cubie;
@@ -58,6 +60,32 @@ TEST(DirkConvergence, LStableSdirk4) {
 TEST(DirkConvergence, Kvaerno5) {
   check_rosenbrock_order(problem_system(), "kvaerno5", 5, 2.0, {8, 16, 32, 64}, false, precision::float64, 1e-13);
   check_rosenbrock_order(problem_system(), "kvaerno5", 2, 1.0, {12, 24, 48, 96}, true, precision::float64, 1e-13);
+}
+
+// The tableaus themselves: nodes are row sums, weights sum to 1, the estimate weights to 0
+// (both solutions consistent), and the diagonal is shared (one factorisation) except for
+// crank_nicolson's backward Euler estimate.
+TEST(DirkTableau, ConsistentCoefficients) {
+  [&]<class... M>(m::method_list<M...>) {
+    auto check = []<class Method>(Method) {
+      constexpr auto t = Method::tableau;
+      constexpr int S = decltype(t)::stages;
+      double bsum = 0, esum = 0;
+      for (int i = 0; i < S; ++i) {
+        double row = 0;
+        for (int j = 0; j <= i; ++j) row += t.a[i][j];
+        for (int j = i + 1; j < S; ++j) EXPECT_EQ(t.a[i][j], 0.0) << Method::name << " is not lower triangular";
+        EXPECT_NEAR(row, t.c[i], 1e-14) << Method::name << " stage " << i;
+        bsum += t.b[i];
+        esum += t.e[i];
+      }
+      EXPECT_NEAR(bsum, 1.0, 1e-14) << Method::name;
+      EXPECT_NEAR(esum, 0.0, 1e-14) << Method::name;
+      EXPECT_EQ(cubie::has_error_estimate(t), t.error_order > 0) << Method::name;
+      EXPECT_EQ(cubie::several_diagonals(t), std::string(Method::name) == "crank_nicolson") << Method::name;
+    };
+    (check(M{}), ...);
+  }(m::dirk_methods{});
 }
 
 }  // namespace
