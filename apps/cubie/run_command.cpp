@@ -187,7 +187,7 @@ int run_command(const run_options& opt) {
     bar.phase(preparing + "creating " + out->partial.string());
     io::hdf5_result_writer writer(out->path, layout, grid, meta, {.compression_level = opt.compress},
                                   {.nan_fill_failed = settings.nan_fill_failed});
-    io::monitored_sink sink(writer, grid.n_runs(), on_commit, &interrupt_guard::stop_requested());
+    io::monitored_sink sink(writer, grid.n_runs(), model.precision, on_commit, &interrupt_guard::stop_requested());
     bar.solve_started(grid.n_runs());
     try {
       stats = solver.solve_to_sink(sink, grid, model.spec);
@@ -225,7 +225,7 @@ int run_command(const run_options& opt) {
                                ? cuda_result_allocator(settings.memory)
                                : host_allocator::pageable());
     result_memory_sink memory(result, settings.nan_fill_failed);
-    io::monitored_sink sink(memory, grid.n_runs(), on_commit, &interrupt_guard::stop_requested());
+    io::monitored_sink sink(memory, grid.n_runs(), model.precision, on_commit, &interrupt_guard::stop_requested());
     bar.solve_started(grid.n_runs());
     try {
       stats = solver.solve_to_sink(sink, grid, model.spec);

@@ -1,5 +1,6 @@
 #include "run_summary.hpp"
 
+#include <cmath>
 #include <sstream>
 
 #include "cubie/io/json_writer.hpp"
@@ -44,6 +45,16 @@ std::string summary_text(const run_summary& s) {
     }
   }
   o << "\n";
+  if (s.status.stopped_early > 0) {
+    // Where the failed runs stopped, so a stiff run that died at t = 1e-3 is told apart
+    // from one that reached 0.99 of the span.
+    const auto& t = s.status;
+    o << "stopped  " << t.stopped_early << (t.stopped_early == 1 ? " run" : " runs") << " early at t = "
+      << format_number(t.stopped_t_min);
+    if (t.stopped_t_max != t.stopped_t_min) o << " to " << format_number(t.stopped_t_max);
+    if (!std::isnan(t.stopped_dt_min)) o << "; smallest final dt " << format_number(t.stopped_dt_min);
+    o << "\n";
+  }
   o << "backend  " << s.backend << " (" << s.device << "), " << s.chunks << (s.chunks == 1 ? " chunk" : " chunks");
   if (s.backend == "cuda") o << ", peak device memory " << format_bytes(s.peak_device_bytes);
   o << "\n";
@@ -69,6 +80,16 @@ std::string summary_json(const run_summary& s) {
   w.key("by_status").begin_object();
   for (const auto& f : flag_counts(s.status)) w.key(f.key).value(static_cast<std::int64_t>(f.count));
   w.end_object();
+  // Where the failed runs stopped (null when none did or t_reached was not kept).
+  w.key("stopped_early").value(static_cast<std::int64_t>(s.status.stopped_early));
+  const auto number_or_null = [&](const char* key, double v) {
+    w.key(key);
+    if (std::isnan(v)) w.null();
+    else w.value(v);
+  };
+  number_or_null("t_reached_min", s.status.stopped_t_min);
+  number_or_null("t_reached_max", s.status.stopped_t_max);
+  number_or_null("dt_last_min", s.status.stopped_dt_min);
   w.end_object();
   w.key("backend").value(s.backend);
   w.key("device").value(s.device);

@@ -214,7 +214,7 @@ void bind_solve(nb::module_& m) {
                                           : host_allocator::pageable());
           result_memory_sink memory(out->result, nan_fill);
           io::monitored_sink sink(
-              memory, grid->n_runs(), [&hook](i64 done, i64 total) { hook(done, total); }, &hook.stop);
+              memory, grid->n_runs(), layout.precision, [&hook](i64 done, i64 total) { hook(done, total); }, &hook.stop);
           bool failed = false;
           std::string message;
           bool sticky = false;

@@ -48,8 +48,13 @@ void write_csv(std::ostream& out, const SolveResult& result, const batch_grid& g
   const int n_columns = static_cast<int>(grid.columns().size());
   const bool float32 = result.precision() == precision::float32;
   const std::span<const u32> status = result.status();
+  // Where each run stopped, beside its status (a failed run's saves after that are NaN).
+  const bool where_stopped = result.outputs().has(output_id::t_reached) && result.outputs().has(output_id::dt_last);
+  const std::span<const double> t_reached = where_stopped ? result.t_reached() : std::span<const double>{};
+  const std::vector<double> dt_last = where_stopped ? result.dt_last() : std::vector<double>{};
 
   std::string line = "run,status";
+  if (where_stopped) line += ",t_reached,dt_last";
   for (int c = n_states; c < n_columns; ++c) line += "," + grid.columns()[c].name;
   for (int c = 0; c < n_states; ++c) line += "," + grid.columns()[c].name + "_0";
   line += ",t";
@@ -64,6 +69,14 @@ void write_csv(std::ostream& out, const SolveResult& result, const batch_grid& g
     inputs = std::to_string(r);
     inputs += ',';
     inputs += std::to_string(status[static_cast<std::size_t>(r)]);
+    if (where_stopped) {
+      const auto i = static_cast<std::size_t>(r);
+      inputs += ',';
+      append_number(inputs, t_reached[i]);
+      inputs += ',';
+      if (float32) append_number(inputs, static_cast<float>(dt_last[i]));  // exact: the value is a float
+      else append_number(inputs, dt_last[i]);
+    }
     for (int c = n_states; c < n_columns; ++c) {
       inputs += ',';
       append_number(inputs, grid.columns()[c].at(r));

@@ -200,7 +200,7 @@ class system_writer {
       }
       body += "    }\n";
     }
-    return signature("event_reset", "S* y_new", used, false, "int ev, ") + body + "  }\n";
+    return out + signature("event_reset", "S* y_new", used, false, "int ev, ") + body + "  }\n";
   }
 
   std::string jacobian_members() {

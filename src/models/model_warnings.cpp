@@ -31,6 +31,11 @@ std::string settings_section_of(const std::string& name) {
 std::vector<std::string> model_warnings(const model_definition& model) {
   std::vector<bool> used_parameters(model.parameters.size(), false), used_constants(model.constants.size(), false);
   for (const assignment& a : model.equations.assignments) mark_used(a.value, used_parameters, used_constants);
+  // An event's condition and reset use names too (a bounce's restitution, a threshold).
+  for (const model_event& e : model.events) {
+    mark_used(e.condition, used_parameters, used_constants);
+    for (const event_assignment& r : e.reset) mark_used(r.value, used_parameters, used_constants);
+  }
 
   const detail::text_source source{model.source_path.string(), model.source_text};
   std::vector<std::string> out;

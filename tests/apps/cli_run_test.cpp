@@ -3,6 +3,7 @@
 // a small host budget that streams many chunks into the same file.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "cli_runner.hpp"
@@ -88,9 +89,11 @@ TEST_F(cli_run, csv_output_and_quiet) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(r.out.empty()) << r.out;
   const std::string text = read_text(out);
-  EXPECT_EQ(text.substr(0, text.find('\n')), "run,status,mu,x_0,v_0,t,x,v,energy,damping");
+  EXPECT_EQ(text.substr(0, text.find('\n')), "run,status,t_reached,dt_last,mu,x_0,v_0,t,x,v,energy,damping");
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1 + 2 * 5);
-  EXPECT_NE(text.find("\n1,0,2,2,0,0.25,"), std::string::npos) << text;
+  // Run 1 reached the end time 1; its last step size, then mu = 2, x_0 = 2, v_0 = 0, t = 0.25.
+  EXPECT_NE(text.find("\n1,0,1,"), std::string::npos) << text;
+  EXPECT_NE(text.find(",2,2,0,0.25,"), std::string::npos) << text;
   EXPECT_FALSE(std::filesystem::exists(dir_ / "vdp.partial.csv"));
 }
 
@@ -114,6 +117,26 @@ TEST_F(cli_run, numerically_failed_runs_are_reported_not_an_error) {
   EXPECT_NE(r.out.find("\"max_steps_exceeded\":2000"), std::string::npos) << r.out;
   h5_reader f(dir_ / "f.h5");
   EXPECT_EQ(f.read<std::uint32_t>("status")[0], 32u);
+  // Where they stopped: the summary's range is the file's t_reached range.
+  const auto t_reached = f.read<double>("t_reached");
+  const auto [lo, hi] = std::minmax_element(t_reached.begin(), t_reached.end());
+  EXPECT_LT(*hi, 1.0);
+  EXPECT_NE(r.out.find("\"stopped_early\":2000"), std::string::npos) << r.out;
+  const auto number_after = [&](const std::string& key) {
+    const auto pos = r.out.find("\"" + key + "\":");
+    EXPECT_NE(pos, std::string::npos) << key << " in " << r.out;
+    return pos == std::string::npos ? -1.0 : std::stod(r.out.substr(pos + key.size() + 3));
+  };
+  EXPECT_EQ(number_after("t_reached_min"), *lo);
+  EXPECT_EQ(number_after("t_reached_max"), *hi);
+  EXPECT_GT(number_after("dt_last_min"), 0.0);
+}
+
+TEST_F(cli_run, summary_says_where_failed_runs_stopped) {
+  const cli_result r = run_cli({"run", example("lorenz.toml"), "--backend", "cpu", "--set", "solver.max_steps=20"}, dir_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("stopped  2000 runs early at t = "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("; smallest final dt "), std::string::npos) << r.out;
 }
 
 }  // namespace

@@ -122,7 +122,11 @@ TEST(DriversLanding, StepsOnSamplesRemoveTheKinksRejections) {
   EXPECT_LT(err_landed, 1e-13);  // exact up to rounding: every step is one quadratic piece
   EXPECT_EQ(rej_landed, 0u);
   EXPECT_GT(rej_free, rej_landed);  // without landing, steps across a kink are rejected
-  EXPECT_LT(err_free, 1e-7);
+  // Steps across a kink are accepted on an error estimate that the kink spoils, so the
+  // free run is only as good as a few hundred times the tolerance (3.3e-7 measured with
+  // the span-relative dt_max); it must still be a usable answer.
+  EXPECT_LT(err_free, 1e-6);
+  EXPECT_GT(err_free, 100 * err_landed);
 }
 
 TEST(DriversEvents, EventOnADrivenState) {

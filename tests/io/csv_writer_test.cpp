@@ -76,7 +76,7 @@ TEST_P(csv_writer_test, header_rows_status_and_shortest_numbers) {
   std::istringstream in(out.str());
   std::string line;
   std::getline(in, line);
-  EXPECT_EQ(line, "run,status,rho,x_0,y_0,z_0,t,x,y,z,r2");
+  EXPECT_EQ(line, "run,status,t_reached,dt_last,rho,x_0,y_0,z_0,t,x,y,z,r2");
   std::vector<std::vector<std::string>> rows;
   while (std::getline(in, line)) rows.push_back(split(line));
   ASSERT_EQ(rows.size(), 3u * 4u);  // 3 runs x 4 saves, run-major
@@ -84,17 +84,21 @@ TEST_P(csv_writer_test, header_rows_status_and_shortest_numbers) {
   for (int run = 0; run < 3; ++run) {
     for (int j = 0; j < 4; ++j) {
       const auto& row = rows[run * 4 + j];
-      ASSERT_EQ(row.size(), 11u);
+      ASSERT_EQ(row.size(), 13u);
       EXPECT_EQ(row[0], std::to_string(run));
       EXPECT_EQ(row[1], "0");  // status
-      expect_shortest(row[2], grid.parameter(0, run), false);
-      expect_shortest(row[3], grid.initial_value(0, run), false);
-      EXPECT_EQ(row[5], "0.25");
-      expect_shortest(row[6], r.times()[j], false);
-      for (int v = 0; v < 4; ++v) expect_shortest(row[7 + v], r.at(j, v, run), as_float);
+      expect_shortest(row[2], r.t_reached()[static_cast<std::size_t>(run)], false);
+      expect_shortest(row[3], r.dt_last()[static_cast<std::size_t>(run)], as_float);
+      expect_shortest(row[4], grid.parameter(0, run), false);
+      expect_shortest(row[5], grid.initial_value(0, run), false);
+      EXPECT_EQ(row[7], "0.25");
+      expect_shortest(row[8], r.times()[j], false);
+      for (int v = 0; v < 4; ++v) expect_shortest(row[9 + v], r.at(j, v, run), as_float);
     }
   }
-  EXPECT_EQ(rows[1][6], "0.05");  // not 0.050000000000000003
+  // t_reached of a successful run: the end time, as the last save time is computed (3 x 0.05).
+  EXPECT_EQ(std::stod(rows[1][2]), r.times().back());
+  EXPECT_EQ(rows[1][8], "0.05");  // not 0.050000000000000003
 }
 
 TEST_P(csv_writer_test, failed_runs_carry_their_status) {
@@ -115,7 +119,12 @@ TEST_P(csv_writer_test, failed_runs_carry_their_status) {
     const auto row = split(line);
     EXPECT_EQ(row[1], std::to_string(r.status()[static_cast<std::size_t>(std::stoi(row[0]))]));
     EXPECT_EQ(row[1], "32") << line;  // max steps exceeded
-    EXPECT_EQ(row[7], "nan") << line;  // failed runs are NaN-filled
+    // Where it stopped: after 3 steps, well before the end time 1.0.
+    const double t_reached = std::stod(row[2]);
+    EXPECT_GT(t_reached, 0.0) << line;
+    EXPECT_LT(t_reached, 1.0) << line;
+    EXPECT_EQ(t_reached, r.t_reached()[static_cast<std::size_t>(std::stoi(row[0]))]) << line;
+    EXPECT_EQ(row[9], "nan") << line;  // failed runs are NaN-filled
     ++rows;
   }
   EXPECT_EQ(rows, 4);  // 2 runs x (initial, final)
@@ -137,7 +146,7 @@ TEST_F(csv_file_test, file_appears_only_when_complete) {
   std::ifstream in(dir_ / "out.csv");
   std::string header;
   std::getline(in, header);
-  EXPECT_EQ(header, "run,status,rho,x_0,y_0,z_0,t,x,y,z,r2");
+  EXPECT_EQ(header, "run,status,t_reached,dt_last,rho,x_0,y_0,z_0,t,x,y,z,r2");
 
   EXPECT_THROW(io::write_csv(dir_ / "missing" / "out.csv", r, grid), error);
   EXPECT_FALSE(std::filesystem::exists(dir_ / "missing"));

@@ -139,7 +139,7 @@ TEST_F(hdf5_stream_test, interrupted_solve_leaves_partial_file_with_finished_chu
   {
     io::hdf5_result_writer writer(final_path, chunked.output_layout(grid, spec_), grid, test::test_metadata());
     // Ctrl-C arrives during the second chunk: that chunk is kept, no later chunk starts.
-    io::monitored_sink sink(writer, grid.n_runs(), [&](i64 committed, i64) {
+    io::monitored_sink sink(writer, grid.n_runs(), precision::float64, [&](i64 committed, i64) {
       cut = committed;
       if (++commits == 2) stop = true;
     }, &stop);
@@ -153,6 +153,23 @@ TEST_F(hdf5_stream_test, interrupted_solve_leaves_partial_file_with_finished_chu
     EXPECT_EQ(sink.tally().max_steps_exceeded,
               std::count_if(st.begin(), st.end(), [](u32 v) { return (v & status_max_steps_exceeded) != 0; }));
     EXPECT_GT(sink.tally().failed, 0);
+    // Where the failed committed runs stopped: their t_reached range and smallest dt_last.
+    const auto t_reached = r.t_reached();
+    const std::vector<double> dt_last = r.dt_last();
+    double t_min = 1e300, t_max = -1e300, dt_min = 1e300;
+    i64 failed = 0;
+    for (std::size_t i = 0; i < st.size(); ++i) {
+      if (st[i] == 0) continue;
+      ++failed;
+      t_min = std::min(t_min, t_reached[i]);
+      t_max = std::max(t_max, t_reached[i]);
+      dt_min = std::min(dt_min, dt_last[i]);
+    }
+    EXPECT_EQ(sink.tally().stopped_early, failed);
+    EXPECT_EQ(sink.tally().stopped_t_min, t_min);
+    EXPECT_EQ(sink.tally().stopped_t_max, t_max);
+    EXPECT_EQ(sink.tally().stopped_dt_min, dt_min);
+    EXPECT_LT(t_max, spec_.duration);  // t0 = 0: max-steps failures end before the span does
   }
   ASSERT_GT(cut, 0);
   ASSERT_LT(cut, n_runs);

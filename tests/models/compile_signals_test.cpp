@@ -1,9 +1,10 @@
 // Model files with drivers and events compiled at run time for the CPU: the bouncing ball
-// example and a driven integrator give the same bits as the same systems written in C++
+// example and a driven integrator give the same results (to a few ulp) as the same systems written in C++
 // (tests/batch/signal_test_systems.hpp), and the integrate-and-fire example's spikes fall
 // where the piecewise-constant stimulus puts them analytically.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -26,11 +27,37 @@ std::shared_ptr<const compiled_system> compile_cpu(const models::model_definitio
   return models::compile_model(m, o);
 }
 
-void expect_same_bits(const SolveResult& a, const SolveResult& b) {
+// The same run from the model file and from the C++ system: counts, status and event ids
+// equal, values equal far below the solve's tolerance (1e-10). Not bit for bit: both are
+// the same template under -ffp-contract=fast, and which products the compiler fuses into
+// FMAs depends on its inlining in each translation unit (the run-time one holds one
+// method, the test's several), so sums round differently (1-2 ulp at the first save of the
+// bouncing ball, 2e-14 after its resets). dt_last is left out: it is the controller's
+// proposal clamped to the next driver sample, and a time one ulp either side of a sample
+// changes which clamp applies.
+void expect_same_results(const SolveResult& a, const SolveResult& b) {
   ASSERT_EQ(a.outputs().arrays.size(), b.outputs().arrays.size());
   for (const output_array& arr : a.outputs().arrays) {
-    const std::size_t bytes = static_cast<std::size_t>(arr.values_per_run() * a.n_runs()) * arr.element_bytes(a.precision());
-    EXPECT_EQ(std::memcmp(a.array_data(arr.id), b.array_data(arr.id), bytes), 0) << arr.name;
+    const std::size_t n = static_cast<std::size_t>(arr.values_per_run() * a.n_runs());
+    if (arr.id == output_id::dt_last) continue;
+    if (arr.type == element_type::uint32) {
+      EXPECT_EQ(std::memcmp(a.array_data(arr.id), b.array_data(arr.id), n * 4), 0) << arr.name;
+      continue;
+    }
+    const bool f32 = arr.type == element_type::value && a.precision() == precision::float32;
+    auto at = [&](const SolveResult& r, std::size_t i) {
+      return f32 ? static_cast<double>(static_cast<const float*>(r.array_data(arr.id))[i])
+                 : static_cast<const double*>(r.array_data(arr.id))[i];
+    };
+    const double bound = f32 ? 1e-5 : 1e-12;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double x = at(a, i), y = at(b, i);
+      if (std::isnan(x) || std::isnan(y)) {
+        EXPECT_EQ(std::isnan(x), std::isnan(y)) << arr.name << " element " << i;
+        continue;
+      }
+      ASSERT_LE(std::fabs(x - y), bound * std::max(1.0, std::fabs(x))) << arr.name << " element " << i;
+    }
   }
 }
 
@@ -54,7 +81,7 @@ TEST(CompiledSignals, BouncingBallExampleEqualsTheCxxSystem) {
   const SolveResult b = Solver(test::bouncing_ball_system(), settings(1e-10)).solve(init, params, spec);
   EXPECT_EQ(a.outputs().event_names, std::vector<std::string>{"floor"});
   EXPECT_GT(a.event_counts()[0], 5u);
-  expect_same_bits(a, b);
+  expect_same_results(a, b);
 }
 
 TEST(CompiledSignals, DrivenModelEqualsTheCxxSystem) {
@@ -87,7 +114,7 @@ land_on_samples = true
   const SolveResult a = Solver(compile_cpu(m), settings(1e-9)).solve(init, params, m.spec);
   const SolveResult b = Solver(test::integrated_driver_system(), settings(1e-9)).solve(init, params, m.spec);
   EXPECT_GT(a.event_counts()[3], 0u);
-  expect_same_bits(a, b);
+  expect_same_results(a, b);
 }
 
 // Spike times of V' = (c - V) / tau with V -> 0 at V = 1, c = gain x the held stimulus.

@@ -30,6 +30,17 @@ TEST(ModelWarnings, UseInsideAnAuxiliaryOrACallCounts) {
   EXPECT_TRUE(warnings_of(model_text("k = sigma * rho\ndx = -k * x\ndy = ifelse(x > 0, -y, max(y, 0))\n")).empty());
 }
 
+TEST(ModelWarnings, UseInAnEventConditionOrResetCounts) {
+  // The bouncing ball: e is read only by the reset, h_floor only by the condition.
+  const std::string text =
+      "name = \"ball\"\nequations = \"\"\"\ndh = v\ndv = -g\n\"\"\"\n[states]\nh = 1.0\nv = 0.0\n"
+      "[parameters]\ne = 0.8\n[constants]\ng = 9.81\nh_floor = 0.0\nunused = 1.0\n"
+      "[events.floor]\ncondition = \"h - h_floor\"\ndirection = \"down\"\naction = \"reset\"\nreset = \"v = -e * v\"\n";
+  const auto w = warnings_of(text);
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_NE(w[0].find("constant 'unused' is used by no equation"), std::string::npos) << w[0];
+}
+
 TEST(ModelWarnings, SolverKeyUnderParametersGetsAHint) {
   const std::string text =
       "name = \"m\"\nequations = \"\"\"\ndx = -rho * x\n\"\"\"\n[states]\nx = 1.0\n[parameters]\nrho = 2.0\n"

@@ -5,10 +5,12 @@
 #pragma once
 #include <atomic>
 #include <functional>
+#include <limits>
 #include <vector>
 
 #include "../execution/result_sink.hpp"
 #include "../core/error.hpp"
+#include "../core/precision.hpp"
 
 namespace cubie::io {
 
@@ -29,7 +31,18 @@ struct status_tally {
   i64 newton_diverged = 0;   ///< a Newton iteration diverged (status 256)
   i64 other = 0;   ///< runs with a flag none of the above names
 
+  /// Where the failed runs stopped (issue: "a failed run says where it stopped"): the
+  /// range of their t_reached and the smallest step size they ended with. Only failed
+  /// runs that were integrated at all count; NaN while there are none (or the solve does
+  /// not record t_reached / dt_last).
+  i64 stopped_early = 0;  ///< failed runs with a recorded t_reached
+  double stopped_t_min = std::numeric_limits<double>::quiet_NaN();
+  double stopped_t_max = std::numeric_limits<double>::quiet_NaN();
+  double stopped_dt_min = std::numeric_limits<double>::quiet_NaN();
+
   void add(u32 status);
+  /// add(status), and for a failed run where it stopped; dt_last may be NaN (not recorded).
+  void add(u32 status, double t_reached, double dt_last);
 };
 
 /// @brief Forwards every call to `inner`; after each commit tallies the chunk's status,
@@ -41,7 +54,8 @@ class monitored_sink final : public result_sink {
 
   /// @param stop_requested when it reads true after a commit, the commit throws
   ///   interrupted; may be null (never stop).
-  monitored_sink(result_sink& inner, i64 total_runs, progress_callback on_commit,
+  /// @param p the solve's precision (dt_last has its element type).
+  monitored_sink(result_sink& inner, i64 total_runs, precision p, progress_callback on_commit,
                  const std::atomic<bool>* stop_requested = nullptr);
 
   output_view view(i64 begin, i64 end) override;
@@ -64,16 +78,18 @@ class monitored_sink final : public result_sink {
  private:
   // Tallies the chunk's status, calls the inner sink, then reports progress and honours a stop.
   template <class Forward>
-  void forward(i64 begin, i64 end, const u32* status, Forward&& inner_call);
+  void forward(i64 begin, i64 end, const output_view& v, Forward&& inner_call);
+  void tally_chunk(i64 n, const output_view& v);
 
   struct open_view {
     i64 begin, end;
-    const u32* status;
+    output_view data;
   };
   result_sink& inner_;
   i64 total_;
   progress_callback on_commit_;
   const std::atomic<bool>* stop_;
+  bool double_precision_;
   std::vector<open_view> open_;
   status_tally tally_;
   i64 committed_ = 0;
