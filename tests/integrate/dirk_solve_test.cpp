@@ -79,6 +79,24 @@ TEST(DirkSolve, RobertsonAgreesWithRadau) {
   }
 }
 
+TEST(DirkSolve, RobertsonInFloat) {
+  // float32: the Newton tolerance's floor (10 epsilons of float) keeps the iteration from
+  // chasing rounding noise; the result within the tolerance's order of the reference.
+  static const auto sys = make_system<robertson, m::method_list<m::kvaerno5>, float>();
+  solver_settings s = settings_for("kvaerno5", 1e-4, {1e-6, 1e-10, 1e-6});
+  s.precision = precision::float32;
+  Solver solver(sys, s);
+  solve_spec spec;
+  spec.duration = 4e4;
+  const SolveResult r =
+      solver.solve({{"y1", {1.0}}, {"y2", {0.0}}, {"y3", {0.0}}}, {{"k1", {0.04}}, {"k2", {3e7}}, {"k3", {1e4}}}, spec);
+  ASSERT_EQ(r.status()[0], 0u);
+  const double e = error_in_tolerances(r, s, {"y1", "y2", "y3"}, robertson_4e4);
+  std::printf("kvaerno5 float32   Robertson to 4e4: %u steps, %u rejected, error %.2f tolerances\n",
+              r.steps_accepted()[0], r.steps_rejected()[0], e);
+  EXPECT_LE(e, 10.0);
+}
+
 TEST(DirkSolve, VanDerPolStiff) {
   static const auto sys = make_system<van_der_pol, adaptive_dirks, double>();
   for (const char* method : stiff_methods) {
