@@ -8,6 +8,7 @@
 #include "cubie/backends/backend_registry.hpp"
 #include "cubie/batch/output_plan.hpp"
 #include "cubie/batch/method_catalog.hpp"
+#include "cubie/batch/solve_spec_check.hpp"
 #include "cubie/batch/step_control.hpp"
 #include "cubie/core/names.hpp"
 #include "cubie/models/model.hpp"
@@ -71,11 +72,35 @@ std::string span_line(const models::model_definition& m) {
   std::ostringstream o;
   o << "t0 " << format_number(p.t0) << ", duration " << format_number(p.duration);
   if (p.settling_time > 0) o << ", settling_time " << format_number(p.settling_time);
-  if (p.save_every) o << ", save_every " << format_number(*p.save_every);
-  else o << ", saves the initial and final states";
-  if (p.saved_states) o << ", saved_states [" << join_names(*p.saved_states) << "]";
-  if (p.saved_observables) o << ", saved_observables [" << join_names(*p.saved_observables) << "]";
   if (p.land_on_samples) o << ", steps land on driver samples";
+  return o.str();
+}
+
+// What the solve records: the time domain (variables, save times) and the summaries.
+std::string outputs_lines(const models::model_definition& m) {
+  system_info info;
+  info.states = models::names_of(m.states);
+  info.parameters = models::names_of(m.parameters);
+  info.observables = m.observables;
+  const recorded_outputs r = describe_outputs(info, m.spec);
+  std::ostringstream o;
+  if (r.time_domain.empty()) {
+    o << "no time domain";
+  } else {
+    o << "time domain " << join_names(r.time_domain) << " at " << r.save_times.size()
+      << (r.save_times.size() == 1 ? " time" : " times");
+    if (m.spec.save_times) o << " (save_times)";
+    else if (m.spec.save_every) o << " (every " << format_number(*m.spec.save_every) << ")";
+    else o << " (initial and final)";
+    if (!r.save_times.empty())
+      o << ", " << format_number(r.save_times.front()) << " .. " << format_number(r.save_times.back());
+  }
+  o << "\n";
+  if (!r.summarised.empty()) {
+    o << "           summaries " << join_names(r.summary_values) << " of " << join_names(r.summarised) << ": "
+      << r.n_windows << (r.n_windows == 1 ? " window" : " windows") << " of " << format_number(r.summarise_every)
+      << ", " << r.samples_per_window << " samples each (every " << format_number(r.sample_summaries_every) << ")\n";
+  }
   return o.str();
 }
 
@@ -174,6 +199,7 @@ int check_command(const check_options& opt) {
     << m.equations.auxiliaries.size() << " auxiliaries)\n";
   o << "solver     " << solver_line(m, method) << "\n";
   o << "span       " << span_line(m) << "\n";
+  o << "outputs    " << outputs_lines(m);
   o << "memory     " << memory_line(m.settings.memory) << "\n";
   o << "sweep      " << sweep_lines(m.sweep);
   o << "runs       " << runs << "\n";

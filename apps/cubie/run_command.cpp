@@ -172,6 +172,9 @@ int run_command(const run_options& opt) {
   summary.compile_cache_hit = summary.backend == "cuda" ? report.gpu.cache_hit : report.cpu.cache_hit;
   summary.n_saves = layout.n_saves();
   summary.variables = layout.variables();
+  summary.n_windows = layout.n_windows();
+  summary.summary_legend = layout.summary_legend();
+  summary.bytes_per_run = layout.bytes_per_run();
 
   io::result_metadata meta;
   meta.model_name = model.name;
@@ -253,6 +256,8 @@ int run_command(const run_options& opt) {
   summary.peak_device_bytes = stats.peak_device_bytes;
   if (out) {
     summary.output = out->path.string();
+    if (!stream && layout.has(output_id::summaries) && layout.has(output_id::time_domain))
+      summary.output += " and " + io::summaries_csv_path(out->path).string();
     summary.format = stream ? "hdf5" : "csv";
     summary.output_bytes = std::filesystem::file_size(out->path);
   }

@@ -80,6 +80,10 @@ run_plan plan_run(const models::model_definition& model, const output_layout& la
   p.runs = layout.n_runs;
   p.n_saves = layout.n_saves();
   p.n_vars = layout.n_vars();
+  if (layout.has(output_id::summaries)) {
+    p.n_windows = layout.n_windows();
+    p.n_summaries = layout.n_summaries();
+  }
   const auto runs = static_cast<std::uint64_t>(layout.n_runs);
   p.result_bytes = layout.bytes_per_run() * runs;
 
@@ -161,11 +165,22 @@ std::vector<std::string> enforce_plan(const run_plan& p, const std::optional<out
   return warnings;
 }
 
+namespace {
+
+// The summaries beside the time domain: " + 4 windows x 6 summaries", or nothing.
+std::string summaries_text(const run_plan& p) {
+  if (p.n_summaries == 0) return "";
+  return " + " + std::to_string(p.n_windows) + (p.n_windows == 1 ? " window x " : " windows x ") +
+         std::to_string(p.n_summaries) + (p.n_summaries == 1 ? " summary" : " summaries");
+}
+
+}  // namespace
+
 std::string plan_line(const run_plan& p, const std::optional<output_target>& out) {
   std::ostringstream o;
   o << p.runs << (p.runs == 1 ? " run" : " runs") << " x " << p.n_saves << (p.n_saves == 1 ? " save" : " saves")
-    << " x " << p.n_vars << (p.n_vars == 1 ? " variable" : " variables") << ": " << format_bytes(p.result_bytes)
-    << " of results";
+    << " x " << p.n_vars << (p.n_vars == 1 ? " variable" : " variables") << summaries_text(p) << ": "
+    << format_bytes(p.result_bytes) << " of results";
   const bool streamed = out && out->format == io::result_format::hdf5;
   if (out) {
     o << ", " << out->path.string() << (streamed ? " about " : " up to ")
@@ -182,7 +197,8 @@ std::string plan_line(const run_plan& p, const std::optional<output_target>& out
 std::string plan_lines_for_check(const run_plan& p) {
   std::ostringstream o;
   o << "output     " << p.n_saves << (p.n_saves == 1 ? " save x " : " saves x ") << p.n_vars
-    << (p.n_vars == 1 ? " variable x " : " variables x ") << p.runs << (p.runs == 1 ? " run: " : " runs: ")
+    << (p.n_vars == 1 ? " variable x " : " variables x ") << p.runs << (p.runs == 1 ? " run" : " runs")
+    << summaries_text(p) << ": "
     << format_bytes(p.result_bytes) << " of results; an HDF5 file of about " << format_bytes(p.hdf5_file_bytes)
     << ", a CSV file of up to " << format_bytes(p.csv_file_bytes_max) << "\n";
   o << "host memory peak about " << format_bytes(p.in_memory_peak) << " without --out, "

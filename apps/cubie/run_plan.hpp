@@ -17,6 +17,7 @@ namespace cubie::cli {
 
 struct run_plan {
   std::int64_t runs = 0, n_saves = 0, n_vars = 0;
+  std::int64_t n_windows = 0, n_summaries = 0;  ///< summary windows and values per window (0: none)
   std::uint64_t result_bytes = 0;        ///< every per-run output of every run
   std::uint64_t input_bytes = 0;         ///< the sweep, the grid's columns, the inputs converted for the solve
   std::uint64_t in_memory_peak = 0;      ///< host memory at the peak when the results stay in memory

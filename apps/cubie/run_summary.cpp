@@ -33,8 +33,14 @@ std::vector<flag_count> flag_counts(const io::status_tally& t) {
 std::string summary_text(const run_summary& s) {
   std::ostringstream o;
   o << "model    " << s.model_name << " (" << s.model_path << "), " << s.precision << ", " << s.algorithm << "\n";
-  o << "runs     " << s.runs << " (" << s.grid << " sweep), " << s.n_saves << " saves x " << s.variables.size()
-    << " variables\n";
+  o << "runs     " << s.runs << " (" << s.grid << " sweep), ";
+  if (s.n_saves > 0) o << s.n_saves << " saves x " << s.variables.size() << " variables";
+  else o << "no time domain";
+  if (s.n_windows > 0) {
+    o << ", " << s.n_windows << (s.n_windows == 1 ? " window x " : " windows x ") << s.summary_legend.size()
+      << " summaries";
+  }
+  o << ", " << format_bytes(s.bytes_per_run) << " per run\n";
   o << "failed   " << s.status.failed;
   if (s.status.failed > 0) {
     std::string sep = ": ";
@@ -75,6 +81,9 @@ std::string summary_json(const run_summary& s) {
   w.key("runs").value(static_cast<std::int64_t>(s.runs));
   w.key("n_saves").value(static_cast<std::int64_t>(s.n_saves));
   w.key("variables").value(s.variables);
+  w.key("n_windows").value(static_cast<std::int64_t>(s.n_windows));
+  w.key("summaries").value(s.summary_legend);
+  w.key("bytes_per_run").value(static_cast<std::uint64_t>(s.bytes_per_run));
   w.key("failed").begin_object();
   w.key("count").value(static_cast<std::int64_t>(s.status.failed));
   w.key("by_status").begin_object();

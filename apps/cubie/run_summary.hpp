@@ -20,6 +20,9 @@ struct run_summary {
   std::int64_t runs = 0;
   std::int64_t n_saves = 0;
   std::vector<std::string> variables;
+  std::int64_t n_windows = 0;                ///< summary windows (0: no summaries)
+  std::vector<std::string> summary_legend;   ///< "x mean", ...
+  std::uint64_t bytes_per_run = 0;           ///< result bytes each run adds
   io::status_tally status;
   std::string backend;            ///< "cpu" or "cuda"
   std::string device;

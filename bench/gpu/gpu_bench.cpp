@@ -14,6 +14,12 @@
 //       solve (memory_settings::min_chunks = 1: one chunk, phases one after the other), and
 //       again with mem_proportion = 0.01 (many chunks)
 //   B1 at N = 65,536 with each allocator (default, pool, async)
+//   SUM (issue 10) B1 with output_types = [max, mean, peaks[4]] of x and no trajectory,
+//       sample_summaries_every = dt (every step is a sample), one window over the span;
+//       N = 16,777,216 and 134,217,728, each beside B1 with final-state output (the goal:
+//       within 1.3x of its time), with the kernel fitted to those metrics and with the one
+//       carrying every accumulator group; bytes per run, registers, and a check of the
+//       values against the CPU on a subsample. Not in the default set: --only SUM.
 //   L96 a large system (issue 3 item 1: per-run state in registers or in local memory?):
 //       Lorenz-96 with 40 states, float32, F = linspace(6, 10, N), x = (8.01, 8, ..., 8), t in
 //       [0, 1], final state of all 40 states, N = 1,048,576; classical_rk4 with dt = 1/256 and
@@ -35,7 +41,7 @@
 //       cubic-spline driver against sin(t) in the equations, and the bouncing ball with a
 //       reset at each impact and 50 bounces logged per run.
 //
-//   cubie_gpu_bench [--sass FILE] [--reps R] [--only B1,B2,B3,B4,ALLOC,L96,DRV,EVT] [--scale S] [--pageable]
+//   cubie_gpu_bench [--sass FILE] [--reps R] [--only B1,B2,B3,B4,ALLOC,L96,SUM,DRV,EVT] [--scale S] [--pageable]
 // --scale divides every N (a quick check on a small GPU); --pageable keeps results in pageable
 // memory (memory_settings::pinned_results = false: the staging ring's path).
 #include <algorithm>
@@ -252,6 +258,93 @@ void run_lorenz96(const options& opt, table& t) {
   }
 }
 
+cubie::solve_spec summaries_spec() {
+  cubie::solve_spec spec;
+  spec.duration = 1.0;
+  spec.output_types = std::vector<std::string>{"max", "mean", "peaks[4]"};
+  spec.summarise_variables = std::vector<std::string>{"x"};
+  spec.sample_summaries_every = 1.0 / 1024;
+  spec.save_counters = false;
+  spec.save_t_reached = false;
+  return spec;
+}
+
+// SUM: summary metrics against B1's final state, at two sizes.
+void run_summaries(const options& opt, table& t) {
+  const auto fsys = cubie::bench::lorenz_float_system();
+  const auto ssys = cubie::bench::lorenz_float_summary_system();
+  // The same system with only the every-group kernel: what summary_entries<> gives.
+  auto all_only = std::make_shared<cubie::compiled_system>(*ssys);
+  std::erase_if(all_only->gpu_summaries,
+                [](const auto& e) { return std::get<2>(e.first) != cubie::summary_group::all; });
+  const cubie::entry_key key{"classical_rk4", cubie::precision::float32};
+  const auto fitted_k = cubie::cuda::query_kernel_properties(
+      ssys->gpu_summaries.at({"classical_rk4", cubie::precision::float32, cubie::bench::sum_bench_groups}), 0);
+  const auto all_k = cubie::cuda::query_kernel_properties(
+      ssys->gpu_summaries.at({"classical_rk4", cubie::precision::float32, cubie::summary_group::all}), 0);
+  const auto plain_k = cubie::cuda::query_kernel_properties(fsys->gpu.at(key), 0);
+  const auto bsys = cubie::bench::lorenz_float_summary_system_bounded();
+  const auto bounded_k = cubie::cuda::query_kernel_properties(
+      bsys->gpu_summaries.at({"classical_rk4", cubie::precision::float32, cubie::bench::sum_bench_groups}), 0);
+  std::printf("   SUM kernels: B1 %d registers (%d blocks/SM); fitted [max, mean, peaks] %d registers (%d blocks/SM), "
+              "%zu bytes local; fitted lb(128,8) %d registers (%d blocks/SM), %zu bytes local; every group %d "
+              "registers (%d blocks/SM), %zu bytes local\n",
+              plain_k.registers_per_thread, plain_k.blocks_per_multiprocessor, fitted_k.registers_per_thread,
+              fitted_k.blocks_per_multiprocessor, fitted_k.local_bytes_per_thread, bounded_k.registers_per_thread,
+              bounded_k.blocks_per_multiprocessor, bounded_k.local_bytes_per_thread, all_k.registers_per_thread,
+              all_k.blocks_per_multiprocessor, all_k.local_bytes_per_thread);
+  const cubie::solve_spec spec = summaries_spec();
+  for (std::int64_t n : {std::int64_t{16'777'216} / opt.scale, std::int64_t{134'217'728} / opt.scale}) {
+    const auto grid = lorenz_grid(n);
+    double b1_ms = 0;
+    std::uint64_t b1_bytes = 0;
+    {
+      cubie::Solver solver(fsys, settings_for("classical_rk4", 1.0 / 1024));
+      b1_bytes = solver.output_layout(grid, final_state(false)).bytes_per_run();
+      measured m = run_case(solver, grid, final_state(false), opt.reps);
+      t.row("SUM ref: B1 rk4 final state", n, m, 0.0);
+      b1_ms = m.steady_ms;
+    }
+    const char* labels[] = {"SUM max,mean,peaks[4] fitted kernel", "SUM max,mean,peaks[4] fitted lb(128,8)",
+                            "SUM max,mean,peaks[4] every-group kernel"};
+    const char* short_labels[] = {"fitted", "fitted lb(128,8)", "every group"};
+    for (int variant = 0; variant < 3; ++variant) {
+      const std::shared_ptr<const cubie::compiled_system> sys =
+          variant == 0 ? ssys : variant == 1 ? bsys : std::shared_ptr<const cubie::compiled_system>(all_only);
+      cubie::Solver solver(sys, settings_for("classical_rk4", 1.0 / 1024));
+      const std::uint64_t bytes = solver.output_layout(grid, spec).bytes_per_run();
+      measured m = run_case(solver, grid, spec, opt.reps);
+      t.row(labels[variant], n, m, 0.0);
+      // The values against the CPU backend on every 4096th run (same loop, host compiler).
+      const std::int64_t stride = 4096;
+      const auto sub = lorenz_grid(n, stride);
+      cubie::solver_settings cs = settings_for("classical_rk4", 1.0 / 1024);
+      cs.backend = "cpu";
+      const cubie::SolveResult cpu = cubie::Solver(ssys, cs).solve(sub, spec);
+      double worst = 0;
+      std::int64_t peaks_differ = 0;
+      for (std::int64_t j = 0; j < cpu.n_runs(); ++j) {
+        for (std::int64_t row = 0; row < cpu.n_summaries(); ++row) {
+          const double a = m.result.summary_at(0, row, j * stride), b = cpu.summary_at(0, row, j);
+          if (row >= 2) {  // peak times: the same sample, or both none
+            peaks_differ += !(a == b || (std::isnan(a) && std::isnan(b)));
+          } else {
+            worst = std::max(worst, std::abs(a - b) / (1.0 + std::abs(b)));
+          }
+        }
+      }
+      std::printf("   %s: %llu bytes per run (B1 final state: %llu), %.3f x B1's time (goal <= 1.3), failed runs %lld; "
+                  "against the CPU on %lld runs: max/mean worst |diff| / (1 + |cpu|) %.2e, peak times differing %lld\n",
+                  short_labels[variant], static_cast<unsigned long long>(bytes),
+                  static_cast<unsigned long long>(b1_bytes), m.steady_ms / b1_ms,
+                  static_cast<long long>(m.result.failed_runs()), static_cast<long long>(cpu.n_runs()), worst,
+                  static_cast<long long>(peaks_differ));
+      std::fflush(stdout);
+      m.result = cubie::SolveResult{};
+    }
+  }
+}
+
 }  // namespace
 
 namespace cubie::bench {
@@ -279,7 +372,9 @@ int main(int argc, char** argv) {
     else if (a == "--pageable") pageable_results = true;
     else if (a == "--no-ring") staging_ring = false;
     else {
-      std::fprintf(stderr, "usage: %s [--sass FILE] [--reps R] [--only B1,B2,B3,B4,ALLOC,L96,DRV,EVT] [--scale S] [--pageable]\n",
+      std::fprintf(stderr,
+                   "usage: %s [--sass FILE] [--reps R] [--only B1,B2,B3,B4,ALLOC,L96,SUM,DRV,EVT] [--scale S] "
+                   "[--pageable]\n",
                    argv[0]);
       return 2;
     }
@@ -424,6 +519,7 @@ int main(int argc, char** argv) {
     }
   }
   if (want("L96")) run_lorenz96(opt, t);
+  if (want("SUM")) run_summaries(opt, t);
   if (want("DRV")) {
     std::printf("\n");
     cubie::bench::run_driver_cases("cuda", cubie::bench::signal_gpu_systems(), 4'194'304 / opt.scale, opt.reps);

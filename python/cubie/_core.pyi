@@ -109,7 +109,7 @@ class CompiledSystem:
 
     def gpu_methods(self, arg: str, /) -> list[str]: ...
 
-def compile_model(model: ModelDefinition, methods: Sequence[str], precision: str, cpu: bool = True, gpu: str = 'if_available', cache_dir: str = '', verbosity: int = 0, extra_nvrtc_options: Sequence[str] = []) -> tuple[CompiledSystem, dict]:
+def compile_model(model: ModelDefinition, methods: Sequence[str], precision: str, cpu: bool = True, gpu: str = 'if_available', cache_dir: str = '', verbosity: int = 0, extra_nvrtc_options: Sequence[str] = [], summary_groups: int | None = None) -> tuple[CompiledSystem, dict]:
     """
     Compiles (or loads from the cache) a model; returns (CompiledSystem, report dict).
     """
@@ -365,6 +365,42 @@ class SolveSpec:
     def save_every(self, arg: float | None, /) -> None: ...
 
     @property
+    def save_times(self) -> list[float] | None: ...
+
+    @save_times.setter
+    def save_times(self, arg: list[float] | None, /) -> None: ...
+
+    @property
+    def output_types(self) -> list[str] | None: ...
+
+    @output_types.setter
+    def output_types(self, arg: list[str] | None, /) -> None: ...
+
+    @property
+    def save_variables(self) -> list[str] | None: ...
+
+    @save_variables.setter
+    def save_variables(self, arg: list[str] | None, /) -> None: ...
+
+    @property
+    def summarise_variables(self) -> list[str] | None: ...
+
+    @summarise_variables.setter
+    def summarise_variables(self, arg: list[str] | None, /) -> None: ...
+
+    @property
+    def summarise_every(self) -> float | None: ...
+
+    @summarise_every.setter
+    def summarise_every(self, arg: float | None, /) -> None: ...
+
+    @property
+    def sample_summaries_every(self) -> float | None: ...
+
+    @sample_summaries_every.setter
+    def sample_summaries_every(self, arg: float | None, /) -> None: ...
+
+    @property
     def saved_states(self) -> list[str] | None: ...
 
     @saved_states.setter
@@ -427,6 +463,12 @@ class SolveSpec:
 
     @grid.setter
     def grid(self, arg: str, /) -> None: ...
+
+def summary_metric_names() -> list[str]:
+    """The 18 summary metric names output_types accepts."""
+
+def summary_groups_for(spec: SolveSpec) -> int:
+    """The summary accumulator groups a solve of `spec` needs (0: none): what to compile."""
 
 def settings_json(settings: SolverSettings, spec: SolveSpec, indent: int = 0) -> str:
     """Every setting as JSON, as result files store it."""
@@ -586,6 +628,21 @@ class Result:
         """
         The step size each run's controller held when it ended, or None without counters.
         """
+
+    @property
+    def summaries(self) -> object: ...
+
+    @property
+    def summary_legend(self) -> list[str]: ...
+
+    @property
+    def summarised_variables(self) -> list[str]: ...
+
+    @property
+    def summary_outputs(self) -> list[str]: ...
+
+    @property
+    def window_times(self) -> object: ...
 
     @property
     def times(self) -> object: ...

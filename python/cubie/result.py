@@ -67,8 +67,13 @@ class SolveResult:
         Status bits per run (0 = success); see :class:`CUBIE_RESULT_CODES`.
     status_messages : dict[int, list[str]]
         Decoded flags of the runs that failed.
-    summaries_array, summaries_legend
-        Summary metrics; empty until the engine computes summaries.
+    summaries_array : ndarray, (n_windows, n_summaries, n_runs)
+        Summary metrics per window, rows variable-major ("x mean", "x max", "y mean", ...);
+        a view of the engine's buffer. Shape (0, 0, n_runs) when none were asked for.
+    summaries_legend : dict[int, str]
+        Row index -> "<variable> <metric>" ("x mean", "x peaks_1").
+    window_times : ndarray, (n_windows,)
+        The time of each summary window's last sample.
     iteration_counters
         Per-save iteration counters; None (the engine keeps per-run totals:
         ``steps_accepted`` and ``steps_rejected``).
@@ -82,8 +87,9 @@ class SolveResult:
         self.status_codes: np.ndarray = core_result.status
         self.time: np.ndarray = core_result.times
         self.time_domain_legend: Dict[int, str] = {i: v for i, v in enumerate(core_result.variables)}
-        self.summaries_array: np.ndarray = np.array([])
-        self.summaries_legend: Dict[int, str] = {}
+        self.summaries_array: np.ndarray = core_result.summaries
+        self.summaries_legend: Dict[int, str] = {i: v for i, v in enumerate(core_result.summary_legend)}
+        self.window_times: np.ndarray = core_result.window_times
         self.iteration_counters = None
         self.solve_settings: Dict[str, Any] = dict(solver_info)
 
@@ -185,8 +191,8 @@ class SolveResult:
             "observables": n_vars > n_states,
             "time": True,
             "iteration_counters": False,
-            "state_summaries": False,
-            "observable_summaries": False,
+            "state_summaries": bool(set(self._r.summarised_variables) & set(self._system.states)),
+            "observable_summaries": bool(set(self._r.summarised_variables) - set(self._system.states)),
             "status_codes": True,
         }
 
@@ -224,8 +230,17 @@ class SolveResult:
 
     @property
     def per_summary_arrays(self) -> Dict[str, Any]:
-        """Summaries split by metric: empty until the engine computes summaries."""
-        return {}
+        """Summaries split by metric: {"mean": (n_windows, n_variables, n_runs), ...}
+        (copies), plus "summary_legend": {variable index: name}. Empty without summaries."""
+        values = list(self._r.summary_outputs)
+        if not values:
+            return {}
+        variables = list(self._r.summarised_variables)
+        s = self.summaries_array
+        split = s.reshape(s.shape[0], len(variables), len(values), s.shape[2])
+        out: Dict[str, Any] = {v: np.array(split[:, :, k, :], copy=True) for k, v in enumerate(values)}
+        out["summary_legend"] = {i: v for i, v in enumerate(variables)}
+        return out
 
     @property
     def as_numpy_per_summary(self) -> Dict[str, Any]:
@@ -254,7 +269,18 @@ class SolveResult:
         block = np.ascontiguousarray(np.transpose(td, (0, 2, 1))).reshape(n_saves, n_runs * n_vars)
         columns = pd.MultiIndex.from_product([[f"run_{r}" for r in range(n_runs)], names])
         frame = pd.DataFrame(block, columns=columns, index=pd.Index(np.array(self.time), name="time"))
-        return {"time_domain": frame, "summaries": pd.DataFrame()}
+        summaries = pd.DataFrame()
+        if self.summaries_legend:
+            sa = self.summaries_array
+            n_windows, n_rows, _ = sa.shape
+            labels = [self.summaries_legend[i] for i in range(n_rows)]
+            block = np.ascontiguousarray(np.transpose(sa, (0, 2, 1))).reshape(n_windows, n_runs * n_rows)
+            summaries = pd.DataFrame(
+                block,
+                columns=pd.MultiIndex.from_product([[f"run_{r}" for r in range(n_runs)], labels]),
+                index=pd.Index(np.array(self.window_times), name="window_end"),
+            )
+        return {"time_domain": frame, "summaries": summaries}
 
     def as_xarray(self):
         """An ``xarray.Dataset``: time_domain (time, variable, run) with coordinates for
@@ -277,6 +303,10 @@ class SolveResult:
             "time_domain": (("time", "variable", "run"), self.time_domain_array),
             "status": (("run",), self.status_codes),
         }
+        if self.summaries_legend:
+            coords["window"] = np.array(self.window_times)
+            coords["summary"] = list(self.summaries_legend.values())
+            data["summaries"] = (("window", "summary", "run"), self.summaries_array)
         if self.steps_accepted is not None:
             data["steps_accepted"] = (("run",), self.steps_accepted)
             data["steps_rejected"] = (("run",), self.steps_rejected)
@@ -294,8 +324,14 @@ class SolveResult:
         self._r.write_hdf5(os.fspath(path), compression_level)
 
     def __repr__(self) -> str:
+        summaries = (
+            f", {self.summaries_array.shape[0]} windows x {len(self.summaries_legend)} summaries"
+            if self.summaries_legend
+            else ""
+        )
         return (
-            f"SolveResult({self.n_runs} runs x {self.n_saves} saves x {len(self.time_domain_legend)} variables, "
+            f"SolveResult({self.n_runs} runs x {self.n_saves} saves x {len(self.time_domain_legend)} variables"
+            f"{summaries}, "
             f"{self.time_domain_array.dtype}, backend={self.backend}, failed={self.failed_runs})"
         )
 

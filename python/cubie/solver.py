@@ -174,6 +174,8 @@ class Solver:
             cache=self._cache,
             verbosity=2 if self._log_level >= 3 else 0,
             nvrtc_options=nvrtc,
+            # Summary metrics run in entry points compiled with their accumulators.
+            summary_groups=_core.summary_groups_for(spec_template),
         )
         compile_ms = (time.perf_counter() - t0) * 1e3
         core = _core.Solver(compiled, settings)
@@ -297,45 +299,45 @@ class Solver:
         states, observables = self._saved_variables(c, spec)
         spec.saved_states = states
         spec.saved_observables = observables
+        summarised = self._summarised_variables(c)
+        if summarised is not None:
+            spec.summarise_variables = summarised
         for key in ("summarise_every", "sample_summaries_every"):
             if c.get(key) is not None:
                 v = S.as_float(key, c[key])
                 if not (v > 0 and math.isfinite(v)):
                     raise ValueError(f"{key} = {v!r}; it must be a finite number > 0")
+                setattr(spec, key, v)
         return spec
 
     def _saved_variables(self, c, spec) -> Tuple[Optional[list], Optional[list]]:
         sys_states = list(self._system.states)
         sys_obs = list(self._system.observables)
         types = c.get("output_types")
-        if types is None:
-            want_states = want_obs = True
-        else:
+        if types is not None:
             types = S.as_names("output_types", types)
             for t in types:
-                if t in S.SUMMARY_METRICS:
-                    raise NotImplementedError(
-                        f"output_types: summary metric {t!r} is not in cubie's engine yet; save the time "
-                        "domain and reduce it with numpy (result.time_domain_array)"
-                    )
                 if t == "iteration_counters":
                     raise NotImplementedError(
                         "output_types: 'iteration_counters' (per-save counts) is not in cubie's engine yet; "
                         "per-run totals are in result.steps_accepted and result.steps_rejected"
                     )
-                if t not in S.TIME_DOMAIN_OUTPUTS:
+                if t not in S.TIME_DOMAIN_OUTPUTS and t.split("[")[0].strip() not in S.SUMMARY_METRICS:
                     raise ValueError(
-                        f"output_types: unknown output {t!r}; valid outputs are state, observables, time, "
-                        f"iteration_counters and the summary metrics {', '.join(sorted(S.SUMMARY_METRICS))}"
+                        f"output_types: unknown output {t!r}; valid outputs are state, observables, time and "
+                        f"the summary metrics {', '.join(sorted(S.SUMMARY_METRICS))} (peaks[n], negative_peaks[n])"
                     )
-            want_states, want_obs = "state" in types, "observables" in types
+            # The engine decides what each entry records (and checks peaks[n] and the like).
+            spec.output_types = list(types)
         names = c.get("save_variables")
         state_idx = c.get("saved_state_indices")
         obs_idx = c.get("saved_observable_indices")
         if names is None and state_idx is None and obs_idx is None:
             if types is None and spec.saved_states is not None:
                 return list(spec.saved_states), list(spec.saved_observables or [])  # the model file's choice
-            return (None if want_states else []), (None if want_obs else [])
+            # Every variable: output_types picks what goes into the time domain, and the
+            # summaries default to the same variables.
+            return None, None
         states, observables = [], []
         if names is not None:
             for n in S.as_names("save_variables", names):
@@ -357,9 +359,32 @@ class Solver:
                 if sys_obs[i] not in observables:
                     observables.append(sys_obs[i])
         # Keep the system's order along the variable axis, as the design does.
-        states = [s for s in sys_states if s in states] if want_states or names is not None else []
-        observables = [o for o in sys_obs if o in observables] if want_obs or names is not None else []
+        states = [s for s in sys_states if s in states]
+        observables = [o for o in sys_obs if o in observables]
         return states, observables
+
+    def _summarised_variables(self, c) -> Optional[list]:
+        """summarise_variables and the summarised_*_indices as names (system order), or
+        None: the saved variables, as the design defaults."""
+        names = c.get("summarise_variables")
+        state_idx = c.get("summarised_state_indices")
+        obs_idx = c.get("summarised_observable_indices")
+        if names is None and state_idx is None and obs_idx is None:
+            return None
+        sys_states = list(self._system.states)
+        sys_obs = list(self._system.observables)
+        chosen = set(S.as_names("summarise_variables", names)) if names is not None else set()
+        for n in chosen:
+            if n not in sys_states and n not in sys_obs:
+                raise KeyError(
+                    f"summarise_variables: {n!r} is neither a state nor an observable; states are "
+                    f"{', '.join(sys_states)}; observables are {', '.join(sys_obs) or '(none)'}"
+                )
+        if state_idx is not None:
+            chosen |= {sys_states[i] for i in S.as_indices("summarised_state_indices", state_idx, len(sys_states))}
+        if obs_idx is not None:
+            chosen |= {sys_obs[i] for i in S.as_indices("summarised_observable_indices", obs_idx, len(sys_obs))}
+        return [v for v in sys_states + sys_obs if v in chosen]
 
     def _report_not_applicable(self) -> None:
         c = self._config
@@ -775,10 +800,7 @@ def solve_ivp(
     if save_variables is not None:
         kwargs.setdefault("save_variables", save_variables)
     if summarise_variables is not None:
-        if not isinstance(summarise_variables, (list, tuple)) or summarise_variables:
-            raise NotImplementedError(
-                "solve_ivp: summarise_variables needs summary metrics, which are not in cubie's engine yet"
-            )
+        kwargs.setdefault("summarise_variables", summarise_variables)
     with Solver(system, algorithm=method, time_logging_level=time_logging_level, **kwargs) as solver:
         return solver.solve(
             y0,

@@ -195,15 +195,18 @@ class ODESystem:
         cache: Union[bool, str, os.PathLike] = True,
         verbosity: int = 0,
         nvrtc_options: Sequence[str] = (),
+        summary_groups: int = 0,
     ):
         """Compiles the system for ``method`` (or loads it from the cache).
 
         Returns the engine's compiled system; kept on this object for later solvers.
         ``cache``: True (the default cache folder), False (a fresh folder that is
-        thrown away: always compiles), or a folder.
+        thrown away: always compiles), or a folder. ``summary_groups``: the summary
+        accumulator groups to build entry points for (``_core.summary_groups_for(spec)``;
+        0: none).
         """
         precision = precision or self._definition.precision
-        key = (_core.find_method(method)["name"], precision, cpu, gpu, str(cache), tuple(nvrtc_options))
+        key = (_core.find_method(method)["name"], precision, cpu, gpu, str(cache), tuple(nvrtc_options), summary_groups)
         with self._lock:
             hit = self._compiled.get(key)
             if hit is not None:
@@ -218,7 +221,8 @@ class ODESystem:
                 cache_dir = os.fspath(cache)
             try:
                 compiled, report = _core.compile_model(
-                    self._definition, [method], precision, cpu, gpu, cache_dir, verbosity, list(nvrtc_options)
+                    self._definition, [method], precision, cpu, gpu, cache_dir, verbosity, list(nvrtc_options),
+                    summary_groups,
                 )
             finally:
                 if tmp is not None:

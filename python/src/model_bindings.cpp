@@ -112,8 +112,9 @@ void bind_models(nb::module_& m) {
       "compile_model",
       [](const model_definition& model, const std::vector<std::string>& methods, const std::string& precision,
          bool cpu, const std::string& gpu, const std::string& cache_dir, int verbosity,
-         const std::vector<std::string>& extra_nvrtc_options) {
+         const std::vector<std::string>& extra_nvrtc_options, std::optional<u32> summary_groups) {
         models::compile_options o;
+        o.summary_groups = summary_groups;
         o.cpu = cpu;
         o.gpu = parse_gpu(gpu);
         o.methods = methods;
@@ -135,8 +136,9 @@ void bind_models(nb::module_& m) {
       },
       nb::arg("model"), nb::arg("methods"), nb::arg("precision"), nb::arg("cpu") = true,
       nb::arg("gpu") = "if_available", nb::arg("cache_dir") = "", nb::arg("verbosity") = 0,
-      nb::arg("extra_nvrtc_options") = std::vector<std::string>{},
-      "Compiles (or loads from the cache) a model; returns (CompiledSystem, report dict).");
+      nb::arg("extra_nvrtc_options") = std::vector<std::string>{}, nb::arg("summary_groups").none() = nb::none(),
+      "Compiles (or loads from the cache) a model; returns (CompiledSystem, report dict). summary_groups: the "
+      "accumulator groups of the summary entry points (None: what the model's output_types needs).");
   m.def("gpu_compile_unavailable_reason", &models::gpu_compile_unavailable_reason,
         "Why models cannot be compiled for a GPU here ('' when they can).");
   m.def(

@@ -132,6 +132,30 @@ void bind_results(nb::module_& m) {
                      return nb::cast(nb::ndarray<nb::numpy, double>(v->data(), {v->size()}, owner));
                    },
                    "The step size each run's controller held when it ended, or None without counters.")
+      .def_prop_ro("summaries",
+                   [](nb::handle h) -> nb::object {
+                     py_result& r = self_of(h);
+                     const auto w = static_cast<std::size_t>(r.result.n_windows());
+                     const auto k = static_cast<std::size_t>(r.result.n_summaries());
+                     const auto n = static_cast<std::size_t>(r.result.n_runs());
+                     if (!r.result.has_summaries()) {
+                       if (r.result.precision() == precision::float32) return view(h, static_cast<float*>(nullptr), {0, 0, n});
+                       return view(h, static_cast<double*>(nullptr), {0, 0, n});
+                     }
+                     if (r.result.precision() == precision::float32)
+                       return view(h, const_cast<float*>(r.result.summaries<float>().data()), {w, k, n});
+                     return view(h, const_cast<double*>(r.result.summaries<double>().data()), {w, k, n});
+                   },
+                   "(n_windows, n_summaries, n_runs) over the result's own buffer; (0, 0, n_runs) without summaries.")
+      .def_prop_ro("summary_legend", [](const py_result& r) { return r.result.summary_legend(); })
+      .def_prop_ro("summarised_variables", [](const py_result& r) { return r.result.summarised_variables(); })
+      .def_prop_ro("summary_outputs", [](const py_result& r) { return r.result.summary_outputs(); })
+      .def_prop_ro("window_times",
+                   [](nb::handle h) {
+                     py_result& r = self_of(h);
+                     return view(h, const_cast<double*>(r.result.window_times().data()),
+                                 {r.result.window_times().size()});
+                   })
       .def_prop_ro("event_names", [](const py_result& r) { return r.result.outputs().event_names; })
       .def_prop_ro("event_count", [](nb::handle h) { return table_array<u32>(h, output_id::event_count); })
       .def_prop_ro("event_times", [](nb::handle h) { return table_array<double>(h, output_id::event_times); })

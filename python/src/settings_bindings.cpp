@@ -6,6 +6,8 @@
 #include <nanobind/stl/vector.h>
 
 #include "bindings.hpp"
+#include "cubie/batch/output_types.hpp"
+#include "cubie/batch/solve_spec_check.hpp"
 #include "cubie/core/error.hpp"
 #include "cubie/io/settings_json.hpp"
 #include "cubie/memory/memory_settings.hpp"
@@ -65,6 +67,12 @@ void bind_settings(nb::module_& m) {
       .def_rw("duration", &solve_spec::duration)
       .def_rw("settling_time", &solve_spec::settling_time)
       .def_rw("save_every", &solve_spec::save_every, nb::arg().none())
+      .def_rw("save_times", &solve_spec::save_times, nb::arg().none())
+      .def_rw("output_types", &solve_spec::output_types, nb::arg().none())
+      .def_rw("save_variables", &solve_spec::save_variables, nb::arg().none())
+      .def_rw("summarise_variables", &solve_spec::summarise_variables, nb::arg().none())
+      .def_rw("summarise_every", &solve_spec::summarise_every, nb::arg().none())
+      .def_rw("sample_summaries_every", &solve_spec::sample_summaries_every, nb::arg().none())
       .def_rw("saved_states", &solve_spec::saved_states, nb::arg().none())
       .def_rw("saved_observables", &solve_spec::saved_observables, nb::arg().none())
       .def_rw("save_initial", &solve_spec::save_initial)
@@ -119,6 +127,9 @@ void bind_settings(nb::module_& m) {
           },
           [](solve_spec& s, const std::string& g) { s.grid = parse_grid_type(g); });
 
+  m.def("summary_metric_names", &summary_metric_names, "The 18 summary metric names output_types accepts.");
+  m.def("summary_groups_for", &summary_groups_for, nb::arg("spec"),
+        "The summary accumulator groups a solve of `spec` needs (0: none): what to compile.");
   m.def(
       "settings_json",
       [](const solver_settings& s, const solve_spec& spec, int indent) { return io::settings_json(s, spec, indent); },

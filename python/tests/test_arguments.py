@@ -40,7 +40,9 @@ import cubie as qb
         ({"backend": "tpu"}, ValueError, "backend: unknown value 'tpu'"),
         ({"precision": "float16"}, ValueError, "precision: unknown precision 'float16'"),
         ({"precision": np.int32}, ValueError, "int32 is not supported"),
-        ({"output_types": ["state", "mean"]}, NotImplementedError, "summary metric 'mean'"),
+        ({"output_types": ["state", "median"]}, ValueError, "unknown output 'median'"),
+        ({"output_types": ["peaks"]}, ValueError, "peaks needs the number of peaks"),
+        ({"output_types": ["mean"], "summarise_variables": ["q"]}, KeyError, "'q' is neither a state nor an observable"),
         ({"output_types": ["iteration_counters"]}, NotImplementedError, "steps_accepted"),
         ({"output_types": ["stat"]}, ValueError, "unknown output 'stat'"),
         ({"save_variables": ["w"]}, KeyError, "'w' is neither a state nor an observable"),
@@ -57,6 +59,18 @@ import cubie as qb
 def test_solver_rejects(lorenz64, kwargs, exc, match):
     with pytest.raises(exc, match=match):
         qb.Solver(lorenz64, **kwargs)
+
+
+def test_summary_windows_are_checked_against_the_solve(lorenz64):
+    # Windows depend on the duration, which solve() may change: checked when solving.
+    solver = qb.Solver(lorenz64, algorithm="rk4", dt=0.01, output_types=["mean"], summarise_every=0.5,
+                       sample_summaries_every=0.3)
+    with pytest.raises(ValueError, match="summarise_every = 0.5 is not a whole multiple of sample_summaries_every"):
+        solver.solve({}, {"rho": [28.0]}, duration=1.0)
+    solver = qb.Solver(lorenz64, algorithm="rk4", dt=0.01, output_types=["mean"], summarise_every=2.0)
+    with pytest.raises(ValueError, match="summarise_every = 2 exceeds duration = 1"):
+        solver.solve({}, {"rho": [28.0]}, duration=1.0)
+    assert solver.solve({}, {"rho": [28.0]}, duration=4.0).summaries_array.shape == (2, 4, 1)
 
 
 def test_solver_needs_a_system():

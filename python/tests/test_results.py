@@ -136,3 +136,40 @@ def test_build_grid_fast_path_matches_dict_path(lorenz_solver):
     ints = lorenz_solver.solve({"x": np.array([1, 2])}, {"rho": np.array([10, 28, 35])}, duration=0.2,
                                grid_type="combinatorial")
     np.testing.assert_array_equal(ints.time_domain_array, fast.time_domain_array)
+
+
+# ---- summary metrics ---------------------------------------------------------------
+
+
+def test_summaries_match_numpy_on_the_saved_trajectory(lorenz64):
+    """Every window's statistics against numpy on the trajectory saved at the sample times."""
+    solver = qb.Solver(lorenz64, algorithm="dormand_prince_54", atol=1e-10, rtol=1e-10,
+                       output_types=["state", "observables", "mean", "std", "max", "peaks[2]"],
+                       summarise_variables=["x", "r2"],
+                       save_every=0.01, summarise_every=0.25, sample_summaries_every=0.01)
+    r = solver.solve({"x": [1.0, 2.0]}, {"rho": [10.0, 28.0]}, duration=1.0, grid_type="combinatorial")
+    assert r.summaries_array.shape == (4, 2 * 5, 4)
+    assert r.summaries_legend[0] == "x mean" and r.summaries_legend[9] == "r2 peaks_2"
+    np.testing.assert_allclose(r.window_times, [0.25, 0.5, 0.75, 1.0], atol=1e-15)
+    per = r.as_numpy_per_summary
+    assert per["summary_legend"] == {0: "x", 1: "r2"}
+    assert per["mean"].shape == (4, 2, 4)
+    x = r.time_domain_array[:, 0, :]  # save 0 at t0 is the history value, samples 1..100
+    r2 = r.time_domain_array[:, 3, :]  # the observable as saved
+    for v, series in enumerate((x, r2)):
+        for w in range(4):
+            s = series[25 * w + 1: 25 * (w + 1) + 1]
+            np.testing.assert_allclose(per["mean"][w, v], s.mean(axis=0), rtol=1e-12, atol=1e-12 * np.abs(s).max())
+            np.testing.assert_allclose(per["std"][w, v], s.std(axis=0), rtol=1e-9, atol=1e-12 * np.abs(s).max())
+            np.testing.assert_array_equal(per["max"][w, v], s.max(axis=0))
+
+
+def test_summaries_alone_have_no_time_domain(lorenz32):
+    solver = qb.Solver(lorenz32, algorithm="rk4", dt=1.0 / 1024, output_types=["max", "mean"],
+                       summarise_variables=["x"], sample_summaries_every=1.0 / 1024)
+    r = solver.solve({}, {"rho": np.linspace(0, 28, 100)}, duration=1.0)
+    assert r.time_domain_array.shape[0] == 0 and r.n_saves == 0
+    assert r.summaries_array.dtype == np.float32 and r.summaries_array.shape == (1, 2, 100)
+    assert r.summaries_legend == {0: "x max", 1: "x mean"}
+    assert np.all(r.summaries_array[0, 0] >= r.summaries_array[0, 1])
+    assert r.active_outputs["state_summaries"] and not r.active_outputs["observable_summaries"]

@@ -1,15 +1,20 @@
-// The output table of a solve from its inputs' description alone: the same two steps the
-// Solver takes when it prepares a batch (save schedule, output selection).
+// The output table of a solve from its inputs' description alone: the same steps the
+// Solver takes when it prepares a batch (output request, save schedule, summary plan,
+// output selection).
 #include "cubie/batch/output_plan.hpp"
 
+#include "output_request.hpp"
 #include "output_selection.hpp"
 #include "save_schedule.hpp"
+#include "summary_plan.hpp"
 
 namespace cubie {
 
 output_layout plan_output_layout(const system_info& system, const solve_spec& spec, precision p, std::int64_t n_runs) {
-  const detail::save_schedule schedule = detail::plan_saves(spec);
-  return detail::select_outputs(system, spec, p, n_runs, schedule.recorded_times()).layout;
+  const detail::output_request request = detail::resolve_outputs(system, spec);
+  const detail::save_schedule schedule = detail::plan_saves(spec, request.time_domain);
+  const detail::summary_plan summaries = detail::plan_summaries(request.metrics, spec, schedule);
+  return detail::select_outputs(system, spec, request, schedule, summaries, p, n_runs).layout;
 }
 
 }  // namespace cubie

@@ -1,43 +1,18 @@
 // The output table of one solve: the time domain (saved states, then observables, at the
-// recorded save times), status, the step counters when asked for, and the event log of a
+// recorded save times) when asked for, the summaries (window, variable x metric value),
+// status, the step counters and stopping points when asked for, and the event log of a
 // system with events.
 #include "output_selection.hpp"
 
 #include <algorithm>
 #include <limits>
-#include <optional>
 #include <string>
 
-#include "cubie/core/error.hpp"
-#include "cubie/core/names.hpp"
 #include "cubie/core/status.hpp"
 
 namespace cubie::detail {
 
 namespace {
-
-/// Indices of the wanted names in `names` (all of them when none are named), in the
-/// order given.
-std::vector<int> pick(const std::optional<std::vector<std::string>>& wanted, const std::vector<std::string>& names,
-                      const char* field) {
-  std::vector<int> idx;
-  if (!wanted) {
-    for (std::size_t i = 0; i < names.size(); ++i) idx.push_back(static_cast<int>(i));
-    return idx;
-  }
-  for (const std::string& w : *wanted) {
-    const auto it = std::find(names.begin(), names.end(), w);
-    if (it == names.end()) {
-      throw invalid_argument(std::string(field) + ": unknown name '" + w + "'; valid names are " +
-                             (names.empty() ? std::string("(none)") : join_names(names)));
-    }
-    const int found = static_cast<int>(it - names.begin());
-    if (std::find(idx.begin(), idx.end(), found) != idx.end())
-      throw invalid_argument(std::string(field) + ": '" + w + "' is listed twice");
-    idx.push_back(found);
-  }
-  return idx;
-}
 
 output_array per_run_counter(output_id id, const char* name, const char* description) {
   return {id, name, description, element_type::uint32, {}, false, 0.0};
@@ -77,35 +52,37 @@ void add_event_outputs(output_layout& l, const system_info& info, const solve_sp
 
 }  // namespace
 
-output_selection select_outputs(const system_info& info, const solve_spec& spec, precision p, i64 n_runs,
-                                std::vector<double> save_times) {
+output_selection select_outputs(const system_info& info, const solve_spec& spec, const output_request& request,
+                                const save_schedule& schedule, const summary_plan& plan, precision p, i64 n_runs) {
   output_selection out;
-  const std::vector<int> states = pick(spec.saved_states, info.states, "saved_states");
-  const std::vector<int> observables = pick(spec.saved_observables, info.observables, "saved_observables");
+  const double nan = std::numeric_limits<double>::quiet_NaN();
   out.state_slot.assign(static_cast<std::size_t>(info.n_states()), -1);
   out.observable_slot.assign(static_cast<std::size_t>(std::max(1, info.n_observables())), -1);
   std::vector<std::string> variables;
-  for (int s : states) {
+  for (int s : request.saved_states) {
     out.state_slot[static_cast<std::size_t>(s)] = static_cast<i32>(variables.size());
     variables.push_back(info.states[static_cast<std::size_t>(s)]);
   }
-  for (int o : observables) {
+  for (int o : request.saved_observables) {
     out.observable_slot[static_cast<std::size_t>(o)] = static_cast<i32>(variables.size());
     variables.push_back(info.observables[static_cast<std::size_t>(o)]);
   }
-  out.n_saved_observables = static_cast<i32>(observables.size());
+  out.n_saved_observables = static_cast<i32>(request.saved_observables.size());
 
   output_layout& l = out.layout;
   l.precision = p;
   l.n_runs = n_runs;
-  l.n_saved_states = static_cast<int>(states.size());
-  const auto n_saves = static_cast<std::int64_t>(save_times.size());
-  const auto n_vars = static_cast<std::int64_t>(variables.size());
-  l.arrays.push_back({output_id::time_domain, "time_domain", "saved states then observables at each save time",
-                      element_type::value,
-                      {output_axis{"time", n_saves, std::move(save_times), {}, true},
-                       output_axis{"variable", n_vars, {}, std::move(variables), false}},
-                      true, std::numeric_limits<double>::quiet_NaN()});
+  l.n_saved_states = static_cast<int>(request.saved_states.size());
+  if (request.time_domain) {
+    std::vector<double> times = schedule.recorded_times();
+    const auto n_saves = static_cast<std::int64_t>(times.size());
+    const auto n_vars = static_cast<std::int64_t>(variables.size());
+    l.arrays.push_back({output_id::time_domain, "time_domain", "saved states then observables at each save time",
+                        element_type::value,
+                        {output_axis{"time", n_saves, std::move(times), {}, true},
+                         output_axis{"variable", n_vars, {}, std::move(variables), false}},
+                        true, nan});
+  }
   l.arrays.push_back({output_id::status, "status", "status bits; 0 is success", element_type::uint32, {}, false,
                       static_cast<double>(status_not_integrated)});
   if (spec.save_counters) {
@@ -114,12 +91,35 @@ output_selection select_outputs(const system_info& info, const solve_spec& spec,
   }
   if (spec.save_t_reached) {
     // Where a run stopped: kept for failed runs (never NaN-filled), NaN for runs never integrated.
-    const double nan = std::numeric_limits<double>::quiet_NaN();
     l.arrays.push_back({output_id::t_reached, "t_reached", "time the run reached; the end time when it succeeded",
                         element_type::float64, {}, false, nan});
     l.arrays.push_back({output_id::dt_last, "dt_last",
                         "step size when the run ended; for a failed run, the step that failed",
                         element_type::value, {}, false, nan});
+  }
+
+  out.summary_slot.assign(static_cast<std::size_t>(std::max(1, info.n_states() + info.n_observables())), -1);
+  if (plan.any()) {
+    std::vector<std::string> legend;
+    i32 block = 0;
+    auto add = [&](std::size_t slot, const std::string& variable) {
+      out.summary_slot[slot] = block++;
+      l.summarised_variables.push_back(variable);
+      for (const std::string& n : plan.output_names) legend.push_back(variable + " " + n);
+    };
+    for (int s : request.summarised_states) add(static_cast<std::size_t>(s), info.states[static_cast<std::size_t>(s)]);
+    for (int o : request.summarised_observables)
+      add(static_cast<std::size_t>(info.n_states() + o), info.observables[static_cast<std::size_t>(o)]);
+    const auto n_windows = static_cast<std::int64_t>(plan.window_ends.size());
+    const auto n_rows = static_cast<std::int64_t>(legend.size());
+    l.summary_outputs = plan.output_names;
+    l.arrays.push_back({output_id::summaries, "summaries",
+                        "summary metrics per window: \"<variable> <metric>\"; a window's coordinate is the time of "
+                        "its last sample",
+                        element_type::value,
+                        {output_axis{"window", n_windows, plan.window_ends, {}, true},
+                         output_axis{"summary", n_rows, {}, std::move(legend), false}},
+                        true, nan});
   }
   if (info.n_events() > 0) add_event_outputs(l, info, spec);
   return out;

@@ -80,6 +80,79 @@ std::vector<double> SolveResult::final_values(const std::string& name) const {
   return out;
 }
 
+namespace {
+
+void require_summaries(const output_layout& l, const char* what) {
+  if (!l.has(output_id::summaries)) {
+    throw invalid_argument(std::string("SolveResult::") + what +
+                           ": this solve recorded no summaries (list summary metrics in solve_spec::output_types)");
+  }
+}
+
+std::int64_t index_of(const std::vector<std::string>& names, const std::string& name, const char* what,
+                      const char* kind) {
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (names[i] == name) return static_cast<std::int64_t>(i);
+  throw invalid_argument(std::string("SolveResult::") + what + ": no " + kind + " '" + name + "'; recorded: " +
+                         (names.empty() ? std::string("(none)") : join_names(names)));
+}
+
+}  // namespace
+
+template <class V>
+std::span<const V> SolveResult::summaries() const {
+  require_summaries(layout_, "summaries");
+  constexpr cubie::precision want = sizeof(V) == 4 ? cubie::precision::float32 : cubie::precision::float64;
+  if (want != layout_.precision) {
+    throw invalid_argument(std::string("SolveResult::summaries<") + (sizeof(V) == 4 ? "float" : "double") +
+                           ">: the result holds " + precision_name(layout_.precision) + " values");
+  }
+  return {static_cast<const V*>(array_data(output_id::summaries)),
+          static_cast<std::size_t>(n_windows() * n_summaries() * n_runs())};
+}
+template std::span<const float> SolveResult::summaries<float>() const;
+template std::span<const double> SolveResult::summaries<double>() const;
+
+double SolveResult::summary_at(std::int64_t window, std::int64_t row, std::int64_t run) const {
+  const std::size_t i =
+      (static_cast<std::size_t>(window) * static_cast<std::size_t>(n_summaries()) + row) * n_runs() + run;
+  const void* s = array_data(output_id::summaries);
+  return layout_.precision == cubie::precision::float32 ? double(static_cast<const float*>(s)[i])
+                                                        : static_cast<const double*>(s)[i];
+}
+
+template <class V>
+summary_view<V> SolveResult::summary_of(const std::string& value) const {
+  const std::span<const V> all = summaries<V>();
+  const std::int64_t k = index_of(layout_.summary_outputs, value, "summary_of", "summary value");
+  const std::int64_t per_variable = static_cast<std::int64_t>(layout_.summary_outputs.size());
+  summary_view<V> v;
+  v.data = all.data() + k * n_runs();
+  v.n_windows = n_windows();
+  v.n_variables = static_cast<std::int64_t>(layout_.summarised_variables.size());
+  v.n_runs = n_runs();
+  v.variable_stride = per_variable * n_runs();
+  v.window_stride = n_summaries() * n_runs();
+  return v;
+}
+template summary_view<float> SolveResult::summary_of<float>(const std::string&) const;
+template summary_view<double> SolveResult::summary_of<double>(const std::string&) const;
+
+std::vector<double> SolveResult::summary(const std::string& variable, const std::string& value,
+                                         std::int64_t window) const {
+  require_summaries(layout_, "summary");
+  const std::int64_t v = index_of(layout_.summarised_variables, variable, "summary", "summarised variable");
+  const std::int64_t k = index_of(layout_.summary_outputs, value, "summary", "summary value");
+  if (window < 0 || window >= n_windows()) {
+    throw invalid_argument("SolveResult::summary: window " + std::to_string(window) + " is outside [0, " +
+                           std::to_string(n_windows()) + ")");
+  }
+  const std::int64_t row = v * static_cast<std::int64_t>(layout_.summary_outputs.size()) + k;
+  std::vector<double> out(static_cast<std::size_t>(n_runs()));
+  for (std::int64_t r = 0; r < n_runs(); ++r) out[r] = summary_at(window, row, r);
+  return out;
+}
+
 std::span<const u32> SolveResult::steps_accepted() const {
   if (!has_counters()) throw invalid_argument("SolveResult: step counters were not kept (solve_spec.save_counters = false)");
   return u32_array(output_id::steps_accepted);

@@ -17,9 +17,12 @@
 #include "cubie/core/scalar_traits.hpp"
 #include "cubie/batch/result_memory_sink.hpp"
 #include "cubie/batch/step_control.hpp"
+#include "cubie/batch/solve_spec_check.hpp"
+#include "output_request.hpp"
 #include "driver_inputs.hpp"
 #include "output_selection.hpp"
 #include "save_schedule.hpp"
+#include "summary_plan.hpp"
 
 namespace cubie {
 
@@ -88,7 +91,10 @@ struct Solver::impl {
   template <class V>
   prepared_batch<V> prepare(const batch_grid& grid, const solve_spec& spec) const;
   template <class V>
-  loop_settings<V> loop_settings_for(const solve_spec& spec, const detail::save_schedule& schedule) const;
+  loop_settings<V> loop_settings_for(const solve_spec& spec, const detail::save_schedule& schedule,
+                                     const detail::summary_plan& summaries) const;
+  template <class V>
+  void pick_summary_entries(prepared_batch<V>& b, u32 groups) const;
   /// Inputs in precision V: the varying columns (n_runs values each), then the broadcast values.
   template <class V>
   static void convert_inputs(const batch_grid& grid, prepared_batch<V>& b);
@@ -163,7 +169,9 @@ prepared_batch<V> Solver::impl::prepare(const batch_grid& grid, const solve_spec
       grid.n_states() != info.n_states()) {
     throw invalid_argument("solve: the grid was built for a system with other variables than '" + info.name + "'");
   }
-  const detail::save_schedule schedule = detail::plan_saves(spec);
+  const detail::output_request request = detail::resolve_outputs(info, spec);
+  const detail::save_schedule schedule = detail::plan_saves(spec, request.time_domain);
+  const detail::summary_plan summaries = detail::plan_summaries(request.metrics, spec, schedule);
 
   prepared_batch<V> b;
   b.system = system.get();
@@ -175,14 +183,20 @@ prepared_batch<V> Solver::impl::prepare(const batch_grid& grid, const solve_spec
   b.n_states = info.n_states();
   b.n_parameters = info.n_parameters();
 
+  if (summaries.any()) pick_summary_entries(b, summaries.groups);
+
   detail::output_selection outputs =
-      detail::select_outputs(info, spec, settings.precision, b.n_runs, schedule.recorded_times());
+      detail::select_outputs(info, spec, request, schedule, summaries, settings.precision, b.n_runs);
   b.outputs = std::move(outputs.layout);
   b.state_slot = std::move(outputs.state_slot);
   b.observable_slot = std::move(outputs.observable_slot);
   b.n_saved_observables = outputs.n_saved_observables;
+  b.summary_slot = std::move(outputs.summary_slot);
+  b.save_times = schedule.listed;
 
-  b.loop = loop_settings_for<V>(spec, schedule);
+  b.loop = loop_settings_for<V>(spec, schedule, summaries);
+  b.loop.summary.n_summarised_observables = static_cast<i32>(request.summarised_observables.size());
+  b.loop.summary.n_rows = static_cast<i32>(b.outputs.n_summaries());
   convert_inputs(grid, b);
   detail::add_driver_inputs(info, spec, b);
   b.land_on_samples = spec.land_on_samples ? 1 : 0;
@@ -201,13 +215,40 @@ prepared_batch<V> Solver::impl::prepare(const batch_grid& grid, const solve_spec
 }
 
 template <class V>
-loop_settings<V> Solver::impl::loop_settings_for(const solve_spec& spec, const detail::save_schedule& schedule) const {
+void Solver::impl::pick_summary_entries(prepared_batch<V>& b, u32 groups) const {
+  // Summaries need entry points that compute them; a system built without them says how.
+  const precision p = settings.precision;
+  auto missing = [&](const char* where) {
+    return invalid_argument("output_types: system '" + system->info.name + "' has no " + where +
+                            " entry point computing summary metrics for " + method->name + " in " +
+                            precision_name(p) +
+                            "; C++ systems add them with make_system<...>(summary_entries<>{}), model files "
+                            "compile them when the model's output_types lists summary metrics");
+  };
+  if (backend == "cuda") {
+    const gpu_kernel* k = system->gpu_summary_entry(method->name, p, groups);
+    if (k == nullptr) throw missing("CUDA");
+    b.gpu = k;
+    const cpu_entry* c = system->cpu_summary_entry(method->name, p, groups);
+    b.cpu = c != nullptr ? *c : nullptr;
+  } else {
+    const cpu_entry* c = system->cpu_summary_entry(method->name, p, groups);
+    if (c == nullptr) throw missing("CPU");
+    b.cpu = *c;
+    b.gpu = system->gpu_summary_entry(method->name, p, groups);
+  }
+}
+
+template <class V>
+loop_settings<V> Solver::impl::loop_settings_for(const solve_spec& spec, const detail::save_schedule& schedule,
+                                                 const detail::summary_plan& summaries) const {
   loop_settings<V> ls{};
   ls.t0 = schedule.t0;
   ls.t_save0 = schedule.t_save0;
   ls.save_every = schedule.save_every;
   ls.n_saves = schedule.n_saves;
   ls.first_save = schedule.first_save;
+  ls.last_save = schedule.last_save;
 
   const bool fixed = controller.kind == controller_kind::fixed;
   const double dt = settings.dt.value_or(fixed ? default_fixed_dt : 0.0);
@@ -218,7 +259,8 @@ loop_settings<V> Solver::impl::loop_settings_for(const solve_spec& spec, const d
   ls.control.newton_target = static_cast<V>(newton.target_iters);
   ls.max_steps = settings.max_steps;
 
-  ls.fixed_count_path = fixed && !spec.save_every;
+  // Fixed steps with no save between the span's ends count steps instead of comparing times.
+  ls.fixed_count_path = fixed && !schedule.saves_between;
   ls.dt_fixed = dt;
   ls.settle_steps = 0;
   ls.settle_last_h = V(0);
@@ -234,11 +276,29 @@ loop_settings<V> Solver::impl::loop_settings_for(const solve_spec& spec, const d
     };
     count(spec.settling_time, ls.settle_steps, ls.settle_last_h);
     count(spec.duration, ls.main_steps, ls.main_last_h);
+    if (summaries.any()) {
+      count(summaries.sample_every, ls.summary.steps_per_sample, ls.summary.sample_last_h);
+      // After the last whole window (nothing when the windows fill the duration).
+      const double tail = schedule.t_last - summaries.window_ends.back();
+      if (tail > 1e-9 * dt) count(tail, ls.summary.tail_steps, ls.summary.tail_last_h);
+    }
     if (ls.settle_steps + ls.main_steps > settings.max_steps) {
       throw invalid_argument("max_steps = " + std::to_string(settings.max_steps) + " but dt = " + number_text(dt) +
                              " needs " + std::to_string(ls.settle_steps + ls.main_steps) +
                              " fixed steps; raise max_steps or dt");
     }
+  }
+  if (summaries.any()) {
+    summary_settings<V>& ss = ls.summary;
+    ss.groups = summaries.groups;
+    ss.outputs = summaries.outputs;
+    ss.samples_per_window = summaries.samples_per_window;
+    ss.n_windows = summaries.n_windows;
+    ss.t_start = schedule.t_save0;
+    ss.t_end = schedule.t_last;
+    ss.sample_every = summaries.sample_every;
+    ss.inv_sample_every = static_cast<V>(1.0 / summaries.sample_every);
+    ss.inv_sample_every_sq = static_cast<V>(1.0 / (summaries.sample_every * summaries.sample_every));
   }
   return ls;
 }

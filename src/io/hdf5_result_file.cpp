@@ -378,6 +378,11 @@ hdf5_result_file::hdf5_result_file(const std::filesystem::path& path, const Solv
       attach_scale(ds.get(), it->second.get(), static_cast<unsigned>(k), a.name);
     }
     if (R > 0 || a.axes.empty()) attach_scale(ds.get(), run_.get(), static_cast<unsigned>(a.axes.size()), a.name);
+    if (a.id == output_id::summaries) {
+      // The rows are variable-major: reshape to (window, variable, value, run) with these.
+      write_strings_attribute(ds.get(), "summarised_variables", layout.summarised_variables);
+      write_strings_attribute(ds.get(), "summary_values", layout.summary_outputs);
+    }
     arrays_.push_back(std::move(ds));
   }
 

@@ -37,11 +37,31 @@ std::uint64_t csv_file_bytes_bound(const output_layout& layout, const std::vecto
   header += 2;                                                // t,
   for (const std::string& v : layout.variables()) header += v.size() + 1;
   const auto n_vars = static_cast<std::uint64_t>(layout.n_vars());
-  const std::uint64_t row = 20 + 1 + 10 + 1                                          // run, status
-                            + (double_chars + 1) * (states.size() + parameters.size())  // inputs
-                            + double_chars + 1                                      // t
-                            + (value_chars + 1) * n_vars;                           // values, newline
-  return header + row * static_cast<std::uint64_t>(layout.n_runs) * static_cast<std::uint64_t>(layout.n_saves());
+  const bool where_stopped = layout.has(output_id::t_reached) && layout.has(output_id::dt_last);
+  if (where_stopped) header += 18;  // "t_reached,dt_last,"
+  const std::uint64_t inputs = 20 + 1 + 10 + 1                                            // run, status
+                               + (where_stopped ? 2 * (double_chars + 1) : 0)             // t_reached, dt_last
+                               + (double_chars + 1) * (states.size() + parameters.size());  // inputs
+  const std::uint64_t row = inputs + double_chars + 1                                   // t
+                            + (value_chars + 1) * n_vars;                               // values, newline
+  const bool time_domain = layout.has(output_id::time_domain);
+  const bool summaries = layout.has(output_id::summaries);
+  std::uint64_t bytes = 0;
+  if (time_domain || !summaries) {
+    bytes += header + row * static_cast<std::uint64_t>(layout.n_runs) * static_cast<std::uint64_t>(layout.n_saves());
+  }
+  if (summaries) {
+    // The summaries' file (beside the time domain's, or in its place): one row per window.
+    std::uint64_t summary_header = 11 + 16 + (where_stopped ? 18 : 0);  // "run,status," ... "window,t_window,"
+    for (const std::string& p : parameters) summary_header += p.size() + 1;
+    for (const std::string& s : states) summary_header += s.size() + 3;
+    for (const std::string& k : layout.summary_legend()) summary_header += k.size() + 1;
+    const std::uint64_t summary_row = inputs + 20 + 1 + double_chars + 1  // window, t_window
+                                      + (value_chars + 1) * static_cast<std::uint64_t>(layout.n_summaries());
+    bytes += summary_header +
+             summary_row * static_cast<std::uint64_t>(layout.n_runs) * static_cast<std::uint64_t>(layout.n_windows());
+  }
+  return bytes;
 }
 
 }  // namespace cubie::io

@@ -18,6 +18,12 @@ void optional_names(json_writer& w, const char* key, const std::optional<std::ve
   else w.null();
 }
 
+void optional_numbers(json_writer& w, const char* key, const std::optional<std::vector<double>>& v) {
+  w.key(key);
+  if (v) w.value(*v);
+  else w.null();
+}
+
 }  // namespace
 
 std::string settings_json(const solver_settings& s, const solve_spec& spec, int indent) {
@@ -51,6 +57,12 @@ std::string settings_json(const solver_settings& s, const solve_spec& spec, int 
   w.key("duration").value(spec.duration);
   w.key("settling_time").value(spec.settling_time);
   optional_number(w, "save_every", spec.save_every);
+  optional_numbers(w, "save_times", spec.save_times);
+  optional_names(w, "output_types", spec.output_types);
+  optional_names(w, "save_variables", spec.save_variables);
+  optional_names(w, "summarise_variables", spec.summarise_variables);
+  optional_number(w, "summarise_every", spec.summarise_every);
+  optional_number(w, "sample_summaries_every", spec.sample_summaries_every);
   optional_names(w, "saved_states", spec.saved_states);
   optional_names(w, "saved_observables", spec.saved_observables);
   w.key("save_initial").value(spec.save_initial);

@@ -57,9 +57,11 @@ std::string device_source(const build_request& r) {
   return src;
 }
 
-std::string name_expression(const build_request& r, const std::string& method) {
+// groups != 0: the kernel computing summary metrics with those accumulator groups.
+std::string name_expression(const build_request& r, const std::string& method, u32 groups = 0) {
   return std::string("&cubie::cuda::integrate_kernel<cubie::methods::") + method + ", ::" + generated_struct_name +
-         ", " + value_type_name(r.precision) + ">";
+         ", " + value_type_name(r.precision) + (groups != 0 ? ", " + std::to_string(groups) + "u" : std::string()) +
+         ">";
 }
 
 // The .kernels entry: "EXPRESSION<TAB>LOWERED NAME" per line, in the request's order.
@@ -96,9 +98,16 @@ bool load_cubin(const std::string& cubin, const build_request& r, const std::vec
     why = e.what();
     return false;
   }
-  for (std::size_t i = 0; i < r.methods.size(); ++i) {
+  // The plain kernels in the request's method order, then those with summaries.
+  const std::size_t n = r.methods.size();
+  for (std::size_t i = 0; i < n; ++i) {
     kernels[i].name = r.methods[i] + "<" + value_type_name(r.precision) + ">";
     out.kernels.emplace(entry_key{r.methods[i], r.precision}, std::move(kernels[i]));
+  }
+  for (std::size_t i = n; i < kernels.size(); ++i) {
+    kernels[i].name = r.methods[i - n] + "<" + value_type_name(r.precision) + "> with summaries";
+    out.summary_kernels.emplace(summary_entry_key{r.methods[i - n], r.precision, r.summary_groups},
+                                std::move(kernels[i]));
   }
   out.library = out.kernels.begin()->second.owner;
   return true;
@@ -129,6 +138,8 @@ gpu_build build_gpu(const build_request& r, backend_compile_report& report) {
   options.insert(options.end(), opt.extra_nvrtc_options.begin(), opt.extra_nvrtc_options.end());
   std::vector<std::string> expressions;
   for (const std::string& m : r.methods) expressions.push_back(name_expression(r, m));
+  if (r.summary_groups != 0)
+    for (const std::string& m : r.methods) expressions.push_back(name_expression(r, m, r.summary_groups));
 
   // The include folder's location is not part of the key (its content is, as the digest).
   std::vector<std::string> keyed_options;

@@ -12,6 +12,7 @@ namespace cubie::models::detail {
 
 struct gpu_build {
   std::map<entry_key, gpu_kernel> kernels;
+  std::map<summary_entry_key, gpu_kernel> summary_kernels;  ///< request.summary_groups != 0
   std::shared_ptr<const void> library;  ///< unloads the CUBIN when the last user is gone
 };
 

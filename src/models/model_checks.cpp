@@ -4,6 +4,7 @@
 #include <limits>
 #include <string>
 
+#include "cubie/batch/solve_spec_check.hpp"
 #include "cubie/core/error.hpp"
 
 namespace cubie::models::detail {
@@ -24,6 +25,25 @@ void check_sweep(const model_definition& model, const text_source& source, std::
     (void)run_count(model.sweep);
   } catch (const invalid_argument& e) {
     fail(source, blame.value_or(axes.empty() ? source_position{} : axes.back().where), e.what());
+  }
+}
+
+void check_outputs(const model_definition& model, const text_source& source, std::optional<source_position> blame) {
+  system_info info;
+  info.name = model.name;
+  info.states = names_of(model.states);
+  info.parameters = names_of(model.parameters);
+  info.observables = model.observables;
+  try {
+    check_solve_spec(info, model.spec);
+  } catch (const setting_error& e) {
+    source_position at{1, 1};
+    if (blame) {
+      at = *blame;
+    } else if (auto it = model.solver_key_at.find(e.field()); it != model.solver_key_at.end()) {
+      at = it->second;
+    }
+    fail(source, at, std::string("solver.") + e.what());
   }
 }
 

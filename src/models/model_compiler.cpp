@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "cubie/batch/method_catalog.hpp"
+#include "cubie/batch/solve_spec_check.hpp"
 #include "cubie/core/error.hpp"
 #include "cubie/integrate/batch_args.hpp"
 #include "cubie/models/codegen.hpp"
@@ -68,11 +69,17 @@ std::string joined(const std::vector<std::string>& items, const char* sep) {
   return out;
 }
 
+// The exported name of a method's entry with summary accumulator groups g.
+std::string summary_symbol(const std::string& method, const std::string& suffix, u32 g) {
+  return "cubie_cpu_" + method + "_" + suffix + "_summaries_" + std::to_string(g);
+}
+
 // The CPU translation unit of one method: the generated system, the extern "C" entry
-// that dlsym finds, the SIMD width the entry was built for and the size of the argument
-// block, so a library built against other headers is refused, not run. One unit per
-// method: units compile in parallel and each is cached on its own, so adding a method
-// later compiles only that method.
+// that dlsym finds (and the one computing summary metrics when the model asks for them),
+// the SIMD width the entries were built for and the size of the argument block, so a
+// library built against other headers is refused, not run. One unit per method: units
+// compile in parallel and each is cached on its own, so adding a method later compiles
+// only that method.
 std::string host_translation_unit(const detail::build_request& r, const std::string& method) {
   const std::string V = detail::value_type_name(r.precision);
   const std::string suffix = detail::precision_suffix(r.precision);
@@ -97,6 +104,14 @@ std::string host_translation_unit(const detail::build_request& r, const std::str
   tu += "CUBIE_MODEL_EXPORT void cubie_cpu_" + method + "_" + suffix +
         "(const void* args, long long begin, long long end) {\n";
   tu += "  cubie::cpu::integrate_range<cubie::methods::" + method + ", " + sys + ", " + V + ">(args, begin, end);\n}\n";
+  if (r.summary_groups != 0) {
+    // The same loop computing summary metrics with these accumulator groups.
+    const std::string g = std::to_string(r.summary_groups) + "u";
+    tu += "CUBIE_MODEL_EXPORT void " + summary_symbol(method, suffix, r.summary_groups) +
+          "(const void* args, long long begin, long long end) {\n";
+    tu += "  cubie::cpu::integrate_range<cubie::methods::" + method + ", " + sys + ", " + V + ", " + g +
+          ">(args, begin, end);\n}\n";
+  }
   tu += "CUBIE_MODEL_EXPORT int cubie_cpu_simd_lanes_" + suffix + "() { return cubie::cpu::simd_lanes_for<" + V + ", " +
         sys + "<" + V + ">::n_states>; }\n";
   tu += "CUBIE_MODEL_EXPORT long long cubie_cpu_batch_args_bytes_" + suffix + "() { return sizeof(cubie::batch_args<" +
@@ -107,6 +122,7 @@ std::string host_translation_unit(const detail::build_request& r, const std::str
 // One method's shared object, loaded.
 struct cpu_unit {
   cpu_entry entry = nullptr;
+  cpu_entry summary_entry = nullptr;  ///< with the request's summary groups (null without)
   int simd_lanes = 1;
   std::shared_ptr<const void> handle;
 };
@@ -140,6 +156,13 @@ bool load_shared_object(const fs::path& path, const detail::build_request& r, co
   if (!entry) {
     why = "it lacks the entry for " + method;
     return false;
+  }
+  if (r.summary_groups != 0) {
+    out.summary_entry = reinterpret_cast<cpu_entry>(symbol(summary_symbol(method, suffix, r.summary_groups)));
+    if (!out.summary_entry) {
+      why = "it lacks the summary entry for " + method;
+      return false;
+    }
   }
   out.entry = entry;
   out.simd_lanes = lanes();
@@ -211,6 +234,7 @@ cpu_unit build_cpu_unit(const detail::build_request& r, const detail::host_toolc
 
 struct cpu_build {
   std::map<entry_key, cpu_entry> entries;
+  std::map<summary_entry_key, cpu_entry> summary_entries;
   int simd_lanes = 1;
   std::vector<std::shared_ptr<const void>> handles;
 };
@@ -256,6 +280,9 @@ cpu_build build_cpu(const detail::build_request& r, backend_compile_report& repo
                            std::to_string(out.simd_lanes) + " and " + std::to_string(units[i].simd_lanes) + " lanes)");
     }
     out.entries.emplace(entry_key{r.methods[i], r.precision}, units[i].entry);
+    if (units[i].summary_entry != nullptr) {
+      out.summary_entries.emplace(summary_entry_key{r.methods[i], r.precision, r.summary_groups}, units[i].summary_entry);
+    }
     out.handles.push_back(std::move(units[i].handle));
   }
   report.cache_hit = true;
@@ -311,6 +338,7 @@ std::shared_ptr<const compiled_system> compile_model(const model_definition& mod
     if (std::find(r.methods.begin(), r.methods.end(), canonical) == r.methods.end()) r.methods.push_back(canonical);
   }
   r.precision = options.precision.value_or(model.precision);
+  r.summary_groups = options.summary_groups ? *options.summary_groups : summary_groups_for(model.spec);
   r.outline_rhs = detail::outline_rhs_on_cpu(model);
   if (r.precision == model.precision) {
     r.system_source = generate_system_source(model, detail::generated_struct_name);
@@ -383,6 +411,7 @@ std::shared_ptr<const compiled_system> compile_model(const model_definition& mod
     rep.gpu.compile_ms = ms_since(start);
     rep.gpu.built = true;
     cs->gpu = std::move(g.kernels);
+    cs->gpu_summaries = std::move(g.summary_kernels);
     gpu_library = std::move(g.library);
   }
 #endif
@@ -390,6 +419,7 @@ std::shared_ptr<const compiled_system> compile_model(const model_definition& mod
   if (rep.cpu.requested) {
     rep.cpu.built = true;
     cs->cpu = std::move(cpu_result.entries);
+    cs->cpu_summaries = std::move(cpu_result.summary_entries);
     (r.precision == precision::float32 ? cs->cpu_simd_lanes_float : cs->cpu_simd_lanes_double) = cpu_result.simd_lanes;
   }
 

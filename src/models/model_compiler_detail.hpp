@@ -19,6 +19,7 @@ struct build_request {
   std::string system_source;         ///< generate_system_source() for the chosen precision
   std::vector<std::string> methods;  ///< canonical names, no duplicates
   cubie::precision precision = cubie::precision::float64;
+  u32 summary_groups = 0;             ///< summary entries' accumulator groups; 0: none
   bool outline_rhs = false;           ///< the CPU code calls the rhs (outline_rhs_on_cpu())
   std::filesystem::path include_dir;  ///< cubie's headers
   std::string header_digest;          ///< cubie_header_digest(include_dir)

@@ -63,6 +63,7 @@ class model_loader {
     for_each_in("sweep", [&](const toml_entry& e) { detail::apply_sweep_key(model_, e, reader_); });
     model_.settings.precision = model_.precision;
     model_.spec.grid = model_.sweep.grid;
+    detail::check_outputs(model_, reader_.source(), std::nullopt);
     detail::check_sweep(model_, reader_.source(), std::nullopt);
     detail::check_constants_fit(model_, reader_.source(), std::nullopt);
     detail::check_drivers(model_, reader_.source(), std::nullopt);

@@ -135,6 +135,7 @@ void apply_override(model_definition& model, std::string_view option) {
   }
   model.settings.precision = model.precision;
   model.spec.grid = model.sweep.grid;
+  detail::check_outputs(model, source, blame);
   detail::check_sweep(model, source, blame);
   detail::check_constants_fit(model, source, blame);
   detail::check_drivers(model, source, blame);

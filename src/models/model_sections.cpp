@@ -6,6 +6,7 @@
 #include <limits>
 #include <system_error>
 
+#include "cubie/batch/output_types.hpp"
 #include "cubie/batch/method_catalog.hpp"
 #include "cubie/core/error.hpp"
 #include "cubie/core/names.hpp"
@@ -113,6 +114,59 @@ std::vector<std::string> checked_names(const toml_entry& entry, const toml_reade
   return names;
 }
 
+// output_types: each entry parsed as the Solver parses it, an error pointing at the entry.
+std::vector<std::string> output_types(const toml_entry& entry, const toml_reader& reader) {
+  std::vector<std::string> names = reader.strings(*entry.value, "solver.output_types");
+  const toml::array& array = *entry.value->as_array();
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    try {
+      (void)parse_output_type(names[i]);
+    } catch (const invalid_argument& e) {
+      reader.fail_at(*array.get(i), "solver." + std::string(e.what()));
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      if (names[j] == names[i]) reader.fail_at(*array.get(i), "solver.output_types: '" + names[i] + "' is listed twice");
+    }
+  }
+  return names;
+}
+
+// Names that may be states or observables (save_variables, summarise_variables).
+std::vector<std::string> variable_names(const toml_entry& entry, const toml_reader& reader,
+                                        const model_definition& model) {
+  std::vector<std::string> allowed = names_of(model.states);
+  allowed.insert(allowed.end(), model.observables.begin(), model.observables.end());
+  std::vector<std::string> names = checked_names(entry, reader, allowed, "a state or an observable");
+  const toml::array& array = *entry.value->as_array();
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (names[j] == names[i]) reader.fail_at(*array.get(i), "solver." + entry.key + ": '" + names[i] + "' is listed twice");
+    }
+  }
+  return names;
+}
+
+// save_times: finite and strictly increasing here, each error at its entry; whether they
+// lie in the span is checked once the whole model is read (check_outputs).
+std::vector<double> save_times(const toml_entry& entry, const toml_reader& reader) {
+  const toml::array* array = entry.value->as_array();
+  if (array == nullptr) {
+    reader.fail_at(*entry.value, "solver.save_times must be a list of times, e.g. [0, 0.5, 2, 10]");
+  }
+  if (array->empty()) reader.fail_at(*entry.value, "solver.save_times is empty; list at least one time, or use save_every");
+  std::vector<double> times;
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const std::string what = "solver.save_times[" + std::to_string(i) + "]";
+    const double t = reader.finite_number(*array->get(i), what);
+    if (i > 0 && !(t > times.back())) {
+      reader.fail_at(*array->get(i), what + " = " + checked::number_text(t) + " is not after the time before it (" +
+                                         checked::number_text(times.back()) + "); save times must be strictly increasing");
+    }
+    times.push_back(t);
+  }
+  return times;
+}
+
 std::vector<double> sweep_values(const toml_entry& entry, const toml_reader& reader) {
   const toml::node& node = *entry.value;
   std::string what = "sweep." + entry.key;
@@ -164,8 +218,9 @@ const std::vector<std::string>& solver_keys() {
       "algorithm", "step_controller", "atol", "rtol", "dt", "dt_min", "dt_max", "safety", "min_gain", "max_gain",
       "deadband_min", "deadband_max", "kp", "ki", "kd", "newton_atol", "newton_rtol", "newton_max_iters",
       "newton_target_iters", "max_steps", "backend", "cpu_threads", "nan_fill_failed",
-      "t0", "duration", "settling_time", "save_every", "saved_states", "saved_observables", "save_initial", "save_t_reached",
-      "save_counters", "land_on_samples", "max_events", "event_tolerance", "save_event_states"};
+      "t0", "duration", "settling_time", "save_every", "save_times", "saved_states", "saved_observables", "save_initial",
+      "save_t_reached", "save_counters", "output_types", "save_variables", "summarise_variables", "summarise_every",
+      "sample_summaries_every", "land_on_samples", "max_events", "event_tolerance", "save_event_states"};
   return keys;
 }
 
@@ -187,6 +242,7 @@ void apply_solver_key(model_definition& model, const toml_entry& entry, const to
   checked value(entry, reader, "solver." + key);
   solver_settings& s = model.settings;
   solve_spec& spec = model.spec;
+  model.solver_key_at[key] = entry.key_at;
   if (key == "algorithm") {
     s.algorithm = known_method(value);
   } else if (key == "step_controller") {
@@ -247,6 +303,18 @@ void apply_solver_key(model_definition& model, const toml_entry& entry, const to
     spec.settling_time = value.non_negative();
   } else if (key == "save_every") {
     spec.save_every = value.positive();
+  } else if (key == "save_times") {
+    spec.save_times = save_times(entry, reader);
+  } else if (key == "output_types") {
+    spec.output_types = output_types(entry, reader);
+  } else if (key == "save_variables") {
+    spec.save_variables = variable_names(entry, reader, model);
+  } else if (key == "summarise_variables") {
+    spec.summarise_variables = variable_names(entry, reader, model);
+  } else if (key == "summarise_every") {
+    spec.summarise_every = value.positive();
+  } else if (key == "sample_summaries_every") {
+    spec.sample_summaries_every = value.positive();
   } else if (key == "saved_states") {
     spec.saved_states = checked_names(entry, reader, names_of(model.states), "a state");
   } else if (key == "saved_observables") {

@@ -62,6 +62,7 @@ prepared_batch<V> lorenz_rk4_batch(const compiled_system& system, std::int64_t n
   ls.save_every = 0.125;
   ls.n_saves = 5;
   ls.first_save = 0;
+  ls.last_save = 4;
   ls.control.kind = controller_kind::fixed;
   ls.dt0 = V(1.0 / 256);
   ls.control.dt_min = V(1e-6);

@@ -188,10 +188,14 @@ def without_saves(instrs, rng):
 
 
 def kernel_label(mangled):
-    m = re.search(r"integrate_kernelINS_7methods\d+(\w+?)ENS_7systems\d+(\w+?)E([fd])EE", mangled)
+    # The last template argument is the summary accumulator groups (Lj<G>E; 0: none).
+    m = re.search(r"integrate_kernelINS_7methods\d+(\w+?)ENS_7systems\d+(\w+?)E([fd])(?:Lj(\d+)E)?EE", mangled)
     if not m:
         return None
-    return "%s/%s<%s>" % (m.group(2), m.group(1), "float" if m.group(3) == "f" else "double")
+    label = "%s/%s<%s>" % (m.group(2), m.group(1), "float" if m.group(3) == "f" else "double")
+    if m.group(4) and m.group(4) != "0":
+        label += " summaries=%s" % m.group(4)
+    return label
 
 
 def step_loops(instrs):

@@ -9,6 +9,7 @@
 #include "cubie/batch/output_plan.hpp"
 #include "cubie/batch/solver.hpp"
 #include "cubie/core/error.hpp"
+#include "summary_test_system.hpp"
 
 namespace {
 
@@ -27,6 +28,35 @@ void expect_same_layout(const output_layout& a, const output_layout& b) {
   }
   EXPECT_EQ(a.variables(), b.variables());
   EXPECT_EQ(a.times(), b.times());
+}
+
+TEST(OutputPlan, MatchesTheSolversLayoutWithSummaries) {
+  // Summaries alone, and beside a listed time domain: the windows and the legend too.
+  const auto& system = lorenz_summary_system();
+  const batch_grid grid =
+      batch_grid::build(system->info, {{"x", {1.0}}, {"y", {0.0}}, {"z", {0.0}}}, {{"rho", {10.0, 28.0}}});
+  std::vector<solve_spec> specs(2);
+  specs[0].duration = 2.0;
+  specs[0].output_types = std::vector<std::string>{"max", "mean", "peaks[2]"};
+  specs[0].summarise_variables = std::vector<std::string>{"x", "r2"};
+  specs[0].summarise_every = 0.5;
+  specs[1] = specs[0];
+  specs[1].output_types = std::vector<std::string>{"state", "std"};
+  specs[1].save_times = std::vector<double>{0.25, 1.0, 1.75};
+  for (precision p : {precision::float32, precision::float64}) {
+    solver_settings settings;
+    settings.precision = p;
+    Solver solver(system, settings);
+    for (const solve_spec& spec : specs) {
+      const output_layout planned = plan_output_layout(system->info, spec, p, grid.n_runs());
+      const output_layout solved = solver.output_layout(grid, spec);
+      expect_same_layout(planned, solved);
+      EXPECT_EQ(planned.n_windows(), 4);
+      EXPECT_EQ(planned.n_windows(), solved.n_windows());
+      EXPECT_EQ(planned.summary_legend(), solved.summary_legend());
+      EXPECT_EQ(planned.window_times(), solved.window_times());
+    }
+  }
 }
 
 TEST(OutputPlan, MatchesTheSolversLayout) {

@@ -70,7 +70,8 @@ TEST(NvrtcCompile, CoreAndLorenzCompileToAnSm90Cubin) {
 }
 
 // A system reading a driver and resetting on an event, as model files generate them: the
-// driver evaluation, the event monitor and the stepper restart compile under NVRTC too.
+// driver evaluation, the event monitor and the stepper restart compile under NVRTC too, and
+// so does the loop recording summary metrics (every accumulator group) through the driven system.
 const char* const signal_source = R"(
 #include "cubie/integrate/system.hpp"
 #include "cubie/backends/cuda/integrate_kernel.cuh"
@@ -102,6 +103,10 @@ TEST(NvrtcCompile, DriversAndEventsCompile) {
                             ", kicked_oscillator, " + v + ">");
     }
   }
+  expressions.push_back("&cubie::cuda::integrate_kernel<cubie::methods::dormand_prince_54, kicked_oscillator, double, "
+                        "cubie::summary_group::all>");
+  expressions.push_back("&cubie::cuda::integrate_kernel<cubie::methods::classical_rk4, kicked_oscillator, float, "
+                        "cubie::summary_group::all>");
   const auto out = nvrtc_compile(signal_source, "nvrtc_signal_check.cu", nvrtc_core_options(90, CUBIE_SOURCE_INCLUDE_DIR),
                                  expressions);
   ASSERT_TRUE(out.success) << "NVRTC log:\n" << out.log;

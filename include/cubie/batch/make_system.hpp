@@ -11,6 +11,7 @@
 #include "../core/names.hpp"
 #include "../integrate/methods/all_methods.hpp"
 #include "../execution/compiled_system.hpp"
+#include "../integrate/summary_settings.hpp"
 
 #if defined(__CUDACC__)
 #include "../backends/cuda/integrate_kernel.cuh"
@@ -26,6 +27,19 @@ constexpr precision precision_of() {
   return sizeof(V) == 4 ? precision::float32 : precision::float64;
 }
 
+template <template <class> class Sys, class V, u32 G, class... M>
+void register_summary_entries(compiled_system& cs, methods::method_list<M...>) {
+  (cs.cpu_summaries.emplace(summary_entry_key{M::name, precision_of<V>(), G}, &cpu::integrate_range<M, Sys, V, G>), ...);
+#if defined(__CUDACC__)
+  (cs.gpu_summaries.emplace(summary_entry_key{M::name, precision_of<V>(), G},
+                            gpu_kernel{reinterpret_cast<const void*>(&cuda::integrate_kernel<M, Sys, V, G>),
+                                       std::string(M::name) + (sizeof(V) == 4 ? "<float>" : "<double>") +
+                                           " with summaries",
+                                       nullptr}),
+   ...);
+#endif
+}
+
 template <template <class> class Sys, class V, class... M>
 void register_entries(compiled_system& cs, methods::method_list<M...>) {
   (cs.cpu.emplace(entry_key{M::name, precision_of<V>()}, &cpu::integrate_range<M, Sys, V>), ...);
@@ -38,6 +52,14 @@ void register_entries(compiled_system& cs, methods::method_list<M...>) {
 }
 
 }  // namespace detail
+
+/// Asks make_system for entry points that also compute summary metrics, one per set of
+/// accumulator groups listed (summary_group bits, integrate/summary_settings.hpp); none
+/// listed: every group. Each set doubles the entries' build time, so they are opt-in:
+/// make_system<lorenz, methods::method_list<methods::classical_rk4>, float>(summary_entries<>{}).
+/// A solve uses the set that contains its metrics' groups with the fewest extra.
+template <u32... Groups>
+struct summary_entries {};
 
 /// @brief A compiled_system for Sys with entry points for Methods x Precisions.
 /// @tparam Sys a class template satisfying ode_system for every precision listed.
@@ -75,6 +97,28 @@ std::shared_ptr<const compiled_system> make_system() {
   cs->cpu_simd_lanes_float = cpu::simd_lanes_for<float, Info::n_states>;
   cs->cpu_simd_lanes_double = cpu::simd_lanes_for<double, Info::n_states>;
 #endif
+  return cs;
+}
+
+/// @brief make_system<Sys, Methods, Precisions...>() with entry points that compute summary
+/// metrics too (summary_entries).
+template <template <class> class Sys, class Methods = methods::all_methods, class... Precisions, u32... Groups>
+std::shared_ptr<const compiled_system> make_system(summary_entries<Groups...>) {
+  auto plain = make_system<Sys, Methods, Precisions...>();
+  auto cs = std::make_shared<compiled_system>(*plain);
+  auto add = [&]<u32 G>() {
+    if constexpr (sizeof...(Precisions) == 0) {
+      detail::register_summary_entries<Sys, float, G>(*cs, Methods{});
+      detail::register_summary_entries<Sys, double, G>(*cs, Methods{});
+    } else {
+      (detail::register_summary_entries<Sys, Precisions, G>(*cs, Methods{}), ...);
+    }
+  };
+  if constexpr (sizeof...(Groups) == 0) {
+    add.template operator()<summary_group::all>();
+  } else {
+    (add.template operator()<Groups>(), ...);
+  }
   return cs;
 }
 

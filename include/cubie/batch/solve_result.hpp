@@ -18,6 +18,19 @@
 
 namespace cubie {
 
+/// One value ("mean", "peaks_2", ...) of every summarised variable, a strided view into a
+/// result's summaries: element (window, variable, run), variables in summarised_variables()
+/// order. Valid while the result lives and is not solved into again.
+template <class V>
+struct summary_view {
+  const V* data = nullptr;
+  std::int64_t n_windows = 0, n_variables = 0, n_runs = 0;
+  std::int64_t window_stride = 0, variable_stride = 0;  ///< in elements; runs are adjacent
+  [[nodiscard]] V operator()(std::int64_t window, std::int64_t variable, std::int64_t run) const {
+    return data[window * window_stride + variable * variable_stride + run];
+  }
+};
+
 /// One logged event of a run (SolveResult::events).
 struct event_occurrence {
   double time = 0;
@@ -59,6 +72,33 @@ class SolveResult {
   [[nodiscard]] std::vector<double> series(const std::string& name, std::int64_t run) const;
   /// The last saved value of a variable for every run.
   [[nodiscard]] std::vector<double> final_values(const std::string& name) const;
+
+  // ---- summary metrics: (window, summary, run), summary rows variable-major ----------
+  [[nodiscard]] bool has_summaries() const { return layout_.has(output_id::summaries); }
+  [[nodiscard]] std::int64_t n_windows() const { return layout_.n_windows(); }
+  [[nodiscard]] std::int64_t n_summaries() const { return layout_.n_summaries(); }
+  /// "<variable> <value>" per summary row ("x mean", "x peaks_1"), the design's legend.
+  [[nodiscard]] const std::vector<std::string>& summary_legend() const { return layout_.summary_legend(); }
+  /// The summarised variables (states, then observables) and the values each one has.
+  [[nodiscard]] const std::vector<std::string>& summarised_variables() const { return layout_.summarised_variables; }
+  [[nodiscard]] const std::vector<std::string>& summary_outputs() const { return layout_.summary_outputs; }
+  /// The time of each window's last sample.
+  [[nodiscard]] const std::vector<double>& window_times() const { return layout_.window_times(); }
+  /// @brief The summaries array in its native precision V.
+  /// @throws invalid_argument if V is not the solve's precision or no summaries were recorded.
+  template <class V>
+  [[nodiscard]] std::span<const V> summaries() const;
+  /// Element (window, summary row, run) converted to double.
+  [[nodiscard]] double summary_at(std::int64_t window, std::int64_t row, std::int64_t run) const;
+  /// @brief One value of every summarised variable, e.g. summary_of<float>("mean").
+  /// @throws invalid_argument naming the value and listing the recorded ones.
+  template <class V>
+  [[nodiscard]] summary_view<V> summary_of(const std::string& value) const;
+  /// @brief One summary of one variable for every run in `window`, converted to double:
+  /// summary("x", "peaks_1").
+  /// @throws invalid_argument for an unknown variable, value or window.
+  [[nodiscard]] std::vector<double> summary(const std::string& variable, const std::string& value,
+                                            std::int64_t window = 0) const;
 
   [[nodiscard]] std::span<const u32> status() const { return u32_array(output_id::status); }
   [[nodiscard]] bool has_counters() const { return layout_.has(output_id::steps_accepted); }

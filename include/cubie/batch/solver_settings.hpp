@@ -43,11 +43,33 @@ struct solver_settings {
 enum class grid_type { verbatim, combinatorial };
 
 /// Per-solve settings: the time span, the save schedule and what to save.
+///
+/// What is recorded (the design's vocabulary, docs/cli_and_files.md "Outputs"):
+/// `output_types` lists "state" and "observables" (the time domain), "time" (accepted: the
+/// save times are always the time axis) and summary metrics ("mean", "max", "peaks[4]",
+/// ... see summary_metric_names()). Unset, the time domain holds the saved states and
+/// observables and no summaries are computed. The time domain's variables come from
+/// `save_variables` (states and observables by name) or `saved_states` /
+/// `saved_observables`; the summarised ones from `summarise_variables`, by default the
+/// saved ones.
 struct solve_spec {
   double t0 = 0.0;
   double duration = 1.0;
   double settling_time = 0.0;              ///< integrated before t0 + settling_time, not recorded
   std::optional<double> save_every;        ///< unset: the initial and final states only
+  /// Save times shared by every run, strictly increasing in [t0 + settling_time, t_end]
+  /// (t_end = t0 + settling_time + duration); instead of save_every. Steps land on them;
+  /// the run still integrates to t_end.
+  std::optional<std::vector<double>> save_times;
+  std::optional<std::vector<std::string>> output_types;       ///< unset: state and observables
+  std::optional<std::vector<std::string>> save_variables;     ///< states and observables by name
+  std::optional<std::vector<std::string>> summarise_variables;  ///< unset: the saved variables
+  /// Length of a summary window (unset: duration); windows that do not fit whole in the
+  /// duration are not summarised.
+  std::optional<double> summarise_every;
+  /// Spacing of summary samples (unset: summarise_every / 10, or duration / 100 when
+  /// summarise_every is unset too); summarise_every must be a whole multiple of it.
+  std::optional<double> sample_summaries_every;
   std::optional<std::vector<std::string>> saved_states;       ///< unset: every state
   std::optional<std::vector<std::string>> saved_observables;  ///< unset: every observable
   bool save_initial = true;                ///< record the state at t0 + settling_time

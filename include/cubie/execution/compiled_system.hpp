@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -30,11 +31,18 @@ struct gpu_kernel {
 };
 
 using entry_key = std::pair<std::string, precision>;  ///< canonical method name, precision
+/// An entry point that also computes summary metrics: method, precision and the summary
+/// accumulator groups compiled in (integrate/summary_settings.hpp, summary_group bits).
+using summary_entry_key = std::tuple<std::string, precision, u32>;
 
 struct compiled_system {
   system_info info;
   std::map<entry_key, cpu_entry> cpu;
   std::map<entry_key, gpu_kernel> gpu;
+  /// Entry points with summary metrics: a solve that asks for summaries takes the one whose
+  /// groups contain its own with the fewest extra (extra groups cost time, not results).
+  std::map<summary_entry_key, cpu_entry> cpu_summaries;
+  std::map<summary_entry_key, gpu_kernel> gpu_summaries;
   int cpu_simd_lanes_float = 1;   ///< runs per SIMD register of the CPU entries
   int cpu_simd_lanes_double = 1;
   std::shared_ptr<const void> keepalive;  ///< e.g. a dlopen handle for model files
@@ -42,6 +50,11 @@ struct compiled_system {
   /// Canonical method names compiled for `p` on the CPU / GPU.
   [[nodiscard]] std::vector<std::string> cpu_methods(precision p) const;
   [[nodiscard]] std::vector<std::string> gpu_methods(precision p) const;
+
+  /// The summary entry for (method, p) carrying at least `groups`, with the fewest groups;
+  /// null when there is none.
+  [[nodiscard]] const cpu_entry* cpu_summary_entry(const std::string& method, precision p, u32 groups) const;
+  [[nodiscard]] const gpu_kernel* gpu_summary_entry(const std::string& method, precision p, u32 groups) const;
 };
 
 }  // namespace cubie

@@ -18,6 +18,8 @@ struct batch_tables {
   const i32* observable_slot;
   const V* atol;
   const V* rtol;
+  const i32* summary_slot;
+  const double* save_times;  ///< null when the batch's saves are regular
   const driver_info* drivers;  ///< one per driver (null without)
   i64 column_stride;           ///< elements between two varying input columns
 };
@@ -26,7 +28,8 @@ struct batch_tables {
 template <class V>
 [[nodiscard]] batch_tables<V> host_tables(const prepared_batch<V>& b) {
   return {b.input_values.data(), b.input_offset.data(), b.input_stride.data(), b.state_slot.data(),
-          b.observable_slot.data(), b.atol.data(), b.rtol.data(), b.drivers.empty() ? nullptr : b.drivers.data(),
+          b.observable_slot.data(), b.atol.data(), b.rtol.data(), b.summary_slot.data(),
+          b.save_times.empty() ? nullptr : b.save_times.data(), b.drivers.empty() ? nullptr : b.drivers.data(),
           b.n_runs};
 }
 
@@ -46,6 +49,8 @@ template <class V>
   a.state_slot = t.state_slot;
   a.observable_slot = t.observable_slot;
   a.n_saved_observables = b.n_saved_observables;
+  a.save_times = t.save_times;
+  a.summary_slot = t.summary_slot;
   a.atol = t.atol;
   a.rtol = t.rtol;
   a.n_runs = runs;

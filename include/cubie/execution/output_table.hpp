@@ -67,6 +67,10 @@ struct output_layout {
   int n_saved_states = 0;           ///< the time domain's variables are these states, then observables
   std::vector<std::string> event_names;  ///< the system's events: what event_ids index
   std::vector<output_array> arrays;
+  /// The summaries' rows are variable-major: each summarised variable (states, then
+  /// observables) has one row per value in summary_outputs ("mean", "peaks_1", ...).
+  std::vector<std::string> summarised_variables;
+  std::vector<std::string> summary_outputs;
 
   [[nodiscard]] const output_array* find(output_id id) const {
     for (const output_array& a : arrays)
@@ -86,6 +90,14 @@ struct output_layout {
   [[nodiscard]] std::int64_t n_vars() const { return axis_size(output_id::time_domain, 1); }
   [[nodiscard]] const std::vector<std::string>& variables() const;
   [[nodiscard]] const std::vector<double>& times() const;
+
+  // The summaries' shape (0 / empty when none are recorded).
+  [[nodiscard]] std::int64_t n_windows() const { return axis_size(output_id::summaries, 0); }
+  [[nodiscard]] std::int64_t n_summaries() const { return axis_size(output_id::summaries, 1); }
+  /// "<variable> <value>" per row, as the design's summaries_legend.
+  [[nodiscard]] const std::vector<std::string>& summary_legend() const;
+  /// The time of each window's last sample.
+  [[nodiscard]] const std::vector<double>& window_times() const;
 
  private:
   [[nodiscard]] std::int64_t axis_size(output_id id, std::size_t axis) const {

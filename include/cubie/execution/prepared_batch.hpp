@@ -40,6 +40,11 @@ struct prepared_batch {
   // Time-domain slots of the states and observables (-1: not saved).
   std::vector<i32> state_slot, observable_slot;
   i32 n_saved_observables = 0;
+  // Summary blocks of the states then the observables (-1: not summarised); at least one entry.
+  std::vector<i32> summary_slot;
+  // The save schedule's landing times when they are listed (solve_spec::save_times); empty
+  // when save k is at t_save0 + k * save_every.
+  std::vector<double> save_times;
   output_layout outputs;  ///< every per-run array recorded, and its shape
   std::vector<V> atol, rtol;
   loop_settings<V> loop{};
@@ -56,8 +61,10 @@ struct prepared_batch {
   /// Bytes a solve needs whatever its size: broadcast inputs and the small tables.
   [[nodiscard]] std::uint64_t fixed_bytes() const {
     return (input_values.size() - static_cast<std::size_t>(varying_columns * n_runs)) * sizeof(V) +
-           input_offset.size() * 2 * sizeof(i64) + (state_slot.size() + observable_slot.size()) * sizeof(i32) +
-           (atol.size() + rtol.size()) * sizeof(V) + drivers.size() * sizeof(driver_info);
+           input_offset.size() * 2 * sizeof(i64) +
+           (state_slot.size() + observable_slot.size() + summary_slot.size()) * sizeof(i32) +
+           save_times.size() * sizeof(double) + (atol.size() + rtol.size()) * sizeof(V) +
+           drivers.size() * sizeof(driver_info);
   }
 };
 

@@ -21,6 +21,7 @@ enum class output_id : int {
   steps_rejected,   ///< rejected steps, u32
   t_reached,        ///< the time the run reached (the end time when it succeeded), double
   dt_last,          ///< the controller's step size when the run ended (at a failure: the one that failed), V
+  summaries,        ///< (window, summarised variable x output): summary metrics, precision V
   event_count,      ///< events that happened (logged or not), u32
   event_times,      ///< (event slot): time of each logged event, double
   event_ids,        ///< (event slot): which event of the system, u32
@@ -52,6 +53,12 @@ struct batch_args {
   const i32* state_slot;
   const i32* observable_slot;
   i32 n_saved_observables;
+  // Listed save times (n_saves of them, the schedule's landing times), or null when save k
+  // is at t_save0 + k * save_every.
+  const double* save_times;
+  // summary_slot[v] (states, then observables): the variable's block of outputs in the
+  // summaries array, or -1 when it is not summarised.
+  const i32* summary_slot;
 
   const V* atol;  // one per state
   const V* rtol;  // one per state

@@ -17,12 +17,15 @@
 #include "drivers.hpp"
 #include "erk_stepper.hpp"
 #include "events.hpp"
+#include "fixed_step_sampling.hpp"
 #include "lane_io.hpp"
 #include "batch_args.hpp"
 #include "run_failures.hpp"
 #include "step_controller.hpp"
 #include "stepper.hpp"
 #include "stepper_restart.hpp"
+#include "summary_lane_io.hpp"
+#include "summary_metrics.hpp"
 #include "system.hpp"
 
 // The CPU backend runs this loop on SIMD packs; their overloads must be declared
@@ -40,6 +43,8 @@ namespace detail {
 template <class Sys, class S, class V, class TM, class C, int N, int P>
 CUBIE_HD CUBIE_FORCEINLINE void record_save(const Sys& sys, const batch_args<V>& a, i64 r, TM write, C k, S t,
                                             const fixed_vector<S, N>& y, const fixed_vector<S, P>& p) {
+  // A listed save time schedule may end before t_end, which is landed on but not recorded.
+  write = write & (k <= C(a.loop.last_save));
   static_for<0, N>([&](auto idx) CUBIE_INLINE_LAMBDA {
     constexpr int n = decltype(idx)::value;
     const int slot = a.state_slot[n];
@@ -61,10 +66,9 @@ CUBIE_HD CUBIE_FORCEINLINE void record_save(const Sys& sys, const batch_args<V>&
 /// Writes NaN to saves k..n_saves-1 of the lanes in `valid` (those a run stopped before).
 template <class Sys, class S, class V, class TM, class C>
 CUBIE_HD void fill_unreached_saves(const batch_args<V>& a, i64 r, TM valid, C k) {
-  const C n_saves = C(double(a.loop.n_saves));
-  if (!math::any(valid & (k < n_saves))) return;
+  if (!math::any(valid & (k <= C(a.loop.last_save)))) return;
   const S nan = S(V(0.0) / V(0.0));
-  for (i64 j = a.loop.first_save; j < a.loop.n_saves; ++j) {
+  for (i64 j = a.loop.first_save; j <= a.loop.last_save; ++j) {
     const TM write = valid & (k <= C(double(j)));
     if (!math::any(write)) continue;
     for (int n = 0; n < Sys::n_states; ++n) {
@@ -130,6 +134,17 @@ CUBIE_HD CUBIE_FORCEINLINE void record_unjudged(run_failures<TM>& failed, const 
   failed.nonfinite = failed.nonfinite | rest;
 }
 
+/// The system as the loop sees it (what drive() returns): the summary recorder computes
+/// observables through it, so they see the drivers.
+template <class Sys, class S, class V, bool Driven = (n_drivers_of<Sys>() > 0)>
+struct loop_system {
+  using type = Sys;
+};
+template <class Sys, class S, class V>
+struct loop_system<Sys, S, V, true> {
+  using type = driven_system<Sys, S, V>;
+};
+
 /// Every state finite: x * 0 is 0 for finite x and NaN for NaN or infinity.
 template <class S, int N>
 CUBIE_HD CUBIE_FORCEINLINE auto all_finite(const fixed_vector<S, N>& y) {
@@ -179,7 +194,7 @@ CUBIE_HD CUBIE_FORCEINLINE S initial_step(const Sys& sys, const batch_args<V>& a
 
 /// Fixed steps, no intermediate saves: integer step counts, no per-step time compare.
 /// t is only formed if the system reads it (the compiler drops it otherwise).
-template <class Method, template <class> class SysT, class S, class V>
+template <class Method, u32 G, template <class> class SysT, class S, class V>
 CUBIE_HD CUBIE_FORCEINLINE void integrate_fixed_count(const SysT<S>& system, const batch_args<V>& a, i64 r,
                                                       mask_t<time_t_of<S>> valid, fixed_vector<S, SysT<S>::n_states>& y,
                                                       const fixed_vector<S, SysT<S>::n_parameters>& p) {
@@ -224,8 +239,19 @@ CUBIE_HD CUBIE_FORCEINLINE void integrate_fixed_count(const SysT<S>& system, con
   if constexpr (track) singular.add(span(ls.t0, ls.settle_steps, ls.settle_last_h));
   else span(ls.t0, ls.settle_steps, ls.settle_last_h);
   if (ls.first_save == 0) detail::record_save(sys, a, r, valid, C(0), time_to_scalar(ls.t_save0, S{}), y, p);
-  if constexpr (track) singular.add(span(ls.t_save0, ls.main_steps, ls.main_last_h));
-  else span(ls.t_save0, ls.main_steps, ls.main_last_h);
+  i64 main_steps = ls.main_steps;
+  bool sampled = false;
+  if constexpr (G != 0) {
+    if (ls.summary.groups != 0) {
+      summary_recorder<G, typename detail::loop_system<Sys, S, V>::type, S, V> rec;
+      main_steps = detail::fixed_steps_sampled<Method>(sys, a, r, y, p, rec, singular);
+      sampled = true;
+    }
+  }
+  if (!sampled) {
+    if constexpr (track) singular.add(span(ls.t_save0, ls.main_steps, ls.main_last_h));
+    else span(ls.t_save0, ls.main_steps, ls.main_last_h);
+  }
   const double t_end = ls.t_save0 + ls.save_every;
   detail::record_save(sys, a, r, valid, C(1), time_to_scalar(t_end, S{}), y, p);
 
@@ -238,13 +264,14 @@ CUBIE_HD CUBIE_FORCEINLINE void integrate_fixed_count(const SysT<S>& system, con
         scalar_mask_to_time_mask(singular.newton_iters) & !failed.singular & !failed.newton_diverged;
     failed.nonfinite = failed.nonfinite & !failed.singular & !failed.newton_diverged & !failed.newton_iters;
   }
-  const i64 steps = ls.settle_steps + ls.main_steps;
+  const i64 steps = ls.settle_steps + main_steps;
   store_run_outcome(a, r, valid, failed, C(double(steps)), C(0), T(t_end), dt);
 }
 
 /// Integrates the lanes of S starting at local run r (lanes past the batch are masked
-/// off by `valid`) and writes their saves, status and counters.
-template <class Method, template <class> class SysT, class S, class V>
+/// off by `valid`) and writes their saves, status and counters. G: the summary
+/// accumulator groups compiled in (summary_settings.hpp); 0 records no summaries.
+template <class Method, u32 G = 0, template <class> class SysT, class S, class V>
 CUBIE_HD void integrate_run(const SysT<S>& system, const batch_args<V>& a, i64 r, mask_t<time_t_of<S>> valid) {
   using Sys = SysT<S>;
   constexpr int N = Sys::n_states;
@@ -265,7 +292,7 @@ CUBIE_HD void integrate_run(const SysT<S>& system, const batch_args<V>& a, i64 r
 
   // The Solver never takes the fixed-count path with events or landing on driver samples.
   if (ls.fixed_count_path) {
-    integrate_fixed_count<Method>(system, a, r, valid, y, p);
+    integrate_fixed_count<Method, G>(system, a, r, valid, y, p);
     return;
   }
   decltype(auto) sys = drive<S>(system, a, r);  // evaluates the drivers, when the system reads any
@@ -284,8 +311,12 @@ CUBIE_HD void integrate_run(const SysT<S>& system, const batch_args<V>& a, i64 r
   if (ls.t_save0 <= ls.t0) {
     if (ls.first_save == 0) detail::record_save(sys, a, r, active, k, time_to_scalar(t, S{}), y, p);
     k = C(1);
-    t_target = T(save_time(ls.t_save0, ls.save_every, 1.0));
+    t_target = T(save_time_of(a, 1LL));
   }
+  // Summary samples are landed on like saves; the state at the summary span's start is
+  // the first value of their history.
+  summary_recorder<G, typename detail::loop_system<Sys, S, V>::type, S, V> rec;
+  rec.start(sys, a, r, t, y, p, active);
 
   Stepper stepper;
   configure_stepper(stepper, ls.newton);
@@ -309,8 +340,10 @@ CUBIE_HD void integrate_run(const SysT<S>& system, const batch_args<V>& a, i64 r
   const double land_slack = 1.0 + 1e-6;     // a step within this factor of the target lands on it
 
   while (math::any(active)) {
-    // Where this step may end: the next save, or a driver's next sample before it.
-    const step_landing<T> stop = plan_landing(sys, a, t, t_target);
+    // Where this step may end: the next save or summary sample, or a driver's next sample
+    // before it.
+    const T t_land = G != 0 ? math::min(t_target, rec.next_time()) : t_target;
+    const step_landing<T> stop = plan_landing(sys, a, t, t_land);
     const T t_stop = stop.t_stop;
     const T remaining = t_stop - t;
     const TM land = remaining <= scalar_to_time(dt) * T(land_slack);
@@ -376,9 +409,12 @@ CUBIE_HD void integrate_run(const SysT<S>& system, const batch_args<V>& a, i64 r
     accepted = math::select(accept, accepted + C(1), accepted);
     rejected = math::select(active & !accept & !fails_nonfinite, rejected + C(1), rejected);
 
-    // Saves reached by this step.
+    // Summary samples reached by this step (an event that cut it short left t before the
+    // sample, unless it fell on the sample itself: the state there, after any reset, is taken).
+    rec.on_landing(sys, a, r, accept & land, t, y, p);
+    // Saves reached by this step (a landing may be a summary sample's or a driver sample's alone).
     TM saved = accept & land;
-    if constexpr (n_drivers_of<Sys>() > 0) saved = saved & (t_stop == t_target);
+    if constexpr (G != 0 || n_drivers_of<Sys>() > 0) saved = saved & (t_stop == t_target);
     if constexpr (Events::active) saved = saved & ((t == t_target) | !cut.mask);
     if (math::any(saved)) {
       // Save 0 at the end of a settling span is landed on but, when the initial state is
@@ -390,7 +426,7 @@ CUBIE_HD void integrate_run(const SysT<S>& system, const batch_args<V>& a, i64 r
         detail::record_save(sys, a, r, saved, k, time_to_scalar(t, S{}), y, p);
       }
       k = math::select(saved, k + C(1), k);
-      t_target = math::select(saved, save_time(T(ls.t_save0), T(ls.save_every), count_to_time(k)), t_target);
+      t_target = math::select(saved, save_time_of(a, k), t_target);
     }
     const TM done = k >= C(double(ls.n_saves));
     failed.max_steps = failed.max_steps | (active & !done & ((accepted + rejected) >= C(double(ls.max_steps))));
@@ -401,6 +437,7 @@ CUBIE_HD void integrate_run(const SysT<S>& system, const batch_args<V>& a, i64 r
   // Saves a failed run never reached hold NaN, whatever nan_fill_failed says: they have no
   // value, and storage reused from an earlier solve must not show through.
   detail::fill_unreached_saves<Sys, S>(a, r, valid, k);
+  rec.finish(a, r, valid);
   store_run_outcome(a, r, valid, failed, accepted, rejected, t, dt);
   if constexpr (Events::active) events.finish(a, r, valid);
 }

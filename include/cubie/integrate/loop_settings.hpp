@@ -7,6 +7,7 @@
 #include "../core/types.hpp"
 #include "newton_settings.hpp"
 #include "step_controller.hpp"
+#include "summary_settings.hpp"
 
 namespace cubie {
 
@@ -19,6 +20,8 @@ struct loop_settings {
   double save_every;  // spacing of saves; duration when only initial and final are saved
   i64 n_saves;        // saves in the schedule, index 0 at t_save0
   i64 first_save;     // 0, or 1 when the initial state is not recorded
+  i64 last_save;      // the last recorded save: n_saves - 1, or n_saves - 2 when listed save
+                      // times end before t_end (landed on, not recorded)
 
   V dt0;  // first step; <= 0 asks the loop to estimate it (adaptive methods)
   controller_settings<V> control;
@@ -32,6 +35,8 @@ struct loop_settings {
   V settle_last_h;
   i64 main_steps;    // steps over the recorded span, the last one main_last_h long
   V main_last_h;
+
+  summary_settings<V> summary;  // summary metrics: groups = 0 when none are recorded
 };
 
 }  // namespace cubie

@@ -3,6 +3,7 @@
 // equations, solver/solve/memory settings and the sweep; plus the --set overrides.
 #pragma once
 #include <filesystem>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,8 +67,11 @@ struct model_definition {
   std::vector<model_event> events;       ///< [events], in file order
   equation_set equations;
   solver_settings settings;  ///< [solver] and [memory]; settings.precision == precision
-  solve_spec spec;           ///< t0, duration, settling_time, save_every, saved_*, grid
+  solve_spec spec;           ///< t0, duration, settling_time, saves, outputs, summaries, grid
   sweep_definition sweep;
+  /// Where each [solver] key was given: checks that involve several keys (save_times
+  /// against the span, summary windows against the duration) point there.
+  std::map<std::string, source_position> solver_key_at;
 };
 
 /// @brief Reads and checks a model file.

@@ -29,6 +29,11 @@ struct compile_options {
   /// Arithmetic precision; unset: the model's. Another precision regenerates the
   /// system with that precision's literals.
   std::optional<cubie::precision> precision;
+  /// Summary accumulator groups (integrate/summary_settings.hpp) of the entry points that
+  /// compute summary metrics, built beside the plain ones; unset: the groups the model's
+  /// output_types needs (none when it lists no summary metric); 0: none. Exactly the groups
+  /// a solve needs cost the least per step; summary_group::all serves every request.
+  std::optional<u32> summary_groups;
   /// Cache folder; empty: default_cache_directory() (compile_cache.hpp).
   std::filesystem::path cache_dir;
   /// 0 silent; 1 one line per backend on stderr (cache hit or compile time);
@@ -72,7 +77,8 @@ struct compile_report {
 
 /// @brief Compiles `model` for the requested backends, methods and precision (or
 ///   loads it from the cache) and returns what the Solver runs. The result keeps the
-///   loaded code alive; entries are keyed (canonical method name, precision).
+///   loaded code alive; entries are keyed (canonical method name, precision), summary
+///   entries (method, precision, groups).
 ///   The cache key covers the generated source, the compiler and its version, every
 ///   option, the NVRTC version, the GPU architecture, -march (and what it enabled),
 ///   the cubie version and the text of cubie's headers.

@@ -10,7 +10,8 @@
 namespace cubie::cpu {
 inline namespace CUBIE_TU_NAMESPACE {
 
-template <class Method, template <class> class Sys, class V>
+/// G: the summary accumulator groups compiled in (0: none; integrate/summary_settings.hpp).
+template <class Method, template <class> class Sys, class V, u32 G = 0>
 void integrate_range(const void* args, i64 begin, i64 end) {
   const auto& a = *static_cast<const batch_args<V>*>(args);
 #if !defined(__CUDACC__)
@@ -20,13 +21,13 @@ void integrate_range(const void* args, i64 begin, i64 end) {
   for (i64 r = begin; r < end; r += W) {
     simd::mask<double, W> valid(false);
     for (int l = 0; l < W; ++l) valid.set(l, r + l < end);
-    integrate_run<Method>(sys, a, r, valid);
+    integrate_run<Method, G>(sys, a, r, valid);
   }
 #else
   // nvcc cannot compile vector types in host-device templates: a system compiled in a
   // CUDA translation unit gets a CPU entry of one run at a time (same results).
   const Sys<V> sys{};
-  for (i64 r = begin; r < end; ++r) integrate_run<Method>(sys, a, r, true);
+  for (i64 r = begin; r < end; ++r) integrate_run<Method, G>(sys, a, r, true);
 #endif
 }
 

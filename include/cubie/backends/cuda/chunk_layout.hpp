@@ -16,7 +16,8 @@ namespace cubie::cuda {
 
 /// @brief Byte offsets of every part of a chunk of `runs` runs in one buffer.
 ///
-/// [tables: input offsets, strides, output slots, atol, rtol, drivers] [inputs: broadcast values, then
+/// [tables: input offsets, strides, output slots, atol, rtol, summary slots, save times, drivers]
+/// [inputs: broadcast values, then
 /// the chunk's slice of each varying column] [one part per output array, in table order].
 /// Tables and inputs come first so that the host uploads one contiguous block
 /// per chunk; the tables are rewritten for every chunk (a few hundred bytes) so that a chunk
@@ -44,6 +45,10 @@ class chunk_layout {
     at = align(at + batch.atol.size() * sizeof(V), 8);
     rtol_at_ = at;
     at = align(at + batch.rtol.size() * sizeof(V), 8);
+    summary_slot_at_ = at;
+    at = align(at + batch.summary_slot.size() * sizeof(i32), 8);
+    save_times_at_ = at;
+    at = align(at + batch.save_times.size() * sizeof(double), 8);
     drivers_at_ = at;
     at = align(at + batch.drivers.size() * sizeof(driver_info), 8);
 
@@ -110,6 +115,8 @@ class chunk_layout {
     std::memcpy(base + observable_slot_at_, batch.observable_slot.data(), batch.observable_slot.size() * sizeof(i32));
     std::memcpy(base + atol_at_, batch.atol.data(), batch.atol.size() * sizeof(V));
     std::memcpy(base + rtol_at_, batch.rtol.data(), batch.rtol.size() * sizeof(V));
+    std::memcpy(base + summary_slot_at_, batch.summary_slot.data(), batch.summary_slot.size() * sizeof(i32));
+    std::memcpy(base + save_times_at_, batch.save_times.data(), batch.save_times.size() * sizeof(double));
     if (!batch.drivers.empty())
       std::memcpy(base + drivers_at_, batch.drivers.data(), batch.drivers.size() * sizeof(driver_info));
     std::memcpy(base + inputs_at_, batch.input_values.data() + varying_total,
@@ -131,6 +138,9 @@ class chunk_layout {
                                  reinterpret_cast<const i32*>(base + observable_slot_at_),
                                  reinterpret_cast<const V*>(base + atol_at_),
                                  reinterpret_cast<const V*>(base + rtol_at_),
+                                 reinterpret_cast<const i32*>(base + summary_slot_at_),
+                                 batch.save_times.empty() ? nullptr
+                                                          : reinterpret_cast<const double*>(base + save_times_at_),
                                  batch.drivers.empty() ? nullptr : reinterpret_cast<const driver_info*>(base + drivers_at_),
                                  runs_};
     return make_batch_args(batch, tables, device_view(batch, device_base), runs_, 0);
@@ -151,6 +161,7 @@ class chunk_layout {
   std::int64_t runs_;
   std::int64_t broadcast_count_ = 0;
   std::size_t offsets_at_ = 0, strides_at_ = 0, state_slot_at_ = 0, observable_slot_at_ = 0, atol_at_ = 0, rtol_at_ = 0;
+  std::size_t summary_slot_at_ = 0, save_times_at_ = 0;
   std::size_t drivers_at_ = 0;
   std::size_t inputs_at_ = 0, varying_at_ = 0, staged_bytes_ = 0;
   std::size_t outputs_at_ = 0, total_bytes_ = 0;

@@ -7,12 +7,15 @@
 
 namespace cubie::cuda {
 
-template <class Method, template <class> class Sys, class V>
+/// G: the summary accumulator groups compiled in (0: none; integrate/summary_settings.hpp).
+/// Kernels with and without summaries are separate instantiations, so a solve without them
+/// pays no registers for them.
+template <class Method, template <class> class Sys, class V, u32 G = 0>
 __global__ void __launch_bounds__(kernel_block_size) integrate_kernel(const batch_args<V> a) {
   const i64 r = static_cast<i64>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (r >= a.n_runs) return;
   const Sys<V> sys{};
-  integrate_run<Method>(sys, a, r, true);
+  integrate_run<Method, G>(sys, a, r, true);
 }
 
 /// @brief integrate_kernel asking the compiler for at least `MinBlocks` resident blocks per
@@ -20,12 +23,12 @@ __global__ void __launch_bounds__(kernel_block_size) integrate_kernel(const batc
 /// and what does not fit spills to local memory. For systems too large for registers, to
 /// measure whether occupancy bought with local memory pays (bench/gpu: Lorenz-96). Launched
 /// like integrate_kernel (same parameters, same block size).
-template <class Method, template <class> class Sys, class V, int MinBlocks>
+template <class Method, template <class> class Sys, class V, int MinBlocks, u32 G = 0>
 __global__ void __launch_bounds__(kernel_block_size, MinBlocks) integrate_kernel_min_blocks(const batch_args<V> a) {
   const i64 r = static_cast<i64>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (r >= a.n_runs) return;
   const Sys<V> sys{};
-  integrate_run<Method>(sys, a, r, true);
+  integrate_run<Method, G>(sys, a, r, true);
 }
 
 }  // namespace cubie::cuda

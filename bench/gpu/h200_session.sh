@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# bench/gpu/h200_session.sh
+# Everything the H200 has to check and measure, from ONE build, in stages that each fit one
+# device call (10 minutes), so a session spends its 30 minutes on tests and figures rather
+# than on building each sub-session's own tree:
+#
+#   bash bench/gpu/h200_session.sh build    configure + build everything (tests, benchmarks,
+#                                           cubie, the Python extension) in build-h200
+#   bash bench/gpu/h200_session.sh test     ctest -L gpu, the bit-identity digests,
+#                                           compute-sanitizer on small solves, the GPU
+#                                           Python tests
+#   bash bench/gpu/h200_session.sh bench    B1-B3 engine (pinned, pageable), `cubie run` first
+#                                           solves, DRV/EVT/SUM, stiff sweeps, Python overhead
+#   bash bench/gpu/h200_session.sh nvrtc    cold NVRTC compile times of the standard models
+#
+# The machine keeps build-h200 between calls while it stays warm (start the next call
+# within its idle release). Each stage appends to $OUT/<stage>.txt and ends within
+# STAGE_SECONDS (default 570). Carry .deps (toml++ headers, and .deps/pywheels with nanobind
+# and pytest wheels for the Python build: see bench/python/run_gpu_python.sh).
+set -uo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+STAGE=${1:?usage: h200_session.sh build|test|bench|nvrtc}
+OUT=${OUT:-$ROOT/out/h200}
+BUILD=${BUILD:-$ROOT/build-h200}
+LOG=$BUILD/logs-$STAGE
+SCRATCH=${SCRATCH:-/tmp/cubie-h200}
+START=$(date +%s)
+DEADLINE=$((START + ${STAGE_SECONDS:-570}))
+mkdir -p "$OUT" "$LOG" "$SCRATCH"
+REPORT=$OUT/$STAGE.txt
+for d in /usr/local/cuda/bin /usr/local/cuda/compute-sanitizer; do [[ -d $d ]] && PATH=$PATH:$d; done
+export PATH CUBIE_CACHE_DIR=$SCRATCH/cache
+JOBS=$(nproc)
+cd "$ROOT"
+
+note() { printf '%s\n' "$*" | tee -a "$REPORT"; }
+left() { echo $((DEADLINE - $(date +%s))); }
+# phase NAME LIMIT LOGFILE COMMAND...: run with a limit capped by the time left; the log's
+# last lines go into the report when it fails.
+phase() {
+  local name=$1 limit=$2 logfile=$3
+  shift 3
+  local remaining
+  remaining=$(left)
+  ((limit > remaining)) && limit=$remaining
+  if ((limit < 5)); then
+    note "== $name: SKIPPED (no time left)"
+    return 1
+  fi
+  local t0=$(date +%s)
+  timeout --kill-after=5 "$limit" "$@" >"$LOG/$logfile" 2>&1
+  local rc=$?
+  local status=ok
+  ((rc == 124 || rc == 137)) && status=TIMEOUT
+  ((rc != 0 && rc != 124 && rc != 137)) && status="FAILED rc=$rc"
+  note "== $name: $status in $(($(date +%s) - t0)) s (log $logfile)"
+  [[ $status != ok ]] && tail -25 "$LOG/$logfile" | sed 's/^/   | /' | tee -a "$REPORT" >/dev/null
+  return $rc
+}
+
+note "==== h200_session $STAGE: $(date -u '+%Y-%m-%d %H:%M UTC'), $JOBS cores, $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null | head -1)"
+git -C "$ROOT" log -1 --format='commit %h %s' 2>/dev/null | cut -c1-120 | tee -a "$REPORT" >/dev/null
+
+case $STAGE in
+build)
+  if ! python3 -c "import nanobind, pytest" 2>/dev/null && [[ -d $ROOT/.deps/pywheels ]]; then
+    phase "pip install nanobind pytest (wheels)" 60 pip.log python3 -m pip install --no-index --find-links \
+      "$ROOT/.deps/pywheels" --break-system-packages nanobind pytest
+  fi
+  args=(-S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCUBIE_ENABLE_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90
+    -DCUBIE_CPU_ARCH=native -DCUBIE_BUILD_PYTHON=ON)
+  if [[ -d $ROOT/.deps/include/toml++ ]]; then
+    dir=$BUILD/.deps-cmake/tomlplusplus
+    mkdir -p "$dir"
+    printf 'if(NOT TARGET tomlplusplus::tomlplusplus)\n  add_library(tomlplusplus::tomlplusplus INTERFACE IMPORTED)\n  set_target_properties(tomlplusplus::tomlplusplus PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "%s")\nendif()\n' \
+      "$ROOT/.deps/include" >"$dir/tomlplusplusConfig.cmake"
+    args+=(-Dtomlplusplus_DIR="$dir")
+  fi
+  phase configure 90 configure.log cmake "${args[@]}" || exit 1
+  # The benchmark and the apps first: the bench stage can run even if a test target is slow.
+  phase "build cubie, benchmarks" 300 build_first.log ninja -C "$BUILD" -j "$JOBS" cubie_cli cubie_gpu_bench
+  phase "build everything" 560 build_all.log ninja -C "$BUILD" -j "$JOBS"
+  awk -F'\t' 'NR > 1 { printf "%7.1f s  %s\n", ($2 - $1) / 1000, $4 }' "$BUILD/.ninja_log" 2>/dev/null | sort -rn |
+    head -15 >"$LOG/slowest_units.txt"
+  note "slowest translation units:"
+  sed 's/^/   /' "$LOG/slowest_units.txt" | tee -a "$REPORT" >/dev/null
+  ;;
+test)
+  phase "ctest -L gpu" 330 ctest_gpu.log ctest --test-dir "$BUILD" -L gpu -j 4 --output-on-failure --timeout 150
+  grep -E "tests passed|tests failed|\((Failed|SEGFAULT|Timeout|Exception)\)" "$LOG/ctest_gpu.log" | tee -a "$REPORT" >/dev/null
+  # Memcheck on the kernels added since the last clean run: Rosenbrock, drivers/events,
+  # summaries (small solves; each test binary's GPU cases only).
+  if command -v compute-sanitizer >/dev/null; then
+    for t in rosenbrock_gpu_test backends_signals_gpu_test summaries_gpu_test backends_cuda_test; do
+      exe=$(find "$BUILD/tests" -type f -name "$t" -perm -u+x | head -1)
+      [[ -z $exe ]] && continue
+      phase "memcheck $t" 90 "memcheck_$t.log" compute-sanitizer --tool memcheck --leak-check full --error-exitcode 9 \
+        "$exe" --gtest_filter='*Gpu*:*gpu*:*Cuda*:*cuda*:-*exhaustion*:*sticky*:*1000_solves*:*does_not_fit*:*allocation_failure*:*launch_error*'
+      grep -E "ERROR SUMMARY|LEAK SUMMARY|PASSED|FAILED" "$LOG/memcheck_$t.log" | tail -3 | sed 's/^/   /' | tee -a "$REPORT" >/dev/null
+    done
+  fi
+  export PYTHONPATH=$BUILD/python
+  phase "pytest (GPU and memory tests)" 200 pytest_gpu.log python3 -m pytest -q -rs -p no:cacheprovider python/tests
+  tail -3 "$LOG/pytest_gpu.log" | tee -a "$REPORT" >/dev/null
+  ;;
+bench)
+  B=$BUILD/bench/gpu/cubie_gpu_bench
+  for mode in pinned pageable pageable-no-ring; do
+    flag=()
+    [[ $mode == pageable ]] && flag=(--pageable)
+    [[ $mode == pageable-no-ring ]] && flag=(--pageable --no-ring)
+    phase "engine B1-B3, $mode results" 120 "bench_$mode.log" "$B" --only B1,B2,B3 --reps 5 "${flag[@]}"
+    sed -n '/^case /,$p' "$LOG/bench_$mode.log" | tee -a "$REPORT" >/dev/null
+  done
+  phase "drivers, events, summaries (DRV,EVT,SUM)" 120 bench_signals.log "$B" --only DRV,EVT,SUM --reps 5
+  sed -n '/^case /,$p' "$LOG/bench_signals.log" | tee -a "$REPORT" >/dev/null
+  # `cubie run` as a user runs it: fresh processes, model compiled once first (cache).
+  CUBIE=$BUILD/apps/cubie/cubie
+  LZ=$ROOT/examples/bench_lorenz.toml
+  rk4=(--set solver.algorithm=classical_rk4 --set solver.dt=0.0009765625)
+  run_case() {  # run_case NAME OUTFILE ARGS...
+    local name=$1 out=$2
+    shift 2
+    local o=()
+    [[ -n $out ]] && { rm -f "$out"; o=(--out "$out"); }
+    local t0 t1
+    t0=$(date +%s%N)
+    timeout 120 "$CUBIE" run "$@" --backend cuda --json "${o[@]}" >"$LOG/run_$name.json" 2>"$LOG/run_$name.err"
+    local rc=$?
+    t1=$(date +%s%N)
+    note "$(printf '%-28s rc=%d wall %6.0f ms  ' "$name" $rc "$(awk -v ns=$((t1 - t0)) 'BEGIN{print ns/1e6}')")$(python3 -c "
+import json,sys
+try:
+    d=json.load(open('$LOG/run_$name.json')); t=d['timings_ms']
+    print('compile %.0f solve %.1f write %.1f kernel %.1f d2h %.1f | failed %d' % (t['compile'], t['solve'], t['write'], t.get('kernel',0), t.get('d2h',0), d['failed']['count']))
+except Exception as e: print('no JSON:', open('$LOG/run_$name.err').read()[-300:].replace(chr(10),' '))
+")"
+    [[ -n $out ]] && rm -f "$out"
+    return 0
+  }
+  note "---- cubie run, fresh process each (wall = whole process)"
+  run_case compile-rk4 "" "$LZ" "${rk4[@]}" --set 'sweep.rho={linspace=[0,21,1024]}'
+  run_case compile-dopri "" "$LZ" --set 'sweep.rho={linspace=[0,21,1024]}'
+  B1=(--set 'sweep.rho={linspace=[0,21,4194304]}')
+  B2=(--set 'sweep.rho={linspace=[0,21,16777216]}')
+  B3=(--set 'sweep.rho={linspace=[0,21,4194304]}' --set solver.save_every=0.01)
+  run_case B1 "" "$LZ" "${rk4[@]}" "${B1[@]}"
+  run_case B1-pinned "" "$LZ" "${rk4[@]}" "${B1[@]}" --set memory.pinned_results=true
+  run_case B2 "" "$LZ" "${B2[@]}"
+  run_case B3 "" "$LZ" "${rk4[@]}" "${B3[@]}"
+  run_case B3-pinned "" "$LZ" "${rk4[@]}" "${B3[@]}" --set memory.pinned_results=true
+  run_case B3-no-ring "" "$LZ" "${rk4[@]}" "${B3[@]}" --set memory.staging_ring=false
+  run_case B1-h5 "$SCRATCH/b1.h5" "$LZ" "${rk4[@]}" "${B1[@]}"
+  run_case B3-h5 "$SCRATCH/b3.h5" "$LZ" "${rk4[@]}" "${B3[@]}"
+  for ex in bouncing_ball driven_oscillator integrate_and_fire; do
+    run_case "example-$ex" "" "$ROOT/examples/$ex.toml"
+  done
+  for ex in "$ROOT"/examples/stiff/*.toml; do
+    run_case "stiff-$(basename "$ex" .toml)" "" "$ex"
+  done
+  if [[ -x $ROOT/bench/gpu/stiff_session.sh ]] || [[ -f $ROOT/bench/gpu/stiff_session.sh ]]; then
+    phase "stiff sweeps (bench/gpu/stiff_session.sh run)" 200 stiff.log env BUILD="$BUILD" OUT="$LOG/stiff" \
+      bash "$ROOT/bench/gpu/stiff_session.sh" run
+    cat "$LOG/stiff/summary.txt" 2>/dev/null | tee -a "$REPORT" >/dev/null
+  fi
+  export PYTHONPATH=$BUILD/python
+  phase "Python overhead at B1 size" 150 python_overhead.log python3 bench/python/python_overhead.py --runs 4194304 \
+    --backend cuda --repeats 11 --skip-scipy
+  tail -15 "$LOG/python_overhead.log" | tee -a "$REPORT" >/dev/null
+  ;;
+nvrtc)
+  export SWEEP_L96="sweep.F={linspace=[0,16,65536]}" SWEEP_PLEIADES="sweep.m1={linspace=[0.5,2,65536]}"
+  phase "NVRTC cold compile, standard models" 400 nvrtc.log env BACKEND=cuda \
+    CASES="lorenz lorenz96_rk4 lorenz96_dopri54 pleiades_dopri54 pleiades_dop853" \
+    bash "$ROOT/bench/models/model_compile_times.sh" "$BUILD/apps/cubie/cubie" 3
+  cat "$LOG/nvrtc.log" | tee -a "$REPORT" >/dev/null
+  phase "host compiler cold compile (16 cores)" 150 host.log env BACKEND=cpu \
+    CASES="lorenz lorenz96_rk4 pleiades_dopri54" bash "$ROOT/bench/models/model_compile_times.sh" "$BUILD/apps/cubie/cubie" 2
+  cat "$LOG/host.log" | tee -a "$REPORT" >/dev/null
+  ;;
+*)
+  echo "unknown stage $STAGE" >&2
+  exit 2
+  ;;
+esac
+note "==== $STAGE done in $(($(date +%s) - START)) s"
+tar -czf "$OUT/logs-$STAGE.tar.gz" -C "$BUILD" "logs-$STAGE" 2>/dev/null || true
