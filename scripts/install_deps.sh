@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what cubie needs to build and test on Debian/Ubuntu: compilers and CMake,
-# GoogleTest, Google Benchmark, Boost (odeint, for comparisons), HDF5, toml++, CLI11;
+# GoogleTest, Google Benchmark, Boost (odeint, for comparisons), SUNDIALS (CVODE, the stiff
+# benchmark's comparison; bench/stiff builds without it), HDF5, toml++, CLI11;
 # from PyPI: h5py (reading result files in tests), nanobind and the Python tests'
 # packages (numpy, pytest, scipy, pandas, xarray, libcellml), and NVIDIA's cuobjdump (the SASS
 # check of the float32 kernels; only used when the CUDA toolkit is present).
@@ -8,7 +9,7 @@ set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
 packages=(cmake ninja-build g++ python3 python3-pip libgtest-dev libgmock-dev libbenchmark-dev libboost-dev
-          libhdf5-dev libtomlplusplus-dev libcli11-dev)
+          libsundials-dev libhdf5-dev libtomlplusplus-dev libcli11-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

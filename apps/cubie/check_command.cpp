@@ -11,6 +11,7 @@
 #include "cubie/batch/solve_spec_check.hpp"
 #include "cubie/batch/step_control.hpp"
 #include "cubie/core/names.hpp"
+#include "cubie/models/jacobian_structure.hpp"
 #include "cubie/models/model.hpp"
 #include "cubie/models/sweep.hpp"
 #include "model_grid.hpp"
@@ -110,6 +111,7 @@ std::string memory_line(const memory::memory_settings& m) {
   optional_field(o, "mem_proportion", m.mem_proportion);
   if (m.host_budget_bytes > 0) o << ", host_budget_bytes " << m.host_budget_bytes;
   if (m.max_chunk_runs > 0) o << ", max_chunk_runs " << m.max_chunk_runs;
+  if (!m.devices.empty()) o << ", devices " << m.devices_text();
   return o.str();
 }
 
@@ -198,6 +200,9 @@ int check_command(const check_options& opt) {
   o << "equations  " << m.equations.assignments.size() << " (" << m.states.size() << " derivatives, "
     << m.equations.auxiliaries.size() << " auxiliaries)\n";
   o << "solver     " << solver_line(m, method) << "\n";
+  // Implicit methods solve with the generated Jacobian: its size and the sparse LU's cost
+  // per step (explicit methods never form it).
+  if (method.implicit) o << "jacobian   " << models::summary(models::analyze_jacobian(m)) << "\n";
   o << "span       " << span_line(m) << "\n";
   o << "outputs    " << outputs_lines(m);
   o << "memory     " << memory_line(m.settings.memory) << "\n";

@@ -1,7 +1,7 @@
 // `cubie devices`: what can run here. The CPU (cores, SIMD width, runs per pack) and
 // the CUDA backend: compiled in or not, a usable driver and GPU, NVRTC for model files,
-// and each GPU's memory, compute capability and multiprocessors; and the folder of
-// cubie headers model files compile against.
+// each GPU's memory, compute capability and multiprocessors, and the GPUs a solve is spread
+// over by default; and the folder of cubie headers model files compile against.
 #include <cstdio>
 #include <exception>
 #include <sstream>
@@ -28,6 +28,7 @@ struct device_report {
   std::string cuda_reason = cuda_device_available() ? "" : cuda_unavailable_reason();
   std::string nvrtc_reason = models::gpu_compile_unavailable_reason();
   std::vector<gpu_description> gpus = cuda_device_available() ? list_gpus() : std::vector<gpu_description>{};
+  std::vector<int> solve_devices = cuda_devices_for(memory::memory_settings{});  // what memory.devices = "all" takes
   std::string headers, headers_error;  // what model files compile against
 };
 
@@ -56,6 +57,12 @@ std::string as_text(const device_report& d) {
       << g.multiprocessors << " SMs\n";
   }
   o << "backends cpu" << (d.cuda_usable ? ", cuda (auto picks cuda)" : " (auto picks cpu)") << "\n";
+  if (d.solve_devices.size() > 1) {
+    o << "solves   spread over gpu ";
+    for (std::size_t i = 0; i < d.solve_devices.size(); ++i) o << (i ? ", " : "") << d.solve_devices[i];
+    o << " (memory.devices = \"all\", the default: each GPU takes chunks as it frees up; memory.devices = [0] keeps "
+         "a solve on one)\n";
+  }
   o << "headers  " << (d.headers.empty() ? "not found: " + d.headers_error : d.headers + " (model files compile against these)")
     << "\n";
   return o.str();
@@ -87,6 +94,9 @@ std::string as_json(const device_report& d) {
     w.key("multiprocessors").value(g.multiprocessors);
     w.end_object();
   }
+  w.end_array();
+  w.key("solve_devices").begin_array();
+  for (int id : d.solve_devices) w.value(id);
   w.end_array();
   w.end_object();
   w.key("headers");

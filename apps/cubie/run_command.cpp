@@ -30,11 +30,13 @@
 #include "cubie/models/sweep.hpp"
 #include "interrupt_guard.hpp"
 #include "model_grid.hpp"
+#include "mpi_world.hpp"
 #include "output_target.hpp"
 #include "progress_bar.hpp"
 #include "run_notes.hpp"
 #include "run_plan.hpp"
 #include "run_summary.hpp"
+#include "split_run.hpp"
 #include "text_format.hpp"
 
 namespace cubie::cli {
@@ -101,6 +103,8 @@ std::string runs_of(i64 committed, i64 total) {
 }  // namespace
 
 int run_command(const run_options& opt) {
+  // Started by mpirun as one of several processes: the sweep is split across them.
+  if (launched_processes() > 1) return split_run_command(opt);
   // --json is for scripts: no status line, whatever stderr is.
   const bool show_progress = !opt.quiet && !opt.json && isatty(STDERR_FILENO);
   progress_bar bar(show_progress);

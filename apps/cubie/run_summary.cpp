@@ -3,6 +3,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "cubie/batch/failure_summary.hpp"
 #include "cubie/io/json_writer.hpp"
 #include "text_format.hpp"
 
@@ -25,7 +26,58 @@ std::vector<flag_count> flag_counts(const io::status_tally& t) {
           {"singular_matrix", "singular matrix", t.singular_matrix},
           {"newton_max_iters", "Newton iterations", t.newton_max_iters},
           {"newton_diverged", "Newton diverged", t.newton_diverged},
+          {"stability_limited", "at the stability limit (stiff)", t.stability_limited},
           {"other", "other flags", t.other}};
+}
+
+std::string device_label(const std::string& backend, int id) {
+  return backend == "cuda" ? "gpu " + std::to_string(id) : backend + " " + std::to_string(id);
+}
+
+// One line per device of a multi-device solve: what it did, and how it stopped if it did.
+void device_lines(std::ostringstream& o, const std::string& backend, const std::vector<device_statistics>& devices,
+                  const char* first_prefix, const char* prefix) {
+  const char* p = first_prefix;
+  for (const device_statistics& d : devices) {
+    o << p << device_label(backend, d.device) << " " << d.name << ": ";
+    p = prefix;
+    if (d.lost && d.runs == 0 && d.chunks == 0 && !d.failure.empty()) {
+      o << "not used: " << d.failure << "\n";
+      continue;
+    }
+    o << d.runs << " runs in " << d.chunks << (d.chunks == 1 ? " chunk" : " chunks") << ", kernel "
+      << format_duration_ms(d.kernel_ms);
+    if (!d.failure.empty()) {
+      o << ", then failed: " << d.failure;
+      if (d.runs_handed_back > 0) o << " (its " << d.runs_handed_back << " unfinished runs were redone by the others)";
+      if (d.lost) o << "; left out of later solves";
+    }
+    o << "\n";
+  }
+}
+
+void device_json(io::json_writer& w, const std::vector<device_statistics>& devices) {
+  w.begin_array();
+  for (const device_statistics& d : devices) {
+    w.begin_object();
+    w.key("device").value(d.device);
+    w.key("name").value(d.name);
+    w.key("runs").value(static_cast<std::int64_t>(d.runs));
+    w.key("chunks").value(static_cast<std::int64_t>(d.chunks));
+    w.key("kernel_ms").value(d.kernel_ms);
+    w.key("h2d_ms").value(d.h2d_ms);
+    w.key("d2h_ms").value(d.d2h_ms);
+    w.key("busy_ms").value(d.busy_ms);
+    w.key("peak_device_bytes").value(static_cast<std::uint64_t>(d.peak_device_bytes));
+    w.key("allocation_retries").value(static_cast<std::int64_t>(d.allocation_retries));
+    w.key("failure");
+    if (d.failure.empty()) w.null();
+    else w.value(d.failure);
+    w.key("runs_handed_back").value(static_cast<std::int64_t>(d.runs_handed_back));
+    w.key("lost").value(d.lost);
+    w.end_object();
+  }
+  w.end_array();
 }
 
 }  // namespace
@@ -61,9 +113,22 @@ std::string summary_text(const run_summary& s) {
     if (!std::isnan(t.stopped_dt_min)) o << "; smallest final dt " << format_number(t.stopped_dt_min);
     o << "\n";
   }
+  const std::string hint = stiffness_hint(s.status.stability_limited, s.status.failed, s.algorithm);
+  if (!hint.empty()) o << "hint     " << hint << "\n";
   o << "backend  " << s.backend << " (" << s.device << "), " << s.chunks << (s.chunks == 1 ? " chunk" : " chunks");
   if (s.backend == "cuda") o << ", peak device memory " << format_bytes(s.peak_device_bytes);
   o << "\n";
+  if (!s.statistics.devices.empty()) device_lines(o, s.backend, s.statistics.devices, "devices  ", "         ");
+  if (!s.ranks.empty()) {
+    o << "ranks    " << s.ranks.size() << " MPI processes, part files in " << s.parts << "\n";
+    for (const rank_share& r : s.ranks) {
+      o << "         rank " << r.rank << " on " << r.host << " (" << r.backend << (r.device.empty() ? std::string() : ": " + r.device) << "): " << r.runs
+        << " runs in " << r.units << (r.units == 1 ? " unit" : " units") << ", " << format_duration_ms(r.solve_ms);
+      if (!r.failure.empty()) o << ", then failed: " << r.failure;
+      o << "\n";
+      if (!r.devices.empty()) device_lines(o, r.backend, r.devices, "           ", "           ");
+    }
+  }
   o << "time     compile " << format_duration_ms(s.compile_ms) << (s.compile_cache_hit ? " (cached)" : "")
     << ", solve " << format_duration_ms(s.solve_ms) << ", write " << format_duration_ms(s.write_ms) << "\n";
   if (!s.output.empty()) o << "output   " << s.output << " (" << s.format << ", " << format_bytes(s.output_bytes) << ")\n";
@@ -99,6 +164,10 @@ std::string summary_json(const run_summary& s) {
   number_or_null("t_reached_min", s.status.stopped_t_min);
   number_or_null("t_reached_max", s.status.stopped_t_max);
   number_or_null("dt_last_min", s.status.stopped_dt_min);
+  const std::string hint = stiffness_hint(s.status.stability_limited, s.status.failed, s.algorithm);
+  w.key("hint");
+  if (hint.empty()) w.null();
+  else w.value(hint);
   w.end_object();
   w.key("backend").value(s.backend);
   w.key("device").value(s.device);
@@ -115,6 +184,29 @@ std::string summary_json(const run_summary& s) {
   w.key("staging_wait").value(s.statistics.staging_wait_ms);
   w.end_object();
   w.key("staging_peak_bytes").value(static_cast<std::uint64_t>(s.statistics.staging_peak_bytes));
+  w.key("devices");
+  device_json(w, s.statistics.devices);
+  w.key("ranks").begin_array();
+  for (const rank_share& r : s.ranks) {
+    w.begin_object();
+    w.key("rank").value(r.rank);
+    w.key("host").value(r.host);
+    w.key("backend").value(r.backend);
+    w.key("device").value(r.device);
+    w.key("runs").value(static_cast<std::int64_t>(r.runs));
+    w.key("units").value(static_cast<std::int64_t>(r.units));
+    w.key("solve_ms").value(r.solve_ms);
+    w.key("failure");
+    if (r.failure.empty()) w.null();
+    else w.value(r.failure);
+    w.key("devices");
+    device_json(w, r.devices);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("parts");
+  if (s.parts.empty()) w.null();
+  else w.value(s.parts);
   if (s.backend == "cuda") {
     w.key("kernel").begin_object();
     w.key("registers").value(s.statistics.kernel_registers);

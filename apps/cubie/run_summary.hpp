@@ -11,6 +11,19 @@
 
 namespace cubie::cli {
 
+/// One MPI rank's part of a sweep split across processes (`mpirun -n K cubie run`).
+struct rank_share {
+  int rank = 0;
+  std::string host;
+  std::string backend;             ///< "cpu" or "cuda"
+  std::string device;              ///< what it solved on
+  std::int64_t runs = 0;           ///< runs it integrated and wrote to its part file
+  std::int64_t units = 0;          ///< work units it took
+  double solve_ms = 0;             ///< from its first unit to its last
+  std::string failure;             ///< why it stopped early ("" when it did not)
+  std::vector<device_statistics> devices;  ///< its GPUs, when it used several
+};
+
 struct run_summary {
   std::string model_name;
   std::string model_path;
@@ -37,11 +50,13 @@ struct run_summary {
   std::string output;             ///< "" when no file was written
   std::string format;             ///< "hdf5", "csv" or ""
   std::uint64_t output_bytes = 0;
+  std::vector<rank_share> ranks;  ///< MPI ranks (empty for one process)
+  std::string parts;              ///< the folder of the ranks' part files ("" for one process)
 };
 
 /// @brief The summary as aligned lines of text.
 [[nodiscard]] std::string summary_text(const run_summary& s);
-/// @brief The summary as one JSON object: runs, failed {count, by_status}, backend,
+/// @brief The summary as one JSON object: runs, failed {count, by_status, hint}, backend,
 ///   device, chunks, peak_device_bytes, timings_ms {compile, solve, write}, output, ...
 [[nodiscard]] std::string summary_json(const run_summary& s);
 

@@ -198,6 +198,12 @@ class MemorySettings:
     @staging_ring.setter
     def staging_ring(self, arg: bool, /) -> None: ...
 
+    @property
+    def devices(self) -> list[int]: ...
+
+    @devices.setter
+    def devices(self, arg: Sequence[int], /) -> None: ...
+
     def validate(self) -> None: ...
 
 class SolverSettings:
@@ -564,6 +570,9 @@ class Result:
 
     @property
     def committed_runs(self) -> int: ...
+
+    def failure_summary(self, algorithm: str) -> str:
+        """The failed runs in words, with the stiffness hint; '' when none failed."""
 
     @property
     def has_counters(self) -> bool: ...

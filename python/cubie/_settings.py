@@ -41,7 +41,7 @@ LOOP_KEYS = frozenset(
 MEMORY_KEYS = frozenset(
     {
         "allocator", "mem_proportion", "stream_group", "pinned_pool_bytes", "host_budget_bytes",
-        "min_chunks", "max_chunk_runs", "pinned_results", "staging_ring",
+        "min_chunks", "max_chunk_runs", "pinned_results", "staging_ring", "devices",
     }
 )
 # cubie's own: where and how the engine runs.
@@ -115,6 +115,34 @@ def group_of(key: str) -> str:
 
 
 # ---- value checks: what and where ----------------------------------------------
+def as_devices(key: str, v: Any) -> list:
+    """``"all"`` (every visible GPU: ``[]`` for the engine) or a list of device numbers."""
+    if isinstance(v, str):
+        if v.strip().lower() != "all":
+            raise ValueError(f"{key} = {v!r}; use \"all\" or a list of device numbers such as [0, 1]")
+        return []
+    if isinstance(v, bool) or isinstance(v, (int, float)):
+        v = [v]
+    try:
+        items = list(v)
+    except TypeError:
+        raise TypeError(f"{key}: expected \"all\" or a list of device numbers, got {v!r}") from None
+    if not items:
+        raise ValueError(f"{key} = []; give \"all\" or at least one device number")
+    out = []
+    for d in items:
+        if isinstance(d, bool) or not float(d).is_integer():
+            raise TypeError(f"{key}: device numbers are integers, got {d!r}")
+        d = int(d)
+        if d < 0:
+            raise ValueError(f"{key}: device numbers start at 0, got {d}")
+        if d in out:
+            raise ValueError(f"{key}: device {d} is listed twice")
+        out.append(d)
+    return out
+
+
+
 def as_float(key: str, v: Any, *, allow_none: bool = False) -> Optional[float]:
     if v is None and allow_none:
         return None

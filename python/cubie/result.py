@@ -18,7 +18,7 @@ from . import _core
 
 class CUBIE_RESULT_CODES(IntFlag):
     """Per-run status bits, OR'd together; 0 is success. Values below 512 are the
-    design's (and mean the same); 512, 1024 and 2048 are cubie's."""
+    design's (and mean the same); 512, 1024, 2048 and 4096 are cubie's."""
 
     SUCCESS = 0
     MAX_NEWTON_ITERATIONS_EXCEEDED = 2
@@ -32,6 +32,9 @@ class CUBIE_RESULT_CODES(IntFlag):
     NONFINITE_STATE = 512
     NOT_INTEGRATED = 1024
     SINGULAR_MATRIX = 2048  # an implicit method's iteration matrix was singular or not finite
+    # Beside a failure flag: an explicit method's steps were held by its stability limit
+    # (the problem is stiff there; use a Rosenbrock method such as "rodas5p").
+    STABILITY_LIMITED = 4096
 
 
 def decode_status_codes(status_codes) -> Dict[int, List[str]]:
@@ -181,6 +184,12 @@ class SolveResult:
     @property
     def status_messages(self) -> Dict[int, List[str]]:
         return decode_status_codes(self.status_codes)
+
+    def failure_summary(self) -> str:
+        """The failed runs in words: counts per status flag and, when an explicit method
+        failed at its stability limit (flag 4096), that the problem is stiff and which
+        method to use instead. '' when every run succeeded."""
+        return self._r.failure_summary(str(self._info.get("algorithm", "")))
 
     @property
     def active_outputs(self) -> Dict[str, bool]:

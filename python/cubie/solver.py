@@ -71,8 +71,10 @@ class Solver:
         ``"observables"``, ``"time"``), ``save_variables``, ``saved_state_indices``,
         ``saved_observable_indices``, ``save_counters``. Loop: ``save_every``,
         ``save_initial``. Memory: ``allocator`` (default, pool, async; aliases cupy,
-        cupy_async), ``mem_proportion``, ``stream_group``, ``pinned_pool_bytes``,
-        ``host_budget_bytes``, ``min_chunks``, ``max_chunk_runs``.
+        cupy_async), ``mem_proportion`` (per GPU), ``stream_group``, ``pinned_pool_bytes``,
+        ``host_budget_bytes``, ``min_chunks``, ``max_chunk_runs``, ``devices`` (``"all"``,
+        the default: every visible GPU shares each solve; or a list of device numbers;
+        ``result.statistics["devices"]`` says which did what).
     time_logging_level
         None (quiet), ``"default"`` (one line per compile and solve), ``"verbose"`` (with
         statistics) or ``"debug"`` (with the compiler's command and warnings).
@@ -263,6 +265,8 @@ class Solver:
             m.pinned_results = S.as_bool("pinned_results", c["pinned_results"])
         if "staging_ring" in c:
             m.staging_ring = S.as_bool("staging_ring", c["staging_ring"])
+        if "devices" in c:
+            m.devices = S.as_devices("devices", c["devices"])
         for key in ("pinned_pool_bytes", "host_budget_bytes", "min_chunks", "max_chunk_runs"):
             if key in c:
                 v = S.as_int(key, c[key])
@@ -392,7 +396,7 @@ class Solver:
         if self._core.backend == "cpu":
             why = _core.cuda_unavailable_reason() or "backend = 'cpu'"
             for key in ("allocator", "mem_proportion", "stream_group", "pinned_pool_bytes", "pinned_results", "staging_ring",
-                        "min_chunks", "max_registers"):
+                        "min_chunks", "max_registers", "devices"):
                 if c.get(key) is not None:
                     notes[key] = f"manages the GPU; this Solver runs on the CPU ({why})"
             if self._lineinfo:

@@ -8,6 +8,7 @@
 #include <nanobind/stl/vector.h>
 
 #include "bindings.hpp"
+#include "cubie/batch/failure_summary.hpp"
 #include "cubie/io/hdf5_options.hpp"
 #include "cubie/io/write_hdf5.hpp"
 
@@ -59,6 +60,30 @@ nb::dict statistics_dict(const solve_statistics& s) {
   d["d2h_ms"] = s.d2h_ms;
   d["wall_ms"] = s.wall_ms;
   d["setup_ms"] = s.setup_ms;
+  // One dict per device of a solve spread over several GPUs (empty for one device).
+  nb::list devices;
+  for (const device_statistics& x : s.devices) {
+    nb::dict e;
+    e["device"] = x.device;
+    e["name"] = x.name;
+    e["runs"] = x.runs;
+    e["chunks"] = x.chunks;
+    e["chunk_runs"] = x.chunk_runs;
+    e["bytes_to_device"] = x.bytes_to_device;
+    e["bytes_to_host"] = x.bytes_to_host;
+    e["peak_device_bytes"] = x.peak_device_bytes;
+    e["budget_bytes"] = x.budget_bytes;
+    e["allocation_retries"] = x.allocation_retries;
+    e["h2d_ms"] = x.h2d_ms;
+    e["kernel_ms"] = x.kernel_ms;
+    e["d2h_ms"] = x.d2h_ms;
+    e["busy_ms"] = x.busy_ms;
+    e["failure"] = x.failure.empty() ? nb::none() : nb::cast(x.failure);
+    e["runs_handed_back"] = x.runs_handed_back;
+    e["lost"] = x.lost;
+    devices.append(e);
+  }
+  d["devices"] = devices;
   return d;
 }
 
@@ -72,6 +97,10 @@ void bind_results(nb::module_& m) {
       .def_prop_ro("variables", [](const py_result& r) { return r.result.variables(); })
       .def_prop_ro("n_saved_states", [](const py_result& r) { return r.result.n_saved_states(); })
       .def_prop_ro("committed_runs", [](const py_result& r) { return r.committed_runs; })
+      .def(
+          "failure_summary",
+          [](const py_result& r, const std::string& algorithm) { return failure_summary(r.result.status(), algorithm); },
+          nb::arg("algorithm"), "The failed runs in words, with the stiffness hint; '' when none failed.")
       .def_prop_ro("has_counters", [](const py_result& r) { return r.result.has_counters(); })
       .def_prop_ro("statistics", [](const py_result& r) { return statistics_dict(r.result.statistics()); })
       .def_prop_ro("settings_json", [](const py_result& r) { return r.metadata.solver_settings; })

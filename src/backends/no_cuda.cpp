@@ -8,6 +8,7 @@ bool cuda_backend_compiled() { return false; }
 bool cuda_device_available() { return false; }
 std::string cuda_unavailable_reason() { return "this cubie was built without the CUDA backend"; }
 std::vector<gpu_description> list_gpus() { return {}; }
+std::vector<int> cuda_devices_for(const memory::memory_settings&) { return {}; }
 std::unique_ptr<executor> make_cuda_executor(const memory::memory_settings&) {
   throw invalid_argument("backend: 'cuda' is not available: " + cuda_unavailable_reason());
 }

@@ -14,6 +14,16 @@ namespace cubie {
 
 namespace {
 
+std::uint64_t new_grid_id() {
+  static std::atomic<std::uint64_t> next_id{1};
+  return next_id.fetch_add(1, std::memory_order_relaxed);
+}
+
+}  // namespace
+
+
+namespace {
+
 struct entry {
   int column;               // index into the grid's columns
   const named_array* array;
@@ -161,8 +171,27 @@ batch_grid batch_grid::build_ordered(const system_info& system,
     g.n_runs_ = n;
   }
   if (g.n_runs_ <= 0) throw invalid_argument("the batch is empty: give at least one run");
-  static std::atomic<std::uint64_t> next_id{1};
-  g.id_ = next_id.fetch_add(1, std::memory_order_relaxed);
+  g.id_ = new_grid_id();
+  return g;
+}
+
+batch_grid batch_grid::slice(std::int64_t begin, std::int64_t end) const {
+  if (begin < 0 || end > n_runs_ || begin >= end) {
+    throw invalid_argument("batch_grid::slice: runs [" + std::to_string(begin) + ", " + std::to_string(end) +
+                           ") are not a non-empty part of the grid's " + std::to_string(n_runs_) + " runs");
+  }
+  batch_grid g;
+  g.n_runs_ = end - begin;
+  g.n_states_ = n_states_;
+  g.system_name_ = system_name_;
+  g.columns_.reserve(columns_.size());
+  for (const column& c : columns_) {
+    column part{c.name, {}};
+    if (c.broadcast()) part.values = c.values;
+    else part.values.assign(c.values.begin() + begin, c.values.begin() + end);
+    g.columns_.push_back(std::move(part));
+  }
+  g.id_ = new_grid_id();
   return g;
 }
 

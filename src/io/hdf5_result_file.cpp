@@ -28,7 +28,8 @@ constexpr i64 write_slab_runs = i64{1} << 20;
 const char* const status_flags_text =
     "0 success; bits: 2 Newton iterations exceeded, 8 step too small (dt_min), 32 max steps exceeded, "
     "64 stagnation (t + dt == t), 256 Newton iteration diverged, "
-    "512 non-finite state, 1024 not integrated, 2048 singular iteration matrix (implicit methods)";
+    "512 non-finite state, 1024 not integrated, 2048 singular iteration matrix (implicit methods), "
+    "4096 beside a failure: an explicit method's steps were held by its stability limit (stiff)";
 
 bool any_zero(const dims_t& d) {
   return std::any_of(d.begin(), d.end(), [](hsize_t x) { return x == 0; });
@@ -58,6 +59,32 @@ h5_handle create_dataset(hid_t loc, const std::string& name, hid_t file_type, co
   }
   return h5_dataset(H5Dcreate2(loc, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(), dapl.get()),
                     "create dataset " + name);
+}
+
+/// A virtual dataset of extent `dims` (runs on the last axis) whose runs [p.begin, p.end)
+/// are runs [0, p.end - p.begin) of dataset `name` in each part's file, with the same fill
+/// value as a stored dataset for runs whose part does not exist.
+h5_handle create_virtual_dataset(hid_t loc, const std::string& name, hid_t file_type, const dims_t& dims,
+                                 hid_t fill_type, const void* fill, const std::vector<virtual_part>& parts) {
+  h5_handle space = h5_space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), name + " space");
+  h5_handle dcpl = h5_plist(H5Pcreate(H5P_DATASET_CREATE), name + " creation properties");
+  if (fill) h5_check_status(H5Pset_fill_value(dcpl.get(), fill_type, fill), name + " fill value");
+  for (const virtual_part& p : parts) {
+    const hsize_t n = static_cast<hsize_t>(p.end - p.begin);
+    if (n == 0) continue;
+    dims_t start(dims.size(), 0), count = dims;
+    start.back() = static_cast<hsize_t>(p.begin);
+    count.back() = n;
+    h5_handle target = h5_space(H5Scopy(space.get()), name + " selection");
+    h5_check_status(H5Sselect_hyperslab(target.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
+                    "select runs of " + name);
+    h5_handle source = h5_space(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr),
+                                name + " source space");
+    h5_check_status(H5Pset_virtual(dcpl.get(), target.get(), p.file.c_str(), name.c_str(), source.get()),
+                    "map runs of " + name + " to " + p.file);
+  }
+  return h5_dataset(H5Dcreate2(loc, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+                    "create virtual dataset " + name);
 }
 
 void write_all(hid_t dataset, hid_t mem_type, const void* data, const std::string& what) {
@@ -291,8 +318,8 @@ void write_inputs_group(hid_t root, const batch_grid& grid, hid_t run_scale, hsi
 
 hdf5_result_file::hdf5_result_file(const std::filesystem::path& path, const SolveResult::layout& layout,
                                    const batch_grid& grid, const result_metadata& metadata,
-                                   const hdf5_file_options& options)
-    : layout_(layout), path_(path.string()) {
+                                   const hdf5_file_options& options, const result_file_form& form)
+    : layout_(layout), path_(path.string()), first_run_(form.first_run) {
   silence_hdf5_errors();
   options.validate();
   if (layout.n_runs != grid.n_runs()) {
@@ -332,6 +359,22 @@ hdf5_result_file::hdf5_result_file(const std::filesystem::path& path, const Solv
   } guard{this};
 
   write_description(root, layout, grid, metadata);
+  if (form.first_run != 0)
+    set_scalar_attribute<std::int64_t>(root, "first_run", H5T_STD_I64LE, H5T_NATIVE_INT64, form.first_run);
+  if (!metadata.written_by.empty()) write_string_attribute(root, "written_by", metadata.written_by);
+  const bool joined = !form.parts.empty();
+  if (joined) {
+    i64 at = 0;
+    for (const virtual_part& p : form.parts) {
+      if (p.begin != at || p.end < p.begin)
+        throw internal_error("result file: the parts of " + path_ + " do not cover the runs in order at run " +
+                             std::to_string(at));
+      at = p.end;
+    }
+    if (at != layout.n_runs)
+      throw internal_error("result file: the parts of " + path_ + " cover " + std::to_string(at) + " of " +
+                           std::to_string(layout.n_runs) + " runs");
+  }
 
   // ---- coordinates (dimension scales): each axis once, then the runs ------------------
   std::vector<std::pair<std::string, h5_handle>> scales;
@@ -352,7 +395,8 @@ hdf5_result_file::hdf5_result_file(const std::filesystem::path& path, const Solv
   }
   const dims_t run_chunk{even_chunk(R, per_run_chunk)};
   const std::int64_t no_run = -1;
-  run_ = create_dataset(root, "run", H5T_STD_I64LE, {R}, run_chunk, H5T_NATIVE_INT64, &no_run, options);
+  run_ = joined ? create_virtual_dataset(root, "run", H5T_STD_I64LE, {R}, H5T_NATIVE_INT64, &no_run, form.parts)
+                : create_dataset(root, "run", H5T_STD_I64LE, {R}, run_chunk, H5T_NATIVE_INT64, &no_run, options);
   make_scale(run_.get(), "run");
 
   // ---- outputs: one dataset per array of the layout -------------------------------------
@@ -370,8 +414,10 @@ hdf5_result_file::hdf5_result_file(const std::filesystem::path& path, const Solv
       cache = std::clamp<std::uint64_t>(2 * strip_bytes + chunk_bytes, 1 << 20, 64ull << 20);
     }
     fill_value fill;
-    h5_handle ds = create_dataset(root, a.name, file_type_of(a, prec), dims, chunk, memory_type_of(a, prec),
-                                  fill.of(a, prec), options, cache);
+    h5_handle ds = joined ? create_virtual_dataset(root, a.name, file_type_of(a, prec), dims, memory_type_of(a, prec),
+                                                   fill.of(a, prec), form.parts)
+                          : create_dataset(root, a.name, file_type_of(a, prec), dims, chunk, memory_type_of(a, prec),
+                                           fill.of(a, prec), options, cache);
     for (std::size_t k = 0; k < a.axes.size(); ++k) {
       if (a.axes[k].size == 0) continue;
       const auto it = std::find_if(scales.begin(), scales.end(), [&](const auto& s) { return s.first == a.axes[k].name; });
@@ -406,10 +452,16 @@ void hdf5_result_file::write_runs(i64 begin, i64 end, const run_slab& slab) {
   for (i64 s = begin; s < end; s += write_slab_runs) {
     const i64 m = std::min(write_slab_runs, end - s);
     index.resize(static_cast<std::size_t>(m));
-    for (i64 i = 0; i < m; ++i) index[i] = s + i;
+    for (i64 i = 0; i < m; ++i) index[i] = first_run_ + s + i;
     write_run_range(run_.get(), H5T_NATIVE_INT64, index.data(), {static_cast<hsize_t>(m)}, 0,
                     static_cast<hsize_t>(s), static_cast<hsize_t>(m), "run");
   }
+}
+
+hdf5_result_file::hdf5_result_file(const std::filesystem::path& path, const SolveResult::layout& layout)
+    : layout_(layout), path_(path.string()) {
+  silence_hdf5_errors();
+  file_ = h5_file(H5Fopen(path_.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), "open " + path_);
 }
 
 void hdf5_result_file::mark_committed(i64 n) {
@@ -418,7 +470,7 @@ void hdf5_result_file::mark_committed(i64 n) {
   // flush stops at a failed raw-data write, before its object header, so a full disk
   // leaves the attribute at the last chunk that is really stored.
   for (const h5_handle& h : arrays_) h5_check_status(H5Dflush(h.get()), "flush " + path_);
-  h5_check_status(H5Dflush(run_.get()), "flush " + path_);
+  if (run_.valid()) h5_check_status(H5Dflush(run_.get()), "flush " + path_);
   set_scalar_attribute<std::int64_t>(file_.get(), "committed_runs", H5T_STD_I64LE, H5T_NATIVE_INT64, n);
   h5_check_status(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), "flush " + path_);
 }
@@ -430,7 +482,7 @@ void hdf5_result_file::seal() {
   h5_check_status(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), "flush " + path_);
   for (h5_handle& h : arrays_)
     if (!h.reset()) throw error("HDF5: closing a dataset of " + path_ + " failed");
-  if (!run_.reset()) throw error("HDF5: closing a dataset of " + path_ + " failed");
+  if (run_.valid() && !run_.reset()) throw error("HDF5: closing a dataset of " + path_ + " failed");
   if (!file_.reset()) throw error("HDF5: closing " + path_ + " failed (the data may not be on disk)");
 }
 

@@ -22,12 +22,33 @@ struct run_slab {
   i64 offset = 0;
 };
 
+/// Runs [begin, end) of a joined file that are runs [0, end - begin) of another file: a part
+/// of a sweep split across processes (io/split_result.hpp).
+struct virtual_part {
+  i64 begin = 0, end = 0;
+  std::string file;  ///< the part's path, relative to the joined file's folder
+};
+
+/// What kind of result file to make. The default: an ordinary file of the whole sweep.
+struct result_file_form {
+  /// The `run` coordinate of the file's first run: a part of a sweep holds runs [first_run,
+  /// first_run + n_runs) of it (written as the root attribute first_run when not 0).
+  i64 first_run = 0;
+  /// Not empty: a joined file whose per-run datasets (and `run`) are HDF5 virtual datasets
+  /// over these parts, which must cover [0, n_runs) in order; runs of a part file that does
+  /// not exist (yet) read as never integrated (the arrays' fill values, run = -1).
+  std::vector<virtual_part> parts;
+};
+
 class hdf5_result_file {
  public:
   /// Creates (truncating) `path` with every dataset sized for the layout, writes the
   /// inputs, names and metadata, and sets complete = 0.
   hdf5_result_file(const std::filesystem::path& path, const SolveResult::layout& layout, const batch_grid& grid,
-                   const result_metadata& metadata, const hdf5_file_options& options);
+                   const result_metadata& metadata, const hdf5_file_options& options,
+                   const result_file_form& form = {});
+  /// Opens an existing file of this layout to seal it (a joined file once every part exists).
+  hdf5_result_file(const std::filesystem::path& path, const SolveResult::layout& layout);
 
   /// Writes runs [begin, end) of every per-run dataset.
   void write_runs(i64 begin, i64 end, const run_slab& slab);
@@ -47,6 +68,7 @@ class hdf5_result_file {
   std::vector<detail::h5_handle> arrays_;  // one dataset per array of the layout, in its order
   SolveResult::layout layout_;
   std::string path_;
+  i64 first_run_ = 0;
 };
 
 }  // namespace cubie::io

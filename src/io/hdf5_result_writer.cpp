@@ -21,7 +21,9 @@ hdf5_result_writer::hdf5_result_writer(std::filesystem::path final_path, const S
   if (options_.ring_slots < 1)
     throw invalid_argument("ring_slots = " + std::to_string(options_.ring_slots) + "; it must be at least 1");
   try {
-    file_ = std::make_unique<hdf5_result_file>(partial_path_, layout_, grid, metadata, file_options);
+    result_file_form form;
+    form.first_run = options_.first_run;
+    file_ = std::make_unique<hdf5_result_file>(partial_path_, layout_, grid, metadata, file_options, form);
   } catch (...) {
     std::error_code ec;
     std::filesystem::remove(partial_path_, ec);  // no run in it: nothing worth keeping

@@ -8,24 +8,6 @@
 
 namespace cubie::io {
 
-void status_tally::add(u32 status) {
-  ++runs;
-  if (status == 0) return;
-  ++failed;
-  constexpr u32 known = status_step_too_small | status_max_steps_exceeded | status_stagnation |
-                        status_nonfinite_state | status_not_integrated | status_singular_matrix |
-                        status_newton_max_iters | status_newton_diverged;
-  step_too_small += (status & status_step_too_small) != 0;
-  max_steps_exceeded += (status & status_max_steps_exceeded) != 0;
-  stagnation += (status & status_stagnation) != 0;
-  nonfinite_state += (status & status_nonfinite_state) != 0;
-  not_integrated += (status & status_not_integrated) != 0;
-  singular_matrix += (status & status_singular_matrix) != 0;
-  newton_max_iters += (status & status_newton_max_iters) != 0;
-  newton_diverged += (status & status_newton_diverged) != 0;
-  other += (status & ~known) != 0;
-}
-
 void status_tally::add(u32 status, double t_reached, double dt_last) {
   add(status);
   // A run never integrated (not_integrated) did not stop anywhere; NaN is "not recorded".

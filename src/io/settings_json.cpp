@@ -96,6 +96,13 @@ std::string settings_json(const solver_settings& s, const solve_spec& spec, int 
   w.key("allocator").value(m.allocator);
   optional_number(w, "mem_proportion", m.mem_proportion);
   w.key("stream_group").value(m.stream_group);
+  if (m.devices.empty()) {
+    w.key("devices").value("all");
+  } else {
+    w.key("devices").begin_array();
+    for (int d : m.devices) w.value(d);
+    w.end_array();
+  }
   w.key("pinned_pool_bytes").value(static_cast<std::uint64_t>(m.pinned_pool_bytes));
   w.key("pinned_results").value(m.pinned_results);
   w.key("staging_ring").value(m.staging_ring);

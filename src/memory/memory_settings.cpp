@@ -21,6 +21,21 @@ void memory_settings::validate() const {
                                      " is not allowed: it must be >= 1 (1 = no pipelining cut)");
   CUBIE_EXPECTS(max_chunk_runs >= 0,
                 "max_chunk_runs = " + std::to_string(max_chunk_runs) + " is not allowed: it must be >= 0 (0 = no cap)");
+  for (std::size_t i = 0; i < devices.size(); ++i) {
+    CUBIE_EXPECTS(devices[i] >= 0, "devices = " + devices_text() + " is not allowed: device numbers start at 0, got " +
+                                       std::to_string(devices[i]));
+    for (std::size_t j = 0; j < i; ++j) {
+      CUBIE_EXPECTS(devices[j] != devices[i], "devices = " + devices_text() + " is not allowed: device " +
+                                                  std::to_string(devices[i]) + " is listed twice");
+    }
+  }
+}
+
+std::string memory_settings::devices_text() const {
+  if (devices.empty()) return "all";
+  std::string s = "[";
+  for (std::size_t i = 0; i < devices.size(); ++i) s += (i ? ", " : "") + std::to_string(devices[i]);
+  return s + "]";
 }
 
 }  // namespace cubie::memory

@@ -130,8 +130,11 @@ class system_writer {
                     std::to_string(plan.factor_flops) + " flops to factor, " + std::to_string(plan.solve_flops) +
                     " to solve.\n";
     if (plan.factor_flops > options_.max_sparse_factor_flops) {
-      s += "  // No factor_shifted / solve_factored: more than " + std::to_string(options_.max_sparse_factor_flops) +
-           " flops to write out; implicit methods use a dense LU of jacobian().\n";
+      s += options_.max_sparse_factor_flops < 0
+               ? std::string("  // No factor_shifted / solve_factored (switched off); implicit methods use a dense LU "
+                             "of jacobian().\n")
+               : "  // No factor_shifted / solve_factored: more than " + std::to_string(options_.max_sparse_factor_flops) +
+                     " flops to write out; implicit methods use a dense LU of jacobian().\n";
     }
     s += "  static constexpr bool autonomous = " + std::string(jacobian_.autonomous ? "true" : "false") + ";\n";
     s += "  static constexpr int jacobian_nnz = " + std::to_string(plan.jacobian_nonzeros) + ";\n";

@@ -341,12 +341,12 @@ std::shared_ptr<const compiled_system> compile_model(const model_definition& mod
   r.summary_groups = options.summary_groups ? *options.summary_groups : summary_groups_for(model.spec);
   r.outline_rhs = detail::outline_rhs_on_cpu(model);
   if (r.precision == model.precision) {
-    r.system_source = generate_system_source(model, detail::generated_struct_name);
+    r.system_source = generate_system_source(model, detail::generated_struct_name, options.codegen);
   } else {
     model_definition other = model;
     other.precision = r.precision;
     other.settings.precision = r.precision;
-    r.system_source = generate_system_source(other, detail::generated_struct_name);
+    r.system_source = generate_system_source(other, detail::generated_struct_name, options.codegen);
   }
   const compile_cache cache(options.cache_dir.empty() ? default_cache_directory() : options.cache_dir);
   r.cache = &cache;

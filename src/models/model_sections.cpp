@@ -167,6 +167,33 @@ std::vector<double> save_times(const toml_entry& entry, const toml_reader& reade
   return times;
 }
 
+// memory.devices: "all", or a list of device numbers, each once.
+std::vector<int> device_list(const toml_entry& entry, const toml_reader& reader) {
+  const toml::node& node = *entry.value;
+  const char* what = "memory.devices";
+  if (node.is_string()) {
+    const std::string s = normalize_name(reader.string(node, what));
+    if (s != "all") reader.fail_at(node, std::string(what) + " must be \"all\" or a list of device numbers, got \"" + s + "\"");
+    return {};
+  }
+  const toml::array* array = node.as_array();
+  if (array == nullptr || array->empty()) {
+    reader.fail_at(node, std::string(what) + " must be \"all\" or a non-empty list of device numbers such as [0, 1], but this is " +
+                             std::string(array == nullptr ? type_phrase(node) : "an empty list"));
+  }
+  std::vector<int> ids;
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const toml::node& item = *array->get(i);
+    const std::int64_t id = reader.integer(item, what);
+    if (id < 0 || id > std::numeric_limits<int>::max())
+      reader.fail_at(item, std::string(what) + ": device numbers start at 0, got " + std::to_string(id));
+    if (std::find(ids.begin(), ids.end(), static_cast<int>(id)) != ids.end())
+      reader.fail_at(item, std::string(what) + ": device " + std::to_string(id) + " is listed twice");
+    ids.push_back(static_cast<int>(id));
+  }
+  return ids;
+}
+
 std::vector<double> sweep_values(const toml_entry& entry, const toml_reader& reader) {
   const toml::node& node = *entry.value;
   std::string what = "sweep." + entry.key;
@@ -226,7 +253,8 @@ const std::vector<std::string>& solver_keys() {
 
 const std::vector<std::string>& memory_keys() {
   static const std::vector<std::string> keys = {"allocator",     "mem_proportion", "stream_group",     "pinned_pool_bytes",
-                                                "min_chunks",    "max_chunk_runs", "host_budget_bytes", "pinned_results", "staging_ring"};
+                                                "min_chunks",    "max_chunk_runs", "host_budget_bytes", "pinned_results",
+                                                "staging_ring",  "devices"};
   return keys;
 }
 
@@ -371,6 +399,8 @@ void apply_memory_key(model_definition& model, const toml_entry& entry, const to
     m.pinned_results = value.boolean();
   } else if (key == "staging_ring") {
     m.staging_ring = value.boolean();
+  } else if (key == "devices") {
+    m.devices = device_list(entry, reader);
   } else {
     unknown_key(reader.source(), entry.key_at, "memory", key, memory_keys());
   }

@@ -81,8 +81,9 @@ prepared_batch<V> lorenz_rk4_batch(const compiled_system& system, std::int64_t n
 template <class V>
 class host_result_sink final : public result_sink {
  public:
-  host_result_sink(const prepared_batch<V>& b, int max_in_flight = 1 << 30)
-      : n_(b.n_runs), vars_(b.outputs.n_vars()), max_in_flight_(max_in_flight),
+  /// @param in_memory what whole_result_in_memory() answers (views never recycle either way).
+  host_result_sink(const prepared_batch<V>& b, int max_in_flight = 1 << 30, bool in_memory = false)
+      : n_(b.n_runs), vars_(b.outputs.n_vars()), max_in_flight_(max_in_flight), in_memory_(in_memory),
         values(static_cast<std::size_t>(b.outputs.n_saves() * b.outputs.n_vars() * b.n_runs), V(-7)),
         status(static_cast<std::size_t>(b.n_runs), 0xdeadu),
         accepted(static_cast<std::size_t>(b.n_runs), 0),
@@ -101,6 +102,7 @@ class host_result_sink final : public result_sink {
     commits.emplace_back(begin, end);
   }
   [[nodiscard]] int max_in_flight() const override { return max_in_flight_; }
+  [[nodiscard]] bool whole_result_in_memory() const override { return in_memory_; }
 
   /// Every array from run 0 (run_stride = n_runs).
   output_view whole_view() {
@@ -115,6 +117,7 @@ class host_result_sink final : public result_sink {
 
   std::int64_t n_, vars_;
   int max_in_flight_;
+  bool in_memory_;
   std::vector<V> values;
   std::vector<u32> status, accepted, rejected;
   std::vector<std::pair<std::int64_t, std::int64_t>> commits;

@@ -279,7 +279,7 @@ TEST(Names, CaseInsensitiveDashesAndAliases) {
       {"rk23", "bogacki_shampine_32"},           {"ode23", "bogacki_shampine_32"},
       {"dop853", "dormand_prince_853"},          {"Dormand-Prince-853", "dormand_prince_853"},
       {"Tsit5", "tsit5"},                        {"VERN7", "vern7"},
-      {"rosenbrock", "ros3p"},                   {"Rosenbrock23", "rosenbrock23_sciml"},
+      {"rosenbrock", "rodas5p"},                 {"Rosenbrock23", "rosenbrock23_sciml"},
       {"ode23s", "rosenbrock23_sciml"},          {"RODAS5P", "rodas5p"},
       {"dirk", "l_stable_dirk_3"},               {"ode23t", "trapezoidal_dirk"},
       {"Backward-Euler", "backwards_euler"},     {"Kvaerno5", "kvaerno5"},

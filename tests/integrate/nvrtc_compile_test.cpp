@@ -70,13 +70,15 @@ TEST(NvrtcCompile, CoreAndLorenzCompileToAnSm90Cubin) {
 }
 
 // A system reading a driver and resetting on an event, as model files generate them: the
-// driver evaluation, the event monitor and the stepper restart compile under NVRTC too, and
-// so does the loop recording summary metrics (every accumulator group) through the driven system.
+// driver evaluation, the event monitor and the stepper restart compile under NVRTC too, for
+// explicit methods and for rodas5p (its Jacobian and df/dt taking the drivers, as generated),
+// and so does the loop recording summary metrics (every accumulator group) through the driven system.
 const char* const signal_source = R"(
 #include "cubie/integrate/system.hpp"
 #include "cubie/backends/cuda/integrate_kernel.cuh"
 #include "cubie/integrate/methods/dormand_prince_54.hpp"
 #include "cubie/integrate/methods/classical_rk4.hpp"
+#include "cubie/integrate/methods/rodas5p.hpp"
 template <class S>
 struct kicked_oscillator {
   static constexpr int n_states = 2, n_parameters = 1, n_observables = 1, n_drivers = 1, n_events = 2;
@@ -91,13 +93,15 @@ struct kicked_oscillator {
   CUBIE_HD void observables(S, const S*, const S*, const S* u, S* o) const { o[0] = u[0]; }
   CUBIE_HD void event_conditions(S t, const S* y, const S*, const S*, S* g) const { g[0] = y[0] + S(1); g[1] = t - S(5); }
   CUBIE_HD void event_reset(int, S, const S* y, const S*, const S*, S* yn) const { yn[1] = -y[1]; }
+  CUBIE_HD void jacobian(S, const S*, const S* p, const S*, S* J) const { J[0] = S(0); J[1] = S(1); J[2] = -p[0]; J[3] = S(0); }
+  CUBIE_HD void time_derivative(S, const S*, const S*, const S*, const S* dudt, S* f) const { f[0] = S(0); f[1] = dudt[0]; }
 };
 )";
 
 TEST(NvrtcCompile, DriversAndEventsCompile) {
   ASSERT_TRUE(cubie::models::detail::nvrtc_available());
   std::vector<std::string> expressions;
-  for (const char* method : {"dormand_prince_54", "classical_rk4"}) {
+  for (const char* method : {"dormand_prince_54", "classical_rk4", "rodas5p"}) {
     for (const char* v : {"float", "double"}) {
       expressions.push_back(std::string("&cubie::cuda::integrate_kernel<cubie::methods::") + method +
                             ", kicked_oscillator, " + v + ">");

@@ -96,3 +96,16 @@ TEST(memory_settings, each_field_is_checked_with_field_value_and_range) {
   EXPECT_NE(message_of(s).find("max_chunk_runs = -3"), std::string::npos) << message_of(s);
   EXPECT_NE(message_of(s).find(">= 0"), std::string::npos);
 }
+
+TEST(memory_settings, devices_are_all_or_distinct_device_numbers) {
+  memory_settings s;
+  EXPECT_EQ(message_of(s), "(valid)") << "empty: every visible device";
+  s.devices = {2, 0};
+  EXPECT_EQ(message_of(s), "(valid)");
+  s.devices = {0, 1, 0};
+  EXPECT_NE(message_of(s).find("devices = [0, 1, 0] is not allowed: device 0 is listed twice"), std::string::npos)
+      << message_of(s);
+  s.devices = {-1};
+  EXPECT_NE(message_of(s).find("devices = [-1] is not allowed: device numbers start at 0, got -1"), std::string::npos)
+      << message_of(s);
+}

@@ -285,6 +285,14 @@ TEST(model_errors, WrongValueTypes) {
               StartsWith("m.toml:14:13: error: memory.allocator: "));
   EXPECT_THAT(error_of(model_text(valid_equations, "[memory]\nmem_proportion = 1.5\n")),
               StartsWith("m.toml:14:18: error: memory.mem_proportion is a share of the device memory"));
+  EXPECT_THAT(error_of(model_text(valid_equations, "[memory]\ndevices = \"most\"\n")),
+              StartsWith("m.toml:14:11: error: memory.devices must be \"all\" or a list of device numbers, got \"most\""));
+  EXPECT_THAT(error_of(model_text(valid_equations, "[memory]\ndevices = []\n")),
+              StartsWith("m.toml:14:11: error: memory.devices must be \"all\" or a non-empty list of device numbers"));
+  EXPECT_THAT(error_of(model_text(valid_equations, "[memory]\ndevices = [0, 0]\n")),
+              StartsWith("m.toml:14:15: error: memory.devices: device 0 is listed twice"));
+  EXPECT_THAT(error_of(model_text(valid_equations, "[memory]\ndevices = [-1]\n")),
+              StartsWith("m.toml:14:12: error: memory.devices: device numbers start at 0, got -1"));
   EXPECT_THAT(error_of("precision = \"float16\"\n" + model_text(valid_equations)),
               StartsWith("m.toml:1:13: error: precision must be \"float32\" or \"float64\", got \"float16\""));
   EXPECT_THAT(error_of(model_text(valid_equations).replace(model_text(valid_equations).find("x = 1.0"), 7, "x = \"1\"")),

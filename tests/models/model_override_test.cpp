@@ -33,6 +33,17 @@ TEST(model_override, SolverAndMemoryKeys) {
   EXPECT_EQ(m.settings.memory.stream_group, "group one");
 }
 
+TEST(model_override, MemoryDevicesAllOrAList) {
+  model_definition m = base();
+  EXPECT_TRUE(m.settings.memory.devices.empty()) << "the default is every visible GPU";
+  apply_override(m, "memory.devices=[1, 0]");
+  EXPECT_THAT(m.settings.memory.devices, ElementsAre(1, 0));
+  EXPECT_EQ(m.settings.memory.devices_text(), "[1, 0]");
+  apply_override(m, "memory.devices=\"all\"");
+  EXPECT_TRUE(m.settings.memory.devices.empty());
+  EXPECT_EQ(m.settings.memory.devices_text(), "all");
+}
+
 TEST(model_override, DeclaredValues) {
   model_definition m = base();
   apply_override(m, "parameters.rho=3");

@@ -28,7 +28,13 @@ struct gpu_description {
 };
 [[nodiscard]] std::vector<gpu_description> list_gpus();
 
-/// The CUDA executor for these settings. @throws invalid_argument when unavailable.
+/// The CUDA devices a Solver with these settings solves on: settings.devices, or every
+/// visible device when it is empty ("all"). Empty when no CUDA device is usable.
+/// @throws invalid_argument naming memory.devices when it lists a device that does not exist.
+[[nodiscard]] std::vector<int> cuda_devices_for(const memory::memory_settings& settings);
+/// The CUDA executor for these settings: one device's, or a multi_device_executor over
+/// every device of cuda_devices_for(settings).
+/// @throws invalid_argument when unavailable, or for a device that does not exist.
 [[nodiscard]] std::unique_ptr<executor> make_cuda_executor(const memory::memory_settings& settings);
 /// Host storage for results that the CUDA backend copies into: pinned, pooled.
 [[nodiscard]] host_allocator cuda_result_allocator(const memory::memory_settings& settings);

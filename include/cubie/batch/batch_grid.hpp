@@ -38,6 +38,12 @@ class batch_grid {
   /// instead of being copied (a 10^8-run sweep then costs no second 800 MB of fresh pages).
   static batch_grid build(const system_info& system, named_arrays&& values, grid_type type = grid_type::verbatim);
 
+  /// @brief Runs [begin, end) as a grid of their own (a new id): a part of a sweep that
+  ///   another process, or a later solve, takes on. A slice of one run holds every column as
+  ///   a broadcast value.
+  /// @throws invalid_argument when [begin, end) is empty or not within [0, n_runs()).
+  [[nodiscard]] batch_grid slice(std::int64_t begin, std::int64_t end) const;
+
   [[nodiscard]] std::int64_t n_runs() const { return n_runs_; }
   /// States first, then parameters, in the system's order.
   [[nodiscard]] const std::vector<column>& columns() const { return columns_; }

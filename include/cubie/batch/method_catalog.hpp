@@ -28,6 +28,10 @@ struct method_info {
   bool adaptive;
   bool fsal;         ///< the last stage's f is the next step's first
   bool implicit;     ///< solves with the system's Jacobian (needs one, exact or dual numbers)
+  /// Explicit methods: the longest stable h |lambda| on the negative real axis (2 for
+  /// Euler, 3.31 for Dormand-Prince 5(4); integrate/stability_limit.hpp). 0 for implicit
+  /// methods, whose steps on stiff problems it does not bound.
+  double stability_limit;
 };
 
 /// Every method cubie has, in a fixed order.

@@ -16,6 +16,10 @@ enum run_status : u32 {
   status_nonfinite_state = 512,   // a state became NaN or infinite
   status_not_integrated = 1024,   // the run was never integrated (e.g. its chunk failed)
   status_singular_matrix = 2048,  // an implicit method's iteration matrix was singular
+  // Beside a failure bit, never alone: an explicit method's run failed with its steps held
+  // by the method's stability limit (h |lambda_max| >= half of it): the problem is stiff
+  // there, and a Rosenbrock method suits it (integrate/stiffness_check.hpp).
+  status_stability_limited = 4096,
 };
 
 }  // namespace cubie

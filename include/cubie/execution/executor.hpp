@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "chunk_queue.hpp"
 #include "prepared_batch.hpp"
 #include "result_sink.hpp"
 #include "../core/error.hpp"
@@ -42,6 +43,22 @@ class executor {
   /// @throws chunk_failure when a chunk fails (runs committed so far stay valid).
   virtual void execute(const prepared_batch<float>& batch, result_sink& sink, solve_statistics& stats) = 0;
   virtual void execute(const prepared_batch<double>& batch, result_sink& sink, solve_statistics& stats) = 0;
+
+  /// @brief Solves its part of a batch shared with other devices: integrates the chunks
+  /// `queue` hands out until it answers finished, commits them to `sink` (thread-safe, shared
+  /// by every device: chunks in order within this executor, in any order across them) and
+  /// reports each one to the queue. Plans its chunks for queue.share_runs() runs.
+  /// On a failure it gives every chunk it took and did not commit back to the queue, then
+  /// throws (chunk_failure, device_error, out_of_memory), so the other devices redo them.
+  /// @throws cubie::invalid_argument when this executor cannot share a solve (the default).
+  virtual void execute_shared(const prepared_batch<float>& batch, chunk_queue& queue, result_sink& sink,
+                              solve_statistics& stats);
+  /// @throws as the float overload.
+  virtual void execute_shared(const prepared_batch<double>& batch, chunk_queue& queue, result_sink& sink,
+                              solve_statistics& stats);
+  /// @brief False once this executor can never solve again in this process (its device's
+  /// context is lost): a multi-device executor then leaves it out.
+  [[nodiscard]] virtual bool usable() const { return true; }
 };
 
 }  // namespace cubie

@@ -8,6 +8,27 @@
 
 namespace cubie {
 
+/// What one device of a multi-device solve did (solve_statistics::devices).
+struct device_statistics {
+  int device = -1;                       ///< the device's id (CUDA device number)
+  std::string name;                      ///< e.g. "NVIDIA H200"
+  std::int64_t runs = 0;                 ///< runs it integrated and committed
+  std::int64_t chunks = 0;
+  std::vector<std::int64_t> chunk_runs;  ///< its chunks' sizes, in the order it committed them
+  std::uint64_t bytes_to_device = 0;
+  std::uint64_t bytes_to_host = 0;
+  std::uint64_t peak_device_bytes = 0;
+  std::uint64_t budget_bytes = 0;        ///< its memory budget (mem_proportion of its memory)
+  std::int64_t allocation_retries = 0;   ///< its chunks shrunk after an allocation failed
+  double h2d_ms = 0, kernel_ms = 0, d2h_ms = 0;
+  double busy_ms = 0;                    ///< host time from its first chunk to its last (or its failure)
+  /// Why it stopped before the solve ended ("" when it did not): its unfinished chunks went
+  /// back to the other devices (runs_handed_back of them).
+  std::string failure;
+  std::int64_t runs_handed_back = 0;
+  bool lost = false;                     ///< its context is lost: later solves leave it out
+};
+
 struct solve_statistics {
   std::string backend;                     ///< "cpu" or "cuda"
   std::string device;                      ///< the CPU or GPU's name
@@ -31,6 +52,10 @@ struct solve_statistics {
   // Milliseconds. Device phases are summed over chunks from CUDA events; wall is the
   // host clock around the whole solve.
   double h2d_ms = 0, kernel_ms = 0, d2h_ms = 0, wall_ms = 0, setup_ms = 0;
+  /// A solve shared by several devices (memory_settings::devices): one entry per device, in
+  /// device order; the fields above are their sums (peak_device_bytes and budget_bytes
+  /// summed over devices, chunk_runs in commit order). Empty when one device solved.
+  std::vector<device_statistics> devices;
 };
 
 }  // namespace cubie

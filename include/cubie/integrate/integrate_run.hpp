@@ -23,6 +23,7 @@
 #include "run_failures.hpp"
 #include "step_controller.hpp"
 #include "stepper.hpp"
+#include "stiffness_check.hpp"
 #include "stepper_restart.hpp"
 #include "summary_lane_io.hpp"
 #include "summary_metrics.hpp"
@@ -439,6 +440,8 @@ CUBIE_HD void integrate_run(const SysT<S>& system, const batch_args<V>& a, i64 r
   detail::fill_unreached_saves<Sys, S>(a, r, valid, k);
   rec.finish(a, r, valid);
   store_run_outcome(a, r, valid, failed, accepted, rejected, t, dt);
+  // Explicit methods: failed runs whose steps were held by the stability limit (stiff).
+  mark_stability_limited<Method>(sys, a, r, valid & failed.any(), time_to_scalar(t, S{}), dt, y, p);
   if constexpr (Events::active) events.finish(a, r, valid);
 }
 

@@ -146,6 +146,23 @@ class rosenbrock_stepper {
     }
   }
 
+  /// After an event moved the lanes in `moved` to (t, y) (a reset, or the step cut short), or
+  /// they landed on a driver sample: a carried f (the last stage's) is stale there, so those
+  /// lanes evaluate f at the new point; the other lanes keep theirs. Methods that do not carry
+  /// f evaluate it (with the Jacobian) at the next step's start anyway.
+  template <class Sys, int P>
+  CUBIE_HD CUBIE_FORCEINLINE void restart(const Sys& sys, mask_t<S> moved, S t, const fixed_vector<S, N>& y,
+                                          const fixed_vector<S, P>& p) {
+    if constexpr (carries_f<Sys>()) {
+      fixed_vector<S, N> f;
+      sys.rhs(t, y.data(), p.data(), f.data());
+      CUBIE_UNROLL
+      for (int n = 0; n < N; ++n) f0_[n] = math::select(moved, f[n], f0_[n]);
+    } else {
+      (void)sys, (void)moved, (void)t, (void)y, (void)p;
+    }
+  }
+
   /// A fixed step's move: every lane takes the proposal, reached at time t_next.
   template <class Sys, int P>
   CUBIE_HD CUBIE_FORCEINLINE void advance_all(const Sys& /*sys*/, S /*t_next*/, fixed_vector<S, N>& y,

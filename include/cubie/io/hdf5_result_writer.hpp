@@ -35,6 +35,9 @@ struct hdf5_stream_options {
   bool nan_fill_failed = true;
   /// Where scratch buffers come from: pinned memory lets a GPU copy asynchronously.
   host_allocator scratch_allocator = host_allocator::pageable();
+  /// The file is a part of a larger sweep, its runs being runs [first_run, first_run +
+  /// n_runs) of it: the `run` coordinate says so (and the attribute first_run).
+  i64 first_run = 0;
 };
 
 /// @brief A result_sink writing the layout documented in docs/cli_and_files.md.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "../execution/result_sink.hpp"
+#include "../batch/failure_summary.hpp"
 #include "../core/error.hpp"
 #include "../core/precision.hpp"
 
@@ -21,16 +22,9 @@ class interrupted : public error {
   interrupted() : error("interrupted") {}
 };
 
-/// @brief Runs counted by status flag. A run with several flags counts under each.
-struct status_tally {
-  i64 runs = 0;    ///< runs counted
-  i64 failed = 0;  ///< runs whose status is not 0
-  i64 step_too_small = 0, max_steps_exceeded = 0, stagnation = 0, nonfinite_state = 0, not_integrated = 0;
-  i64 singular_matrix = 0;  ///< an implicit method's iteration matrix was singular or not finite
-  i64 newton_max_iters = 0;  ///< Newton iterations exceeded newton_max_iters (status 2)
-  i64 newton_diverged = 0;   ///< a Newton iteration diverged (status 256)
-  i64 other = 0;   ///< runs with a flag none of the above names
-
+/// @brief Runs counted by status flag (batch/failure_summary.hpp; a run with several flags
+///   counts under each), and where the failed runs stopped.
+struct status_tally : failure_counts {
   /// Where the failed runs stopped (issue: "a failed run says where it stopped"): the
   /// range of their t_reached and the smallest step size they ended with. Only failed
   /// runs that were integrated at all count; NaN while there are none (or the solve does
@@ -40,7 +34,7 @@ struct status_tally {
   double stopped_t_max = std::numeric_limits<double>::quiet_NaN();
   double stopped_dt_min = std::numeric_limits<double>::quiet_NaN();
 
-  void add(u32 status);
+  using failure_counts::add;
   /// add(status), and for a failed run where it stopped; dt_last may be NaN (not recorded).
   void add(u32 status, double t_reached, double dt_last);
 };

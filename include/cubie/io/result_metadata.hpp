@@ -13,6 +13,9 @@ struct result_metadata {
   std::string solver_settings;  ///< the settings, readable (settings_json() gives JSON)
   std::string backend;          ///< "cpu" or "cuda"
   std::string cubie_version = CUBIE_VERSION_STRING;
+  /// The process that wrote a part of a split run ("rank 1 of 4 on node7"), stored as the
+  /// attribute written_by; "" (an ordinary file) writes no such attribute.
+  std::string written_by;
 };
 
 }  // namespace cubie::io

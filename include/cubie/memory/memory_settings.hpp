@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cubie/memory/allocator_kind.hpp"
 
@@ -19,6 +20,11 @@ struct memory_settings {
   std::optional<double> mem_proportion;
   /// Solvers in one named group share its CUDA streams.
   std::string stream_group = "default";
+  /// CUDA devices a Solver's solves are spread over: empty = every visible device ("all",
+  /// the default; CUDA_VISIBLE_DEVICES decides what is visible), else these device numbers,
+  /// each once. Each device gets its own budget (mem_proportion of its memory), allocator and
+  /// streams; chunks go to whichever device is free. One device: a one-device solve.
+  std::vector<int> devices;
   /// Bound of the pinned host pool (result storage and staging) kept for reuse across solves;
   /// 0 caches nothing (every block is pinned afresh and freed on return).
   std::uint64_t pinned_pool_bytes = std::uint64_t{4} << 30;
@@ -41,6 +47,9 @@ struct memory_settings {
   /// @brief Checks every field.
   /// @throws cubie::invalid_argument naming the field, the value and what is allowed.
   void validate() const;
+
+  /// @brief "all", or the device numbers as "[0, 1]".
+  [[nodiscard]] std::string devices_text() const;
 
   /// @brief The parsed allocator.
   /// @throws cubie::invalid_argument when `allocator` is not a valid name.

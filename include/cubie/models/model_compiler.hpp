@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "../execution/compiled_system.hpp"
+#include "codegen.hpp"
 #include "model.hpp"
 
 namespace cubie::models {
@@ -43,6 +44,10 @@ struct compile_options {
   /// For experiments and tests (a bad flag forces a compile failure).
   std::vector<std::string> extra_cxx_flags;
   std::vector<std::string> extra_nvrtc_options;
+  /// What the generated system holds (codegen.hpp). E.g. max_sparse_factor_flops = -1 leaves
+  /// out the sparse LU, so implicit methods factorise a dense LU of jacobian() instead (for
+  /// comparisons). Part of the generated source, hence of the cache key.
+  codegen_options codegen;
 };
 
 /// One compiled artifact and its cache entry: on the CPU one per method, on the GPU one

@@ -11,6 +11,7 @@
 #include "cubie/backends/backend_registry.hpp"
 #include "cubie/backends/cuda/cuda_executor.hpp"
 #include "cubie/core/error.hpp"
+#include "cubie/execution/multi_device_executor.hpp"
 #include "cubie/memory/cuda_check.hpp"
 #include "cubie/memory/device_info.hpp"
 
@@ -72,15 +73,44 @@ std::vector<gpu_description> list_gpus() {
   return gpus;
 }
 
+std::vector<int> cuda_devices_for(const memory::memory_settings& settings) {
+  const int count = cuda_device_available() ? memory::cuda_device_count() : 0;
+  if (settings.devices.empty()) {
+    std::vector<int> all(static_cast<std::size_t>(count));
+    for (int d = 0; d < count; ++d) all[static_cast<std::size_t>(d)] = d;
+    return all;
+  }
+  for (int d : settings.devices) {
+    if (d < 0 || d >= count) {
+      std::string visible = count == 0   ? std::string("none is visible")
+                            : count == 1 ? std::string("device 0 is the only one")
+                                         : "devices 0 to " + std::to_string(count - 1) + " are visible";
+      throw invalid_argument("memory.devices = " + settings.devices_text() + ": there is no CUDA device " +
+                             std::to_string(d) + " (" + visible +
+                             "; CUDA_VISIBLE_DEVICES renumbers them from 0); use \"all\" or numbers from that range");
+    }
+  }
+  return settings.devices;
+}
+
 std::unique_ptr<executor> make_cuda_executor(const memory::memory_settings& settings) {
   if (!cuda_device_available()) throw invalid_argument("backend: 'cuda' is not available: " + unavailable_reason());
-  return std::make_unique<cuda::cuda_executor>(settings, 0);
+  const std::vector<int> ids = cuda_devices_for(settings);
+  if (ids.size() == 1) return std::make_unique<cuda::cuda_executor>(settings, ids.front());
+  // One executor per device (its own budget, allocator, streams and pinned pool), sharing
+  // each solve through a chunk queue.
+  std::vector<multi_device_executor::device> devices;
+  for (int id : ids) devices.push_back({id, std::make_unique<cuda::cuda_executor>(settings, id)});
+  return std::make_unique<multi_device_executor>(std::move(devices));
 }
 
 void release_cached_memory() { cuda::release_cached_memory(false); }
 
 host_allocator cuda_result_allocator(const memory::memory_settings& settings) {
-  memory::pinned_host_pool* pool = &cuda::shared_pinned_pool(0, settings.pinned_pool_bytes);
+  // Pinned blocks are portable (every device copies into them): the pool of the first device
+  // solved on, so that a Solver kept off device 0 makes no context there.
+  const std::vector<int> ids = cuda_devices_for(settings);
+  memory::pinned_host_pool* pool = &cuda::shared_pinned_pool(ids.empty() ? 0 : ids.front(), settings.pinned_pool_bytes);
   host_allocator a;
   a.allocate = [pool](std::size_t bytes) { return pool->allocate_sync(bytes); };
   a.deallocate = [pool](void* p, std::size_t bytes) { pool->deallocate_sync(p, bytes); };

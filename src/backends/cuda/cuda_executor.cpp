@@ -377,8 +377,20 @@ void cuda_executor::warm_up(const compiled_system& system, const entry_key& key)
   ensure_events(streams_.group().stream_count());
 }
 
-void cuda_executor::execute(const prepared_batch<float>& b, result_sink& s, solve_statistics& st) { run(b, s, st); }
-void cuda_executor::execute(const prepared_batch<double>& b, result_sink& s, solve_statistics& st) { run(b, s, st); }
+void cuda_executor::execute(const prepared_batch<float>& b, result_sink& s, solve_statistics& st) { run(b, s, st, nullptr); }
+void cuda_executor::execute(const prepared_batch<double>& b, result_sink& s, solve_statistics& st) { run(b, s, st, nullptr); }
+void cuda_executor::execute_shared(const prepared_batch<float>& b, chunk_queue& q, result_sink& s, solve_statistics& st) {
+  run(b, s, st, &q);
+}
+void cuda_executor::execute_shared(const prepared_batch<double>& b, chunk_queue& q, result_sink& s,
+                                   solve_statistics& st) {
+  run(b, s, st, &q);
+}
+
+bool cuda_executor::usable() const {
+  std::lock_guard lock(mutex_);
+  return !context_lost_;
+}
 
 const kernel_properties& cuda_executor::properties_of(const gpu_kernel& kernel) {
   auto& slot = kernels_[kernel.function];
@@ -404,7 +416,7 @@ void cuda_executor::ensure_events(int slots) {
 }
 
 template <class V>
-void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve_statistics& stats) {
+void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve_statistics& stats, chunk_queue* shared) {
   std::lock_guard lock(mutex_);
   stats.backend = "cuda";
   stats.device = device_name_;
@@ -419,6 +431,8 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
                            "' has no CUDA kernel for " + batch.method + " in " + (sizeof(V) == 4 ? "float32" : "float64"));
   }
   if (batch.n_runs <= 0) return;
+  // Sharing a solve with other devices, this one plans for its share of the runs.
+  const std::int64_t planned_runs = shared != nullptr ? shared->share_runs() : batch.n_runs;
 
   try {
     const memory::cuda_device_guard guard(device_);
@@ -459,13 +473,13 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
     options.align = 32;
     options.in_flight = slots;
     options.wave = kp.resident_threads();
-    const std::uint64_t traffic = static_cast<std::uint64_t>(batch.n_runs) * batch.bytes_per_run();
+    const std::uint64_t traffic = static_cast<std::uint64_t>(planned_runs) * batch.bytes_per_run();
     // Copy commands per chunk: the upload and a row per output value of a run.
     std::int64_t copies = 1;
     for (const output_array& arr : batch.outputs.arrays) copies += arr.values_per_run();
     // min_chunks = 1 opts out of pipelining cuts (one chunk whenever the batch fits).
     options.min_chunks = settings_.min_chunks <= 1 ? 1
-                                                   : pipelined_chunks(traffic, batch.n_runs, kp.resident_threads(),
+                                                   : pipelined_chunks(traffic, planned_runs, kp.resident_threads(),
                                                                       copies, settings_.min_chunks);
     options.max_chunk_runs = settings_.max_chunk_runs;
     // Pinned staging is bounded: the slots' input staging and the ring's slots together stay
@@ -480,7 +494,7 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
     }
 
     pipeline_config config;
-    config.n_runs = batch.n_runs;
+    config.n_runs = planned_runs;
     config.estimate = estimate;
     config.available_bytes = available;
     config.options = options;
@@ -503,7 +517,12 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
     try {
       cuda_chunk_device<V> device(batch, group, events_, *pinned_, staged_, settings_.pinned_pool_bytes / 4, max_pitch_,
                                   stats);
-      run_chunk_pipeline(device, stack_->resource(), config, target, report, cuda_test_hooks().after_planning);
+      if (shared != nullptr) {
+        run_shared_chunk_pipeline(device, stack_->resource(), config, *shared, target, report,
+                                  cuda_test_hooks().after_planning);
+      } else {
+        run_chunk_pipeline(device, stack_->resource(), config, target, report, cuda_test_hooks().after_planning);
+      }
       if (ring) ring->finish();
     } catch (const chunk_failure& f) {
       record();

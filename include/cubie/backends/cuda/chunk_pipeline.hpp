@@ -7,9 +7,11 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "../../execution/chunk_queue.hpp"
 #include "../../execution/executor.hpp"
 #include "../../execution/result_sink.hpp"
 #include "../../core/error.hpp"
@@ -102,6 +104,204 @@ inline std::string range_text(const memory::chunk_range& c, std::int64_t n_runs)
          " runs";
 }
 
+/// The chunks of a solve on one device: the plan of every run, replanned at half the size
+/// from a chunk whose buffers could not be allocated (memory::shrink_plan).
+class planned_feed {
+ public:
+  planned_feed(const pipeline_config& config, const memory::chunk_options& options)
+      : config_(config), options_(options),
+        plan_(memory::plan_chunks(config.n_runs, config.estimate, config.available_bytes, options)) {}
+
+  [[nodiscard]] int slots() const { return static_cast<int>(std::max<std::int64_t>(1, plan_.in_flight)); }
+  [[nodiscard]] std::int64_t chunk_runs() const { return plan_.chunk_runs; }
+  [[nodiscard]] chunk_queue::ticket take(bool /*may_block*/) {
+    if (next_ >= plan_.chunks.size()) return {chunk_queue::outcome::finished, {}};
+    return {chunk_queue::outcome::chunk, plan_.chunks[next_++]};
+  }
+  /// @throws cubie::out_of_memory when `failed` is one run.
+  void shrink(const memory::chunk_range& failed) {
+    plan_ = memory::shrink_plan(config_.n_runs, failed.begin, failed.size(), config_.estimate, options_);
+    next_ = 0;
+  }
+  // A failure ends the solve on one device: nothing goes back anywhere.
+  void give_back(const memory::chunk_range& /*chunk*/) noexcept {}
+  void completed(const memory::chunk_range& /*chunk*/) noexcept {}
+
+ private:
+  const pipeline_config& config_;
+  memory::chunk_options options_;
+  memory::chunk_plan plan_;
+  std::size_t next_ = 0;
+};
+
+/// One device's side of a chunk_queue shared with other devices: chunks of the size its
+/// plan for queue.share_runs() runs gives (or smaller, near the end), taken as it goes.
+class shared_feed {
+ public:
+  shared_feed(chunk_queue& queue, const pipeline_config& config, const memory::chunk_options& options)
+      : queue_(queue), config_(config), options_(options) {
+    const memory::chunk_plan plan = memory::plan_chunks(std::max<std::int64_t>(config.n_runs, 1), config.estimate,
+                                                        config.available_bytes, options);
+    size_ = plan.chunk_runs;
+    slots_ = static_cast<int>(std::max<std::int64_t>(1, plan.in_flight));
+    queue_.join(size_, slots_);
+  }
+
+  [[nodiscard]] int slots() const { return slots_; }
+  [[nodiscard]] std::int64_t chunk_runs() const { return size_; }
+  [[nodiscard]] chunk_queue::ticket take(bool may_block) { return queue_.take(size_, unit(), may_block); }
+  /// Gives `failed` back and halves the chunk size (as memory::shrink_plan would).
+  /// @throws cubie::out_of_memory when `failed` is one run (then nothing was given back).
+  void shrink(const memory::chunk_range& failed) {
+    const memory::chunk_plan half =
+        memory::shrink_plan(failed.size(), 0, failed.size(), config_.estimate, options_);
+    queue_.give_back(failed);
+    size_ = half.chunk_runs;
+    slots_ = static_cast<int>(std::max<std::int64_t>(1, options_.in_flight));
+  }
+  void give_back(const memory::chunk_range& chunk) { queue_.give_back(chunk); }
+  void completed(const memory::chunk_range& chunk) { queue_.completed(chunk); }
+
+ private:
+  // Near the end chunks shrink in whole waves (no partly filled wave but the last), else in
+  // aligned runs.
+  [[nodiscard]] std::int64_t unit() const {
+    const std::int64_t align = std::max<std::int64_t>(options_.align, 1);
+    const std::int64_t wave = options_.wave > 0 ? (options_.wave + align - 1) / align * align : 0;
+    return std::max<std::int64_t>(1, wave > 0 && wave <= size_ ? wave : std::min(align, size_));
+  }
+
+  chunk_queue& queue_;
+  const pipeline_config& config_;
+  memory::chunk_options options_;
+  std::int64_t size_ = 1;
+  int slots_ = 1;
+};
+
+/// The loop of run_chunk_pipeline and run_shared_chunk_pipeline, over the chunks `feed` gives.
+template <chunk_device Device, class Feed>
+void pipeline_loop(Device& device, memory::device_resource_ref resource, const pipeline_config& config, Feed& feed,
+                   result_sink& sink, pipeline_report& report) {
+  struct slot {
+    void* buffer = nullptr;
+    std::size_t bytes = 0;
+    std::int64_t capacity = 0;
+  };
+  struct in_flight {
+    memory::chunk_range chunk;
+    int slot;
+    output_view view;
+  };
+
+  const std::int64_t n_runs = config.n_runs;
+  std::vector<slot> slots;
+  std::deque<in_flight> queue;
+  std::optional<memory::chunk_range> pending;  // taken, not yet queued
+  std::int64_t committed = 0;
+
+  auto free_slots = [&]() noexcept {
+    for (std::size_t s = 0; s < slots.size(); ++s) {
+      if (slots[s].buffer != nullptr)
+        resource.deallocate(slots[s].buffer, slots[s].bytes, device.stream(static_cast<int>(s)));
+      slots[s] = slot{};
+    }
+  };
+  auto finish_front = [&] {
+    const in_flight f = queue.front();
+    try {
+      device.complete(f.slot, f.chunk, f.view);
+    } catch (const device_error& e) {
+      throw chunk_failure(config.backend_name + " backend: " + detail::range_text(f.chunk, n_runs) +
+                              " failed: " + e.what(),
+                          committed, e.sticky());
+    }
+    queue.pop_front();
+    sink.commit(f.chunk.begin, f.chunk.end);
+    committed = f.chunk.end;
+    report.chunk_runs.push_back(f.chunk.size());
+    feed.completed(f.chunk);
+  };
+
+  try {
+    int n_slots = feed.slots();
+    std::size_t index = 0;  // chunks queued since the last (re)plan: chunk index i uses slot i mod slots
+    while (true) {
+      if (slots.size() != static_cast<std::size_t>(n_slots)) {
+        free_slots();
+        slots.assign(static_cast<std::size_t>(n_slots), slot{});
+      }
+      report.slots = std::max(report.slots, n_slots);
+      // The slots in use are the last queue.size() indices: the next one is free unless all are.
+      if (static_cast<int>(queue.size()) >= n_slots) finish_front();
+      const chunk_queue::ticket t = feed.take(/*may_block=*/queue.empty());
+      if (t.what == chunk_queue::outcome::finished) break;
+      if (t.what == chunk_queue::outcome::wait) {
+        if (!queue.empty()) finish_front();
+        continue;
+      }
+      const memory::chunk_range chunk = t.range;
+      pending = chunk;
+      const int s = static_cast<int>(index % static_cast<std::size_t>(n_slots));
+
+      if (slots[s].capacity < chunk.size()) {
+        if (slots[s].buffer != nullptr) resource.deallocate(slots[s].buffer, slots[s].bytes, device.stream(s));
+        slots[s] = slot{};
+        const std::size_t bytes = device.slot_bytes(std::max(feed.chunk_runs(), chunk.size()));
+        try {
+          slots[s].buffer = resource.allocate(bytes, device.stream(s));
+          slots[s].bytes = bytes;
+          slots[s].capacity = std::max(feed.chunk_runs(), chunk.size());
+        } catch (const out_of_memory& oom) {
+          while (!queue.empty()) finish_front();
+          free_slots();
+          try {
+            feed.shrink(chunk);
+          } catch (const out_of_memory& no_room) {
+            throw chunk_failure(config.backend_name + " backend: " + detail::range_text(chunk, n_runs) +
+                                    ": out of device memory: " + oom.what() + "; " + no_room.what(),
+                                committed, false);
+          }
+          pending.reset();  // the feed has it again
+          ++report.allocation_retries;
+          n_slots = feed.slots();
+          index = 0;
+          continue;
+        }
+      }
+
+      const output_view view = sink.view(chunk.begin, chunk.end);
+      try {
+        device.enqueue(s, slots[s].buffer, chunk, view);
+      } catch (const device_error& e) {
+        // A refused launch leaves the context usable: the chunks queued before this one may
+        // still finish, and are kept. After a sticky error nothing more can be trusted.
+        if (!e.sticky()) {
+          try {
+            while (!queue.empty()) finish_front();
+          } catch (const chunk_failure&) {
+            // Reported below as the failure of this chunk; the runs committed so far stand.
+          }
+        }
+        throw chunk_failure(config.backend_name + " backend: " + detail::range_text(chunk, n_runs) +
+                                " failed: " + e.what(),
+                            committed, e.sticky());
+      }
+      queue.push_back({chunk, s, view});
+      pending.reset();
+      ++index;
+    }
+    while (!queue.empty()) finish_front();
+  } catch (...) {
+    device.drain();
+    // Only now, with nothing left running on the device, may another device take them.
+    if (pending) feed.give_back(*pending);
+    for (const in_flight& f : queue) feed.give_back(f.chunk);
+    free_slots();
+    throw;
+  }
+  free_slots();
+}
+
 }  // namespace detail
 
 /// @brief Runs every run of a batch through `device` in chunks and commits them to `sink` in
@@ -130,115 +330,33 @@ template <chunk_device Device>
 void run_chunk_pipeline(Device& device, memory::device_resource_ref resource, const pipeline_config& config,
                         result_sink& sink, pipeline_report& report,
                         const std::function<void()>& after_planning = {}) {
-  struct slot {
-    void* buffer = nullptr;
-    std::size_t bytes = 0;
-    std::int64_t capacity = 0;
-  };
-  struct in_flight {
-    memory::chunk_range chunk;
-    int slot;
-    output_view view;
-  };
-
-  const std::int64_t n_runs = config.n_runs;
-  if (n_runs <= 0) return;
+  if (config.n_runs <= 0) return;
   memory::chunk_options options = config.options;
   options.in_flight = std::max<std::int64_t>(1, std::min<std::int64_t>(options.in_flight, sink.max_in_flight()));
-  memory::chunk_plan plan = memory::plan_chunks(n_runs, config.estimate, config.available_bytes, options);
+  detail::planned_feed feed(config, options);
   if (after_planning) after_planning();
+  detail::pipeline_loop(device, resource, config, feed, sink, report);
+}
 
-  std::vector<slot> slots;
-  std::deque<in_flight> queue;
-  std::int64_t committed = 0;
-
-  auto free_slots = [&]() noexcept {
-    for (std::size_t s = 0; s < slots.size(); ++s) {
-      if (slots[s].buffer != nullptr)
-        resource.deallocate(slots[s].buffer, slots[s].bytes, device.stream(static_cast<int>(s)));
-      slots[s] = slot{};
-    }
-  };
-  auto finish_front = [&] {
-    const in_flight f = queue.front();
-    try {
-      device.complete(f.slot, f.chunk, f.view);
-    } catch (const device_error& e) {
-      throw chunk_failure(config.backend_name + " backend: " + detail::range_text(f.chunk, n_runs) +
-                              " failed: " + e.what(),
-                          committed, e.sticky());
-    }
-    queue.pop_front();
-    sink.commit(f.chunk.begin, f.chunk.end);
-    committed = f.chunk.end;
-    report.chunk_runs.push_back(f.chunk.size());
-  };
-
-  try {
-    std::size_t next = 0;
-    while (next < plan.chunks.size()) {
-      const memory::chunk_range chunk = plan.chunks[next];
-      const int n_slots = static_cast<int>(std::max<std::int64_t>(1, plan.in_flight));
-      if (slots.size() != static_cast<std::size_t>(n_slots)) {
-        free_slots();
-        slots.assign(static_cast<std::size_t>(n_slots), slot{});
-      }
-      report.slots = std::max(report.slots, n_slots);
-      // Chunks are numbered from the start of the current plan, so slot = position mod slots.
-      const int s = static_cast<int>(next % static_cast<std::size_t>(n_slots));
-      if (static_cast<int>(queue.size()) >= n_slots) finish_front();  // the front holds slot s
-
-      if (slots[s].capacity < chunk.size()) {
-        if (slots[s].buffer != nullptr) resource.deallocate(slots[s].buffer, slots[s].bytes, device.stream(s));
-        slots[s] = slot{};
-        const std::size_t bytes = device.slot_bytes(plan.chunk_runs);
-        try {
-          slots[s].buffer = resource.allocate(bytes, device.stream(s));
-          slots[s].bytes = bytes;
-          slots[s].capacity = plan.chunk_runs;
-        } catch (const out_of_memory& oom) {
-          while (!queue.empty()) finish_front();
-          free_slots();
-          try {
-            plan = memory::shrink_plan(n_runs, chunk.begin, chunk.size(), config.estimate, options);
-          } catch (const out_of_memory& no_room) {
-            throw chunk_failure(config.backend_name + " backend: " + detail::range_text(chunk, n_runs) +
-                                    ": out of device memory: " + oom.what() + "; " + no_room.what(),
-                                committed, false);
-          }
-          ++report.allocation_retries;
-          next = 0;
-          continue;
-        }
-      }
-
-      const output_view view = sink.view(chunk.begin, chunk.end);
-      try {
-        device.enqueue(s, slots[s].buffer, chunk, view);
-      } catch (const device_error& e) {
-        // A refused launch leaves the context usable: the chunks queued before this one may
-        // still finish, and are kept. After a sticky error nothing more can be trusted.
-        if (!e.sticky()) {
-          try {
-            while (!queue.empty()) finish_front();
-          } catch (const chunk_failure&) {
-            // Reported below as the failure of this chunk; the runs committed so far stand.
-          }
-        }
-        throw chunk_failure(config.backend_name + " backend: " + detail::range_text(chunk, n_runs) +
-                                " failed: " + e.what(),
-                            committed, e.sticky());
-      }
-      queue.push_back({chunk, s, view});
-      ++next;
-    }
-    while (!queue.empty()) finish_front();
-  } catch (...) {
-    device.drain();
-    free_slots();
-    throw;
-  }
-  free_slots();
+/// @brief One device's part of a solve shared with others through `queue`: the same pipeline,
+/// its chunks taken from the queue as slots free up (so a faster device takes more), each
+/// commit reported to the queue. config.n_runs is what the device plans for (the queue's
+/// share_runs()); chunks hold at most the planned size, smaller near the end. `sink` is
+/// shared with the other devices (a reorder_sink): commits are in order within this device.
+///
+/// When a slot allocation fails, the chunk goes back to the queue and the device continues at
+/// half the size. On any failure the device is drained and every chunk it took and did not
+/// commit goes back to the queue before the exception leaves (chunk_failure as above; its
+/// committed_runs is the end of this device's last committed chunk, not a prefix).
+template <chunk_device Device>
+void run_shared_chunk_pipeline(Device& device, memory::device_resource_ref resource, const pipeline_config& config,
+                               chunk_queue& queue, result_sink& sink, pipeline_report& report,
+                               const std::function<void()>& after_planning = {}) {
+  memory::chunk_options options = config.options;
+  options.in_flight = std::max<std::int64_t>(1, std::min<std::int64_t>(options.in_flight, sink.max_in_flight()));
+  detail::shared_feed feed(queue, config, options);
+  if (after_planning) after_planning();
+  detail::pipeline_loop(device, resource, config, feed, sink, report);
 }
 
 }  // namespace cubie::cuda

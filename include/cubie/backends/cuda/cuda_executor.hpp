@@ -137,6 +137,16 @@ class cuda_executor final : public executor {
   void execute(const prepared_batch<float>& batch, result_sink& sink, solve_statistics& stats) override;
   /// @throws as the float overload.
   void execute(const prepared_batch<double>& batch, result_sink& sink, solve_statistics& stats) override;
+  /// One device's part of a solve shared through `queue` (multi_device_executor): the same
+  /// plan, streams and staging as execute(), for queue.share_runs() runs, chunks taken from the
+  /// queue; chunks not committed when a chunk fails go back to the queue.
+  void execute_shared(const prepared_batch<float>& batch, chunk_queue& queue, result_sink& sink,
+                      solve_statistics& stats) override;
+  /// @throws as the float overload.
+  void execute_shared(const prepared_batch<double>& batch, chunk_queue& queue, result_sink& sink,
+                      solve_statistics& stats) override;
+  /// False once a sticky error lost this device's context.
+  [[nodiscard]] bool usable() const override;
 
   /// @brief The device solved on.
   [[nodiscard]] int device() const noexcept { return device_; }
@@ -157,7 +167,7 @@ class cuda_executor final : public executor {
 
  private:
   template <class V>
-  void run(const prepared_batch<V>& batch, result_sink& sink, solve_statistics& stats);
+  void run(const prepared_batch<V>& batch, result_sink& sink, solve_statistics& stats, chunk_queue* shared);
   const kernel_properties& properties_of(const gpu_kernel& kernel);
   void ensure_events(int slots);
   void release_cached_locked();
@@ -176,7 +186,7 @@ class cuda_executor final : public executor {
   std::map<const void*, std::unique_ptr<kernel_properties>> kernels_;
   bool context_lost_ = false;
   std::string context_lost_reason_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
 };
 
 }  // namespace cubie::cuda
