@@ -24,6 +24,8 @@ std::vector<flag_count> flag_counts(const io::status_tally& t) {
           {"nonfinite_state", "non-finite", t.nonfinite_state},
           {"not_integrated", "not integrated", t.not_integrated},
           {"singular_matrix", "singular matrix", t.singular_matrix},
+          {"newton_max_iters", "Newton iterations", t.newton_max_iters},
+          {"newton_diverged", "Newton diverged", t.newton_diverged},
           {"stability_limited", "at the stability limit (stiff)", t.stability_limited},
           {"other", "other flags", t.other}};
 }

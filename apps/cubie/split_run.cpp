@@ -93,11 +93,12 @@ struct rank_account {
   std::int64_t chunks = 0;  // the chunks its units were solved in
 };
 
-std::vector<std::int64_t io::status_tally::*> tally_fields() {
+std::vector<i64 io::status_tally::*> tally_fields() {
   return {&io::status_tally::runs,           &io::status_tally::failed,          &io::status_tally::step_too_small,
           &io::status_tally::max_steps_exceeded, &io::status_tally::stagnation, &io::status_tally::nonfinite_state,
           &io::status_tally::not_integrated, &io::status_tally::singular_matrix, &io::status_tally::stability_limited,
-          &io::status_tally::other,          &io::status_tally::stopped_early};
+          &io::status_tally::newton_max_iters, &io::status_tally::newton_diverged, &io::status_tally::other,
+          &io::status_tally::stopped_early};
 }
 
 std::vector<double io::status_tally::*> tally_ranges() {

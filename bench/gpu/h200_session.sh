@@ -201,9 +201,11 @@ features)
 python)
   # The Python package and the summaries' GPU test only: a short call after a fix.
   configure_build || exit 1
-  phase "build _core, summary_gpu_test" 200 build_python.log ninja -C "$BUILD" -j "$JOBS" _core summary_gpu_test
+  phase "build _core, summary_gpu_test, dirk_gpu_test" 240 build_python.log ninja -C "$BUILD" -j "$JOBS" _core summary_gpu_test dirk_gpu_test
   phase "summary_gpu_test" 60 summary_gpu_test.log "$BUILD/tests/batch/summary_gpu_test"
   grep -E "^\[  (PASSED|FAILED)|Failure" "$LOG/summary_gpu_test.log" | head -8 | tee -a "$REPORT" >/dev/null
+  phase "dirk_gpu_test" 90 dirk_gpu_test.log "$(find "$BUILD/tests" -name dirk_gpu_test -type f | head -1)"
+  grep -E "^\[  (PASSED|FAILED)|Failure|info" "$LOG/dirk_gpu_test.log" | head -12 | tee -a "$REPORT" >/dev/null
   export PYTHONPATH=$BUILD/python
   phase "pytest (all Python tests, GPU present)" 200 pytest_gpu.log python3 -m pytest -q -rs -p no:cacheprovider python/tests
   tail -12 "$LOG/pytest_gpu.log" | tee -a "$REPORT" >/dev/null

@@ -17,8 +17,9 @@ STEP_CONTROL_KEYS = frozenset(
         "kp", "ki", "kd", "deadband_min", "deadband_max", "newton_target_iters", "max_steps",
     }
 )
-# Options of implicit methods (Newton/Krylov), accepted as the design does. The engine's
-# methods are explicit: a value given for one is reported as not applicable.
+# Options of implicit methods (Newton/Krylov), accepted as the design does. The Newton keys
+# configure the DIRK family; the others (and the Newton keys with another family) are
+# reported as not applicable.
 ALGORITHM_KEYS = frozenset(
     {
         "newton_atol", "newton_rtol", "newton_max_iters", "krylov_atol", "krylov_rtol", "krylov_max_iters",

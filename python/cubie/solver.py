@@ -242,11 +242,12 @@ class Solver:
         for key in ("safety", "min_gain", "max_gain", "kp", "ki", "kd", "deadband_min", "deadband_max"):
             if key in c:
                 setattr(s, key, S.as_float(key, c[key], allow_none=True))
-        if c.get("newton_target_iters") is not None:
-            raise ValueError(
-                "newton_target_iters applies to the gustafsson controller, which cubie does not have; "
-                "valid controllers are fixed, i, pi, pid"
-            )
+        for key in ("newton_atol", "newton_rtol"):
+            if key in c:
+                setattr(s, key, S.as_float(key, c[key], allow_none=True))
+        for key in ("newton_max_iters", "newton_target_iters"):
+            if key in c:
+                setattr(s, key, None if c[key] is None else S.as_int(key, c[key]))
         if "max_steps" in c:
             s.max_steps = S.as_int("max_steps", c["max_steps"])
         if "backend" in c:
@@ -403,9 +404,18 @@ class Solver:
         else:
             if c.get("host_budget_bytes"):
                 notes["host_budget_bytes"] = "is the CPU backend's budget; this Solver runs on the GPU"
-        for key in S.ALGORITHM_KEYS:
-            if c.get(key) is not None:
+        family = _core.find_method(self.algorithm)["family"]
+        newton_keys = ("newton_atol", "newton_rtol", "newton_max_iters", "newton_target_iters")
+        for key in tuple(S.ALGORITHM_KEYS) + ("newton_target_iters",):
+            if c.get(key) is None:
+                continue
+            if key in newton_keys:
+                if family != "dirk":
+                    notes[key] = f"configures Newton iterations; {self.algorithm} ({family}) does not iterate"
+            elif family == "explicit_rk":
                 notes[key] = f"configures implicit methods; {self.algorithm} is explicit"
+            else:
+                notes[key] = f"configures Newton-Krylov solves, which {self.algorithm} does not use"
         if c.get("auto_memory") is not None:
             notes["auto_memory"] = "cubie keeps every per-run buffer in registers or local memory"
         self.not_applicable: Dict[str, str] = notes

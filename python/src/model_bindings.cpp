@@ -176,6 +176,7 @@ void bind_models(nb::module_& m) {
         d["error_order"] = mi.error_order;
         d["adaptive"] = mi.adaptive;
         d["fsal"] = mi.fsal;
+        d["family"] = std::string(family_name(mi.family));
         return d;
       },
       nb::arg("name"), "Facts about a method by name or alias; ValueError listing the valid names.");

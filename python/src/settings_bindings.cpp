@@ -48,6 +48,10 @@ void bind_settings(nb::module_& m) {
       .def_rw("kp", &solver_settings::kp, nb::arg().none())
       .def_rw("ki", &solver_settings::ki, nb::arg().none())
       .def_rw("kd", &solver_settings::kd, nb::arg().none())
+      .def_rw("newton_atol", &solver_settings::newton_atol, nb::arg().none())
+      .def_rw("newton_rtol", &solver_settings::newton_rtol, nb::arg().none())
+      .def_rw("newton_max_iters", &solver_settings::newton_max_iters, nb::arg().none())
+      .def_rw("newton_target_iters", &solver_settings::newton_target_iters, nb::arg().none())
       .def_rw("max_steps", &solver_settings::max_steps)
       .def_prop_rw(
           "precision", [](const solver_settings& s) { return std::string(precision_name(s.precision)); },

@@ -6,6 +6,7 @@
 #include "cubie/core/names.hpp"
 #include "cubie/integrate/erk_stepper.hpp"
 #include "cubie/integrate/methods/all_methods.hpp"
+#include "cubie/integrate/methods/newton_methods.hpp"
 #include "cubie/integrate/methods/rosenbrock_methods.hpp"
 #include "cubie/integrate/stability_limit.hpp"
 
@@ -22,6 +23,11 @@ constexpr method_family family_of(const rosenbrock_tableau<S>&) {
   return method_family::rosenbrock;
 }
 
+template <int S>
+constexpr method_family family_of(const dirk_tableau<S>&) {
+  return method_family::dirk;
+}
+
 template <class M>
 method_info info_of() {
   constexpr method_family family = family_of(M::tableau);
@@ -35,9 +41,10 @@ method_info info_of() {
   }
 }
 
-template <class... M, class... R>
-std::vector<method_info> infos_of(methods::method_list<M...>, methods::method_list<R...>) {
-  return {info_of<M>()..., info_of<R>()...};
+template <class... M, class... R, class... D>
+std::vector<method_info> infos_of(methods::method_list<M...>, methods::method_list<R...>,
+                                  methods::method_list<D...>) {
+  return {info_of<M>()..., info_of<R>()..., info_of<D>()...};
 }
 
 const std::vector<std::pair<std::string, std::string>>& alias_table() {
@@ -51,6 +58,10 @@ const std::vector<std::pair<std::string, std::string>>& alias_table() {
       // tolerance, bench/RESULTS.md), where rodas5p stays within one. Shampine's ode23s pair
       // goes by MATLAB's and OrdinaryDiffEq.jl's names.
       {"rosenbrock", "rodas5p"},           {"rosenbrock23", "rosenbrock23_sciml"}, {"ode23s", "rosenbrock23_sciml"},
+      // The design's DIRK family default, MATLAB's name for the trapezoidal rule, and the
+      // usual spellings of backward Euler.
+      {"dirk", "l_stable_dirk_3"},       {"ode23t", "trapezoidal_dirk"}, {"backward_euler", "backwards_euler"},
+      {"implicit_euler", "backwards_euler"},
   };
   return aliases;
 }
@@ -58,7 +69,7 @@ const std::vector<std::pair<std::string, std::string>>& alias_table() {
 }  // namespace
 
 const std::vector<method_info>& all_method_infos() {
-  static const std::vector<method_info> infos = infos_of(methods::all_methods{}, methods::rosenbrock_methods{});
+  static const std::vector<method_info> infos = infos_of(methods::all_methods{}, methods::rosenbrock_methods{}, methods::dirk_methods{});
   return infos;
 }
 
@@ -68,6 +79,7 @@ const char* family_name(method_family family) {
   switch (family) {
     case method_family::explicit_rk: return "explicit_rk";
     case method_family::rosenbrock: return "rosenbrock";
+    case method_family::dirk: return "dirk";
   }
   return "unknown";
 }

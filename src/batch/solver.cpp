@@ -51,6 +51,7 @@ struct Solver::impl {
   solver_settings settings;
   const method_info* method = nullptr;
   resolved_controller controller{};
+  resolved_newton newton{};
   std::vector<double> atol, rtol;
   std::vector<std::string> warnings;
   std::string backend;  // "cpu" or "cuda"
@@ -111,6 +112,7 @@ void Solver::impl::resolve() {
 
   atol = expand_tolerance(s.atol, system->info.n_states(), "atol");
   rtol = expand_tolerance(s.rtol, system->info.n_states(), "rtol");
+  newton = resolve_newton(s, atol, rtol, s.precision);
   if (s.dt_min && (!(*s.dt_min > 0) || !std::isfinite(*s.dt_min)))
     throw invalid_argument("dt_min = " + number_text(*s.dt_min) + "; it must be a finite number > 0");
   if (s.dt_max && (!(*s.dt_max > 0) || !std::isfinite(*s.dt_max)))
@@ -253,6 +255,8 @@ loop_settings<V> Solver::impl::loop_settings_for(const solve_spec& spec, const d
   ls.dt0 = static_cast<V>(dt);
   const step_bounds bounds = resolve_step_bounds(settings, schedule.t0, spec.settling_time + spec.duration, method->family);
   ls.control = controller_constants<V>(controller, method->error_order, bounds.dt_min, bounds.dt_max);
+  ls.newton = newton_constants<V>(newton);
+  ls.control.newton_target = static_cast<V>(newton.target_iters);
   ls.max_steps = settings.max_steps;
 
   // Fixed steps with no save between the span's ends count steps instead of comparing times.

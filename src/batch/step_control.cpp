@@ -20,7 +20,9 @@ controller_kind parse_controller(const std::string& name) {
   if (n == "i") return controller_kind::i;
   if (n == "pi") return controller_kind::pi;
   if (n == "pid") return controller_kind::pid;
-  throw invalid_argument("step_controller: unknown controller '" + name + "'; valid names are fixed, i, pi, pid");
+  if (n == "gustafsson") return controller_kind::gustafsson;
+  throw invalid_argument("step_controller: unknown controller '" + name +
+                         "'; valid names are fixed, i, pi, pid, gustafsson");
 }
 
 /// Each family's controller and gains when the settings name none (CuBIE's, with the
@@ -38,6 +40,9 @@ family_defaults defaults_of(method_family family) {
     // with proportionally larger errors, and more rejections, each a full Jacobian and
     // factorisation (bench/cpu/stiff_controller_bench.cpp, bench/RESULTS.md).
     case method_family::rosenbrock: break;
+    // Newton families: Gustafsson's predictive controller, as in RADAU5 and the design (gains
+    // as Hairer's: at most 1/0.2 smaller and 8 larger per step).
+    case method_family::dirk: return {controller_kind::gustafsson, 0.9, 0.2, 8.0, 1.0, 1.0, 0.7, -0.4, 0.0};
   }
   return {controller_kind::pi, 0.9, 0.2, 10.0, 1.0, 1.0, 0.7, -0.4, 0.0};
 }
@@ -103,6 +108,33 @@ resolved_controller resolve_controller(const solver_settings& s, const method_in
   finite(c.ki, "ki");
   finite(c.kd, "kd");
   return c;
+}
+
+resolved_newton resolve_newton(const solver_settings& s, const std::vector<double>& atol,
+                               const std::vector<double>& rtol, precision prec) {
+  // Newton's error must stay well below the step's: Hairer's RADAU5 stops at 0.03 of the
+  // error tolerance; below 10 machine epsilons the increments are rounding noise.
+  const double eps = prec == precision::float32 ? double(std::numeric_limits<float>::epsilon())
+                                                : std::numeric_limits<double>::epsilon();
+  const double min_atol = *std::min_element(atol.begin(), atol.end());
+  const double min_rtol = *std::min_element(rtol.begin(), rtol.end());
+  resolved_newton n{};
+  n.atol = s.newton_atol.value_or(0.03 * min_atol);
+  n.rtol = s.newton_rtol.value_or(std::max(0.03 * min_rtol, 10.0 * eps));
+  n.max_iters = s.newton_max_iters.value_or(10);
+  n.target_iters = s.newton_target_iters.value_or(n.max_iters);
+  if (!(n.atol >= 0) || !std::isfinite(n.atol))
+    throw invalid_argument("newton_atol = " + number_text(n.atol) + "; it must be a finite number >= 0");
+  if (!(n.rtol >= 0) || !std::isfinite(n.rtol))
+    throw invalid_argument("newton_rtol = " + number_text(n.rtol) + "; it must be a finite number >= 0");
+  if (!(n.atol > 0) && !(n.rtol > 0))
+    throw invalid_argument("newton_atol and newton_rtol are both 0; at least one must be > 0");
+  if (n.max_iters < 1)
+    throw invalid_argument("newton_max_iters = " + std::to_string(n.max_iters) + "; it must be >= 1");
+  if (n.target_iters < 1 || n.target_iters > n.max_iters)
+    throw invalid_argument("newton_target_iters = " + std::to_string(n.target_iters) + "; it must be in [1, " +
+                           "newton_max_iters = " + std::to_string(n.max_iters) + "]");
+  return n;
 }
 
 }  // namespace cubie

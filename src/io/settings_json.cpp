@@ -44,6 +44,10 @@ std::string settings_json(const solver_settings& s, const solve_spec& spec, int 
   optional_number(w, "kp", s.kp);
   optional_number(w, "ki", s.ki);
   optional_number(w, "kd", s.kd);
+  optional_number(w, "newton_atol", s.newton_atol);
+  optional_number(w, "newton_rtol", s.newton_rtol);
+  if (s.newton_max_iters) w.key("newton_max_iters").value(static_cast<std::int64_t>(*s.newton_max_iters));
+  if (s.newton_target_iters) w.key("newton_target_iters").value(static_cast<std::int64_t>(*s.newton_target_iters));
   w.key("max_steps").value(static_cast<std::int64_t>(s.max_steps));
   w.key("precision").value(precision_name(s.precision));
   w.key("backend").value(s.backend);

@@ -243,7 +243,8 @@ std::vector<double> sweep_values(const toml_entry& entry, const toml_reader& rea
 const std::vector<std::string>& solver_keys() {
   static const std::vector<std::string> keys = {
       "algorithm", "step_controller", "atol", "rtol", "dt", "dt_min", "dt_max", "safety", "min_gain", "max_gain",
-      "deadband_min", "deadband_max", "kp", "ki", "kd", "max_steps", "backend", "cpu_threads", "nan_fill_failed",
+      "deadband_min", "deadband_max", "kp", "ki", "kd", "newton_atol", "newton_rtol", "newton_max_iters",
+      "newton_target_iters", "max_steps", "backend", "cpu_threads", "nan_fill_failed",
       "t0", "duration", "settling_time", "save_every", "save_times", "saved_states", "saved_observables", "save_initial",
       "save_t_reached", "save_counters", "output_types", "save_variables", "summarise_variables", "summarise_every",
       "sample_summaries_every", "land_on_samples", "max_events", "event_tolerance", "save_event_states"};
@@ -300,6 +301,14 @@ void apply_solver_key(model_definition& model, const toml_entry& entry, const to
     s.ki = value.finite();
   } else if (key == "kd") {
     s.kd = value.finite();
+  } else if (key == "newton_atol") {
+    s.newton_atol = value.non_negative();
+  } else if (key == "newton_rtol") {
+    s.newton_rtol = value.non_negative();
+  } else if (key == "newton_max_iters" || key == "newton_target_iters") {
+    const std::int64_t n = value.integer_at_least(1);
+    if (n > 1000) value.fail("solver." + key + " must be at most 1000, got " + std::to_string(n));
+    (key == "newton_max_iters" ? s.newton_max_iters : s.newton_target_iters) = static_cast<int>(n);
   } else if (key == "max_steps") {
     s.max_steps = value.integer_at_least(1);
   } else if (key == "backend") {

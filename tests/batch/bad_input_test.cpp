@@ -281,9 +281,11 @@ TEST(Names, CaseInsensitiveDashesAndAliases) {
       {"Tsit5", "tsit5"},                        {"VERN7", "vern7"},
       {"rosenbrock", "rodas5p"},                 {"Rosenbrock23", "rosenbrock23_sciml"},
       {"ode23s", "rosenbrock23_sciml"},          {"RODAS5P", "rodas5p"},
+      {"dirk", "l_stable_dirk_3"},               {"ode23t", "trapezoidal_dirk"},
+      {"Backward-Euler", "backwards_euler"},     {"Kvaerno5", "kvaerno5"},
   };
   for (const auto& [given, canonical] : cases) EXPECT_EQ(find_method(given).name, canonical) << given;
-  EXPECT_EQ(all_method_infos().size(), 16u);  // 11 explicit, 5 Rosenbrock
+  EXPECT_EQ(all_method_infos().size(), 26u);  // 11 explicit, 5 Rosenbrock, 10 DIRK
 
   // Through the Solver: the method, controller and backend names resolve the same way.
   solver_settings s = cpu_settings();

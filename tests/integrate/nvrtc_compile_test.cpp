@@ -24,12 +24,16 @@ const char* const core_source = R"(
 #include "cubie/integrate/methods/classical_rk4.hpp"
 #include "cubie/integrate/methods/rodas5p.hpp"
 #include "cubie/integrate/methods/rosenbrock23_sciml.hpp"
+#include "cubie/integrate/methods/kvaerno5.hpp"
+#include "cubie/integrate/methods/crank_nicolson.hpp"
 )";
 
 std::vector<std::string> kernel_expressions() {
   std::vector<std::string> out;
-  // Two Rosenbrock methods: dual-number Jacobians, the pivoting LU and the stepper under NVRTC.
-  for (const char* method : {"dormand_prince_54", "classical_rk4", "rodas5p", "rosenbrock23_sciml"}) {
+  // Two Rosenbrock methods: dual-number Jacobians, the pivoting LU and the stepper under NVRTC;
+  // two DIRKs: the Newton iteration, an ESDIRK and a second diagonal (crank_nicolson).
+  for (const char* method :
+       {"dormand_prince_54", "classical_rk4", "rodas5p", "rosenbrock23_sciml", "kvaerno5", "crank_nicolson"}) {
     for (const char* v : {"float", "double"}) {
       out.push_back(std::string("&cubie::cuda::integrate_kernel<cubie::methods::") + method +
                     ", cubie::systems::lorenz, " + v + ">");

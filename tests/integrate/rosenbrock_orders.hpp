@@ -21,8 +21,11 @@ inline double pr_g(double t) { return std::sin(t) + std::cos(2.0 * t); }
 /// Max-norm error at T of `n` fixed steps: smooth (every order-problem part on, L = 0) or
 /// stiff (the order-problem parts off, L = -1e6).
 inline double rosenbrock_fixed_step_error(const std::shared_ptr<const compiled_system>& sys, const char* method,
-                                          precision prec, double T, int n, bool stiff) {
+                                          precision prec, double T, int n, bool stiff,
+                                          double newton_tol = 0.0) {
   solver_settings s;
+  if (newton_tol > 0) s.newton_atol = s.newton_rtol = newton_tol;  // Newton families: below the error
+  s.newton_max_iters = 20;
   s.algorithm = method;
   s.step_controller = "fixed";
   s.dt = T / n;
@@ -50,12 +53,12 @@ inline double rosenbrock_fixed_step_error(const std::shared_ptr<const compiled_s
 /// within 0.3 of `order`.
 inline void check_rosenbrock_order(const std::shared_ptr<const compiled_system>& sys, const char* method, int order,
                                    double T, const std::vector<int>& steps, bool stiff,
-                                   precision prec = precision::float64) {
+                                   precision prec = precision::float64, double newton_tol = 0.0) {
   std::vector<double> log_h, log_e;
   std::printf("%-20s %-7s %s, T = %g, order %d:", method, precision_name(prec),
               stiff ? "Prothero-Robinson L=-1e6" : "smooth", T, order);
   for (int n : steps) {
-    const double e = rosenbrock_fixed_step_error(sys, method, prec, T, n, stiff);
+    const double e = rosenbrock_fixed_step_error(sys, method, prec, T, n, stiff, newton_tol);
     EXPECT_TRUE(e > 0 && std::isfinite(e)) << method << " n = " << n << " error " << e;
     log_h.push_back(std::log(T / n));
     log_e.push_back(std::log(e));

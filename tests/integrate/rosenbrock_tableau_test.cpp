@@ -16,6 +16,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "cubie/integrate/methods/newton_methods.hpp"
 #include "cubie/integrate/methods/rosenbrock_methods.hpp"
 #include "rooted_trees.hpp"
 
@@ -317,6 +318,10 @@ TEST(RosenbrockMethods, NamesAreUniqueAndApartFromTheExplicitOnes) {
   [&]<class... M>(m::method_list<M...>) {
     for (const char* name : {M::name...}) EXPECT_EQ(names.count(name), 0u) << name;
   }(m::all_methods{});
+  [&]<class... M>(m::method_list<M...>) {
+    for (const char* name : {M::name...}) EXPECT_TRUE(names.insert(name).second) << name;
+  }(m::dirk_methods{});
+  EXPECT_EQ(names.size(), 15u);
 }
 
 }  // namespace

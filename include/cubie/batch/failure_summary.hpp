@@ -13,11 +13,13 @@ namespace cubie {
 
 /// Runs counted by status flag (core/status.hpp); a run with several flags counts under each.
 struct failure_counts {
-  std::int64_t runs = 0, failed = 0;
-  std::int64_t step_too_small = 0, max_steps_exceeded = 0, stagnation = 0, nonfinite_state = 0;
-  std::int64_t not_integrated = 0, singular_matrix = 0;
-  std::int64_t stability_limited = 0;  ///< explicit method held by its stability limit (stiff)
-  std::int64_t other = 0;              ///< a flag none of the above names
+  i64 runs = 0, failed = 0;
+  i64 step_too_small = 0, max_steps_exceeded = 0, stagnation = 0, nonfinite_state = 0;
+  i64 not_integrated = 0, singular_matrix = 0;
+  i64 stability_limited = 0;  ///< explicit method held by its stability limit (stiff)
+  i64 newton_max_iters = 0;   ///< a Newton iteration did not converge in newton_max_iters (2)
+  i64 newton_diverged = 0;    ///< a Newton iteration diverged (256)
+  i64 other = 0;              ///< a flag none of the above names
 
   void add(u32 status);
 };

@@ -13,9 +13,10 @@ namespace cubie {
 enum class method_family {
   explicit_rk,  ///< explicit Runge-Kutta (erk_stepper)
   rosenbrock,   ///< linearly implicit, exact Jacobian, for stiff problems (rosenbrock_stepper)
+  dirk,         ///< diagonally implicit Runge-Kutta, Newton iterations per stage (dirk_stepper)
 };
 
-/// "explicit_rk", "rosenbrock".
+/// "explicit_rk", "rosenbrock", "dirk".
 [[nodiscard]] const char* family_name(method_family family);
 
 struct method_info {

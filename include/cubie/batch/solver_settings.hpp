@@ -27,6 +27,11 @@ struct solver_settings {
   std::optional<double> dt_min, dt_max;
   // Controller gains; unset means the controller's default (see step_controller.hpp).
   std::optional<double> safety, min_gain, max_gain, deadband_min, deadband_max, kp, ki, kd;
+  /// Newton iterations of implicit Runge-Kutta stages (newton_settings.hpp). Unset: atol and
+  /// rtol 0.03 times the smallest step tolerance (rtol at least 10 machine epsilons of the
+  /// precision), 10 iterations, target_iters = max_iters (the gustafsson controller's aim).
+  std::optional<double> newton_atol, newton_rtol;
+  std::optional<int> newton_max_iters, newton_target_iters;
   std::int64_t max_steps = 10'000'000;          ///< accepted + rejected steps per run
   cubie::precision precision = cubie::precision::float64;
   std::string backend = "auto";                 ///< "auto" (cuda when a GPU is present), "cpu", "cuda"

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "../core/precision.hpp"
+#include "../integrate/newton_settings.hpp"
 #include "../integrate/step_controller.hpp"
 #include "method_catalog.hpp"
 #include "solver_settings.hpp"
@@ -72,6 +74,25 @@ template <class V>
   }
   cs.exp_reject = static_cast<V>(-1.0 / q1);
   return cs;
+}
+
+/// The Newton constants a Solver resolved (implicit Runge-Kutta families).
+struct resolved_newton {
+  double atol, rtol;
+  int max_iters, target_iters;
+};
+
+/// @brief The Newton settings of a solve: the settings' values, or defaults from the step
+/// tolerances (0.03 times the smallest atol and rtol, rtol at least 10 machine epsilons of
+/// `prec`; 10 iterations; target_iters = max_iters).
+/// @throws invalid_argument naming the field for a value out of range.
+[[nodiscard]] resolved_newton resolve_newton(const solver_settings& settings, const std::vector<double>& atol,
+                                             const std::vector<double>& rtol, precision prec);
+
+/// The device constants of `n` in the state precision V.
+template <class V>
+[[nodiscard]] newton_settings<V> newton_constants(const resolved_newton& n) {
+  return newton_settings<V>{static_cast<V>(n.atol), static_cast<V>(n.rtol), n.max_iters, n.target_iters};
 }
 
 }  // namespace cubie

@@ -18,7 +18,8 @@ namespace cubie::detail {
 
 /// Integrates y from t_save0 to the end of the span with fixed steps, feeding `rec` at
 /// every sample time; returns the steps taken. `singular` collects the lanes whose implicit
-/// steps met a singular matrix (an empty tracker for explicit steppers).
+/// steps met a singular matrix or a failed Newton iteration (an empty tracker for explicit
+/// steppers).
 template <class Method, class Rec, class Tracker, class Sys, class S, class V, int N, int P>
 CUBIE_HD CUBIE_FORCEINLINE i64 fixed_steps_sampled(const Sys& sys, const batch_args<V>& a, i64 r, fixed_vector<S, N>& y,
                                                    const fixed_vector<S, P>& p, Rec& rec, Tracker& singular) {
@@ -31,6 +32,7 @@ CUBIE_HD CUBIE_FORCEINLINE i64 fixed_steps_sampled(const Sys& sys, const batch_a
 
   fixed_vector<S, N> ys = y;
   Stepper stepper;
+  configure_stepper(stepper, ls.newton);
   typename Stepper::work_type work{};
   // The state at the span's start is the first history value of the differences.
   (void)rec.begin(sys, a, T(ls.t_save0), ys, p);
@@ -42,13 +44,14 @@ CUBIE_HD CUBIE_FORCEINLINE i64 fixed_steps_sampled(const Sys& sys, const batch_a
     for (i64 i = 0; i < steps; ++i) {
       const bool last = i == steps - 1;
       const S h = last ? S(last_h) : dt;
-      singular.add(stepper.step(sys, time_to_scalar(t_begin + double(i) * dt_d, S{}), h, ys, p, work).singular);
+      singular.add(stepper.step(sys, time_to_scalar(t_begin + double(i) * dt_d, S{}), h, ys, p, work).singular,
+                   stepper);
       stepper.advance_all(sys, time_to_scalar(last ? t_stop : t_begin + double(i + 1) * dt_d, S{}), ys, p);
     }
   };
   // A sample interval of one whole step (sample_summaries_every = dt): no inner loop.
   auto one_step = [&](double t_begin, double t_stop, i64, V) CUBIE_INLINE_LAMBDA {
-    singular.add(stepper.step(sys, time_to_scalar(t_begin, S{}), dt, ys, p, work).singular);
+    singular.add(stepper.step(sys, time_to_scalar(t_begin, S{}), dt, ys, p, work).singular, stepper);
     stepper.advance_all(sys, time_to_scalar(t_stop, S{}), ys, p);
   };
 

@@ -83,19 +83,57 @@ CUBIE_HD void fill_unreached_saves(const batch_args<V>& a, i64 r, TM valid, C k)
   }
 }
 
-/// Runs of a fixed-step span whose implicit steps met a singular matrix; nothing at all for
-/// explicit steppers, which cannot fail a step.
+/// Runs of a fixed-step span whose implicit steps met a singular matrix or a Newton
+/// iteration that failed; nothing at all for explicit steppers, which cannot fail a step.
 template <bool Track, class S>
 struct singular_tracker {
   mask_t<S> any = mask_t<S>(false);
-  CUBIE_HD CUBIE_FORCEINLINE void add(mask_t<S> m) { any = math::mask_or(any, m); }
-  CUBIE_HD CUBIE_FORCEINLINE void add(const singular_tracker& o) { any = math::mask_or(any, o.any); }
+  mask_t<S> newton_iters = mask_t<S>(false);
+  mask_t<S> newton_diverged = mask_t<S>(false);
+  // The first failure of a run is its reason (a NaN state left by a failed Newton iteration
+  // makes every later matrix singular).
+  template <class Stepper>
+  CUBIE_HD CUBIE_FORCEINLINE void add(mask_t<S> m, const Stepper& stepper) {
+    const mask_t<S> fresh = math::mask_not(math::mask_or(any, math::mask_or(newton_iters, newton_diverged)));
+    any = math::mask_or(any, math::mask_and(fresh, m));
+    if constexpr (requires { stepper.newton_failures(); }) {
+      const auto nf = stepper.newton_failures();
+      const mask_t<S> newton = math::mask_and(fresh, math::mask_not(m));
+      newton_iters = math::mask_or(newton_iters, math::mask_and(newton, nf.max_iters));
+      newton_diverged = math::mask_or(newton_diverged, math::mask_and(newton, nf.diverged));
+    }
+  }
+  CUBIE_HD CUBIE_FORCEINLINE void add(const singular_tracker& o) {
+    any = math::mask_or(any, o.any);
+    newton_iters = math::mask_or(newton_iters, o.newton_iters);
+    newton_diverged = math::mask_or(newton_diverged, o.newton_diverged);
+  }
 };
 template <class S>
 struct singular_tracker<false, S> {
-  CUBIE_HD CUBIE_FORCEINLINE void add(mask_t<S>) {}
+  template <class Stepper>
+  CUBIE_HD CUBIE_FORCEINLINE void add(mask_t<S>, const Stepper&) {}
   CUBIE_HD CUBIE_FORCEINLINE void add(const singular_tracker&) {}
 };
+
+/// Records why a trial that could not be judged stops its run (`stops`: the lanes that
+/// cannot retry): a singular matrix, a failed Newton iteration (its reason), else a
+/// non-finite state.
+template <class TM, class Stepper, class M>
+CUBIE_HD CUBIE_FORCEINLINE void record_unjudged(run_failures<TM>& failed, const Stepper& stepper, TM active,
+                                                TM stops, M singular) {
+  failed.singular = failed.singular | (active & scalar_mask_to_time_mask(singular));
+  TM rest = active & stops & !failed.singular;
+  if constexpr (requires { stepper.newton_failures(); }) {
+    const auto nf = stepper.newton_failures();
+    const TM diverged = scalar_mask_to_time_mask(nf.diverged);
+    const TM iters = scalar_mask_to_time_mask(nf.max_iters);
+    failed.newton_diverged = failed.newton_diverged | (rest & diverged);
+    failed.newton_iters = failed.newton_iters | (rest & iters & !diverged);
+    rest = rest & !diverged & !iters;
+  }
+  failed.nonfinite = failed.nonfinite | rest;
+}
 
 /// The system as the loop sees it (what drive() returns): the summary recorder computes
 /// observables through it, so they see the drivers.
@@ -185,13 +223,14 @@ CUBIE_HD CUBIE_FORCEINLINE void integrate_fixed_count(const SysT<S>& system, con
     }
     fixed_vector<S, N> ys = y;
     Stepper stepper;
+    configure_stepper(stepper, ls.newton);
     typename Stepper::work_type work{};
     tracker span_singular;
     stepper.start(sys, time_to_scalar(t_begin, S{}), ys, p);
     for (i64 i = 0; i < steps; ++i) {
       const S h = (i == steps - 1) ? S(last_h) : dt;
       const S ts = time_to_scalar(t_begin + double(i) * ls.dt_fixed, S{});
-      span_singular.add(stepper.step(sys, ts, h, ys, p, work).singular);
+      span_singular.add(stepper.step(sys, ts, h, ys, p, work).singular, stepper);
       stepper.advance_all(sys, time_to_scalar(t_begin + double(i + 1) * ls.dt_fixed, S{}), ys, p);
     }
     y = ys;
@@ -221,7 +260,10 @@ CUBIE_HD CUBIE_FORCEINLINE void integrate_fixed_count(const SysT<S>& system, con
   failed.nonfinite = !scalar_mask_to_time_mask(detail::all_finite(y));
   if constexpr (track) {
     failed.singular = scalar_mask_to_time_mask(singular.any);
-    failed.nonfinite = failed.nonfinite & !failed.singular;
+    failed.newton_diverged = scalar_mask_to_time_mask(singular.newton_diverged) & !failed.singular;
+    failed.newton_iters =
+        scalar_mask_to_time_mask(singular.newton_iters) & !failed.singular & !failed.newton_diverged;
+    failed.nonfinite = failed.nonfinite & !failed.singular & !failed.newton_diverged & !failed.newton_iters;
   }
   const i64 steps = ls.settle_steps + main_steps;
   store_run_outcome(a, r, valid, failed, C(double(steps)), C(0), T(t_end), dt);
@@ -278,6 +320,7 @@ CUBIE_HD void integrate_run(const SysT<S>& system, const batch_args<V>& a, i64 r
   rec.start(sys, a, r, t, y, p, active);
 
   Stepper stepper;
+  configure_stepper(stepper, ls.newton);
   typename Stepper::work_type work{};
   stepper.start(sys, time_to_scalar(t, S{}), y, p);
   if constexpr (Events::active) events.start(sys, time_to_scalar(t, S{}), y, p);
@@ -325,7 +368,9 @@ CUBIE_HD void integrate_run(const SysT<S>& system, const batch_args<V>& a, i64 r
       if (adaptive) {
         const S nrm2 = stepper.error_norm(y, a.atol, a.rtol);
         step_decision<S> d;
-        controller.decide(d, ls.control, h, dt, nrm2, trial_ok, land_s);
+        S newton_iters = S(0.0);
+        if constexpr (requires { stepper.take_newton_iterations(); }) newton_iters = stepper.take_newton_iterations();
+        controller.decide(d, ls.control, h, dt, nrm2, trial_ok, land_s, newton_iters);
         accept_s = d.accept;
         dt_next = d.dt_next;
         const TM at_floor = scalar_mask_to_time_mask(d.at_floor);
@@ -339,8 +384,7 @@ CUBIE_HD void integrate_run(const SysT<S>& system, const batch_args<V>& a, i64 r
     const T t_new = math::select(land, t_stop, t + scalar_to_time(h));
     // Events of the accepted step: logged, and a terminating or resetting one cuts the step.
     const auto cut = events.check(sys, a, r, accept, t, h, t_new, y, stepper.slope(), y_new, p);
-    failed.singular = failed.singular | (active & scalar_mask_to_time_mask(outcome.singular));
-    failed.nonfinite = failed.nonfinite | (active & fails_nonfinite & !failed.singular);
+    detail::record_unjudged(failed, stepper, active, fails_nonfinite, outcome.singular);
     failed.stagnation = failed.stagnation | (accept & (t_new == t));
 
     // Accept: advance the lanes that passed.

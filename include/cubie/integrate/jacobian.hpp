@@ -211,20 +211,22 @@ class iteration_matrix {
   /// evaluate() produces f at the point as a by-product (dual numbers' values).
   static constexpr bool gives_f = source == jacobian_source::dual_numbers;
 
-  /// J at (t, y); f there too when gives_f, df/dt into `ft` unless autonomous.
-  template <int P>
+  /// J at (t, y); f there too when gives_f, df/dt into `ft` unless autonomous or not
+  /// wanted (Newton iterations need J alone: WithTime = false).
+  template <bool WithTime = true, int P>
   CUBIE_HD CUBIE_FORCEINLINE void evaluate(const Sys& sys, S t, const fixed_vector<S, N>& y,
                                            const fixed_vector<S, P>& p, fixed_vector<S, N>& f,
                                            fixed_vector<S, N>& ft) {
+    constexpr bool with_t = WithTime && !autonomous;
     if constexpr (source == jacobian_source::dual_numbers) {
       (void)sys;
-      if constexpr (dual_vector_mode<N>()) dual_jacobian<!autonomous, Sys>(t, y, p, f.data(), store_.lu.a, ft.data());
-      else dual_jacobian_by_columns<!autonomous, Sys>(t, y, p, f.data(), store_.lu.a, ft.data());
+      if constexpr (dual_vector_mode<N>()) dual_jacobian<with_t, Sys>(t, y, p, f.data(), store_.lu.a, ft.data());
+      else dual_jacobian_by_columns<with_t, Sys>(t, y, p, f.data(), store_.lu.a, ft.data());
     } else {
       if constexpr (source == jacobian_source::sparse) sys.jacobian_sparse(t, y.data(), p.data(), store_.jv);
       else sys.jacobian(t, y.data(), p.data(), store_.lu.a);
       (void)f;
-      if constexpr (!autonomous) {
+      if constexpr (with_t) {
         if constexpr (jacobian_detail::has_time_derivative<Sys, S>) {
           sys.time_derivative(t, y.data(), p.data(), ft.data());
         } else {

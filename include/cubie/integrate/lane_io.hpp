@@ -36,7 +36,8 @@ CUBIE_HD CUBIE_FORCEINLINE void store_run_outcome(const batch_args<V>& a, i64 r,
   if (double* tr = output_ptr<double>(a, output_id::t_reached)) tr[r] = t;
   if (V* dl = output_ptr<V>(a, output_id::dt_last)) dl[r] = static_cast<V>(dt);
   output_ptr<u32>(a, output_id::status)[r] =
-      compose_status(failed.too_small, failed.max_steps, failed.stagnation, failed.nonfinite, failed.singular);
+      compose_status(failed.too_small, failed.max_steps, failed.stagnation, failed.nonfinite, failed.singular,
+                     failed.newton_iters, failed.newton_diverged);
   // Counters saturate rather than wrap: max_steps may exceed 2^32.
   if (u32* acc = output_ptr<u32>(a, output_id::steps_accepted))
     acc[r] = accepted > 0xffffffffLL ? 0xffffffffu : static_cast<u32>(accepted);

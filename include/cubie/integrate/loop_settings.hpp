@@ -5,6 +5,7 @@
 #pragma once
 #include "../core/execution_space.hpp"
 #include "../core/types.hpp"
+#include "newton_settings.hpp"
 #include "step_controller.hpp"
 #include "summary_settings.hpp"
 
@@ -24,6 +25,7 @@ struct loop_settings {
 
   V dt0;  // first step; <= 0 asks the loop to estimate it (adaptive methods)
   controller_settings<V> control;
+  newton_settings<V> newton;  // implicit Runge-Kutta stages (unused by the other families)
   i64 max_steps;
 
   // Fixed steps with no intermediate saves: an integer step count, no time compare.

@@ -16,17 +16,24 @@ struct run_failures {
   TM stagnation;  // t + h == t: time cannot advance
   TM nonfinite;   // the state became NaN or infinite
   TM singular;    // an implicit method's iteration matrix was singular
+  TM newton_iters;     // a Newton iteration did not converge in newton_max_iters (and could not retry)
+  TM newton_diverged;  // a Newton iteration diverged (and could not retry)
 
-  CUBIE_HD static CUBIE_FORCEINLINE run_failures none() { return {TM(false), TM(false), TM(false), TM(false), TM(false)}; }
-  CUBIE_HD CUBIE_FORCEINLINE TM any() const { return too_small | max_steps | stagnation | nonfinite | singular; }
+  CUBIE_HD static CUBIE_FORCEINLINE run_failures none() {
+    return {TM(false), TM(false), TM(false), TM(false), TM(false), TM(false), TM(false)};
+  }
+  CUBIE_HD CUBIE_FORCEINLINE TM any() const {
+    return too_small | max_steps | stagnation | nonfinite | singular | newton_iters | newton_diverged;
+  }
 };
 
 /// The status word of one run (one lane) from its reasons.
 CUBIE_HD CUBIE_FORCEINLINE u32 compose_status(bool too_small, bool max_steps, bool stagnation, bool nonfinite,
-                                              bool singular) {
+                                              bool singular, bool newton_iters, bool newton_diverged) {
   return (too_small ? u32(status_step_too_small) : 0u) | (max_steps ? u32(status_max_steps_exceeded) : 0u) |
          (stagnation ? u32(status_stagnation) : 0u) | (nonfinite ? u32(status_nonfinite_state) : 0u) |
-         (singular ? u32(status_singular_matrix) : 0u);
+         (singular ? u32(status_singular_matrix) : 0u) | (newton_iters ? u32(status_newton_max_iters) : 0u) |
+         (newton_diverged ? u32(status_newton_diverged) : 0u);
 }
 
 }  // namespace cubie

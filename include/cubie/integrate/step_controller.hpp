@@ -7,6 +7,12 @@
 //   pi     gain = safety * err^(-kp/..) * err_prev^(-ki/..)   err is the mean-square norm,
 //   pid    ... * err_prev2^(-kd/..)                            so the exponents carry 1/2)
 //
+//   gustafsson  Hairer & Wanner's predictive controller (Solving ODEs II, IV.8; RADAU5):
+//          gain = fac * err^(-1/(2(q+1))), with fac = safety (1 + 2 T) / (n + 2 T) <= safety
+//          lowered by the Newton iterations n the step took (T = newton_target_iters), and
+//          after an accepted step at most safety (h / h_acc) (err_acc / err^2)^(1/(2(q+1)))
+//          from the last accepted step (h_acc, err_acc): steps grow slowly after hard ones.
+//
 // A rejected step shrinks by safety * err^(-1/(2(q+1))). Gains are clamped to [min_gain,
 // max_gain] (at most 1 after a rejection), and a gain inside the deadband leaves dt as it
 // is. The host computes the exponents (Solver::resolve_controller), so the device only adds
@@ -18,7 +24,7 @@
 
 namespace cubie {
 
-enum class controller_kind : int { fixed = 0, i = 1, pi = 2, pid = 3 };
+enum class controller_kind : int { fixed = 0, i = 1, pi = 2, pid = 3, gustafsson = 4 };
 
 /// A controller's constants for one solve, in the state precision V.
 template <class V>
@@ -37,6 +43,7 @@ struct controller_settings {
   V exp_i;
   V exp_d;
   V exp_reject;
+  V newton_target;  // gustafsson: the Newton iterations per stage it plans for
 };
 
 /// What the controller made of one trial step, per lane.
@@ -65,17 +72,37 @@ class step_controller {
   ///                 implicit solve): they are rejected and shrink by min_gain
   /// @param landed  lanes whose step was shortened to land on a save: when accepted they
   ///                 keep dt and the history, which the landing did not choose
+  /// @param newton_iters the most Newton iterations a stage of the trial took (gustafsson;
+  ///                 0 for steppers without them)
   template <class V>
   CUBIE_HD CUBIE_FORCEINLINE void decide(step_decision<S>& out, const controller_settings<V>& c, S h, S dt, S nrm2,
-                                         M trial_ok, M landed) {
+                                         M trial_ok, M landed, S newton_iters = S(0.0)) {
     trial_ok = trial_ok & (nrm2 == nrm2);
     const M ok = trial_ok & (nrm2 <= S(1.0));
     const S log_e = math::controller_log2(math::max(nrm2, S(1e-30)));
-    S expo = S(c.exp_p) * log_e;
-    if (c.kind != controller_kind::i) expo = expo + S(c.exp_i) * log_prev_;
-    if (c.kind == controller_kind::pid) expo = expo + S(c.exp_d) * log_prev2_;
-    expo = math::select(ok, expo, S(c.exp_reject) * log_e);
-    S gain = S(c.safety) * math::controller_exp2(expo);
+    S gain;
+    if (c.kind == controller_kind::gustafsson) {
+      const S target2 = S(2.0) * S(c.newton_target);
+      const S fac = S(c.safety) * math::min(S(1.0), (S(1.0) + target2) / (newton_iters + target2));
+      gain = fac * math::controller_exp2(S(c.exp_reject) * log_e);
+      // The predictive part, from the last accepted step (none yet: h_acc_ = 0). exp_reject
+      // is -1/(2(q+1)); log_prev_ holds log2 of err_acc^2.
+      const M predict = ok & (h_acc_ > S(0.0));
+      const S log_gus = math::controller_log2(math::select(predict, h / h_acc_, S(1.0))) +
+                        S(c.exp_reject) * (log_e + log_e - log_prev_);
+      const S gus = S(c.safety) * math::controller_exp2(log_gus);
+      gain = math::select(predict, math::min(gain, gus), gain);
+      const M moved = ok & !landed;
+      h_acc_ = math::select(moved, h, h_acc_);
+      // err_acc = max(1e-2, err): its square's log, floored at log2(1e-4).
+      log_prev_ = math::select(moved, math::max(log_e, S(-13.287712379549449)), log_prev_);
+    } else {
+      S expo = S(c.exp_p) * log_e;
+      if (c.kind != controller_kind::i) expo = expo + S(c.exp_i) * log_prev_;
+      if (c.kind == controller_kind::pid) expo = expo + S(c.exp_d) * log_prev2_;
+      expo = math::select(ok, expo, S(c.exp_reject) * log_e);
+      gain = S(c.safety) * math::controller_exp2(expo);
+    }
     gain = math::min(math::max(gain, S(c.min_gain)), math::select(ok, S(c.max_gain), S(1.0)));
     gain = math::select(trial_ok, gain, S(c.min_gain));
     const M dead = ok & (gain >= S(c.deadband_min)) & (gain <= S(c.deadband_max));
@@ -83,9 +110,11 @@ class step_controller {
     S dt_next = math::min(math::max(h * gain, S(c.dt_min)), S(c.dt_max));
     const M at_floor = (!ok) & (h <= S(c.dt_min));
     // History and dt move only on steps the controller chose (not shortened ones).
-    const M moved = ok & !landed;
-    log_prev2_ = math::select(moved, log_prev_, log_prev2_);
-    log_prev_ = math::select(moved, log_e, log_prev_);
+    if (c.kind != controller_kind::gustafsson) {
+      const M moved = ok & !landed;
+      log_prev2_ = math::select(moved, log_prev_, log_prev2_);
+      log_prev_ = math::select(moved, log_e, log_prev_);
+    }
     dt_next = math::select(ok & landed, dt, dt_next);
     out.accept = ok;
     out.trial_ok = trial_ok;
@@ -96,6 +125,7 @@ class step_controller {
  private:
   S log_prev_ = S(0.0);   // log2 of the last accepted norm (norm 1 at the start)
   S log_prev2_ = S(0.0);  // and of the one before
+  S h_acc_ = S(0.0);      // gustafsson: the last accepted step the controller chose (0: none yet)
 };
 
 }  // namespace cubie

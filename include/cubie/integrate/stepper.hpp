@@ -67,6 +67,14 @@ struct remove_const_of<const T> {
   using type = T;
 };
 
+/// Hands a stepper that iterates (Newton families) the solve's Newton constants; the other
+/// families take none.
+template <class Stepper, class NewtonSettings>
+CUBIE_HD CUBIE_FORCEINLINE void configure_stepper(Stepper& stepper, const NewtonSettings& ns) {
+  if constexpr (requires { stepper.configure(ns); }) stepper.configure(ns);
+  else (void)stepper, (void)ns;
+}
+
 /// The stepper of Method's family for N states in arithmetic S.
 template <class Method, class S, int N>
 using stepper_for =

@@ -29,7 +29,7 @@ struct status_tally : failure_counts {
   /// range of their t_reached and the smallest step size they ended with. Only failed
   /// runs that were integrated at all count; NaN while there are none (or the solve does
   /// not record t_reached / dt_last).
-  std::int64_t stopped_early = 0;  ///< failed runs with a recorded t_reached
+  i64 stopped_early = 0;  ///< failed runs with a recorded t_reached
   double stopped_t_min = std::numeric_limits<double>::quiet_NaN();
   double stopped_t_max = std::numeric_limits<double>::quiet_NaN();
   double stopped_dt_min = std::numeric_limits<double>::quiet_NaN();
