@@ -207,6 +207,10 @@ python)
   phase "dirk_gpu_test" 90 dirk_gpu_test.log "$(find "$BUILD/tests" -name dirk_gpu_test -type f | head -1)"
   grep -E "^\[  (PASSED|FAILED)|Failure|info" "$LOG/dirk_gpu_test.log" | head -12 | tee -a "$REPORT" >/dev/null
   export PYTHONPATH=$BUILD/python
+  if [[ -f $ROOT/bench/python/crash_probe.py ]]; then
+    phase "python crash probe" 60 crash_probe.log python3 "$ROOT/bench/python/crash_probe.py" "$ROOT/examples/lorenz.toml"
+    head -20 "$LOG/crash_probe.log" | tee -a "$REPORT" >/dev/null
+  fi
   phase "pytest (all Python tests, GPU present)" 200 pytest_gpu.log python3 -m pytest -q -rs -p no:cacheprovider python/tests
   tail -12 "$LOG/pytest_gpu.log" | tee -a "$REPORT" >/dev/null
   phase "Python overhead at B1 size" 120 python_overhead.log python3 bench/python/python_overhead.py --runs 4194304 \
