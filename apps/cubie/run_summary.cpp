@@ -156,14 +156,10 @@ std::string summary_json(const run_summary& s) {
   w.end_object();
   // Where the failed runs stopped (null when none did or t_reached was not kept).
   w.key("stopped_early").value(static_cast<std::int64_t>(s.status.stopped_early));
-  const auto number_or_null = [&](const char* key, double v) {
-    w.key(key);
-    if (std::isnan(v)) w.null();
-    else w.value(v);
-  };
-  number_or_null("t_reached_min", s.status.stopped_t_min);
-  number_or_null("t_reached_max", s.status.stopped_t_max);
-  number_or_null("dt_last_min", s.status.stopped_dt_min);
+  // json_writer writes a non-finite number (NaN: nothing stopped) as null.
+  w.key("t_reached_min").value(s.status.stopped_t_min);
+  w.key("t_reached_max").value(s.status.stopped_t_max);
+  w.key("dt_last_min").value(s.status.stopped_dt_min);
   const std::string hint = stiffness_hint(s.status.stability_limited, s.status.failed, s.algorithm);
   w.key("hint");
   if (hint.empty()) w.null();

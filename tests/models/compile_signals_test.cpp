@@ -13,6 +13,7 @@
 
 #include "cubie/batch/solver.hpp"
 #include "cubie/models/model_compiler.hpp"
+#include "integrate_and_fire_reference.hpp"
 #include "signal_test_systems.hpp"
 
 namespace {
@@ -117,41 +118,10 @@ land_on_samples = true
   expect_same_results(a, b);
 }
 
-// Spike times of V' = (c - V) / tau with V -> 0 at V = 1, c = gain x the held stimulus.
-std::vector<double> analytic_spikes(double gain, const std::vector<std::pair<double, double>>& steps, double tau,
-                                    double t_end) {
-  std::vector<double> spikes;
-  double v = 0.0;
-  for (std::size_t i = 0; i < steps.size(); ++i) {
-    double t = steps[i].first;
-    const double until = i + 1 < steps.size() ? steps[i + 1].first : t_end;
-    const double c = gain * steps[i].second;
-    while (c > 1.0) {
-      const double ts = t + tau * std::log((c - v) / (c - 1.0));
-      if (ts > until) break;
-      spikes.push_back(ts);
-      t = ts;
-      v = 0.0;
-    }
-    v = c + (v - c) * std::exp(-(until - t) / tau);
-  }
-  return spikes;
-}
-
 TEST(CompiledSignals, IntegrateAndFireSpikesWhereTheStimulusPutsThem) {
   const std::filesystem::path dir(CUBIE_EXAMPLES_DIR);
   const models::model_definition m = models::load_model(dir / "integrate_and_fire.toml");
-  std::vector<std::pair<double, double>> steps;
-  std::ifstream in(dir / "data" / "stimulus.csv");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#' || line[0] == 't') continue;
-    std::istringstream s(line);
-    double t, c;
-    char comma;
-    s >> t >> comma >> c;
-    steps.push_back({t, c});
-  }
+  std::vector<std::pair<double, double>> steps = test::stimulus_steps(dir);
   ASSERT_EQ(steps.size(), 11u);
   steps.pop_back();  // the last sample only ends the protocol
   const std::vector<double> gains = {0.8, 1.0, 1.4, 2.0};
@@ -163,7 +133,7 @@ TEST(CompiledSignals, IntegrateAndFireSpikesWhereTheStimulusPutsThem) {
   free.land_on_samples = false;
   const SolveResult unlanded = solver.solve({{"V", {0.0}}}, {{"gain", gains}}, free);
   for (std::size_t r = 0; r < gains.size(); ++r) {
-    const std::vector<double> expected = analytic_spikes(gains[r], steps, 0.02, 1.0);
+    const std::vector<double> expected = test::analytic_spikes(gains[r], steps, 0.02, 1.0);
     const std::vector<event_occurrence> ev = res.events(static_cast<std::int64_t>(r));
     ASSERT_EQ(res.event_counts()[r], expected.size()) << "gain " << gains[r];
     ASSERT_EQ(ev.size(), std::min<std::size_t>(expected.size(), 64));  // max_events = 64 in the example
