@@ -36,7 +36,17 @@ class cuda_chunk_device {
                     memory::pinned_host_pool& pinned, detail::staged_inputs& staged, std::uint64_t staged_bound,
                     std::uint64_t max_pitch, solve_statistics& stats)
       : batch_(batch), group_(group), events_(events), pinned_(pinned), staged_(staged), staged_bound_(staged_bound),
-        max_pitch_(max_pitch), stats_(stats), staging_in_(events.size()) {}
+        max_pitch_(max_pitch), stats_(stats), staging_in_(events.size()) {
+    if (staged_.batch != &batch_ || staged_.generation != batch_.generation || staged_.value_bytes != sizeof(V)) {
+      // Another batch (or the same object rebuilt): the blocks' last uploads, in an earlier
+      // solve, are done.
+      release_staged(staged_);
+      staged_.batch = &batch_;
+      staged_.generation = batch_.generation;
+      staged_.value_bytes = sizeof(V);
+    }
+    ++staged_.solves;
+  }
 
   cuda_chunk_device(const cuda_chunk_device&) = delete;
   cuda_chunk_device& operator=(const cuda_chunk_device&) = delete;
@@ -100,18 +110,11 @@ class cuda_chunk_device {
   };
 
   // The pinned block holding `chunk`'s upload: kept from an earlier solve of this batch with
-  // the same chunk (nothing to copy on the host), else staged now into a block kept for the
-  // next solve (within the bound), else into the slot's staging.
+  // the same chunk (nothing to copy on the host), else, from the batch's second solve on,
+  // staged now into a block kept for the next solve (within the bound), else into the slot's
+  // staging.
   const void* staged_upload(int slot, const memory::chunk_range& chunk, const chunk_layout<V>& layout) {
     detail::staged_inputs& kept = staged_;
-    if (kept.batch != &batch_ || kept.generation != batch_.generation || kept.value_bytes != sizeof(V)) {
-      // Another batch (or the same object rebuilt): the blocks' last uploads, in an earlier
-      // solve, are done.
-      release_staged(kept);
-      kept.batch = &batch_;
-      kept.generation = batch_.generation;
-      kept.value_bytes = sizeof(V);
-    }
     for (const detail::staged_chunk& c : kept.chunks)
       if (c.begin == chunk.begin && c.end == chunk.end) return c.block;
     // Blocks of another cut of these runs (another plan) are of no more use; none of them was
@@ -124,7 +127,7 @@ class cuda_chunk_device {
     });
     const auto copy = [](void* d, const void* s, std::size_t n) { parallel_copy(d, s, n); };
     const std::size_t bytes = layout.staged_bytes();
-    if (kept.bytes + bytes <= staged_bound_) {
+    if (kept.solves >= 2 && kept.bytes + bytes <= staged_bound_) {
       void* block = nullptr;
       try {
         block = pinned_.allocate(bytes, stream(slot));
