@@ -155,7 +155,9 @@ void Solver::impl::resolve() {
   }
   if (backend == "cuda") {
     exec = make_cuda_executor(s.memory);
-    result_alloc = s.memory.pinned_results ? cuda_result_allocator(s.memory) : host_allocator::pageable();
+    // Pageable results of a GPU solve are faulted in by background threads while the device
+    // computes the first chunks, so the staging ring's writer copies into resident pages.
+    result_alloc = s.memory.pinned_results ? cuda_result_allocator(s.memory) : host_allocator::pageable_prefaulted();
   } else {
     exec = std::make_unique<cpu::cpu_executor>(s.cpu_threads, s.memory);
     result_alloc = host_allocator::pageable();

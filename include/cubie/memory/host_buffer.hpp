@@ -19,6 +19,12 @@ struct host_allocator {
 
   /// 64-byte aligned pageable memory.
   static host_allocator pageable();
+  /// As pageable(), and blocks from 32 MiB on are faulted in by background threads
+  /// (MADV_POPULATE_WRITE, which leaves contents alone, so the block may be written at once)
+  /// while the caller goes on: for GPU results, whose pages the staging ring's writer would
+  /// otherwise fault in one by one while the device waits on it. Freeing a block stops its
+  /// threads first. CUBIE_PREFAULT_RESULTS=0 in the environment turns it off (pageable()).
+  static host_allocator pageable_prefaulted();
 };
 
 namespace detail {
