@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # bench/gpu/first_solve_session.sh
 # Issue 11 on the H200: a first solve in a fresh process against a steady one, B1 (rk4,
-# 4,194,304 runs, final state) and B3 (the same with 101 saves, a 5.1 GB result), with the
-# pinned pool's two upstreams (CUBIE_PINNED_UPSTREAM=register, the default, against
-# host_alloc, plain cudaHostAlloc as before), and the host's floors measured in the same call:
+# 4,194,304 runs, final state) and B3 (the same with 101 saves, a 5.1 GB result), this
+# branch's defaults ("new": the pinned pool registers pages faulted in by the copy threads, a
+# GPU solve's pageable result is prefaulted in the background) against "old" (plain
+# cudaHostAlloc, no prefaulting: CUBIE_PINNED_UPSTREAM=host_alloc CUBIE_PREFAULT_RESULTS=0),
+# and the host's floors measured in the same call:
 #   1. host_memory_bench --gib 5: first touch of fresh memory (4 KiB and huge pages, 1/8/16
 #      threads), copies into fresh and warm pages, pinning by each upstream (5 GiB and 64 MiB,
 #      with cudaHostRegister's share apart), cudaHostAlloc from several threads at once;
 #   2. cubie_gpu_bench --only B1 and --only B3, each in its own process, pinned and pageable
-#      results, each upstream (its "1st pin" columns: fresh pinned MB and ms in the first solve);
+#      results, new and old (its "1st pin" columns: fresh pinned MB and ms in the first solve),
+#      and B3 pageable with only the prefaulting off;
 #      B1 once more with CUDA_MODULE_LOADING=EAGER (is lazy loading still in the first solve?);
 #   3. `cubie run examples/bench_lorenz.toml` fresh processes (compile cache warm), B1 and B3,
-#      pageable and pinned results, each upstream, twice each (solve and process wall);
+#      pageable and pinned results, new and old, twice each (solve and process wall);
 #   4. a summary: first / steady per case, B1 against the 1.5x goal, B3 against 1.2 x steady +
 #      5.1 GB at the measured first-touch rate.
 # Builds cubie_cli, cubie_gpu_bench and host_memory_bench into $BUILD first (reused when it is
@@ -66,39 +69,46 @@ CUBIE=$BUILD/apps/cubie/cubie
 T0=$(date +%s)
 
 # ---- 1. the host's floors -----------------------------------------------------------------------
-note "---- host_memory_bench --gib 5"
-timeout 120 "$H" --gib 5 >"$LOG/host_memory.log" 2>&1
+note "---- host_memory_bench --gib ${GIB:-5}"
+timeout 120 "$H" --gib "${GIB:-5}" >"$LOG/host_memory.log" 2>&1
 note "$(cat "$LOG/host_memory.log")"
 
 # ---- 2. the engine: first solve of a fresh process against the steady state ---------------------
 note "---- cubie_gpu_bench, one process per case (first = first solve of the process's first Solver of that size)"
-for up in register host_alloc; do
+# new: this branch's defaults (register upstream, prefaulted pageable results); old: cudaHostAlloc
+# and no prefaulting, as before (the parallel input conversion and the first solve's input
+# staging through the slots have no switch: the 2026-12-04 05:43 session is their before).
+declare -A CONFIG=([new]="" [old]="CUBIE_PINNED_UPSTREAM=host_alloc CUBIE_PREFAULT_RESULTS=0"
+  [noprefault]="CUBIE_PREFAULT_RESULTS=0")
+bench_case() { # bench_case CONFIG MODE ONLY
+  local cfg=$1 mode=$2 only=$3 flag=()
+  [[ $mode == pageable ]] && flag=(--pageable)
+  local name=bench_${only}_${mode}_${cfg}
+  env ${CONFIG[$cfg]} timeout 90 "$B" --only "$only" --reps 5 "${flag[@]}" >"$LOG/$name.log" 2>&1
+  note "$name (rc=$?, ${CONFIG[$cfg]:-defaults}):"
+  note "$(sed -n '/^case /,$p' "$LOG/$name.log")"
+}
+for cfg in new old; do
   for mode in pinned pageable; do
-    flag=()
-    [[ $mode == pageable ]] && flag=(--pageable)
-    for only in B1 B3; do
-      name=bench_${only}_${mode}_${up}
-      CUBIE_PINNED_UPSTREAM=$up timeout 90 "$B" --only "$only" --reps 5 "${flag[@]}" >"$LOG/$name.log" 2>&1
-      note "$name (rc=$?):"
-      note "$(sed -n '/^case /,$p' "$LOG/$name.log")"
-    done
+    for only in B1 B3; do bench_case $cfg $mode $only; done
   done
 done
-CUDA_MODULE_LOADING=EAGER timeout 90 "$B" --only B1 --reps 5 >"$LOG/bench_B1_pinned_register_eager.log" 2>&1
-note "bench_B1_pinned_register_eager (CUDA_MODULE_LOADING=EAGER, rc=$?):"
-note "$(sed -n '/^case /,$p' "$LOG/bench_B1_pinned_register_eager.log")"
+bench_case noprefault pageable B3
+CUDA_MODULE_LOADING=EAGER timeout 90 "$B" --only B1 --reps 5 >"$LOG/bench_B1_pinned_eager.log" 2>&1
+note "bench_B1_pinned_eager (CUDA_MODULE_LOADING=EAGER, rc=$?):"
+note "$(sed -n '/^case /,$p' "$LOG/bench_B1_pinned_eager.log")"
 
 # ---- 3. cubie run, fresh processes --------------------------------------------------------------
 LZ=$ROOT/examples/bench_lorenz.toml
 rk4=(--set solver.algorithm=classical_rk4 --set solver.dt=0.0009765625)
 B1=(--set 'sweep.rho={linspace=[0,21,4194304]}')
 B3=(--set 'sweep.rho={linspace=[0,21,4194304]}' --set solver.save_every=0.01)
-run_case() { # run_case NAME ENV ARGS...
-  local name=$1 up=$2
+run_case() { # run_case NAME CONFIG ARGS...
+  local name=$1 cfg=$2
   shift 2
   local t0 t1
   t0=$(date +%s%N)
-  CUBIE_PINNED_UPSTREAM=$up timeout 60 "$CUBIE" run "$@" --backend cuda --json >"$LOG/run_$name.json" 2>"$LOG/run_$name.err"
+  env ${CONFIG[$cfg]} timeout 60 "$CUBIE" run "$@" --backend cuda --json >"$LOG/run_$name.json" 2>"$LOG/run_$name.err"
   local rc=$?
   t1=$(date +%s%N)
   note "$(printf '%-30s rc=%d wall %6.0f ms  ' "$name" $rc "$(awk -v ns=$((t1 - t0)) 'BEGIN{print ns/1e6}')")$(python3 -c "
@@ -110,14 +120,15 @@ except Exception as e: print('no JSON:', open('$LOG/run_$name.err').read()[-300:
 ")"
 }
 note "---- cubie run --backend cuda --json, fresh process each (wall = process start to exit)"
-run_case compile register "$LZ" "${rk4[@]}" --set 'sweep.rho={linspace=[0,21,1024]}'
+run_case compile new "$LZ" "${rk4[@]}" --set 'sweep.rho={linspace=[0,21,1024]}'
 for rep in 1 2; do
-  for up in register host_alloc; do
-    run_case "B1-pageable-$up-$rep" $up "$LZ" "${rk4[@]}" "${B1[@]}"
-    run_case "B1-pinned-$up-$rep" $up "$LZ" "${rk4[@]}" "${B1[@]}" --set memory.pinned_results=true
-    run_case "B3-pageable-$up-$rep" $up "$LZ" "${rk4[@]}" "${B3[@]}"
-    run_case "B3-pinned-$up-$rep" $up "$LZ" "${rk4[@]}" "${B3[@]}" --set memory.pinned_results=true
+  for cfg in new old; do
+    run_case "B1-pageable-$cfg-$rep" $cfg "$LZ" "${rk4[@]}" "${B1[@]}"
+    run_case "B1-pinned-$cfg-$rep" $cfg "$LZ" "${rk4[@]}" "${B1[@]}" --set memory.pinned_results=true
+    run_case "B3-pageable-$cfg-$rep" $cfg "$LZ" "${rk4[@]}" "${B3[@]}"
+    run_case "B3-pinned-$cfg-$rep" $cfg "$LZ" "${rk4[@]}" "${B3[@]}" --set memory.pinned_results=true
   done
+  run_case "B3-pageable-noprefault-$rep" noprefault "$LZ" "${rk4[@]}" "${B3[@]}"
 done
 
 # ---- 4. summary -----------------------------------------------------------------------------------
@@ -129,9 +140,9 @@ host = open(os.path.join(log, "host_memory.log")).read()
 def rate(pattern):
     found = re.findall(pattern + r".*?([0-9.]+) GB/s", host)
     return float(found[-1]) if found else float("nan")
-huge = rate(r"first touch, huge pages, 1[0-9]+ threads, round 2")
-small = rate(r"first touch, 4 KiB pages, 1[0-9]+ threads, round 2")
-print(f"first touch, 16 threads: huge pages {huge:.1f} GB/s, 4 KiB pages {small:.1f} GB/s")
+huge = rate(r"first touch, huge pages, [0-9]+ threads, round 2")
+small = rate(r"first touch, 4 KiB pages, [0-9]+ threads, round 2")
+print(f"first touch, all threads: huge pages {huge:.1f} GB/s, 4 KiB pages {small:.1f} GB/s")
 result_bytes = 4194304 * 303 * 4
 print(f"{'case':44s} {'first':>8s} {'steady':>8s} {'ratio':>6s} {'goal':>8s} {'1st pin MB':>10s} {'pin ms':>8s}")
 for f in sorted(glob.glob(os.path.join(log, "bench_B*.log"))):
