@@ -60,6 +60,13 @@ class cuda_chunk_device {
   [[nodiscard]] memory::stream_view stream(int slot) const { return group_.stream(slot % group_.stream_count()); }
 
   void enqueue(int slot, void* buffer, const memory::chunk_range& chunk, const output_view& view) {
+    launch(slot, buffer, chunk);
+    download(slot, buffer, chunk, view);
+  }
+
+  // Upload and kernel; the pipeline asks the sink for the chunk's view (a staging ring slot,
+  // pinned on first use) while they run, then queues the download.
+  void launch(int slot, void* buffer, const memory::chunk_range& chunk) {
     const chunk_layout<V> layout(batch_, chunk.size());
     const cudaStream_t st = stream(slot).value();
     const detail::slot_events& ev = events_[static_cast<std::size_t>(slot)];
@@ -79,11 +86,15 @@ class cuda_chunk_device {
     if (const auto& hook = cuda_test_hooks().before_launch) hook(grid, block);
     launch_integrate_kernel<V>(*batch_.gpu, dim3(grid), dim3(block), stream(slot), layout.args(batch_, base));
     CUBIE_CUDA_TRY(cudaEventRecord(ev.computed, st));
-
-    // Download straight into the view (pinned: a DMA at link speed).
-    download(layout, base, view, st);
-    CUBIE_CUDA_TRY(cudaEventRecord(ev.done, st));
     stats_.bytes_to_device += layout.staged_bytes();
+  }
+
+  // Download straight into the view (pinned: a DMA at link speed).
+  void download(int slot, void* buffer, const memory::chunk_range& chunk, const output_view& view) {
+    const chunk_layout<V> layout(batch_, chunk.size());
+    const cudaStream_t st = stream(slot).value();
+    copy_outputs(layout, static_cast<const char*>(buffer), view, st);
+    CUBIE_CUDA_TRY(cudaEventRecord(events_[static_cast<std::size_t>(slot)].done, st));
     stats_.bytes_to_host += layout.returned_bytes();
   }
 
@@ -185,7 +196,7 @@ class cuda_chunk_device {
 
   // Every output array of the chunk (rows of `runs` elements, dense on the device) into the
   // view's rows, run_stride elements apart.
-  void download(const chunk_layout<V>& layout, const char* base, const output_view& view, cudaStream_t st) const {
+  void copy_outputs(const chunk_layout<V>& layout, const char* base, const output_view& view, cudaStream_t st) const {
     const precision p = batch_.outputs.precision;
     for (const output_array& arr : batch_.outputs.arrays) {
       const std::size_t eb = arr.element_bytes(p);
@@ -206,7 +217,7 @@ class cuda_chunk_device {
   std::vector<staging> staging_in_;
 };
 
-static_assert(chunk_device<cuda_chunk_device<float>>);
+static_assert(split_chunk_device<cuda_chunk_device<float>>);
 
 // Host memory for the staging ring's slots: pinned blocks from the shared pool, reused
 // across chunks and solves.
