@@ -333,16 +333,23 @@ void Solver::impl::convert_inputs(const batch_grid& grid, prepared_batch<V>& b) 
       ++next_varying;
     }
   }
-  // Blocks of 256 Ki values (1 MiB of float) per column.
+  // Blocks of 256 Ki values (1 MiB of float) per column; a batch under one block per column
+  // stays on this thread (no hand-off, and no copy threads started for a small solve).
   constexpr i64 block_values = i64{1} << 18;
   const i64 n_runs = b.n_runs;
   const i64 per_column = (n_runs + block_values - 1) / block_values;
-  parallel_blocks(per_column * static_cast<i64>(varying.size()), [&](std::int64_t k) {
+  const auto convert = [&](std::int64_t k) {
     const auto& [src, dst] = varying[static_cast<std::size_t>(k / per_column)];
     const i64 begin = (k % per_column) * block_values;
     const i64 end = std::min(n_runs, begin + block_values);
     for (i64 r = begin; r < end; ++r) dst[r] = static_cast<V>(src[r]);
-  });
+  };
+  const i64 blocks = per_column * static_cast<i64>(varying.size());
+  if (per_column > 1) {
+    parallel_blocks(blocks, convert);
+  } else {
+    for (i64 k = 0; k < blocks; ++k) convert(k);
+  }
 }
 
 template <class V>
