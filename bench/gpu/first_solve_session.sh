@@ -16,10 +16,12 @@
 #   3. `cubie run examples/bench_lorenz.toml` fresh processes (compile cache warm), B1 and B3,
 #      pageable and pinned results, new and old, twice each (solve and process wall);
 #   4. a summary: first / steady per case, B1 against the 1.5x goal, B3 against 1.2 x steady +
-#      5.1 GB at the measured first-touch rate.
+#      5.1 GB at the measured first-touch rate;
+#   5. the GPU tests of the changed code (memory_gpu_resources_test, backends_cuda_test).
 # Builds cubie_cli, cubie_gpu_bench and host_memory_bench into $BUILD first (reused when it is
 # there: BUILD=build-h200 after `h200_session.sh build` builds nothing new but these three).
-# The measurements take about 2.5 minutes; a fresh build adds its own time (Release, tests off).
+# The measurements take about 2.5 minutes, the two GPU tests under a minute; a fresh build
+# adds its own time (Release; only the targets named are built).
 # Carry .deps (toml++) where the machine lacks it.
 #
 #   bash bench/gpu/first_solve_session.sh       ($OUT gets summary.txt and logs.tar.gz)
@@ -43,7 +45,7 @@ note "THP: $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null), defra
 t0=$(date +%s)
 if [[ ! -f $BUILD/build.ninja ]]; then
   args=(-S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCUBIE_ENABLE_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90
-    -DCUBIE_CPU_ARCH=native -DCUBIE_BUILD_TESTS=OFF)
+    -DCUBIE_CPU_ARCH=native)
   if [[ -d $ROOT/.deps/include/toml++ ]]; then
     dir=$BUILD/.deps-cmake/tomlplusplus
     mkdir -p "$dir"
@@ -55,6 +57,9 @@ if [[ ! -f $BUILD/build.ninja ]]; then
 fi
 ninja -C "$BUILD" -j "$(nproc)" cubie_cli cubie_gpu_bench host_memory_bench >"$LOG/build.log" 2>&1
 rc=$?
+# The GPU tests of what changed (pinning methods, staged inputs, the split launch), built
+# after the benchmarks so that a slow test build cannot hold the measurements up.
+TESTS=(memory_gpu_resources_test backends_cuda_test)
 note "build: rc=$rc in $(($(date +%s) - t0)) s"
 if ((rc != 0)); then
   tail -30 "$LOG/build.log" | tee -a "$SUMMARY"
@@ -132,7 +137,7 @@ for rep in 1 2; do
 done
 
 # ---- 4. summary -----------------------------------------------------------------------------------
-note "---- summary (ms; B3 floor = 1.2 x steady + 5.1e9 B at the 16-thread first-touch rate, huge and 4 KiB pages)"
+note "---- summary (ms; B3 floor = 1.2 x steady + 5.1e9 B at the all-threads first-touch rate, huge and 4 KiB pages)"
 python3 - "$LOG" <<'PY' | tee -a "$SUMMARY"
 import glob, os, re, sys
 log = sys.argv[1]
@@ -162,4 +167,16 @@ for f in sorted(glob.glob(os.path.join(log, "bench_B*.log"))):
         print(f"{name:44s} {first:8.1f} {steady:8.2f} {first / steady:6.2f} {goal:>8s} {pin_mb:>10s} {pin_ms:>8s}")
 PY
 note "measurements took $(($(date +%s) - T0)) s"
+
+# ---- 5. the GPU tests of the changed code ---------------------------------------------------------
+t0=$(date +%s)
+timeout 240 ninja -C "$BUILD" -j "$(nproc)" "${TESTS[@]}" >"$LOG/build_tests.log" 2>&1
+note "test build: rc=$? in $(($(date +%s) - t0)) s"
+for t in "${TESTS[@]}"; do
+  exe=$(find "$BUILD/tests" -type f -name "$t" -perm -u+x 2>/dev/null | head -1)
+  [[ -z $exe ]] && { note "$t: not built"; continue; }
+  timeout 150 "$exe" >"$LOG/$t.log" 2>&1
+  note "$t: rc=$? $(grep -E '^\[  (PASSED|FAILED)' "$LOG/$t.log" | tr '\n' ' ')"
+  grep -E '^\[  FAILED|Failure' "$LOG/$t.log" | head -10 | tee -a "$SUMMARY" >/dev/null
+done
 tar -czf "$OUT/logs.tar.gz" -C "$SCRATCH" logs
