@@ -181,7 +181,8 @@ void bind_solve(nb::module_& m) {
         named_arrays inits = to_named_arrays(initial_values), params = to_named_arrays(parameters);
         const grid_type type = parse_grid_type(grid);
         nb::gil_scoped_release nogil;
-        return std::make_shared<batch_grid>(batch_grid::build(solver.system(), inits, params, type));
+        // The converted columns move into a verbatim grid: no second copy on fresh pages.
+        return std::make_shared<batch_grid>(batch_grid::build(solver.system(), std::move(inits), std::move(params), type));
       },
       nb::arg("solver"), nb::arg("initial_values"), nb::arg("parameters"), nb::arg("grid_type"),
       "Builds the grid of runs from named float64 columns (length 1 broadcasts).");
@@ -192,7 +193,7 @@ void bind_solve(nb::module_& m) {
         named_arrays v = to_named_arrays(values);
         const grid_type type = parse_grid_type(grid);
         nb::gil_scoped_release nogil;
-        return std::make_shared<batch_grid>(batch_grid::build(solver.system(), v, type));
+        return std::make_shared<batch_grid>(batch_grid::build(solver.system(), std::move(v), type));
       },
       nb::arg("solver"), nb::arg("values"), nb::arg("grid_type"),
       "Builds the grid from one list naming states and parameters in any order (a model file's "
