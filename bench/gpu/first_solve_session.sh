@@ -176,13 +176,16 @@ if (($(date +%s) - START > ${TEST_AFTER_MAX:-330})); then
   tar -czf "$OUT/logs.tar.gz" -C "$SCRATCH" logs
   exit 0
 fi
+remaining() { echo $((575 - ($(date +%s) - START))); }
 t0=$(date +%s)
-timeout $((570 - ($(date +%s) - START))) ninja -C "$BUILD" -j "$(nproc)" "${TESTS[@]}" >"$LOG/build_tests.log" 2>&1
+timeout "$(remaining)" ninja -C "$BUILD" -j "$(nproc)" "${TESTS[@]}" >"$LOG/build_tests.log" 2>&1
 note "test build: rc=$? in $(($(date +%s) - t0)) s"
 for t in "${TESTS[@]}"; do
   exe=$(find "$BUILD/tests" -type f -name "$t" -perm -u+x 2>/dev/null | head -1)
   [[ -z $exe ]] && { note "$t: not built"; continue; }
-  timeout 150 "$exe" >"$LOG/$t.log" 2>&1
+  (($(remaining) < 20)) && { note "$t: no time left"; continue; }
+  # Not the 1000-solve leak test nor the one that loses the context on purpose: slow or final.
+  timeout "$(remaining)" "$exe" --gtest_filter='-*1000_solves*:*sticky*' >"$LOG/$t.log" 2>&1
   note "$t: rc=$? $(grep -E '^\[  (PASSED|FAILED)' "$LOG/$t.log" | tr '\n' ' ')"
   grep -E '^\[  FAILED|Failure' "$LOG/$t.log" | head -10 | tee -a "$SUMMARY" >/dev/null
 done
