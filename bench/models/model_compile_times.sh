@@ -94,7 +94,7 @@ for name in $CASES; do
     # The edit-and-rerun compile: a fresh folder with only the precompiled header.
     edited=$scratch/$name.pch
     mkdir -p "$edited"
-    cp "$cache"/*.pch.* "$edited"/
+    while read -r f; do cp "$f" "$edited"/; done < <(compgen -G "$cache/*.pch.*")  # set -f: no globs
     CUBIE_CACHE_DIR=$edited /usr/bin/time -f '%e %U %S' -o "$scratch/time" "$CUBIE" "${args[@]}" >"$out"
     read -r _ pusr psys <"$scratch/time"
     pch_ms=$(json timings_ms.compile <"$out")
