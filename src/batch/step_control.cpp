@@ -43,6 +43,9 @@ family_defaults defaults_of(method_family family) {
     // Newton families: Gustafsson's predictive controller, as in RADAU5 and the design (gains
     // as Hairer's: at most 1/0.2 smaller and 8 larger per step).
     case method_family::dirk: return {controller_kind::gustafsson, 0.9, 0.2, 8.0, 1.0, 1.0, 0.7, -0.4, 0.0};
+    // FIRK: the same, with RADAU5's deadband: a proposed gain within [1, 1.2] keeps h, so
+    // the next step reuses the factorisations (firk_stepper.hpp).
+    case method_family::firk: return {controller_kind::gustafsson, 0.9, 0.2, 8.0, 1.0, 1.2, 0.7, -0.4, 0.0};
   }
   return {controller_kind::pi, 0.9, 0.2, 10.0, 1.0, 1.0, 0.7, -0.4, 0.0};
 }

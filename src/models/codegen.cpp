@@ -243,6 +243,12 @@ class system_writer {
          detail::factor_shifted_body(plan, c_name_, jv_name_) + "  }\n";
     s += "  CUBIE_HD CUBIE_FORCEINLINE void solve_factored(const S* " + lu_name_ + ", S* " + x_name_ + ") const {\n" +
          detail::solve_factored_body(plan, lu_name_, x_name_) + "  }\n";
+    // The complex shift of Radau IIA's eigenvalue pair: the same order and fill, split arrays.
+    s += "  CUBIE_HD CUBIE_FORCEINLINE auto factor_shifted_complex(S cr, S ci, S* re, S* im) const {\n"
+         "    using cubie::math::is_finite;\n    using cubie::math::mask_and;\n" +
+         detail::factor_shifted_complex_body(plan, "cr", "ci", "re", "im") + "  }\n";
+    s += "  CUBIE_HD CUBIE_FORCEINLINE void solve_factored_complex(const S* lr, const S* li, S* xr, S* xi) const {\n" +
+         detail::solve_factored_complex_body(plan, "lr", "li", "xr", "xi") + "  }\n";
     return s;
   }
 
