@@ -68,7 +68,8 @@ std::string solve_factored_body(const elimination_plan& plan, const std::string&
 }
 
 std::string factor_shifted_complex_body(const elimination_plan& plan, const std::string& cr, const std::string& ci,
-                                        const std::string& re, const std::string& im) {
+                                        const std::string& re, const std::string& im, const std::string& mr,
+                                        const std::string& mi, const std::string& d) {
   const int n = plan.n;
   std::string body = "    // M = (cr + i ci) I - J in place: re holds J on entry\n";
   for (int k = 0; k < plan.nonzeros(); ++k) {
@@ -78,7 +79,13 @@ std::string factor_shifted_complex_body(const elimination_plan& plan, const std:
   }
   auto slot = [&](int i, int j) { return plan.slot[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)]; };
   auto state = [&](int r) { return plan.order[static_cast<std::size_t>(r)]; };
-  body += "    S m_re, m_im, d_re;\n";
+  // The multiplier's parts, declared only where some row has one (unused locals warn).
+  bool multipliers = false;
+  for (int r = 0; r < n && !multipliers; ++r)
+    for (int q = 0; q < r && !multipliers; ++q)
+      multipliers = plan.slot[static_cast<std::size_t>(plan.order[static_cast<std::size_t>(r)])]
+                             [static_cast<std::size_t>(plan.order[static_cast<std::size_t>(q)])] >= 0;
+  body += multipliers ? "    S " + mr + ", " + mi + ", " + d + ";\n" : "    S " + d + ";\n";
   for (int r = 0; r < n; ++r) {
     const int i = state(r);
     body += "    // row of state " + std::to_string(i) + "\n";
@@ -87,41 +94,42 @@ std::string factor_shifted_complex_body(const elimination_plan& plan, const std:
       if (l < 0) continue;
       const int p = slot(state(q), state(q));
       // The multiplier: the entry times the reciprocal of pivot q, both complex.
-      body += "    m_re = " + at(re, l) + " * " + at(re, p) + " - " + at(im, l) + " * " + at(im, p) + ";\n";
-      body += "    m_im = " + at(re, l) + " * " + at(im, p) + " + " + at(im, l) + " * " + at(re, p) + ";\n";
-      body += "    " + at(re, l) + " = m_re;\n    " + at(im, l) + " = m_im;\n";
+      body += "    " + mr + " = " + at(re, l) + " * " + at(re, p) + " - " + at(im, l) + " * " + at(im, p) + ";\n";
+      body += "    " + mi + " = " + at(re, l) + " * " + at(im, p) + " + " + at(im, l) + " * " + at(re, p) + ";\n";
+      body += "    " + at(re, l) + " = " + mr + ";\n    " + at(im, l) + " = " + mi + ";\n";
       for (int s = q + 1; s < n; ++s) {
         const int u = slot(state(q), state(s));
         if (u < 0) continue;
         const int target = slot(i, state(s));
-        body += "    " + at(re, target) + " = " + at(re, target) + " - (m_re * " + at(re, u) + " - m_im * " + at(im, u) +
+        body += "    " + at(re, target) + " = " + at(re, target) + " - (" + mr + " * " + at(re, u) + " - " + mi + " * " + at(im, u) +
                 ");\n";
-        body += "    " + at(im, target) + " = " + at(im, target) + " - (m_re * " + at(im, u) + " + m_im * " + at(re, u) +
+        body += "    " + at(im, target) + " = " + at(im, target) + " - (" + mr + " * " + at(im, u) + " + " + mi + " * " + at(re, u) +
                 ");\n";
       }
     }
     const std::string pr = at(re, slot(i, i)), pi = at(im, slot(i, i));
-    body += "    d_re = " + pr + " * " + pr + " + " + pi + " * " + pi + ";\n";
-    body += "    " + pr + " = " + pr + " / d_re;\n";
-    body += "    " + pi + " = -" + pi + " / d_re;\n";
-    const std::string check = "mask_and(mask_and(is_finite(" + pr + "), is_finite(" + pi + ")), d_re != S(0))";
+    body += "    " + d + " = " + pr + " * " + pr + " + " + pi + " * " + pi + ";\n";
+    body += "    " + pr + " = " + pr + " / " + d + ";\n";
+    body += "    " + pi + " = -" + pi + " / " + d + ";\n";
+    const std::string check = "mask_and(mask_and(is_finite(" + pr + "), is_finite(" + pi + ")), " + d + " != S(0))";
     body += r == 0 ? "    auto ok = " + check + ";\n" : "    ok = mask_and(ok, " + check + ");\n";
   }
   return body + "    return ok;\n";
 }
 
 std::string solve_factored_complex_body(const elimination_plan& plan, const std::string& lr, const std::string& li,
-                                        const std::string& xr, const std::string& xi) {
+                                        const std::string& xr, const std::string& xi, const std::string& t) {
   const int n = plan.n;
   auto slot = [&](int i, int j) { return plan.slot[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)]; };
   auto state = [&](int r) { return plan.order[static_cast<std::size_t>(r)]; };
   // x_i -= a * x_j in complex arithmetic (a at factor slot k).
   auto axpy = [&](int i, int k, int j) {
-    return "    t_re = " + at(xr, i) + " - (" + at(lr, k) + " * " + at(xr, j) + " - " + at(li, k) + " * " + at(xi, j) +
+    return "    " + t + " = " + at(xr, i) + " - (" + at(lr, k) + " * " + at(xr, j) + " - " + at(li, k) + " * " + at(xi, j) +
            ");\n    " + at(xi, i) + " = " + at(xi, i) + " - (" + at(lr, k) + " * " + at(xi, j) + " + " + at(li, k) +
-           " * " + at(xr, j) + ");\n    " + at(xr, i) + " = t_re;\n";
+           " * " + at(xr, j) + ");\n    " + at(xr, i) + " = " + t + ";\n";
   };
-  std::string body = "    S t_re;\n    // L z = x (unit diagonal), in elimination order\n";
+  std::string body = "    S " + t + ";\n"
+                     "    // L z = x (unit diagonal), in elimination order\n";
   for (int r = 1; r < n; ++r) {
     const int i = state(r);
     for (int q = 0; q < r; ++q) {
@@ -137,9 +145,9 @@ std::string solve_factored_complex_body(const elimination_plan& plan, const std:
       if (u >= 0) body += axpy(i, u, state(s));
     }
     const int d = slot(i, i);
-    body += "    t_re = " + at(xr, i) + " * " + at(lr, d) + " - " + at(xi, i) + " * " + at(li, d) + ";\n    " +
+    body += "    " + t + " = " + at(xr, i) + " * " + at(lr, d) + " - " + at(xi, i) + " * " + at(li, d) + ";\n    " +
             at(xi, i) + " = " + at(xr, i) + " * " + at(li, d) + " + " + at(xi, i) + " * " + at(lr, d) + ";\n    " +
-            at(xr, i) + " = t_re;\n";
+            at(xr, i) + " = " + t + ";\n";
   }
   return body;
 }

@@ -29,11 +29,26 @@ concept has_sparse_complex = requires(const Sys& sys, S c, S* re, const S* lu, S
 };
 }  // namespace jacobian_detail
 
+namespace firk_detail {
+// The factors of each kind, none at all for a count of 0 (GL4 has no real eigenvalue, the
+// DIRK family no complex ones).
+template <class LU, int Count>
+struct factor_array {
+  LU f[Count];
+  CUBIE_HD CUBIE_FORCEINLINE LU& operator[](int i) { return f[i]; }
+  CUBIE_HD CUBIE_FORCEINLINE const LU& operator[](int i) const { return f[i]; }
+};
+template <class LU>
+struct factor_array<LU, 0> {};  // no operator[]: the steppers index only the kinds they have
+}  // namespace firk_detail
+
+/// J and the factors of R real shifts and P complex ones (the DIRK stepper keeps one real
+/// factorisation per distinct diagonal here as well).
 template <class S, int N, int R, int P>
 struct firk_matrices {
   S jac[N * N];
-  dense_lu<S, N> real[R > 0 ? R : 1];
-  dense_lu_complex<S, N> cplx[P > 0 ? P : 1];
+  firk_detail::factor_array<dense_lu<S, N>, R> real;
+  firk_detail::factor_array<dense_lu_complex<S, N>, P> cplx;
 
   template <class Sys>
   static constexpr bool sparse() {
