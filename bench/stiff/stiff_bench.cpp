@@ -5,7 +5,8 @@
 // their model files (examples/stiff, compiled at run time as `cubie run` does, with the
 // generated sparse LU), on the CPU (SIMD packs) or the GPU (one run per thread).
 // Per method and precision: wall time (first solve and the median of the repetitions), runs
-// per second, steps per run (accepted + rejected, each one Jacobian and one factorisation),
+// per second, steps per run (accepted + rejected; one Jacobian and factorisation each for
+// Rosenbrock methods and DIRKs, fewer for radau_iia_5, which keeps them across steps),
 // rejections, failed runs, and the error at the end on a few runs spread over the sweep,
 // max_i |y_i - ref_i| / (atol + rtol |ref_i|), against rodas5p float64 at rtol 1e-10 on the
 // CPU (the tests check rodas5p against SciPy's Radau on both problems).

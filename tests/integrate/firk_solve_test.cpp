@@ -71,7 +71,7 @@ TEST(FirkSolve, RobertsonAgreesWithRadau) {
         solver.solve({{"y1", {1.0}}, {"y2", {0.0}}, {"y3", {0.0}}}, {{"k1", {0.04}}, {"k2", {3e7}}, {"k3", {1e4}}}, spec);
     ASSERT_EQ(r.status()[0], 0u) << T;
     const double e = error_in_tolerances(r, s, {"y1", "y2", "y3"}, T < 1e6 ? robertson_4e4 : robertson_1e11);
-    std::printf("radau_iia_5 Robertson to %g: %u steps, %u rejected, error %.2f tolerances\n", T, r.steps_accepted()[0],
+    std::printf("radau_iia_5 Robertson to %g: %u steps, %u rejected, error %.3g tolerances\n", T, r.steps_accepted()[0],
                 r.steps_rejected()[0], e);
     EXPECT_LE(e, 10.0) << T;
   }
@@ -88,7 +88,7 @@ TEST(FirkSolve, RobertsonInFloat) {
       solver.solve({{"y1", {1.0}}, {"y2", {0.0}}, {"y3", {0.0}}}, {{"k1", {0.04}}, {"k2", {3e7}}, {"k3", {1e4}}}, spec);
   ASSERT_EQ(r.status()[0], 0u);
   const double e = error_in_tolerances(r, s, {"y1", "y2", "y3"}, robertson_4e4);
-  std::printf("radau_iia_5 float32 Robertson to 4e4: %u steps, %u rejected, error %.2f tolerances\n",
+  std::printf("radau_iia_5 float32 Robertson to 4e4: %u steps, %u rejected, error %.3g tolerances\n",
               r.steps_accepted()[0], r.steps_rejected()[0], e);
   EXPECT_LE(e, 10.0);
 }
@@ -125,7 +125,7 @@ TEST(FirkSolve, HiresAgreesWithRadau) {
   const SolveResult r = solver.solve(inits, {}, spec);
   ASSERT_EQ(r.status()[0], 0u);
   const double e = error_in_tolerances(r, s, names, hires_321);
-  std::printf("radau_iia_5 HIRES: %u steps, %u rejected, error %.2f tolerances\n", r.steps_accepted()[0],
+  std::printf("radau_iia_5 HIRES: %u steps, %u rejected, error %.3g tolerances\n", r.steps_accepted()[0],
               r.steps_rejected()[0], e);
   EXPECT_LE(e, 10.0);
 }
