@@ -410,7 +410,7 @@ class Solver:
             if c.get(key) is None:
                 continue
             if key in newton_keys:
-                if family != "dirk":
+                if family not in ("dirk", "firk"):
                     notes[key] = f"configures Newton iterations; {self.algorithm} ({family}) does not iterate"
             elif family == "explicit_rk":
                 notes[key] = f"configures implicit methods; {self.algorithm} is explicit"

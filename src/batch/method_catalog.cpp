@@ -28,6 +28,11 @@ constexpr method_family family_of(const dirk_tableau<S>&) {
   return method_family::dirk;
 }
 
+template <int S, int R, int P>
+constexpr method_family family_of(const firk_tableau<S, R, P>&) {
+  return method_family::firk;
+}
+
 template <class M>
 method_info info_of() {
   constexpr method_family family = family_of(M::tableau);
@@ -41,10 +46,10 @@ method_info info_of() {
   }
 }
 
-template <class... M, class... R, class... D>
+template <class... M, class... R, class... D, class... F>
 std::vector<method_info> infos_of(methods::method_list<M...>, methods::method_list<R...>,
-                                  methods::method_list<D...>) {
-  return {info_of<M>()..., info_of<R>()..., info_of<D>()...};
+                                  methods::method_list<D...>, methods::method_list<F...>) {
+  return {info_of<M>()..., info_of<R>()..., info_of<D>()..., info_of<F>()...};
 }
 
 const std::vector<std::pair<std::string, std::string>>& alias_table() {
@@ -62,6 +67,8 @@ const std::vector<std::pair<std::string, std::string>>& alias_table() {
       // usual spellings of backward Euler.
       {"dirk", "l_stable_dirk_3"},       {"ode23t", "trapezoidal_dirk"}, {"backward_euler", "backwards_euler"},
       {"implicit_euler", "backwards_euler"},
+      // The design's FIRK family default, and its name for Radau IIA 5.
+      {"firk", "firk_gauss_legendre_2"}, {"radau", "radau_iia_5"},
   };
   return aliases;
 }
@@ -69,7 +76,8 @@ const std::vector<std::pair<std::string, std::string>>& alias_table() {
 }  // namespace
 
 const std::vector<method_info>& all_method_infos() {
-  static const std::vector<method_info> infos = infos_of(methods::all_methods{}, methods::rosenbrock_methods{}, methods::dirk_methods{});
+  static const std::vector<method_info> infos = infos_of(methods::all_methods{}, methods::rosenbrock_methods{},
+                                                          methods::dirk_methods{}, methods::firk_methods{});
   return infos;
 }
 
@@ -80,6 +88,7 @@ const char* family_name(method_family family) {
     case method_family::explicit_rk: return "explicit_rk";
     case method_family::rosenbrock: return "rosenbrock";
     case method_family::dirk: return "dirk";
+    case method_family::firk: return "firk";
   }
   return "unknown";
 }

@@ -26,14 +26,17 @@ const char* const core_source = R"(
 #include "cubie/integrate/methods/rosenbrock23_sciml.hpp"
 #include "cubie/integrate/methods/kvaerno5.hpp"
 #include "cubie/integrate/methods/crank_nicolson.hpp"
+#include "cubie/integrate/methods/radau_iia_5.hpp"
+#include "cubie/integrate/methods/firk_gauss_legendre_4.hpp"
 )";
 
 std::vector<std::string> kernel_expressions() {
   std::vector<std::string> out;
   // Two Rosenbrock methods: dual-number Jacobians, the pivoting LU and the stepper under NVRTC;
-  // two DIRKs: the Newton iteration, an ESDIRK and a second diagonal (crank_nicolson).
-  for (const char* method :
-       {"dormand_prince_54", "classical_rk4", "rodas5p", "rosenbrock23_sciml", "kvaerno5", "crank_nicolson"}) {
+  // two DIRKs: the Newton iteration, an ESDIRK and a second diagonal (crank_nicolson); two
+  // FIRKs: the transformed real and complex systems (the dense complex LU) kept across steps.
+  for (const char* method : {"dormand_prince_54", "classical_rk4", "rodas5p", "rosenbrock23_sciml", "kvaerno5",
+                             "crank_nicolson", "radau_iia_5", "firk_gauss_legendre_4"}) {
     for (const char* v : {"float", "double"}) {
       out.push_back(std::string("&cubie::cuda::integrate_kernel<cubie::methods::") + method +
                     ", cubie::systems::lorenz, " + v + ">");

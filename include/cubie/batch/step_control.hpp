@@ -83,11 +83,13 @@ struct resolved_newton {
 };
 
 /// @brief The Newton settings of a solve: the settings' values, or defaults from the step
-/// tolerances (0.03 times the smallest atol and rtol, rtol at least 10 machine epsilons of
-/// `prec`; 10 iterations; target_iters = max_iters).
+/// tolerances (0.03 times the smallest atol and rtol, min(0.03, sqrt(rtol)) times for the
+/// FIRK family as SciPy's Radau, rtol at least 10 machine epsilons of `prec`; 10
+/// iterations, 7 for the FIRK family as RADAU5; target_iters = max_iters).
 /// @throws invalid_argument naming the field for a value out of range.
 [[nodiscard]] resolved_newton resolve_newton(const solver_settings& settings, const std::vector<double>& atol,
-                                             const std::vector<double>& rtol, precision prec);
+                                             const std::vector<double>& rtol, precision prec,
+                                             method_family family = method_family::dirk);
 
 /// The device constants of `n` in the state precision V.
 template <class V>
