@@ -12,7 +12,7 @@ namespace cubie {
 
 output_layout plan_output_layout(const system_info& system, const solve_spec& spec, precision p, std::int64_t n_runs) {
   const detail::output_request request = detail::resolve_outputs(system, spec);
-  const detail::save_schedule schedule = detail::plan_saves(spec, request.time_domain);
+  const detail::save_schedule schedule = detail::plan_saves(spec, request.time_domain || request.iteration_counters);
   const detail::summary_plan summaries = detail::plan_summaries(request.metrics, spec, schedule);
   return detail::select_outputs(system, spec, request, schedule, summaries, p, n_runs).layout;
 }

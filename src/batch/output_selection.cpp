@@ -83,6 +83,18 @@ output_selection select_outputs(const system_info& info, const solve_spec& spec,
                          output_axis{"variable", n_vars, {}, std::move(variables), false}},
                         true, nan});
   }
+  if (request.iteration_counters) {
+    // Per save (recorded or not, as the time domain's axis), the work since the previous one.
+    l.arrays.push_back({output_id::iteration_counters, "iteration_counters",
+                        "per save: Newton iterations, linear iterations, accepted steps and rejected steps since the "
+                        "previous save",
+                        element_type::uint32,
+                        {output_axis{"time", static_cast<std::int64_t>(schedule.recorded_times().size()),
+                                     schedule.recorded_times(), {}, true},
+                         output_axis{"counter", 4, {}, {"newton_iterations", "linear_iterations", "steps_accepted",
+                                                        "steps_rejected"}, false}},
+                        false, 0.0});
+  }
   l.arrays.push_back({output_id::status, "status", "status bits; 0 is success", element_type::uint32, {}, false,
                       static_cast<double>(status_not_integrated)});
   if (spec.save_counters) {

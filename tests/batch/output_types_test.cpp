@@ -60,7 +60,6 @@ TEST(OutputTypes, BadEntriesSayWhatIsAllowed) {
   expect_parse_error("peaks[two]", "whole number n of peaks");
   expect_parse_error("peaks[2", "whole number n of peaks");
   expect_parse_error("mean[2]", "mean takes no [n]");
-  expect_parse_error("iteration_counters", "implicit methods");
 }
 
 const named_arrays lorenz_inits = {{"x", {1.0, 2.0}}, {"y", {0.0}}, {"z", {0.0}}};

@@ -27,6 +27,7 @@ enum class output_id : int {
   event_ids,        ///< (event slot): which event of the system, u32
   event_states,     ///< (event slot, state): the state at each logged event, V
   event_terminated, ///< the time a terminating event ended the run, NaN when none did, double
+  iteration_counters, ///< (save, counter): Newton and linear iterations, accepted and rejected steps since the previous save, u32
   count
 };
 constexpr int output_count = static_cast<int>(output_id::count);

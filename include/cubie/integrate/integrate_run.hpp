@@ -18,6 +18,7 @@
 #include "erk_stepper.hpp"
 #include "events.hpp"
 #include "fixed_step_sampling.hpp"
+#include "iteration_counters.hpp"
 #include "lane_io.hpp"
 #include "batch_args.hpp"
 #include "run_failures.hpp"
@@ -80,6 +81,22 @@ CUBIE_HD void fill_unreached_saves(const batch_args<V>& a, i64 r, TM valid, C k)
       const int slot = a.observable_slot[o];
       if (slot >= 0 && a.n_saved_observables > 0) store_output(a, C(double(j)), write, slot, r, nan);
     }
+  }
+}
+
+/// iteration_counters of runs that stopped early: the work since their last save goes to the
+/// save they did not reach (so each run's counters still add up to its step totals), zeros
+/// to the saves after it (storage reused from an earlier solve must not show through).
+template <class V, class TM, class C, class Tally>
+CUBIE_HD void store_unreached_counters(const batch_args<V>& a, i64 r, TM valid, C k, C accepted, C rejected,
+                                       const Tally& tally) {
+  if (output_ptr<u32>(a, output_id::iteration_counters) == nullptr) return;
+  if (!math::any(valid & (k <= C(a.loop.last_save)))) return;
+  store_iteration_counters(a, k, valid, r, tally.newton_since(), tally.linear_since(),
+                           accepted - tally.accepted_at_save, rejected - tally.rejected_at_save);
+  for (i64 j = a.loop.first_save; j <= a.loop.last_save; ++j) {
+    const TM write = valid & (k < C(double(j)));
+    if (math::any(write)) store_iteration_counters(a, C(double(j)), write, r, C(0), C(0), C(0), C(0));
   }
 }
 
@@ -307,10 +324,16 @@ CUBIE_HD void integrate_run(const SysT<S>& system, const batch_args<V>& a, i64 r
   TM active = valid;
   run_failures<TM> failed = run_failures<TM>::none();
   C accepted = C(0), rejected = C(0);
+  // iteration_counters: the work since the last save, per lane (implicit iterations only for
+  // steppers that report them).
+  detail::save_tally<reports_iterations<Stepper>, C, TM> tally;
 
   // Save 0 when there is no settling span: the initial state itself.
   if (ls.t_save0 <= ls.t0) {
-    if (ls.first_save == 0) detail::record_save(sys, a, r, active, k, time_to_scalar(t, S{}), y, p);
+    if (ls.first_save == 0) {
+      detail::record_save(sys, a, r, active, k, time_to_scalar(t, S{}), y, p);
+      store_iteration_counters(a, k, active, r, C(0), C(0), C(0), C(0));
+    }
     k = C(1);
     t_target = T(save_time_of(a, 1LL));
   }
@@ -355,6 +378,7 @@ CUBIE_HD void integrate_run(const SysT<S>& system, const batch_args<V>& a, i64 r
     if constexpr (n_drivers_of<Sys>() > 0) sys.begin_step(t, h);
     const step_outcome<S> outcome = stepper.step(sys, ts, h, y, p, work);
     const fixed_vector<S, N>& y_new = stepper.proposal();
+    tally.add_trial(stepper, active);
 
     // A trial step whose state is not finite: with fixed steps the run has blown up; an
     // adaptive controller rejects it and retries smaller (a first step that overflows
@@ -426,6 +450,9 @@ CUBIE_HD void integrate_run(const SysT<S>& system, const batch_args<V>& a, i64 r
       } else {
         detail::record_save(sys, a, r, saved, k, time_to_scalar(t, S{}), y, p);
       }
+      store_iteration_counters(a, k, saved, r, tally.newton_since(), tally.linear_since(),
+                               accepted - tally.accepted_at_save, rejected - tally.rejected_at_save);
+      tally.reset(saved, accepted, rejected);
       k = math::select(saved, k + C(1), k);
       t_target = math::select(saved, save_time_of(a, k), t_target);
     }
@@ -438,6 +465,7 @@ CUBIE_HD void integrate_run(const SysT<S>& system, const batch_args<V>& a, i64 r
   // Saves a failed run never reached hold NaN, whatever nan_fill_failed says: they have no
   // value, and storage reused from an earlier solve must not show through.
   detail::fill_unreached_saves<Sys, S>(a, r, valid, k);
+  detail::store_unreached_counters(a, r, valid, k, accepted, rejected, tally);
   rec.finish(a, r, valid);
   store_run_outcome(a, r, valid, failed, accepted, rejected, t, dt);
   // Explicit methods: failed runs whose steps were held by the stability limit (stiff).
