@@ -13,4 +13,7 @@ namespace cubie::test {
 /// l_stable_dirk_3 in float and double.
 const std::shared_ptr<const compiled_system>& counter_vdp_system();
 
+/// van_der_pol with auto_switch (algorithm = "auto") in float and double.
+const std::shared_ptr<const compiled_system>& auto_vdp_system();
+
 }  // namespace cubie::test

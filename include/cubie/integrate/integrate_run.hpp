@@ -468,6 +468,8 @@ CUBIE_HD void integrate_run(const SysT<S>& system, const batch_args<V>& a, i64 r
   detail::store_unreached_counters(a, r, valid, k, accepted, rejected, tally);
   rec.finish(a, r, valid);
   store_run_outcome(a, r, valid, failed, accepted, rejected, t, dt);
+  // Steppers with per-run outputs of their own (auto_switch_stepper: the switches).
+  if constexpr (requires { stepper.record_outcome(a, r, valid); }) stepper.record_outcome(a, r, valid);
   // Explicit methods: failed runs whose steps were held by the stability limit (stiff).
   mark_stability_limited<Method>(sys, a, r, valid & failed.any(), time_to_scalar(t, S{}), dt, y, p);
   if constexpr (Events::active) events.finish(a, r, valid);

@@ -55,6 +55,8 @@ struct is_butcher_tableau<const butcher_tableau<S>> {
 template <class Method>
 inline constexpr bool checks_stability_limit = is_butcher_tableau<decltype(Method::tableau)>::value;
 
+}  // namespace detail
+
 /// The dominant eigenvalue of df/dy at (t, y), per lane, by power iteration on differences
 /// of f (Iterations evaluations of f beyond f(t, y)): its Rayleigh quotient z^T J z for the
 /// unit iterate z, averaged over the last two iterations. Real and negative for a stiff,
@@ -106,8 +108,6 @@ CUBIE_HD S dominant_eigenvalue(const Sys& sys, const V* atol, S t, const fixed_v
   return S(0.5) * (quotient + previous);
 }
 
-}  // namespace detail
-
 /// After a run's loop (integrate_run.hpp): for explicit methods, sets status_stability_limited
 /// on the lanes in `failed` (valid lanes that stopped early) whose last step h at (t, y) had
 /// h |lambda| >= limit / 2 for a decaying dominant eigenvalue lambda (real part < 0). The
@@ -119,7 +119,7 @@ CUBIE_HD void mark_stability_limited(const Sys& sys, const batch_args<V>& a, i64
     if (!math::any(failed)) return;
     u32* const status = output_ptr<u32>(a, output_id::status);
     constexpr double limit = real_stability_limit(Method::tableau);
-    const S lambda = detail::dominant_eigenvalue<10>(sys, a.atol, t, y, p);
+    const S lambda = dominant_eigenvalue<10>(sys, a.atol, t, y, p);
     const mask_t<S> held = math::abs(h) * lambda <= S(-0.5 * limit);
     const TM marked = failed & scalar_mask_to_time_mask(held);
     if constexpr (scalar_traits<S>::lanes == 1) {
