@@ -3,8 +3,8 @@
 # Issue 9 item 6 on an H200: algorithm = "auto" against dormand_prince_54 and rodas5p on the
 # Van der Pol sweep mu = logspace(-1, 3) (examples/van_der_pol.toml compiled by NVRTC, final
 # state only), whole sweep, its non-stiff and stiff ends, and the whole sweep shuffled (every
-# warp mixes explicit and stiff threads: the divergence cost), float64 and float32; then the
-# CPU tests of auto and iteration_counters on the host (they compile the GPU-capable build).
+# warp mixes explicit and stiff threads: the divergence cost), float64 and float32; before
+# them the GPU test (auto on the GPU against the CPU, iteration_counters there) and the CPU tests.
 # Logs under $OUT (default out/auto_switch); carry .deps (toml++) as the other sessions do.
 #   bash bench/gpu/auto_switch_session.sh build   # configure and build the bench and tests (~4 min on 16 cores)
 #   bash bench/gpu/auto_switch_session.sh run     # the sweeps (2-5 minutes)
@@ -34,7 +34,7 @@ if [[ $STAGE == build || $STAGE == all ]]; then
     args+=(-Dtomlplusplus_DIR="$dir")
   fi
   cmake "${args[@]}" >"$OUT/configure.log" 2>&1 || { note "configure failed (configure.log)"; exit 1; }
-  cmake --build "$BUILD" --target auto_switch_bench auto_switch_test iteration_counters_test -j "$(nproc)" \
+  cmake --build "$BUILD" --target auto_switch_bench auto_switch_test iteration_counters_test auto_switch_gpu_test -j "$(nproc)" \
     >"$OUT/build.log" 2>&1 || { note "build failed (build.log)"; exit 1; }
   note "built: $(date -u '+%H:%M UTC')"
 fi
@@ -42,6 +42,9 @@ fi
 if [[ $STAGE == run || $STAGE == all ]]; then
   nvidia-smi --query-gpu=name,driver_version,clocks.max.sm --format=csv,noheader | tee -a "$OUT/summary.txt"
   note "auto_switch session run: $(date -u '+%Y-%m-%d %H:%M UTC'), $RUNS runs, duration $DURATION"
+  "$BUILD/tests/batch/auto_switch_gpu_test" >"$OUT/auto_switch_gpu_test.log" 2>&1 && note "auto_switch_gpu_test: passed" ||
+    note "auto_switch_gpu_test: FAILED (auto_switch_gpu_test.log)"
+  grep -E "tolerance scales|SKIP" "$OUT/auto_switch_gpu_test.log" | tee -a "$OUT/summary.txt"
   "$BUILD/tests/batch/auto_switch_test" >"$OUT/auto_switch_test.log" 2>&1 && note "auto_switch_test: passed" ||
     note "auto_switch_test: FAILED (auto_switch_test.log)"
   "$BUILD/tests/batch/iteration_counters_test" >"$OUT/iteration_counters_test.log" 2>&1 &&
