@@ -78,7 +78,7 @@ const std::vector<std::pair<std::string, std::string>>& alias_table() {
 
 const std::vector<method_info>& all_method_infos() {
   static const std::vector<method_info> infos = infos_of(methods::all_methods{}, methods::rosenbrock_methods{}, methods::dirk_methods{},
-                                                            methods::switching_methods{});
+                                                            methods::method_list<methods::auto_switch>{});
   return infos;
 }
 

@@ -14,7 +14,4 @@ struct auto_switch {
   static constexpr auto_switch_tableau<dormand_prince_54, rodas5p> tableau{5, 4};
 };
 
-/// The switching methods (one), for the method catalog.
-using switching_methods = method_list<auto_switch>;
-
 }  // namespace cubie::methods
