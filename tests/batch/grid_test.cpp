@@ -86,6 +86,20 @@ TEST(BatchGrid, VerbatimWithBroadcast) {
   EXPECT_EQ(one.n_runs(), 1);
 }
 
+TEST(BatchGrid, TwoListBuildFromRvaluesTakesTheColumnsWithoutCopying) {
+  named_arrays inits = {{"x", {1.0, 2.0, 3.0}}, {"y", {0.5}}, {"z", {0.0}}};
+  named_arrays params = {{"rho", {10.0, 20.0, 30.0}}};
+  const batch_grid copied = batch_grid::build(lorenz_info(), inits, params, grid_type::verbatim);
+  const double* x_storage = inits[0].values.data();
+  const double* rho_storage = params[0].values.data();
+  const batch_grid taken = batch_grid::build(lorenz_info(), std::move(inits), std::move(params), grid_type::verbatim);
+  ASSERT_EQ(taken.n_runs(), copied.n_runs());
+  for (std::size_t c = 0; c < copied.columns().size(); ++c) EXPECT_EQ(taken.columns()[c].values, copied.columns()[c].values);
+  // The varying columns are the caller's vectors, moved in: the same storage.
+  EXPECT_EQ(taken.columns()[0].values.data(), x_storage);
+  EXPECT_EQ(taken.columns()[3].values.data(), rho_storage);
+}
+
 TEST(BatchGrid, StringNames) {
   EXPECT_EQ(parse_grid_type("verbatim"), grid_type::verbatim);
   EXPECT_EQ(parse_grid_type("combinatorial"), grid_type::combinatorial);
