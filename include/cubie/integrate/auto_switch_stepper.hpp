@@ -89,7 +89,12 @@ class auto_switch_stepper {
   }
 
   /// f at the current point in each run's mode.
-  CUBIE_HD CUBIE_FORCEINLINE fixed_vector<S, N> slope() const { return pick(im_.slope(), ex_.slope()); }
+  CUBIE_HD CUBIE_FORCEINLINE const fixed_vector<S, N>& slope() {
+    if (!math::any(stiff_)) return ex_.slope();
+    if (math::all(stiff_)) return im_.slope();
+    mixed_slope_ = pick(im_.slope(), ex_.slope());
+    return mixed_slope_;
+  }
 
   /// One trial of size h: the explicit step where any run is explicit, the Rosenbrock step
   /// where any is stiff (a SIMD pack with both computes both).
@@ -113,10 +118,13 @@ class auto_switch_stepper {
   }
 
   /// The trial in each run's mode (only the steps that ran are read).
-  CUBIE_HD CUBIE_FORCEINLINE fixed_vector<S, N> proposal() const {
+  /// (A reference, so that runs all in one mode copy nothing; a pack in both modes selects
+  /// into a member.)
+  CUBIE_HD CUBIE_FORCEINLINE const fixed_vector<S, N>& proposal() {
     if (!math::any(stiff_)) return ex_.proposal();
     if (math::all(stiff_)) return im_.proposal();
-    return pick(im_.proposal(), ex_.proposal());
+    mixed_proposal_ = pick(im_.proposal(), ex_.proposal());
+    return mixed_proposal_;
   }
 
   template <class V>
@@ -235,6 +243,8 @@ class auto_switch_stepper {
   // but compilers cannot see that through the mode masks.
   Ex ex_ = Ex();
   Im im_ = Im();
+  fixed_vector<S, N> mixed_proposal_;  // proposal() of a pack in both modes
+  fixed_vector<S, N> mixed_slope_;     // slope() of a pack in both modes
   M stiff_ = M(false);       // the run is in stiff (implicit) mode
   M ever_stiff_ = M(false);
   S hits_ = S(0.0);          // explicit mode: estimates above the limit (Hairer's IASTI)
