@@ -129,7 +129,7 @@ class rosenbrock_stepper {
   CUBIE_HD CUBIE_FORCEINLINE const fixed_vector<S, N>& proposal() const { return y_new_; }
 
   /// iteration_counters: no Newton iterations; one direct linear solve per stage.
-  CUBIE_HD CUBIE_FORCEINLINE iteration_counts<S> trial_iterations() const { return {S(0.0), S(double(stages))}; }
+  static constexpr iteration_counts<double> iterations_per_trial{0.0, double(stages)};
 
   /// The trial's mean-square error norm against tolerances per state.
   template <class V>

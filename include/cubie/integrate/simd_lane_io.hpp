@@ -84,6 +84,14 @@ CUBIE_SIMD_INLINE void store_iteration_counters(const batch_args<V>& a, pack<dou
   }
 }
 
+/// Each lane's saves from cumulative counts to counts since the previous save (its own k).
+template <class V, int W>
+inline void difference_iteration_counters(const batch_args<V>& a, i64 r, mask<double, W> valid, pack<double, W> k) {
+  if (output_ptr<u32>(a, output_id::iteration_counters) == nullptr) return;
+  for (int l = 0; l < W; ++l)
+    if (r + l < a.n_runs) cubie::difference_iteration_counters(a, r + l, bool(valid[l]), static_cast<long long>(k[l]));
+}
+
 template <int W>
 CUBIE_SIMD_INLINE pack<double, W> count_to_time(pack<double, W> k) { return k; }
 
