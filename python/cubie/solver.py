@@ -323,7 +323,7 @@ class Solver:
             for t in types:
                 if t not in S.TIME_DOMAIN_OUTPUTS and t.split("[")[0].strip() not in S.SUMMARY_METRICS:
                     raise ValueError(
-                        f"output_types: unknown output {t!r}; valid outputs are state, observables, time and "
+                        f"output_types: unknown output {t!r}; valid outputs are state, observables, time, iteration_counters and "
                         f"the summary metrics {', '.join(sorted(S.SUMMARY_METRICS))} (peaks[n], negative_peaks[n])"
                     )
             # The engine decides what each entry records (and checks peaks[n] and the like).

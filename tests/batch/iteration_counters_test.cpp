@@ -11,6 +11,9 @@
 
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
+#include <span>
+#include <unistd.h>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -20,6 +23,8 @@
 #include "cubie/batch/solver.hpp"
 #include "cubie/core/status.hpp"
 #include "cubie/io/csv_writer.hpp"
+#include "cubie/io/write_hdf5.hpp"
+#include "io/hdf5_reader.hpp"
 
 namespace {
 
@@ -243,6 +248,35 @@ TEST(IterationCounters, WithoutTimeDomainAndInCsv) {
   EXPECT_NE(first.find(",0,0,0,0,0"), std::string::npos) << first;  // t = 0, no work yet
   const std::string tail = std::to_string(counter(r, 1, 2, 0)) + "," + std::to_string(counter(r, 1, 3, 0));
   EXPECT_EQ(second.substr(second.size() - tail.size()), tail) << second;
+}
+
+}  // namespace
+
+namespace {
+
+// The HDF5 file: iteration_counters as a dataset (time, counter, run) with its dimension
+// scales, read back with the HDF5 C API; auto's switching record beside it.
+TEST(IterationCounters, InTheHdf5File) {
+  Solver solver(counter_vdp_system(), settings("rodas5p"));
+  const named_arrays inits = vdp_inits(3), params = vdp_params(3);
+  const SolveResult r = solver.solve(inits, params, counter_spec(1.0, 0.5));
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("cubie_counters_" + std::to_string(::getpid()) + ".h5");
+  io::write_hdf5(path, r, batch_grid::build(solver.system(), inits, params), io::result_metadata{});
+  {
+    const test::h5_reader f(path);
+    ASSERT_TRUE(f.has("iteration_counters"));
+    EXPECT_EQ(f.shape("iteration_counters"), (std::vector<hsize_t>{3, 4, 3}));
+    const std::vector<std::uint32_t> v = f.read<std::uint32_t>("iteration_counters");
+    const std::span<const u32> c = r.iteration_counters();
+    ASSERT_EQ(v.size(), c.size());
+    for (std::size_t i = 0; i < v.size(); ++i) EXPECT_EQ(v[i], c[i]) << i;
+    EXPECT_EQ(f.read_strings("counter"), SolveResult::iteration_counter_names());
+    EXPECT_TRUE(f.scale_attached("iteration_counters", 0, "time"));
+    EXPECT_TRUE(f.scale_attached("iteration_counters", 1, "counter"));
+    EXPECT_TRUE(f.scale_attached("iteration_counters", 2, "run"));
+  }
+  std::filesystem::remove(path);
 }
 
 }  // namespace

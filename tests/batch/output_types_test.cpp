@@ -51,7 +51,7 @@ void expect_parse_error(const std::string& text, const std::string& fragment) {
 }
 
 TEST(OutputTypes, BadEntriesSayWhatIsAllowed) {
-  expect_parse_error("median", "'median' is not an output; valid outputs are state, observables, time, mean");
+  expect_parse_error("median", "'median' is not an output; valid outputs are state, observables, time, iteration_counters, mean");
   expect_parse_error("median", "peaks[n], negative_peaks[n]");
   expect_parse_error("peaks", "peaks needs the number of peaks to record per window, e.g. 'peaks[3]'");
   expect_parse_error("negative_peaks", "negative_peaks needs the number of peaks");
