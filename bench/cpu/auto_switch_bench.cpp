@@ -23,8 +23,10 @@
 #include <string>
 #include <vector>
 
-#include "cubie/batch/make_system.hpp"
+// solver.hpp before make_system.hpp: memory/host_buffer.hpp opens cubie::detail, which is
+// ambiguous once make_system.hpp's inline namespace has a detail of its own.
 #include "cubie/batch/solver.hpp"
+#include "cubie/batch/make_system.hpp"
 #include "cubie/integrate/methods/auto_switch.hpp"
 #include "cubie/integrate/methods/rosenbrock_methods.hpp"
 #include "cubie/models/model.hpp"
