@@ -111,6 +111,7 @@ measured run(const std::shared_ptr<const compiled_system>& sys, const char* meth
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // rows appear as they finish (a timeout keeps them)
   options o;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];

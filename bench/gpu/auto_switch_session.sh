@@ -9,6 +9,8 @@
 #   bash bench/gpu/auto_switch_session.sh build   # configure and build the bench and tests (~4 min on 16 cores)
 #   bash bench/gpu/auto_switch_session.sh run     # the sweeps (2-5 minutes)
 #   bash bench/gpu/auto_switch_session.sh         # both (two calls are safer)
+# RUNS (default 2^20) and DURATION (100) set the sweep; each precision is cut at 280 s (rows
+# print as they finish): dormand_prince_54 alone on the shuffled sweep is the slowest case.
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 OUT=${OUT:-$ROOT/out/auto_switch}
