@@ -40,6 +40,8 @@ family_defaults defaults_of(method_family family) {
     // with proportionally larger errors, and more rejections, each a full Jacobian and
     // factorisation (bench/cpu/stiff_controller_bench.cpp, bench/RESULTS.md).
     case method_family::rosenbrock: break;
+    // Both of auto's methods are 5(4) pairs under the same pi.
+    case method_family::auto_switch: break;
     // Newton families: Gustafsson's predictive controller, as in RADAU5 and the design (gains
     // as Hairer's: at most 1/0.2 smaller and 8 larger per step).
     case method_family::dirk: return {controller_kind::gustafsson, 0.9, 0.2, 8.0, 1.0, 1.0, 0.7, -0.4, 0.0};

@@ -12,6 +12,7 @@
 #include "../core/static_for.hpp"
 #include "dirk_tableau.hpp"
 #include "error_norm.hpp"
+#include "iteration_counters.hpp"
 #include "jacobian.hpp"
 #include "newton.hpp"
 #include "newton_settings.hpp"
@@ -109,6 +110,7 @@ class dirk_stepper {
     eta_ = math::controller_pow(math::max(eta_, S(1e-16)), S(0.8));
 
     Mask converged = Mask(true), diverged = Mask(false);
+    newton_sum_ = S(0.0);
     fixed_vector<S, N> k[stages];  // stage slopes f(Y_i)
     static_for<0, stages>([&](auto stage) CUBIE_INLINE_LAMBDA {
       constexpr int i = decltype(stage)::value;
@@ -152,6 +154,7 @@ class dirk_stepper {
         converged = math::mask_and(converged, o.converged);
         diverged = math::mask_or(diverged, o.diverged);
         iters_ = math::max(iters_, o.iterations);
+        newton_sum_ = newton_sum_ + o.iterations;
         // The slope from the stage equation itself, (Y_i - base) / (h a_ii): no extra f, and
         // exact for the converged iterate (Hairer & Wanner IV.8).
         const S inv = S(1.0 / aii) / h;
@@ -184,6 +187,10 @@ class dirk_stepper {
   CUBIE_HD CUBIE_FORCEINLINE S error_norm(const fixed_vector<S, N>& y, const VT* atol, const VT* rtol) const {
     return mean_square_error_norm<false>(y, y_new_, err_, err_, atol, rtol);
   }
+
+  /// iteration_counters: the last trial's Newton iterations over all stages, each one direct
+  /// linear solve.
+  CUBIE_HD CUBIE_FORCEINLINE iteration_counts<S> trial_iterations() const { return {newton_sum_, newton_sum_}; }
 
   /// Why the last trial's Newton iterations failed, per lane.
   CUBIE_HD CUBIE_FORCEINLINE newton_failure<S> newton_failures() const { return failure_; }
@@ -266,6 +273,7 @@ class dirk_stepper {
   fixed_vector<S, N> k_last_;   // ESDIRK: the trial's last stage slope
   S eta_ = S(1.0);            // Newton rate estimate, carried between stages and steps
   S iters_ = S(0.0);          // most iterations of a stage since the last take
+  S newton_sum_ = S(0.0);     // Newton iterations of the last trial, all stages
   newton_failure<S> failure_{mask_t<S>(false), mask_t<S>(false)};
   newton_settings<V> ns_{V(1e-8), V(1e-8), 10, 4};
 };

@@ -198,6 +198,7 @@ class firk_stepper {
       norm_prev = norm;
     }
     iters_ = math::max(iters_, iterations);
+    trial_newton_ = iterations;
 
     y_new_ = y;
     static_for<0, stages>([&](auto stage) CUBIE_INLINE_LAMBDA {
@@ -230,6 +231,12 @@ class firk_stepper {
   }
 
   CUBIE_HD CUBIE_FORCEINLINE newton_failure<S> newton_failures() const { return failure_; }
+
+  /// iteration_counters: the last trial's Newton iterations, and its linear solves: one per
+  /// real eigenvalue and one (complex) per complex pair of A^-1, per iteration.
+  CUBIE_HD CUBIE_FORCEINLINE iteration_counts<S> trial_iterations() const {
+    return {trial_newton_, trial_newton_ * S(double(R + P))};
+  }
 
   CUBIE_HD CUBIE_FORCEINLINE S take_newton_iterations() {
     const S n = iters_;
@@ -417,6 +424,7 @@ class firk_stepper {
   S theta_ = S(0.0);                       // the last Newton iterations' contraction
   S eta_ = S(1.0);
   S iters_ = S(0.0);
+  S trial_newton_ = S(0.0);  // Newton iterations of the last trial (iteration_counters)
   newton_failure<S> failure_{mask_t<S>(false), mask_t<S>(false)};
   newton_settings<V> ns_{V(1e-8), V(1e-8), 10, 4};
 };

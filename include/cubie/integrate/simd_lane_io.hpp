@@ -11,6 +11,7 @@
 #include <cmath>
 
 #include "batch_args.hpp"
+#include "iteration_counters.hpp"
 #include "run_failures.hpp"
 #include "../core/simd.hpp"
 
@@ -80,6 +81,31 @@ template <class V, int W>
     if (t_reached) t_reached[r + l] = t[l];
     if (dt_last) dt_last[r + l] = dt[l];
   }
+}
+
+/// Each lane's iteration counters at its own save k[l] (iteration_counters.hpp).
+template <class V, int W>
+CUBIE_SIMD_INLINE void store_iteration_counters(const batch_args<V>& a, pack<double, W> k, mask<double, W> write,
+                                                i64 r, pack<double, W> newton, pack<double, W> linear,
+                                                pack<double, W> accepted, pack<double, W> rejected) {
+  u32* const out = output_ptr<u32>(a, output_id::iteration_counters);
+  if (out == nullptr) return;
+  for (int l = 0; l < W; ++l) {
+    const auto kl = static_cast<i64>(k[l]);
+    if (!write[l] || r + l >= a.n_runs || kl < a.loop.first_save || kl > a.loop.last_save) continue;
+    out[iteration_counter_index(a, kl, 0, r + l)] = saturate_count(newton[l]);
+    out[iteration_counter_index(a, kl, 1, r + l)] = saturate_count(linear[l]);
+    out[iteration_counter_index(a, kl, 2, r + l)] = saturate_count(accepted[l]);
+    out[iteration_counter_index(a, kl, 3, r + l)] = saturate_count(rejected[l]);
+  }
+}
+
+/// Each lane's saves from cumulative counts to counts since the previous save (its own k).
+template <class V, int W>
+inline void difference_iteration_counters(const batch_args<V>& a, i64 r, mask<double, W> valid, pack<double, W> k) {
+  if (output_ptr<u32>(a, output_id::iteration_counters) == nullptr) return;
+  for (int l = 0; l < W; ++l)
+    if (r + l < a.n_runs) cubie::difference_iteration_counters(a, r + l, bool(valid[l]), static_cast<long long>(k[l]));
 }
 
 template <int W>
