@@ -48,6 +48,17 @@
 #define CUBIE_INLINE_LAMBDA __attribute__((always_inline))
 #endif
 
+// Inlines a function on the device only. nvcc's and NVRTC's inliner gives up on the whole
+// per-run loop of a large implicit step (the ring modulator with Rodas5P), and the call then
+// passes the kernel's arguments and the system's constants through local memory, which the
+// step reads again and again (ptxas: 1,992 against 1,032 bytes of stack, bench/RESULTS.md).
+// Host code keeps its own choices (inlining there moves where g++ fuses multiply-adds).
+#if CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC()
+#define CUBIE_DEVICE_FORCEINLINE __forceinline__
+#else
+#define CUBIE_DEVICE_FORCEINLINE
+#endif
+
 // Unrolling hint honoured by both nvcc and g++.
 #if defined(__CUDACC__) || defined(__CUDACC_RTC__)
 #define CUBIE_UNROLL _Pragma("unroll")
