@@ -53,7 +53,12 @@
 // passes the kernel's arguments and the system's constants through local memory, which the
 // step reads again and again (ptxas: 1,992 against 1,032 bytes of stack, bench/RESULTS.md).
 // Host code keeps its own choices (inlining there moves where g++ fuses multiply-adds).
-#if CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC()
+// -DCUBIE_DEVICE_INLINE_RUN=0 leaves the choice to the compiler (the earlier build), for
+// before/after measurements (bench/gpu/stiff_f64_session.sh).
+#ifndef CUBIE_DEVICE_INLINE_RUN
+#define CUBIE_DEVICE_INLINE_RUN 1
+#endif
+#if (CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC()) && CUBIE_DEVICE_INLINE_RUN
 #define CUBIE_DEVICE_FORCEINLINE __forceinline__
 #else
 #define CUBIE_DEVICE_FORCEINLINE
