@@ -71,7 +71,7 @@ run() {
     return
   fi
   note "== $label ($(date -u +%H:%M:%S), limit ${limit} s): stiff_bench $*"
-  timeout "$limit" "$bench" --backend cuda --no-cvode --check 4 "$@" >"$OUT/$label.log" 2>&1
+  timeout "$limit" "$bench" --backend cuda --no-cvode --check 4 --cache "$SCRATCH/cache" "$@" >"$OUT/$label.log" 2>&1
   local rc=$?
   grep -E '^ *rodas5p|^pollu|^ring' "$OUT/$label.log" | sed 's/^/   /' | tee -a "$OUT/summary.txt" >/dev/null
   ((rc != 0)) && note "   rc=$rc $( ((rc == 124)) && echo '(timeout)') $(grep -v '^cubie: ' "$OUT/$label.log" | tail -2 | tr '\n' ' ')"
