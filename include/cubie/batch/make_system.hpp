@@ -20,7 +20,10 @@
 namespace cubie {
 inline namespace CUBIE_TU_NAMESPACE {
 
-namespace detail {
+// Not `detail`: a `detail` inside this inline namespace makes every later
+// `namespace detail {` in cubie ambiguous (cubie::detail or cubie::<compiler>::detail),
+// which broke headers included after this one (memory/host_buffer.hpp).
+namespace make_system_detail {
 
 template <class V>
 constexpr precision precision_of() {
@@ -51,7 +54,7 @@ void register_entries(compiled_system& cs, methods::method_list<M...>) {
 #endif
 }
 
-}  // namespace detail
+}  // namespace make_system_detail
 
 /// Asks make_system for entry points that also compute summary metrics, one per set of
 /// accumulator groups listed (summary_group bits, integrate/summary_settings.hpp); none
@@ -86,10 +89,10 @@ std::shared_ptr<const compiled_system> make_system() {
                            std::to_string(cs->info.n_events()) + " (driver_names, event_names)");
   }
   if constexpr (sizeof...(Precisions) == 0) {
-    detail::register_entries<Sys, float>(*cs, Methods{});
-    detail::register_entries<Sys, double>(*cs, Methods{});
+    make_system_detail::register_entries<Sys, float>(*cs, Methods{});
+    make_system_detail::register_entries<Sys, double>(*cs, Methods{});
   } else {
-    (detail::register_entries<Sys, Precisions>(*cs, Methods{}), ...);
+    (make_system_detail::register_entries<Sys, Precisions>(*cs, Methods{}), ...);
   }
 #if defined(__CUDACC__)
   cs->cpu_simd_lanes_float = cs->cpu_simd_lanes_double = 1;
@@ -108,10 +111,10 @@ std::shared_ptr<const compiled_system> make_system(summary_entries<Groups...>) {
   auto cs = std::make_shared<compiled_system>(*plain);
   auto add = [&]<u32 G>() {
     if constexpr (sizeof...(Precisions) == 0) {
-      detail::register_summary_entries<Sys, float, G>(*cs, Methods{});
-      detail::register_summary_entries<Sys, double, G>(*cs, Methods{});
+      make_system_detail::register_summary_entries<Sys, float, G>(*cs, Methods{});
+      make_system_detail::register_summary_entries<Sys, double, G>(*cs, Methods{});
     } else {
-      (detail::register_summary_entries<Sys, Precisions, G>(*cs, Methods{}), ...);
+      (make_system_detail::register_summary_entries<Sys, Precisions, G>(*cs, Methods{}), ...);
     }
   };
   if constexpr (sizeof...(Groups) == 0) {
