@@ -42,7 +42,7 @@ namespace detail {
 
 /// Records save `k` for the lanes in `write`: selected states and observables.
 template <class Sys, class S, class V, class TM, class C, int N, int P>
-CUBIE_HD CUBIE_FORCEINLINE void record_save(const Sys& sys, const batch_args<V>& a, i64 r, TM write, C k, S t,
+CUBIE_HD CUBIE_FORCEINLINE void record_save_here(const Sys& sys, const batch_args<V>& a, i64 r, TM write, C k, S t,
                                             const fixed_vector<S, N>& y, const fixed_vector<S, P>& p) {
   // A listed save time schedule may end before t_end, which is landed on but not recorded.
   write = write & (k <= C(a.loop.last_save));
@@ -62,6 +62,30 @@ CUBIE_HD CUBIE_FORCEINLINE void record_save(const Sys& sys, const batch_args<V>&
       });
     }
   }
+}
+
+#if !CUBIE_IS_NVRTC() && !defined(__CUDACC__)
+/// SIMD packs: one out-of-line copy that every save of the loop calls. Saves are rare next
+/// to steps, and a pack's save (every state and observable, with the lanes' own save
+/// indices) inlined at each of the loop's four save sites was half of a 32-state model's
+/// compile time. The states reach it through memory: nothing an FMA could fuse across.
+template <class Sys, class S, class V, class TM, class C, int N, int P>
+[[gnu::noinline]] void record_save_outlined(const Sys& sys, const batch_args<V>& a, i64 r, TM write, C k, S t,
+                                            const fixed_vector<S, N>& y, const fixed_vector<S, P>& p) {
+  record_save_here(sys, a, r, write, k, t, y, p);
+}
+#endif
+
+template <class Sys, class S, class V, class TM, class C, int N, int P>
+CUBIE_HD CUBIE_FORCEINLINE void record_save(const Sys& sys, const batch_args<V>& a, i64 r, TM write, C k, S t,
+                                            const fixed_vector<S, N>& y, const fixed_vector<S, P>& p) {
+#if !CUBIE_IS_NVRTC() && !defined(__CUDACC__)
+  if constexpr (scalar_traits<S>::lanes > 1) {
+    record_save_outlined(sys, a, r, write, k, t, y, p);
+    return;
+  }
+#endif
+  record_save_here(sys, a, r, write, k, t, y, p);
 }
 
 /// Writes NaN to saves k..n_saves-1 of the lanes in `valid` (those a run stopped before).
