@@ -60,6 +60,7 @@ struct options {
   bool cvode = true;
   std::vector<double> cvode_factors = {1.0, 0.1, 0.01, 1e-3, 1e-4};  // CVODE's tolerances, relative to the case's
   std::string cache;
+  std::vector<std::string> nvrtc_options;  // added to the GPU build's NVRTC options (--nvrtc-option)
 };
 
 std::vector<std::string> split(const std::string& s) {
@@ -78,7 +79,7 @@ std::vector<std::string> split(const std::string& s) {
   std::fprintf(stderr,
                "stiff_bench: %s\noptions: --problems pollu,ring --pollu-runs N --ring-runs N "
                "--precisions float64,float32 --methods rodas5p,...|all|newton --backend cpu|cuda --reps N --threads N "
-               "--check N --no-cvode --cvode-factors 1,0.1,0.01,1e-3,1e-4 --cache DIR\n",
+               "--check N --no-cvode --cvode-factors 1,0.1,0.01,1e-3,1e-4 --cache DIR --nvrtc-option OPT (repeatable)\n",
                why);
   std::exit(2);
 }
@@ -105,6 +106,7 @@ options parse(int argc, char** argv) {
       o.cvode_factors.clear();
       for (const std::string& f : split(value())) o.cvode_factors.push_back(std::stod(f));
     } else if (a == "--cache") o.cache = value();
+    else if (a == "--nvrtc-option") o.nvrtc_options.push_back(value());
     else usage(("unknown option " + a).c_str());
   }
   if (o.methods.size() == 1 && o.methods[0] == "all")
@@ -133,7 +135,8 @@ double tolerance_of(precision p) { return p == precision::float32 ? 1e-5 : 1e-6;
 double seconds_since(clock_type::time_point t0) { return std::chrono::duration<double>(clock_type::now() - t0).count(); }
 
 std::shared_ptr<const compiled_system> compile(const models::model_definition& m, const std::vector<std::string>& methods,
-                                               precision p, bool gpu, const std::string& cache) {
+                                               precision p, bool gpu, const std::string& cache,
+                                               const std::vector<std::string>& nvrtc_options = {}) {
   models::compile_options o;
   o.cpu = !gpu;
   o.gpu = gpu ? models::gpu_compile::required : models::gpu_compile::off;
@@ -141,6 +144,7 @@ std::shared_ptr<const compiled_system> compile(const models::model_definition& m
   o.precision = p;
   o.verbosity = 1;
   if (!cache.empty()) o.cache_dir = cache;
+  o.extra_nvrtc_options = nvrtc_options;
   return models::compile_model(m, o);
 }
 
@@ -346,7 +350,7 @@ void run_problem(const options& o, const problem& pb) {
   cubie_figures rodas5p64;
   for (const std::string& pname : o.precisions) {
     const precision p = parse_precision(pname);
-    const auto sys = compile(m, o.methods, p, o.backend == "cuda", o.cache);
+    const auto sys = compile(m, o.methods, p, o.backend == "cuda", o.cache, o.nvrtc_options);
     for (const std::string& method : o.methods) {
       solver_settings s;
       s.algorithm = method;

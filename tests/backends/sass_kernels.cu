@@ -1,5 +1,6 @@
-// The kernels whose SASS the fp64 check reads: Lorenz with classical_rk4 and
-// dormand_prince_54 in float, as the Solver instantiates them.
+// The kernels whose SASS the fp64 check reads: Lorenz, and an oscillator driven by an
+// interpolated signal, with classical_rk4 and dormand_prince_54 in float, as the Solver
+// instantiates them.
 #include "cubie/backends/cuda/integrate_kernel.cuh"
 #include "cubie/integrate/methods/classical_rk4.hpp"
 #include "cubie/integrate/methods/dormand_prince_54.hpp"
@@ -9,3 +10,29 @@ template __global__ void cubie::cuda::integrate_kernel<cubie::methods::classical
     const cubie::batch_args<float>);
 template __global__ void cubie::cuda::integrate_kernel<cubie::methods::dormand_prince_54, cubie::systems::lorenz,
                                                        float>(const cubie::batch_args<float>);
+
+// A driven system (issue 10): x'' + 0.1 x' + x = A u(t), u an interpolated driver. Its float
+// kernels must evaluate the driver in float: per stage a float position, piece and
+// polynomial (the double-precision time stays the loop's alone).
+namespace cubie::sass_test {
+template <class S>
+struct driven_oscillator {
+  static constexpr int n_states = 2, n_parameters = 1, n_observables = 0, n_drivers = 1;
+  static constexpr const char* name = "driven_oscillator";
+  static constexpr const char* state_names = "x,v";
+  static constexpr const char* parameter_names = "A";
+  static constexpr const char* observable_names = "";
+  static constexpr const char* driver_names = "u";
+  CUBIE_HD void rhs(S, const S* y, const S* p, const S* u, S* dydt) const {
+    dydt[0] = y[1];
+    dydt[1] = p[0] * u[0] - S(0.1) * y[1] - y[0];
+  }
+};
+}  // namespace cubie::sass_test
+
+template __global__ void cubie::cuda::integrate_kernel<cubie::methods::classical_rk4,
+                                                       cubie::sass_test::driven_oscillator, float>(
+    const cubie::batch_args<float>);
+template __global__ void cubie::cuda::integrate_kernel<cubie::methods::dormand_prince_54,
+                                                       cubie::sass_test::driven_oscillator, float>(
+    const cubie::batch_args<float>);

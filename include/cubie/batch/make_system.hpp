@@ -20,8 +20,9 @@
 namespace cubie {
 inline namespace CUBIE_TU_NAMESPACE {
 
-// Not "detail": a namespace of that name inside this inline namespace would make every later
-// `namespace detail` of cubie (headers included after this one) ambiguous.
+// Not `detail`: a `detail` inside this inline namespace makes every later
+// `namespace detail {` in cubie ambiguous (cubie::detail or cubie::<compiler>::detail),
+// which broke headers included after this one (memory/host_buffer.hpp).
 namespace make_system_detail {
 
 template <class V>

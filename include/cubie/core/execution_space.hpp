@@ -48,6 +48,22 @@
 #define CUBIE_INLINE_LAMBDA __attribute__((always_inline))
 #endif
 
+// Inlines a function on the device only. nvcc's and NVRTC's inliner gives up on the whole
+// per-run loop of a large implicit step (the ring modulator with Rodas5P), and the call then
+// passes the kernel's arguments and the system's constants through local memory, which the
+// step reads again and again (ptxas: 1,992 against 1,032 bytes of stack, bench/RESULTS.md).
+// Host code keeps its own choices (inlining there moves where g++ fuses multiply-adds).
+// -DCUBIE_DEVICE_INLINE_RUN=0 leaves the choice to the compiler (the earlier build), for
+// before/after measurements (bench/gpu/stiff_f64_session.sh).
+#ifndef CUBIE_DEVICE_INLINE_RUN
+#define CUBIE_DEVICE_INLINE_RUN 1
+#endif
+#if (CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC()) && CUBIE_DEVICE_INLINE_RUN
+#define CUBIE_DEVICE_FORCEINLINE __forceinline__
+#else
+#define CUBIE_DEVICE_FORCEINLINE
+#endif
+
 // Unrolling hint honoured by both nvcc and g++.
 #if defined(__CUDACC__) || defined(__CUDACC_RTC__)
 #define CUBIE_UNROLL _Pragma("unroll")

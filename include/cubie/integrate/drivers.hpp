@@ -95,20 +95,31 @@ struct driver_signal_view {
   /// side the step covers, whichever way t rounds.
   template <class S>
   CUBIE_HD CUBIE_FORCEINLINE void evaluate(S t, i64 run, i64 last_run, S& value, S* rate, const S* x_mid = nullptr) const {
+    evaluate_in(t, run, last_run, value, rate, x_mid != nullptr, x_mid != nullptr ? *x_mid : S(V(0)));
+  }
+
+  /// evaluate() with the step's middle by value (`pinned`: use it): no pointer into the
+  /// caller's state, which would keep that state in local memory on the GPU.
+  template <class S>
+  CUBIE_HD CUBIE_FORCEINLINE void evaluate_in(S t, i64 run, i64 last_run, S& value, S* rate, bool pinned,
+                                              S x_mid) const {
     constexpr int W = driver_detail::lanes_of<S>();
     const S x = (t - S(V(t_start))) * S(V(inv_dt));
     S piece, tau;
     mask_t<S> inside;
-    if (x_mid == nullptr) {
+    if (!pinned) {
       locate(x, piece, tau, inside);
     } else {
-      locate(*x_mid, piece, tau, inside);
-      tau = math::min(math::max(tau + (x - *x_mid), S(V(0))), S(V(1)));
+      locate(x_mid, piece, tau, inside);
+      tau = math::min(math::max(tau + (x - x_mid), S(V(0))), S(V(1)));
     }
     const i64 width = (order + 1) * row_stride;
     S c0, c1, c2, c3;
     if constexpr (W == 1) {
-      const V* c = base + static_cast<i64>(piece) * width + (run <= last_run ? run : last_run) * run_stride;
+      // The run's row 0 first (the same every call: hoisted out of the loop), then the
+      // piece: one scaled offset per call instead of one per coefficient read.
+      const V* run_row = base + (run <= last_run ? run : last_run) * run_stride;
+      const V* c = run_row + static_cast<i64>(piece) * width;
       c0 = c[0];
       c1 = order >= 1 ? c[row_stride] : V(0);
       c2 = order >= 3 ? c[2 * row_stride] : V(0);
@@ -123,14 +134,13 @@ struct driver_signal_view {
     } else {
       gather(piece, run, last_run, c0, c1, c2, c3);
     }
-    // Outside a signal that does not wrap the polynomial is zero.
+    // Outside a signal that does not wrap the polynomial is zero: one select per result
+    // rather than one per coefficient (the coefficients read are finite and tau lies in
+    // [0, 1], so inside the results are the same bits either way).
     const S zero = S(V(0));
-    c0 = math::select(inside, c0, zero);
-    c1 = math::select(inside, c1, zero);
-    c2 = math::select(inside, c2, zero);
-    c3 = math::select(inside, c3, zero);
-    value = ((c3 * tau + c2) * tau + c1) * tau + c0;
-    if (rate != nullptr) *rate = ((S(V(3)) * c3 * tau + S(V(2)) * c2) * tau + c1) * S(V(inv_dt));
+    value = math::select(inside, ((c3 * tau + c2) * tau + c1) * tau + c0, zero);
+    if (rate != nullptr)
+      *rate = math::select(inside, ((S(V(3)) * c3 * tau + S(V(2)) * c2) * tau + c1) * S(V(inv_dt)), zero);
   }
 
   /// Each lane's coefficients (SIMD packs): gathered lane by lane into arrays, then loaded as
@@ -207,11 +217,12 @@ class driven_system : public driver_detail::forwarded_constants<Sys> {
 
   CUBIE_HD CUBIE_FORCEINLINE driven_system(const Sys& sys, const batch_args<V>& a, i64 r)
       : sys_(sys), run_(r + a.input_run_offset), last_run_(a.n_runs - 1 + a.input_run_offset),
-        pieces_fixed_(a.drivers.land_on_samples != 0), in_step_(false) {
+        pieces_fixed_(a.drivers.land_on_samples != 0), in_step_(false), cached_(false), t_cached_(S(V(0))) {
     CUBIE_UNROLL
     for (int d = 0; d < n_drivers; ++d) {
       drivers_[d].load(a, d);
       x_mid_[d] = S(V(0));
+      u_cached_[d] = S(V(0));
     }
   }
 
@@ -219,8 +230,24 @@ class driven_system : public driver_detail::forwarded_constants<Sys> {
   CUBIE_HD CUBIE_FORCEINLINE void drivers(S t, S* values, S* rates) const {
     CUBIE_UNROLL
     for (int d = 0; d < n_drivers; ++d) {
-      drivers_[d].evaluate(t, run_, last_run_, values[d], rates ? rates + d : nullptr, in_step_ ? &x_mid_[d] : nullptr);
+      drivers_[d].evaluate_in(t, run_, last_run_, values[d], rates ? rates + d : nullptr, in_step_, x_mid_[d]);
     }
+  }
+
+  /// The drivers' values at t, evaluated once per distinct time: stages that share a node
+  /// (classical_rk4's two midpoints, dormand_prince_54's last two stages at t + h) read the
+  /// same values, bit for bit, without a second lookup.
+  CUBIE_HD CUBIE_FORCEINLINE void values_at(S t, S* values) const {
+    if (cached_ && math::all(t == t_cached_)) {
+      CUBIE_UNROLL
+      for (int d = 0; d < n_drivers; ++d) values[d] = u_cached_[d];
+      return;
+    }
+    drivers(t, values, nullptr);
+    cached_ = true;
+    t_cached_ = t;
+    CUBIE_UNROLL
+    for (int d = 0; d < n_drivers; ++d) u_cached_[d] = values[d];
   }
 
   /// The next step runs from t over h. When steps land on samples, such a step lies in one
@@ -229,6 +256,7 @@ class driven_system : public driver_detail::forwarded_constants<Sys> {
   CUBIE_HD CUBIE_FORCEINLINE void begin_step(T t, S h) const {
     if (!pieces_fixed_) return;
     in_step_ = true;
+    cached_ = false;  // the pieces change: a time at the step's end may read another piece now
     CUBIE_UNROLL
     for (int d = 0; d < n_drivers; ++d) {
       const T x = (t - T(drivers_[d].t_start)) * T(drivers_[d].inv_dt);
@@ -266,7 +294,7 @@ class driven_system : public driver_detail::forwarded_constants<Sys> {
 
   CUBIE_HD CUBIE_FORCEINLINE void rhs(S t, const S* y, const S* p, S* dydt) const {
     S u[n_drivers];
-    drivers(t, u, nullptr);
+    values_at(t, u);
     sys_.rhs(t, y, p, u, dydt);
   }
 
@@ -357,6 +385,9 @@ class driven_system : public driver_detail::forwarded_constants<Sys> {
   mutable bool in_step_;  // begin_step has pinned the pieces (not before the first step)
   driver_signal_view<V> drivers_[n_drivers];
   mutable S x_mid_[n_drivers];  // the current step's middle, in each driver's grid
+  mutable bool cached_;         // u_cached_ holds the drivers at t_cached_ (values_at)
+  mutable S t_cached_;
+  mutable S u_cached_[n_drivers];
 };
 
 /// Where the step from t may end: the next save t_target, or, when steps land on driver

@@ -300,7 +300,7 @@ CUBIE_HD CUBIE_FORCEINLINE void integrate_fixed_count(const SysT<S>& system, con
 /// off by `valid`) and writes their saves, status and counters. G: the summary
 /// accumulator groups compiled in (summary_settings.hpp); 0 records no summaries.
 template <class Method, u32 G = 0, template <class> class SysT, class S, class V>
-CUBIE_HD void integrate_run(const SysT<S>& system, const batch_args<V>& a, i64 r, mask_t<time_t_of<S>> valid) {
+CUBIE_HD CUBIE_DEVICE_FORCEINLINE void integrate_run(const SysT<S>& system, const batch_args<V>& a, i64 r, mask_t<time_t_of<S>> valid) {
   using Sys = SysT<S>;
   constexpr int N = Sys::n_states;
   constexpr int P = Sys::n_parameters;

@@ -7,11 +7,48 @@
 
 namespace cubie::cuda {
 
+/// At least one resident block (launch bounds' second argument) for implicit steppers whose
+/// per-run state cannot fit the registers: ptxas then gives each thread every register the
+/// block size allows (255) and spills the rest. Without it, ptxas 13.0 chose 32 registers for
+/// the float64 POLLU Rodas5P kernel and moved everything else to a 12.7 KB stack: 47 KB of
+/// local traffic per step against 11 KB (bench/gpu/stiff_kernel_report.sh, bench/RESULTS.md).
+/// 0 (no minimum, the same code as without the argument) elsewhere: a 1 lets ptxas take more
+/// registers than a kernel needs (Lorenz dopri54 float32: 69 against 60; Robertson Rodas5P
+/// float32: 86 against 77) and costs resident warps.
+/// The estimate, in 32-bit registers: the stage vectors plus about six more vectors of N
+/// (y, f, the proposal, the error, a stage's point and right side) and the iteration matrix
+/// (the sparse LU's entries, or N x N).
+template <class Method, template <class> class Sys, class V>
+constexpr int implicit_state_registers() {
+  using System = Sys<V>;
+  constexpr int N = System::n_states;
+  using Stepper = stepper_for<Method, V, N>;
+  int stages = 1;
+  if constexpr (requires { Stepper::stages; }) stages = Stepper::stages;
+  int matrix = N * N;
+  if constexpr (requires { System::sparse_nnz; }) matrix = System::sparse_nnz;
+  return ((stages + 6) * N + matrix) * int(sizeof(V) / 4);
+}
+
+/// CUBIE_IMPLICIT_MIN_BLOCKS (a compile definition, e.g. an NVRTC option) sets the minimum for
+/// the kernels that take one, for measurements: 0 is the earlier build, 3 and 4 cap registers
+/// at 168 and 128 for more resident threads and more local memory
+/// (bench/gpu/stiff_f64_session.sh).
+#ifndef CUBIE_IMPLICIT_MIN_BLOCKS
+#define CUBIE_IMPLICIT_MIN_BLOCKS 1
+#endif
+template <class Method, template <class> class Sys, class V>
+constexpr int kernel_min_blocks() {
+  using Stepper = stepper_for<Method, V, Sys<V>::n_states>;
+  if constexpr (!does_implicit_work<typename Stepper::work_type>) return 0;
+  else return implicit_state_registers<Method, Sys, V>() > 255 ? CUBIE_IMPLICIT_MIN_BLOCKS : 0;
+}
+
 /// G: the summary accumulator groups compiled in (0: none; integrate/summary_settings.hpp).
 /// Kernels with and without summaries are separate instantiations, so a solve without them
 /// pays no registers for them.
 template <class Method, template <class> class Sys, class V, u32 G = 0>
-__global__ void __launch_bounds__(kernel_block_size) integrate_kernel(const batch_args<V> a) {
+__global__ void __launch_bounds__(kernel_block_size, (kernel_min_blocks<Method, Sys, V>())) integrate_kernel(const batch_args<V> a) {
   const i64 r = static_cast<i64>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (r >= a.n_runs) return;
   const Sys<V> sys{};

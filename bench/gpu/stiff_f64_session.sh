@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# bench/gpu/stiff_f64_session.sh
+# Before/after of the GPU stiff kernels' local-memory fixes (branch gpu-f64, 2026-12-04) in ONE
+# device call of under 5 minutes, from an existing build (bash bench/gpu/h200_session.sh build
+# makes build-h200 with stiff_bench and cubie_gpu_bench; this script builds only those two
+# targets there, incrementally, if they are older than the sources). The Rodas5P kernels are
+# compiled by NVRTC at run time, so "before" is the same binary with the earlier kernel build
+# selected by NVRTC definitions (integrate_kernel.cuh, execution_space.hpp):
+#   after:  the defaults (implicit kernels ask for one resident block: 255 registers; the run
+#           loop inlined into the kernel on the device)
+#   before: --nvrtc-option -DCUBIE_IMPLICIT_MIN_BLOCKS=0 --nvrtc-option -DCUBIE_DEVICE_INLINE_RUN=0
+#           (the code of main at e3c04ff: POLLU float64 got 32 registers and a 12.7 KB stack)
+#   minb3/minb4: -DCUBIE_IMPLICIT_MIN_BLOCKS=3 / 4 (168 / 128 registers, more resident warps,
+#           more local memory): whether occupancy bought with local memory pays.
+# Offline figures for each variant (registers, stack, local bytes per step):
+#   bash bench/gpu/stiff_kernel_report.sh
+# Cases, rodas5p, final state, tolerances as bench/RESULTS.md (float64 1e-6, float32 1e-5):
+#   POLLU 2^20 runs: after (both precisions), before (float64; float32 was 11.0 ms and its
+#     kernel barely changes)
+#   ring modulator 2^17 runs: after (both precisions), before (float64)
+#   ring modulator 2^20 runs, float64: after (before did not finish in 150 s on 2026-12-04)
+#   DRV (driven oscillator, spline against sin(t), N = 4,194,304): after (before in RESULTS.md:
+#     rk4 float32 1.968x)
+#   then, while time is left: POLLU float64 with minb3 and minb4, ring 2^17 float32 before.
+# Logs under $OUT (default out/stiff-f64); summary.txt has every table. Carry .deps as the
+# other sessions do (toml++ for a configure).
+#   bash bench/gpu/stiff_f64_session.sh
+set -uo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+OUT=${OUT:-$ROOT/out/stiff-f64}
+BUILD=${BUILD:-$ROOT/build-h200}
+SCRATCH=${SCRATCH:-/tmp/cubie-stiff-f64}
+START=$(date +%s)
+DEADLINE=$((START + ${SESSION_SECONDS:-290}))
+mkdir -p "$OUT" "$SCRATCH"
+for d in /usr/local/cuda/bin; do [[ -d $d ]] && PATH=$PATH:$d; done
+export CUBIE_CACHE_DIR=$SCRATCH/cache
+note() { printf '%s\n' "$*" | tee -a "$OUT/summary.txt"; }
+left() { echo $((DEADLINE - $(date +%s))); }
+
+note "stiff f64 session: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null | head -1)"
+if [[ ! -f $BUILD/build.ninja ]]; then
+  # No build yet: configure as stiff_session.sh does (the build then takes most of the call).
+  args=(-S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCUBIE_ENABLE_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90
+    -DCUBIE_CPU_ARCH=native -DCUBIE_BUILD_PYTHON=OFF)
+  if [[ -d $ROOT/.deps/include/toml++ ]]; then
+    dir=$BUILD/.deps-cmake/tomlplusplus
+    mkdir -p "$dir"
+    printf 'if(NOT TARGET tomlplusplus::tomlplusplus)\n  add_library(tomlplusplus::tomlplusplus INTERFACE IMPORTED)\n  set_target_properties(tomlplusplus::tomlplusplus PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "%s")\nendif()\n' \
+      "$ROOT/.deps/include" >"$dir/tomlplusplusConfig.cmake"
+    args+=(-Dtomlplusplus_DIR="$dir")
+  fi
+  cmake "${args[@]}" >"$OUT/configure.log" 2>&1
+  note "configure: rc=$?"
+fi
+timeout $(($(left) - 120)) ninja -C "$BUILD" stiff_bench cubie_gpu_bench >"$OUT/build.log" 2>&1
+note "build stiff_bench cubie_gpu_bench: rc=$? ($(($(date +%s) - START)) s)"
+bench=$BUILD/bench/stiff_bench
+[[ -x $bench ]] || { note "no $bench: stopping"; exit 1; }
+
+BEFORE=(--nvrtc-option -DCUBIE_IMPLICIT_MIN_BLOCKS=0 --nvrtc-option -DCUBIE_DEVICE_INLINE_RUN=0)
+# run LABEL LIMIT ARGS...: one stiff_bench call, its table into the summary.
+run() {
+  local label=$1 limit=$2
+  shift 2
+  local l
+  l=$(left)
+  ((limit > l)) && limit=$l
+  if ((limit < 15)); then
+    note "== $label: SKIPPED (no time left)"
+    return
+  fi
+  note "== $label ($(date -u +%H:%M:%S), limit ${limit} s): stiff_bench $*"
+  timeout "$limit" "$bench" --backend cuda --no-cvode --check 4 --cache "$SCRATCH/cache" "$@" >"$OUT/$label.log" 2>&1
+  local rc=$?
+  grep -E '^ *rodas5p|^pollu|^ring' "$OUT/$label.log" | sed 's/^/   /' | tee -a "$OUT/summary.txt" >/dev/null
+  ((rc != 0)) && note "   rc=$rc $( ((rc == 124)) && echo '(timeout)') $(grep -v '^cubie: ' "$OUT/$label.log" | tail -2 | tr '\n' ' ')"
+}
+
+P=(--problems pollu --pollu-runs 1048576 --methods rodas5p)
+R17=(--problems ring --ring-runs 131072 --methods rodas5p)
+run pollu_after 60 "${P[@]}" --reps 3
+run pollu64_before 40 "${P[@]}" --precisions float64 --reps 2 "${BEFORE[@]}"
+run ring17_after 70 "${R17[@]}" --reps 1
+run ring17_before64 45 "${R17[@]}" --precisions float64 --reps 0 "${BEFORE[@]}"
+run ring20_after64 110 --problems ring --ring-runs 1048576 --methods rodas5p --precisions float64 --reps 0
+if (($(left) > 40)); then
+  note "== DRV ($(date -u +%H:%M:%S)): cubie_gpu_bench --only DRV --reps 5"
+  timeout 40 "$BUILD/bench/gpu/cubie_gpu_bench" --only DRV --reps 5 >"$OUT/drv.log" 2>&1
+  note "   rc=$?"
+  sed -n '/^case /,$p' "$OUT/drv.log" | sed 's/^/   /' | tee -a "$OUT/summary.txt" >/dev/null
+fi
+run pollu64_minb3 30 "${P[@]}" --precisions float64 --reps 2 --nvrtc-option -DCUBIE_IMPLICIT_MIN_BLOCKS=3
+run pollu64_minb4 30 "${P[@]}" --precisions float64 --reps 2 --nvrtc-option -DCUBIE_IMPLICIT_MIN_BLOCKS=4
+run ring17_before32 30 "${R17[@]}" --precisions float32 --reps 0 "${BEFORE[@]}"
+note "done in $(($(date +%s) - START)) s"
