@@ -119,6 +119,22 @@ void check_jacobian(const model_definition& model, const sampling& how, unsigned
         }
       }
     }
+    // The Krylov members: jvp(v) is J v (the same entries, summed row by row) and
+    // jacobian_diagonal is J's diagonal, for a random direction v.
+    std::vector<double> v(n), Jv(n), d(n);
+    std::uniform_real_distribution<double> unit(-1.0, 1.0);
+    for (int j = 0; j < n; ++j) v[j] = unit(rng);
+    sys.jvp(s.t, s.y.data(), p.data(), v.data(), Jv.data());
+    sys.jacobian_diagonal(s.t, s.y.data(), p.data(), d.data());
+    for (int i = 0; i < n; ++i) {
+      double ref = 0.0, scale = 0.0;
+      for (int j = 0; j < n; ++j) {
+        ref += J[i * n + j] * v[j];
+        scale += std::fabs(J[i * n + j] * v[j]);
+      }
+      ASSERT_LE(std::fabs(Jv[i] - ref), 1e-14 * scale + 1e-300) << "jvp row " << i << " at point " << used;
+      ASSERT_EQ(d[i], J[i * n + i]) << "jacobian_diagonal[" << i << "] at point " << used;
+    }
   }
   ASSERT_EQ(used, how.points) << "too few usable points";
   if (reads_t) {

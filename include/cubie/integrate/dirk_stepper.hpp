@@ -13,6 +13,8 @@
 #include "dirk_tableau.hpp"
 #include "error_norm.hpp"
 #include "jacobian.hpp"
+#include "jacobian_vector.hpp"
+#include "matrix_free_matrix.hpp"
 #include "newton.hpp"
 #include "newton_settings.hpp"
 #include "stepper.hpp"
@@ -33,6 +35,8 @@ template <class S>
 struct newton_failure {
   mask_t<S> max_iters;  // not converged within newton_max_iters (or could not be)
   mask_t<S> diverged;
+  mask_t<S> linear_max_iters;  // a matrix-free linear solve did not converge in krylov_max_iters
+  mask_t<S> linear_breakdown;  // a matrix-free linear solve broke down
 };
 
 /// @brief Diagonally implicit Runge-Kutta steps of `Method` on N states in arithmetic S.
@@ -67,6 +71,12 @@ class dirk_stepper {
     ns_.rtol = V(ns.rtol);
     ns_.max_iters = ns.max_iters;
     ns_.target_iters = ns.target_iters;
+    ns_.krylov.solver = ns.krylov.solver;
+    ns_.krylov.atol = V(ns.krylov.atol);
+    ns_.krylov.rtol = V(ns.krylov.rtol);
+    ns_.krylov.max_iters = ns.krylov.max_iters;
+    ns_.krylov.preconditioner = ns.krylov.preconditioner;
+    ns_.krylov.preconditioner_order = ns.krylov.preconditioner_order;
   }
 
   /// f(t, y) at the starting point (the initial step size estimate reads it).
@@ -85,9 +95,27 @@ class dirk_stepper {
   template <class Sys, int P>
   CUBIE_HD CUBIE_FORCEINLINE step_outcome<S> step(const Sys& sys, S t, S h, const fixed_vector<S, N>& y,
                                                   const fixed_vector<S, P>& p, work_type& work) {
-    using W = iteration_matrix<Sys, S>;
-    static_assert(W::N == N, "the stepper's state count must match the system's");
-    W m;
+    static_assert(Sys::n_states == N, "the stepper's state count must match the system's");
+    // The linear solver (linear_solver setting): the LU where it is built, else matrix-free.
+    if constexpr (direct_linear_solver_built<Sys, S>()) {
+      if constexpr (has_jacobian_vector_product<Sys, S>) {
+        if (ns_.krylov.solver != linear_solver_kind::direct) {
+          matrix_free_matrix<Sys, S> m(ns_.krylov, tally_);
+          return step_with(sys, m, t, h, y, p, work);
+        }
+      }
+      iteration_matrix<Sys, S> m;
+      return step_with(sys, m, t, h, y, p, work);
+    } else {
+      matrix_free_matrix<Sys, S> m(ns_.krylov, tally_);
+      return step_with(sys, m, t, h, y, p, work);
+    }
+  }
+
+  /// The step with the iteration matrix `m` (LU or matrix-free).
+  template <class Sys, class W, int P>
+  CUBIE_HD CUBIE_FORCEINLINE step_outcome<S> step_with(const Sys& sys, W& m, S t, S h, const fixed_vector<S, N>& y,
+                                                       const fixed_vector<S, P>& p, work_type& work) {
     fixed_vector<S, N> unused_ft;
     m.template evaluate<false>(sys, t, y, p, f0_, unused_ft);
     int rhs_count = 0;
@@ -170,6 +198,21 @@ class dirk_stepper {
     // HIRES (dirk_solve_test.cpp's problems, measured 2026-12-04).
     failure_.diverged = diverged;
     failure_.max_iters = math::mask_and(math::mask_not(converged), math::mask_not(diverged));
+    if constexpr (requires { m.solve_failed(); }) {
+      // A failed linear solve is the reason where it happened (Newton stopped there).
+      const Mask failed = math::mask_not(converged);
+      failure_.linear_breakdown = math::mask_and(failed, tally_.breakdown);
+      failure_.linear_max_iters =
+          math::mask_and(failed, math::mask_and(tally_.max_iters, math::mask_not(tally_.breakdown)));
+      const Mask linear = math::mask_or(failure_.linear_breakdown, failure_.linear_max_iters);
+      failure_.diverged = math::mask_and(failure_.diverged, math::mask_not(linear));
+      failure_.max_iters = math::mask_and(failure_.max_iters, math::mask_not(linear));
+      tally_.max_iters = Mask(false);
+      tally_.breakdown = Mask(false);
+    } else {
+      failure_.linear_max_iters = Mask(false);
+      failure_.linear_breakdown = Mask(false);
+    }
     work.jacobian_evaluations = 1;
     work.factorizations = factorizations;
     work.rhs_evaluations = rhs_count;
@@ -187,6 +230,13 @@ class dirk_stepper {
 
   /// Why the last trial's Newton iterations failed, per lane.
   CUBIE_HD CUBIE_FORCEINLINE newton_failure<S> newton_failures() const { return failure_; }
+
+  /// Matrix-free linear iterations since the last call, per lane (and resets the count).
+  CUBIE_HD CUBIE_FORCEINLINE S take_linear_iterations() {
+    const S n = tally_.iterations;
+    tally_.iterations = S(0.0);
+    return n;
+  }
 
   /// The most Newton iterations any stage of the last trial took, per lane (and resets the
   /// count for the next trial): the gustafsson controller's input.
@@ -266,8 +316,10 @@ class dirk_stepper {
   fixed_vector<S, N> k_last_;   // ESDIRK: the trial's last stage slope
   S eta_ = S(1.0);            // Newton rate estimate, carried between stages and steps
   S iters_ = S(0.0);          // most iterations of a stage since the last take
-  newton_failure<S> failure_{mask_t<S>(false), mask_t<S>(false)};
-  newton_settings<V> ns_{V(1e-8), V(1e-8), 10, 4};
+  newton_failure<S> failure_{mask_t<S>(false), mask_t<S>(false), mask_t<S>(false), mask_t<S>(false)};
+  linear_tally<S> tally_{mask_t<S>(false), mask_t<S>(false), S(0.0)};  // matrix-free solves
+  newton_settings<V> ns_{V(1e-8), V(1e-8), 10, 4,
+                         {linear_solver_kind::direct, V(1e-9), V(1e-9), 100, preconditioner_kind::jacobi, 1}};
 };
 
 }  // namespace cubie
