@@ -3,7 +3,8 @@
 // default `rosenbrock` (rodas5p) at each case's tolerance, against SciPy's Radau at rtol
 // 1e-12 (tests/stiff/stiff_references.txt, made by make_stiff_references.py from the same
 // model files): Robertson to 1e5 (float64 and float32) and 1e11, Van der Pol mu = 1e3 and
-// 1e6, HIRES, OREGO, POLLU, the ring modulator and E5. Every run ends with status 0.
+// 1e6, HIRES, OREGO, POLLU, the ring modulator, E5 and the 100-state 1-D Brusselator (also
+// with kvaerno5 and each of Newton's linear solvers). Every run ends with status 0.
 //
 // Accuracy is judged against Radau's own error at the same tolerance (in the same file).
 // The error, max_i |y_i - ref_i| / (atol + rtol |ref_i|) at the final time, must honour the
@@ -110,12 +111,44 @@ TEST_P(StiffReference, RosenbrockDefaultAgainstRadau) {
 INSTANTIATE_TEST_SUITE_P(Problems, StiffReference,
                          ::testing::Values("robertson_1e5", "robertson_1e11", "robertson_1e5_float32",
                                            "van_der_pol_mu1e3", "van_der_pol_mu1e6", "hires", "orego", "pollu",
-                                           "ring_modulator", "e5"),
+                                           "ring_modulator", "e5", "brusselator_1d"),
                          [](const auto& info) { return info.param; });
 
 TEST(StiffReference, EveryCaseOfTheFileIsTested) {
   // A case added to the file without a test above would be skipped silently.
-  EXPECT_EQ(cases().size(), 10u);
+  EXPECT_EQ(cases().size(), 11u);
+}
+
+TEST(StiffReference, NewtonKrylovOnTheHundredStateBrusselator) {
+  // The 100-state model file with kvaerno5: the generated sparse LU (direct) and every Krylov
+  // method through the generated jvp, each against Radau within the same bounds as above.
+  const auto it = std::find_if(cases().begin(), cases().end(), [](const auto& c) { return c.name == "brusselator_1d"; });
+  ASSERT_NE(it, cases().end());
+  const reference_case& c = *it;
+  const models::model_definition m = stiff_example(c.model);
+  ASSERT_EQ(m.states.size(), 100u);
+  const auto sys = compile_for_cpu(m, {"kvaerno5"}, c.prec);
+  ASSERT_TRUE(sys->info.direct_linear_solver) << "the banded Jacobian has a generated sparse LU";
+  for (const char* linear : {"direct", "gmres", "bicgstab", "minimal_residual", "steepest_descent"}) {
+    solver_settings s = m.settings;
+    s.algorithm = "kvaerno5";
+    s.linear_solver = linear;
+    s.rtol = {c.rtol};
+    s.atol = {c.atol};
+    s.backend = "cpu";
+    Solver solver(sys, s);
+    named_arrays parameters;
+    for (const auto& [name, value] : c.parameters) parameters.push_back({name, {value}});
+    solve_spec spec;
+    spec.duration = c.duration;
+    const SolveResult r = solver.solve({}, parameters, spec);
+    ASSERT_EQ(r.status()[0], 0u) << linear;
+    const double err = error_in_tolerances(final_state(r, m, 0), c.state, c.rtol, c.atol);
+    std::printf("brusselator_1d kvaerno5 %-17s error %.3g tolerances in %u steps (+%u rejected); Radau %.3g\n", linear,
+                err, r.steps_accepted()[0], r.steps_rejected()[0], c.radau_error);
+    EXPECT_LE(err, 1.0) << linear << ": the tolerance is not honoured";
+    EXPECT_LE(err, std::max(10.0 * c.radau_error, 1e-3)) << linear << ": Radau's error is " << c.radau_error;
+  }
 }
 
 }  // namespace
