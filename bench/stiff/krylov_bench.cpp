@@ -149,7 +149,7 @@ outcome run(const std::shared_ptr<const compiled_system>& sys, const models::mod
     o.failed += r.status()[std::size_t(i)] != 0;
   }
   o.steps = steps / double(runs);
-  for (const named_value& st : m.states) o.finals.push_back(r.final_values(st.name));
+  for (const models::named_value& st : m.states) o.finals.push_back(r.final_values(st.name));
   return o;
 }
 
