@@ -228,9 +228,12 @@ int run_command(const run_options& opt) {
   } else {
     bar.phase(preparing + "allocating " + format_bytes(plan.result_bytes) + " for the results");
     SolveResult result;
-    result.prepare(layout, solver.backend() == "cuda" && settings.memory.pinned_results
-                               ? cuda_result_allocator(settings.memory)
-                               : host_allocator::pageable());
+    // As the Solver's own results: a GPU solve's pageable pages are faulted in by background
+    // threads while the device computes (the CPU backend's threads fault in their own).
+    const bool cuda = solver.backend() == "cuda";
+    result.prepare(layout, cuda && settings.memory.pinned_results ? cuda_result_allocator(settings.memory)
+                           : cuda                                 ? host_allocator::pageable_prefaulted()
+                                                                  : host_allocator::pageable());
     result_memory_sink memory(result, settings.nan_fill_failed);
     io::monitored_sink sink(memory, grid.n_runs(), model.precision, on_commit, &interrupt_guard::stop_requested());
     bar.solve_started(grid.n_runs());

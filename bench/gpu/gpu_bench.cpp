@@ -57,6 +57,7 @@
 #include <vector>
 
 #include "cubie/backends/backend_registry.hpp"
+#include "cubie/backends/cuda/cuda_executor.hpp"
 #include "cubie/backends/cuda/kernel_launcher.hpp"
 #include "cubie/batch/batch_grid.hpp"
 #include "cubie/batch/solver.hpp"
@@ -100,15 +101,24 @@ std::map<std::string, double> read_sass(const std::string& path) {
 
 struct measured {
   double first_ms = 0, steady_ms = 0, min_ms = 0;
+  // Fresh pinned memory the first solve made (the pinned pool's upstream: result storage,
+  // ring slots, input staging) and the time that took; steady solves should make none.
+  double first_pinned_mb = 0, first_pinned_ms = 0, steady_pinned_mb = 0;
   cubie::solve_statistics stats;
   cubie::SolveResult result;
 };
 
 measured run_case(cubie::Solver& solver, const cubie::batch_grid& grid, const cubie::solve_spec& spec, int reps) {
   measured m;
+  cubie::memory::pinned_host_pool& pool = cubie::cuda::shared_pinned_pool(0, 0);  // 0: leaves its bound as it is
+  const std::uint64_t bytes0 = pool.upstream_bytes();
+  const double seconds0 = pool.upstream_seconds();
   auto t0 = clock_type::now();
   solver.solve_into(m.result, grid, spec);
   m.first_ms = ms_since(t0);
+  const std::uint64_t bytes1 = pool.upstream_bytes();
+  m.first_pinned_mb = double(bytes1 - bytes0) / 1e6;
+  m.first_pinned_ms = (pool.upstream_seconds() - seconds0) * 1e3;
   std::vector<double> times;
   for (int i = 0; i < std::max(reps, 1); ++i) {
     t0 = clock_type::now();
@@ -116,6 +126,7 @@ measured run_case(cubie::Solver& solver, const cubie::batch_grid& grid, const cu
     times.push_back(ms_since(t0));
   }
   m.steady_ms = median(times);
+  m.steady_pinned_mb = double(pool.upstream_bytes() - bytes1) / 1e6;
   m.min_ms = *std::min_element(times.begin(), times.end());
   m.stats = m.result.statistics();
   return m;
@@ -173,8 +184,9 @@ cubie::solve_spec dense(double save_every) {
 class table {
  public:
   table() {
-    std::printf("%-34s %10s %9s %9s %8s %9s %8s %8s %7s %9s %9s %7s\n", "case", "N", "first ms", "steady", "setup",
-                "kernel", "h2d", "d2h", "chunks", "k.floor", "t.floor", "x floor");
+    std::printf("%-34s %10s %9s %9s %8s %9s %8s %8s %7s %9s %9s %7s %8s %8s %8s\n", "case", "N", "first ms", "steady",
+                "setup", "kernel", "h2d", "d2h", "chunks", "k.floor", "t.floor", "x floor", "1st pin", "pin ms",
+                "st. pin");
   }
   void row(const std::string& name, std::int64_t n, const measured& m, double kernel_floor_ms) {
     const cubie::solve_statistics& s = m.stats;
@@ -183,9 +195,10 @@ class table {
     char kf[32];
     if (kernel_floor_ms > 0) std::snprintf(kf, sizeof kf, "%9.2f", kernel_floor_ms);
     else std::snprintf(kf, sizeof kf, "%9s", "n/a");
-    std::printf("%-34s %10lld %9.2f %9.2f %8.2f %9.2f %8.2f %8.2f %7lld %s %9.2f %7.2f\n", name.c_str(),
-                static_cast<long long>(n), m.first_ms, m.steady_ms, s.setup_ms, s.kernel_ms, s.h2d_ms, s.d2h_ms,
-                static_cast<long long>(s.chunks), kf, transfer_floor, floor > 0 ? m.steady_ms / floor : 0.0);
+    std::printf("%-34s %10lld %9.2f %9.2f %8.2f %9.2f %8.2f %8.2f %7lld %s %9.2f %7.2f %8.1f %8.2f %8.1f\n",
+                name.c_str(), static_cast<long long>(n), m.first_ms, m.steady_ms, s.setup_ms, s.kernel_ms, s.h2d_ms,
+                s.d2h_ms, static_cast<long long>(s.chunks), kf, transfer_floor, floor > 0 ? m.steady_ms / floor : 0.0,
+                m.first_pinned_mb, m.first_pinned_ms, m.steady_pinned_mb);
     std::fflush(stdout);
   }
 };
@@ -401,8 +414,10 @@ int main(int argc, char** argv) {
               gpus.empty() ? 0.0 : double(gpus[0].total_bytes) / double(1ull << 30), date, command.c_str());
   std::printf("times in ms; steady = median of %d solves after the first, result storage reused; kernel/h2d/d2h are\n"
               "CUDA-event sums over chunks (overlapping when pipelined); floors: kernel = SASS instr/step x steps x N /\n"
-              "31.85e12, transfer = bytes / 55 GB/s; x floor = steady / max(floors)\n\n",
-              opt.reps);
+              "31.85e12, transfer = bytes / 55 GB/s; x floor = steady / max(floors); 1st pin / pin ms = MB of fresh\n"
+              "pinned memory the first solve made and the ms that took (pinned pool upstream: %s), st. pin = MB\n"
+              "the steady solves made\n\n",
+              opt.reps, cubie::memory::pinning_method_name(cubie::memory::default_pinning_method()).c_str());
   table t;
   const auto fsys = cubie::bench::lorenz_float_system();
   const std::int64_t big = 16'777'216 / opt.scale, mid = 4'194'304 / opt.scale, small = 65'536 / opt.scale;

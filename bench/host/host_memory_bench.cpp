@@ -1,7 +1,9 @@
 // bench/host/host_memory_bench.cpp
 // The host-side floors of a first solve: how fast fresh result memory can be touched (the
 // operating system zeroes each page on first touch), copied into (what the staging ring's
-// writer does), and pinned (what pinned result storage costs a first solve). Prints one table.
+// writer does), and pinned (what pinned result storage costs a first solve): cudaHostAlloc
+// against fresh pages faulted in by the copy threads and then registered (the pinned pool's
+// two upstreams), at the size given and at 64 MiB. Prints one table.
 //
 //   host_memory_bench [--gib G] [--threads T]
 #include <sys/mman.h>
@@ -19,6 +21,11 @@
 #include "cubie/execution/parallel_copy.hpp"
 #include "cubie/memory/host_buffer.hpp"
 #include "cubie/memory/memory_settings.hpp"
+#if defined(CUBIE_WITH_CUDA)
+#include <cuda_runtime_api.h>
+
+#include "cubie/memory/pinned_host_resource.hpp"
+#endif
 
 namespace {
 
@@ -43,6 +50,62 @@ void touch(char* p, std::size_t bytes, int threads) {
 void row(const char* what, double gib, double s) {
   std::printf("%-58s %8.3f s %8.2f GB/s\n", what, s, gib * 1.073741824 / s);
 }
+
+#if defined(CUBIE_WITH_CUDA)
+// Each way of pinning `bytes` of fresh memory, three times (the median shown), with the
+// register path's steps timed apart: mapping and faulting in on the copy threads, then
+// cudaHostRegister of pages already present; and the cost of giving each block back.
+void pinning_rows(std::size_t bytes, double gib) {
+  char text[32];
+  if (gib >= 1) std::snprintf(text, sizeof text, "%.2f GiB", gib);
+  else std::snprintf(text, sizeof text, "%.0f MiB", gib * 1024);
+  const std::string size = text;
+  auto median3 = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  std::vector<double> alloc_s, free_s, touch_s, reg_s, unreg_s, pool_s;
+  for (int round = 0; round < 3; ++round) {
+    void* p = nullptr;
+    auto t0 = clock_type::now();
+    if (cudaHostAlloc(&p, bytes, cudaHostAllocPortable) != cudaSuccess) return;
+    alloc_s.push_back(seconds_since(t0));
+    t0 = clock_type::now();
+    (void)cudaFreeHost(p);
+    free_s.push_back(seconds_since(t0));
+
+    p = cubie::detail::map_huge_page_block(bytes);
+    t0 = clock_type::now();
+    cubie::parallel_touch(p, bytes);
+    touch_s.push_back(seconds_since(t0));
+    t0 = clock_type::now();
+    const bool ok = cudaHostRegister(p, bytes, cudaHostRegisterPortable | cudaHostRegisterMapped) == cudaSuccess;
+    reg_s.push_back(seconds_since(t0));
+    t0 = clock_type::now();
+    if (ok) (void)cudaHostUnregister(p);
+    unreg_s.push_back(seconds_since(t0));
+    cubie::detail::unmap_huge_page_block(p, bytes);
+    if (!ok) {
+      std::printf("cudaHostRegister refused %s\n", size.c_str());
+      return;
+    }
+
+    cubie::memory::pinned_host_resource reg(cubie::memory::pinning_method::register_pages);
+    t0 = clock_type::now();
+    p = reg.allocate_sync(bytes);
+    pool_s.push_back(seconds_since(t0));
+    reg.deallocate_sync(p, bytes);
+  }
+  const double touch = median3(touch_s), reg = median3(reg_s);
+  row(("cudaHostAlloc " + size + " (median of 3)").c_str(), gib, median3(alloc_s));
+  row(("  cudaFreeHost " + size).c_str(), gib, median3(free_s));
+  row(("register " + size + ": fault in on the copy threads").c_str(), gib, touch);
+  row("  then cudaHostRegister", gib, reg);
+  row("  both", gib, touch + reg);
+  row("  cudaHostUnregister", gib, median3(unreg_s));
+  row(("pinned_host_resource(register_pages) " + size).c_str(), gib, median3(pool_s));
+}
+#endif
 
 }  // namespace
 
@@ -107,19 +170,40 @@ int main(int argc, char** argv) {
   }
   huge.deallocate(src, bytes);
 
+#if defined(CUBIE_WITH_CUDA)
   if (cubie::cuda_device_available()) {
     cubie::memory::memory_settings ms;
     ms.pinned_pool_bytes = 0;  // nothing cached: every block pinned afresh
     const cubie::host_allocator pinned = cubie::cuda_result_allocator(ms);
+    std::printf("pinned pool upstream of this process: %s (CUBIE_PINNED_UPSTREAM)\n",
+                cubie::memory::pinning_method_name(cubie::memory::default_pinning_method()).c_str());
     auto t0 = clock_type::now();
     void* p = pinned.allocate(bytes);
-    row("pinned allocation (cudaHostAlloc through the pool)", gib, seconds_since(t0));
+    row("pinned allocation (the pool's upstream)", gib, seconds_since(t0));
     t0 = clock_type::now();
     touch(static_cast<char*>(p), bytes, 1);
     row("  then touching it, 1 thread", gib, seconds_since(t0));
     pinned.deallocate(p, bytes);
+    pinning_rows(bytes, gib);
+    // First solves pin tens of MB (ring slots, input staging, B1's 50 MB result).
+    pinning_rows(std::size_t{64} << 20, 64.0 / 1024.0);
+    // Several threads each pinning its own block with cudaHostAlloc: does the driver scale?
+    for (int t : {4, threads}) {
+      const std::size_t each = bytes / static_cast<std::size_t>(t);
+      std::vector<void*> blocks(static_cast<std::size_t>(t), nullptr);
+      std::vector<std::thread> pool;
+      t0 = clock_type::now();
+      for (int i = 0; i < t; ++i)
+        pool.emplace_back([&, i] { (void)cudaHostAlloc(&blocks[static_cast<std::size_t>(i)], each, cudaHostAllocPortable); });
+      for (auto& th : pool) th.join();
+      row(("cudaHostAlloc, " + std::to_string(t) + " threads, a block each").c_str(), gib, seconds_since(t0));
+      for (void* b : blocks) (void)cudaFreeHost(b);
+    }
   } else {
     std::printf("pinned allocation: no CUDA device\n");
   }
+#else
+  std::printf("pinned allocation: a build without CUDA\n");
+#endif
   return 0;
 }

@@ -70,8 +70,10 @@ void bind_device_arrays(nb::module_& m) {
         nb::capsule owner(d, [](void* p) noexcept { cudaFree(p); });
         std::vector<std::size_t> shape(host.ndim());
         for (std::size_t i = 0; i < host.ndim(); ++i) shape[i] = host.shape(i);
-        nb::object array = nb::cast(nb::ndarray<>(d, host.ndim(), shape.data(), owner, nullptr, host.dtype(),
-                                                  nb::device::cuda::value, device_id));
+        // array_api: an object with __dlpack__ and __dlpack_device__ (CuPy and PyTorch take it);
+        // an ndarray without a framework would cross as a bare DLPack capsule.
+        nb::object array = nb::cast(nb::ndarray<nb::array_api>(d, host.ndim(), shape.data(), owner, nullptr,
+                                                               host.dtype(), nb::device::cuda::value, device_id));
         return nb::make_tuple(array, reinterpret_cast<std::uintptr_t>(d));
 #else
         (void)host;

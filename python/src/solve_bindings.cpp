@@ -11,6 +11,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include "bindings.hpp"
 #include "cubie/core/error.hpp"
@@ -38,24 +43,30 @@ named_arrays to_named_arrays(const named_columns& columns) {
   return out;
 }
 
-/// Called after every committed chunk, on the solving thread, without the GIL: takes the
-/// GIL, runs Python's pending signal handlers (Ctrl-C raises KeyboardInterrupt there) and
-/// the progress callback. Either raising asks the solve to stop after this chunk.
+/// Called after every committed chunk, without the GIL, on whichever thread commits (the
+/// CUDA backend's staging ring commits from its writer thread): takes the GIL and runs the
+/// progress callback; a raising callback asks the solve to stop after this chunk. Signals
+/// are watched by the thread that called solve (watch_signals_while), because Python runs
+/// signal handlers on the main thread only.
 struct commit_hook {
   nb::object progress;
-  bool check_signals = true;
   std::atomic<bool> stop{false};
-  nb::object pending;  // the exception raised, to re-raise with the partial result
+  nb::object pending;  // the exception raised, to re-raise with the partial result (GIL held)
+
+  /// With the GIL held: runs pending signal handlers; Ctrl-C's KeyboardInterrupt becomes
+  /// the pending exception and stops the solve after the chunk in flight.
+  void check_signals() {
+    if (pending.is_valid()) return;
+    if (PyErr_CheckSignals() != 0) {
+      nb::python_error e;
+      pending = nb::borrow(e.value());
+      stop = true;
+    }
+  }
 
   void operator()(i64 done, i64 total) {
     nb::gil_scoped_acquire gil;
     if (pending.is_valid()) return;
-    if (check_signals && PyErr_CheckSignals() != 0) {
-      nb::python_error e;
-      pending = nb::borrow(e.value());
-      stop = true;
-      return;
-    }
     if (progress.is_valid() && !progress.is_none()) {
       try {
         progress(done, total);
@@ -66,6 +77,46 @@ struct commit_hook {
     }
   }
 };
+
+/// Runs `solve` on a worker thread while the calling thread (the main thread, without the
+/// GIL) wakes every 20 ms to run Python's signal handlers, so Ctrl-C reaches the solve
+/// whichever thread the backend commits chunks from. Exceptions from `solve` are rethrown
+/// here. check_signals false (off by the caller, or not the main thread, where Python runs
+/// no handlers): `solve` runs here directly.
+template <class F>
+auto watch_signals_while(commit_hook& hook, bool check_signals, F&& solve) -> decltype(solve()) {
+  using value = decltype(solve());
+  if (!check_signals) return solve();
+  std::optional<value> result;
+  std::exception_ptr error;
+  std::mutex m;
+  std::condition_variable cv;
+  bool finished = false;
+  std::thread worker([&] {
+    try {
+      result.emplace(solve());
+    } catch (...) {
+      error = std::current_exception();
+    }
+    std::lock_guard lock(m);
+    finished = true;
+    cv.notify_one();
+  });
+  {
+    std::unique_lock lock(m);
+    while (!cv.wait_for(lock, std::chrono::milliseconds(20), [&] { return finished; })) {
+      lock.unlock();
+      {
+        nb::gil_scoped_acquire gil;
+        hook.check_signals();
+      }
+      lock.lock();
+    }
+  }
+  worker.join();
+  if (error) std::rethrow_exception(error);
+  return std::move(*result);
+}
 
 }  // namespace
 
@@ -130,7 +181,8 @@ void bind_solve(nb::module_& m) {
         named_arrays inits = to_named_arrays(initial_values), params = to_named_arrays(parameters);
         const grid_type type = parse_grid_type(grid);
         nb::gil_scoped_release nogil;
-        return std::make_shared<batch_grid>(batch_grid::build(solver.system(), inits, params, type));
+        // The converted columns move into a verbatim grid: no second copy on fresh pages.
+        return std::make_shared<batch_grid>(batch_grid::build(solver.system(), std::move(inits), std::move(params), type));
       },
       nb::arg("solver"), nb::arg("initial_values"), nb::arg("parameters"), nb::arg("grid_type"),
       "Builds the grid of runs from named float64 columns (length 1 broadcasts).");
@@ -141,7 +193,7 @@ void bind_solve(nb::module_& m) {
         named_arrays v = to_named_arrays(values);
         const grid_type type = parse_grid_type(grid);
         nb::gil_scoped_release nogil;
-        return std::make_shared<batch_grid>(batch_grid::build(solver.system(), v, type));
+        return std::make_shared<batch_grid>(batch_grid::build(solver.system(), std::move(v), type));
       },
       nb::arg("solver"), nb::arg("values"), nb::arg("grid_type"),
       "Builds the grid from one list naming states and parameters in any order (a model file's "
@@ -198,7 +250,10 @@ void bind_solve(nb::module_& m) {
 
         commit_hook hook;
         hook.progress = progress;
-        hook.check_signals = check_signals;
+        if (check_signals) {
+          nb::module_ threading = nb::module_::import_("threading");
+          check_signals = threading.attr("current_thread")().is(threading.attr("main_thread")());
+        }
         nb::object failure = nb::none();
         {
           nb::gil_scoped_release nogil;
@@ -219,7 +274,8 @@ void bind_solve(nb::module_& m) {
           std::string message;
           bool sticky = false;
           try {
-            out->result.mutable_statistics() = solver.solve_to_sink(sink, *grid, spec);
+            out->result.mutable_statistics() =
+                watch_signals_while(hook, check_signals, [&] { return solver.solve_to_sink(sink, *grid, spec); });
             out->committed_runs = grid->n_runs();
           } catch (const io::interrupted&) {
             out->committed_runs = sink.committed_runs();

@@ -104,6 +104,7 @@ def test_fixed_step_rk4_converges_at_fourth_order(decay64):
 
 
 def test_robertson_cellml_matches_scipy_radau(data_dir):
+    pytest.importorskip("libcellml")
     system = qb.load_cellml_model(data_dir / "robertson.cellml", observables=["total"], precision=np.float64)
     solver = qb.Solver(system, algorithm="dormand_prince_54", atol=1e-12, rtol=1e-10, dt_max=0.1)
     result = solver.solve({}, {}, duration=1.0, save_every=0.25)

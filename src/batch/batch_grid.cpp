@@ -73,12 +73,24 @@ batch_grid batch_grid::build(const system_info& system, named_arrays&& values, g
   return build_ordered(system, tag_names(system, values), type, true);
 }
 
-batch_grid batch_grid::build(const system_info& system, const named_arrays& initial_values,
-                             const named_arrays& parameters, grid_type type) {
+namespace {
+std::vector<std::pair<const named_array*, bool>> tag_by_list(const named_arrays& initial_values,
+                                                             const named_arrays& parameters) {
   std::vector<std::pair<const named_array*, bool>> tagged;
   for (const named_array& a : initial_values) tagged.push_back({&a, true});
   for (const named_array& a : parameters) tagged.push_back({&a, false});
-  return build_ordered(system, tagged, type);
+  return tagged;
+}
+}  // namespace
+
+batch_grid batch_grid::build(const system_info& system, const named_arrays& initial_values,
+                             const named_arrays& parameters, grid_type type) {
+  return build_ordered(system, tag_by_list(initial_values, parameters), type);
+}
+
+batch_grid batch_grid::build(const system_info& system, named_arrays&& initial_values, named_arrays&& parameters,
+                             grid_type type) {
+  return build_ordered(system, tag_by_list(initial_values, parameters), type, true);
 }
 
 batch_grid batch_grid::build_ordered(const system_info& system,

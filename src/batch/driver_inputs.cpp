@@ -39,7 +39,7 @@ void add_driver_inputs(const system_info& info, const solve_spec& spec, prepared
   const i64 old_varying = b.varying_columns * n_runs;
   i64 added_columns = 0, added_broadcast = 0;
   for (const driver_table& t : tables) (t.runs > 0 ? added_columns : added_broadcast) += t.rows;
-  std::vector<V> values(b.input_values.size() + static_cast<std::size_t>(added_columns * n_runs + added_broadcast));
+  input_vector<V> values(b.input_values.size() + static_cast<std::size_t>(added_columns * n_runs + added_broadcast));
   std::copy(b.input_values.begin(), b.input_values.begin() + old_varying, values.begin());
   std::copy(b.input_values.begin() + old_varying, b.input_values.end(),
             values.begin() + old_varying + added_columns * n_runs);

@@ -35,6 +35,13 @@ void* map_large(std::size_t bytes) {
 
 }  // namespace
 
+namespace detail {
+void* map_huge_page_block(std::size_t bytes) { return map_large(bytes); }
+void unmap_huge_page_block(void* p, std::size_t bytes) noexcept {
+  if (p != nullptr) ::munmap(p, rounded_up(bytes));
+}
+}  // namespace detail
+
 host_allocator host_allocator::pageable() {
   host_allocator a;
   a.allocate = [](std::size_t bytes) -> void* {
@@ -42,7 +49,7 @@ host_allocator host_allocator::pageable() {
     return ::operator new(bytes, std::align_val_t{64});
   };
   a.deallocate = [](void* p, std::size_t bytes) {
-    if (bytes >= large_block) ::munmap(p, rounded_up(bytes));
+    if (bytes >= large_block) detail::unmap_huge_page_block(p, bytes);
     else ::operator delete(p, std::align_val_t{64});
   };
   a.name = "host";

@@ -1,5 +1,6 @@
 #include "cubie/memory/pinned_host_pool.hpp"
 
+#include <chrono>
 #include <iterator>
 #include <string>
 
@@ -62,6 +63,7 @@ void* pinned_host_pool::allocate_sync(std::size_t bytes) {
   }
 
   void* p = nullptr;
+  const auto t0 = std::chrono::steady_clock::now();
   try {
     p = upstream_.allocate_sync(size);
   } catch (const out_of_memory&) {
@@ -70,6 +72,8 @@ void* pinned_host_pool::allocate_sync(std::size_t bytes) {
     p = upstream_.allocate_sync(size);
   }
   ++upstream_allocations_;
+  upstream_bytes_ += size;
+  upstream_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   used_.emplace(p, block{p, size, nullptr, false});
   return p;
 }
@@ -144,6 +148,16 @@ std::uint64_t pinned_host_pool::cached_bytes() const {
 std::uint64_t pinned_host_pool::upstream_allocations() const {
   std::lock_guard lock(mutex_);
   return upstream_allocations_;
+}
+
+std::uint64_t pinned_host_pool::upstream_bytes() const {
+  std::lock_guard lock(mutex_);
+  return upstream_bytes_;
+}
+
+double pinned_host_pool::upstream_seconds() const {
+  std::lock_guard lock(mutex_);
+  return upstream_seconds_;
 }
 
 }  // namespace cubie::memory

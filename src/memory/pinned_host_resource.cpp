@@ -1,19 +1,119 @@
 #include "cubie/memory/pinned_host_resource.hpp"
 
+#include <atomic>
+#include <cstdlib>
+#include <mutex>
+#include <new>
+#include <unordered_map>
+
+#include "cubie/core/error.hpp"
+#include "cubie/execution/parallel_copy.hpp"
 #include "cubie/memory/cuda_check.hpp"
+#include "cubie/memory/host_buffer.hpp"
 
 namespace cubie::memory {
 
-void* pinned_host_resource::allocate_sync(std::size_t bytes) {
-  if (bytes == 0) return nullptr;
+namespace {
+
+// Below this, cudaHostAlloc's page faults cost less than a hand-off to the copy threads.
+constexpr std::size_t register_from = std::size_t{2} << 20;
+
+// The blocks made by registering (address -> bytes asked for), so any instance frees them the
+// right way. Never destroyed: blocks may be returned after static destructors ran.
+struct registered_blocks {
+  std::mutex mutex;
+  std::unordered_map<void*, std::size_t> bytes;
+};
+registered_blocks& registered() {
+  static auto* r = new registered_blocks();
+  return *r;
+}
+
+// Set once registering was refused for a reason other than memory: from then on host_alloc.
+std::atomic<bool> register_refused{false};
+
+void* host_alloc(std::size_t bytes) {
   void* p = nullptr;
   // Portable: staging buffers serve streams of any device, not just the current one.
   CUBIE_CUDA_TRY_ALLOC(cudaHostAlloc(&p, bytes, cudaHostAllocPortable), bytes);
   return p;
 }
 
+// Fresh huge-page-backed memory, faulted in by the copy threads, then registered: the page
+// faults (the kernel zeroing each page) are most of what cudaHostAlloc costs, and they scale
+// with threads; registering pages already present only locks and maps them.
+void* register_fresh(std::size_t bytes) {
+  void* p = nullptr;
+  try {
+    p = cubie::detail::map_huge_page_block(bytes);
+  } catch (const std::bad_alloc&) {
+    throw out_of_memory("cubie: mapping " + std::to_string(bytes) + " bytes of host memory to pin failed");
+  }
+  try {
+    parallel_touch(p, bytes);
+  } catch (...) {
+    cubie::detail::unmap_huge_page_block(p, bytes);
+    throw;
+  }
+  const cudaError_t e = cudaHostRegister(p, bytes, cudaHostRegisterPortable | cudaHostRegisterMapped);
+  if (e != cudaSuccess) {
+    cubie::detail::unmap_huge_page_block(p, bytes);
+    if (e == cudaErrorMemoryAllocation) throw_cuda_allocation_error(e, bytes, "cudaHostRegister", __FILE__, __LINE__);
+    clear_cuda_error(e);
+    register_refused.store(true);
+    return host_alloc(bytes);
+  }
+  registered_blocks& r = registered();
+  std::lock_guard lock(r.mutex);
+  r.bytes.emplace(p, bytes);
+  return p;
+}
+
+}  // namespace
+
+std::string pinning_method_name(pinning_method m) {
+  return m == pinning_method::host_alloc ? "host_alloc" : "register";
+}
+
+pinning_method default_pinning_method() {
+  static const pinning_method method = [] {
+    const char* v = std::getenv("CUBIE_PINNED_UPSTREAM");
+    if (v == nullptr || *v == '\0') return pinning_method::register_pages;
+    const std::string s = v;
+    if (s == "host_alloc") return pinning_method::host_alloc;
+    if (s == "register") return pinning_method::register_pages;
+    throw invalid_argument("CUBIE_PINNED_UPSTREAM = '" + s +
+                           "' is not allowed: use host_alloc (cudaHostAlloc) or register (fresh pages faulted in by "
+                           "several threads, then cudaHostRegister), or leave it unset (register)");
+  }();
+  return method;
+}
+
+void* pinned_host_resource::allocate_sync(std::size_t bytes) {
+  if (bytes == 0) return nullptr;
+  if (method_ == pinning_method::register_pages && bytes >= register_from && !register_refused.load())
+    return register_fresh(bytes);
+  return host_alloc(bytes);
+}
+
 void pinned_host_resource::deallocate_sync(void* p, std::size_t /*bytes*/) noexcept {
-  if (p != nullptr) CUBIE_CUDA_IGNORE(cudaFreeHost(p));
+  if (p == nullptr) return;
+  std::size_t mapped = 0;
+  {
+    registered_blocks& r = registered();
+    std::lock_guard lock(r.mutex);
+    const auto it = r.bytes.find(p);
+    if (it != r.bytes.end()) {
+      mapped = it->second;
+      r.bytes.erase(it);
+    }
+  }
+  if (mapped == 0) {
+    CUBIE_CUDA_IGNORE(cudaFreeHost(p));
+    return;
+  }
+  CUBIE_CUDA_IGNORE(cudaHostUnregister(p));
+  cubie::detail::unmap_huge_page_block(p, mapped);
 }
 
 void* pinned_host_resource::allocate(std::size_t bytes, stream_view /*stream*/) { return allocate_sync(bytes); }

@@ -171,7 +171,63 @@ test::host_result_sink<V> reference(const prepared_batch<V>& b) {
 // N = 1000: not a multiple of 32 nor of the SIMD width, so the last chunk is ragged.
 constexpr std::int64_t n_runs = 1000;
 
+/// fake_device queuing each chunk in two steps (launch, download), logging every step, and a
+/// sink logging its views into the same log: the pipeline must ask for a chunk's view between
+/// its launch and its download.
+template <class V>
+class split_fake_device : public fake_device<V> {
+ public:
+  split_fake_device(const prepared_batch<V>& b, std::vector<std::string>& log) : fake_device<V>(b), log_(log) {}
+  void launch(int slot, void* buffer, const memory::chunk_range& chunk) {
+    log_.push_back("launch " + std::to_string(chunk.begin));
+    this->enqueue(slot, buffer, chunk, output_view{});  // the fake writes the view at completion
+  }
+  void download(int /*slot*/, void* /*buffer*/, const memory::chunk_range& chunk, const output_view& /*view*/) {
+    log_.push_back("download " + std::to_string(chunk.begin));
+  }
+
+ private:
+  std::vector<std::string>& log_;
+};
+static_assert(cuda::split_chunk_device<split_fake_device<float>>);
+
+template <class V>
+class logging_sink final : public result_sink {
+ public:
+  logging_sink(test::host_result_sink<V>& inner, std::vector<std::string>& log) : inner_(inner), log_(log) {}
+  output_view view(i64 begin, i64 end) override {
+    log_.push_back("view " + std::to_string(begin));
+    return inner_.view(begin, end);
+  }
+  void commit(i64 begin, i64 end) override { inner_.commit(begin, end); }
+  [[nodiscard]] int max_in_flight() const override { return inner_.max_in_flight(); }
+
+ private:
+  test::host_result_sink<V>& inner_;
+  std::vector<std::string>& log_;
+};
+
 }  // namespace
+
+TEST(backends_chunk_pipeline, a_split_device_gets_each_view_between_launch_and_download) {
+  harness<float> h(n_runs);
+  h.config.options.max_chunk_runs = 256;
+  std::vector<std::string> log;
+  split_fake_device<float> device(h.batch, log);
+  device.sizes = &h.sizes;
+  test::host_result_sink<float> inner(h.batch);
+  logging_sink<float> sink(inner, log);
+  run_chunk_pipeline(device, memory::device_resource_ref(h.host), h.config, sink, h.report);
+  expect_equal_results(inner, reference(h.batch));
+  ASSERT_EQ(h.report.chunk_runs.size(), 4u);
+  std::int64_t begin = 0;
+  std::vector<std::string> expected;
+  for (std::int64_t runs : h.report.chunk_runs) {
+    for (const char* step : {"launch ", "view ", "download "}) expected.push_back(step + std::to_string(begin));
+    begin += runs;
+  }
+  EXPECT_EQ(log, expected);
+}
 
 TEST(backends_chunk_pipeline, one_chunk_equals_direct_solve) {
   harness<float> h(n_runs);

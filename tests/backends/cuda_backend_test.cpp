@@ -355,8 +355,10 @@ TEST_F(backends_cuda, large_traffic_is_pipelined_over_three_streams) {
 // ---- staged inputs kept across solves ----------------------------------------------------
 
 // An executor keeps the staged uploads of the last prepared batch it solved, keyed by the
-// batch's address and generation. A new batch built at the same address (the Solver's cache
-// slot when the grid changes) must be staged afresh: its results equal a fresh executor's.
+// batch's address and generation, from the batch's second solve on (a first solve stages
+// through the slots' blocks, pinning no block per chunk). A new batch built at the same
+// address (the Solver's cache slot when the grid changes) must be staged afresh: its results
+// equal a fresh executor's.
 TEST_F(backends_cuda, staged_inputs_are_reused_for_the_same_batch_and_restaged_for_a_new_one) {
   constexpr std::int64_t n = 10'007;
   const compiled_system& sys = *test::lorenz_gpu_system();
@@ -386,10 +388,13 @@ TEST_F(backends_cuda, staged_inputs_are_reused_for_the_same_batch_and_restaged_f
   std::optional<prepared_batch<float>> slot;  // one address for both batches, as in the Solver
   slot.emplace(make(0.0));
   const auto a1 = solve(exec, *slot);
+  EXPECT_EQ(exec.staged_input_bytes(), 0u) << "a first solve keeps no block per chunk";
+  const auto a2 = solve(exec, *slot);
+  EXPECT_TRUE(same(a1, a2)) << "a second solve, staging into blocks it keeps";
   const std::uint64_t staged = exec.staged_input_bytes();
   EXPECT_GE(staged, static_cast<std::uint64_t>(n) * 2 * sizeof(float)) << "x and rho of every chunk are kept";
-  const auto a2 = solve(exec, *slot);
-  EXPECT_TRUE(same(a1, a2)) << "a repeated solve from the kept uploads";
+  const auto a3 = solve(exec, *slot);
+  EXPECT_TRUE(same(a1, a3)) << "a repeated solve from the kept uploads";
   EXPECT_EQ(exec.staged_input_bytes(), staged);
 
   const std::uint64_t generation_a = slot->generation;
@@ -402,8 +407,10 @@ TEST_F(backends_cuda, staged_inputs_are_reused_for_the_same_batch_and_restaged_f
   EXPECT_TRUE(same(b1, b_ref)) << "the new batch's inputs, not the kept ones of the old";
   EXPECT_FALSE(same(a1, b1));
 
-  // After a release the uploads are staged afresh.
+  // After a release the uploads are staged afresh (kept again from the second solve on).
   exec.release_cached();
+  EXPECT_EQ(exec.staged_input_bytes(), 0u);
+  EXPECT_TRUE(same(solve(exec, *slot), b_ref));
   EXPECT_EQ(exec.staged_input_bytes(), 0u);
   EXPECT_TRUE(same(solve(exec, *slot), b_ref));
   EXPECT_GT(exec.staged_input_bytes(), 0u);

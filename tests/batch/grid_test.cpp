@@ -3,6 +3,7 @@
 // arrays broadcast without being materialised) and SolveResult's access by name.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -86,6 +87,20 @@ TEST(BatchGrid, VerbatimWithBroadcast) {
   EXPECT_EQ(one.n_runs(), 1);
 }
 
+TEST(BatchGrid, TwoListBuildFromRvaluesTakesTheColumnsWithoutCopying) {
+  named_arrays inits = {{"x", {1.0, 2.0, 3.0}}, {"y", {0.5}}, {"z", {0.0}}};
+  named_arrays params = {{"rho", {10.0, 20.0, 30.0}}};
+  const batch_grid copied = batch_grid::build(lorenz_info(), inits, params, grid_type::verbatim);
+  const double* x_storage = inits[0].values.data();
+  const double* rho_storage = params[0].values.data();
+  const batch_grid taken = batch_grid::build(lorenz_info(), std::move(inits), std::move(params), grid_type::verbatim);
+  ASSERT_EQ(taken.n_runs(), copied.n_runs());
+  for (std::size_t c = 0; c < copied.columns().size(); ++c) EXPECT_EQ(taken.columns()[c].values, copied.columns()[c].values);
+  // The varying columns are the caller's vectors, moved in: the same storage.
+  EXPECT_EQ(taken.columns()[0].values.data(), x_storage);
+  EXPECT_EQ(taken.columns()[3].values.data(), rho_storage);
+}
+
 TEST(BatchGrid, StringNames) {
   EXPECT_EQ(parse_grid_type("verbatim"), grid_type::verbatim);
   EXPECT_EQ(parse_grid_type("combinatorial"), grid_type::combinatorial);
@@ -129,6 +144,47 @@ TEST(BatchGrid, CombinatorialSolveMatchesExpandedVerbatim) {
   for (std::int64_t r = 0; r < 18; ++r) {
     EXPECT_EQ(again.final_values("x")[r], comb.final_values("x")[r]);
     EXPECT_EQ(third.final_values("r2")[r], comb.final_values("r2")[r]);
+  }
+}
+
+// A batch large enough that its varying columns are converted in several parallel blocks
+// (256 Ki values each): every run's initial save is its own value in the solver's precision,
+// and its end state follows its own parameter (y0' = a11 y0, y1 constant: one rk4 step of
+// 0.01 matches exp(a11 t) to 1e-12), across every block boundary.
+TEST(BatchGrid, LargeVaryingColumnsLandInTheirRuns) {
+  constexpr std::int64_t n = 600'001;
+  std::vector<double> y0(n), y1(n), a11(n);
+  for (std::int64_t r = 0; r < n; ++r) {
+    y0[static_cast<std::size_t>(r)] = 1.0 + 1e-6 * static_cast<double>(r);
+    y1[static_cast<std::size_t>(r)] = -0.5 + 3e-6 * static_cast<double>(r);
+    a11[static_cast<std::size_t>(r)] = -1.0 + 2.0 * static_cast<double>(r) / static_cast<double>(n);
+  }
+  const named_arrays inits = {{"y0", y0}, {"y1", y1}};
+  const named_arrays params = {{"a11", a11}, {"a12", {0.0}}, {"a21", {0.0}}, {"a22", {0.0}}, {"forcing", {0.0}}};
+  for (precision p : {precision::float64, precision::float32}) {
+    solver_settings s;
+    s.backend = "cpu";
+    s.algorithm = "classical_rk4";
+    s.precision = p;
+    s.dt = 0.01;
+    Solver solver(linear_system(), s);
+    solve_spec spec;
+    spec.duration = 0.01;
+    spec.save_every = 0.01;
+    const SolveResult res = solver.solve(inits, params, spec);
+    ASSERT_EQ(res.n_runs(), n);
+    ASSERT_EQ(res.n_saves(), 2);
+    const bool f32 = p == precision::float32;
+    auto in_precision = [&](double v) { return f32 ? static_cast<double>(static_cast<float>(v)) : v; };
+    const double tol = f32 ? 1e-6 : 1e-12;
+    for (std::int64_t r = 0; r < n; ++r) {
+      const auto i = static_cast<std::size_t>(r);
+      ASSERT_EQ(res.at(0, 0, r), in_precision(y0[i])) << "run " << r;
+      ASSERT_EQ(res.at(0, 1, r), in_precision(y1[i])) << "run " << r;
+      ASSERT_EQ(res.at(1, 1, r), in_precision(y1[i])) << "run " << r;
+      const double exact = in_precision(y0[i]) * std::exp(in_precision(a11[i]) * 0.01);
+      ASSERT_NEAR(res.at(1, 0, r), exact, tol * std::abs(exact)) << "run " << r;
+    }
   }
 }
 

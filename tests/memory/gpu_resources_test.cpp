@@ -204,6 +204,40 @@ TEST_F(memory_gpu, pinned_host_resource_allocates_writes_and_frees) {
   exercise(pinned, true);
 }
 
+// Both upstreams give page-locked host memory the device copies into asynchronously: a
+// registered block (fresh huge-page memory faulted in by the copy threads) and a
+// cudaHostAlloc one. A device-to-host copy of a pattern lands whole, the block counts as host
+// memory known to CUDA, and frees leave no registration behind (a second round reuses the
+// addresses freely).
+TEST_F(memory_gpu, pinned_host_resource_both_methods_give_pinned_memory) {
+  for (pinning_method m : {pinning_method::register_pages, pinning_method::host_alloc}) {
+    SCOPED_TRACE(pinning_method_name(m));
+    pinned_host_resource pinned(m);
+    EXPECT_EQ(pinned.method(), m);
+    exercise(pinned, true);
+    for (int round = 0; round < 2; ++round) {
+      for (std::size_t bytes : {std::size_t{1_MiB}, std::size_t{24_MiB + 4_KiB + 3}}) {
+        auto* p = static_cast<unsigned char*>(pinned.allocate_sync(bytes));
+        ASSERT_NE(p, nullptr);
+        cudaPointerAttributes attr{};
+        CUBIE_CUDA_TRY(cudaPointerGetAttributes(&attr, p));
+        EXPECT_EQ(attr.type, cudaMemoryTypeHost) << bytes << " bytes: not page-locked memory CUDA knows";
+        std::vector<unsigned char> pattern(bytes);
+        for (std::size_t i = 0; i < bytes; ++i) pattern[i] = static_cast<unsigned char>(i * 131 + round);
+        void* d = nullptr;
+        CUBIE_CUDA_TRY(cudaMalloc(&d, bytes));
+        CUBIE_CUDA_TRY(cudaMemcpy(d, pattern.data(), bytes, cudaMemcpyHostToDevice));
+        std::memset(p, 0, bytes);
+        CUBIE_CUDA_TRY(cudaMemcpyAsync(p, d, bytes, cudaMemcpyDeviceToHost, raw_));
+        CUBIE_CUDA_TRY(cudaStreamSynchronize(raw_));
+        EXPECT_EQ(std::memcmp(p, pattern.data(), bytes), 0) << bytes << " bytes";
+        CUBIE_CUDA_TRY(cudaFree(d));
+        pinned.deallocate_sync(p, bytes);
+      }
+    }
+  }
+}
+
 TEST_F(memory_gpu, pinned_pool_reuses_blocks_and_honours_its_bound) {
   pinned_host_resource pinned;
   statistics_resource_adaptor upstream{device_resource_ref(pinned)};

@@ -37,6 +37,10 @@ class batch_grid {
   /// @brief The same, taking the arrays' storage: a verbatim grid's columns move in
   /// instead of being copied (a 10^8-run sweep then costs no second 800 MB of fresh pages).
   static batch_grid build(const system_info& system, named_arrays&& values, grid_type type = grid_type::verbatim);
+  /// @brief The two-list build, taking the arrays' storage likewise (the Python package
+  ///   hands over the columns it converted from the caller's arrays).
+  static batch_grid build(const system_info& system, named_arrays&& initial_values, named_arrays&& parameters,
+                          grid_type type = grid_type::verbatim);
 
   /// @brief Runs [begin, end) as a grid of their own (a new id): a part of a sweep that
   ///   another process, or a later solve, takes on. A slice of one run holds every column as

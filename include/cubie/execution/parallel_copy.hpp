@@ -5,6 +5,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace cubie {
@@ -28,5 +29,17 @@ void parallel_copy(void* dst, const void* src, std::size_t bytes);
 /// spread over the threads as well as a few long ones.
 void parallel_copy_rows(void* dst, std::size_t dst_pitch, const void* src, std::size_t src_pitch, std::size_t width,
                         std::int64_t rows);
+
+/// Calls body(k) for every k in [0, n_blocks) on the copy threads and the caller; returns
+/// when all are done (rethrows the first exception). For host work bound by page faults
+/// (filling or touching fresh memory), which scales with threads: one thread faults fresh
+/// pages in at about 2.5 GB/s, 16 at 25 (4 KiB pages) to 52 GB/s (huge pages) on the H200's host.
+void parallel_blocks(std::int64_t n_blocks, const std::function<void(std::int64_t)>& body);
+
+/// Writes a zero byte in every 4 KiB page of fresh memory [p, p + bytes) in parallel, so the
+/// pages are faulted in (zeroed by the kernel) by many threads rather than later by one.
+/// Only for fresh memory: memory holding data has those bytes zeroed. Neither this nor
+/// parallel_blocks may be called from inside a parallel_blocks body (one caller at a time).
+void parallel_touch(void* p, std::size_t bytes);
 
 }  // namespace cubie

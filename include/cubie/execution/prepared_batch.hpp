@@ -5,7 +5,10 @@
 #pragma once
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "../integrate/batch_args.hpp"
@@ -14,6 +17,34 @@
 #include "output_table.hpp"
 
 namespace cubie {
+
+/// An allocator whose resize leaves new elements default-initialised (for numbers: not
+/// written): the Solver fills a batch's input columns in parallel right after, and zeroing
+/// them first would fault every fresh page in on one thread (about 2.5 GB/s: 7 ms for the
+/// 16.8 MB of B1's 4,194,304 float parameters).
+template <class T>
+struct default_init_allocator : std::allocator<T> {
+  using value_type = T;
+  template <class U>
+  struct rebind {
+    using other = default_init_allocator<U>;
+  };
+  default_init_allocator() noexcept = default;
+  template <class U>
+  default_init_allocator(const default_init_allocator<U>&) noexcept {}
+  template <class U>
+  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... A>
+  void construct(U* p, A&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<A>(args)...);
+  }
+};
+
+/// A batch's input values: filled completely after each resize.
+template <class V>
+using input_vector = std::vector<V, default_init_allocator<V>>;
 
 template <class V>
 struct prepared_batch {
@@ -33,7 +64,7 @@ struct prepared_batch {
   int n_states = 0, n_parameters = 0;
 
   // Inputs: all varying columns (n_runs values each) then all broadcast values.
-  std::vector<V> input_values;
+  input_vector<V> input_values;
   std::vector<i64> input_offset, input_stride;  // per input variable (states, then parameters)
   i64 varying_columns = 0;                       // columns with stride 1
 

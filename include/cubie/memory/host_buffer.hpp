@@ -19,7 +19,21 @@ struct host_allocator {
 
   /// 64-byte aligned pageable memory.
   static host_allocator pageable();
+  /// As pageable(), and blocks from 32 MiB on are faulted in by background threads
+  /// (MADV_POPULATE_WRITE, which leaves contents alone, so the block may be written at once)
+  /// while the caller goes on: for GPU results, whose pages the staging ring's writer would
+  /// otherwise fault in one by one while the device waits on it. Freeing a block stops its
+  /// threads first. CUBIE_PREFAULT_RESULTS=0 in the environment turns it off (pageable()).
+  static host_allocator pageable_prefaulted();
 };
+
+namespace detail {
+/// Fresh anonymous memory of at least `bytes`, 2 MiB aligned and marked for transparent huge
+/// pages (untouched: no page is faulted in yet). @throws std::bad_alloc when it cannot be mapped.
+[[nodiscard]] void* map_huge_page_block(std::size_t bytes);
+/// Unmaps a block from map_huge_page_block of the same `bytes`.
+void unmap_huge_page_block(void* p, std::size_t bytes) noexcept;
+}  // namespace detail
 
 /// An owning, move-only block of host memory; capacity can exceed the used size so the
 /// block is reused when a later solve needs the same or less.

@@ -64,6 +64,10 @@ class pinned_host_pool {
   [[nodiscard]] std::uint64_t cached_bytes() const;
   /// @brief Allocations made from the upstream so far (fresh pinned blocks).
   [[nodiscard]] std::uint64_t upstream_allocations() const;
+  /// @brief Bytes of those fresh blocks, and the seconds their allocations took: what pinning
+  /// cost the solves so far (a first solve's share is the difference across it).
+  [[nodiscard]] std::uint64_t upstream_bytes() const;
+  [[nodiscard]] double upstream_seconds() const;
 
   [[nodiscard]] friend bool operator==(const pinned_host_pool& a, const pinned_host_pool& b) noexcept {
     return &a == &b;
@@ -90,6 +94,8 @@ class pinned_host_pool {
   std::unordered_map<void*, block> used_;
   std::uint64_t cached_bytes_ = 0;
   std::uint64_t upstream_allocations_ = 0;
+  std::uint64_t upstream_bytes_ = 0;
+  double upstream_seconds_ = 0;
 };
 
 static_assert(device_resource<pinned_host_pool>);

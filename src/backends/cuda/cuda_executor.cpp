@@ -36,7 +36,17 @@ class cuda_chunk_device {
                     memory::pinned_host_pool& pinned, detail::staged_inputs& staged, std::uint64_t staged_bound,
                     std::uint64_t max_pitch, solve_statistics& stats)
       : batch_(batch), group_(group), events_(events), pinned_(pinned), staged_(staged), staged_bound_(staged_bound),
-        max_pitch_(max_pitch), stats_(stats), staging_in_(events.size()) {}
+        max_pitch_(max_pitch), stats_(stats), staging_in_(events.size()) {
+    if (staged_.batch != &batch_ || staged_.generation != batch_.generation || staged_.value_bytes != sizeof(V)) {
+      // Another batch (or the same object rebuilt): the blocks' last uploads, in an earlier
+      // solve, are done.
+      release_staged(staged_);
+      staged_.batch = &batch_;
+      staged_.generation = batch_.generation;
+      staged_.value_bytes = sizeof(V);
+    }
+    ++staged_.solves;
+  }
 
   cuda_chunk_device(const cuda_chunk_device&) = delete;
   cuda_chunk_device& operator=(const cuda_chunk_device&) = delete;
@@ -50,6 +60,13 @@ class cuda_chunk_device {
   [[nodiscard]] memory::stream_view stream(int slot) const { return group_.stream(slot % group_.stream_count()); }
 
   void enqueue(int slot, void* buffer, const memory::chunk_range& chunk, const output_view& view) {
+    launch(slot, buffer, chunk);
+    download(slot, buffer, chunk, view);
+  }
+
+  // Upload and kernel; the pipeline asks the sink for the chunk's view (a staging ring slot,
+  // pinned on first use) while they run, then queues the download.
+  void launch(int slot, void* buffer, const memory::chunk_range& chunk) {
     const chunk_layout<V> layout(batch_, chunk.size());
     const cudaStream_t st = stream(slot).value();
     const detail::slot_events& ev = events_[static_cast<std::size_t>(slot)];
@@ -69,11 +86,15 @@ class cuda_chunk_device {
     if (const auto& hook = cuda_test_hooks().before_launch) hook(grid, block);
     launch_integrate_kernel<V>(*batch_.gpu, dim3(grid), dim3(block), stream(slot), layout.args(batch_, base));
     CUBIE_CUDA_TRY(cudaEventRecord(ev.computed, st));
-
-    // Download straight into the view (pinned: a DMA at link speed).
-    download(layout, base, view, st);
-    CUBIE_CUDA_TRY(cudaEventRecord(ev.done, st));
     stats_.bytes_to_device += layout.staged_bytes();
+  }
+
+  // Download straight into the view (pinned: a DMA at link speed).
+  void download(int slot, void* buffer, const memory::chunk_range& chunk, const output_view& view) {
+    const chunk_layout<V> layout(batch_, chunk.size());
+    const cudaStream_t st = stream(slot).value();
+    copy_outputs(layout, static_cast<const char*>(buffer), view, st);
+    CUBIE_CUDA_TRY(cudaEventRecord(events_[static_cast<std::size_t>(slot)].done, st));
     stats_.bytes_to_host += layout.returned_bytes();
   }
 
@@ -100,18 +121,11 @@ class cuda_chunk_device {
   };
 
   // The pinned block holding `chunk`'s upload: kept from an earlier solve of this batch with
-  // the same chunk (nothing to copy on the host), else staged now into a block kept for the
-  // next solve (within the bound), else into the slot's staging.
+  // the same chunk (nothing to copy on the host), else, from the batch's second solve on,
+  // staged now into a block kept for the next solve (within the bound), else into the slot's
+  // staging.
   const void* staged_upload(int slot, const memory::chunk_range& chunk, const chunk_layout<V>& layout) {
     detail::staged_inputs& kept = staged_;
-    if (kept.batch != &batch_ || kept.generation != batch_.generation || kept.value_bytes != sizeof(V)) {
-      // Another batch (or the same object rebuilt): the blocks' last uploads, in an earlier
-      // solve, are done.
-      release_staged(kept);
-      kept.batch = &batch_;
-      kept.generation = batch_.generation;
-      kept.value_bytes = sizeof(V);
-    }
     for (const detail::staged_chunk& c : kept.chunks)
       if (c.begin == chunk.begin && c.end == chunk.end) return c.block;
     // Blocks of another cut of these runs (another plan) are of no more use; none of them was
@@ -124,7 +138,7 @@ class cuda_chunk_device {
     });
     const auto copy = [](void* d, const void* s, std::size_t n) { parallel_copy(d, s, n); };
     const std::size_t bytes = layout.staged_bytes();
-    if (kept.bytes + bytes <= staged_bound_) {
+    if (kept.solves >= 2 && kept.bytes + bytes <= staged_bound_) {
       void* block = nullptr;
       try {
         block = pinned_.allocate(bytes, stream(slot));
@@ -182,7 +196,7 @@ class cuda_chunk_device {
 
   // Every output array of the chunk (rows of `runs` elements, dense on the device) into the
   // view's rows, run_stride elements apart.
-  void download(const chunk_layout<V>& layout, const char* base, const output_view& view, cudaStream_t st) const {
+  void copy_outputs(const chunk_layout<V>& layout, const char* base, const output_view& view, cudaStream_t st) const {
     const precision p = batch_.outputs.precision;
     for (const output_array& arr : batch_.outputs.arrays) {
       const std::size_t eb = arr.element_bytes(p);
@@ -203,7 +217,7 @@ class cuda_chunk_device {
   std::vector<staging> staging_in_;
 };
 
-static_assert(chunk_device<cuda_chunk_device<float>>);
+static_assert(split_chunk_device<cuda_chunk_device<float>>);
 
 // Host memory for the staging ring's slots: pinned blocks from the shared pool, reused
 // across chunks and solves.

@@ -40,6 +40,18 @@ concept chunk_device = requires(D& d, const D& cd, int slot, void* buffer, const
   { d.drain() } noexcept;
 };
 
+/// @brief A chunk_device that can also queue a chunk in two steps: launch(slot, buffer, chunk)
+/// queues its upload and kernel, download(slot, buffer, chunk, view) its download into `view`
+/// (together what enqueue does). The pipeline then asks the sink for the chunk's view between
+/// the two, so a view that costs host time (a staging ring slot pinned on first use) is made
+/// while the device already computes the chunk. Both throw cubie::device_error.
+template <class D>
+concept split_chunk_device = chunk_device<D> && requires(D& d, int slot, void* buffer, const memory::chunk_range& chunk,
+                                                         const output_view& view) {
+  d.launch(slot, buffer, chunk);
+  d.download(slot, buffer, chunk, view);
+};
+
 /// @brief Inputs of one pipelined solve.
 struct pipeline_config {
   std::int64_t n_runs = 0;
@@ -269,10 +281,7 @@ void pipeline_loop(Device& device, memory::device_resource_ref resource, const p
         }
       }
 
-      const output_view view = sink.view(chunk.begin, chunk.end);
-      try {
-        device.enqueue(s, slots[s].buffer, chunk, view);
-      } catch (const device_error& e) {
+      auto chunk_failed = [&](const device_error& e) {
         // A refused launch leaves the context usable: the chunks queued before this one may
         // still finish, and are kept. After a sticky error nothing more can be trusted.
         if (!e.sticky()) {
@@ -282,9 +291,32 @@ void pipeline_loop(Device& device, memory::device_resource_ref resource, const p
             // Reported below as the failure of this chunk; the runs committed so far stand.
           }
         }
-        throw chunk_failure(config.backend_name + " backend: " + detail::range_text(chunk, n_runs) +
-                                " failed: " + e.what(),
-                            committed, e.sticky());
+        return chunk_failure(config.backend_name + " backend: " + detail::range_text(chunk, n_runs) +
+                                 " failed: " + e.what(),
+                             committed, e.sticky());
+      };
+      output_view view;
+      if constexpr (split_chunk_device<Device>) {
+        // The chunk computes while the sink makes its view (on the error path, drain() waits
+        // for the launched chunk before anything it uses is freed).
+        try {
+          device.launch(s, slots[s].buffer, chunk);
+        } catch (const device_error& e) {
+          throw chunk_failed(e);
+        }
+        view = sink.view(chunk.begin, chunk.end);
+        try {
+          device.download(s, slots[s].buffer, chunk, view);
+        } catch (const device_error& e) {
+          throw chunk_failed(e);
+        }
+      } else {
+        view = sink.view(chunk.begin, chunk.end);
+        try {
+          device.enqueue(s, slots[s].buffer, chunk, view);
+        } catch (const device_error& e) {
+          throw chunk_failed(e);
+        }
       }
       queue.push_back({chunk, s, view});
       pending.reset();

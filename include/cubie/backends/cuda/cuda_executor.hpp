@@ -47,10 +47,15 @@ struct staged_chunk {
 /// The staged uploads of the chunks of the last prepared batch an executor solved, kept so
 /// that solving the same batch again (the same object and generation: the Solver's cached
 /// batch of a grid solved repeatedly) with the same chunks copies nothing on the host.
+/// Blocks are kept from a batch's second solve on: the first solve of a batch stages its
+/// chunks through the slots' few blocks, since pinning a block for every chunk (2.7 GB/s on
+/// the H200's host) would cost a first solve more than its kernels (B1: 16.8 MB of inputs,
+/// 6 ms), and a batch solved once never repays it.
 struct staged_inputs {
   const void* batch = nullptr;
   std::uint64_t generation = 0;
   std::size_t value_bytes = 0;
+  std::uint64_t solves = 0;  ///< solves of this batch begun, this one included
   std::uint64_t bytes = 0;  ///< held in `chunks`
   std::vector<staged_chunk> chunks;
 };
