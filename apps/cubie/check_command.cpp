@@ -185,7 +185,7 @@ int check_command(const check_options& opt) {
   const std::size_t runs = models::run_count(m.sweep);
   print_model_warnings(m);
   const output_layout planned =
-      plan_output_layout(model_system_info(m), m.spec, m.precision, static_cast<std::int64_t>(runs));
+      plan_output_layout(model_system_info(m), m.spec, m.precision, static_cast<std::int64_t>(runs), m.settings.algorithm);
   const std::string backend = normalize_name(m.settings.backend);
   const run_plan plan = plan_run(m, planned, backend == "cuda" || (backend == "auto" && cuda_device_available()));
 

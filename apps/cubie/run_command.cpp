@@ -126,7 +126,7 @@ int run_command(const run_options& opt) {
   require_gpu(backend);
 
   // ---- the plan: sizes, memory and disk, before the sweep is built ----------------------
-  const output_layout planned = plan_output_layout(model_system_info(model), model.spec, model.precision, n_runs);
+  const output_layout planned = plan_output_layout(model_system_info(model), model.spec, model.precision, n_runs, model.settings.algorithm);
   const bool gpu = backend == "cuda" || (backend == "auto" && cuda_device_available());
   const run_plan plan = plan_run(model, planned, gpu);
   if (!opt.quiet) bar.print_above("cubie: plan: " + plan_line(plan, out));

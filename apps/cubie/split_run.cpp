@@ -410,7 +410,8 @@ plan_of_split plan_split(rank_setup& r, const run_options& opt, int processes) {
     const std::string why = models::gpu_compile_unavailable_reason();
     if (!why.empty()) throw command_failure(exit_no_gpu, "--backend cuda: " + why);
   }
-  const output_layout planned = plan_output_layout(model_system_info(r.model), r.model.spec, r.model.precision, n_runs);
+  const output_layout planned = plan_output_layout(model_system_info(r.model), r.model.spec, r.model.precision, n_runs,
+                                                    r.model.settings.algorithm);
   const bool gpu = backend == "cuda" || (backend == "auto" && cuda_device_available());
   const run_plan plan = plan_run(r.model, planned, gpu);
   if (!opt.quiet) std::fprintf(stderr, "cubie: plan: %s\n", plan_line(plan, p.out).c_str());

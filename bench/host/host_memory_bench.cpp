@@ -74,7 +74,7 @@ void pinning_rows(std::size_t bytes, double gib) {
     (void)cudaFreeHost(p);
     free_s.push_back(seconds_since(t0));
 
-    p = cubie::huge_pages::map_huge_page_block(bytes);
+    p = cubie::host_memory_detail::map_huge_page_block(bytes);
     t0 = clock_type::now();
     cubie::parallel_touch(p, bytes);
     touch_s.push_back(seconds_since(t0));
@@ -84,7 +84,7 @@ void pinning_rows(std::size_t bytes, double gib) {
     t0 = clock_type::now();
     if (ok) (void)cudaHostUnregister(p);
     unreg_s.push_back(seconds_since(t0));
-    cubie::huge_pages::unmap_huge_page_block(p, bytes);
+    cubie::host_memory_detail::unmap_huge_page_block(p, bytes);
     if (!ok) {
       std::printf("cudaHostRegister refused %s\n", size.c_str());
       return;

@@ -77,9 +77,10 @@ class SolveResult:
         Row index -> "<variable> <metric>" ("x mean", "x peaks_1").
     window_times : ndarray, (n_windows,)
         The time of each summary window's last sample.
-    iteration_counters
-        Per-save iteration counters; None (the engine keeps per-run totals:
-        ``steps_accepted`` and ``steps_rejected``).
+    iteration_counters : ndarray of uint32, (n_saves, 4, n_runs) or None
+        Per save: Newton iterations, linear iterations, accepted steps and rejected steps
+        since the previous save (``[:, 0, :]`` .. ``[:, 3, :]``); None unless output_types
+        lists ``"iteration_counters"``.
     """
 
     def __init__(self, core_result: "_core.Result", system, solver_info: Dict[str, Any]):
@@ -93,7 +94,7 @@ class SolveResult:
         self.summaries_array: np.ndarray = core_result.summaries
         self.summaries_legend: Dict[int, str] = {i: v for i, v in enumerate(core_result.summary_legend)}
         self.window_times: np.ndarray = core_result.window_times
-        self.iteration_counters = None
+        self.iteration_counters: Optional[np.ndarray] = core_result.iteration_counters
         self.solve_settings: Dict[str, Any] = dict(solver_info)
 
     # ---- ours ----------------------------------------------------------------------
@@ -199,7 +200,7 @@ class SolveResult:
             "state": n_states > 0,
             "observables": n_vars > n_states,
             "time": True,
-            "iteration_counters": False,
+            "iteration_counters": self.iteration_counters is not None,
             "state_summaries": bool(set(self._r.summarised_variables) & set(self._system.states)),
             "observable_summaries": bool(set(self._r.summarised_variables) - set(self._system.states)),
             "status_codes": True,
@@ -234,7 +235,7 @@ class SolveResult:
             "summaries_array": np.array(self.summaries_array, copy=True),
             "time_domain_legend": dict(self.time_domain_legend),
             "summaries_legend": dict(self.summaries_legend),
-            "iteration_counters": None,
+            "iteration_counters": None if self.iteration_counters is None else np.array(self.iteration_counters, copy=True),
         }
 
     @property
@@ -258,7 +259,7 @@ class SolveResult:
             "time": np.array(self.time, copy=True),
             "time_domain_array": np.array(self.time_domain_array, copy=True),
             "time_domain_legend": dict(self.time_domain_legend),
-            "iteration_counters": None,
+            "iteration_counters": None if self.iteration_counters is None else np.array(self.iteration_counters, copy=True),
         }
         out.update(self.per_summary_arrays)
         return out
@@ -400,7 +401,8 @@ class DeviceSolveResult:
         self.status_codes = DeviceArray(host.status_codes, device_id)
         self.state_summaries = None
         self.observable_summaries = None
-        self.iteration_counters = None
+        self.iteration_counters = (DeviceArray(host.iteration_counters, device_id)
+                                   if host.iteration_counters is not None else None)
         self.stream = None
         self.time = host.time
         self.time_domain_legend = host.time_domain_legend

@@ -321,14 +321,9 @@ class Solver:
         if types is not None:
             types = S.as_names("output_types", types)
             for t in types:
-                if t == "iteration_counters":
-                    raise NotImplementedError(
-                        "output_types: 'iteration_counters' (per-save counts) is not in cubie's engine yet; "
-                        "per-run totals are in result.steps_accepted and result.steps_rejected"
-                    )
                 if t not in S.TIME_DOMAIN_OUTPUTS and t.split("[")[0].strip() not in S.SUMMARY_METRICS:
                     raise ValueError(
-                        f"output_types: unknown output {t!r}; valid outputs are state, observables, time and "
+                        f"output_types: unknown output {t!r}; valid outputs are state, observables, time, iteration_counters and "
                         f"the summary metrics {', '.join(sorted(S.SUMMARY_METRICS))} (peaks[n], negative_peaks[n])"
                     )
             # The engine decides what each entry records (and checks peaks[n] and the like).
@@ -410,7 +405,7 @@ class Solver:
             if c.get(key) is None:
                 continue
             if key in newton_keys:
-                if family != "dirk":
+                if family not in ("dirk", "firk"):
                     notes[key] = f"configures Newton iterations; {self.algorithm} ({family}) does not iterate"
             elif family == "explicit_rk":
                 notes[key] = f"configures implicit methods; {self.algorithm} is explicit"

@@ -185,6 +185,10 @@ void bind_results(nb::module_& m) {
                      return view(h, const_cast<double*>(r.result.window_times().data()),
                                  {r.result.window_times().size()});
                    })
+      .def_prop_ro("iteration_counters",
+                   [](nb::handle h) { return table_array<u32>(h, output_id::iteration_counters); },
+                   "(n_saves, 4, n_runs): Newton iterations, linear iterations, accepted and rejected steps since "
+                   "the previous save; None unless output_types lists iteration_counters.")
       .def_prop_ro("event_names", [](const py_result& r) { return r.result.outputs().event_names; })
       .def_prop_ro("event_count", [](nb::handle h) { return table_array<u32>(h, output_id::event_count); })
       .def_prop_ro("event_times", [](nb::handle h) { return table_array<double>(h, output_id::event_times); })

@@ -48,7 +48,6 @@ import cubie as qb
         ({"output_types": ["state", "median"]}, ValueError, "unknown output 'median'"),
         ({"output_types": ["peaks"]}, ValueError, "peaks needs the number of peaks"),
         ({"output_types": ["mean"], "summarise_variables": ["q"]}, KeyError, "'q' is neither a state nor an observable"),
-        ({"output_types": ["iteration_counters"]}, NotImplementedError, "steps_accepted"),
         ({"output_types": ["stat"]}, ValueError, "unknown output 'stat'"),
         ({"save_variables": ["w"]}, KeyError, "'w' is neither a state nor an observable"),
         ({"saved_state_indices": [5]}, IndexError, r"saved_state_indices: index 5 is outside \[0, 3\)"),

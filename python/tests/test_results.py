@@ -173,3 +173,20 @@ def test_summaries_alone_have_no_time_domain(lorenz32):
     assert r.summaries_legend == {0: "x max", 1: "x mean"}
     assert np.all(r.summaries_array[0, 0] >= r.summaries_array[0, 1])
     assert r.active_outputs["state_summaries"] and not r.active_outputs["observable_summaries"]
+
+
+def test_iteration_counters(lorenz64):
+    # Per save: Newton and linear iterations (none for an explicit method), accepted and
+    # rejected steps since the previous save, adding up to the per-run totals.
+    solver = qb.Solver(lorenz64, algorithm="dormand_prince_54", output_types=["state", "iteration_counters"])
+    r = solver.solve({"x": [1.0, 2.0]}, {"rho": [10.0, 28.0]}, duration=0.5, save_every=0.25)
+    c = r.iteration_counters
+    assert c.shape == (3, 4, 2) and c.dtype == np.uint32
+    assert np.all(c[0] == 0)
+    assert np.all(c[:, 0:2, :] == 0)
+    np.testing.assert_array_equal(c[:, 2, :].sum(axis=0), r.steps_accepted)
+    np.testing.assert_array_equal(c[:, 3, :].sum(axis=0), r.steps_rejected)
+    assert np.all(c[1:, 2, :] > 0)
+    d = r.as_numpy["iteration_counters"]
+    assert not np.shares_memory(d, c)
+    np.testing.assert_array_equal(d, c)

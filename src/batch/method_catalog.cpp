@@ -6,6 +6,7 @@
 #include "cubie/core/names.hpp"
 #include "cubie/integrate/erk_stepper.hpp"
 #include "cubie/integrate/methods/all_methods.hpp"
+#include "cubie/integrate/methods/auto_switch.hpp"
 #include "cubie/integrate/methods/newton_methods.hpp"
 #include "cubie/integrate/methods/rosenbrock_methods.hpp"
 #include "cubie/integrate/stability_limit.hpp"
@@ -28,6 +29,16 @@ constexpr method_family family_of(const dirk_tableau<S>&) {
   return method_family::dirk;
 }
 
+template <int S, int R, int P>
+constexpr method_family family_of(const firk_tableau<S, R, P>&) {
+  return method_family::firk;
+}
+
+template <class E, class I>
+constexpr method_family family_of(const auto_switch_tableau<E, I>&) {
+  return method_family::auto_switch;
+}
+
 template <class M>
 method_info info_of() {
   constexpr method_family family = family_of(M::tableau);
@@ -41,10 +52,11 @@ method_info info_of() {
   }
 }
 
-template <class... M, class... R, class... D>
+template <class... M, class... R, class... D, class... F, class... A>
 std::vector<method_info> infos_of(methods::method_list<M...>, methods::method_list<R...>,
-                                  methods::method_list<D...>) {
-  return {info_of<M>()..., info_of<R>()..., info_of<D>()...};
+                                  methods::method_list<D...>, methods::method_list<F...>,
+                                  methods::method_list<A...>) {
+  return {info_of<M>()..., info_of<R>()..., info_of<D>()..., info_of<F>()..., info_of<A>()...};
 }
 
 const std::vector<std::pair<std::string, std::string>>& alias_table() {
@@ -62,6 +74,10 @@ const std::vector<std::pair<std::string, std::string>>& alias_table() {
       // usual spellings of backward Euler.
       {"dirk", "l_stable_dirk_3"},       {"ode23t", "trapezoidal_dirk"}, {"backward_euler", "backwards_euler"},
       {"implicit_euler", "backwards_euler"},
+      // The design's FIRK family default, and its name for Radau IIA 5.
+      {"firk", "firk_gauss_legendre_2"}, {"radau", "radau_iia_5"},
+      // The design's automatic choice: explicit until a run turns stiff.
+      {"auto", "auto_switch"},
   };
   return aliases;
 }
@@ -69,7 +85,9 @@ const std::vector<std::pair<std::string, std::string>>& alias_table() {
 }  // namespace
 
 const std::vector<method_info>& all_method_infos() {
-  static const std::vector<method_info> infos = infos_of(methods::all_methods{}, methods::rosenbrock_methods{}, methods::dirk_methods{});
+  static const std::vector<method_info> infos =
+      infos_of(methods::all_methods{}, methods::rosenbrock_methods{}, methods::dirk_methods{},
+               methods::firk_methods{}, methods::method_list<methods::auto_switch>{});
   return infos;
 }
 
@@ -80,6 +98,8 @@ const char* family_name(method_family family) {
     case method_family::explicit_rk: return "explicit_rk";
     case method_family::rosenbrock: return "rosenbrock";
     case method_family::dirk: return "dirk";
+    case method_family::firk: return "firk";
+    case method_family::auto_switch: return "auto_switch";
   }
   return "unknown";
 }

@@ -86,6 +86,7 @@ output_request resolve_outputs(const system_info& info, const solve_spec& spec) 
       if (t.what == output_type::kind::state) want_states = true;
       if (t.what == output_type::kind::observables) want_observables = true;
       if (t.what == output_type::kind::time) want_time = true;
+      if (t.what == output_type::kind::iteration_counters) out.iteration_counters = true;
       if (t.is_metric()) out.metrics.push_back(t);
     }
   }

@@ -17,6 +17,7 @@ struct output_request {
   std::vector<int> summarised_states;    ///< summarised, in order
   std::vector<int> summarised_observables;
   std::vector<output_type> metrics;      ///< the summary metrics, in the order asked
+  bool iteration_counters = false;       ///< per-save iteration counters (iteration_counters.hpp)
 };
 
 /// @throws setting_error for unknown or repeated names, an unknown output type, conflicting

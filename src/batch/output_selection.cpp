@@ -53,7 +53,8 @@ void add_event_outputs(output_layout& l, const system_info& info, const solve_sp
 }  // namespace
 
 output_selection select_outputs(const system_info& info, const solve_spec& spec, const output_request& request,
-                                const save_schedule& schedule, const summary_plan& plan, precision p, i64 n_runs) {
+                                const save_schedule& schedule, const summary_plan& plan, precision p, i64 n_runs,
+                                bool switches_methods) {
   output_selection out;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   out.state_slot.assign(static_cast<std::size_t>(info.n_states()), -1);
@@ -83,6 +84,18 @@ output_selection select_outputs(const system_info& info, const solve_spec& spec,
                          output_axis{"variable", n_vars, {}, std::move(variables), false}},
                         true, nan});
   }
+  if (request.iteration_counters) {
+    // Per save (recorded or not, as the time domain's axis), the work since the previous one.
+    l.arrays.push_back({output_id::iteration_counters, "iteration_counters",
+                        "per save: Newton iterations, linear iterations, accepted steps and rejected steps since the "
+                        "previous save",
+                        element_type::uint32,
+                        {output_axis{"time", static_cast<std::int64_t>(schedule.recorded_times().size()),
+                                     schedule.recorded_times(), {}, true},
+                         output_axis{"counter", 4, {}, {"newton_iterations", "linear_iterations", "steps_accepted",
+                                                        "steps_rejected"}, false}},
+                        false, 0.0});
+  }
   l.arrays.push_back({output_id::status, "status", "status bits; 0 is success", element_type::uint32, {}, false,
                       static_cast<double>(status_not_integrated)});
   if (spec.save_counters) {
@@ -96,6 +109,19 @@ output_selection select_outputs(const system_info& info, const solve_spec& spec,
     l.arrays.push_back({output_id::dt_last, "dt_last",
                         "step size when the run ended; for a failed run, the step that failed",
                         element_type::value, {}, false, nan});
+  }
+
+  if (switches_methods) {
+    // algorithm = "auto": which methods each run used, and when it turned stiff. Kept for
+    // failed runs (what happened before the failure happened).
+    l.arrays.push_back({output_id::stiff_switches, "stiff_switches",
+                        "switches between the explicit and the stiff method (algorithm = auto)", element_type::uint32,
+                        {}, false, 0.0});
+    l.arrays.push_back({output_id::t_first_stiff, "t_first_stiff",
+                        "time the run first switched to the stiff method; NaN when it never did", element_type::float64,
+                        {}, false, nan});
+    l.arrays.push_back({output_id::stiff_steps, "stiff_steps", "accepted steps of the stiff method (algorithm = auto)",
+                        element_type::uint32, {}, false, 0.0});
   }
 
   out.summary_slot.assign(static_cast<std::size_t>(std::max(1, info.n_states() + info.n_observables())), -1);

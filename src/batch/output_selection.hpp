@@ -24,6 +24,7 @@ struct output_selection {
 /// The table of a solve whose outputs are `request`, saves `schedule` and summaries `plan`.
 [[nodiscard]] output_selection select_outputs(const system_info& info, const solve_spec& spec,
                                               const output_request& request, const save_schedule& schedule,
-                                              const summary_plan& plan, precision p, i64 n_runs);
+                                              const summary_plan& plan, precision p, i64 n_runs,
+                                              bool switches_methods = false);
 
 }  // namespace cubie::detail

@@ -162,6 +162,40 @@ std::span<const u32> SolveResult::steps_rejected() const {
   return u32_array(output_id::steps_rejected);
 }
 
+const std::vector<std::string>& SolveResult::iteration_counter_names() {
+  static const std::vector<std::string> names = {"newton_iterations", "linear_iterations", "steps_accepted",
+                                                 "steps_rejected"};
+  return names;
+}
+
+std::int64_t SolveResult::n_counter_saves() const {
+  const output_array* a = layout_.find(output_id::iteration_counters);
+  return a != nullptr ? a->axes[0].size : 0;
+}
+
+std::span<const u32> SolveResult::iteration_counters() const {
+  if (!has_iteration_counters())
+    throw invalid_argument("SolveResult: iteration_counters were not recorded (add \"iteration_counters\" to output_types)");
+  return {static_cast<const u32*>(array_data(output_id::iteration_counters)),
+          static_cast<std::size_t>(n_counter_saves() * 4 * n_runs())};
+}
+
+std::vector<u32> SolveResult::iteration_counter(const std::string& channel, std::int64_t save) const {
+  const std::span<const u32> all = iteration_counters();
+  const std::vector<std::string>& names = iteration_counter_names();
+  const auto it = std::find(names.begin(), names.end(), channel);
+  if (it == names.end())
+    throw invalid_argument("SolveResult::iteration_counter: '" + channel +
+                           "' is not a counter; the counters are newton_iterations, linear_iterations, "
+                           "steps_accepted, steps_rejected");
+  if (save < 0 || save >= n_counter_saves())
+    throw invalid_argument("SolveResult::iteration_counter: save " + std::to_string(save) + " is outside [0, " +
+                           std::to_string(n_counter_saves()) + ")");
+  const auto c = static_cast<std::int64_t>(it - names.begin());
+  const auto begin = all.begin() + (save * 4 + c) * n_runs();
+  return {begin, begin + n_runs()};
+}
+
 std::span<const double> SolveResult::t_reached() const {
   if (!layout_.has(output_id::t_reached))
     throw invalid_argument("SolveResult: t_reached was not kept (solve_spec.save_t_reached = false)");

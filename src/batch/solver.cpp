@@ -114,7 +114,7 @@ void Solver::impl::resolve() {
 
   atol = expand_tolerance(s.atol, system->info.n_states(), "atol");
   rtol = expand_tolerance(s.rtol, system->info.n_states(), "rtol");
-  newton = resolve_newton(s, atol, rtol, s.precision, system->info.direct_linear_solver);
+  newton = resolve_newton(s, atol, rtol, s.precision, method->family, system->info.direct_linear_solver);
   if (s.dt_min && (!(*s.dt_min > 0) || !std::isfinite(*s.dt_min)))
     throw invalid_argument("dt_min = " + number_text(*s.dt_min) + "; it must be a finite number > 0");
   if (s.dt_max && (!(*s.dt_max > 0) || !std::isfinite(*s.dt_max)))
@@ -174,7 +174,7 @@ prepared_batch<V> Solver::impl::prepare(const batch_grid& grid, const solve_spec
     throw invalid_argument("solve: the grid was built for a system with other variables than '" + info.name + "'");
   }
   const detail::output_request request = detail::resolve_outputs(info, spec);
-  const detail::save_schedule schedule = detail::plan_saves(spec, request.time_domain);
+  const detail::save_schedule schedule = detail::plan_saves(spec, request.time_domain || request.iteration_counters);
   const detail::summary_plan summaries = detail::plan_summaries(request.metrics, spec, schedule);
 
   prepared_batch<V> b;
@@ -190,7 +190,8 @@ prepared_batch<V> Solver::impl::prepare(const batch_grid& grid, const solve_spec
   if (summaries.any()) pick_summary_entries(b, summaries.groups);
 
   detail::output_selection outputs =
-      detail::select_outputs(info, spec, request, schedule, summaries, settings.precision, b.n_runs);
+      detail::select_outputs(info, spec, request, schedule, summaries, settings.precision, b.n_runs,
+                             method->family == method_family::auto_switch);
   b.outputs = std::move(outputs.layout);
   b.state_slot = std::move(outputs.state_slot);
   b.observable_slot = std::move(outputs.observable_slot);
@@ -213,6 +214,10 @@ prepared_batch<V> Solver::impl::prepare(const batch_grid& grid, const solve_spec
   b.events = {spec.max_events, spec.event_tolerance};
   // Events and landing on samples need the loop that checks every step.
   if (info.n_events() > 0 || b.land_on_samples) b.loop.fixed_count_path = false;
+  // So do per-save iteration counters (the fixed-count path keeps no counts between saves).
+  if (b.outputs.has(output_id::iteration_counters)) b.loop.fixed_count_path = false;
+  // And auto's switching (its stepper's state lives across the whole run).
+  if (method->family == method_family::auto_switch) b.loop.fixed_count_path = false;
   b.atol.assign(atol.begin(), atol.end());
   b.rtol.assign(rtol.begin(), rtol.end());
   return b;

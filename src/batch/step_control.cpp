@@ -40,9 +40,14 @@ family_defaults defaults_of(method_family family) {
     // with proportionally larger errors, and more rejections, each a full Jacobian and
     // factorisation (bench/cpu/stiff_controller_bench.cpp, bench/RESULTS.md).
     case method_family::rosenbrock: break;
+    // Both of auto's methods are 5(4) pairs under the same pi.
+    case method_family::auto_switch: break;
     // Newton families: Gustafsson's predictive controller, as in RADAU5 and the design (gains
     // as Hairer's: at most 1/0.2 smaller and 8 larger per step).
     case method_family::dirk: return {controller_kind::gustafsson, 0.9, 0.2, 8.0, 1.0, 1.0, 0.7, -0.4, 0.0};
+    // FIRK: the same, with RADAU5's deadband: a proposed gain within [1, 1.2] keeps h, so
+    // the next step reuses the factorisations (firk_stepper.hpp).
+    case method_family::firk: return {controller_kind::gustafsson, 0.9, 0.2, 8.0, 1.0, 1.2, 0.7, -0.4, 0.0};
   }
   return {controller_kind::pi, 0.9, 0.2, 10.0, 1.0, 1.0, 0.7, -0.4, 0.0};
 }
@@ -133,17 +138,25 @@ int index_of_name(const std::vector<std::string>& names, const std::string& valu
 }  // namespace
 
 resolved_newton resolve_newton(const solver_settings& s, const std::vector<double>& atol,
-                               const std::vector<double>& rtol, precision prec, bool direct_available) {
+                               const std::vector<double>& rtol, precision prec, method_family family,
+                               bool direct_available) {
   // Newton's error must stay well below the step's: Hairer's RADAU5 stops at 0.03 of the
-  // error tolerance; below 10 machine epsilons the increments are rounding noise.
+  // error tolerance; below 10 machine epsilons the increments are rounding noise. The FIRK
+  // family takes SciPy's Radau factor, min(0.03, sqrt(rtol)): at rtol 1e-6 its Newton error
+  // (a floor under the solution's: 3e-12 at atol 1e-10 with 0.03) left Robertson to 1e11 at
+  // 0.025 tolerances where SciPy ends at 1.4e-4 (tests/stiff/reference_test.cpp).
   const double eps = prec == precision::float32 ? double(std::numeric_limits<float>::epsilon())
                                                 : std::numeric_limits<double>::epsilon();
   const double min_atol = *std::min_element(atol.begin(), atol.end());
   const double min_rtol = *std::min_element(rtol.begin(), rtol.end());
+  const double factor = family == method_family::firk ? std::min(0.03, std::sqrt(min_rtol)) : 0.03;
   resolved_newton n{};
-  n.atol = s.newton_atol.value_or(0.03 * min_atol);
-  n.rtol = s.newton_rtol.value_or(std::max(0.03 * min_rtol, 10.0 * eps));
-  n.max_iters = s.newton_max_iters.value_or(10);
+  n.atol = s.newton_atol.value_or(factor * min_atol);
+  n.rtol = s.newton_rtol.value_or(std::max(factor * min_rtol, 10.0 * eps));
+  // RADAU5's nit = 7 for the FIRK family: its Gustafsson safety factor, 0.9 (1 + 2 nit) /
+  // (newt + 2 nit), is the one SciPy's Radau steps with too (HIRES at rtol 1e-8: with 10,
+  // 5% fewer steps and 2.1x SciPy's error, tests/stiff).
+  n.max_iters = s.newton_max_iters.value_or(family == method_family::firk ? 7 : 10);
   n.target_iters = s.newton_target_iters.value_or(n.max_iters);
   if (!(n.atol >= 0) || !std::isfinite(n.atol))
     throw invalid_argument("newton_atol = " + number_text(n.atol) + "; it must be a finite number >= 0");

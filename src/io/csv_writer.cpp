@@ -119,8 +119,19 @@ void write_csv(std::ostream& out, const SolveResult& result, const batch_grid& g
   const input_columns inputs_of{grid, result};
   const bool float32 = result.precision() == precision::float32;
 
+  // iteration_counters add their four channels to each save's row; without a time domain
+  // they alone make the rows (their save axis is the time domain's).
+  const bool counters = result.has_iteration_counters();
+  const bool time_domain = result.outputs().has(output_id::time_domain);
+  const std::span<const u32> counts = counters ? result.iteration_counters() : std::span<const u32>{};
+  const std::int64_t n_saves = time_domain ? result.n_saves() : result.n_counter_saves();
+  const std::vector<double>& times =
+      time_domain ? result.times() : result.outputs().find(output_id::iteration_counters)->axes[0].coordinates;
+
   std::string line = inputs_of.header() + ",t";
   for (const std::string& v : result.variables()) line += "," + v;
+  if (counters)
+    for (const std::string& c : SolveResult::iteration_counter_names()) line += "," + c;
   line += '\n';
   out << line;
 
@@ -129,14 +140,18 @@ void write_csv(std::ostream& out, const SolveResult& result, const batch_grid& g
   for (std::int64_t r = 0; r < result.n_runs(); ++r) {
     if (!out) return;  // a failed write (a full disk): the caller reports it
     inputs_of.row(inputs, r);
-    for (std::int64_t j = 0; j < result.n_saves(); ++j) {
+    for (std::int64_t j = 0; j < n_saves; ++j) {
       line = inputs;
       line += ',';
-      append_number(line, result.times()[j]);
+      append_number(line, times[static_cast<std::size_t>(j)]);
       for (std::int64_t v = 0; v < n_vars; ++v) {
         line += ',';
         if (float32) append_number(line, static_cast<float>(result.at(j, v, r)));  // exact: the value is a float
         else append_number(line, result.at(j, v, r));
+      }
+      for (std::int64_t c = 0; counters && c < 4; ++c) {
+        line += ',';
+        line += std::to_string(counts[static_cast<std::size_t>((j * 4 + c) * result.n_runs() + r)]);
       }
       line += '\n';
       out << line;
@@ -183,7 +198,7 @@ std::filesystem::path summaries_csv_path(const std::filesystem::path& path) {
 
 void write_csv(const std::filesystem::path& path, const SolveResult& result, const batch_grid& grid) {
   const bool time_domain = result.outputs().has(output_id::time_domain);
-  if (time_domain || !result.has_summaries()) {
+  if (time_domain || result.has_iteration_counters() || !result.has_summaries()) {
     write_file(path, [&](std::ostream& out) { write_csv(out, result, grid); });
   }
   if (result.has_summaries()) {

@@ -42,13 +42,17 @@ std::uint64_t csv_file_bytes_bound(const output_layout& layout, const std::vecto
   const std::uint64_t inputs = 20 + 1 + 10 + 1                                            // run, status
                                + (where_stopped ? 2 * (double_chars + 1) : 0)             // t_reached, dt_last
                                + (double_chars + 1) * (states.size() + parameters.size());  // inputs
+  const output_array* counters = layout.find(output_id::iteration_counters);
+  if (counters != nullptr) header += 70;  // "newton_iterations,linear_iterations,steps_accepted,steps_rejected,"
   const std::uint64_t row = inputs + double_chars + 1                                   // t
-                            + (value_chars + 1) * n_vars;                               // values, newline
+                            + (value_chars + 1) * n_vars                                // values, newline
+                            + (counters != nullptr ? 4 * (10 + 1) : 0);                 // u32 counters
   const bool time_domain = layout.has(output_id::time_domain);
   const bool summaries = layout.has(output_id::summaries);
   std::uint64_t bytes = 0;
-  if (time_domain || !summaries) {
-    bytes += header + row * static_cast<std::uint64_t>(layout.n_runs) * static_cast<std::uint64_t>(layout.n_saves());
+  if (time_domain || counters != nullptr || !summaries) {
+    const std::int64_t saves = time_domain ? layout.n_saves() : counters != nullptr ? counters->axes[0].size : 0;
+    bytes += header + row * static_cast<std::uint64_t>(layout.n_runs) * static_cast<std::uint64_t>(saves);
   }
   if (summaries) {
     // The summaries' file (beside the time domain's, or in its place): one row per window.

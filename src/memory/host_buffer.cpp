@@ -35,12 +35,12 @@ void* map_large(std::size_t bytes) {
 
 }  // namespace
 
-namespace huge_pages {
+namespace host_memory_detail {
 void* map_huge_page_block(std::size_t bytes) { return map_large(bytes); }
 void unmap_huge_page_block(void* p, std::size_t bytes) noexcept {
   if (p != nullptr) ::munmap(p, rounded_up(bytes));
 }
-}  // namespace huge_pages
+}  // namespace host_memory_detail
 
 host_allocator host_allocator::pageable() {
   host_allocator a;
@@ -49,7 +49,7 @@ host_allocator host_allocator::pageable() {
     return ::operator new(bytes, std::align_val_t{64});
   };
   a.deallocate = [](void* p, std::size_t bytes) {
-    if (bytes >= large_block) huge_pages::unmap_huge_page_block(p, bytes);
+    if (bytes >= large_block) host_memory_detail::unmap_huge_page_block(p, bytes);
     else ::operator delete(p, std::align_val_t{64});
   };
   a.name = "host";

@@ -45,19 +45,19 @@ void* host_alloc(std::size_t bytes) {
 void* register_fresh(std::size_t bytes) {
   void* p = nullptr;
   try {
-    p = cubie::huge_pages::map_huge_page_block(bytes);
+    p = cubie::host_memory_detail::map_huge_page_block(bytes);
   } catch (const std::bad_alloc&) {
     throw out_of_memory("cubie: mapping " + std::to_string(bytes) + " bytes of host memory to pin failed");
   }
   try {
     parallel_touch(p, bytes);
   } catch (...) {
-    cubie::huge_pages::unmap_huge_page_block(p, bytes);
+    cubie::host_memory_detail::unmap_huge_page_block(p, bytes);
     throw;
   }
   const cudaError_t e = cudaHostRegister(p, bytes, cudaHostRegisterPortable | cudaHostRegisterMapped);
   if (e != cudaSuccess) {
-    cubie::huge_pages::unmap_huge_page_block(p, bytes);
+    cubie::host_memory_detail::unmap_huge_page_block(p, bytes);
     if (e == cudaErrorMemoryAllocation) throw_cuda_allocation_error(e, bytes, "cudaHostRegister", __FILE__, __LINE__);
     clear_cuda_error(e);
     register_refused.store(true);
@@ -113,7 +113,7 @@ void pinned_host_resource::deallocate_sync(void* p, std::size_t /*bytes*/) noexc
     return;
   }
   CUBIE_CUDA_IGNORE(cudaHostUnregister(p));
-  cubie::huge_pages::unmap_huge_page_block(p, mapped);
+  cubie::host_memory_detail::unmap_huge_page_block(p, mapped);
 }
 
 void* pinned_host_resource::allocate(std::size_t bytes, stream_view /*stream*/) { return allocate_sync(bytes); }

@@ -66,6 +66,8 @@ class system_writer {
     jvp_name_ = pool_.claim("Jv");
     partial_name_ = pool_.claim("dfdy");
     diag_name_ = pool_.claim("d");
+    for (const char* name : {"cr", "ci", "re", "im", "lr", "li", "xr", "xi", "m_re", "m_im", "d2", "t_re"})
+      complex_names_.push_back(pool_.claim(name));
   }
 
   std::string write() {
@@ -251,6 +253,14 @@ class system_writer {
          detail::factor_shifted_body(plan, c_name_, jv_name_) + "  }\n";
     s += "  CUBIE_HD CUBIE_FORCEINLINE void solve_factored(const S* " + lu_name_ + ", S* " + x_name_ + ") const {\n" +
          detail::solve_factored_body(plan, lu_name_, x_name_) + "  }\n";
+    // The complex shift of the FIRK methods' eigenvalue pairs: the same order and fill, split arrays.
+    const std::vector<std::string>& q = complex_names_;
+    s += "  CUBIE_HD CUBIE_FORCEINLINE auto factor_shifted_complex(S " + q[0] + ", S " + q[1] + ", S* " + q[2] + ", S* " +
+         q[3] + ") const {\n    using cubie::math::is_finite;\n    using cubie::math::mask_and;\n" +
+         detail::factor_shifted_complex_body(plan, q[0], q[1], q[2], q[3], q[8], q[9], q[10]) + "  }\n";
+    s += "  CUBIE_HD CUBIE_FORCEINLINE void solve_factored_complex(const S* " + q[4] + ", const S* " + q[5] + ", S* " +
+         q[6] + ", S* " + q[7] + ") const {\n" + detail::solve_factored_complex_body(plan, q[4], q[5], q[6], q[7], q[11]) +
+         "  }\n";
     return s;
   }
 
@@ -328,6 +338,7 @@ class system_writer {
   detail::body_names names_;
   std::string jacobian_name_, jv_name_, dfdt_name_, c_name_, lu_name_, x_name_, v_name_, jvp_name_, partial_name_,
       diag_name_;
+  std::vector<std::string> complex_names_;  // cr ci re im lr li xr xi m_re m_im d2 t_re, as claimed
 };
 
 }  // namespace

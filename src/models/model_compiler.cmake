@@ -8,6 +8,7 @@ target_sources(cubie_models PRIVATE
   cubie_headers.cpp
   host_compiler.cpp
   model_compiler.cpp
+  precompiled_prelude.cpp
   rhs_cost.cpp
   sha256.cpp
   subprocess.cpp)

@@ -18,6 +18,7 @@
 #include "cubie_headers.hpp"
 #include "host_compiler.hpp"
 #include "model_compiler_detail.hpp"
+#include "precompiled_prelude.hpp"
 #include "rhs_cost.hpp"
 #include "subprocess.hpp"
 #if defined(CUBIE_WITH_CUDA)
@@ -84,7 +85,11 @@ std::string host_translation_unit(const detail::build_request& r, const std::str
   const std::string V = detail::value_type_name(r.precision);
   const std::string suffix = detail::precision_suffix(r.precision);
   std::string sys = detail::generated_struct_name;
-  std::string tu = r.system_source;
+  // The prelude first, always: with its precompiled form (precompiled_prelude.hpp) or
+  // without, the unit reads the same declarations in the same order, so the code is the same.
+  std::string tu = std::string("// cubie's headers for CPU model units (precompiled once per cache folder).\n#include \"") +
+                   detail::model_prelude_header + "\"\n";
+  tu += r.system_source;
   if (r.outline_rhs) {
     // An expensive right-hand side (rhs_cost.hpp), compiled once here and called from
     // every stage. Inside the call it is inlined as before, so every product meets the
@@ -171,7 +176,7 @@ bool load_shared_object(const fs::path& path, const detail::build_request& r, co
 }
 
 cpu_unit build_cpu_unit(const detail::build_request& r, const detail::host_toolchain& tc, const std::string& method,
-                        compile_unit_report& report) {
+                        detail::precompiled_prelude& prelude, compile_unit_report& report) {
   const compile_options& opt = *r.options;
   const std::string tu = host_translation_unit(r, method);
 
@@ -210,14 +215,36 @@ cpu_unit build_cpu_unit(const detail::build_request& r, const detail::host_toolc
   cache.write(key, ".cpp", tu);
   cache.write(key, ".key", kb.manifest());
   const fs::path scratch = cache.scratch_path(key, ".so");
-  std::vector<std::string> argv{tc.compiler};
-  argv.insert(argv.end(), tc.flags.begin(), tc.flags.end());
-  argv.push_back("-I" + r.include_dir.string());
-  argv.insert(argv.end(), {"-o", scratch.string(), report.source_path.string()});
+  auto command = [&](const std::vector<std::string>& prelude_flags) {
+    std::vector<std::string> argv{tc.compiler};
+    argv.insert(argv.end(), tc.flags.begin(), tc.flags.end());
+    argv.insert(argv.end(), prelude_flags.begin(), prelude_flags.end());
+    argv.push_back("-I" + r.include_dir.string());
+    argv.insert(argv.end(), {"-o", scratch.string(), report.source_path.string()});
+    return argv;
+  };
+  const std::vector<std::string> prelude_flags = prelude.flags_or_start_build();
+  std::vector<std::string> argv = command(prelude_flags);
   if (opt.verbosity > 1) detail::report_line("cubie: " + detail::command_line(argv));
 
   report.compiled = true;
-  const detail::process_result res = detail::run_process(argv);
+  detail::process_result res = detail::run_process(argv);
+  if (!prelude_flags.empty()) {
+    // The precompiled prelude only saves time: one the compiler rejected is deleted (and
+    // built again by the next compile); a compile that failed with it is repeated
+    // without it, and only a failure there is the generated code's.
+    const bool failed = res.exit_code != 0;
+    const bool rejected = prelude.discard_if_rejected(res.output, failed);
+    if (failed) {
+      std::error_code ec;
+      fs::remove(scratch, ec);
+      argv = command({});
+      if (opt.verbosity > 1) detail::report_line("cubie: again without the precompiled header: " + detail::command_line(argv));
+      res = detail::run_process(argv);
+    } else {
+      report.precompiled_header = !rejected;
+    }
+  }
   if (res.exit_code != 0) {
     std::error_code ec;
     fs::remove(scratch, ec);
@@ -244,6 +271,9 @@ struct cpu_build {
 cpu_build build_cpu(const detail::build_request& r, backend_compile_report& report) {
   const detail::host_toolchain tc = detail::host_toolchain_for(r.options->extra_cxx_flags);
   r.cache->remove_stale_scratch(std::chrono::hours(24));
+  // Built beside the first compile that misses it (on another thread), used by the next.
+  detail::precompiled_prelude prelude(*r.cache, tc, r.include_dir, r.header_digest,
+                                      r.options->precompiled_header && !detail::precompiled_header_disabled_by_env());
   const std::size_t n = r.methods.size();
   report.units.assign(n, {});
   std::vector<cpu_unit> units(n);
@@ -252,13 +282,14 @@ cpu_build build_cpu(const detail::build_request& r, backend_compile_report& repo
     const std::size_t last = std::min(n, first + jobs);
     std::vector<std::future<cpu_unit>> running;
     for (std::size_t i = first + 1; i < last; ++i) {
-      running.push_back(std::async(std::launch::async, [&, i] { return build_cpu_unit(r, tc, r.methods[i], report.units[i]); }));
+      running.push_back(std::async(std::launch::async,
+                                   [&, i] { return build_cpu_unit(r, tc, r.methods[i], prelude, report.units[i]); }));
     }
     // The first of the batch on this thread; the others are waited for even when it
     // throws, since they use `r`, `report` and the cache folder.
     std::exception_ptr failure;
     try {
-      units[first] = build_cpu_unit(r, tc, r.methods[first], report.units[first]);
+      units[first] = build_cpu_unit(r, tc, r.methods[first], prelude, report.units[first]);
     } catch (...) {
       failure = std::current_exception();
     }
@@ -270,6 +301,11 @@ cpu_build build_cpu(const detail::build_request& r, backend_compile_report& repo
       }
     }
     if (failure) std::rethrow_exception(failure);
+  }
+  report.precompiled_header_built = prelude.finish_build();
+  if (r.options->verbosity > 1 && !prelude.build_failure().empty()) {
+    detail::report_line("cubie: the precompiled header was not built (models compile without it):\n" +
+                        prelude.build_failure());
   }
 
   cpu_build out;

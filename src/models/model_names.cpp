@@ -28,7 +28,8 @@ constexpr std::string_view generated_words[] = {
     "state_names", "parameter_names", "observable_names", "mask_and", "mask_or", "mask_not", "select", "cubie",
     // the Jacobian members (JACOBIAN_CONTRACT.md)
     "autonomous", "jacobian_nnz", "sparse_nnz", "sparse_row", "sparse_col", "elimination_order", "jacobian",
-    "jacobian_sparse", "time_derivative", "factor_shifted", "solve_factored",
+    "jacobian_sparse", "time_derivative", "factor_shifted", "solve_factored", "factor_shifted_complex",
+    "solve_factored_complex",
     "drv", "y_new", "ev", "n_drivers", "driver_names", "n_events", "event_names", "event_kinds", "event_conditions",
     "event_reset",
 };

@@ -20,4 +20,21 @@ namespace cubie::models::detail {
 [[nodiscard]] std::string solve_factored_body(const elimination_plan& plan, const std::string& lu,
                                               const std::string& x);
 
+/// @brief The body of `factor_shifted_complex(S cr, S ci, S* re, S* im)`: on entry `re` holds J
+/// at the pattern (jacobian_sparse's output); on return (re, im) hold the complex LU factors of
+/// (cr + i ci) I - J in the same elimination order and fill as factor_shifted (the pattern of
+/// c I - J does not depend on c), with the pivots' complex reciprocals on the diagonal. Returns
+/// the mask of runs whose every pivot was finite and nonzero. mr, mi and d name its locals
+/// (a multiplier's parts, a pivot's squared modulus).
+[[nodiscard]] std::string factor_shifted_complex_body(const elimination_plan& plan, const std::string& cr,
+                                                      const std::string& ci, const std::string& re,
+                                                      const std::string& im, const std::string& mr,
+                                                      const std::string& mi, const std::string& d);
+
+/// @brief The body of `solve_factored_complex(const S* lr, const S* li, S* xr, S* xi)`:
+/// (xr + i xi) <- ((cr + i ci) I - J)^-1 (xr + i xi); t names its temporary.
+[[nodiscard]] std::string solve_factored_complex_body(const elimination_plan& plan, const std::string& lr,
+                                                      const std::string& li, const std::string& xr,
+                                                      const std::string& xi, const std::string& t);
+
 }  // namespace cubie::models::detail

@@ -1,6 +1,7 @@
 // tests/integrate/dirk_gpu_test.cpp
-// DIRK methods on the GPU (one run per thread, dual-number Jacobians, the pivoting LU and
-// the Newton iterations in each thread): a Robertson sweep agrees with the CPU backend (SIMD
+// DIRK methods and Radau IIA 5 on the GPU (one run per thread, dual-number Jacobians, the
+// pivoting real and complex LUs and the Newton iterations in each thread, radau's J and
+// factors kept across steps in the thread): a Robertson sweep agrees with the CPU backend (SIMD
 // packs) within the tolerance with every run status 0, and runs whose Newton iteration
 // diverges end with status 256 while their neighbours match a solve without them. Skips
 // where no GPU is present.
@@ -29,7 +30,8 @@ using namespace cubie::test;
 namespace m = cubie::methods;
 
 const std::shared_ptr<const compiled_system>& robertson_cpu_system() {
-  static const auto sys = make_system<robertson, m::method_list<m::kvaerno5, m::l_stable_sdirk_4>, double>();
+  static const auto sys =
+      make_system<robertson, m::method_list<m::kvaerno5, m::l_stable_sdirk_4, m::radau_iia_5>, double>();
   return sys;
 }
 
@@ -51,7 +53,7 @@ SolveResult robertson_sweep(const std::shared_ptr<const compiled_system>& sys, c
 
 TEST(DirkGpu, RobertsonSweepMatchesTheCpu) {
   if (!cuda_device_available()) GTEST_SKIP() << "no usable CUDA device: " << cuda_unavailable_reason();
-  for (const char* method : {"kvaerno5", "l_stable_sdirk_4"}) {
+  for (const char* method : {"kvaerno5", "l_stable_sdirk_4", "radau_iia_5"}) {
     const double rtol = 1e-8;
     const SolveResult gpu = robertson_sweep(robertson_dirk_gpu_system(), method, "cuda", rtol);
     const SolveResult cpu = robertson_sweep(robertson_cpu_system(), method, "cpu", rtol);

@@ -1,6 +1,7 @@
 // The integration core compiles without the host standard library: NVRTC compiles the
 // Lorenz system and the CUDA kernel template for dormand_prince_54, classical_rk4 and the
-// Rosenbrock methods rodas5p and rosenbrock23_sciml (Jacobians from dual numbers) in float
+// Rosenbrock methods rodas5p and rosenbrock23_sciml (Jacobians from dual numbers), two DIRKs and
+// algorithm = "auto" (auto_switch: both steppers, the switching record) in float
 // and double to an sm_90 CUBIN, with the options model files are compiled with.
 // Needs NVRTC (built only where the CUDA toolkit is found), not a GPU.
 #include "models/nvrtc_compile.hpp"
@@ -26,14 +27,19 @@ const char* const core_source = R"(
 #include "cubie/integrate/methods/rosenbrock23_sciml.hpp"
 #include "cubie/integrate/methods/kvaerno5.hpp"
 #include "cubie/integrate/methods/crank_nicolson.hpp"
+#include "cubie/integrate/methods/radau_iia_5.hpp"
+#include "cubie/integrate/methods/firk_gauss_legendre_4.hpp"
+#include "cubie/integrate/methods/auto_switch.hpp"
 )";
 
 std::vector<std::string> kernel_expressions() {
   std::vector<std::string> out;
   // Two Rosenbrock methods: dual-number Jacobians, the pivoting LU and the stepper under NVRTC;
-  // two DIRKs: the Newton iteration, an ESDIRK and a second diagonal (crank_nicolson).
-  for (const char* method :
-       {"dormand_prince_54", "classical_rk4", "rodas5p", "rosenbrock23_sciml", "kvaerno5", "crank_nicolson"}) {
+  // two DIRKs: the Newton iteration, an ESDIRK and a second diagonal (crank_nicolson); two
+  // FIRKs: the transformed real and complex systems (the dense complex LU) kept across steps;
+  // auto_switch: both steppers of a switching run in one kernel.
+  for (const char* method : {"dormand_prince_54", "classical_rk4", "rodas5p", "rosenbrock23_sciml", "kvaerno5",
+                             "crank_nicolson", "radau_iia_5", "firk_gauss_legendre_4", "auto_switch"}) {
     for (const char* v : {"float", "double"}) {
       out.push_back(std::string("&cubie::cuda::integrate_kernel<cubie::methods::") + method +
                     ", cubie::systems::lorenz, " + v + ">");

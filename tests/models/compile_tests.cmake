@@ -4,7 +4,7 @@ set(cubie_model_test_cache ${CMAKE_CURRENT_BINARY_DIR}/model_compile_cache)
 
 cubie_generate_model(four_bodies.hpp ${CMAKE_CURRENT_SOURCE_DIR}/data/four_bodies.toml generated_four_bodies)
 cubie_add_test(model_compile_test
-  SOURCES compile_cpu_test.cpp compile_cache_test.cpp compile_reference_lorenz.cpp compile_reference_bodies.cpp
+  SOURCES compile_cpu_test.cpp compile_cache_test.cpp compile_pch_test.cpp compile_reference_lorenz.cpp compile_reference_bodies.cpp
           rhs_cost_test.cpp ${generated_dir}/four_bodies.hpp
   LIBS cubie_models)
 target_include_directories(model_compile_test PRIVATE ${PROJECT_SOURCE_DIR}/src ${generated_dir})

@@ -1,6 +1,7 @@
 // The Jacobian members of generated systems compile under NVRTC (the GPU path of model
 // files) to an sm_90 CUBIN, in float and double, for float64 and float32 models: rhs,
-// jacobian, jacobian_sparse, time_derivative, factor_shifted and solve_factored called from
+// jacobian, jacobian_sparse, time_derivative, factor_shifted, solve_factored and their
+// complex-shift forms (factor_shifted_complex, solve_factored_complex) called from
 // one kernel per model and arithmetic. Needs NVRTC (built where the CUDA toolkit is found),
 // not a GPU.
 #include <gtest/gtest.h>
@@ -26,15 +27,19 @@ template <class Sys, class S>
 __global__ void exercise_jacobian(const S* y, const S* p, S t, S c, S* out) {
   constexpr int n = Sys::n_states;
   const Sys sys{};
-  S f[n], J[n * n], dfdt[n], jv[Sys::sparse_nnz], x[n];
+  S f[n], J[n * n], dfdt[n], jv[Sys::sparse_nnz], re[Sys::sparse_nnz], im[Sys::sparse_nnz], x[n], xi[n];
   sys.rhs(t, y, p, f);
   sys.jacobian(t, y, p, J);
   sys.time_derivative(t, y, p, dfdt);
   sys.jacobian_sparse(t, y, p, jv);
+  for (int k = 0; k < Sys::sparse_nnz; ++k) re[k] = jv[k];
   const bool ok = sys.factor_shifted(c, jv);
+  const bool ok_c = sys.factor_shifted_complex(c, c, re, im);
   for (int i = 0; i < n; ++i) x[i] = f[i] + dfdt[i] + J[i * n + i];
+  for (int i = 0; i < n; ++i) xi[i] = x[i];
   sys.solve_factored(jv, x);
-  for (int i = 0; i < n; ++i) out[i] = ok ? x[i] : S(0);
+  sys.solve_factored_complex(re, im, x, xi);
+  for (int i = 0; i < n; ++i) out[i] = ok && ok_c ? x[i] + xi[i] : S(0);
 }
 )";
 

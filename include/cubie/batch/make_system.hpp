@@ -21,7 +21,9 @@
 namespace cubie {
 inline namespace CUBIE_TU_NAMESPACE {
 
-namespace detail {
+// Not "detail": a namespace of that name inside this inline namespace would make every later
+// `namespace detail` of cubie (headers included after this one) ambiguous.
+namespace make_system_detail {
 
 template <class V>
 constexpr precision precision_of() {
@@ -52,7 +54,7 @@ void register_entries(compiled_system& cs, methods::method_list<M...>) {
 #endif
 }
 
-}  // namespace detail
+}  // namespace make_system_detail
 
 /// Asks make_system for entry points that also compute summary metrics, one per set of
 /// accumulator groups listed (summary_group bits, integrate/summary_settings.hpp); none
@@ -88,10 +90,10 @@ std::shared_ptr<const compiled_system> make_system() {
                            std::to_string(cs->info.n_events()) + " (driver_names, event_names)");
   }
   if constexpr (sizeof...(Precisions) == 0) {
-    detail::register_entries<Sys, float>(*cs, Methods{});
-    detail::register_entries<Sys, double>(*cs, Methods{});
+    make_system_detail::register_entries<Sys, float>(*cs, Methods{});
+    make_system_detail::register_entries<Sys, double>(*cs, Methods{});
   } else {
-    (detail::register_entries<Sys, Precisions>(*cs, Methods{}), ...);
+    (make_system_detail::register_entries<Sys, Precisions>(*cs, Methods{}), ...);
   }
 #if defined(__CUDACC__)
   cs->cpu_simd_lanes_float = cs->cpu_simd_lanes_double = 1;
@@ -110,10 +112,10 @@ std::shared_ptr<const compiled_system> make_system(summary_entries<Groups...>) {
   auto cs = std::make_shared<compiled_system>(*plain);
   auto add = [&]<u32 G>() {
     if constexpr (sizeof...(Precisions) == 0) {
-      detail::register_summary_entries<Sys, float, G>(*cs, Methods{});
-      detail::register_summary_entries<Sys, double, G>(*cs, Methods{});
+      make_system_detail::register_summary_entries<Sys, float, G>(*cs, Methods{});
+      make_system_detail::register_summary_entries<Sys, double, G>(*cs, Methods{});
     } else {
-      (detail::register_summary_entries<Sys, Precisions, G>(*cs, Methods{}), ...);
+      (make_system_detail::register_summary_entries<Sys, Precisions, G>(*cs, Methods{}), ...);
     }
   };
   if constexpr (sizeof...(Groups) == 0) {

@@ -14,9 +14,11 @@ enum class method_family {
   explicit_rk,  ///< explicit Runge-Kutta (erk_stepper)
   rosenbrock,   ///< linearly implicit, exact Jacobian, for stiff problems (rosenbrock_stepper)
   dirk,         ///< diagonally implicit Runge-Kutta, Newton iterations per stage (dirk_stepper)
+  firk,         ///< fully implicit (collocation) Runge-Kutta, transformed Newton systems (firk_stepper)
+  auto_switch,  ///< explicit until a run turns stiff, then Rosenbrock (auto_switch_stepper; "auto")
 };
 
-/// "explicit_rk", "rosenbrock", "dirk".
+/// "explicit_rk", "rosenbrock", "dirk", "firk", "auto_switch".
 [[nodiscard]] const char* family_name(method_family family);
 
 struct method_info {

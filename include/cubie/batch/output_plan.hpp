@@ -3,6 +3,7 @@
 // for sizing results and files ahead of a solve (`cubie check`, `cubie run`'s plan).
 #pragma once
 #include <cstdint>
+#include <string>
 
 #include "../core/precision.hpp"
 #include "../execution/output_table.hpp"
@@ -17,7 +18,9 @@ namespace cubie {
 ///   Multiply bytes_per_run() by n_runs for the result's size.
 /// @throws invalid_argument as Solver::solve would for a bad span or save schedule
 ///   (t0, duration, settling_time, save_every) or unknown saved_states/saved_observables.
+///   `algorithm` (a method name or alias; empty: any other than auto) adds the switching
+///   record of algorithm = "auto".
 [[nodiscard]] output_layout plan_output_layout(const system_info& system, const solve_spec& spec, precision p,
-                                               std::int64_t n_runs);
+                                               std::int64_t n_runs, const std::string& algorithm = {});
 
 }  // namespace cubie

@@ -1,6 +1,6 @@
 // cubie/batch/output_types.hpp
 // The design's output vocabulary: what solve_spec::output_types may list (state,
-// observables, time, and the 18 summary metrics, "peaks[4]" with its count), parsed and
+// observables, time, iteration_counters, and the 18 summary metrics, "peaks[4]" with its count), parsed and
 // checked once, and the legend names each summary metric writes per variable.
 #pragma once
 #include <string>
@@ -37,7 +37,7 @@ constexpr int max_peaks = 64;
 
 /// One entry of output_types, parsed.
 struct output_type {
-  enum class kind { state, observables, time, metric };
+  enum class kind { state, observables, time, iteration_counters, metric };
   kind what = kind::state;
   summary_metric metric = summary_metric::mean;  ///< when what == metric
   int count = 0;                                 ///< n of peaks[n] / negative_peaks[n]
@@ -56,7 +56,7 @@ struct output_type {
 /// @brief Parses one entry of output_types ("state", "mean", "peaks[4]").
 /// @throws invalid_argument naming the entry and listing what is allowed: an unknown name,
 ///   peaks without [n], a count that is not an integer in [1, max_peaks], a count given to
-///   a metric that takes none, iteration_counters (per-save counts come with implicit methods).
+///   a metric that takes none.
 [[nodiscard]] output_type parse_output_type(const std::string& text);
 
 /// @brief The legend names one metric writes per variable, in order: "mean"; "max", "min"

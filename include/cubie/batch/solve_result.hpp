@@ -106,6 +106,22 @@ class SolveResult {
   [[nodiscard]] std::span<const u32> steps_accepted() const;
   [[nodiscard]] std::span<const u32> steps_rejected() const;
   [[nodiscard]] std::int64_t failed_runs() const;
+  // ---- iteration_counters: (save, counter, run), the design's four channels -----------
+  [[nodiscard]] bool has_iteration_counters() const { return layout_.has(output_id::iteration_counters); }
+  /// Channel names along axis 1: newton_iterations, linear_iterations, steps_accepted,
+  /// steps_rejected (each since the previous save).
+  [[nodiscard]] static const std::vector<std::string>& iteration_counter_names();
+  /// @brief The whole array, n_saves x 4 x n_runs (run innermost); its save axis is the time
+  /// domain's (times()), present whether or not the time domain is recorded.
+  /// @throws invalid_argument when output_types did not list iteration_counters.
+  [[nodiscard]] std::span<const u32> iteration_counters() const;
+  /// @brief One channel ("newton_iterations", ...) of every run at one save.
+  /// @throws invalid_argument for an unknown channel (listing them), a save out of range,
+  ///   or counters that were not recorded.
+  [[nodiscard]] std::vector<u32> iteration_counter(const std::string& channel, std::int64_t save) const;
+  /// The saves of iteration_counters (their times; the time domain's when both are recorded).
+  [[nodiscard]] std::int64_t n_counter_saves() const;
+
   /// The time each run reached: the end time when it succeeded, where it stopped when it
   /// failed, NaN when it was never integrated.
   /// @throws invalid_argument when it was not kept (solve_spec::save_t_reached).

@@ -93,14 +93,17 @@ struct resolved_newton {
 [[nodiscard]] const std::vector<std::string>& preconditioner_names();
 
 /// @brief The Newton settings of a solve: the settings' values, or defaults from the step
-/// tolerances (0.03 times the smallest atol and rtol, rtol at least 10 machine epsilons of
-/// `prec`; 10 iterations; target_iters = max_iters) and the linear solver's: linear_solver
-/// (unset: direct where `direct_available`, else bicgstab), Krylov tolerances (a quarter of the
-/// Newton ones), 100 iterations, jacobi preconditioner of order 1.
+/// tolerances (0.03 times the smallest atol and rtol, min(0.03, sqrt(rtol)) times for the
+/// FIRK family as SciPy's Radau, rtol at least 10 machine epsilons of `prec`; 10
+/// iterations, 7 for the FIRK family as RADAU5; target_iters = max_iters) and the linear
+/// solver's (the DIRK family): linear_solver (unset: direct where `direct_available`, else
+/// bicgstab), Krylov tolerances (a quarter of the Newton ones), 100 iterations, jacobi
+/// preconditioner of order 1.
 /// @throws invalid_argument naming the field for a value out of range or an unknown name (with
 ///   the allowed ones), and for linear_solver = direct where `direct_available` is false.
 [[nodiscard]] resolved_newton resolve_newton(const solver_settings& settings, const std::vector<double>& atol,
                                              const std::vector<double>& rtol, precision prec,
+                                             method_family family = method_family::dirk,
                                              bool direct_available = true);
 
 /// The device constants of `n` in the state precision V.

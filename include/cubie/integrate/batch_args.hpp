@@ -27,6 +27,10 @@ enum class output_id : int {
   event_ids,        ///< (event slot): which event of the system, u32
   event_states,     ///< (event slot, state): the state at each logged event, V
   event_terminated, ///< the time a terminating event ended the run, NaN when none did, double
+  iteration_counters, ///< (save, counter): Newton and linear iterations, accepted and rejected steps since the previous save, u32
+  stiff_switches,   ///< algorithm = "auto": switches between the explicit and the stiff method, u32
+  t_first_stiff,    ///< algorithm = "auto": the time the run first turned stiff, NaN if never, double
+  stiff_steps,      ///< algorithm = "auto": accepted steps of the stiff method, u32
   count
 };
 constexpr int output_count = static_cast<int>(output_id::count);

@@ -12,6 +12,7 @@
 #include "../core/static_for.hpp"
 #include "dirk_tableau.hpp"
 #include "error_norm.hpp"
+#include "iteration_counters.hpp"
 #include "jacobian.hpp"
 #include "jacobian_vector.hpp"
 #include "matrix_free_matrix.hpp"
@@ -116,6 +117,7 @@ class dirk_stepper {
   template <class Sys, class W, int P>
   CUBIE_HD CUBIE_FORCEINLINE step_outcome<S> step_with(const Sys& sys, W& m, S t, S h, const fixed_vector<S, N>& y,
                                                        const fixed_vector<S, P>& p, work_type& work) {
+    tally_.iterations = S(0.0);  // this trial's Krylov iterations (matrix-free only)
     fixed_vector<S, N> unused_ft;
     m.template evaluate<false>(sys, t, y, p, f0_, unused_ft);
     int rhs_count = 0;
@@ -137,6 +139,7 @@ class dirk_stepper {
     eta_ = math::controller_pow(math::max(eta_, S(1e-16)), S(0.8));
 
     Mask converged = Mask(true), diverged = Mask(false);
+    newton_sum_ = S(0.0);
     fixed_vector<S, N> k[stages];  // stage slopes f(Y_i)
     static_for<0, stages>([&](auto stage) CUBIE_INLINE_LAMBDA {
       constexpr int i = decltype(stage)::value;
@@ -180,6 +183,7 @@ class dirk_stepper {
         converged = math::mask_and(converged, o.converged);
         diverged = math::mask_or(diverged, o.diverged);
         iters_ = math::max(iters_, o.iterations);
+        newton_sum_ = newton_sum_ + o.iterations;
         // The slope from the stage equation itself, (Y_i - base) / (h a_ii): no extra f, and
         // exact for the converged iterate (Hairer & Wanner IV.8).
         const S inv = S(1.0 / aii) / h;
@@ -209,7 +213,9 @@ class dirk_stepper {
       failure_.max_iters = math::mask_and(failure_.max_iters, math::mask_not(linear));
       tally_.max_iters = Mask(false);
       tally_.breakdown = Mask(false);
+      linear_sum_ = tally_.iterations;
     } else {
+      linear_sum_ = newton_sum_;  // one LU solve per Newton iteration
       failure_.linear_max_iters = Mask(false);
       failure_.linear_breakdown = Mask(false);
     }
@@ -228,15 +234,12 @@ class dirk_stepper {
     return mean_square_error_norm<false>(y, y_new_, err_, err_, atol, rtol);
   }
 
+  /// iteration_counters: the last trial's Newton iterations over all stages, and its linear
+  /// iterations (one per Newton iteration with the LU; the Krylov iterations matrix-free).
+  CUBIE_HD CUBIE_FORCEINLINE iteration_counts<S> trial_iterations() const { return {newton_sum_, linear_sum_}; }
+
   /// Why the last trial's Newton iterations failed, per lane.
   CUBIE_HD CUBIE_FORCEINLINE newton_failure<S> newton_failures() const { return failure_; }
-
-  /// Matrix-free linear iterations since the last call, per lane (and resets the count).
-  CUBIE_HD CUBIE_FORCEINLINE S take_linear_iterations() {
-    const S n = tally_.iterations;
-    tally_.iterations = S(0.0);
-    return n;
-  }
 
   /// The most Newton iterations any stage of the last trial took, per lane (and resets the
   /// count for the next trial): the gustafsson controller's input.
@@ -316,6 +319,8 @@ class dirk_stepper {
   fixed_vector<S, N> k_last_;   // ESDIRK: the trial's last stage slope
   S eta_ = S(1.0);            // Newton rate estimate, carried between stages and steps
   S iters_ = S(0.0);          // most iterations of a stage since the last take
+  S newton_sum_ = S(0.0);     // Newton iterations of the last trial, all stages
+  S linear_sum_ = S(0.0);     // its linear iterations: LU solves, or Krylov iterations
   newton_failure<S> failure_{mask_t<S>(false), mask_t<S>(false), mask_t<S>(false), mask_t<S>(false)};
   linear_tally<S> tally_{mask_t<S>(false), mask_t<S>(false), S(0.0)};  // matrix-free solves
   newton_settings<V> ns_{V(1e-8), V(1e-8), 10, 4,

@@ -351,6 +351,19 @@ class driven_system : public driver_detail::forwarded_constants<Sys> {
     sys_.solve_factored(lu, x);
   }
 
+  template <class C>
+  CUBIE_HD CUBIE_FORCEINLINE auto factor_shifted_complex(C cr, C ci, S* re, S* im) const
+    requires requires(const Sys& s, C a, S* r, S* i) { s.factor_shifted_complex(a, a, r, i); }
+  {
+    return sys_.factor_shifted_complex(cr, ci, re, im);
+  }
+
+  CUBIE_HD CUBIE_FORCEINLINE void solve_factored_complex(const S* lr, const S* li, S* xr, S* xi) const
+    requires requires(const Sys& s, const S* l, S* v) { s.solve_factored_complex(l, l, v, v); }
+  {
+    sys_.solve_factored_complex(lr, li, xr, xi);
+  }
+
   const Sys& system() const { return sys_; }
 
  private:

@@ -16,7 +16,11 @@ namespace cubie {
 /// @brief Explicit Runge-Kutta steps of `Method` on N states in arithmetic S.
 /// Per-run state: f at the current point (the first stage of the next step), the trial
 /// solution, its error estimates and, for first-same-as-last methods, f at the trial point.
-template <class Method, class S, int N>
+/// StiffnessEstimate (algorithm = "auto", auto_switch_stepper.hpp) keeps what Hairer's
+/// stiffness test needs: the last two stages share c = 1, so ||k_s - k_(s-1)|| /
+/// ||Y_s - Y_(s-1)|| estimates |lambda| of the dominant mode (DOPRI5's test, Hairer &
+/// Wanner IV.2); off, it costs nothing.
+template <class Method, class S, int N, bool StiffnessEstimate = false>
 class erk_stepper {
  public:
   static constexpr auto tableau = Method::tableau;
@@ -27,6 +31,8 @@ class erk_stepper {
   static constexpr int order = tableau.order;
   static constexpr int error_order = tableau.error_order;
   using work_type = no_step_work;
+  static_assert(!StiffnessEstimate || (fsal && tableau.c[stages - 2] == 1.0 && tableau.c[stages - 1] == 1.0),
+                "the stiffness estimate needs a first-same-as-last method whose last two stages sit at c = 1");
 
   /// f(t, y) at the starting point.
   template <class Sys, int P>
@@ -66,15 +72,36 @@ class erk_stepper {
       constexpr double c = tableau.c[i];
       // First same as last: the last stage point is the new solution itself.
       if constexpr (fsal && i == stages - 1) y_new_ = ys;
+      if constexpr (StiffnessEstimate && i == stages - 2) y_before_last_ = ys;
       sys.rhs(t + h * S(c), ys.data(), p.data(), k[i].data());
       accumulate<i>(h, k[i], y);
       if constexpr (fsal && i == stages - 1) k_last_ = k[i];
+      if constexpr (StiffnessEstimate && i == stages - 1) {
+        S num = S(0.0), den = S(0.0);
+        CUBIE_UNROLL
+        for (int n = 0; n < N; ++n) {
+          const S dk = k[i][n] - k[i - 1][n];
+          const S dy = ys[n] - y_before_last_[n];
+          num = num + dk * dk;
+          den = den + dy * dy;
+        }
+        stiff_num_ = num;
+        stiff_den_ = den;
+      }
     });
     return step_outcome<S>::succeeded();
   }
 
   /// The trial step's solution.
   CUBIE_HD CUBIE_FORCEINLINE const fixed_vector<S, N>& proposal() const { return y_new_; }
+
+  /// Hairer's h |lambda| of the last trial of size h (0 where its last two stage points
+  /// coincide). Only with StiffnessEstimate.
+  CUBIE_HD CUBIE_FORCEINLINE S stiffness_h_lambda(S h) const {
+    static_assert(StiffnessEstimate, "erk_stepper keeps the stiffness estimate only when asked");
+    const mask_t<S> some = stiff_den_ > S(0.0);
+    return math::select(some, math::abs(h) * math::sqrt(stiff_num_ / math::select(some, stiff_den_, S(1.0))), S(0.0));
+  }
 
   /// The trial's mean-square error norm (error_norm.hpp) against tolerances per state.
   template <class V>
@@ -169,6 +196,9 @@ class erk_stepper {
   fixed_vector<S, N> err_;     // h * sum e_i k_i
   fixed_vector<S, N> err3_;    // DOP853's second estimate
   fixed_vector<S, N> k_last_;  // f at the trial point (first-same-as-last methods)
+  // StiffnessEstimate only: the second-last stage point and the estimate's two sums.
+  fixed_vector<S, N> y_before_last_;
+  S stiff_num_ = S(0.0), stiff_den_ = S(0.0);
 };
 
 }  // namespace cubie

@@ -18,6 +18,7 @@
 #include "erk_stepper.hpp"
 #include "events.hpp"
 #include "fixed_step_sampling.hpp"
+#include "iteration_counters.hpp"
 #include "lane_io.hpp"
 #include "batch_args.hpp"
 #include "run_failures.hpp"
@@ -42,7 +43,7 @@ namespace detail {
 
 /// Records save `k` for the lanes in `write`: selected states and observables.
 template <class Sys, class S, class V, class TM, class C, int N, int P>
-CUBIE_HD CUBIE_FORCEINLINE void record_save(const Sys& sys, const batch_args<V>& a, i64 r, TM write, C k, S t,
+CUBIE_HD CUBIE_FORCEINLINE void record_save_here(const Sys& sys, const batch_args<V>& a, i64 r, TM write, C k, S t,
                                             const fixed_vector<S, N>& y, const fixed_vector<S, P>& p) {
   // A listed save time schedule may end before t_end, which is landed on but not recorded.
   write = write & (k <= C(a.loop.last_save));
@@ -64,6 +65,30 @@ CUBIE_HD CUBIE_FORCEINLINE void record_save(const Sys& sys, const batch_args<V>&
   }
 }
 
+#if !CUBIE_IS_NVRTC() && !defined(__CUDACC__)
+/// SIMD packs: one out-of-line copy that every save of the loop calls. Saves are rare next
+/// to steps, and a pack's save (every state and observable, with the lanes' own save
+/// indices) inlined at each of the loop's four save sites was half of a 32-state model's
+/// compile time. The states reach it through memory: nothing an FMA could fuse across.
+template <class Sys, class S, class V, class TM, class C, int N, int P>
+[[gnu::noinline]] void record_save_outlined(const Sys& sys, const batch_args<V>& a, i64 r, TM write, C k, S t,
+                                            const fixed_vector<S, N>& y, const fixed_vector<S, P>& p) {
+  record_save_here(sys, a, r, write, k, t, y, p);
+}
+#endif
+
+template <class Sys, class S, class V, class TM, class C, int N, int P>
+CUBIE_HD CUBIE_FORCEINLINE void record_save(const Sys& sys, const batch_args<V>& a, i64 r, TM write, C k, S t,
+                                            const fixed_vector<S, N>& y, const fixed_vector<S, P>& p) {
+#if !CUBIE_IS_NVRTC() && !defined(__CUDACC__)
+  if constexpr (scalar_traits<S>::lanes > 1) {
+    record_save_outlined(sys, a, r, write, k, t, y, p);
+    return;
+  }
+#endif
+  record_save_here(sys, a, r, write, k, t, y, p);
+}
+
 /// Writes NaN to saves k..n_saves-1 of the lanes in `valid` (those a run stopped before).
 template <class Sys, class S, class V, class TM, class C>
 CUBIE_HD void fill_unreached_saves(const batch_args<V>& a, i64 r, TM valid, C k) {
@@ -82,6 +107,8 @@ CUBIE_HD void fill_unreached_saves(const batch_args<V>& a, i64 r, TM valid, C k)
     }
   }
 }
+
+
 
 /// Runs of a fixed-step span whose implicit steps met a singular matrix or a Newton
 /// iteration that failed; nothing at all for explicit steppers, which cannot fail a step.
@@ -322,10 +349,16 @@ CUBIE_HD void integrate_run(const SysT<S>& system, const batch_args<V>& a, i64 r
   TM active = valid;
   run_failures<TM> failed = run_failures<TM>::none();
   C accepted = C(0), rejected = C(0);
+  // iteration_counters: implicit iterations so far, per lane, for steppers whose trials vary
+  // (nothing for the others; iteration_counters.hpp).
+  detail::iteration_totals<Stepper, C, TM> totals;
 
   // Save 0 when there is no settling span: the initial state itself.
   if (ls.t_save0 <= ls.t0) {
-    if (ls.first_save == 0) detail::record_save(sys, a, r, active, k, time_to_scalar(t, S{}), y, p);
+    if (ls.first_save == 0) {
+      detail::record_save(sys, a, r, active, k, time_to_scalar(t, S{}), y, p);
+      store_iteration_counters(a, k, active, r, C(0), C(0), C(0), C(0));
+    }
     k = C(1);
     t_target = T(save_time_of(a, 1LL));
   }
@@ -370,6 +403,7 @@ CUBIE_HD void integrate_run(const SysT<S>& system, const batch_args<V>& a, i64 r
     if constexpr (n_drivers_of<Sys>() > 0) sys.begin_step(t, h);
     const step_outcome<S> outcome = stepper.step(sys, ts, h, y, p, work);
     const fixed_vector<S, N>& y_new = stepper.proposal();
+    totals.add_trial(stepper, active);
 
     // A trial step whose state is not finite: with fixed steps the run has blown up; an
     // adaptive controller rejects it and retries smaller (a first step that overflows
@@ -441,20 +475,34 @@ CUBIE_HD void integrate_run(const SysT<S>& system, const batch_args<V>& a, i64 r
       } else {
         detail::record_save(sys, a, r, saved, k, time_to_scalar(t, S{}), y, p);
       }
+      store_iteration_counters(a, k, saved, r, totals.newton_total(accepted, rejected),
+                               totals.linear_total(accepted, rejected), accepted, rejected);
       k = math::select(saved, k + C(1), k);
       t_target = math::select(saved, save_time_of(a, k), t_target);
     }
     const TM done = k >= C(double(ls.n_saves));
     failed.max_steps = failed.max_steps | (active & !done & ((accepted + rejected) >= C(double(ls.max_steps))));
-    active = active & !done & !failed.any();
-    if constexpr (Events::active) active = active & !events.terminated();
+    TM still = active & !done & !failed.any();
+    if constexpr (Events::active) still = still & !events.terminated();
+    // iteration_counters of a run that stops before its last save: its totals go to the save
+    // it did not reach (its work since the last save lands there; the saves after it get
+    // zeros at its end, in difference_iteration_counters).
+    const TM stops = active & !still & !done;
+    if (math::any(stops))
+      store_iteration_counters(a, k, stops, r, totals.newton_total(accepted, rejected),
+                               totals.linear_total(accepted, rejected), accepted, rejected);
+    active = still;
   }
 
   // Saves a failed run never reached hold NaN, whatever nan_fill_failed says: they have no
   // value, and storage reused from an earlier solve must not show through.
   detail::fill_unreached_saves<Sys, S>(a, r, valid, k);
+  // iteration_counters: cumulative counts become counts since the previous save.
+  difference_iteration_counters(a, r, valid, k);
   rec.finish(a, r, valid);
   store_run_outcome(a, r, valid, failed, accepted, rejected, t, dt);
+  // Steppers with per-run outputs of their own (auto_switch_stepper: the switches).
+  if constexpr (requires { stepper.record_outcome(a, r, valid); }) stepper.record_outcome(a, r, valid);
   // Explicit methods: failed runs whose steps were held by the stability limit (stiff).
   mark_stability_limited<Method>(sys, a, r, valid & failed.any(), time_to_scalar(t, S{}), dt, y, p);
   if constexpr (Events::active) events.finish(a, r, valid);

@@ -7,6 +7,11 @@
 //        void jacobian_sparse(S t, const S* y, const S* p, S* jv) const;  // J at the pattern
 //        auto factor_shifted(S c, S* jv) const;  // jv <- LU of c I - J; mask of usable runs
 //        void solve_factored(const S* lu, S* x) const;  // x <- (c I - J)^-1 x
+//      and, for the FIRK methods' complex eigenvalues (firk_matrices.hpp), the same order and
+//      fill with a complex shift on split arrays:
+//        auto factor_shifted_complex(S cr, S ci, S* re, S* im) const;  // re: J in; (re, im) <-
+//                                               // LU of (cr + i ci) I - J; mask of usable runs
+//        void solve_factored_complex(const S* lr, const S* li, S* xr, S* xi) const;
 //   2. a hand-written dense Jacobian: void jacobian(S t, const S* y, const S* p, S* J) const,
 //      J[i*N + j] = d f_i / d y_j, factorised by the pivoting dense LU (core/dense_lu.hpp);
 //   3. forward-mode dual numbers through the same template, Sys<dual<S, K>>: exact J, f and

@@ -9,6 +9,7 @@
 #include "../core/math.hpp"
 #include "../core/static_for.hpp"
 #include "error_norm.hpp"
+#include "iteration_counters.hpp"
 #include "jacobian.hpp"
 #include "rosenbrock_tableau.hpp"
 #include "stepper.hpp"
@@ -126,6 +127,9 @@ class rosenbrock_stepper {
 
   /// The trial step's solution.
   CUBIE_HD CUBIE_FORCEINLINE const fixed_vector<S, N>& proposal() const { return y_new_; }
+
+  /// iteration_counters: no Newton iterations; one direct linear solve per stage.
+  static constexpr iteration_counts<double> iterations_per_trial{0.0, double(stages)};
 
   /// The trial's mean-square error norm against tolerances per state.
   template <class V>

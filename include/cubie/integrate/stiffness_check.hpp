@@ -55,13 +55,16 @@ struct is_butcher_tableau<const butcher_tableau<S>> {
 template <class Method>
 inline constexpr bool checks_stability_limit = is_butcher_tableau<decltype(Method::tableau)>::value;
 
+}  // namespace detail
+
 /// The dominant eigenvalue of df/dy at (t, y), per lane, by power iteration on differences
 /// of f (Iterations evaluations of f beyond f(t, y)): its Rayleigh quotient z^T J z for the
 /// unit iterate z, averaged over the last two iterations. Real and negative for a stiff,
 /// decaying mode; positive for a growing one (a blow-up is not stiffness); near the real
 /// part for a complex pair, whose iterates turn within its plane instead of converging.
+/// `atol` (one per state, or null for 1e-6) floors the perturbation near zero.
 template <int Iterations, class Sys, class S, class V, int N, int P>
-CUBIE_HD S dominant_eigenvalue(const Sys& sys, const batch_args<V>& a, S t, const fixed_vector<S, N>& y,
+CUBIE_HD S dominant_eigenvalue(const Sys& sys, const V* atol, S t, const fixed_vector<S, N>& y,
                                const fixed_vector<S, P>& p) {
   constexpr double root_eps = sizeof(value_type_t<S>) == 4 ? 3.4526698e-4 : 1.4901161193847656e-8;
   fixed_vector<S, N> d, z, f0, f1;
@@ -72,7 +75,8 @@ CUBIE_HD S dominant_eigenvalue(const Sys& sys, const batch_args<V>& a, S t, cons
   CUBIE_UNROLL
   for (int n = 0; n < N; ++n) {
     // A perturbation of sqrt(eps) relative to the state, or to atol near zero.
-    d[n] = S(root_eps) * (math::max(math::abs(y[n]), S(a.atol[n])) + S(1e-30));
+    const S floor = atol != nullptr ? S(atol[n]) : S(1e-6);
+    d[n] = S(root_eps) * (math::max(math::abs(y[n]), floor) + S(1e-30));
     // A start with a part along every eigenvector: unequal entries of both signs.
     z[n] = S((n % 2 == 0 ? 1.0 : -1.0) * (1.0 + 0.618 * (n % 5)));
     zz = zz + z[n] * z[n];
@@ -104,8 +108,6 @@ CUBIE_HD S dominant_eigenvalue(const Sys& sys, const batch_args<V>& a, S t, cons
   return S(0.5) * (quotient + previous);
 }
 
-}  // namespace detail
-
 /// After a run's loop (integrate_run.hpp): for explicit methods, sets status_stability_limited
 /// on the lanes in `failed` (valid lanes that stopped early) whose last step h at (t, y) had
 /// h |lambda| >= limit / 2 for a decaying dominant eigenvalue lambda (real part < 0). The
@@ -117,7 +119,7 @@ CUBIE_HD void mark_stability_limited(const Sys& sys, const batch_args<V>& a, i64
     if (!math::any(failed)) return;
     u32* const status = output_ptr<u32>(a, output_id::status);
     constexpr double limit = real_stability_limit(Method::tableau);
-    const S lambda = detail::dominant_eigenvalue<10>(sys, a, t, y, p);
+    const S lambda = dominant_eigenvalue<10>(sys, a.atol, t, y, p);
     const mask_t<S> held = math::abs(h) * lambda <= S(-0.5 * limit);
     const TM marked = failed & scalar_mask_to_time_mask(held);
     if constexpr (scalar_traits<S>::lanes == 1) {

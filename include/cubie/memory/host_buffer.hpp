@@ -27,15 +27,13 @@ struct host_allocator {
   static host_allocator pageable_prefaulted();
 };
 
-// Not `detail`: reopening cubie::detail here is ambiguous after make_system.hpp (its inline
-// namespace has a detail of its own).
-namespace huge_pages {
+namespace host_memory_detail {
 /// Fresh anonymous memory of at least `bytes`, 2 MiB aligned and marked for transparent huge
 /// pages (untouched: no page is faulted in yet). @throws std::bad_alloc when it cannot be mapped.
 [[nodiscard]] void* map_huge_page_block(std::size_t bytes);
 /// Unmaps a block from map_huge_page_block of the same `bytes`.
 void unmap_huge_page_block(void* p, std::size_t bytes) noexcept;
-}  // namespace huge_pages
+}  // namespace host_memory_detail
 
 /// An owning, move-only block of host memory; capacity can exceed the used size so the
 /// block is reused when a later solve needs the same or less.

@@ -48,6 +48,12 @@ struct compile_options {
   /// out the sparse LU, so implicit methods factorise a dense LU of jacobian() instead (for
   /// comparisons). Part of the generated source, hence of the cache key.
   codegen_options codegen;
+  /// Compile CPU units with cubie's headers precompiled (GCC only): built once per cache
+  /// folder, compiler, flags and header version, on another thread beside the first compile
+  /// that misses it, and used by the later ones. The compiled code is the same either way;
+  /// a precompiled header that is missing, being built, or rejected is simply not used.
+  /// The environment variable CUBIE_PCH=0 also turns it off.
+  bool precompiled_header = true;
 };
 
 /// One compiled artifact and its cache entry: on the CPU one per method, on the GPU one
@@ -59,6 +65,7 @@ struct compile_unit_report {
   std::string cache_key;                ///< 64 hex digits; entries are KEY.so / KEY.cubin
   std::filesystem::path source_path;    ///< the generated translation unit in the cache
   std::filesystem::path artifact_path;  ///< the shared object or CUBIN loaded
+  bool precompiled_header = false;      ///< compiled with the precompiled prelude (CPU)
 };
 
 /// What happened for one backend.
@@ -73,6 +80,7 @@ struct backend_compile_report {
   std::filesystem::path source_path;    ///< of the first unit: its generated translation unit
   std::filesystem::path artifact_path;  ///< of the first unit: the shared object or CUBIN
   std::vector<compile_unit_report> units;  ///< every unit, in the order of the methods
+  bool precompiled_header_built = false;  ///< this compile built the precompiled prelude (CPU)
 };
 
 struct compile_report {

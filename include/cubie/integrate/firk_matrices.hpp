@@ -1,0 +1,155 @@
+// cubie/integrate/firk_matrices.hpp
+// The matrices a fully implicit Runge-Kutta stepper keeps from step to step: J, and the
+// factors of gamma_r/h I - J (each real eigenvalue of A^-1) and of (alpha_q + i beta_q)/h I - J
+// (each complex pair), kept apart so J can be factorised again for a new h without being
+// evaluated again. Sized for N states alone (the stepper does not know the system type):
+// a system with the sparse interface (jacobian.hpp; generated for model files) uses the
+// first sparse_nnz entries of each array (sparse_nnz <= N * N), the others the dense N x N.
+//
+// The complex systems of a sparse system go through its
+//   auto factor_shifted_complex(S cr, S ci, S* re, S* im) const;  // re: J in, factors out
+//   void solve_factored_complex(const S* lr, const S* li, S* xr, S* xi) const;
+// (JACOBIAN_CONTRACT.md), in factor_shifted's elimination order and fill; dense Jacobians
+// (hand-written or dual numbers) through a complex LU with partial pivoting.
+#pragma once
+#include "../core/dense_lu.hpp"
+#include "../core/dense_lu_complex.hpp"
+#include "../core/execution_space.hpp"
+#include "../core/fixed_vector.hpp"
+#include "../core/scalar_traits.hpp"
+#include "jacobian.hpp"
+
+namespace cubie {
+
+namespace jacobian_detail {
+template <class Sys, class S>
+concept has_sparse_complex = requires(const Sys& sys, S c, S* re, const S* lu, S* x) {
+  sys.factor_shifted_complex(c, c, re, re);
+  sys.solve_factored_complex(lu, lu, x, x);
+};
+}  // namespace jacobian_detail
+
+namespace firk_detail {
+// The factors of each kind, none at all for a count of 0 (GL4 has no real eigenvalue, the
+// DIRK family no complex ones).
+template <class LU, int Count>
+struct factor_array {
+  LU f[Count];
+  CUBIE_HD CUBIE_FORCEINLINE LU& operator[](int i) { return f[i]; }
+  CUBIE_HD CUBIE_FORCEINLINE const LU& operator[](int i) const { return f[i]; }
+};
+template <class LU>
+struct factor_array<LU, 0> {};  // no operator[]: the steppers index only the kinds they have
+}  // namespace firk_detail
+
+/// J and the factors of R real shifts and P complex ones (the DIRK stepper keeps one real
+/// factorisation per distinct diagonal here as well).
+template <class S, int N, int R, int P>
+struct firk_matrices {
+  S jac[N * N];
+  firk_detail::factor_array<dense_lu<S, N>, R> real;
+  firk_detail::factor_array<dense_lu_complex<S, N>, P> cplx;
+
+  template <class Sys>
+  static constexpr bool sparse() {
+    constexpr jacobian_source source = iteration_matrix<Sys, S>::source;  // its static_assert names what is missing
+    if constexpr (source == jacobian_source::sparse) {
+      static_assert(Sys::sparse_nnz <= N * N, "sparse_nnz cannot exceed n_states^2");
+      static_assert(jacobian_detail::has_sparse_complex<Sys, S>,
+                    "cubie: this system has the sparse Jacobian interface (factor_shifted, solve_factored) but not "
+                    "its complex-shift members, which Radau IIA and Gauss-Legendre methods need for A^-1's complex "
+                    "eigenvalues. Add `auto factor_shifted_complex(S cr, S ci, S* re, S* im) const` (re holds J "
+                    "at the pattern on entry; (re, im) the LU factors of (cr + i ci) I - J on return) and "
+                    "`void solve_factored_complex(const S* lr, const S* li, S* xr, S* xi) const` "
+                    "(JACOBIAN_CONTRACT.md).");
+    }
+    return source == jacobian_source::sparse;
+  }
+
+  /// J at (t, y) for the lanes in `take`; the others keep theirs, so a run's J (and its
+  /// results) do not depend on its neighbours in a SIMD pack.
+  template <class Sys, int Q>
+  CUBIE_HD CUBIE_FORCEINLINE void evaluate(const Sys& sys, S t, const fixed_vector<S, N>& y,
+                                           const fixed_vector<S, Q>& p, mask_t<S> take) {
+    if (math::all(take)) {
+      evaluate_into(sys, t, y, p, jac);
+    } else {
+      S fresh[N * N];
+      evaluate_into(sys, t, y, p, fresh);
+      constexpr int K = jacobian_size<Sys>();
+      CUBIE_UNROLL
+      for (int k = 0; k < K; ++k) jac[k] = math::select(take, fresh[k], jac[k]);
+    }
+  }
+
+  /// The entries of J in use: sparse_nnz, or N * N.
+  template <class Sys>
+  static constexpr int jacobian_size() {
+    if constexpr (sparse<Sys>()) return Sys::sparse_nnz;
+    else return N * N;
+  }
+
+  template <class Sys, int Q>
+  CUBIE_HD CUBIE_FORCEINLINE static void evaluate_into(const Sys& sys, S t, const fixed_vector<S, N>& y,
+                                                       const fixed_vector<S, Q>& p, S* out) {
+    constexpr jacobian_source source = iteration_matrix<Sys, S>::source;
+    if constexpr (sparse<Sys>()) {
+      sys.jacobian_sparse(t, y.data(), p.data(), out);
+    } else if constexpr (source == jacobian_source::dense_user) {
+      sys.jacobian(t, y.data(), p.data(), out);
+    } else {
+      (void)sys;
+      fixed_vector<S, N> f, ft;
+      if constexpr (dual_vector_mode<N>()) dual_jacobian<false, Sys>(t, y, p, f.data(), out, ft.data());
+      else dual_jacobian_by_columns<false, Sys>(t, y, p, f.data(), out, ft.data());
+    }
+  }
+
+  /// real[r] <- factors of c I - J.
+  template <int Rk, class Sys>
+  CUBIE_HD CUBIE_FORCEINLINE mask_t<S> factor_real(const Sys& sys, S c) {
+    if constexpr (sparse<Sys>()) {
+      CUBIE_UNROLL
+      for (int k = 0; k < Sys::sparse_nnz; ++k) real[Rk].a[k] = jac[k];
+      return mask_t<S>(sys.factor_shifted(c, real[Rk].a));
+    } else {
+      (void)sys;
+      CUBIE_UNROLL
+      for (int k = 0; k < N * N; ++k) real[Rk].a[k] = jac[k];
+      return real[Rk].factor_shifted(c);
+    }
+  }
+
+  /// cplx[q] <- factors of (cr + i ci) I - J.
+  template <int Q, class Sys>
+  CUBIE_HD CUBIE_FORCEINLINE mask_t<S> factor_complex(const Sys& sys, S cr, S ci) {
+    if constexpr (sparse<Sys>()) {
+      CUBIE_UNROLL
+      for (int k = 0; k < Sys::sparse_nnz; ++k) cplx[Q].re[k] = jac[k];
+      return mask_t<S>(sys.factor_shifted_complex(cr, ci, cplx[Q].re, cplx[Q].im));
+    } else {
+      (void)sys;
+      return cplx[Q].factor_shifted(cr, ci, jac);
+    }
+  }
+
+  template <int Rk, class Sys>
+  CUBIE_HD CUBIE_FORCEINLINE void solve_real(const Sys& sys, fixed_vector<S, N>& x) const {
+    if constexpr (sparse<Sys>()) sys.solve_factored(real[Rk].a, x.data());
+    else {
+      (void)sys;
+      real[Rk].solve(x.data());
+    }
+  }
+
+  template <int Q, class Sys>
+  CUBIE_HD CUBIE_FORCEINLINE void solve_complex(const Sys& sys, fixed_vector<S, N>& xr, fixed_vector<S, N>& xi) const {
+    if constexpr (sparse<Sys>()) sys.solve_factored_complex(cplx[Q].re, cplx[Q].im, xr.data(), xi.data());
+    else {
+      (void)sys;
+      cplx[Q].solve(xr.data(), xi.data());
+    }
+  }
+};
+
+}  // namespace cubie
