@@ -172,11 +172,15 @@ resolved_newton resolve_newton(const solver_settings& s, const std::vector<doubl
 
   if (s.linear_solver) {
     n.linear_solver = static_cast<linear_solver_kind>(index_of_name(linear_solver_names(), *s.linear_solver, "linear_solver"));
-    if (n.linear_solver == linear_solver_kind::direct && !direct_available)
+    if (n.linear_solver == linear_solver_kind::direct && !direct_available && family == method_family::dirk)
       throw invalid_argument("linear_solver = direct: this system has more than " +
                              std::to_string(dense_direct_max_states) +
                              " states and no generated sparse LU, so no direct solver is built for it; use "
                              "minimal_residual, steepest_descent, bicgstab or gmres");
+    if (n.linear_solver != linear_solver_kind::direct && family != method_family::dirk)
+      throw invalid_argument("linear_solver = " + *s.linear_solver + ": the Krylov solvers serve the dirk family; the " +
+                             family_name(family) + " family solves with its LU (use linear_solver = direct, or a dirk "
+                             "method such as kvaerno5)");
   } else {
     n.linear_solver = direct_available ? linear_solver_kind::direct : linear_solver_kind::bicgstab;
   }
