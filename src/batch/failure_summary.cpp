@@ -15,7 +15,8 @@ void failure_counts::add(u32 status) {
   ++failed;
   constexpr u32 known = status_step_too_small | status_max_steps_exceeded | status_stagnation |
                         status_nonfinite_state | status_not_integrated | status_singular_matrix |
-                        status_stability_limited | status_newton_max_iters | status_newton_diverged;
+                        status_stability_limited | status_newton_max_iters | status_newton_diverged |
+                        status_linear_max_iters | status_linear_breakdown;
   step_too_small += (status & status_step_too_small) != 0;
   max_steps_exceeded += (status & status_max_steps_exceeded) != 0;
   stagnation += (status & status_stagnation) != 0;
@@ -25,6 +26,8 @@ void failure_counts::add(u32 status) {
   stability_limited += (status & status_stability_limited) != 0;
   newton_max_iters += (status & status_newton_max_iters) != 0;
   newton_diverged += (status & status_newton_diverged) != 0;
+  linear_max_iters += (status & status_linear_max_iters) != 0;
+  linear_breakdown += (status & status_linear_breakdown) != 0;
   other += (status & ~known) != 0;
 }
 
@@ -62,6 +65,7 @@ std::string failure_summary(std::span<const u32> status, std::string_view algori
       {"stagnation", c.stagnation},           {"non-finite state", c.nonfinite_state},
       {"not integrated", c.not_integrated},   {"singular iteration matrix", c.singular_matrix},
       {"Newton iterations exceeded", c.newton_max_iters}, {"Newton diverged", c.newton_diverged},
+      {"linear solver iterations exceeded", c.linear_max_iters}, {"linear solver breakdown", c.linear_breakdown},
       {"other flags", c.other}};
   const char* sep = ": ";
   for (const auto& [words, n] : parts) {

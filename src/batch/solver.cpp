@@ -114,7 +114,7 @@ void Solver::impl::resolve() {
 
   atol = expand_tolerance(s.atol, system->info.n_states(), "atol");
   rtol = expand_tolerance(s.rtol, system->info.n_states(), "rtol");
-  newton = resolve_newton(s, atol, rtol, s.precision, method->family);
+  newton = resolve_newton(s, atol, rtol, s.precision, method->family, system->info.direct_linear_solver);
   if (s.dt_min && (!(*s.dt_min > 0) || !std::isfinite(*s.dt_min)))
     throw invalid_argument("dt_min = " + number_text(*s.dt_min) + "; it must be a finite number > 0");
   if (s.dt_max && (!(*s.dt_max > 0) || !std::isfinite(*s.dt_max)))

@@ -115,8 +115,31 @@ resolved_controller resolve_controller(const solver_settings& s, const method_in
   return c;
 }
 
+const std::vector<std::string>& linear_solver_names() {
+  static const std::vector<std::string> names = {"direct", "minimal_residual", "steepest_descent", "bicgstab",
+                                                 "gmres"};
+  return names;
+}
+
+const std::vector<std::string>& preconditioner_names() {
+  static const std::vector<std::string> names = {"none", "jacobi", "neumann"};
+  return names;
+}
+
+namespace {
+int index_of_name(const std::vector<std::string>& names, const std::string& value, const char* field) {
+  const std::string v = normalize_name(value);
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (names[i] == v) return static_cast<int>(i);
+  std::string allowed;
+  for (const std::string& n : names) allowed += (allowed.empty() ? "" : ", ") + n;
+  throw invalid_argument(std::string(field) + ": unknown value '" + value + "'; valid values are " + allowed);
+}
+}  // namespace
+
 resolved_newton resolve_newton(const solver_settings& s, const std::vector<double>& atol,
-                               const std::vector<double>& rtol, precision prec, method_family family) {
+                               const std::vector<double>& rtol, precision prec, method_family family,
+                               bool direct_available) {
   // Newton's error must stay well below the step's: Hairer's RADAU5 stops at 0.03 of the
   // error tolerance; below 10 machine epsilons the increments are rounding noise. The FIRK
   // family takes SciPy's Radau factor, min(0.03, sqrt(rtol)): at rtol 1e-6 its Newton error
@@ -146,6 +169,39 @@ resolved_newton resolve_newton(const solver_settings& s, const std::vector<doubl
   if (n.target_iters < 1 || n.target_iters > n.max_iters)
     throw invalid_argument("newton_target_iters = " + std::to_string(n.target_iters) + "; it must be in [1, " +
                            "newton_max_iters = " + std::to_string(n.max_iters) + "]");
+
+  if (s.linear_solver) {
+    n.linear_solver = static_cast<linear_solver_kind>(index_of_name(linear_solver_names(), *s.linear_solver, "linear_solver"));
+    if (n.linear_solver == linear_solver_kind::direct && !direct_available && family == method_family::dirk)
+      throw invalid_argument("linear_solver = direct: this system has more than " +
+                             std::to_string(dense_direct_max_states) +
+                             " states and no generated sparse LU, so no direct solver is built for it; use "
+                             "minimal_residual, steepest_descent, bicgstab or gmres");
+    if (n.linear_solver != linear_solver_kind::direct && family != method_family::dirk)
+      throw invalid_argument("linear_solver = " + *s.linear_solver + ": the Krylov solvers serve the dirk family; the " +
+                             family_name(family) + " family solves with its LU (use linear_solver = direct, or a dirk "
+                             "method such as kvaerno5)");
+  } else {
+    n.linear_solver = direct_available ? linear_solver_kind::direct : linear_solver_kind::bicgstab;
+  }
+  n.krylov_atol = s.krylov_atol.value_or(0.25 * n.atol);
+  n.krylov_rtol = s.krylov_rtol.value_or(0.25 * n.rtol);
+  n.krylov_max_iters = s.krylov_max_iters.value_or(100);
+  if (s.preconditioner_type)
+    n.preconditioner =
+        static_cast<preconditioner_kind>(index_of_name(preconditioner_names(), *s.preconditioner_type, "preconditioner_type"));
+  n.preconditioner_order = s.preconditioner_order.value_or(1);
+  if (!(n.krylov_atol >= 0) || !std::isfinite(n.krylov_atol))
+    throw invalid_argument("krylov_atol = " + number_text(n.krylov_atol) + "; it must be a finite number >= 0");
+  if (!(n.krylov_rtol >= 0) || !std::isfinite(n.krylov_rtol))
+    throw invalid_argument("krylov_rtol = " + number_text(n.krylov_rtol) + "; it must be a finite number >= 0");
+  if (!(n.krylov_atol > 0) && !(n.krylov_rtol > 0))
+    throw invalid_argument("krylov_atol and krylov_rtol are both 0; at least one must be > 0");
+  if (n.krylov_max_iters < 1)
+    throw invalid_argument("krylov_max_iters = " + std::to_string(n.krylov_max_iters) + "; it must be >= 1");
+  if (n.preconditioner_order < 0 || n.preconditioner_order > 16)
+    throw invalid_argument("preconditioner_order = " + std::to_string(n.preconditioner_order) +
+                           "; it must be in [0, 16]");
   return n;
 }
 

@@ -26,8 +26,9 @@ constexpr hsize_t per_run_chunk = hsize_t{1} << 18;
 constexpr i64 write_slab_runs = i64{1} << 20;
 
 const char* const status_flags_text =
-    "0 success; bits: 2 Newton iterations exceeded, 8 step too small (dt_min), 32 max steps exceeded, "
-    "64 stagnation (t + dt == t), 256 Newton iteration diverged, "
+    "0 success; bits: 2 Newton iterations exceeded, 4 linear solver iterations exceeded (Krylov), "
+    "8 step too small (dt_min), 32 max steps exceeded, 64 stagnation (t + dt == t), 128 linear solver breakdown "
+    "(Krylov), 256 Newton iteration diverged, "
     "512 non-finite state, 1024 not integrated, 2048 singular iteration matrix (implicit methods), "
     "4096 beside a failure: an explicit method's steps were held by its stability limit (stiff)";
 

@@ -48,6 +48,12 @@ std::string settings_json(const solver_settings& s, const solve_spec& spec, int 
   optional_number(w, "newton_rtol", s.newton_rtol);
   if (s.newton_max_iters) w.key("newton_max_iters").value(static_cast<std::int64_t>(*s.newton_max_iters));
   if (s.newton_target_iters) w.key("newton_target_iters").value(static_cast<std::int64_t>(*s.newton_target_iters));
+  if (s.linear_solver) w.key("linear_solver").value(*s.linear_solver);
+  optional_number(w, "krylov_atol", s.krylov_atol);
+  optional_number(w, "krylov_rtol", s.krylov_rtol);
+  if (s.krylov_max_iters) w.key("krylov_max_iters").value(static_cast<std::int64_t>(*s.krylov_max_iters));
+  if (s.preconditioner_type) w.key("preconditioner_type").value(*s.preconditioner_type);
+  if (s.preconditioner_order) w.key("preconditioner_order").value(static_cast<std::int64_t>(*s.preconditioner_order));
   w.key("max_steps").value(static_cast<std::int64_t>(s.max_steps));
   w.key("precision").value(precision_name(s.precision));
   w.key("backend").value(s.backend);

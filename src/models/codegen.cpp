@@ -62,6 +62,10 @@ class system_writer {
     c_name_ = pool_.claim("c");
     lu_name_ = pool_.claim("lu");
     x_name_ = pool_.claim("x");
+    v_name_ = pool_.claim("v");
+    jvp_name_ = pool_.claim("Jv");
+    partial_name_ = pool_.claim("dfdy");
+    diag_name_ = pool_.claim("d");
     for (const char* name : {"cr", "ci", "re", "im", "lr", "li", "xr", "xi", "m_re", "m_im", "d2", "t_re"})
       complex_names_.push_back(pool_.claim(name));
   }
@@ -238,6 +242,10 @@ class system_writer {
     outputs dt;
     for (std::size_t i = 0; i < n; ++i) dt.emplace_back(dfdt_name_ + "[" + std::to_string(i) + "]", jac.dfdt[i]);
     s += member("time_derivative", "S* " + dfdt_name_, dt, false);
+    s += jvp_member();
+    outputs diagonal;
+    for (std::size_t i = 0; i < n; ++i) diagonal.emplace_back(diag_name_ + "[" + std::to_string(i) + "]", jac.dfdy[i][i]);
+    s += member("jacobian_diagonal", "S* " + diag_name_, diagonal, false);
 
     if (plan.factor_flops > options_.max_sparse_factor_flops) return s;
     s += "  CUBIE_HD CUBIE_FORCEINLINE auto factor_shifted(S " + c_name_ + ", S* " + jv_name_ + ") const {\n"
@@ -254,6 +262,38 @@ class system_writer {
          q[6] + ", S* " + q[7] + ") const {\n" + detail::solve_factored_complex_body(plan, q[4], q[5], q[6], q[7], q[11]) +
          "  }\n";
     return s;
+  }
+
+  // jvp(t, y, p[, drv], v, Jv): Jv = J v for the Krylov solvers. The structural nonzeros of
+  // J are computed as local values (sharing the model's subexpressions, as in
+  // jacobian_sparse) and contracted with v row by row; no matrix is stored or factorised.
+  std::string jvp_member() {
+    const std::size_t n = model_.states.size();
+    const detail::model_jacobian& jac = jacobian_;
+    outputs partials;
+    std::vector<std::vector<std::pair<int, std::size_t>>> rows(n);  // (local index, column)
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t j = 0; j < n; ++j) {
+        if (!jac.pattern[i][j]) continue;
+        const int k = static_cast<int>(partials.size());
+        partials.emplace_back(partial_name_ + "[" + std::to_string(k) + "]", jac.dfdy[i][j]);
+        rows[i].emplace_back(k, j);
+      }
+    }
+    detail::body_usage used;
+    detail::body_writer writer(graph_.graph, names_, as_float(), false);
+    std::string body;
+    if (!partials.empty()) body += "    S " + partial_name_ + "[" + std::to_string(partials.size()) + "];\n";
+    body += writer.write(partials, used);
+    for (std::size_t i = 0; i < n; ++i) {
+      std::string sum;
+      for (auto [k, j] : rows[i]) {
+        sum += (sum.empty() ? "" : " + ") + partial_name_ + "[" + std::to_string(k) + "] * " + v_name_ + "[" +
+               std::to_string(j) + "]";
+      }
+      body += "    " + jvp_name_ + "[" + std::to_string(i) + "] = " + (sum.empty() ? std::string("S(0)") : sum) + ";\n";
+    }
+    return signature("jvp", "const S* " + v_name_ + ", S* " + jvp_name_, used, false) + body + "  }\n";
   }
 
   // One member function (t, y, p[, drv[, drv_dt]], OUT): `prefix`, its locals, then the
@@ -296,7 +336,8 @@ class system_writer {
   detail::model_jacobian jacobian_;
   detail::name_pool pool_;
   detail::body_names names_;
-  std::string jacobian_name_, jv_name_, dfdt_name_, c_name_, lu_name_, x_name_;
+  std::string jacobian_name_, jv_name_, dfdt_name_, c_name_, lu_name_, x_name_, v_name_, jvp_name_, partial_name_,
+      diag_name_;
   std::vector<std::string> complex_names_;  // cr ci re im lr li xr xi m_re m_im d2 t_re, as claimed
 };
 

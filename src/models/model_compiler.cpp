@@ -394,6 +394,9 @@ std::shared_ptr<const compiled_system> compile_model(const model_definition& mod
   cs->info.states = names_of(model.states);
   cs->info.parameters = names_of(model.parameters);
   cs->info.observables = model.observables;
+  // The stepper's rule (direct_linear_solver_built): the generated sparse LU, or few states.
+  cs->info.direct_linear_solver = r.system_source.find(" factor_shifted(") != std::string::npos ||
+                                  static_cast<int>(model.states.size()) <= dense_direct_max_states;
   for (const model_driver& d : model.drivers) cs->info.drivers.push_back(d.name);
   for (const model_event& e : model.events) {
     cs->info.events.push_back(e.name);

@@ -8,6 +8,7 @@
 
 #include "cubie/batch/output_types.hpp"
 #include "cubie/batch/method_catalog.hpp"
+#include "cubie/batch/step_control.hpp"
 #include "cubie/core/error.hpp"
 #include "cubie/core/names.hpp"
 #include "cubie/memory/allocator_kind.hpp"
@@ -244,7 +245,8 @@ const std::vector<std::string>& solver_keys() {
   static const std::vector<std::string> keys = {
       "algorithm", "step_controller", "atol", "rtol", "dt", "dt_min", "dt_max", "safety", "min_gain", "max_gain",
       "deadband_min", "deadband_max", "kp", "ki", "kd", "newton_atol", "newton_rtol", "newton_max_iters",
-      "newton_target_iters", "max_steps", "backend", "cpu_threads", "nan_fill_failed",
+      "newton_target_iters", "linear_solver", "krylov_atol", "krylov_rtol", "krylov_max_iters",
+      "preconditioner_type", "preconditioner_order", "max_steps", "backend", "cpu_threads", "nan_fill_failed",
       "t0", "duration", "settling_time", "save_every", "save_times", "saved_states", "saved_observables", "save_initial",
       "save_t_reached", "save_counters", "output_types", "save_variables", "summarise_variables", "summarise_every",
       "sample_summaries_every", "land_on_samples", "max_events", "event_tolerance", "save_event_states"};
@@ -309,6 +311,24 @@ void apply_solver_key(model_definition& model, const toml_entry& entry, const to
     const std::int64_t n = value.integer_at_least(1);
     if (n > 1000) value.fail("solver." + key + " must be at most 1000, got " + std::to_string(n));
     (key == "newton_max_iters" ? s.newton_max_iters : s.newton_target_iters) = static_cast<int>(n);
+  } else if (key == "linear_solver" || key == "preconditioner_type") {
+    const std::vector<std::string>& names = key == "linear_solver" ? linear_solver_names() : preconditioner_names();
+    const std::string name = normalize_name(value.string());
+    if (std::find(names.begin(), names.end(), name) == names.end())
+      value.fail("solver." + key + " must be one of " + join_names(names) + ", got \"" + name + "\"");
+    (key == "linear_solver" ? s.linear_solver : s.preconditioner_type) = name;
+  } else if (key == "krylov_atol") {
+    s.krylov_atol = value.non_negative();
+  } else if (key == "krylov_rtol") {
+    s.krylov_rtol = value.non_negative();
+  } else if (key == "krylov_max_iters") {
+    const std::int64_t n = value.integer_at_least(1);
+    if (n > 100000) value.fail("solver.krylov_max_iters must be at most 100000, got " + std::to_string(n));
+    s.krylov_max_iters = static_cast<int>(n);
+  } else if (key == "preconditioner_order") {
+    const std::int64_t n = value.integer_at_least(0);
+    if (n > 16) value.fail("solver.preconditioner_order must be at most 16, got " + std::to_string(n));
+    s.preconditioner_order = static_cast<int>(n);
   } else if (key == "max_steps") {
     s.max_steps = value.integer_at_least(1);
   } else if (key == "backend") {

@@ -119,6 +119,28 @@ void check_jacobian(const model_definition& model, const sampling& how, unsigned
         }
       }
     }
+    // The Krylov members: jvp(v) is J v (the same entries, summed row by row) and
+    // jacobian_diagonal is J's diagonal, for a random direction v. A model whose generated
+    // entries were wrong would differ by far more than rounding here.
+    std::vector<double> v(n), Jv(n), d(n);
+    std::uniform_real_distribution<double> unit(-1.0, 1.0);
+    for (int j = 0; j < n; ++j) v[j] = unit(rng);
+    sys.jvp(s.t, s.y.data(), p.data(), v.data(), Jv.data());
+    sys.jacobian_diagonal(s.t, s.y.data(), p.data(), d.data());
+    for (int i = 0; i < n; ++i) {
+      double ref = 0.0, scale = 0.0;
+      for (int j = 0; j < n; ++j) {
+        ref += J[i * n + j] * v[j];
+        scale += std::fabs(J[i * n + j] * v[j]);
+      }
+      // The same expressions, compiled in other functions: fused multiply-adds may form
+      // differently, so equal to rounding (of the row's terms), not to the bit.
+      double row = 0.0;
+      for (int j = 0; j < n; ++j) row = std::max(row, std::fabs(J[i * n + j]));
+      ASSERT_LE(std::fabs(Jv[i] - ref), 1e-13 * scale + 1e-300) << "jvp row " << i << " at point " << used;
+      ASSERT_LE(std::fabs(d[i] - J[i * n + i]), 1e-13 * row + 1e-300)
+          << "jacobian_diagonal[" << i << "] at point " << used << ": " << d[i] << " against " << J[i * n + i];
+    }
   }
   ASSERT_EQ(used, how.points) << "too few usable points";
   if (reads_t) {

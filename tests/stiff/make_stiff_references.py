@@ -46,6 +46,7 @@ CASES = [
     ("pollu", "pollu.toml", {"k1": 0.35}, None, 1e-6, 1e-6, "float64"),
     ("ring_modulator", "ring_modulator.toml", {"Cs": 2e-12}, None, 1e-6, 1e-6, "float64"),
     ("e5", "e5.toml", {}, None, 1e-6, 1.7e-24, "float64"),
+    ("brusselator_1d", "brusselator_1d.toml", {"alpha": 0.02}, None, 1e-6, 1e-6, "float64"),
 ]
 
 

@@ -19,6 +19,8 @@ struct failure_counts {
   i64 stability_limited = 0;  ///< explicit method held by its stability limit (stiff)
   i64 newton_max_iters = 0;   ///< a Newton iteration did not converge in newton_max_iters (2)
   i64 newton_diverged = 0;    ///< a Newton iteration diverged (256)
+  i64 linear_max_iters = 0;   ///< a matrix-free linear solve ran out of krylov_max_iters (4)
+  i64 linear_breakdown = 0;   ///< a matrix-free linear solve broke down (128)
   i64 other = 0;              ///< a flag none of the above names
 
   void add(u32 status);

@@ -9,6 +9,7 @@
 #include "../backends/cpu/cpu_entry.hpp"
 #include "../core/error.hpp"
 #include "../core/names.hpp"
+#include "../integrate/jacobian_vector.hpp"
 #include "../integrate/methods/all_methods.hpp"
 #include "../execution/compiled_system.hpp"
 #include "../integrate/summary_settings.hpp"
@@ -77,6 +78,7 @@ std::shared_ptr<const compiled_system> make_system() {
   cs->info.states = split_names(Info::state_names);
   cs->info.parameters = split_names(Info::parameter_names);
   cs->info.observables = split_names(Info::observable_names);
+  cs->info.direct_linear_solver = direct_linear_solver_built<Info, double>();
   if constexpr (n_drivers_of<Info>() > 0) cs->info.drivers = split_names(Info::driver_names);
   if constexpr (n_events_of<Info>() > 0) {
     cs->info.events = split_names(Info::event_names);

@@ -32,6 +32,17 @@ struct solver_settings {
   /// precision), 10 iterations, target_iters = max_iters (the gustafsson controller's aim).
   std::optional<double> newton_atol, newton_rtol;
   std::optional<int> newton_max_iters, newton_target_iters;
+  /// The linear solver of each Newton iteration (integrate/krylov_settings.hpp): "direct" (the
+  /// LU of c I - J) or a matrix-free Krylov method, "minimal_residual", "steepest_descent",
+  /// "bicgstab", "gmres". Unset: direct, where the system has it (every system with a
+  /// generated sparse LU or at most 40 states), else bicgstab.
+  std::optional<std::string> linear_solver;
+  /// Krylov convergence: residual of (I - h gamma J) x = b at most 1 in the RMS norm with
+  /// weights 1 / (krylov_atol + krylov_rtol |y|). Unset: a quarter of the Newton tolerances.
+  std::optional<double> krylov_atol, krylov_rtol;
+  std::optional<int> krylov_max_iters;           ///< per linear solve; unset: 100
+  std::optional<std::string> preconditioner_type;  ///< "jacobi" (default), "neumann" or "none"
+  std::optional<int> preconditioner_order;       ///< stationary sweeps of the preconditioner; unset: 1
   std::int64_t max_steps = 10'000'000;          ///< accepted + rejected steps per run
   cubie::precision precision = cubie::precision::float64;
   std::string backend = "auto";                 ///< "auto" (cuda when a GPU is present), "cpu", "cuda"

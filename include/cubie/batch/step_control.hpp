@@ -80,21 +80,41 @@ template <class V>
 struct resolved_newton {
   double atol, rtol;
   int max_iters, target_iters;
+  linear_solver_kind linear_solver = linear_solver_kind::direct;
+  double krylov_atol = 0, krylov_rtol = 0;
+  int krylov_max_iters = 100;
+  preconditioner_kind preconditioner = preconditioner_kind::jacobi;
+  int preconditioner_order = 1;
 };
+
+/// The linear solvers' names, in linear_solver_kind's order ("direct", "minimal_residual", ...).
+[[nodiscard]] const std::vector<std::string>& linear_solver_names();
+/// The preconditioners' names ("none", "jacobi", "neumann").
+[[nodiscard]] const std::vector<std::string>& preconditioner_names();
 
 /// @brief The Newton settings of a solve: the settings' values, or defaults from the step
 /// tolerances (0.03 times the smallest atol and rtol, min(0.03, sqrt(rtol)) times for the
 /// FIRK family as SciPy's Radau, rtol at least 10 machine epsilons of `prec`; 10
-/// iterations, 7 for the FIRK family as RADAU5; target_iters = max_iters).
-/// @throws invalid_argument naming the field for a value out of range.
+/// iterations, 7 for the FIRK family as RADAU5; target_iters = max_iters) and the linear
+/// solver's (the DIRK family): linear_solver (unset: direct where `direct_available`, else
+/// bicgstab), Krylov tolerances (a quarter of the Newton ones), 100 iterations, jacobi
+/// preconditioner of order 1.
+/// @throws invalid_argument naming the field for a value out of range or an unknown name (with
+///   the allowed ones), and for linear_solver = direct where `direct_available` is false.
 [[nodiscard]] resolved_newton resolve_newton(const solver_settings& settings, const std::vector<double>& atol,
                                              const std::vector<double>& rtol, precision prec,
-                                             method_family family = method_family::dirk);
+                                             method_family family = method_family::dirk,
+                                             bool direct_available = true);
 
 /// The device constants of `n` in the state precision V.
 template <class V>
 [[nodiscard]] newton_settings<V> newton_constants(const resolved_newton& n) {
-  return newton_settings<V>{static_cast<V>(n.atol), static_cast<V>(n.rtol), n.max_iters, n.target_iters};
+  return newton_settings<V>{static_cast<V>(n.atol),
+                            static_cast<V>(n.rtol),
+                            n.max_iters,
+                            n.target_iters,
+                            {n.linear_solver, static_cast<V>(n.krylov_atol), static_cast<V>(n.krylov_rtol),
+                             n.krylov_max_iters, n.preconditioner, n.preconditioner_order}};
 }
 
 }  // namespace cubie

@@ -21,6 +21,10 @@ struct system_info {
   /// Defaults used when a solve does not give a value; empty: every value is required.
   std::vector<double> state_defaults;
   std::vector<double> parameter_defaults;
+  /// The Newton families' direct linear solver (LU) is built for this system: it has a
+  /// generated sparse LU or at most dense_direct_max_states states (krylov_settings.hpp).
+  /// False: they solve matrix-free only (linear_solver = a Krylov method).
+  bool direct_linear_solver = true;
 
   [[nodiscard]] int n_states() const { return static_cast<int>(states.size()); }
   [[nodiscard]] int n_parameters() const { return static_cast<int>(parameters.size()); }

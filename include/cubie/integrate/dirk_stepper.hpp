@@ -14,6 +14,8 @@
 #include "error_norm.hpp"
 #include "iteration_counters.hpp"
 #include "jacobian.hpp"
+#include "jacobian_vector.hpp"
+#include "matrix_free_matrix.hpp"
 #include "newton.hpp"
 #include "newton_settings.hpp"
 #include "stepper.hpp"
@@ -34,6 +36,8 @@ template <class S>
 struct newton_failure {
   mask_t<S> max_iters;  // not converged within newton_max_iters (or could not be)
   mask_t<S> diverged;
+  mask_t<S> linear_max_iters;  // a matrix-free linear solve did not converge in krylov_max_iters
+  mask_t<S> linear_breakdown;  // a matrix-free linear solve broke down
 };
 
 /// @brief Diagonally implicit Runge-Kutta steps of `Method` on N states in arithmetic S.
@@ -68,6 +72,12 @@ class dirk_stepper {
     ns_.rtol = V(ns.rtol);
     ns_.max_iters = ns.max_iters;
     ns_.target_iters = ns.target_iters;
+    ns_.krylov.solver = ns.krylov.solver;
+    ns_.krylov.atol = V(ns.krylov.atol);
+    ns_.krylov.rtol = V(ns.krylov.rtol);
+    ns_.krylov.max_iters = ns.krylov.max_iters;
+    ns_.krylov.preconditioner = ns.krylov.preconditioner;
+    ns_.krylov.preconditioner_order = ns.krylov.preconditioner_order;
   }
 
   /// f(t, y) at the starting point (the initial step size estimate reads it).
@@ -86,9 +96,28 @@ class dirk_stepper {
   template <class Sys, int P>
   CUBIE_HD CUBIE_FORCEINLINE step_outcome<S> step(const Sys& sys, S t, S h, const fixed_vector<S, N>& y,
                                                   const fixed_vector<S, P>& p, work_type& work) {
-    using W = iteration_matrix<Sys, S>;
-    static_assert(W::N == N, "the stepper's state count must match the system's");
-    W m;
+    static_assert(Sys::n_states == N, "the stepper's state count must match the system's");
+    // The linear solver (linear_solver setting): the LU where it is built, else matrix-free.
+    if constexpr (direct_linear_solver_built<Sys, S>()) {
+      if constexpr (has_jacobian_vector_product<Sys, S>) {
+        if (ns_.krylov.solver != linear_solver_kind::direct) {
+          matrix_free_matrix<Sys, S> m(ns_.krylov, tally_);
+          return step_with(sys, m, t, h, y, p, work);
+        }
+      }
+      iteration_matrix<Sys, S> m;
+      return step_with(sys, m, t, h, y, p, work);
+    } else {
+      matrix_free_matrix<Sys, S> m(ns_.krylov, tally_);
+      return step_with(sys, m, t, h, y, p, work);
+    }
+  }
+
+  /// The step with the iteration matrix `m` (LU or matrix-free).
+  template <class Sys, class W, int P>
+  CUBIE_HD CUBIE_FORCEINLINE step_outcome<S> step_with(const Sys& sys, W& m, S t, S h, const fixed_vector<S, N>& y,
+                                                       const fixed_vector<S, P>& p, work_type& work) {
+    tally_.iterations = S(0.0);  // this trial's Krylov iterations (matrix-free only)
     fixed_vector<S, N> unused_ft;
     m.template evaluate<false>(sys, t, y, p, f0_, unused_ft);
     int rhs_count = 0;
@@ -173,6 +202,23 @@ class dirk_stepper {
     // HIRES (dirk_solve_test.cpp's problems, measured 2026-12-04).
     failure_.diverged = diverged;
     failure_.max_iters = math::mask_and(math::mask_not(converged), math::mask_not(diverged));
+    if constexpr (requires { m.solve_failed(); }) {
+      // A failed linear solve is the reason where it happened (Newton stopped there).
+      const Mask failed = math::mask_not(converged);
+      failure_.linear_breakdown = math::mask_and(failed, tally_.breakdown);
+      failure_.linear_max_iters =
+          math::mask_and(failed, math::mask_and(tally_.max_iters, math::mask_not(tally_.breakdown)));
+      const Mask linear = math::mask_or(failure_.linear_breakdown, failure_.linear_max_iters);
+      failure_.diverged = math::mask_and(failure_.diverged, math::mask_not(linear));
+      failure_.max_iters = math::mask_and(failure_.max_iters, math::mask_not(linear));
+      tally_.max_iters = Mask(false);
+      tally_.breakdown = Mask(false);
+      linear_sum_ = tally_.iterations;
+    } else {
+      linear_sum_ = newton_sum_;  // one LU solve per Newton iteration
+      failure_.linear_max_iters = Mask(false);
+      failure_.linear_breakdown = Mask(false);
+    }
     work.jacobian_evaluations = 1;
     work.factorizations = factorizations;
     work.rhs_evaluations = rhs_count;
@@ -188,9 +234,9 @@ class dirk_stepper {
     return mean_square_error_norm<false>(y, y_new_, err_, err_, atol, rtol);
   }
 
-  /// iteration_counters: the last trial's Newton iterations over all stages, each one direct
-  /// linear solve.
-  CUBIE_HD CUBIE_FORCEINLINE iteration_counts<S> trial_iterations() const { return {newton_sum_, newton_sum_}; }
+  /// iteration_counters: the last trial's Newton iterations over all stages, and its linear
+  /// iterations (one per Newton iteration with the LU; the Krylov iterations matrix-free).
+  CUBIE_HD CUBIE_FORCEINLINE iteration_counts<S> trial_iterations() const { return {newton_sum_, linear_sum_}; }
 
   /// Why the last trial's Newton iterations failed, per lane.
   CUBIE_HD CUBIE_FORCEINLINE newton_failure<S> newton_failures() const { return failure_; }
@@ -274,8 +320,11 @@ class dirk_stepper {
   S eta_ = S(1.0);            // Newton rate estimate, carried between stages and steps
   S iters_ = S(0.0);          // most iterations of a stage since the last take
   S newton_sum_ = S(0.0);     // Newton iterations of the last trial, all stages
-  newton_failure<S> failure_{mask_t<S>(false), mask_t<S>(false)};
-  newton_settings<V> ns_{V(1e-8), V(1e-8), 10, 4};
+  S linear_sum_ = S(0.0);     // its linear iterations: LU solves, or Krylov iterations
+  newton_failure<S> failure_{mask_t<S>(false), mask_t<S>(false), mask_t<S>(false), mask_t<S>(false)};
+  linear_tally<S> tally_{mask_t<S>(false), mask_t<S>(false), S(0.0)};  // matrix-free solves
+  newton_settings<V> ns_{V(1e-8), V(1e-8), 10, 4,
+                         {linear_solver_kind::direct, V(1e-9), V(1e-9), 100, preconditioner_kind::jacobi, 1}};
 };
 
 }  // namespace cubie

@@ -339,6 +339,23 @@ class driven_system : public driver_detail::forwarded_constants<Sys> {
     sys_.jacobian_sparse(t, y, p, u, jv);
   }
 
+  /// J v and the diagonal of J at the drivers' values (the Krylov solvers' products).
+  CUBIE_HD CUBIE_FORCEINLINE void jvp(S t, const S* y, const S* p, const S* v, S* Jv) const
+    requires requires(const Sys& s, S tt, const S* c, S* o) { s.jvp(tt, c, c, c, c, o); }
+  {
+    S u[n_drivers];
+    drivers(t, u, nullptr);
+    sys_.jvp(t, y, p, u, v, Jv);
+  }
+
+  CUBIE_HD CUBIE_FORCEINLINE void jacobian_diagonal(S t, const S* y, const S* p, S* d) const
+    requires requires(const Sys& s, S tt, const S* c, S* o) { s.jacobian_diagonal(tt, c, c, c, o); }
+  {
+    S u[n_drivers];
+    drivers(t, u, nullptr);
+    sys_.jacobian_diagonal(t, y, p, u, d);
+  }
+
   /// df/dt along the solution's time: the drivers' rates enter through the system's
   /// time_derivative(t, y, p, u, dudt, dfdt).
   CUBIE_HD CUBIE_FORCEINLINE void time_derivative(S t, const S* y, const S* p, S* dfdt) const

@@ -117,23 +117,30 @@ struct singular_tracker {
   mask_t<S> any = mask_t<S>(false);
   mask_t<S> newton_iters = mask_t<S>(false);
   mask_t<S> newton_diverged = mask_t<S>(false);
+  mask_t<S> linear_iters = mask_t<S>(false);
+  mask_t<S> linear_breakdown = mask_t<S>(false);
   // The first failure of a run is its reason (a NaN state left by a failed Newton iteration
   // makes every later matrix singular).
   template <class Stepper>
   CUBIE_HD CUBIE_FORCEINLINE void add(mask_t<S> m, const Stepper& stepper) {
-    const mask_t<S> fresh = math::mask_not(math::mask_or(any, math::mask_or(newton_iters, newton_diverged)));
+    const mask_t<S> fresh = math::mask_not(math::mask_or(
+        math::mask_or(any, math::mask_or(newton_iters, newton_diverged)), math::mask_or(linear_iters, linear_breakdown)));
     any = math::mask_or(any, math::mask_and(fresh, m));
     if constexpr (requires { stepper.newton_failures(); }) {
       const auto nf = stepper.newton_failures();
       const mask_t<S> newton = math::mask_and(fresh, math::mask_not(m));
       newton_iters = math::mask_or(newton_iters, math::mask_and(newton, nf.max_iters));
       newton_diverged = math::mask_or(newton_diverged, math::mask_and(newton, nf.diverged));
+      linear_iters = math::mask_or(linear_iters, math::mask_and(newton, nf.linear_max_iters));
+      linear_breakdown = math::mask_or(linear_breakdown, math::mask_and(newton, nf.linear_breakdown));
     }
   }
   CUBIE_HD CUBIE_FORCEINLINE void add(const singular_tracker& o) {
     any = math::mask_or(any, o.any);
     newton_iters = math::mask_or(newton_iters, o.newton_iters);
     newton_diverged = math::mask_or(newton_diverged, o.newton_diverged);
+    linear_iters = math::mask_or(linear_iters, o.linear_iters);
+    linear_breakdown = math::mask_or(linear_breakdown, o.linear_breakdown);
   }
 };
 template <class S>
@@ -158,6 +165,11 @@ CUBIE_HD CUBIE_FORCEINLINE void record_unjudged(run_failures<TM>& failed, const 
     failed.newton_diverged = failed.newton_diverged | (rest & diverged);
     failed.newton_iters = failed.newton_iters | (rest & iters & !diverged);
     rest = rest & !diverged & !iters;
+    const TM lin_iters = scalar_mask_to_time_mask(nf.linear_max_iters);
+    const TM lin_broken = scalar_mask_to_time_mask(nf.linear_breakdown);
+    failed.linear_iters = failed.linear_iters | (rest & lin_iters);
+    failed.linear_breakdown = failed.linear_breakdown | (rest & lin_broken);
+    rest = rest & !lin_iters & !lin_broken;
   }
   failed.nonfinite = failed.nonfinite | rest;
 }
@@ -290,7 +302,10 @@ CUBIE_HD CUBIE_FORCEINLINE void integrate_fixed_count(const SysT<S>& system, con
     failed.newton_diverged = scalar_mask_to_time_mask(singular.newton_diverged) & !failed.singular;
     failed.newton_iters =
         scalar_mask_to_time_mask(singular.newton_iters) & !failed.singular & !failed.newton_diverged;
-    failed.nonfinite = failed.nonfinite & !failed.singular & !failed.newton_diverged & !failed.newton_iters;
+    failed.linear_iters = scalar_mask_to_time_mask(singular.linear_iters) & !failed.singular;
+    failed.linear_breakdown = scalar_mask_to_time_mask(singular.linear_breakdown) & !failed.singular;
+    failed.nonfinite = failed.nonfinite & !failed.singular & !failed.newton_diverged & !failed.newton_iters &
+                       !failed.linear_iters & !failed.linear_breakdown;
   }
   const i64 steps = ls.settle_steps + main_steps;
   store_run_outcome(a, r, valid, failed, C(double(steps)), C(0), T(t_end), dt);

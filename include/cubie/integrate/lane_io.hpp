@@ -37,7 +37,7 @@ CUBIE_HD CUBIE_FORCEINLINE void store_run_outcome(const batch_args<V>& a, i64 r,
   if (V* dl = output_ptr<V>(a, output_id::dt_last)) dl[r] = static_cast<V>(dt);
   output_ptr<u32>(a, output_id::status)[r] =
       compose_status(failed.too_small, failed.max_steps, failed.stagnation, failed.nonfinite, failed.singular,
-                     failed.newton_iters, failed.newton_diverged);
+                     failed.newton_iters, failed.newton_diverged, failed.linear_iters, failed.linear_breakdown);
   // Counters saturate rather than wrap: max_steps may exceed 2^32.
   if (u32* acc = output_ptr<u32>(a, output_id::steps_accepted))
     acc[r] = accepted > 0xffffffffLL ? 0xffffffffu : static_cast<u32>(accepted);

@@ -30,7 +30,7 @@ struct newton_outcome {
 /// from stage to stage and step to step (per lane). Lanes stop iterating as they converge
 /// or fail; a SIMD pack iterates while any lane still runs.
 template <class Sys, class Matrix, class S, int N, int P, class V>
-CUBIE_HD CUBIE_FORCEINLINE newton_outcome<S> newton_stage(const Sys& sys, const Matrix& m,
+CUBIE_HD CUBIE_FORCEINLINE newton_outcome<S> newton_stage(const Sys& sys, Matrix& m,
                                                           const newton_settings<V>& ns, S t_stage, S c,
                                                           const fixed_vector<S, N>& base,
                                                           const fixed_vector<S, P>& p,
@@ -51,6 +51,10 @@ CUBIE_HD CUBIE_FORCEINLINE newton_outcome<S> newton_stage(const Sys& sys, const 
     CUBIE_UNROLL
     for (int n = 0; n < N; ++n) r[n] = r[n] - c * Z[n];
     m.solve(sys, r);
+    // A matrix-free solve can fail (too many linear iterations, breakdown): that lane's
+    // iteration stops unconverged, and the step is rejected.
+    M solve_failed = M(false);
+    if constexpr (requires { m.solve_failed(); }) solve_failed = m.solve_failed();
     S acc = S(0.0);
     CUBIE_UNROLL
     for (int n = 0; n < N; ++n) {
@@ -65,14 +69,14 @@ CUBIE_HD CUBIE_FORCEINLINE newton_outcome<S> newton_stage(const Sys& sys, const 
       const S theta = norm / math::max(norm_prev, S(1e-30));
       div_now = div_now | (theta >= S(0.99));
       const S th = math::min(theta, S(0.99));
-      eta = math::select(running & !div_now, th / (S(1.0) - th), eta);
+      eta = math::select(running & !div_now & !solve_failed, th / (S(1.0) - th), eta);
       // The error left after the remaining iterations, theta^left / (1 - theta) ||dZ||,
       // would still exceed the tolerance: stop now rather than spend them.
       const S left = S(double(ns.max_iters - 1 - k));
       const S reach = math::controller_pow(math::max(th, S(1e-30)), left) / (S(1.0) - th) * norm;
       slow_now = reach > S(1.0);
     }
-    const M moved = running & !div_now;
+    const M moved = running & !div_now & !solve_failed;
     CUBIE_UNROLL
     for (int n = 0; n < N; ++n) Z[n] = math::select(moved, Z[n] + r[n], Z[n]);
     iterations = math::select(running, iterations + S(1.0), iterations);

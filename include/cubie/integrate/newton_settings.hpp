@@ -3,6 +3,7 @@
 // with (newton.hpp), resolved once per solve on the host (Solver) and read by every run.
 #pragma once
 #include "../core/execution_space.hpp"
+#include "krylov_settings.hpp"
 
 namespace cubie {
 
@@ -15,6 +16,7 @@ struct newton_settings {
   V rtol;
   int max_iters;     // iterations per stage before the step is rejected (status 2 if it cannot retry)
   int target_iters;  // the iteration count the gustafsson controller aims for
+  krylov_settings<V> krylov;  // the linear solver of each iteration (direct: the LU)
 };
 
 }  // namespace cubie

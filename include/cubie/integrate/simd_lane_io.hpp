@@ -75,7 +75,7 @@ template <class V, int W>
     if (!valid[l] || r + l >= a.n_runs) continue;
     status[r + l] = compose_status(failed.too_small[l], failed.max_steps[l], failed.stagnation[l],
                                    failed.nonfinite[l], failed.singular[l], failed.newton_iters[l],
-                                   failed.newton_diverged[l]);
+                                   failed.newton_diverged[l], failed.linear_iters[l], failed.linear_breakdown[l]);
     if (acc) acc[r + l] = accepted[l] > 4294967295.0 ? 0xffffffffu : static_cast<u32>(accepted[l]);
     if (rej) rej[r + l] = rejected[l] > 4294967295.0 ? 0xffffffffu : static_cast<u32>(rejected[l]);
     if (t_reached) t_reached[r + l] = t[l];
