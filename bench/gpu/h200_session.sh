@@ -93,17 +93,6 @@ build)
 test)
   phase "ctest -L gpu" 330 ctest_gpu.log ctest --test-dir "$BUILD" -L gpu -j 4 --output-on-failure --timeout 150
   grep -E "tests passed|tests failed|\((Failed|SEGFAULT|Timeout|Exception)\)" "$LOG/ctest_gpu.log" | tee -a "$REPORT" >/dev/null
-  # Memcheck on the kernels added since the last clean run: Rosenbrock, drivers/events,
-  # summaries (small solves; each test binary's GPU cases only).
-  if command -v compute-sanitizer >/dev/null; then
-    for t in rosenbrock_gpu_test backends_signals_gpu_test summaries_gpu_test backends_cuda_test; do
-      exe=$(find "$BUILD/tests" -type f -name "$t" -perm -u+x | head -1)
-      [[ -z $exe ]] && continue
-      phase "memcheck $t" 90 "memcheck_$t.log" compute-sanitizer --tool memcheck --leak-check full --error-exitcode 9 \
-        "$exe" --gtest_filter='*Gpu*:*gpu*:*Cuda*:*cuda*:-*exhaustion*:*sticky*:*1000_solves*:*does_not_fit*:*allocation_failure*:*launch_error*'
-      grep -E "ERROR SUMMARY|LEAK SUMMARY|PASSED|FAILED" "$LOG/memcheck_$t.log" | tail -3 | sed 's/^/   /' | tee -a "$REPORT" >/dev/null
-    done
-  fi
   export PYTHONPATH=$BUILD/python
   # Where a crash of the extension comes from, before the suite: the module, its linked
   # libraries, one parse, and a native backtrace when gdb is there.
@@ -126,6 +115,17 @@ PY
   fi
   phase "pytest (GPU and memory tests)" 200 pytest_gpu.log python3 -m pytest -q -rs -p no:cacheprovider python/tests
   tail -3 "$LOG/pytest_gpu.log" | tee -a "$REPORT" >/dev/null
+  # Memcheck on the kernels added since the last clean run (after pytest, as time allows):
+  # FIRK/DIRK, auto switching, the CUDA backend's first-solve paths (each binary's GPU cases only).
+  if command -v compute-sanitizer >/dev/null; then
+    for t in ${MEMCHECK_TESTS:-dirk_gpu_test auto_switch_gpu_test backends_cuda_test}; do
+      exe=$(find "$BUILD/tests" -type f -name "$t" -perm -u+x | head -1)
+      [[ -z $exe ]] && continue
+      phase "memcheck $t" 90 "memcheck_$t.log" compute-sanitizer --tool memcheck --leak-check full --error-exitcode 9 \
+        "$exe" --gtest_filter='*Gpu*:*gpu*:*Cuda*:*cuda*:-*exhaustion*:*sticky*:*1000_solves*:*does_not_fit*:*allocation_failure*:*launch_error*'
+      grep -E "ERROR SUMMARY|LEAK SUMMARY|PASSED|FAILED" "$LOG/memcheck_$t.log" | tail -3 | sed 's/^/   /' | tee -a "$REPORT" >/dev/null
+    done
+  fi
   ;;
 bench)
   B=$BUILD/bench/gpu/cubie_gpu_bench
