@@ -284,10 +284,10 @@ TEST(Names, CaseInsensitiveDashesAndAliases) {
       {"dirk", "l_stable_dirk_3"},               {"ode23t", "trapezoidal_dirk"},
       {"Backward-Euler", "backwards_euler"},     {"Kvaerno5", "kvaerno5"},
       {"radau", "radau_iia_5"},                  {"Radau-IIA-5", "radau_iia_5"},
-      {"firk", "firk_gauss_legendre_2"},
+      {"firk", "firk_gauss_legendre_2"},         {"auto", "auto_switch"},
   };
   for (const auto& [given, canonical] : cases) EXPECT_EQ(find_method(given).name, canonical) << given;
-  EXPECT_EQ(all_method_infos().size(), 29u);  // 11 explicit, 5 Rosenbrock, 10 DIRK, 3 FIRK
+  EXPECT_EQ(all_method_infos().size(), 30u);  // 11 explicit, 5 Rosenbrock, 10 DIRK, 3 FIRK, auto_switch
 
   // Through the Solver: the method, controller and backend names resolve the same way.
   solver_settings s = cpu_settings();

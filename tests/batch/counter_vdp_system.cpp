@@ -12,7 +12,8 @@ namespace cubie::test {
 const std::shared_ptr<const compiled_system>& counter_vdp_system() {
   static const auto sys =
       make_system<van_der_pol, methods::method_list<methods::classical_rk4, methods::dormand_prince_54,
-                                                    methods::rodas5p, methods::l_stable_dirk_3>,
+                                                    methods::rodas5p, methods::l_stable_dirk_3,
+                                                    methods::radau_iia_5>,
                   float, double>();
   return sys;
 }

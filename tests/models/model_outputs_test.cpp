@@ -32,7 +32,7 @@ TEST(model_outputs, KeysAreRead) {
 TEST(model_outputs, UnknownMetricListsTheAllowedOnes) {
   const std::string message = error_of(with_solver("output_types = [\"mean\", \"median\"]\n"));
   EXPECT_THAT(message, StartsWith("m.toml:14:25: error: solver.output_types: 'median' is not an output; valid "
-                                  "outputs are state, observables, time, mean, max, min, rms, std"));
+                                  "outputs are state, observables, time, iteration_counters, mean, max, min, rms, std"));
   EXPECT_THAT(message, HasSubstr("peaks[n], negative_peaks[n], dxdt_max"));
 }
 
