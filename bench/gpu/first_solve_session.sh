@@ -81,11 +81,12 @@ note "$(cat "$LOG/host_memory.log")"
 
 # ---- 2. the engine: first solve of a fresh process against the steady state ---------------------
 note "---- cubie_gpu_bench, one process per case (first = first solve of the process's first Solver of that size)"
-# new: this branch's defaults (register upstream, prefaulted pageable results); old: cudaHostAlloc
+# new: the defaults (register upstream; background prefaulting off since 2026-12-04 08:53, when it
+# measured slower); prefault: CUBIE_PREFAULT_RESULTS=1; old: cudaHostAlloc
 # and no prefaulting, as before (the parallel input conversion and the first solve's input
 # staging through the slots have no switch: the 2026-12-04 05:43 session is their before).
 declare -A CONFIG=([new]="" [old]="CUBIE_PINNED_UPSTREAM=host_alloc CUBIE_PREFAULT_RESULTS=0"
-  [noprefault]="CUBIE_PREFAULT_RESULTS=0")
+  [prefault]="CUBIE_PREFAULT_RESULTS=1")
 bench_case() { # bench_case CONFIG MODE ONLY
   local cfg=$1 mode=$2 only=$3 flag=()
   [[ $mode == pageable ]] && flag=(--pageable)
@@ -99,7 +100,7 @@ for cfg in new old; do
     for only in B1 B3; do bench_case $cfg $mode $only; done
   done
 done
-bench_case noprefault pageable B3
+bench_case prefault pageable B3
 CUDA_MODULE_LOADING=EAGER timeout 90 "$B" --only B1 --reps 5 >"$LOG/bench_B1_pinned_eager.log" 2>&1
 note "bench_B1_pinned_eager (CUDA_MODULE_LOADING=EAGER, rc=$?):"
 note "$(sed -n '/^case /,$p' "$LOG/bench_B1_pinned_eager.log")"
@@ -134,7 +135,7 @@ for rep in 1 2; do
     run_case "B3-pageable-$cfg-$rep" $cfg "$LZ" "${rk4[@]}" "${B3[@]}"
     run_case "B3-pinned-$cfg-$rep" $cfg "$LZ" "${rk4[@]}" "${B3[@]}" --set memory.pinned_results=true
   done
-  run_case "B3-pageable-noprefault-$rep" noprefault "$LZ" "${rk4[@]}" "${B3[@]}"
+  run_case "B3-pageable-prefault-$rep" prefault "$LZ" "${rk4[@]}" "${B3[@]}"
 done
 
 # ---- 4. summary -----------------------------------------------------------------------------------
