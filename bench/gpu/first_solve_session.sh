@@ -47,13 +47,8 @@ t0=$(date +%s)
 if [[ ! -f $BUILD/build.ninja ]]; then
   args=(-S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCUBIE_ENABLE_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90
     -DCUBIE_CPU_ARCH=native)
-  if [[ -d $ROOT/.deps/include/toml++ ]]; then
-    dir=$BUILD/.deps-cmake/tomlplusplus
-    mkdir -p "$dir"
-    printf 'if(NOT TARGET tomlplusplus::tomlplusplus)\n  add_library(tomlplusplus::tomlplusplus INTERFACE IMPORTED)\n  set_target_properties(tomlplusplus::tomlplusplus PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "%s")\nendif()\n' \
-      "$ROOT/.deps/include" >"$dir/tomlplusplusConfig.cmake"
-    args+=(-Dtomlplusplus_DIR="$dir")
-  fi
+  source "$ROOT/bench/gpu/toml_shim.sh"
+  toml_shim "$BUILD" args
   cmake "${args[@]}" >"$LOG/configure.log" 2>&1 || { note "configure FAILED"; tail -20 "$LOG/configure.log" | tee -a "$SUMMARY"; }
 fi
 ninja -C "$BUILD" -j "$(nproc)" cubie_cli cubie_gpu_bench host_memory_bench >"$LOG/build.log" 2>&1

@@ -31,13 +31,8 @@ if [[ $STAGE == build || $STAGE == all ]]; then
   note "stiff session build: $(date -u '+%Y-%m-%d %H:%M UTC')"
   args=(-S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCUBIE_ENABLE_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90
     -DCUBIE_CPU_ARCH=native -DCUBIE_BUILD_PYTHON=OFF)
-  if [[ -d $ROOT/.deps/include/toml++ ]]; then
-    dir=$BUILD/.deps-cmake/tomlplusplus
-    mkdir -p "$dir"
-    printf 'if(NOT TARGET tomlplusplus::tomlplusplus)\n  add_library(tomlplusplus::tomlplusplus INTERFACE IMPORTED)\n  set_target_properties(tomlplusplus::tomlplusplus PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "%s")\nendif()\n' \
-      "$ROOT/.deps/include" >"$dir/tomlplusplusConfig.cmake"
-    args+=(-Dtomlplusplus_DIR="$dir")
-  fi
+  source "$ROOT/bench/gpu/toml_shim.sh"
+  toml_shim "$BUILD" args
   cmake "${args[@]}" >"$OUT/configure.log" 2>&1
   note "configure: rc=$?"
   ninja -C "$BUILD" stiff_bench rosenbrock_gpu_test >"$OUT/build.log" 2>&1
