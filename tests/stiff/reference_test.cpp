@@ -73,27 +73,47 @@ const std::vector<reference_case>& cases() {
   return all;
 }
 
-class StiffReference : public ::testing::TestWithParam<std::string> {};
+/// The case of that name, or nullptr when the references file lacks it.
+const reference_case* find_case(const std::string& name) {
+  const auto it = std::find_if(cases().begin(), cases().end(), [&](const auto& c) { return c.name == name; });
+  return it == cases().end() ? nullptr : &*it;
+}
 
-TEST_P(StiffReference, RosenbrockDefaultAgainstRadau) {
-  const auto it = std::find_if(cases().begin(), cases().end(), [&](const auto& c) { return c.name == GetParam(); });
-  ASSERT_NE(it, cases().end()) << GetParam() << " missing in " << CUBIE_STIFF_REFERENCES;
-  const reference_case& c = *it;
+/// One run of case `c` from its model file on the CPU: the model compiled for `compiled` only,
+/// solved with `algorithm` (a method or an alias of it) at the case's tolerances; the final
+/// state's error in tolerances beside the result.
+struct reference_solve {
+  SolveResult result;
+  double error_in_tolerances;
+};
+
+reference_solve solve_reference_case(const reference_case& c, const std::string& algorithm,
+                                     const std::string& compiled) {
   const models::model_definition m = stiff_example(c.model);
   solver_settings s;  // the defaults, but for the method, the tolerance and the precision
-  s.algorithm = "rosenbrock";
+  s.algorithm = algorithm;
   s.rtol = {c.rtol};
   s.atol = {c.atol};
   s.precision = c.prec;
   s.backend = "cpu";
-  Solver solver(compile_for_cpu(m, {"rosenbrock"}, c.prec), s);
+  Solver solver(compile_for_cpu(m, {compiled}, c.prec), s);
   named_arrays parameters;
   for (const auto& [name, value] : c.parameters) parameters.push_back({name, {value}});
   solve_spec spec;
   spec.duration = c.duration;
-  const SolveResult r = solver.solve({}, parameters, spec);
-  ASSERT_EQ(r.status()[0], 0u) << c.name;
+  SolveResult r = solver.solve({}, parameters, spec);
   const double err = error_in_tolerances(final_state(r, m, 0), c.state, c.rtol, c.atol);
+  return {std::move(r), err};
+}
+
+class StiffReference : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(StiffReference, RosenbrockDefaultAgainstRadau) {
+  const reference_case* found = find_case(GetParam());
+  ASSERT_NE(found, nullptr) << GetParam() << " missing in " << CUBIE_STIFF_REFERENCES;
+  const reference_case& c = *found;
+  const auto [r, err] = solve_reference_case(c, "rosenbrock", "rosenbrock");
+  ASSERT_EQ(r.status()[0], 0u) << c.name;
   std::printf("%-24s rodas5p error %.3g tolerances in %u steps (+%u rejected); Radau %.3g in %lld steps; ratio %.3g\n",
               c.name.c_str(), err, r.steps_accepted()[0], r.steps_rejected()[0], c.radau_error, c.radau_steps,
               err / c.radau_error);
@@ -117,24 +137,11 @@ TEST_P(StiffReference, RosenbrockDefaultAgainstRadau) {
 class RadauReference : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(RadauReference, RadauIIA5AgainstScipyRadau) {
-  const auto it = std::find_if(cases().begin(), cases().end(), [&](const auto& c) { return c.name == GetParam(); });
-  ASSERT_NE(it, cases().end());
-  const reference_case& c = *it;
-  const models::model_definition m = stiff_example(c.model);
-  solver_settings s;
-  s.algorithm = "radau";
-  s.rtol = {c.rtol};
-  s.atol = {c.atol};
-  s.precision = c.prec;
-  s.backend = "cpu";
-  Solver solver(compile_for_cpu(m, {"radau_iia_5"}, c.prec), s);
-  named_arrays parameters;
-  for (const auto& [name, value] : c.parameters) parameters.push_back({name, {value}});
-  solve_spec spec;
-  spec.duration = c.duration;
-  const SolveResult r = solver.solve({}, parameters, spec);
+  const reference_case* found = find_case(GetParam());
+  ASSERT_NE(found, nullptr);
+  const reference_case& c = *found;
+  const auto [r, err] = solve_reference_case(c, "radau", "radau_iia_5");
   ASSERT_EQ(r.status()[0], 0u) << c.name;
-  const double err = error_in_tolerances(final_state(r, m, 0), c.state, c.rtol, c.atol);
   std::printf("%-24s radau_iia_5 error %.3g tolerances in %u steps (+%u rejected); Radau %.3g in %lld steps; "
               "ratio %.3g\n",
               c.name.c_str(), err, r.steps_accepted()[0], r.steps_rejected()[0], c.radau_error, c.radau_steps,
@@ -165,9 +172,9 @@ TEST(StiffReference, NewtonKrylovOnTheHundredStateBrusselator) {
   // 1e-6 (its local error control on an oscillating solution; the direct path alike), so
   // each path is held to the DIRK tests' 10 tolerances against Radau, and each Krylov path's
   // answer to the direct path's within half a tolerance: the linear solver must not matter.
-  const auto it = std::find_if(cases().begin(), cases().end(), [](const auto& c) { return c.name == "brusselator_1d"; });
-  ASSERT_NE(it, cases().end());
-  const reference_case& c = *it;
+  const reference_case* found = find_case("brusselator_1d");
+  ASSERT_NE(found, nullptr);
+  const reference_case& c = *found;
   const models::model_definition m = stiff_example(c.model);
   ASSERT_EQ(m.states.size(), 100u);
   const auto sys = compile_for_cpu(m, {"kvaerno5"}, c.prec);
