@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <functional>
 #include <random>
 #include <string>
@@ -38,6 +39,27 @@ inline double log_uniform(std::mt19937& rng, double lo, double hi, bool any_sign
   double v = std::pow(10.0, std::uniform_real_distribution<double>(lo, hi)(rng));
   return any_sign && std::uniform_int_distribution<int>(0, 1)(rng) ? -v : v;
 }
+
+/// The ring modulator's states at realistic magnitudes (7 voltages, 8 currents, any sign)
+/// and a time within its first millisecond: the Jacobian and LU tests share these points.
+inline sampling ring_modulator_points() {
+  sampling s;
+  s.draw = [](std::mt19937& rng) {
+    sample out;
+    out.t = std::uniform_real_distribution<double>(0.0, 1e-3)(rng);
+    for (int i = 0; i < 7; ++i) out.y.push_back(log_uniform(rng, -4, -0.3, true));  // voltages
+    for (int i = 0; i < 8; ++i) out.y.push_back(log_uniform(rng, -7, -2, true));    // currents
+    return out;
+  };
+  return s;
+}
+
+#ifdef CUBIE_EXAMPLES_DIR
+/// A model file of examples/ by its path there.
+inline model_definition example(const std::string& name) {
+  return load_model(std::filesystem::path(CUBIE_EXAMPLES_DIR) / name);
+}
+#endif
 
 inline std::vector<double> default_parameters(const model_definition& m) {
   std::vector<double> p;

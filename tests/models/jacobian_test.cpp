@@ -27,7 +27,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-model_definition example(const std::string& name) { return load_model(fs::path(CUBIE_EXAMPLES_DIR) / name); }
 model_definition test_model(const std::string& name) { return load_model(fs::path(CUBIE_TEST_DATA_DIR) / name); }
 
 sampling uniform(int n, double lo, double hi, double t_lo = 0.0, double t_hi = 1.0) {
@@ -56,14 +55,7 @@ sampling spread(int n, double lo_exp, double hi_exp, bool any_sign) {
 TEST(model_jacobian, Pollution) { check_jacobian<gen_pollu>(example("stiff/pollu.toml"), spread(20, -8, 0, false), 1); }
 
 TEST(model_jacobian, RingModulator) {
-  sampling s;
-  s.draw = [](std::mt19937& rng) {
-    sample out;
-    out.t = std::uniform_real_distribution<double>(0.0, 1e-3)(rng);
-    for (int i = 0; i < 7; ++i) out.y.push_back(log_uniform(rng, -4, -0.3, true));   // voltages
-    for (int i = 0; i < 8; ++i) out.y.push_back(log_uniform(rng, -7, -2, true));     // currents
-    return out;
-  };
+  sampling s = ring_modulator_points();
   s.time_step = 1e-9;  // the faster input has period 1e-4
   check_jacobian<gen_ring_modulator>(example("stiff/ring_modulator.toml"), s, 2);
 }

@@ -21,27 +21,13 @@
 namespace cubie::models::testing {
 namespace {
 
-namespace fs = std::filesystem;
 
-model_definition example(const std::string& name) { return load_model(fs::path(CUBIE_EXAMPLES_DIR) / name); }
 
 sampling positive_points(int n, double lo, double hi) {
   sampling s;
   s.draw = [=](std::mt19937& rng) {
     sample out;
     for (int i = 0; i < n; ++i) out.y.push_back(log_uniform(rng, lo, hi, false));
-    return out;
-  };
-  return s;
-}
-
-sampling ring_points() {
-  sampling s;
-  s.draw = [](std::mt19937& rng) {
-    sample out;
-    out.t = std::uniform_real_distribution<double>(0.0, 1e-3)(rng);
-    for (int i = 0; i < 7; ++i) out.y.push_back(log_uniform(rng, -4, -0.3, true));
-    for (int i = 0; i < 8; ++i) out.y.push_back(log_uniform(rng, -7, -2, true));
     return out;
   };
   return s;
@@ -156,7 +142,7 @@ TEST(model_sparse_lu_complex, Pollution) {
   check_complex_lu<gen_pollu>(example("stiff/pollu.toml"), s, 11, -6, 3, 200);
 }
 TEST(model_sparse_lu_complex, RingModulator) {
-  check_complex_lu<gen_ring_modulator>(example("stiff/ring_modulator.toml"), ring_points(), 12, -6, 3, 200);
+  check_complex_lu<gen_ring_modulator>(example("stiff/ring_modulator.toml"), ring_modulator_points(), 12, -6, 3, 200);
 }
 TEST(model_sparse_lu_complex, Robertson) {
   check_complex_lu<gen_robertson>(example("stiff/robertson.toml"), positive_points(3, -10, 0), 13, -6, 3, 200);
