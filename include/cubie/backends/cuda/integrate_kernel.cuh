@@ -7,6 +7,10 @@
 
 namespace cubie::cuda {
 
+// The Rosenbrock stepper's shared-memory slices (integrate/shared_factor_slices.hpp) are laid
+// out for this block size.
+static_assert(kernel_block_size == shared_slice_threads, "shared_slice_threads must equal kernel_block_size");
+
 /// At least one resident block (launch bounds' second argument) for implicit steppers whose
 /// per-run state cannot fit the registers: ptxas then gives each thread every register the
 /// block size allows (255) and spills the rest. Without it, ptxas 13.0 chose 32 registers for
