@@ -3,6 +3,7 @@
 // launch per chunk. Also the template NVRTC instantiates for model files.
 #pragma once
 #include "../../integrate/integrate_run.hpp"
+#include "../../integrate/shared_factor_slices.hpp"
 #include "launch_geometry.hpp"
 
 namespace cubie::cuda {
