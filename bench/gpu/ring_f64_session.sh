@@ -1,27 +1,34 @@
 #!/usr/bin/env bash
 # bench/gpu/ring_f64_session.sh
-# The ring modulator in float64 on the GPU (issue 8; branch ring-f64, 2026-12-04): the Rodas5P
-# kernel's LU factors in per-thread slices of shared memory instead of local memory, in ONE
+# The ring modulator in float64 on the GPU (issue 8; branch ring-f64, 2026-12-04), in ONE
 # device call of under 5 minutes, from an existing build (BUILD, default build-h200, made by
 # `bash bench/gpu/h200_session.sh build`; only stiff_bench is rebuilt there, incrementally).
-# The kernels are compiled by NVRTC at run time, so every variant is the same binary with an
-# NVRTC definition (integrate/shared_factor_slices.hpp):
-#   default: -DCUBIE_SHARED_LU_VALUES unset = 48 of the 67 factor values per thread in static
-#            shared memory (48 KB per block of 128), the other 19 kept by the thread
-#   lu0:     -DCUBIE_SHARED_LU_VALUES=0, the kernel of main before this branch (same SASS)
-#   lu16, lu32: 16 and 32 values in shared memory (16 and 32 KB per block)
+# Two changes to the Rodas5P kernel NVRTC builds at run time, each switched by an NVRTC
+# definition, so every variant is the same binary:
+#   - the LU factors in per-thread slices of static shared memory (integrate/
+#     shared_factor_slices.hpp): 48 of the ring modulator's 67 factor values per thread (48 KB
+#     per block of 128) instead of local memory; CUBIE_SHARED_LU_VALUES=0/16/32 for fewer;
+#   - divisions by values fixed for the run (constants, Cs) as products with the reciprocal
+#     (core/math.hpp divide_by_invariant, generated code): CUBIE_RECIPROCAL_DIVISION=0 divides.
+#   default:   both
+#   before:    -DCUBIE_SHARED_LU_VALUES=0 -DCUBIE_RECIPROCAL_DIVISION=0 (main before this branch;
+#              same SASS as main's kernel)
+#   lu48_only: -DCUBIE_RECIPROCAL_DIVISION=0 (shared factors, divisions kept)
+#   recip_only: -DCUBIE_SHARED_LU_VALUES=0 (reciprocals, factors in local memory)
+#   lu32:      -DCUBIE_SHARED_LU_VALUES=32 (with reciprocals)
 # Offline figures for each (registers, stack, local and shared bytes per step), no GPU:
-#   MODELS=ring_modulator PRECISIONS=float64 VARIANT_LIST="default lu0 lu16 lu32" bash bench/gpu/stiff_kernel_report.sh
+#   MODELS=ring_modulator PRECISIONS=float64 VARIANT_LIST="default before lu0 lu32 div" bash bench/gpu/stiff_kernel_report.sh
 # Cases, rodas5p, final state, tolerances as bench/RESULTS.md (float64 1e-6, float32 1e-5), in
 # order of priority (each with its own time limit; what does not fit SESSION_SECONDS is skipped
 # and says so):
-#   ring 2^17 float64: default (2 timed solves), lu0 (1; was 6.37 s at 08:58 UTC), lu32, lu16 (1)
-#   POLLU 2^20 float64 and float32, default (3 timed solves; its kernels do not take the shared
-#     slices, so this checks that nothing moved: 68.6 ms and 22.6 ms at 08:58 UTC)
-#   ring 2^17 float32, default (1; its kernel does not take them either: 1.23 s at 08:58 UTC)
+#   ring 2^17 float64: default (2 timed solves), before (1; was 6.37 s at 08:58 UTC),
+#     lu48_only, recip_only, lu32 (1 each)
+#   POLLU 2^20 float64 and float32, default (3 timed solves; its float64 kernel takes no shared
+#     slices; 68.6 ms and 22.6 ms at 08:58 UTC)
+#   ring 2^17 float32, default (1; takes the reciprocals only: 1.23 s at 08:58 UTC)
 #   ring 2^20 float64, default (first solve only; 67.8 s at 08:58 UTC), if time is left
-# The variants must agree: same steps per run and the same errors (the factors are the same
-# numbers wherever they are kept).
+# Variants with the same CUBIE_RECIPROCAL_DIVISION must agree to the bit (same steps per run,
+# same errors): the factors are the same numbers wherever they are kept.
 # Logs under $OUT (default out/ring-f64); summary.txt has every table.
 #   BUILD=$PWD/build-h200 bash bench/gpu/ring_f64_session.sh
 set -uo pipefail
@@ -67,11 +74,14 @@ run() {
 
 R17=(--problems ring --ring-runs 131072 --methods rodas5p)
 P=(--problems pollu --pollu-runs 1048576 --methods rodas5p)
+NO_SHARED=(--nvrtc-option -DCUBIE_SHARED_LU_VALUES=0)
+NO_RECIP=(--nvrtc-option -DCUBIE_RECIPROCAL_DIVISION=0)
 run ring17_f64_default 60 "${R17[@]}" --precisions float64 --reps 2
-run ring17_f64_lu0 45 "${R17[@]}" --precisions float64 --reps 0 --nvrtc-option -DCUBIE_SHARED_LU_VALUES=0
-run ring17_f64_lu32 40 "${R17[@]}" --precisions float64 --reps 0 --nvrtc-option -DCUBIE_SHARED_LU_VALUES=32
-run ring17_f64_lu16 40 "${R17[@]}" --precisions float64 --reps 0 --nvrtc-option -DCUBIE_SHARED_LU_VALUES=16
+run ring17_f64_before 45 "${R17[@]}" --precisions float64 --reps 0 "${NO_SHARED[@]}" "${NO_RECIP[@]}"
+run ring17_f64_lu48_only 40 "${R17[@]}" --precisions float64 --reps 0 "${NO_RECIP[@]}"
+run ring17_f64_recip_only 40 "${R17[@]}" --precisions float64 --reps 0 "${NO_SHARED[@]}"
 run pollu20_default 40 "${P[@]}" --reps 3
 run ring17_f32_default 30 "${R17[@]}" --precisions float32 --reps 1
+run ring17_f64_lu32 35 "${R17[@]}" --precisions float64 --reps 0 --nvrtc-option -DCUBIE_SHARED_LU_VALUES=32
 run ring20_f64_default 110 --problems ring --ring-runs 1048576 --methods rodas5p --precisions float64 --reps 0
 note "done in $(($(date +%s) - START)) s"
