@@ -17,7 +17,7 @@
 #   recip_only: -DCUBIE_SHARED_LU_VALUES=0 (reciprocals, factors in local memory)
 #   lu32:      -DCUBIE_SHARED_LU_VALUES=32 (with reciprocals)
 # Offline figures for each (registers, stack, local and shared bytes per step), no GPU:
-#   MODELS=ring_modulator PRECISIONS=float64 VARIANT_LIST="default before lu0 lu32 div" bash bench/gpu/stiff_kernel_report.sh
+#   MODELS=ring_modulator PRECISIONS=float64 VARIANT_LIST="main default lu0 lu32 div" bash bench/gpu/stiff_kernel_report.sh
 # Cases, rodas5p, final state, tolerances as bench/RESULTS.md (float64 1e-6, float32 1e-5), in
 # order of priority (each with its own time limit; what does not fit SESSION_SECONDS is skipped
 # and says so):

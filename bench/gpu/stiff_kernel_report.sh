@@ -9,7 +9,8 @@
 # (CUBIE_IMPLICIT_MIN_BLOCKS=3, 4); the LU factors' shared-memory slices: lu0, lu16, lu32 values
 # per thread (CUBIE_SHARED_LU_VALUES; the default takes 48 where the kernel takes them at all);
 # div: divisions by run constants kept (CUBIE_RECIPROCAL_DIVISION=0; the default multiplies by
-# the reciprocal in NVRTC kernels). "before" sets all three old values.
+# the reciprocal in NVRTC kernels); main: both of those off (main's kernel before ring-f64).
+# "before" sets all four old values (the kernel of e3c04ff).
 # LDS/STS and shared_B: the shared-memory loads and stores of the step loop and their bytes.
 #   bash bench/gpu/stiff_kernel_report.sh [BUILD_DIR]    (default build; needs target model_kernel_source)
 #   MODELS=ring_modulator PRECISIONS=float64 VARIANT_LIST="default lu0" bash bench/gpu/stiff_kernel_report.sh
@@ -30,12 +31,13 @@ declare -A VARIANTS=(
   [lu16]="-DCUBIE_SHARED_LU_VALUES=16"
   [lu32]="-DCUBIE_SHARED_LU_VALUES=32"
   [div]="-DCUBIE_RECIPROCAL_DIVISION=0"
+  [main]="-DCUBIE_SHARED_LU_VALUES=0 -DCUBIE_RECIPROCAL_DIVISION=0"
 )
 printf '%-16s %-8s %-8s %5s %7s %8s %6s %6s %6s %6s %9s %6s %6s %9s\n' model prec variant regs stack_B loop_ins fp64 fp32 LDL STL local_B LDS STS shared_B
 for model in ${MODELS:-pollu ring_modulator}; do
   for prec in ${PRECISIONS:-float64 float32}; do
     "$BUILD/bench/model_kernel_source" "$ROOT/examples/stiff/$model.toml" rodas5p "$prec" >"$WORK/k.cu"
-    for v in ${VARIANT_LIST:-before default minb3 minb4 lu0 lu16 lu32 div}; do
+    for v in ${VARIANT_LIST:-before main default minb3 minb4 lu0 lu16 lu32 div}; do
       opts=()
       for o in ${VARIANTS[$v]}; do opts+=("--option=$o"); done
       python3 "$ROOT/bench/gpu/nvrtc_offline.py" "$WORK/k.cu" --include "$ROOT/include" --cubin "$WORK/k.cubin" \
