@@ -19,6 +19,37 @@ constexpr i64 block_runs = 256;
 // Output bytes per chunk when results stream to a file: large enough that a chunk keeps both
 // cores busy for a while, small enough that writing one overlaps computing the next.
 constexpr std::uint64_t streaming_chunk_bytes = std::uint64_t{64} << 20;
+// [0, n) in blocks of `block` over the pool.
+template <class V>
+void run_range(thread_pool& pool, cpu_entry entry, const batch_args<V>& a, i64 n, i64 block) {
+  const i64 n_blocks = (n + block - 1) / block;
+  pool.parallel_for(n_blocks, [&](i64 blk) {
+    const i64 b = blk * block;
+    entry(&a, b, std::min(n, b + block));
+  });
+}
+
+// algorithm = "auto" in two passes (integrate/continuation.hpp): the explicit pass over the
+// chunk, then auto over the runs it handed on, from their records, into the same outputs.
+template <class V>
+i64 run_two_passes(const prepared_batch<V>& batch, const batch_args<V>& a, i64 n, thread_pool& pool,
+                   std::vector<double>& record) {
+  record.resize(static_cast<std::size_t>(batch.continuation_fields) * static_cast<std::size_t>(n));
+  std::fill(record.begin(), record.begin() + n, 0.0);  // the `handed` field
+  batch_args<V> first = a;
+  first.resume = {record.data(), n, nullptr, nullptr, 0};
+  run_range(pool, batch.cpu_first_pass, first, n, block_runs);
+  std::vector<i64> handed;
+  for (i64 r = 0; r < n; ++r)
+    if (record[static_cast<std::size_t>(r)] != 0.0) handed.push_back(r);
+  if (handed.empty()) return 0;
+  batch_args<V> second = a;
+  second.resume = {record.data(), n, handed.data(), nullptr, 1};
+  // Stiff runs cost tens of explicit ones: small blocks keep the threads balanced.
+  run_range(pool, batch.cpu, second, static_cast<i64>(handed.size()), 16);
+  return static_cast<i64>(handed.size());
+}
+
 }  // namespace
 
 std::string cpu_name() {
@@ -81,6 +112,7 @@ void cpu_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve_
   if (streaming) ring.emplace(sink, batch.outputs, 2, host_allocator::pageable());
   result_sink& target = ring ? static_cast<result_sink&>(*ring) : sink;
 
+  std::vector<double> continuation;  // algorithm = "auto" in two passes: the chunk's records
   i64 committed = 0;
   for (const memory::chunk_range& chunk : plan.chunks) {
     const i64 n = chunk.end - chunk.begin;
@@ -88,13 +120,9 @@ void cpu_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve_
     const batch_args<V> a = make_batch_args(batch, host_tables(batch), out, n, chunk.begin);
 
     const auto t0 = clock::now();
-    const i64 n_blocks = (n + block_runs - 1) / block_runs;
     try {
-      pool.parallel_for(n_blocks, [&](i64 blk) {
-        const i64 b = blk * block_runs;
-        const i64 e = std::min(n, b + block_runs);
-        batch.cpu(&a, b, e);
-      });
+      if (batch.cpu_first_pass != nullptr) stats.second_pass_runs += run_two_passes(batch, a, n, pool, continuation);
+      else run_range(pool, batch.cpu, a, n, block_runs);
     } catch (const std::exception& ex) {
       if (ring) {
         // The chunks committed before the failure still reach the destination.
@@ -120,6 +148,7 @@ void cpu_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve_
     stats.staging_wait_ms = ring->wait_ms();
   }
   stats.chunks = static_cast<std::int64_t>(plan.chunks.size());
+  if (batch.method == "auto_switch") stats.auto_passes = batch.cpu_first_pass != nullptr ? 2 : 1;
 }
 
 }  // namespace cubie::cpu
