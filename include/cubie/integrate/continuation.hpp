@@ -92,23 +92,45 @@ CUBIE_HD void leave_continuation(const batch_args<V>& a, i64 r, TM lanes, T t, S
   }
 }
 
-/// Pass 2 (one run per thread or CPU call): the run's state from its record.
+/// A value of W lanes (W = 1: a scalar) of element type E from `at(l)`, the double of lane l.
+template <class X, class E, int W, class At>
+CUBIE_HD CUBIE_FORCEINLINE X from_lanes(At&& at) {
+  if constexpr (W == 1) {
+    return X(E(at(0)));
+  } else {
+    E lanes[W];
+    for (int l = 0; l < W; ++l) lanes[l] = E(at(l));
+    return X::load(lanes);
+  }
+}
+
+/// Pass 2: the state of the runs starting at r from their records (a GPU thread: one run; a
+/// CPU pack: W neighbouring runs of the gathered batch, lanes past its end repeating the last).
 template <class V, class S, class T, class C, class Ctl, int N>
 CUBIE_HD CUBIE_FORCEINLINE void take_continuation(const batch_args<V>& a, i64 r, T& t, S& dt, C& k, C& accepted,
                                                   C& rejected, C& newton, C& linear, Ctl& controller,
                                                   fixed_vector<S, N>& y) {
-  static_assert(scalar_traits<S>::lanes == 1, "the second pass runs one run per thread or call");
-  t = T(record_at(a, continuation_field::t, r));
-  dt = S(record_at(a, continuation_field::dt, r));
-  k = C(record_at(a, continuation_field::save_index, r));
-  accepted = C(record_at(a, continuation_field::accepted, r));
-  rejected = C(record_at(a, continuation_field::rejected, r));
-  newton = C(record_at(a, continuation_field::newton, r));
-  linear = C(record_at(a, continuation_field::linear, r));
+  constexpr int W = scalar_traits<S>::lanes;
+  using E = value_type_t<S>;
+  using TE = value_type_t<T>;
+  using CE = value_type_t<C>;
+  const auto field = [&](continuation_field f, int extra = 0) {
+    return [&a, f, extra, r](int l) {
+      const i64 run = W == 1 ? r : (r + l < a.n_runs ? r + l : a.n_runs - 1);
+      return record_at(a, f, run, extra);
+    };
+  };
+  t = from_lanes<T, TE, W>(field(continuation_field::t));
+  dt = from_lanes<S, E, W>(field(continuation_field::dt));
+  k = from_lanes<C, CE, W>(field(continuation_field::save_index));
+  accepted = from_lanes<C, CE, W>(field(continuation_field::accepted));
+  rejected = from_lanes<C, CE, W>(field(continuation_field::rejected));
+  newton = from_lanes<C, CE, W>(field(continuation_field::newton));
+  linear = from_lanes<C, CE, W>(field(continuation_field::linear));
   for (int h = 0; h < Ctl::history_size; ++h)
-    controller.set_history(h, S(record_at(a, continuation_field::controller, r, h)));
+    controller.set_history(h, from_lanes<S, E, W>(field(continuation_field::controller, h)));
   CUBIE_UNROLL
-  for (int n = 0; n < N; ++n) y[n] = S(record_at(a, continuation_field::states, r, n));
+  for (int n = 0; n < N; ++n) y[n] = from_lanes<S, E, W>(field(continuation_field::states, n));
 }
 
 }  // namespace detail

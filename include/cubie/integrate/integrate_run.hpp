@@ -358,7 +358,7 @@ CUBIE_HD CUBIE_DEVICE_FORCEINLINE void integrate_run(const SysT<S>& system, cons
   // algorithm = "auto", second pass of two: the run continues where the first left it
   // (integrate/continuation.hpp).
   bool resumed = false;
-  if constexpr (G == 0 && resumes_runs<Stepper> && scalar_traits<S>::lanes == 1) {
+  if constexpr (G == 0 && resumes_runs<Stepper>) {
     resumed = a.resume.resume != 0;
     if (resumed) {
       C newton = C(0), linear = C(0);

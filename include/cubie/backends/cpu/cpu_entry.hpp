@@ -14,15 +14,6 @@ inline namespace CUBIE_TU_NAMESPACE {
 template <class Method, template <class> class Sys, class V, u32 G = 0>
 void integrate_range(const void* args, i64 begin, i64 end) {
   const auto& a = *static_cast<const batch_args<V>*>(args);
-  if constexpr (G == 0 && resumes_runs<stepper_for<Method, V, Sys<V>::n_states>>) {
-    // algorithm = "auto", second of two passes: [begin, end) indexes the runs the first pass
-    // handed on, scattered over the chunk, so one run per call rather than packs of neighbours.
-    if (a.resume.resume != 0) {
-      const Sys<V> scalar_sys{};
-      for (i64 i = begin; i < end; ++i) integrate_run<Method, G>(scalar_sys, a, a.resume.handed_runs[i], true);
-      return;
-    }
-  }
 #if !defined(__CUDACC__)
   constexpr int W = simd_lanes_for<V, Sys<V>::n_states>;
   using P = simd::pack<V, W>;
