@@ -16,6 +16,8 @@
 // order given; --methods picks rows (dopri54, rodas5p, auto1, auto2; default all).
 //   auto_switch_bench [--runs N] [--duration T] [--repeat R] [--threads K] [--float]
 //                     [--backend cpu|cuda] [--model] [--cache DIR] [--sweeps a,b] [--methods a,b]
+//                     [--max-chunk-runs N]   (chunks of at most N runs: on a GPU, chunks on other
+//                     streams overlap one chunk's second pass with the next one's first)
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -60,6 +62,7 @@ struct options {
   std::string cache;
   std::vector<std::string> sweeps = {"mixed", "nonstiff", "stiff", "shuffled"};
   std::vector<std::string> methods = {"auto1", "auto2", "rodas5p", "dopri54"};
+  std::int64_t max_chunk_runs = 0;  // > 0: chunks of at most this many runs (pipelined over streams on a GPU)
 };
 
 std::vector<std::string> split(const std::string& s) {
@@ -105,6 +108,7 @@ measured run(const std::shared_ptr<const compiled_system>& sys, const char* meth
   st.rtol = st.atol = {o.single ? 1e-4 : 1e-6};
   st.max_steps = 100'000'000;
   st.cpu_threads = o.threads;
+  st.memory.max_chunk_runs = o.max_chunk_runs;
   Solver solver(sys, st);
   solve_spec spec;
   spec.duration = o.duration;
@@ -163,10 +167,11 @@ int main(int argc, char** argv) {
     else if (a == "--cache") o.cache = next();
     else if (a == "--sweeps") o.sweeps = split(next());
     else if (a == "--methods") o.methods = split(next());
+    else if (a == "--max-chunk-runs") o.max_chunk_runs = std::strtoll(next(), nullptr, 10);
     else {
       std::fprintf(stderr, "usage: auto_switch_bench [--runs N] [--duration T] [--repeat R] [--threads K] [--float] "
                            "[--backend cpu|cuda] [--model] [--cache DIR] [--sweeps mixed,nonstiff,stiff,shuffled] "
-                           "[--methods auto1,auto2,rodas5p,dopri54]\n");
+                           "[--methods auto1,auto2,rodas5p,dopri54] [--max-chunk-runs N]\n");
       return 2;
     }
   }
@@ -213,9 +218,10 @@ int main(int argc, char** argv) {
   }
 
   std::printf("Van der Pol (%s), x0 = 2, y0 = 0, duration %g, %zu runs, %s, rtol = atol = %g, backend %s, %d CPU "
-              "thread(s), best of %d\n",
+              "thread(s), best of %d%s\n",
               o.model ? "examples/van_der_pol.toml" : "C++ system", o.duration, o.runs, o.single ? "float32" : "float64",
-              o.single ? 1e-4 : 1e-6, o.backend.c_str(), o.threads, o.repeat);
+              o.single ? 1e-4 : 1e-6, o.backend.c_str(), o.threads, o.repeat,
+              o.max_chunk_runs > 0 ? (", chunks of at most " + std::to_string(o.max_chunk_runs) + " runs").c_str() : "");
   std::printf("%-34s %-18s %10s %10s %14s %9s %9s %8s  %s\n", "sweep", "method", "cpu s", "wall s", "steps",
               "switched", "2nd pass", "failed", "cpu / best single");
   auto wanted = [&](const char* m) { return std::find(o.methods.begin(), o.methods.end(), m) != o.methods.end(); };
