@@ -222,8 +222,8 @@ int main(int argc, char** argv) {
               o.model ? "examples/van_der_pol.toml" : "C++ system", o.duration, o.runs, o.single ? "float32" : "float64",
               o.single ? 1e-4 : 1e-6, o.backend.c_str(), o.threads, o.repeat,
               o.max_chunk_runs > 0 ? (", chunks of at most " + std::to_string(o.max_chunk_runs) + " runs").c_str() : "");
-  std::printf("%-34s %-18s %10s %10s %14s %9s %9s %8s  %s\n", "sweep", "method", "cpu s", "wall s", "steps",
-              "switched", "2nd pass", "failed", "cpu / best single");
+  std::printf("%-34s %-18s %10s %10s %14s %9s %9s %8s\n", "sweep", "method", "cpu s", "wall s", "steps",
+              "switched", "2nd pass", "failed");
   auto wanted = [&](const char* m) { return std::find(o.methods.begin(), o.methods.end(), m) != o.methods.end(); };
   for (const sweep& s : sweeps) {
     // Each row prints as it finishes (a timeout keeps them); the ratio column needs both
