@@ -34,9 +34,10 @@ class cuda_chunk_device {
  public:
   cuda_chunk_device(const prepared_batch<V>& batch, memory::stream_group& group, std::vector<detail::slot_events>& events,
                     memory::pinned_host_pool& pinned, detail::staged_inputs& staged, std::uint64_t staged_bound,
-                    std::uint64_t max_pitch, solve_statistics& stats)
+                    std::uint64_t max_pitch, solve_statistics& stats, bool pageable_inputs)
       : batch_(batch), group_(group), events_(events), pinned_(pinned), staged_(staged), staged_bound_(staged_bound),
-        max_pitch_(max_pitch), stats_(stats), staging_in_(events.size()) {
+        max_pitch_(max_pitch), stats_(stats), staging_in_(events.size()), pageable_inputs_(pageable_inputs),
+        tables_(events.size()) {
     if (staged_.batch != &batch_ || staged_.generation != batch_.generation || staged_.value_bytes != sizeof(V)) {
       // Another batch (or the same object rebuilt): the blocks' last uploads, in an earlier
       // solve, are done.
@@ -72,12 +73,31 @@ class cuda_chunk_device {
     const detail::slot_events& ev = events_[static_cast<std::size_t>(slot)];
     char* base = static_cast<char*>(buffer);
 
-    // Upload: tables and the chunk's input slice in one block, staged in pinned memory so the
-    // copy is a DMA at link speed that returns at once (pageable memory would be copied
-    // synchronously through the driver's own bounce buffers).
-    const void* in = staged_upload(slot, chunk, layout);
-    CUBIE_CUDA_TRY(cudaEventRecord(ev.start, st));
-    CUBIE_CUDA_TRY(cudaMemcpyAsync(base, in, layout.staged_bytes(), cudaMemcpyHostToDevice, st));
+    if (pageable_inputs_) {
+      // Pageable staging (a first solve under CUBIE_HOST_STAGING=first_pageable, or every
+      // solve under pageable): the small tables from a per-slot block, each varying column's
+      // slice straight from the prepared inputs; the driver stages both (each call returns
+      // once its source is copied out, so the tables block is free for the next chunk) and
+      // nothing is pinned.
+      std::vector<char>& tables = tables_[static_cast<std::size_t>(slot)];
+      tables.resize(layout.varying_offset());
+      layout.stage_tables(batch_, tables.data());
+      CUBIE_CUDA_TRY(cudaEventRecord(ev.start, st));
+      CUBIE_CUDA_TRY(cudaMemcpyAsync(base, tables.data(), tables.size(), cudaMemcpyHostToDevice, st));
+      const std::size_t slice = static_cast<std::size_t>(chunk.size()) * sizeof(V);
+      for (i64 c = 0; c < batch_.varying_columns; ++c) {
+        CUBIE_CUDA_TRY(cudaMemcpyAsync(base + layout.varying_column_offset(c),
+                                       chunk_layout<V>::varying_column(batch_, chunk, c), slice,
+                                       cudaMemcpyHostToDevice, st));
+      }
+    } else {
+      // Upload: tables and the chunk's input slice in one block, staged in pinned memory so
+      // the copy is a DMA at link speed that returns at once (pageable memory would be copied
+      // synchronously through the driver's own bounce buffers).
+      const void* in = staged_upload(slot, chunk, layout);
+      CUBIE_CUDA_TRY(cudaEventRecord(ev.start, st));
+      CUBIE_CUDA_TRY(cudaMemcpyAsync(base, in, layout.staged_bytes(), cudaMemcpyHostToDevice, st));
+    }
     CUBIE_CUDA_TRY(cudaEventRecord(ev.uploaded, st));
 
     // One launch for the whole chunk.
@@ -215,6 +235,8 @@ class cuda_chunk_device {
   std::uint64_t max_pitch_;
   solve_statistics& stats_;
   std::vector<staging> staging_in_;
+  bool pageable_inputs_;
+  std::vector<std::vector<char>> tables_;  // per slot, pageable staging only
 };
 
 static_assert(split_chunk_device<cuda_chunk_device<float>>);
@@ -307,7 +329,8 @@ cuda_executor::cuda_executor(const memory::memory_settings& settings, int device
     : device_(device),
       settings_(settings),
       registration_(memory::memory_manager::for_device(device).register_solver(settings.mem_proportion)),
-      streams_(join_stream_group(settings.stream_group, device)) {
+      streams_(join_stream_group(settings.stream_group, device)),
+      staging_policy_(memory::default_host_staging_policy()) {
   const memory::cuda_device_guard guard(device_);
   cudaDeviceProp prop{};
   CUBIE_CUDA_TRY(cudaGetDeviceProperties(&prop, device_));
@@ -344,6 +367,16 @@ cuda_executor::~cuda_executor() {
 std::uint64_t cuda_executor::budget_bytes() const {
   memory::memory_manager& manager = registration_.manager();
   return manager.budget_bytes(registration_, manager.device_info().total);
+}
+
+std::int64_t cuda_executor::solves_done() {
+  std::lock_guard lock(mutex_);
+  return solves_done_;
+}
+
+bool cuda_executor::last_solve_pageable() {
+  std::lock_guard lock(mutex_);
+  return last_pageable_;
 }
 
 std::uint64_t cuda_executor::staged_input_bytes() {
@@ -471,11 +504,31 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
     // moves them on while the next chunks compute.
     bool direct = false;
     if (sink.whole_result_in_memory()) direct = sink.view(0, std::min<i64>(batch.n_runs, 1)).pinned;
+    // The host staging policy (CUBIE_HOST_STAGING): a first solve's pinned staging is fresh
+    // memory to fault in and register (about 7 ms of B1's 17 ms first solve on the H200),
+    // which copies straight from and to pageable memory avoid. Results go straight into
+    // pageable storage only when the sink holds the whole result (a file sink keeps the ring).
+    const bool pageable = shared == nullptr &&
+                          memory::stage_through_pageable(staging_policy_, solves_done_ == 0,
+                                                         static_cast<std::uint64_t>(batch.n_runs) * batch.bytes_per_run());
+    const bool pageable_outputs = pageable && !direct && sink.whole_result_in_memory();
+    last_pageable_ = pageable;
+    if (pageable_outputs) {
+      // The driver copies downloads into pageable memory on one thread: fresh result pages
+      // are faulted in first on the copy threads (contents left alone; present pages cost a
+      // page-table walk).
+      const output_view whole = sink.view(0, batch.n_runs);
+      for (const output_array& arr : batch.outputs.arrays) {
+        const std::size_t bytes = static_cast<std::size_t>(arr.values_per_run()) *
+                                  static_cast<std::size_t>(whole.run_stride) * arr.element_bytes(batch.outputs.precision);
+        (void)parallel_populate(whole.data[static_cast<int>(arr.id)], bytes);
+      }
+    }
     const int slots = std::max(1, std::min(group.stream_count(), direct ? sink.max_in_flight() : 1 << 30));
     // Beyond the chunks in flight, room for the writer to lag a chunk behind: every slot is
     // pinned memory, which a first solve pays for (about 2.7 GB/s on the H200's host).
     const int ring_slots = slots + 1;
-    const bool use_ring = !direct && settings_.staging_ring;
+    const bool use_ring = !direct && !pageable_outputs && settings_.staging_ring;
     ensure_events(group.stream_count());
 
     memory::memory_estimate estimate;
@@ -499,7 +552,7 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
     // Pinned staging is bounded: the slots' input staging and the ring's slots together stay
     // within the pinned pool's bound.
     const std::uint64_t pinned_per_run =
-        static_cast<std::uint64_t>(slots) * static_cast<std::uint64_t>(batch.varying_columns) * sizeof(V) +
+        (pageable ? 0 : static_cast<std::uint64_t>(slots) * static_cast<std::uint64_t>(batch.varying_columns) * sizeof(V)) +
         (use_ring ? static_cast<std::uint64_t>(ring_slots) * batch.outputs.bytes_per_run() : 0);
     if (pinned_per_run > 0) {
       const auto staging_cap =
@@ -530,7 +583,7 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
     result_sink& target = ring ? static_cast<result_sink&>(*ring) : sink;
     try {
       cuda_chunk_device<V> device(batch, group, events_, *pinned_, staged_, settings_.pinned_pool_bytes / 4, max_pitch_,
-                                  stats);
+                                  stats, pageable);
       if (shared != nullptr) {
         run_shared_chunk_pipeline(device, stack_->resource(), config, *shared, target, report,
                                   cuda_test_hooks().after_planning);
@@ -554,6 +607,7 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
       throw;
     }
     record();
+    ++solves_done_;
     if (ring) {
       stats.staging_peak_bytes = ring->peak_bytes();
       stats.staging_wait_ms = ring->wait_ms();
