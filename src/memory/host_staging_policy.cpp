@@ -46,7 +46,7 @@ std::string host_staging_name(host_staging s) {
   return "?";
 }
 
-host_staging_policy parse_host_staging_policy(const char* mode, const char* up_to) {
+host_staging_policy parse_host_staging_policy(const char* mode, const char* up_to, const char* populate) {
   host_staging_policy p;
   if (mode != nullptr && *mode != '\0') {
     const std::string m = mode;
@@ -65,12 +65,20 @@ host_staging_policy parse_host_staging_policy(const char* mode, const char* up_t
                              "' is not allowed: give a byte count, optionally with K, M or G (powers of 1024), "
                              "e.g. 268435456 or 256M");
   }
+  if (populate != nullptr && *populate != '\0') {
+    const std::string v = populate;
+    if (v != "0" && v != "1")
+      throw invalid_argument("CUBIE_POPULATE_RESULTS = '" + v +
+                             "' is not allowed: use 1 (fault a pageable result's pages in on the copy threads before "
+                             "downloads land in it) or 0 (leave it to the driver's copies)");
+    p.populate_results = v == "1";
+  }
   return p;
 }
 
 const host_staging_policy& default_host_staging_policy() {
-  static const host_staging_policy p =
-      parse_host_staging_policy(std::getenv("CUBIE_HOST_STAGING"), std::getenv("CUBIE_PAGEABLE_UP_TO"));
+  static const host_staging_policy p = parse_host_staging_policy(
+      std::getenv("CUBIE_HOST_STAGING"), std::getenv("CUBIE_PAGEABLE_UP_TO"), std::getenv("CUBIE_POPULATE_RESULTS"));
   return p;
 }
 

@@ -23,6 +23,7 @@ TEST(HostStagingPolicy, DefaultsWhenUnset) {
     const host_staging_policy p = parse_host_staging_policy(unset, unset);
     EXPECT_EQ(p.mode, host_staging::first_pageable);
     EXPECT_EQ(p.pageable_up_to, std::uint64_t{256} << 20);
+    EXPECT_TRUE(p.populate_results);
   }
 }
 
@@ -37,6 +38,17 @@ TEST(HostStagingPolicy, ParsesEveryModeAndSize) {
   EXPECT_EQ(parse_host_staging_policy(nullptr, "0").pageable_up_to, 0u);
   for (host_staging s : {host_staging::pinned, host_staging::pageable, host_staging::first_pageable})
     EXPECT_EQ(parse_host_staging_policy(cubie::memory::host_staging_name(s).c_str(), nullptr).mode, s);
+}
+
+TEST(HostStagingPolicy, PopulateIsZeroOrOne) {
+  EXPECT_FALSE(parse_host_staging_policy(nullptr, nullptr, "0").populate_results);
+  EXPECT_TRUE(parse_host_staging_policy(nullptr, nullptr, "1").populate_results);
+  try {
+    (void)parse_host_staging_policy(nullptr, nullptr, "yes");
+    FAIL() << "accepted";
+  } catch (const cubie::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("CUBIE_POPULATE_RESULTS = 'yes'"), std::string::npos) << e.what();
+  }
 }
 
 TEST(HostStagingPolicy, RefusesBadValuesNamingThem) {

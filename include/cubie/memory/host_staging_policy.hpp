@@ -26,6 +26,9 @@ enum class host_staging {
 struct host_staging_policy {
   host_staging mode = host_staging::first_pageable;
   std::uint64_t pageable_up_to = std::uint64_t{256} << 20;
+  /// Fault a pageable result's pages in on the copy threads before downloads go straight into
+  /// it (CUBIE_POPULATE_RESULTS=0 turns it off, to measure what it saves).
+  bool populate_results = true;
 };
 
 /// @brief "pinned", "pageable" or "first_pageable".
@@ -33,9 +36,11 @@ struct host_staging_policy {
 
 /// @brief The policy from the values of CUBIE_HOST_STAGING (`mode`: pinned, pageable,
 /// first_pageable) and CUBIE_PAGEABLE_UP_TO (`up_to`: bytes, with an optional K/M/G suffix of
-/// powers of 1024); null or empty values keep the defaults (first_pageable, 256M).
+/// powers of 1024) and CUBIE_POPULATE_RESULTS (`populate`: 0 or 1); null or empty values keep
+/// the defaults (first_pageable, 256M, 1).
 /// @throws cubie::invalid_argument naming the variable, the value and what is allowed.
-[[nodiscard]] host_staging_policy parse_host_staging_policy(const char* mode, const char* up_to);
+[[nodiscard]] host_staging_policy parse_host_staging_policy(const char* mode, const char* up_to,
+                                                            const char* populate = nullptr);
 
 /// @brief The process's policy: parse_host_staging_policy of the environment, read once.
 /// @throws as parse_host_staging_policy.

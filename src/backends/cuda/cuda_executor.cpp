@@ -513,7 +513,7 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
                                                          static_cast<std::uint64_t>(batch.n_runs) * batch.bytes_per_run());
     const bool pageable_outputs = pageable && !direct && sink.whole_result_in_memory();
     last_pageable_ = pageable;
-    if (pageable_outputs) {
+    if (pageable_outputs && staging_policy_.populate_results) {
       // The driver copies downloads into pageable memory on one thread: fresh result pages
       // are faulted in first on the copy threads (contents left alone; present pages cost a
       // page-table walk).
