@@ -97,7 +97,7 @@ note "measurements took $(($(date +%s) - T0)) s"
 if (($(left) > 20)); then
   timeout "$(($(left) - 5))" "$H" --gib 1 >"$LOG/host_memory.log" 2>&1
   note "---- host_memory_bench --gib 1"
-  note "$(grep -E 'first touch, (4 KiB|huge) pages, [0-9]+ threads, round 2|register 64 MiB|then cudaHostRegister|cudaHostAlloc 64|pinned_host_resource' "$LOG/host_memory.log")"
+  note "$(grep -E 'first touch, (4 KiB|huge) pages, [0-9]+ threads, round 2|^register|then cudaHostRegister|^cudaHostAlloc [0-9]+ [MK]iB|pinned_host_resource' "$LOG/host_memory.log")"
 fi
 
 note "---- medians over $REPS fresh processes (ms); pinned/pageable = where results are kept; goal B1: first <= 1.5 x steady"

@@ -68,6 +68,8 @@ void parallel_copy(const std::vector<copy_piece>& pieces) {
   });
 }
 
+void start_copy_threads() { (void)copier::instance(); }
+
 void parallel_blocks(std::int64_t n_blocks, const std::function<void(std::int64_t)>& body) {
   if (n_blocks <= 0) return;
   if (n_blocks == 1) {

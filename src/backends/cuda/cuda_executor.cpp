@@ -331,6 +331,8 @@ cuda_executor::cuda_executor(const memory::memory_settings& settings, int device
       registration_(memory::memory_manager::for_device(device).register_solver(settings.mem_proportion)),
       streams_(join_stream_group(settings.stream_group, device)),
       staging_policy_(memory::default_host_staging_policy()) {
+  if (!settings_.host_staging.empty())
+    staging_policy_.mode = memory::parse_host_staging_policy(settings_.host_staging.c_str(), nullptr).mode;
   const memory::cuda_device_guard guard(device_);
   cudaDeviceProp prop{};
   CUBIE_CUDA_TRY(cudaGetDeviceProperties(&prop, device_));
@@ -341,6 +343,9 @@ cuda_executor::cuda_executor(const memory::memory_settings& settings, int device
   stack_ = std::make_unique<memory::device_memory_stack>(settings_.allocator_kind_value(), device_, budget_bytes(),
                                                          registration_.account());
   pinned_ = &shared_pinned_pool(device_, settings_.pinned_pool_bytes);
+  // Solves convert inputs, touch pinned blocks and copy results on the copy threads: started
+  // here, with the Solver, rather than inside the first solve.
+  start_copy_threads();
   // The context exists before the exit handler is registered, so that the handler, run in
   // reverse order of registration, frees cubie's cached memory before the runtime tears down.
   CUBIE_CUDA_TRY(cudaFree(nullptr));
