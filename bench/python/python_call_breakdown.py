@@ -44,14 +44,20 @@ def main():
     ap.add_argument("--backend", default="cpu")
     ap.add_argument("--repeats", type=int, default=7)
     ap.add_argument("--algorithm", default="classical_rk4")
+    ap.add_argument("--duration", type=float, default=None,
+                    help="shorter than the model's 1.0 to make the solve itself small (rk4 with duration = dt: one "
+                         "step) so that the per-call costs stand out")
     args = ap.parse_args()
     system = qb.load_model(MODEL)
     kw = {"dt": 1.0 / 1024} if args.algorithm == "classical_rk4" else {}
     solver = qb.Solver(system, algorithm=args.algorithm, backend=args.backend, **kw)
     rho = np.linspace(0.0, 21.0, args.runs)
     spec = solver._spec_base.copy()
+    if args.duration is not None:
+        spec.duration = args.duration
+    dur = {} if args.duration is None else {"duration": args.duration}
     for _ in range(2):
-        solver.solve({}, {"rho": rho})
+        solver.solve({}, {"rho": rho}, **dur)
     pool = getattr(_core, "result_pool_stats", None)
     print(f"cubie {qb.__version__}; backend {solver.backend}; {args.runs:,} runs; {args.algorithm}; "
           f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}; result pool: "
@@ -75,7 +81,7 @@ def main():
     del res
 
     def total():
-        r = solver.solve({}, {"rho": rho})
+        r = solver.solve({}, {"rho": rho}, **dur)
         del r
 
     parts["total"] = ms(total, args.repeats)
@@ -92,6 +98,32 @@ def main():
     keep.fill(1)
     parts["fresh pages"] = ms(fresh, args.repeats)
     parts["warm pages"] = ms(lambda: keep.fill(2), args.repeats)
+    # The pool's effect in pairs within this process: a solve whose storage (result and grid
+    # column) comes from the pool against one made afresh (bound 0), the order alternating.
+    bound = _core.result_pool_stats()["max_bytes"] or (2 << 30)
+    on, off, ratio = [], [], []
+    for i in range(args.repeats):
+        def pooled():
+            _core.set_result_pool_bytes(bound)
+            total()  # leaves its storage in the pool
+            t0 = time.perf_counter()
+            total()
+            return (time.perf_counter() - t0) * 1e3
+
+        def unpooled():
+            _core.set_result_pool_bytes(0)
+            t0 = time.perf_counter()
+            total()
+            return (time.perf_counter() - t0) * 1e3
+
+        a, b = (pooled(), unpooled()) if i % 2 == 0 else tuple(reversed((unpooled(), pooled())))
+        on.append(a)
+        off.append(b)
+        ratio.append(a / b)
+    _core.set_result_pool_bytes(bound)
+    parts["total, pool on (pairs)"] = statistics.median(on)
+    parts["total, pool off (pairs)"] = statistics.median(off)
+    parts["on / off, median of pair ratios"] = statistics.median(ratio)
     print("| part | ms |\n| --- | ---: |")
     for k, v in parts.items():
         print(f"| {k} | {v:.2f} |")
