@@ -34,10 +34,10 @@ class cuda_chunk_device {
  public:
   cuda_chunk_device(const prepared_batch<V>& batch, memory::stream_group& group, std::vector<detail::slot_events>& events,
                     memory::pinned_host_pool& pinned, detail::staged_inputs& staged, std::uint64_t staged_bound,
-                    std::uint64_t max_pitch, solve_statistics& stats, bool pageable_inputs)
+                    std::uint64_t max_pitch, solve_statistics& stats, bool pageable_inputs, bool pageable_outputs)
       : batch_(batch), group_(group), events_(events), pinned_(pinned), staged_(staged), staged_bound_(staged_bound),
         max_pitch_(max_pitch), stats_(stats), staging_in_(events.size()), pageable_inputs_(pageable_inputs),
-        tables_(events.size()) {
+        pageable_outputs_(pageable_outputs), tables_(events.size()), deferred_(events.size()) {
     if (staged_.batch != &batch_ || staged_.generation != batch_.generation || staged_.value_bytes != sizeof(V)) {
       // Another batch (or the same object rebuilt): the blocks' last uploads, in an earlier
       // solve, are done.
@@ -109,16 +109,25 @@ class cuda_chunk_device {
     stats_.bytes_to_device += layout.staged_bytes();
   }
 
-  // Download straight into the view (pinned: a DMA at link speed).
+  // Download straight into the view (pinned: a DMA at link speed). Into pageable memory the
+  // copy returns only once it is done, and it waits for the chunk's kernel: queued here it
+  // would hold the host until then, and the next chunks would not be launched while this one
+  // computes. So pageable downloads wait for complete(), which the pipeline calls once later
+  // chunks are queued: the device computes those while the host copies this one.
   void download(int slot, void* buffer, const memory::chunk_range& chunk, const output_view& view) {
-    const chunk_layout<V> layout(batch_, chunk.size());
-    const cudaStream_t st = stream(slot).value();
-    copy_outputs(layout, static_cast<const char*>(buffer), view, st);
-    CUBIE_CUDA_TRY(cudaEventRecord(events_[static_cast<std::size_t>(slot)].done, st));
-    stats_.bytes_to_host += layout.returned_bytes();
+    if (pageable_outputs_) {
+      deferred_[static_cast<std::size_t>(slot)] = deferred_download{true, buffer, chunk, view};
+      return;
+    }
+    queue_download(slot, buffer, chunk, view);
   }
 
   void complete(int slot, const memory::chunk_range& /*chunk*/, const output_view& /*view*/) {
+    deferred_download& later = deferred_[static_cast<std::size_t>(slot)];
+    if (later.pending) {
+      later.pending = false;
+      queue_download(slot, later.buffer, later.chunk, later.view);
+    }
     const detail::slot_events& ev = events_[static_cast<std::size_t>(slot)];
     CUBIE_CUDA_TRY(cudaEventSynchronize(ev.done));
     float ms = 0;
@@ -130,7 +139,17 @@ class cuda_chunk_device {
     stats_.d2h_ms += ms;
   }
 
+  void queue_download(int slot, void* buffer, const memory::chunk_range& chunk, const output_view& view) {
+    const chunk_layout<V> layout(batch_, chunk.size());
+    const cudaStream_t st = stream(slot).value();
+    copy_outputs(layout, static_cast<const char*>(buffer), view, st);
+    CUBIE_CUDA_TRY(cudaEventRecord(events_[static_cast<std::size_t>(slot)].done, st));
+    stats_.bytes_to_host += layout.returned_bytes();
+  }
+
   void drain() noexcept {
+    // Downloads not yet made belong to chunks the pipeline gives up (an error path).
+    for (deferred_download& d : deferred_) d.pending = false;
     for (int s = 0; s < group_.stream_count(); ++s) CUBIE_CUDA_IGNORE(cudaStreamSynchronize(stream(s).value()));
   }
 
@@ -236,7 +255,15 @@ class cuda_chunk_device {
   solve_statistics& stats_;
   std::vector<staging> staging_in_;
   bool pageable_inputs_;
+  bool pageable_outputs_;
   std::vector<std::vector<char>> tables_;  // per slot, pageable staging only
+  struct deferred_download {
+    bool pending = false;
+    void* buffer = nullptr;
+    memory::chunk_range chunk;
+    output_view view;
+  };
+  std::vector<deferred_download> deferred_;  // per slot, pageable outputs only
 };
 
 static_assert(split_chunk_device<cuda_chunk_device<float>>);
@@ -588,7 +615,7 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
     result_sink& target = ring ? static_cast<result_sink&>(*ring) : sink;
     try {
       cuda_chunk_device<V> device(batch, group, events_, *pinned_, staged_, settings_.pinned_pool_bytes / 4, max_pitch_,
-                                  stats, pageable);
+                                  stats, pageable, pageable_outputs);
       if (shared != nullptr) {
         run_shared_chunk_pipeline(device, stack_->resource(), config, *shared, target, report,
                                   cuda_test_hooks().after_planning);
