@@ -129,5 +129,16 @@ for key in sorted(rows, key=lambda k: (k[0], k[1], k[2], order.index(k[3]) if k[
           f"{med[0] / med[1]:7.2f} {1.5 * med[1]:8.2f} {med[3]:7.1f} {med[4]:7.2f}")
 PY
 grep -v 'rc=0' "$LOG/rcs.txt" | tee -a "$SUMMARY" >/dev/null
+# Issue 12 beside it (PYTHON_OVERHEAD=1; about 2 minutes more, with a build of _core): the
+# Python call against Solver::solve at B1 size, interleaved pairs, with the result pool.
+if [[ ${PYTHON_OVERHEAD:-0} == 1 ]]; then
+  t0=$(date +%s)
+  ninja -C "$BUILD" -j "$(nproc)" _core >"$LOG/build_core.log" 2>&1
+  note "build _core: rc=$? in $(($(date +%s) - t0)) s"
+  PYTHONPATH=$BUILD/python timeout 240 python3 bench/python/python_overhead.py --runs 4194304 --backend cuda \
+    --repeats 21 --skip-scipy >"$LOG/python_overhead.log" 2>&1
+  note "---- python_overhead.py --runs 4194304 --backend cuda --repeats 21 --skip-scipy (rc=$?)"
+  note "$(grep -E '^\|' "$LOG/python_overhead.log")"
+fi
 note "total $(($(date +%s) - START)) s"
 tar -czf "$OUT/logs.tar.gz" -C "$SCRATCH" logs
