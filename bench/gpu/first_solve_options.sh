@@ -42,10 +42,8 @@ note "$(git log -1 --format='commit %h %s' 2>/dev/null | cut -c1-110)"
 # ---- build (this branch's changes into an existing build dir, or a fresh one) ----------------
 t0=$(date +%s)
 if [[ ! -f $BUILD/build.ninja ]]; then
-  args=(-S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCUBIE_ENABLE_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90
-    -DCUBIE_CPU_ARCH=native)
   source "$ROOT/bench/gpu/toml_shim.sh"
-  toml_shim "$BUILD" args
+  h200_cmake_args "$ROOT" "$BUILD" args
   cmake "${args[@]}" >"$LOG/configure.log" 2>&1 || { note "configure FAILED"; tail -20 "$LOG/configure.log" | tee -a "$SUMMARY"; }
 fi
 ninja -C "$BUILD" -j "$(nproc)" cubie_gpu_bench host_memory_bench >"$LOG/build.log" 2>&1
