@@ -370,7 +370,9 @@ TEST_F(backends_cuda, pageable_host_staging_equals_pinned_staging) {
     EXPECT_TRUE(equal_results(r1, ref)) << "pinned results " << pinned_results;
     EXPECT_TRUE(equal_results(r2, ref)) << "pinned results " << pinned_results;
     EXPECT_EQ(r1.statistics().staging_peak_bytes, 0u);
-    if (!pinned_results) EXPECT_GT(r2.statistics().staging_peak_bytes, 0u) << "the second solve goes through the ring";
+    if (!pinned_results) {
+      EXPECT_GT(r2.statistics().staging_peak_bytes, 0u) << "the second solve goes through the ring";
+    }
   }
 }
 

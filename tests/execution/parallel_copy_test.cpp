@@ -88,8 +88,11 @@ TEST(ParallelPopulate, FaultsPagesInAndKeepsContents) {
     EXPECT_EQ(c[0], 11u);
     EXPECT_EQ(c[bytes / 2], 22u);
     EXPECT_EQ(c[bytes - 1], 33u);
-    for (std::size_t i = 1; i < bytes - 1; i += 4093)
-      if (i != bytes / 2) ASSERT_EQ(c[i], 0u) << "offset " << i;
+    for (std::size_t i = 1; i < bytes - 1; i += 4093) {
+      if (i != bytes / 2) {
+        ASSERT_EQ(c[i], 0u) << "offset " << i;
+      }
+    }
     ::munmap(p, bytes);
   }
 }

@@ -34,10 +34,10 @@ class cuda_chunk_device {
  public:
   cuda_chunk_device(const prepared_batch<V>& batch, memory::stream_group& group, std::vector<detail::slot_events>& events,
                     memory::pinned_host_pool& pinned, detail::staged_inputs& staged, std::uint64_t staged_bound,
-                    std::uint64_t max_pitch, solve_statistics& stats, bool pageable_inputs, bool pageable_outputs)
+                    std::uint64_t max_pitch, solve_statistics& stats, bool pageable_inputs)
       : batch_(batch), group_(group), events_(events), pinned_(pinned), staged_(staged), staged_bound_(staged_bound),
         max_pitch_(max_pitch), stats_(stats), staging_in_(events.size()), pageable_inputs_(pageable_inputs),
-        pageable_outputs_(pageable_outputs), tables_(events.size()), deferred_(events.size()) {
+        tables_(events.size()), deferred_(events.size()) {
     if (staged_.batch != &batch_ || staged_.generation != batch_.generation || staged_.value_bytes != sizeof(V)) {
       // Another batch (or the same object rebuilt): the blocks' last uploads, in an earlier
       // solve, are done.
@@ -113,9 +113,10 @@ class cuda_chunk_device {
   // copy returns only once it is done, and it waits for the chunk's kernel: queued here it
   // would hold the host until then, and the next chunks would not be launched while this one
   // computes. So pageable downloads wait for complete(), which the pipeline calls once later
-  // chunks are queued: the device computes those while the host copies this one.
+  // chunks are queued: the device computes those while the host copies this one (pageable
+  // results under the host staging policy, or with staging_ring = false).
   void download(int slot, void* buffer, const memory::chunk_range& chunk, const output_view& view) {
-    if (pageable_outputs_) {
+    if (!view.pinned) {
       deferred_[static_cast<std::size_t>(slot)] = deferred_download{true, buffer, chunk, view};
       return;
     }
@@ -255,7 +256,6 @@ class cuda_chunk_device {
   solve_statistics& stats_;
   std::vector<staging> staging_in_;
   bool pageable_inputs_;
-  bool pageable_outputs_;
   std::vector<std::vector<char>> tables_;  // per slot, pageable staging only
   struct deferred_download {
     bool pending = false;
@@ -263,7 +263,7 @@ class cuda_chunk_device {
     memory::chunk_range chunk;
     output_view view;
   };
-  std::vector<deferred_download> deferred_;  // per slot, pageable outputs only
+  std::vector<deferred_download> deferred_;  // per slot, downloads into pageable views only
 };
 
 static_assert(split_chunk_device<cuda_chunk_device<float>>);
@@ -615,7 +615,7 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
     result_sink& target = ring ? static_cast<result_sink&>(*ring) : sink;
     try {
       cuda_chunk_device<V> device(batch, group, events_, *pinned_, staged_, settings_.pinned_pool_bytes / 4, max_pitch_,
-                                  stats, pageable, pageable_outputs);
+                                  stats, pageable);
       if (shared != nullptr) {
         run_shared_chunk_pipeline(device, stack_->resource(), config, *shared, target, report,
                                   cuda_test_hooks().after_planning);
