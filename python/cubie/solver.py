@@ -483,6 +483,7 @@ class Solver:
             "host_budget_bytes": m.host_budget_bytes,
             "min_chunks": m.min_chunks,
             "max_chunk_runs": m.max_chunk_runs,
+            "host_staging": m.host_staging or "(environment: CUBIE_HOST_STAGING, else first_pageable)",
             "applies_to": "gpu" if self.backend == "cuda" else "cpu",
         }
 
