@@ -16,7 +16,10 @@
 # and B3 (101 saves, 5.1 GB; old, first_pageable, and pageable once) both ways, REPS fresh
 # processes each (default 3), medians of first,
 # second and steady (the median of 5 after the first) per case; then host_memory_bench --gib 1
-# for the host's floors (first touch, registration).
+# for the host's floors (first touch, registration); then `cubie run` B1 in fresh processes,
+# old against the default (CLI=0 skips it); PYTHON_OVERHEAD=1 adds issue 12's Python overhead.
+# BUDGET (default 230 s) bounds the call: cases left when it runs out are skipped, so build
+# first (`h200_session.sh build`, or ninja cubie_gpu_bench host_memory_bench cubie_cli).
 #
 #   BUILD=$PWD/build-h200 bash bench/gpu/first_solve_options.sh     ($OUT gets summary.txt, logs.tar.gz)
 set -uo pipefail
@@ -127,6 +130,31 @@ for key in sorted(rows, key=lambda k: (k[0], k[1], k[2], order.index(k[3]) if k[
           f"{med[0] / med[1]:7.2f} {1.5 * med[1]:8.2f} {med[3]:7.1f} {med[4]:7.2f}")
 PY
 grep -v 'rc=0' "$LOG/rcs.txt" | tee -a "$SUMMARY" >/dev/null
+# `cubie run` B1 in fresh processes (CLI=0 skips it): the model compiled once into the cache,
+# then old against the default, twice each (in-memory results: a first solve every time).
+if [[ ${CLI:-1} == 1 ]] && (($(left) > 40)); then
+  t0=$(date +%s)
+  ninja -C "$BUILD" -j "$(nproc)" cubie_cli >"$LOG/build_cli.log" 2>&1
+  note "build cubie_cli: rc=$? in $(($(date +%s) - t0)) s"
+  CUBIE=$BUILD/apps/cubie/cubie
+  export CUBIE_CACHE_DIR=$SCRATCH/cache
+  source "$ROOT/bench/gpu/cubie_run_case.sh"
+  LZ=$ROOT/examples/bench_lorenz.toml
+  rk4=(--set solver.algorithm=classical_rk4 --set solver.dt=0.0009765625)
+  B1=(--set 'sweep.rho={linspace=[0,21,4194304]}')
+  note "---- cubie run B1 (rk4, 4,194,304 runs, in memory), fresh processes"
+  cubie_run_case compile "" "$LZ" "${rk4[@]}" --set 'sweep.rho={linspace=[0,21,1024]}'
+  for rep in 1 2; do
+    for cfg in old first_pageable; do
+      (($(left) < 15)) && break
+      (
+        [[ -n ${CONFIG[$cfg]} ]] && export ${CONFIG[$cfg]}
+        cubie_run_case "B1-$cfg-$rep" "" "$LZ" "${rk4[@]}" "${B1[@]}"
+      )
+    done
+  done
+fi
+
 # Issue 12 beside it (PYTHON_OVERHEAD=1; about 2 minutes more, with a build of _core): the
 # Python call against Solver::solve at B1 size, interleaved pairs, with the result pool.
 if [[ ${PYTHON_OVERHEAD:-0} == 1 ]]; then
