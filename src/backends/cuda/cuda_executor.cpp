@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include <cuda_runtime_api.h>
 
@@ -25,6 +26,29 @@ namespace {
 
 // ---- the CUDA side of the chunk pipeline -----------------------------------------------
 
+/// Faults a pageable result's pages in on the copy threads (parallel_populate) on a thread of
+/// its own, while the first chunks upload and compute; the first download into the result
+/// waits for it (wait()). Joined at destruction on every path.
+class populate_gate {
+ public:
+  populate_gate() = default;
+  populate_gate(const populate_gate&) = delete;
+  populate_gate& operator=(const populate_gate&) = delete;
+  ~populate_gate() { wait(); }
+  /// Starts populating every piece of `pieces` (address, bytes).
+  void start(std::vector<std::pair<void*, std::size_t>> pieces) {
+    thread_ = std::thread([pieces = std::move(pieces)] {
+      for (const auto& [p, bytes] : pieces) (void)parallel_populate(p, bytes);
+    });
+  }
+  void wait() noexcept {
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::thread thread_;
+};
+
 /// The chunk_device of run_chunk_pipeline on a CUDA device: one stream and one set of events
 /// per slot, pinned input staging per slot from the shared pool (kept for the solve, returned
 /// to the pool after it). Results are downloaded straight into the views, which are pinned
@@ -34,10 +58,11 @@ class cuda_chunk_device {
  public:
   cuda_chunk_device(const prepared_batch<V>& batch, memory::stream_group& group, std::vector<detail::slot_events>& events,
                     memory::pinned_host_pool& pinned, detail::staged_inputs& staged, std::uint64_t staged_bound,
-                    std::uint64_t max_pitch, solve_statistics& stats, bool pageable_inputs)
+                    std::uint64_t max_pitch, solve_statistics& stats, bool pageable_inputs,
+                    populate_gate* gate)
       : batch_(batch), group_(group), events_(events), pinned_(pinned), staged_(staged), staged_bound_(staged_bound),
         max_pitch_(max_pitch), stats_(stats), staging_in_(events.size()), pageable_inputs_(pageable_inputs),
-        tables_(events.size()), deferred_(events.size()) {
+        tables_(events.size()), deferred_(events.size()), gate_(gate) {
     if (staged_.batch != &batch_ || staged_.generation != batch_.generation || staged_.value_bytes != sizeof(V)) {
       // Another batch (or the same object rebuilt): the blocks' last uploads, in an earlier
       // solve, are done.
@@ -127,6 +152,7 @@ class cuda_chunk_device {
     deferred_download& later = deferred_[static_cast<std::size_t>(slot)];
     if (later.pending) {
       later.pending = false;
+      if (gate_ != nullptr) gate_->wait();  // the result's pages are in before the driver writes them
       queue_download(slot, later.buffer, later.chunk, later.view);
     }
     const detail::slot_events& ev = events_[static_cast<std::size_t>(slot)];
@@ -264,6 +290,7 @@ class cuda_chunk_device {
     output_view view;
   };
   std::vector<deferred_download> deferred_;  // per slot, downloads into pageable views only
+  populate_gate* gate_;
 };
 
 static_assert(split_chunk_device<cuda_chunk_device<float>>);
@@ -545,16 +572,20 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
                                                          static_cast<std::uint64_t>(batch.n_runs) * batch.bytes_per_run());
     const bool pageable_outputs = pageable && !direct && sink.whole_result_in_memory();
     last_pageable_ = pageable;
+    // The driver copies downloads into pageable memory on one thread: fresh result pages are
+    // faulted in first on the copy threads (contents left alone; present pages cost a
+    // page-table walk), while the first chunks upload and compute. Declared before the device,
+    // so that it is joined after the device drained.
+    populate_gate gate;
     if (pageable_outputs && staging_policy_.populate_results) {
-      // The driver copies downloads into pageable memory on one thread: fresh result pages
-      // are faulted in first on the copy threads (contents left alone; present pages cost a
-      // page-table walk).
       const output_view whole = sink.view(0, batch.n_runs);
+      std::vector<std::pair<void*, std::size_t>> pieces;
       for (const output_array& arr : batch.outputs.arrays) {
         const std::size_t bytes = static_cast<std::size_t>(arr.values_per_run()) *
                                   static_cast<std::size_t>(whole.run_stride) * arr.element_bytes(batch.outputs.precision);
-        (void)parallel_populate(whole.data[static_cast<int>(arr.id)], bytes);
+        pieces.emplace_back(whole.data[static_cast<int>(arr.id)], bytes);
       }
+      gate.start(std::move(pieces));
     }
     const int slots = std::max(1, std::min(group.stream_count(), direct ? sink.max_in_flight() : 1 << 30));
     // Beyond the chunks in flight, room for the writer to lag a chunk behind: every slot is
@@ -615,7 +646,7 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
     result_sink& target = ring ? static_cast<result_sink&>(*ring) : sink;
     try {
       cuda_chunk_device<V> device(batch, group, events_, *pinned_, staged_, settings_.pinned_pool_bytes / 4, max_pitch_,
-                                  stats, pageable);
+                                  stats, pageable, pageable_outputs ? &gate : nullptr);
       if (shared != nullptr) {
         run_shared_chunk_pipeline(device, stack_->resource(), config, *shared, target, report,
                                   cuda_test_hooks().after_planning);
