@@ -3,26 +3,32 @@
 # The ring modulator in float64 on the GPU (issue 8; branch ring-f64, 2026-12-04), in ONE
 # device call of under 5 minutes, from an existing build (BUILD, default build-h200, made by
 # `bash bench/gpu/h200_session.sh build`; only stiff_bench is rebuilt there, incrementally).
-# Two changes to the Rodas5P kernel NVRTC builds at run time, each switched by an NVRTC
+# Three changes to the Rodas5P kernel NVRTC builds at run time, each switched by an NVRTC
 # definition, so every variant is the same binary:
 #   - the LU factors in per-thread slices of static shared memory (integrate/
-#     shared_factor_slices.hpp): 48 of the ring modulator's 67 factor values per thread (48 KB
-#     per block of 128) instead of local memory; CUBIE_SHARED_LU_VALUES=0/16/32 for fewer;
+#     shared_factor_slices.hpp) instead of local memory: all 67 of the ring modulator's factor
+#     values per thread in a block of 64 threads (34 KB; branch ring-block64: the kernel's
+#     __launch_bounds__ say 64 and the executor launches what the kernel reports);
+#     CUBIE_SPLIT_BLOCK=0 keeps the block of 128 with 48 values (48 KB, the ring-f64 build);
+#     CUBIE_SHARED_LU_VALUES=0/16/32 for fewer;
 #   - divisions by values fixed for the run (constants, Cs) as products with the reciprocal
 #     (core/math.hpp divide_by_invariant, generated code): CUBIE_RECIPROCAL_DIVISION=0 divides.
-#   default:   both
+#   default:   all three (block of 64, 67 shared values, reciprocals)
+#   block128:  -DCUBIE_SPLIT_BLOCK=0 (block of 128, 48 shared values; the ring-f64 default)
 #   before:    -DCUBIE_SHARED_LU_VALUES=0 -DCUBIE_RECIPROCAL_DIVISION=0 (main before this branch;
 #              same SASS as main's kernel)
-#   lu48_only: -DCUBIE_RECIPROCAL_DIVISION=0 (shared factors, divisions kept)
+#   lu48_only: -DCUBIE_SPLIT_BLOCK=0 -DCUBIE_RECIPROCAL_DIVISION=0 (48 shared factors at 128,
+#              divisions kept)
 #   recip_only: -DCUBIE_SHARED_LU_VALUES=0 (reciprocals, factors in local memory)
 #   lu32:      -DCUBIE_SHARED_LU_VALUES=32 (with reciprocals)
 # Offline figures for each (registers, stack, local and shared bytes per step), no GPU:
-#   MODELS=ring_modulator PRECISIONS=float64 VARIANT_LIST="main default lu0 lu32 div" bash bench/gpu/stiff_kernel_report.sh
+#   MODELS=ring_modulator PRECISIONS=float64 VARIANT_LIST="main default block128 lu0 lu32 div" bash bench/gpu/stiff_kernel_report.sh
 # Cases, rodas5p, final state, tolerances as bench/RESULTS.md (float64 1e-6, float32 1e-5), in
 # order of priority (each with its own time limit; what does not fit SESSION_SECONDS is skipped
 # and says so):
-#   ring 2^17 float64: default (2 timed solves), before (1; was 6.37 s at 08:58 UTC),
-#     lu48_only, recip_only, lu32 (1 each)
+#   ring 2^17 float64: default (2 timed solves), block128 (1), before (1; was 6.37 s at
+#     08:58 UTC), lu48_only, recip_only, lu32 (1 each; at the block of 128: they ask for at
+#     most 48 values)
 #   POLLU 2^20 float64 and float32, default (3 timed solves; its float64 kernel takes no shared
 #     slices; 68.6 ms and 22.6 ms at 08:58 UTC)
 #   ring 2^17 float32, default (1; takes the reciprocals only: 1.23 s at 08:58 UTC)
@@ -76,9 +82,11 @@ R17=(--problems ring --ring-runs 131072 --methods rodas5p)
 P=(--problems pollu --pollu-runs 1048576 --methods rodas5p)
 NO_SHARED=(--nvrtc-option -DCUBIE_SHARED_LU_VALUES=0)
 NO_RECIP=(--nvrtc-option -DCUBIE_RECIPROCAL_DIVISION=0)
+BLOCK128=(--nvrtc-option -DCUBIE_SPLIT_BLOCK=0)
 run ring17_f64_default 60 "${R17[@]}" --precisions float64 --reps 2
+run ring17_f64_block128 45 "${R17[@]}" --precisions float64 --reps 0 "${BLOCK128[@]}"
 run ring17_f64_before 45 "${R17[@]}" --precisions float64 --reps 0 "${NO_SHARED[@]}" "${NO_RECIP[@]}"
-run ring17_f64_lu48_only 40 "${R17[@]}" --precisions float64 --reps 0 "${NO_RECIP[@]}"
+run ring17_f64_lu48_only 40 "${R17[@]}" --precisions float64 --reps 0 "${BLOCK128[@]}" "${NO_RECIP[@]}"
 run ring17_f64_recip_only 40 "${R17[@]}" --precisions float64 --reps 0 "${NO_SHARED[@]}"
 run pollu20_default 40 "${P[@]}" --reps 3
 run ring17_f32_default 30 "${R17[@]}" --precisions float32 --reps 1

@@ -10,7 +10,10 @@
 # per thread (CUBIE_SHARED_LU_VALUES; the default takes 48 where the kernel takes them at all);
 # div: divisions by run constants kept (CUBIE_RECIPROCAL_DIVISION=0; the default multiplies by
 # the reciprocal in NVRTC kernels); main: both of those off (main's kernel before ring-f64).
-# "before" sets all four old values (the kernel of e3c04ff).
+# "before" sets all four old values (the kernel of e3c04ff). block128: CUBIE_SPLIT_BLOCK=0, every
+# kernel in blocks of 128 (the ring modulator in float64: 48 of 67 factor values in shared
+# memory; the default gives it a block of 64 and all 67). block: the kernel's threads per block
+# (.maxntid in the PTX, from __launch_bounds__; the launch uses it).
 # LDS/STS and shared_B: the shared-memory loads and stores of the step loop and their bytes.
 #   bash bench/gpu/stiff_kernel_report.sh [BUILD_DIR]    (default build; needs target model_kernel_source)
 #   MODELS=ring_modulator PRECISIONS=float64 VARIANT_LIST="default lu0" bash bench/gpu/stiff_kernel_report.sh
@@ -32,23 +35,25 @@ declare -A VARIANTS=(
   [lu32]="-DCUBIE_SHARED_LU_VALUES=32"
   [div]="-DCUBIE_RECIPROCAL_DIVISION=0"
   [main]="-DCUBIE_SHARED_LU_VALUES=0 -DCUBIE_RECIPROCAL_DIVISION=0"
+  [block128]="-DCUBIE_SPLIT_BLOCK=0"
 )
-printf '%-16s %-8s %-8s %5s %7s %8s %6s %6s %6s %6s %9s %6s %6s %9s\n' model prec variant regs stack_B loop_ins fp64 fp32 LDL STL local_B LDS STS shared_B
+printf '%-16s %-8s %-8s %5s %5s %7s %8s %6s %6s %6s %6s %9s %6s %6s %9s\n' model prec variant block regs stack_B loop_ins fp64 fp32 LDL STL local_B LDS STS shared_B
 for model in ${MODELS:-pollu ring_modulator}; do
   for prec in ${PRECISIONS:-float64 float32}; do
     "$BUILD/bench/model_kernel_source" "$ROOT/examples/stiff/$model.toml" rodas5p "$prec" >"$WORK/k.cu"
-    for v in ${VARIANT_LIST:-before main default minb3 minb4 lu0 lu16 lu32 div}; do
+    for v in ${VARIANT_LIST:-before main default block128 minb3 minb4 lu0 lu16 lu32 div}; do
       opts=()
       for o in ${VARIANTS[$v]}; do opts+=("--option=$o"); done
       python3 "$ROOT/bench/gpu/nvrtc_offline.py" "$WORK/k.cu" --include "$ROOT/include" --cubin "$WORK/k.cubin" \
-        "${opts[@]}" >/dev/null
+        --ptx "$WORK/k.ptx" "${opts[@]}" >/dev/null
+      block=$(grep -o -m1 'maxntid [0-9]*' "$WORK/k.ptx" | grep -o '[0-9]*$' || echo -)
       python3 "$ROOT/bench/gpu/kernel_local_memory.py" "$WORK/k.cubin" --json "$WORK/k.json" >/dev/null
-      python3 - "$WORK/k.json" "$model" "$prec" "$v" <<'PY'
+      python3 - "$WORK/k.json" "$model" "$prec" "$v" "$block" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 (_, e), = r.items()
 s = e.get("step_loop", {})
-print("%-16s %-8s %-8s %5s %7s %8s %6s %6s %6s %6s %9s %6s %6s %9s" % (sys.argv[2], sys.argv[3], sys.argv[4], e["registers"],
+print("%-16s %-8s %-8s %5s %5s %7s %8s %6s %6s %6s %6s %9s %6s %6s %9s" % (sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], e["registers"],
       e["stack_bytes"], s.get("all"), s.get("fp64"), s.get("fp32"), s.get("ldl"), s.get("stl"),
       s.get("ldl_bytes", 0) + s.get("stl_bytes", 0), s.get("lds", 0), s.get("sts", 0),
       s.get("lds_bytes", 0) + s.get("sts_bytes", 0)))

@@ -1,8 +1,9 @@
 // tests/models/ring_modulator_gpu_test.cpp
 // The ring modulator (examples/stiff/ring_modulator.toml, 15 states) in float64 with rodas5p,
-// compiled at run time for the CPU and the GPU: on the GPU its kernel keeps 48 of the 67 LU
-// factor values per thread in shared memory (integrate/shared_factor_slices.hpp, the default
-// of CUBIE_SHARED_LU_VALUES), and a Cs sweep must agree with the CPU backend, which keeps
+// compiled at run time for the CPU and the GPU: on the GPU its kernel keeps all 67 LU factor
+// values per thread in shared memory, in blocks of 64 threads (integrate/
+// shared_factor_slices.hpp, the defaults of CUBIE_SHARED_LU_VALUES and CUBIE_SPLIT_BLOCK;
+// the executor launches the kernel's own block size), and a Cs sweep must agree with the CPU backend, which keeps
 // them in registers: every run status 0, final states within the tolerance's scale, the same
 // step counts to within a few steps. Skips where no GPU or no NVRTC is usable.
 #include <gtest/gtest.h>
@@ -37,7 +38,7 @@ SolveResult sweep(const std::shared_ptr<const compiled_system>& sys, const char*
   Solver solver(sys, s);
   solve_spec spec;
   spec.duration = 1e-4;  // a tenth of the benchmark's span: 2 of Uin2's periods
-  std::vector<double> cs(200);  // two partial blocks of 128 threads' slices
+  std::vector<double> cs(200);  // a partial block of 64 threads (and of 128)
   for (std::size_t i = 0; i < cs.size(); ++i)
     cs[i] = 2e-13 * std::pow(1e4, double(i) / double(cs.size() - 1));  // logspace [2e-13, 2e-9]
   return solver.solve({}, {{"Cs", cs}}, spec);
@@ -56,11 +57,18 @@ TEST(RingModulatorGpu, SharedFactorSlicesMatchTheCpu) {
   const auto sys =
       models::compile_model(models::load_model(std::filesystem::path(CUBIE_EXAMPLES_DIR) / "stiff/ring_modulator.toml"), o);
 
-  // The default build keeps 48 factor values per thread of a 128-thread block: 48 KB.
+  // The default build keeps all 67 factor values per thread of a 64-thread block: 34 KB, and
+  // the kernel says so in its maxThreadsPerBlock (its __launch_bounds__), which the launch uses.
   const cuda::kernel_properties k = cuda::query_kernel_properties(sys->gpu.at({"rodas5p", precision::float64}), 0);
-  EXPECT_EQ(k.static_shared_bytes, std::size_t(shared_slice_capacity<double>()) * shared_slice_threads * sizeof(double));
-  std::printf("ring modulator rodas5p float64 kernel: %d registers, %zu B stack, %zu B static shared, %d blocks/SM\n",
-              k.registers_per_thread, k.local_bytes_per_thread, k.static_shared_bytes, k.blocks_per_multiprocessor);
+  EXPECT_EQ(k.max_threads_per_block, shared_split_block_threads);
+  EXPECT_EQ(k.block_size, shared_split_block_threads);
+  EXPECT_EQ(cuda::launch_block_size(k.max_threads_per_block), shared_split_block_threads);
+  EXPECT_EQ(k.static_shared_bytes, std::size_t(67) * shared_split_block_threads * sizeof(double));
+  EXPECT_GE(k.blocks_per_multiprocessor, 1);
+  std::printf("ring modulator rodas5p float64 kernel: %d threads per block, %d registers, %zu B stack, %zu B static "
+              "shared, %d blocks/SM\n",
+              k.block_size, k.registers_per_thread, k.local_bytes_per_thread, k.static_shared_bytes,
+              k.blocks_per_multiprocessor);
 
   const SolveResult gpu = sweep(sys, "cuda");
   const SolveResult cpu = sweep(sys, "cpu");

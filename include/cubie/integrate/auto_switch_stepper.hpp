@@ -105,6 +105,9 @@ class auto_switch_stepper {
   static constexpr int error_order = Ex::error_order;
   static constexpr bool last_stage_at_solution = false;
   using work_type = typename Im::work_type;
+  /// The stiff mode's block size (its shared factor slices are laid out for it).
+  template <class Sys>
+  static constexpr int shared_factor_threads() { return Im::template shared_factor_threads<Sys>(); }
   static_assert(Ex::order == Im::order && Ex::error_order == Im::error_order,
                 "both methods must share order and error order (one controller serves both modes)");
 

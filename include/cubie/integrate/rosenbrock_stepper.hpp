@@ -78,10 +78,11 @@ class rosenbrock_stepper {
     // Kernels that spill keep the first factor values in shared memory (shared_factor_slices.hpp);
     // each solve gathers them, and the fences keep them from living on in registers.
     constexpr int KS = shared_factor_values<Sys>();
-    using factors_t = split_factors<S, shared_factors_of<Sys>(), KS>;
+    constexpr int KT = shared_factor_threads<Sys>();  // the kernel's block (integrate_kernel.cuh)
+    using factors_t = split_factors<S, shared_factors_of<Sys>(), KS, KT>;
     [[maybe_unused]] factors_t lu;
     if constexpr (KS > 0) {
-      __shared__ S slices[KS * shared_slice_threads];
+      __shared__ S slices[KS * KT];
       lu.slice = slices + threadIdx.x;
       lu.keep(m.sparse_factors());
       compiler_memory_fence();
@@ -216,12 +217,25 @@ class rosenbrock_stepper {
   /// 10.5 KB of local traffic per step became 12.1 KB). Measured offline with
   /// bench/gpu/stiff_kernel_report.sh (bench/RESULTS.md, issue 8). 0 elsewhere.
   template <class Sys>
-  static constexpr int shared_factor_values() {
-    if constexpr (iteration_matrix<Sys, S>::source != jacobian_source::sparse) return 0;
+  static constexpr bool spills_factors() {
+    if constexpr (iteration_matrix<Sys, S>::source != jacobian_source::sparse) return false;
     else {
       constexpr int registers = ((stages + 6) * N + Sys::sparse_nnz) * int(sizeof(S) / 4);
-      return registers > 384 && registers <= 640 ? shared_lu_values<S, Sys::sparse_nnz>() : 0;
+      return registers > 384 && registers <= 640;
     }
+  }
+  template <class Sys>
+  static constexpr int shared_factor_values() {
+    if constexpr (!spills_factors<Sys>()) return 0;
+    else return shared_lu_values<S, Sys::sparse_nnz, shared_factor_threads<Sys>()>();
+  }
+  /// Threads per block the kernel is built for (integrate_kernel.cuh's kernel_block_threads):
+  /// a smaller block where the factor values do not fit the default one's static shared
+  /// memory (shared_lu_threads), shared_slice_threads elsewhere.
+  template <class Sys>
+  static constexpr int shared_factor_threads() {
+    if constexpr (!spills_factors<Sys>()) return shared_slice_threads;
+    else return shared_lu_threads<S, Sys::sparse_nnz>();
   }
   template <class Sys>
   static constexpr bool carries_f() {

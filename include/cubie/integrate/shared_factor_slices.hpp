@@ -14,21 +14,28 @@
 
 namespace cubie {
 
-/// Threads per block the slices are laid out for: cuda::kernel_block_size (checked in
-/// backends/cuda/integrate_kernel.cuh; this layer does not include the backends).
+/// Threads per block the slices are laid out for by default: cuda::kernel_block_size (checked
+/// in backends/cuda/integrate_kernel.cuh; this layer does not include the backends).
 inline constexpr int shared_slice_threads = 128;
+/// The smaller block of kernels whose factors do not fit the default block's static shared
+/// memory (the ring modulator in float64: 67 x 64 x 8 B = 34 KB). Their kernels take 255
+/// registers, so a multiprocessor holds 256 threads at either block size (4 blocks of 64 use
+/// 137 KB of its 227 KB of shared memory): the same occupancy, every factor in shared memory.
+inline constexpr int shared_split_block_threads = 64;
 /// Static shared memory a block may declare without opting in at launch.
 inline constexpr int shared_slice_block_bytes = 48 * 1024;
 
-/// Values of type S per thread that fit the static shared memory of a block.
-template <class S>
+/// Values of type S per thread that fit the static shared memory of a block of T threads.
+template <class S, int T = shared_slice_threads>
 constexpr int shared_slice_capacity() {
-  return shared_slice_block_bytes / (shared_slice_threads * int(sizeof(S)));
+  return shared_slice_block_bytes / (T * int(sizeof(S)));
 }
 
-/// Where value `value` of thread `thread` lies in the block's array: consecutive threads at
-/// consecutive addresses (a warp's access of one value is conflict-free in any width).
-CUBIE_HD constexpr int shared_slice_index(int value, int thread) { return value * shared_slice_threads + thread; }
+/// Where value `value` of thread `thread` lies in the array of a block of T threads:
+/// consecutive threads at consecutive addresses (a warp's access of one value is
+/// conflict-free in any width).
+template <int T = shared_slice_threads>
+CUBIE_HD constexpr int shared_slice_index(int value, int thread) { return value * T + thread; }
 
 /// CUBIE_SHARED_LU_VALUES (a compile definition, e.g. an NVRTC option): how many factor values
 /// per thread go to shared memory in kernels that spill (-1: as many as fit, the default; 0:
@@ -36,21 +43,40 @@ CUBIE_HD constexpr int shared_slice_index(int value, int thread) { return value 
 #ifndef CUBIE_SHARED_LU_VALUES
 #define CUBIE_SHARED_LU_VALUES -1
 #endif
+/// CUBIE_SPLIT_BLOCK (a compile definition): 1, the default, gives kernels whose wanted factor
+/// values do not fit a block of shared_slice_threads a block of shared_split_block_threads;
+/// 0 keeps every kernel at shared_slice_threads (the ring modulator in float64: 48 of its 67
+/// values in shared memory, the earlier build; bench/gpu/ring_f64_session.sh compares both).
+#ifndef CUBIE_SPLIT_BLOCK
+#define CUBIE_SPLIT_BLOCK 1
+#endif
+
+/// Threads per block for a kernel that keeps factor values of type S out of K in shared
+/// memory, as CUBIE_SHARED_LU_VALUES and CUBIE_SPLIT_BLOCK ask.
+template <class S, int K>
+constexpr int shared_lu_threads() {
+  constexpr int want = CUBIE_SHARED_LU_VALUES < 0 ? K : (CUBIE_SHARED_LU_VALUES < K ? CUBIE_SHARED_LU_VALUES : K);
+  if constexpr (CUBIE_SPLIT_BLOCK != 0 && want > shared_slice_capacity<S, shared_slice_threads>()) {
+    return shared_split_block_threads;
+  } else {
+    return shared_slice_threads;
+  }
+}
 
 /// Factor values of type S in shared memory out of K, as CUBIE_SHARED_LU_VALUES asks and the
-/// block's static shared memory allows.
-template <class S, int K>
+/// static shared memory of a block of T threads allows.
+template <class S, int K, int T = shared_slice_threads>
 constexpr int shared_lu_values() {
-  constexpr int cap = shared_slice_capacity<S>();
+  constexpr int cap = shared_slice_capacity<S, T>();
   constexpr int want = CUBIE_SHARED_LU_VALUES < 0 ? cap : CUBIE_SHARED_LU_VALUES;
   constexpr int n = want < cap ? want : cap;
   return n < K ? n : K;
 }
 
 /// @brief K factor values of one thread: the first KS in its slice of a block array
-/// (`slice` = the array + thread index, strided by shared_slice_threads), the rest held here.
-/// keep() stores them after a factorisation; fetch() gathers all K for one solve.
-template <class S, int K, int KS>
+/// (`slice` = the array + thread index, strided by T, the block's threads), the rest held
+/// here. keep() stores them after a factorisation; fetch() gathers all K for one solve.
+template <class S, int K, int KS, int T = shared_slice_threads>
 struct split_factors {
   static_assert(0 <= KS && KS <= K, "split_factors: KS must lie in [0, K]");
   S* slice;
@@ -58,13 +84,13 @@ struct split_factors {
 
   CUBIE_HD CUBIE_FORCEINLINE void keep(const S* f) {
     CUBIE_UNROLL
-    for (int k = 0; k < KS; ++k) slice[shared_slice_index(k, 0)] = f[k];
+    for (int k = 0; k < KS; ++k) slice[shared_slice_index<T>(k, 0)] = f[k];
     CUBIE_UNROLL
     for (int k = KS; k < K; ++k) held[k - KS] = f[k];
   }
   CUBIE_HD CUBIE_FORCEINLINE void fetch(S* f) const {
     CUBIE_UNROLL
-    for (int k = 0; k < KS; ++k) f[k] = slice[shared_slice_index(k, 0)];
+    for (int k = 0; k < KS; ++k) f[k] = slice[shared_slice_index<T>(k, 0)];
     CUBIE_UNROLL
     for (int k = KS; k < K; ++k) f[k] = held[k - KS];
   }

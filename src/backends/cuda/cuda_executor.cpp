@@ -74,6 +74,12 @@ class cuda_chunk_device {
     ++staged_.solves;
   }
 
+  /// Threads per block of the kernel and of the first pass's kernel (kernel_properties::block_size).
+  void set_block_sizes(int block, int first_block) {
+    block_ = block;
+    first_block_ = first_block;
+  }
+
   cuda_chunk_device(const cuda_chunk_device&) = delete;
   cuda_chunk_device& operator=(const cuda_chunk_device&) = delete;
 
@@ -126,17 +132,20 @@ class cuda_chunk_device {
     }
     CUBIE_CUDA_TRY(cudaEventRecord(ev.uploaded, st));
 
-    // One launch for the whole chunk.
-    unsigned grid = static_cast<unsigned>(grid_blocks(chunk.size()));
-    unsigned block = static_cast<unsigned>(kernel_block_size);
+    // One launch for the whole chunk, in blocks of the kernel's size (set_block_sizes: 128,
+    // or fewer for a kernel built for a smaller block; launch_geometry.hpp).
+    unsigned grid = static_cast<unsigned>(grid_blocks(chunk.size(), block_));
+    unsigned block = static_cast<unsigned>(block_);
     if (const auto& hook = cuda_test_hooks().before_launch) hook(grid, block);
     batch_args<V> args = layout.args(batch_, base);
     if (batch_.gpu_first_pass != nullptr) {
       // algorithm = "auto" in two passes (integrate/continuation.hpp): the explicit kernel
       // over the chunk, then auto over the runs it handed on, whose count stays on the device
-      // (the second grid covers the chunk; threads past the count return at once).
+      // (the second grid covers the chunk; threads past the count return at once). Each pass
+      // in its own kernel's block size.
       CUBIE_CUDA_TRY(cudaMemsetAsync(base + layout.handed_count_offset(), 0, sizeof(unsigned long long), st));
-      launch_integrate_kernel<V>(*batch_.gpu_first_pass, dim3(grid), dim3(block), stream(slot), args);
+      launch_integrate_kernel<V>(*batch_.gpu_first_pass, dim3(static_cast<unsigned>(grid_blocks(chunk.size(), first_block_))),
+                                 dim3(static_cast<unsigned>(first_block_)), stream(slot), args);
       args.resume.resume = 1;
     }
     launch_integrate_kernel<V>(*batch_.gpu, dim3(grid), dim3(block), stream(slot), args);
@@ -318,6 +327,8 @@ class cuda_chunk_device {
   };
   std::vector<deferred_download> deferred_;  // per slot, downloads into pageable views only
   populate_gate* gate_;
+  int block_ = kernel_block_size;
+  int first_block_ = kernel_block_size;
 };
 
 static_assert(split_chunk_device<cuda_chunk_device<float>>);
@@ -677,6 +688,8 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
     try {
       cuda_chunk_device<V> device(batch, group, events_, *pinned_, staged_, settings_.pinned_pool_bytes / 4, max_pitch_,
                                   stats, pageable, pageable_outputs ? &gate : nullptr);
+      device.set_block_sizes(kp.block_size, batch.gpu_first_pass != nullptr ? properties_of(*batch.gpu_first_pass).block_size
+                                                                            : kernel_block_size);
       if (shared != nullptr) {
         run_shared_chunk_pipeline(device, stack_->resource(), config, *shared, target, report,
                                   cuda_test_hooks().after_planning);

@@ -11,9 +11,11 @@ namespace cubie::cuda {
 kernel_properties query_kernel_properties(const gpu_kernel& kernel, int device, int block_size) {
   CUBIE_EXPECTS(kernel.function != nullptr, "cuda backend: kernel '" + kernel.name + "' has no function to launch");
   kernel_properties p;
-  p.block_size = block_size;
   cudaFuncAttributes attr{};
   CUBIE_CUDA_TRY(cudaFuncGetAttributes(&attr, kernel.function));
+  // A kernel built for a smaller block (its __launch_bounds__) launches with that block.
+  if (block_size > attr.maxThreadsPerBlock) block_size = attr.maxThreadsPerBlock;
+  p.block_size = block_size;
   p.registers_per_thread = attr.numRegs;
   p.local_bytes_per_thread = attr.localSizeBytes;
   p.static_shared_bytes = attr.sharedSizeBytes;

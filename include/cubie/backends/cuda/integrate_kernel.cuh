@@ -9,8 +9,26 @@
 namespace cubie::cuda {
 
 // The Rosenbrock stepper's shared-memory slices (integrate/shared_factor_slices.hpp) are laid
-// out for this block size.
+// out for this block size, or for the smaller block of kernel_block_threads.
 static_assert(kernel_block_size == shared_slice_threads, "shared_slice_threads must equal kernel_block_size");
+
+/// Threads per block of the kernel for Method on Sys<V>: kernel_block_size, or fewer where the
+/// stepper keeps its factors in shared memory laid out for a smaller block (the ring modulator
+/// in float64: 64, so all 67 factor values fit 48 KB; shared_factor_slices.hpp). The kernels
+/// declare it in __launch_bounds__; the host launches min(kernel_block_size, the kernel's
+/// maxThreadsPerBlock), which is this (launch_block_size in launch_geometry.hpp), for compiled
+/// and NVRTC kernels alike.
+template <class Method, template <class> class Sys, class V>
+constexpr int kernel_block_threads() {
+  using Stepper = stepper_for<Method, V, Sys<V>::n_states>;
+  if constexpr (requires { Stepper::template shared_factor_threads<Sys<V>>(); }) {
+    constexpr int t = Stepper::template shared_factor_threads<Sys<V>>();
+    static_assert(t > 0 && t <= kernel_block_size && t % 32 == 0, "a kernel block is whole warps, at most kernel_block_size");
+    return t;
+  } else {
+    return kernel_block_size;
+  }
+}
 
 /// At least one resident block (launch bounds' second argument) for implicit steppers whose
 /// per-run state cannot fit the registers: ptxas then gives each thread every register the
@@ -53,7 +71,7 @@ constexpr int kernel_min_blocks() {
 /// Kernels with and without summaries are separate instantiations, so a solve without them
 /// pays no registers for them.
 template <class Method, template <class> class Sys, class V, u32 G = 0>
-__global__ void __launch_bounds__(kernel_block_size, (kernel_min_blocks<Method, Sys, V>())) integrate_kernel(const batch_args<V> a) {
+__global__ void __launch_bounds__((kernel_block_threads<Method, Sys, V>()), (kernel_min_blocks<Method, Sys, V>())) integrate_kernel(const batch_args<V> a) {
   i64 r = static_cast<i64>(blockIdx.x) * blockDim.x + threadIdx.x;
   if constexpr (G == 0 && resumes_runs<stepper_for<Method, V, Sys<V>::n_states>>) {
     // algorithm = "auto", second of two passes: thread i continues the i-th run the first
@@ -69,12 +87,12 @@ __global__ void __launch_bounds__(kernel_block_size, (kernel_min_blocks<Method, 
 }
 
 /// @brief integrate_kernel asking the compiler for at least `MinBlocks` resident blocks per
-/// multiprocessor: registers are capped at 65536 / (MinBlocks x kernel_block_size) per thread
+/// multiprocessor: registers are capped at 65536 / (MinBlocks x block threads) per thread
 /// and what does not fit spills to local memory. For systems too large for registers, to
 /// measure whether occupancy bought with local memory pays (bench/gpu: Lorenz-96). Launched
 /// like integrate_kernel (same parameters, same block size).
 template <class Method, template <class> class Sys, class V, int MinBlocks, u32 G = 0>
-__global__ void __launch_bounds__(kernel_block_size, MinBlocks) integrate_kernel_min_blocks(const batch_args<V> a) {
+__global__ void __launch_bounds__((kernel_block_threads<Method, Sys, V>()), MinBlocks) integrate_kernel_min_blocks(const batch_args<V> a) {
   const i64 r = static_cast<i64>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (r >= a.n_runs) return;
   const Sys<V> sys{};

@@ -42,7 +42,9 @@ struct kernel_properties {
 };
 
 /// @brief Reads cudaFuncGetAttributes and the occupancy of `kernel` on `device` (which must
-/// be current). Both accept a host stub and a cudaKernel_t alike.
+/// be current). Both accept a host stub and a cudaKernel_t alike. `block_size` is lowered to
+/// the kernel's maxThreadsPerBlock (a kernel built for a smaller block); the result's
+/// block_size is the one to launch with.
 /// @throws cubie::invalid_argument when the kernel has no function; cubie::device_error when
 /// the runtime cannot query it.
 [[nodiscard]] kernel_properties query_kernel_properties(const gpu_kernel& kernel, int device,
