@@ -201,6 +201,15 @@ class rosenbrock_stepper {
     if constexpr (carries_f<Sys>()) f0_ = f_last_;
   }
 
+  /// Threads per block the kernel is built for (public: integrate_kernel.cuh's
+  /// kernel_block_threads reads it): a smaller block where the factor values do not fit the
+  /// default one's static shared memory (shared_lu_threads), shared_slice_threads elsewhere.
+  template <class Sys>
+  static constexpr int shared_factor_threads() {
+    if constexpr (!spills_factors<Sys>()) return shared_slice_threads;
+    else return shared_lu_threads<S, Sys::sparse_nnz>();
+  }
+
  private:
   template <class Sys>
   static constexpr int shared_factors_of() {
@@ -228,14 +237,6 @@ class rosenbrock_stepper {
   static constexpr int shared_factor_values() {
     if constexpr (!spills_factors<Sys>()) return 0;
     else return shared_lu_values<S, Sys::sparse_nnz, shared_factor_threads<Sys>()>();
-  }
-  /// Threads per block the kernel is built for (integrate_kernel.cuh's kernel_block_threads):
-  /// a smaller block where the factor values do not fit the default one's static shared
-  /// memory (shared_lu_threads), shared_slice_threads elsewhere.
-  template <class Sys>
-  static constexpr int shared_factor_threads() {
-    if constexpr (!spills_factors<Sys>()) return shared_slice_threads;
-    else return shared_lu_threads<S, Sys::sparse_nnz>();
   }
   template <class Sys>
   static constexpr bool carries_f() {
