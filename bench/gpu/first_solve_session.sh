@@ -45,10 +45,8 @@ note "THP: $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null), defra
 # ---- build ----------------------------------------------------------------------------------
 t0=$(date +%s)
 if [[ ! -f $BUILD/build.ninja ]]; then
-  args=(-S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCUBIE_ENABLE_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90
-    -DCUBIE_CPU_ARCH=native)
   source "$ROOT/bench/gpu/toml_shim.sh"
-  toml_shim "$BUILD" args
+  h200_cmake_args "$ROOT" "$BUILD" args
   cmake "${args[@]}" >"$LOG/configure.log" 2>&1 || { note "configure FAILED"; tail -20 "$LOG/configure.log" | tee -a "$SUMMARY"; }
 fi
 ninja -C "$BUILD" -j "$(nproc)" cubie_cli cubie_gpu_bench host_memory_bench >"$LOG/build.log" 2>&1
