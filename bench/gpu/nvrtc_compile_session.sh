@@ -6,10 +6,11 @@
 #     Pleiades dopri54 and dop853 (64 runs), Lorenz-96 rk4 and dopri54 (65,536 runs), with
 #     this tree's headers, and with the baseline's when .baseline/include exists
 #     (CUBIE_INCLUDE_DIR: the same binary compiling the older kernel code, so the solve
-#     times compare the two);
+#     times compare the two); then Pleiades with ptxas's -Ofc=mid (CUBIE_NVRTC_OPTIONS);
 #  2. while time is left (110 s in all), NVRTC alone on this tree's Pleiades dop853 kernel
 #     source (bench/gpu/model_kernel_source) with option variants: default, -Xptxas -Ofc=mid
-#     and min (ptxas's fast-compile levels), -split-compile=0, --extra-device-vectorization.
+#     and min (ptxas's fast-compile levels), -Ofc=mid (NVRTC's, the whole pipeline),
+#     -split-compile=0, --extra-device-vectorization.
 #
 #   mkdir -p .baseline && git archive BASE_REV include | tar -x -C .baseline   (optional)
 #   bash bench/gpu/nvrtc_compile_session.sh      (device tool: carry .baseline)
@@ -46,15 +47,20 @@ for side in "${sides[@]}"; do
   CUBIE_INCLUDE_DIR=$inc BACKEND=cuda CASES="pleiades_dop853 pleiades_dopri54 lorenz96_dopri54 lorenz96_rk4" \
     timeout 150 bash "$ROOT/bench/models/model_compile_times.sh" "$CUBIE" 3 2>&1 | tee -a "$REPORT"
 done
+# ptxas's fast-compile level "mid" (about -35% of ptxas time on the dop853 kernel offline):
+# its compile and solve times, against the default above.
+note "== cubie run --backend cuda, this tree's headers, CUBIE_NVRTC_OPTIONS=-Xptxas=-Ofc=mid"
+CUBIE_NVRTC_OPTIONS=-Xptxas=-Ofc=mid BACKEND=cuda CASES="pleiades_dop853 pleiades_dopri54" \
+  timeout 100 bash "$ROOT/bench/models/model_compile_times.sh" "$CUBIE" 3 2>&1 | tee -a "$REPORT"
 
 # 2. NVRTC alone on the dop853 kernel: PTX (front end + NVVM) and CUBIN (+ ptxas), option variants.
 if [[ -x $SRCGEN ]] && "$SRCGEN" "$ROOT/examples/pleiades.toml" dop853 float32 >"$SCRATCH/k853.cu"; then
   note "== NVRTC alone, Pleiades dop853 float32 kernel (wall s; bench/gpu/nvrtc_offline.py)"
   for side in new; do
     inc=$ROOT/include
-    for opts in "" "--option=-Xptxas=-Ofc=mid" "--option=-Xptxas=-Ofc=min" "--option=-split-compile=0" \
-      "--option=--extra-device-vectorization"; do
-      (($(date +%s) - START > 100)) && { note "   (time up: the other variants skipped)"; break 2; }
+    for opts in "" "--option=-Xptxas=-Ofc=mid" "--option=-Xptxas=-Ofc=min" "--option=-Ofc=mid" \
+      "--option=-split-compile=0" "--option=--extra-device-vectorization"; do
+      (($(date +%s) - START > 110)) && { note "   (time up: the other variants skipped)"; break 2; }
       t0=$(date +%s.%N)
       if python3 "$ROOT/bench/gpu/nvrtc_offline.py" "$SCRATCH/k853.cu" --include "$inc" --cubin "$SCRATCH/k.cubin" \
         --option=-Xptxas=-v $opts >"$SCRATCH/log" 2>&1; then
