@@ -12,7 +12,8 @@
 #     and min (ptxas's fast-compile levels), -Ofc=mid (NVRTC's, the whole pipeline),
 #     -split-compile=0, --extra-device-vectorization.
 #
-#   mkdir -p .baseline && git archive BASE_REV include | tar -x -C .baseline   (optional)
+#   mkdir -p .baseline && git archive BASE_REV include | tar -x -C .baseline   (optional; BASE_REV:
+#     a commit whose batch_args matches the build, e.g. main just before this change merged)
 #   bash bench/gpu/nvrtc_compile_session.sh      (device tool: carry .baseline)
 #
 # $OUT gets summary.txt. Times are wall seconds of single compiles on an idle host.
