@@ -53,6 +53,7 @@ class cuda_chunk_device {
 
   ~cuda_chunk_device() {
     for (std::size_t s = 0; s < staging_in_.size(); ++s) release(staging_in_[s], static_cast<int>(s));
+    if (handed_counts_ != nullptr) CUBIE_CUDA_IGNORE(cudaFreeHost(handed_counts_));
   }
 
   [[nodiscard]] std::size_t slot_bytes(std::int64_t runs) const { return chunk_layout<V>(batch_, runs).total_bytes(); }
@@ -84,7 +85,16 @@ class cuda_chunk_device {
     unsigned grid = static_cast<unsigned>(grid_blocks(chunk.size()));
     unsigned block = static_cast<unsigned>(kernel_block_size);
     if (const auto& hook = cuda_test_hooks().before_launch) hook(grid, block);
-    launch_integrate_kernel<V>(*batch_.gpu, dim3(grid), dim3(block), stream(slot), layout.args(batch_, base));
+    batch_args<V> args = layout.args(batch_, base);
+    if (batch_.gpu_first_pass != nullptr) {
+      // algorithm = "auto" in two passes (integrate/continuation.hpp): the explicit kernel
+      // over the chunk, then auto over the runs it handed on, whose count stays on the device
+      // (the second grid covers the chunk; threads past the count return at once).
+      CUBIE_CUDA_TRY(cudaMemsetAsync(base + layout.handed_count_offset(), 0, sizeof(unsigned long long), st));
+      launch_integrate_kernel<V>(*batch_.gpu_first_pass, dim3(grid), dim3(block), stream(slot), args);
+      args.resume.resume = 1;
+    }
+    launch_integrate_kernel<V>(*batch_.gpu, dim3(grid), dim3(block), stream(slot), args);
     CUBIE_CUDA_TRY(cudaEventRecord(ev.computed, st));
     stats_.bytes_to_device += layout.staged_bytes();
   }
@@ -94,6 +104,10 @@ class cuda_chunk_device {
     const chunk_layout<V> layout(batch_, chunk.size());
     const cudaStream_t st = stream(slot).value();
     copy_outputs(layout, static_cast<const char*>(buffer), view, st);
+    if (batch_.gpu_first_pass != nullptr) {
+      CUBIE_CUDA_TRY(cudaMemcpyAsync(handed_count(slot), static_cast<const char*>(buffer) + layout.handed_count_offset(),
+                                     sizeof(unsigned long long), cudaMemcpyDeviceToHost, st));
+    }
     CUBIE_CUDA_TRY(cudaEventRecord(events_[static_cast<std::size_t>(slot)].done, st));
     stats_.bytes_to_host += layout.returned_bytes();
   }
@@ -108,6 +122,7 @@ class cuda_chunk_device {
     stats_.kernel_ms += ms;
     CUBIE_CUDA_TRY(cudaEventElapsedTime(&ms, ev.computed, ev.done));
     stats_.d2h_ms += ms;
+    if (batch_.gpu_first_pass != nullptr) stats_.second_pass_runs += static_cast<std::int64_t>(*handed_count(slot));
   }
 
   void drain() noexcept {
@@ -119,6 +134,18 @@ class cuda_chunk_device {
     void* ptr = nullptr;
     std::size_t bytes = 0;
   };
+
+  // Two passes: the slot's count of runs handed to the second pass, downloaded with its
+  // outputs (pinned, one word per slot, made on first use).
+  unsigned long long* handed_count(int slot) {
+    if (handed_counts_ == nullptr) {
+      void* p = nullptr;
+      CUBIE_CUDA_TRY(cudaMallocHost(&p, events_.size() * sizeof(unsigned long long)));
+      handed_counts_ = static_cast<unsigned long long*>(p);
+    }
+    return handed_counts_ + slot;
+  }
+  unsigned long long* handed_counts_ = nullptr;
 
   // The pinned block holding `chunk`'s upload: kept from an earlier solve of this batch with
   // the same chunk (nothing to copy on the host), else, from the batch's second solve on,
@@ -455,6 +482,7 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
     stats.kernel_registers = kp.registers_per_thread;
     stats.kernel_local_bytes = kp.local_bytes_per_thread;
     stats.kernel_blocks_per_sm = kp.blocks_per_multiprocessor;
+    if (batch.method == "auto_switch") stats.auto_passes = batch.gpu_first_pass != nullptr ? 2 : 1;
     memory::memory_manager& manager = registration_.manager();
     const memory::device_memory_info info = manager.device_info();
     // The share moves as other solvers register and leave: the limit follows it per solve.
@@ -482,6 +510,8 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
     estimate.bytes_per_run = batch.bytes_per_run();
     estimate.fixed_bytes = kp.local_memory_reservation() +
                            static_cast<std::uint64_t>(slots) * chunk_layout<V>::overhead_bound(batch);
+    // algorithm = "auto" in two passes: the explicit kernel's local memory too.
+    if (batch.gpu_first_pass != nullptr) estimate.fixed_bytes += properties_of(*batch.gpu_first_pass).local_memory_reservation();
 
     memory::chunk_options options;
     options.align = 32;

@@ -67,6 +67,15 @@ class chunk_layout {
       returned_bytes_ += bytes;
       at += bytes;
     }
+    if (batch.continuation_fields > 0) {
+      // algorithm = "auto" in two passes: the runs' continuation records, the list of runs
+      // handed on and its length (device only; integrate/continuation.hpp).
+      record_at_ = align(at, part_alignment);
+      handed_at_ = align(record_at_ + static_cast<std::size_t>(batch.continuation_fields * runs) * sizeof(double),
+                         part_alignment);
+      handed_count_at_ = align(handed_at_ + static_cast<std::size_t>(runs) * sizeof(i64), part_alignment);
+      at = handed_count_at_ + sizeof(unsigned long long);
+    }
     total_bytes_ = align(at, part_alignment);
   }
 
@@ -76,7 +85,8 @@ class chunk_layout {
     const chunk_layout empty(batch, 0);
     // The varying inputs and each output array follow the tables; each part may waste up to
     // one alignment unit once it holds data.
-    return empty.varying_at_ + (1 + batch.outputs.arrays.size()) * part_alignment;
+    return empty.varying_at_ + (1 + batch.outputs.arrays.size()) * part_alignment +
+           (batch.continuation_fields > 0 ? 3 * part_alignment + sizeof(unsigned long long) : 0);
   }
 
   [[nodiscard]] std::int64_t runs() const noexcept { return runs_; }
@@ -143,8 +153,15 @@ class chunk_layout {
                                                           : reinterpret_cast<const double*>(base + save_times_at_),
                                  batch.drivers.empty() ? nullptr : reinterpret_cast<const driver_info*>(base + drivers_at_),
                                  runs_};
-    return make_batch_args(batch, tables, device_view(batch, device_base), runs_, 0);
+    batch_args<V> a = make_batch_args(batch, tables, device_view(batch, device_base), runs_, 0);
+    if (batch.continuation_fields > 0) {
+      a.resume = {reinterpret_cast<double*>(base + record_at_), runs_, reinterpret_cast<i64*>(base + handed_at_),
+                  reinterpret_cast<unsigned long long*>(base + handed_count_at_), 0};
+    }
+    return a;
   }
+  /// @brief Two passes: where the count of runs handed to the second pass lives.
+  [[nodiscard]] std::size_t handed_count_offset() const noexcept { return handed_count_at_; }
 
   /// @brief The chunk's output arrays in the device buffer at `device_base`, as a view.
   [[nodiscard]] output_view device_view(const prepared_batch<V>& batch, void* device_base) const {
@@ -166,6 +183,7 @@ class chunk_layout {
   std::size_t inputs_at_ = 0, varying_at_ = 0, staged_bytes_ = 0;
   std::size_t outputs_at_ = 0, total_bytes_ = 0;
   std::size_t parts_[output_count] = {};
+  std::size_t record_at_ = 0, handed_at_ = 0, handed_count_at_ = 0;
   std::uint64_t returned_bytes_ = 0;
 };
 

@@ -49,7 +49,15 @@ constexpr int kernel_min_blocks() {
 /// pays no registers for them.
 template <class Method, template <class> class Sys, class V, u32 G = 0>
 __global__ void __launch_bounds__(kernel_block_size, (kernel_min_blocks<Method, Sys, V>())) integrate_kernel(const batch_args<V> a) {
-  const i64 r = static_cast<i64>(blockIdx.x) * blockDim.x + threadIdx.x;
+  i64 r = static_cast<i64>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if constexpr (G == 0 && resumes_runs<stepper_for<Method, V, Sys<V>::n_states>>) {
+    // algorithm = "auto", second of two passes: thread i continues the i-th run the first
+    // pass handed on (the grid covers the chunk; the count is known on the device only).
+    if (a.resume.resume != 0) {
+      if (static_cast<unsigned long long>(r) >= *a.resume.handed_count) return;
+      r = a.resume.handed_runs[r];
+    }
+  }
   if (r >= a.n_runs) return;
   const Sys<V> sys{};
   integrate_run<Method, G>(sys, a, r, true);
