@@ -153,7 +153,7 @@ for f in sorted(glob.glob(os.path.join(log, "bench_B*.log"))):
         cols = line.split()
         i = next(k for k, c in enumerate(cols) if c.isdigit() and int(c) >= 65536)
         n, first, steady = int(cols[i]), float(cols[i + 1]), float(cols[i + 2])
-        pin_mb, pin_ms = cols[-3], cols[-2]
+        pin_mb, pin_ms = cols[-4], cols[-3]  # then st. pin, 2nd ms
         if line.startswith("B1"):
             goal = f"{1.5 * steady:.1f}"
         else:

@@ -106,6 +106,26 @@ class chunk_layout {
   /// the caller can spread large copies over threads.
   template <class Copy>
   void stage(const prepared_batch<V>& batch, const memory::chunk_range& chunk, void* dst, Copy&& copy) const {
+    stage_tables(batch, dst);
+    char* base = static_cast<char*>(dst);
+    const std::size_t slice = static_cast<std::size_t>(chunk.size()) * sizeof(V);
+    for (i64 c = 0; c < batch.varying_columns; ++c) copy(base + varying_column_offset(c), varying_column(batch, chunk, c), slice);
+  }
+
+  /// @brief Start of varying input column `c` in the buffer; [0, varying_offset()) holds the
+  /// tables and the broadcast values, written by stage_tables.
+  [[nodiscard]] std::size_t varying_offset() const noexcept { return varying_at_; }
+  [[nodiscard]] std::size_t varying_column_offset(i64 c) const noexcept {
+    return varying_at_ + static_cast<std::size_t>(c) * static_cast<std::size_t>(runs_) * sizeof(V);
+  }
+  /// @brief Where the prepared batch holds column `c`'s values of `chunk` (its runs in order).
+  [[nodiscard]] static const V* varying_column(const prepared_batch<V>& batch, const memory::chunk_range& chunk, i64 c) {
+    return batch.input_values.data() + c * batch.n_runs + chunk.begin;
+  }
+
+  /// @brief Writes [0, varying_offset()) of the buffer to `dst`: the tables and the broadcast
+  /// values (the varying columns follow, each a slice of the prepared inputs).
+  void stage_tables(const prepared_batch<V>& batch, void* dst) const {
     char* base = static_cast<char*>(dst);
     const std::size_t nv = batch.input_offset.size();
     const i64 varying_total = batch.varying_columns * batch.n_runs;
@@ -131,11 +151,6 @@ class chunk_layout {
       std::memcpy(base + drivers_at_, batch.drivers.data(), batch.drivers.size() * sizeof(driver_info));
     std::memcpy(base + inputs_at_, batch.input_values.data() + varying_total,
                 static_cast<std::size_t>(broadcast_count_) * sizeof(V));
-    const std::size_t slice = static_cast<std::size_t>(chunk.size()) * sizeof(V);
-    for (i64 c = 0; c < batch.varying_columns; ++c) {
-      copy(base + varying_at_ + static_cast<std::size_t>(c) * static_cast<std::size_t>(runs_) * sizeof(V),
-           batch.input_values.data() + c * batch.n_runs + chunk.begin, slice);
-    }
   }
 
   /// @brief The kernel's view of a chunk whose buffer starts at `device_base`.

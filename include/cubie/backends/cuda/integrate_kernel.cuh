@@ -3,9 +3,14 @@
 // launch per chunk. Also the template NVRTC instantiates for model files.
 #pragma once
 #include "../../integrate/integrate_run.hpp"
+#include "../../integrate/shared_factor_slices.hpp"
 #include "launch_geometry.hpp"
 
 namespace cubie::cuda {
+
+// The Rosenbrock stepper's shared-memory slices (integrate/shared_factor_slices.hpp) are laid
+// out for this block size.
+static_assert(kernel_block_size == shared_slice_threads, "shared_slice_threads must equal kernel_block_size");
 
 /// At least one resident block (launch bounds' second argument) for implicit steppers whose
 /// per-run state cannot fit the registers: ptxas then gives each thread every register the
