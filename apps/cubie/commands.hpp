@@ -34,6 +34,11 @@ struct devices_options {
   bool json = false;
 };
 
+struct prepare_options {
+  std::string dir;     ///< "" = the install's lib/cubie/pch (or $CUBIE_PCH_DIR)
+  bool quiet = false;
+};
+
 /// @brief Loads, compiles and solves the model's sweep; writes the result file and
 ///   prints the summary.
 /// @throws cubie::invalid_argument (and model_error) for a bad model, option or
@@ -49,5 +54,9 @@ int check_command(const check_options& options);
 
 /// @brief Lists the backends and devices this build and this machine offer.
 int devices_command(const devices_options& options);
+
+/// @brief Precompiles cubie's headers for model compiles (models::precompile_model_headers).
+/// @throws cubie::error when the compiler is not GCC or the build fails.
+int prepare_command(const prepare_options& options);
 
 }  // namespace cubie::cli

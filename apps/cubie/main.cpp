@@ -82,6 +82,13 @@ int main(int argc, char** argv) {
   CLI::App* devices_cmd = app.add_subcommand("devices", "List the backends and devices available here");
   devices_cmd->add_flag("--json", devices.json, "Print the list as one JSON object on stdout");
 
+  prepare_options prepare;
+  CLI::App* prepare_cmd = app.add_subcommand(
+      "prepare", "Precompile cubie's headers for model compiles (GCC), so the first compile is fast; cmake --install runs it");
+  prepare_cmd->add_option("--dir", prepare.dir, "Folder for them (default: $CUBIE_PCH_DIR, else the install's lib/cubie/pch)")
+      ->type_name("DIR");
+  prepare_cmd->add_flag("--quiet,-q", prepare.quiet, "Print nothing on success");
+
   const bool json = json_in(argc, argv);
   try {
     app.parse(argc, argv);
@@ -94,6 +101,7 @@ int main(int argc, char** argv) {
   try {
     if (*run_cmd) return run_command(run);
     if (*check_cmd) return check_command(check);
+    if (*prepare_cmd) return prepare_command(prepare);
     return devices_command(devices);
   } catch (const command_failure& e) {
     return report_error(e.kind, e.what(), e.exit_code(), json, &e);

@@ -3,6 +3,7 @@
 #include <cuda_runtime_api.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <sstream>
 
 #include "cubie/backends/cuda/kernel_launcher.hpp"
@@ -143,6 +144,12 @@ gpu_build build_gpu(const build_request& request, backend_compile_report& report
   const std::string source = device_source(r);
   std::vector<std::string> options = nvrtc_core_options(arch.sm, r.include_dir);
   options.insert(options.end(), opt.extra_nvrtc_options.begin(), opt.extra_nvrtc_options.end());
+  // CUBIE_NVRTC_OPTIONS: more options, space-separated, for measurements from the command
+  // line (bench/gpu/nvrtc_compile_session.sh: ptxas's fast-compile levels); keyed like the rest.
+  if (const char* more = std::getenv("CUBIE_NVRTC_OPTIONS"); more && *more) {
+    std::istringstream words(more);
+    for (std::string w; words >> w;) options.push_back(w);
+  }
   std::vector<std::string> expressions;
   for (const std::string& m : r.methods) expressions.push_back(name_expression(r, m));
   if (r.summary_groups != 0)

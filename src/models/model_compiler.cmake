@@ -25,6 +25,16 @@ if(IS_ABSOLUTE "${CMAKE_INSTALL_BINDIR}" OR IS_ABSOLUTE "${CMAKE_INSTALL_INCLUDE
 else()
   file(RELATIVE_PATH cubie_include_from_bindir "/prefix/${CMAKE_INSTALL_BINDIR}" "/prefix/${CMAKE_INSTALL_INCLUDEDIR}")
 endif()
+# Where an installed `cubie` finds the precompiled headers `cubie prepare` built at install
+# time (bin/ -> ../lib/cubie/pch), and that step itself (skipped for a DESTDIR staging
+# install: the entries are keyed by the final header folder, and packagers run it after).
+if(IS_ABSOLUTE "${CMAKE_INSTALL_BINDIR}" OR IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")
+  set(cubie_pch_from_bindir "${CMAKE_INSTALL_FULL_LIBDIR}/cubie/pch")
+else()
+  file(RELATIVE_PATH cubie_pch_from_bindir "/prefix/${CMAKE_INSTALL_BINDIR}" "/prefix/${CMAKE_INSTALL_LIBDIR}/cubie/pch")
+endif()
+set_source_files_properties(precompiled_prelude.cpp PROPERTIES COMPILE_DEFINITIONS
+  "CUBIE_PCH_DIR_FROM_BINDIR=\"${cubie_pch_from_bindir}\"")
 set_source_files_properties(cubie_headers.cpp PROPERTIES COMPILE_DEFINITIONS
   "CUBIE_SOURCE_INCLUDE_DIR=\"${PROJECT_SOURCE_DIR}/include\";CUBIE_INSTALL_INCLUDE_DIR=\"${CMAKE_INSTALL_FULL_INCLUDEDIR}\";CUBIE_INCLUDE_DIR_FROM_BINDIR=\"${cubie_include_from_bindir}\"")
 

@@ -273,7 +273,8 @@ cpu_build build_cpu(const detail::build_request& r, backend_compile_report& repo
   r.cache->remove_stale_scratch(std::chrono::hours(24));
   // Built beside the first compile that misses it (on another thread), used by the next.
   detail::precompiled_prelude prelude(*r.cache, tc, r.include_dir, r.header_digest,
-                                      r.options->precompiled_header && !detail::precompiled_header_disabled_by_env());
+                                      r.options->precompiled_header && !detail::precompiled_header_disabled_by_env(),
+                                      detail::shared_prelude_directory());
   const std::size_t n = r.methods.size();
   report.units.assign(n, {});
   std::vector<cpu_unit> units(n);
@@ -352,6 +353,25 @@ std::string gpu_compile_unavailable_reason() {
 #else
   return "this cubie was built without CUDA";
 #endif
+}
+
+fs::path precompiled_headers_directory() { return detail::shared_prelude_directory(); }
+
+fs::path precompile_model_headers(const fs::path& given) {
+  const fs::path folder = given.empty() ? precompiled_headers_directory() : given;
+  if (folder.empty()) throw error("cannot tell where this program is installed: give a folder for the precompiled headers");
+  const detail::host_toolchain tc = detail::host_toolchain_for({});
+  if (!detail::precompiled_prelude::supported(tc)) {
+    throw error("cubie precompiles its headers for GCC only; the model compiler is " + tc.compiler +
+                " (models compile without precompiled headers)");
+  }
+  const fs::path include_dir = detail::cubie_include_dir();
+  const compile_cache cache(folder);
+  detail::precompiled_prelude prelude(cache, tc, include_dir, detail::cubie_header_digest(include_dir), true);
+  if (!prelude.ready() && !prelude.build()) {
+    throw error("precompiling cubie's headers into " + folder.string() + " failed:\n" + prelude.build_failure());
+  }
+  return prelude.gch_path();
 }
 
 std::shared_ptr<const compiled_system> compile_model(const model_definition& model, const compile_options& options,

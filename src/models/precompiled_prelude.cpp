@@ -15,6 +15,8 @@ constexpr const char* header_suffix = ".pch.hpp";
 constexpr const char* gch_suffix = ".pch.hpp.gch";
 constexpr const char* ok_suffix = ".pch.ok";
 constexpr const char* failed_suffix = ".pch.failed";
+// In a cache folder: the shared folder's entry for this key was rejected or failed here.
+constexpr const char* shared_rejected_suffix = ".pch.shared-rejected";
 
 std::string joined(const std::vector<std::string>& items) {
   std::string out;
@@ -31,14 +33,31 @@ bool precompiled_header_disabled_by_env() {
   return s == "0" || s == "off" || s == "no";
 }
 
+fs::path shared_prelude_directory() {
+  if (const char* v = std::getenv("CUBIE_PCH_DIR"); v && *v) return fs::path(v);
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec || exe.empty()) return {};
+  return (exe.parent_path() / CUBIE_PCH_DIR_FROM_BINDIR).lexically_normal();
+}
+
 bool precompiled_prelude::supported(const host_toolchain& tc) {
   const std::string& m = tc.target_macros;
   return m.find("#define __GNUC__ ") != std::string::npos && m.find("#define __clang__") == std::string::npos;
 }
 
 precompiled_prelude::precompiled_prelude(const compile_cache& cache, const host_toolchain& toolchain,
-                                         const fs::path& include_dir, const std::string& header_digest, bool enabled)
+                                         const fs::path& include_dir, const std::string& header_digest, bool enabled,
+                                         const fs::path& shared_dir)
     : cache_(cache), toolchain_(toolchain), include_dir_(include_dir), enabled_(enabled && supported(toolchain)) {
+  std::error_code ec;
+  if (enabled_ && !shared_dir.empty() && fs::is_directory(shared_dir, ec) && !fs::equivalent(shared_dir, cache.directory(), ec)) {
+    try {
+      shared_.emplace(shared_dir);
+    } catch (const error&) {
+      // An unusable shared folder only means the cache folder builds its own.
+    }
+  }
   cache_key_builder kb;
   kb.add("kind", "cpu precompiled prelude, cubie model compiler v1")
       .add("cubie_version", CUBIE_VERSION_STRING)
@@ -58,13 +77,14 @@ precompiled_prelude::~precompiled_prelude() {
 
 fs::path precompiled_prelude::gch_path() const { return cache_.entry(key_, gch_suffix); }
 
-bool precompiled_prelude::ready() const {
-  if (!enabled_) return false;
+bool precompiled_prelude::ready() const { return enabled_ && ready_in(cache_); }
+
+bool precompiled_prelude::ready_in(const compile_cache& folder) const {
   try {
-    const std::optional<std::string> recorded = cache_.read(key_, ok_suffix);
-    if (!recorded || !cache_.contains(key_, header_suffix)) return false;
+    const std::optional<std::string> recorded = folder.read(key_, ok_suffix);
+    if (!recorded || !folder.contains(key_, header_suffix)) return false;
     std::error_code ec;
-    const std::uintmax_t size = fs::file_size(gch_path(), ec);
+    const std::uintmax_t size = fs::file_size(folder.entry(key_, gch_suffix), ec);
     return !ec && std::to_string(size) == *recorded;
   } catch (const error&) {
     return false;  // an unreadable entry is one to rebuild, not a failure of the compile
@@ -114,6 +134,11 @@ bool precompiled_prelude::build() {
 
 std::vector<std::string> precompiled_prelude::flags_or_start_build() {
   if (!enabled_ || cache_.contains(key_, failed_suffix)) return {};
+  if (shared_ && !cache_.contains(key_, shared_rejected_suffix) && ready_in(*shared_)) {
+    used_shared_ = true;
+    return {"-include", shared_->entry(key_, header_suffix).string(), "-Winvalid-pch"};
+  }
+  used_shared_ = false;
   if (ready()) return {"-include", cache_.entry(key_, header_suffix).string(), "-Winvalid-pch"};
   std::lock_guard lock(mutex_);
   if (!build_started_) {
@@ -129,8 +154,18 @@ bool precompiled_prelude::discard_if_rejected(const std::string& compiler_output
   const bool rejected = compiler_output.find("-Winvalid-pch") != std::string::npos;
   if (!rejected && !compile_failed) return false;
   std::error_code ec;
-  fs::remove(cache_.entry(key_, ok_suffix), ec);
-  fs::remove(gch_path(), ec);
+  if (used_shared_) {
+    // The shared folder is read-only to compiles: this cache folder stops using it (and,
+    // when only rejected, builds its own below).
+    try {
+      cache_.write(key_, shared_rejected_suffix, compiler_output);
+    } catch (const error&) {
+      // Without the marker the shared entry is only tried again.
+    }
+  } else {
+    fs::remove(cache_.entry(key_, ok_suffix), ec);
+    fs::remove(gch_path(), ec);
+  }
   if (compile_failed) {
     // The compiler fails with this header and (the caller checks) works without it: this
     // toolchain is not given one again, rather than every compile failing once first.

@@ -4,8 +4,10 @@
 // text and its compiled code are the same with or without it, and anything wrong with
 // it (missing, being built, corrupt, rejected by the compiler) means a compile without it.
 #pragma once
+#include <atomic>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -21,6 +23,12 @@ inline constexpr const char* model_prelude_header = "cubie/backends/cpu/model_pr
 /// @brief True when the environment variable CUBIE_PCH is "0", "off" or "no".
 [[nodiscard]] bool precompiled_header_disabled_by_env();
 
+/// @brief The folder of prebuilt precompiled preludes, used read-only by every compile when
+///   it holds an entry for the compile's toolchain: $CUBIE_PCH_DIR, else lib/cubie/pch of the
+///   install the running program belongs to (`cubie prepare` fills it; `cmake --install`
+///   runs that), so the first compile in an empty cache folder needs no prelude build.
+[[nodiscard]] std::filesystem::path shared_prelude_directory();
+
 /// @brief One toolchain's precompiled prelude in one cache folder. Entries KEY.pch.hpp
 ///   (a one-line header including the prelude, passed with -include), KEY.pch.hpp.gch
 ///   (what GCC loads in its place) and KEY.pch.ok (the .gch's size, written last: the
@@ -31,8 +39,11 @@ inline constexpr const char* model_prelude_header = "cubie/backends/cpu/model_pr
 class precompiled_prelude {
  public:
   /// `enabled` false: never used nor built (compile_options::precompiled_header).
+  /// `shared_dir`: a folder of prebuilt entries (shared_prelude_directory()), read only;
+  /// its entry for this key is used before the cache folder's own. Empty: none.
   precompiled_prelude(const compile_cache& cache, const host_toolchain& toolchain,
-                      const std::filesystem::path& include_dir, const std::string& header_digest, bool enabled);
+                      const std::filesystem::path& include_dir, const std::string& header_digest, bool enabled,
+                      const std::filesystem::path& shared_dir = {});
   /// Waits for a build still running (its files land in the cache folder).
   ~precompiled_prelude();
   precompiled_prelude(const precompiled_prelude&) = delete;
@@ -63,6 +74,8 @@ class precompiled_prelude {
   [[nodiscard]] const std::string& build_failure() const { return build_failure_; }
   /// @brief The entry is complete now (its size matches the recorded one).
   [[nodiscard]] bool ready() const;
+  /// @brief The last flags_or_start_build() chose the shared folder's entry.
+  [[nodiscard]] bool using_shared() const { return used_shared_; }
   /// @brief Builds the entry here and now (what the background build runs). True on success.
   bool build();
 
@@ -70,7 +83,11 @@ class precompiled_prelude {
   const compile_cache& cache_;
   const host_toolchain& toolchain_;
   std::filesystem::path include_dir_;
+  [[nodiscard]] bool ready_in(const compile_cache& folder) const;
+
   bool enabled_ = false;
+  std::optional<compile_cache> shared_;
+  std::atomic<bool> used_shared_ = false;
   std::string key_;
   std::mutex mutex_;
   std::thread builder_;

@@ -139,4 +139,39 @@ TEST_F(cli_run, summary_says_where_failed_runs_stopped) {
   EXPECT_NE(r.out.find("; smallest final dt "), std::string::npos) << r.out;
 }
 
+// The files in `dir` whose names end with `suffix`.
+int count_ending(const std::filesystem::path& dir, const std::string& suffix) {
+  int n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    const std::string name = e.path().filename().string();
+    n += name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+  }
+  return n;
+}
+
+// `cubie prepare` (what cmake --install runs): the precompiled headers it leaves serve the
+// first `cubie run` in an empty cache folder, which then builds none of its own.
+TEST_F(cli_run, prepare_precompiles_the_headers_the_first_run_uses) {
+  const auto pch = dir_ / "pch", cache = dir_ / "cache";
+  const cli_result prep = run_cli({"prepare", "--dir", pch.string()}, dir_);
+  if (prep.exit_code != 0 && prep.err.find("GCC only") != std::string::npos) {
+    GTEST_SKIP() << "the host compiler is not GCC: no precompiled headers";
+  }
+  ASSERT_EQ(prep.exit_code, 0) << prep.err;
+  EXPECT_NE(prep.out.find("cubie: precompiled headers for model compiles: " + pch.string() + "/"), std::string::npos)
+      << prep.out;
+  EXPECT_EQ(count_ending(pch, ".pch.hpp.gch"), 1);
+  EXPECT_EQ(run_cli({"prepare", "--dir", pch.string(), "--quiet"}, dir_).out, "");  // already there: quiet
+
+  ::setenv("CUBIE_PCH_DIR", pch.c_str(), 1);
+  const cli_result r = run_cli_as({"run", example("lorenz.toml"), "--backend", "cpu", "--set", "constants.sigma=10.5",
+                                   "--json"},
+                                  dir_, {.cache_dir = cache.string()});
+  ::unsetenv("CUBIE_PCH_DIR");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"compile_cache_hit\":false"), std::string::npos) << r.out;
+  EXPECT_EQ(count_ending(cache, ".so"), 1);
+  EXPECT_EQ(count_ending(cache, ".pch.hpp.gch"), 0);  // the prepared one was used
+}
+
 }  // namespace

@@ -212,4 +212,59 @@ TEST(PrecompiledPrelude, OtherHeadersMakeANewOne) {
   EXPECT_EQ(pch_files(dir).size(), 2u);
 }
 
+// Runs `body` with the environment variable `name` set to `value`, then unsets it.
+template <class F>
+void with_env(const char* name, const std::string& value, F&& body) {
+  setenv(name, value.c_str(), 1);
+  try {
+    body();
+  } catch (...) {
+    unsetenv(name);
+    throw;
+  }
+  unsetenv(name);
+}
+
+TEST(PrecompiledPrelude, OnePreparedInTheSharedFolderServesTheFirstCompileInAnEmptyCache) {
+  if (!gcc_host_compiler()) GTEST_SKIP() << "the host compiler is not GCC: no precompiled header";
+  scratch_folder shared, dir, plain_dir;
+  const fs::path gch = cubie::models::precompile_model_headers(shared.path());  // what `cubie prepare` runs
+  ASSERT_TRUE(fs::is_regular_file(gch));
+  EXPECT_EQ(gch.parent_path(), shared.path());
+  EXPECT_EQ(cubie::models::precompile_model_headers(shared.path()), gch);  // complete: nothing rebuilt
+  compile_report first, plain;
+  std::shared_ptr<const cubie::compiled_system> sys;
+  with_env("CUBIE_PCH_DIR", shared.path().string(), [&] {
+    EXPECT_EQ(cubie::models::precompiled_headers_directory(), shared.path());
+    sys = cubie::models::compile_model(lorenz_with_sigma(10.0), options_in(dir.path()), &first);
+  });
+  EXPECT_TRUE(first.cpu.units[0].precompiled_header);  // the very first compile in `dir`
+  EXPECT_FALSE(first.cpu.precompiled_header_built);
+  EXPECT_TRUE(pch_files(dir).empty());  // the cache folder needs none of its own
+  const auto reference = cubie::models::compile_model(lorenz_with_sigma(10.0), options_in(plain_dir.path(), false), &plain);
+  EXPECT_EQ(plain.cpu.cache_key, first.cpu.cache_key);
+  EXPECT_EQ(file_bytes(plain.cpu.artifact_path), file_bytes(first.cpu.artifact_path));
+  EXPECT_EQ(solve(sys), solve(reference));
+}
+
+TEST(PrecompiledPrelude, ASharedOneTheCompilerRejectsIsLeftAloneAndTheCacheBuildsItsOwn) {
+  if (!gcc_host_compiler()) GTEST_SKIP() << "the host compiler is not GCC: no precompiled header";
+  scratch_folder shared, dir;
+  const fs::path gch = cubie::models::precompile_model_headers(shared.path());
+  {
+    std::fstream f(gch, std::ios::in | std::ios::out | std::ios::binary);
+    f.write("not-gch!", 8);  // same size: only GCC's own check can tell
+  }
+  compile_report rejected, next;
+  with_env("CUBIE_PCH_DIR", shared.path().string(), [&] {
+    (void)cubie::models::compile_model(lorenz_with_sigma(10.0), options_in(dir.path()), &rejected);
+    (void)cubie::models::compile_model(lorenz_with_sigma(11.0), options_in(dir.path()), &next);
+  });
+  EXPECT_FALSE(rejected.cpu.units[0].precompiled_header);
+  EXPECT_TRUE(rejected.cpu.precompiled_header_built);  // the cache folder's own
+  EXPECT_EQ(file_bytes(gch).substr(0, 8), "not-gch!");  // shared files are never written
+  EXPECT_TRUE(next.cpu.units[0].precompiled_header);   // the cache folder's, not the shared one
+  EXPECT_EQ(pch_files(dir).size(), 1u);
+}
+
 }  // namespace

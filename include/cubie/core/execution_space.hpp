@@ -47,6 +47,13 @@
 #else
 #define CUBIE_INLINE_LAMBDA __attribute__((always_inline))
 #endif
+// Keeps a lambda out of line on the host, where g++ compiles it once for all its calls
+// (nvcc and NVRTC inline every call whatever it says).
+#if defined(__CUDACC__) || defined(__CUDACC_RTC__)
+#define CUBIE_HOST_NOINLINE_LAMBDA
+#else
+#define CUBIE_HOST_NOINLINE_LAMBDA __attribute__((noinline))
+#endif
 
 // Inlines a function on the device only. nvcc's and NVRTC's inliner gives up on the whole
 // per-run loop of a large implicit step (the ring modulator with Rodas5P), and the call then
@@ -67,6 +74,8 @@
 // Unrolling hint honoured by both nvcc and g++.
 #if defined(__CUDACC__) || defined(__CUDACC_RTC__)
 #define CUBIE_UNROLL _Pragma("unroll")
+#define CUBIE_NO_UNROLL _Pragma("unroll 1")
 #else
 #define CUBIE_UNROLL _Pragma("GCC unroll 32")
+#define CUBIE_NO_UNROLL _Pragma("GCC unroll 1")
 #endif

@@ -6,10 +6,27 @@
 #include "../core/execution_space.hpp"
 #include "../core/fixed_vector.hpp"
 #include "../core/math.hpp"
+#include "../core/scalar_traits.hpp"
 #include "../core/static_for.hpp"
 #include "butcher_tableau.hpp"
 #include "error_norm.hpp"
 #include "stepper.hpp"
+
+// Host only (SIMD packs): from how many stages an explicit method's stage sums are loops over
+// the states (erk_stepper::rolled), and the unrolling those loops get. 12: DOP853 alone.
+// Vern7 (10 stages) would gain as much, but rolled its results change in the last bits (GCC
+// contracts the unrolled sums into multiply-adds differently), so its bit-identity
+// references would have to be recorded again; DOP853's stay the same.
+#ifndef CUBIE_ERK_ROLLED_STAGES
+#define CUBIE_ERK_ROLLED_STAGES 12
+#endif
+#ifndef CUBIE_ERK_ROLLED_LOOP
+#if defined(__CUDACC__) || defined(__CUDACC_RTC__)
+#define CUBIE_ERK_ROLLED_LOOP
+#else
+#define CUBIE_ERK_ROLLED_LOOP _Pragma("GCC unroll 1")
+#endif
+#endif
 
 namespace cubie {
 
@@ -31,6 +48,11 @@ class erk_stepper {
   static constexpr int order = tableau.order;
   static constexpr int error_order = tableau.error_order;
   using work_type = no_step_work;
+  // Host SIMD packs of a many-stage method (DOP853, Vern7): the stage sums run as loops over
+  // the states instead of unrolled copies. Their stage vectors live in memory either way
+  // (12 stages of 28 packs is 336 vector registers' worth), and the unrolled copies were
+  // most of the model compile time; the GPU keeps every loop unrolled (registers).
+  static constexpr bool rolled = scalar_traits<S>::lanes > 1 && stages >= CUBIE_ERK_ROLLED_STAGES;
   static_assert(!StiffnessEstimate || (fsal && tableau.c[stages - 2] == 1.0 && tableau.c[stages - 1] == 1.0),
                 "the stiffness estimate needs a first-same-as-last method whose last two stages sit at c = 1");
 
@@ -59,16 +81,21 @@ class erk_stepper {
     accumulate<0>(h, k[0], y);
     static_for<1, stages>([&](auto stage) CUBIE_INLINE_LAMBDA {
       constexpr int i = decltype(stage)::value;
-      fixed_vector<S, N> ys = y;
-      static_for<0, i>([&](auto col) CUBIE_INLINE_LAMBDA {
-        constexpr int j = decltype(col)::value;
-        constexpr double a = tableau.a[i][j];
-        if constexpr (a != 0.0) {
-          const S ha = h * S(a);
-          CUBIE_UNROLL
-          for (int n = 0; n < N; ++n) ys[n] = ys[n] + ha * k[j][n];
-        }
-      });
+      fixed_vector<S, N> ys;
+      if constexpr (rolled) {
+        stage_point_rolled<i>(h, y, k, ys);
+      } else {
+        ys = y;
+        static_for<0, i>([&](auto col) CUBIE_INLINE_LAMBDA {
+          constexpr int j = decltype(col)::value;
+          constexpr double a = tableau.a[i][j];
+          if constexpr (a != 0.0) {
+            const S ha = h * S(a);
+            CUBIE_UNROLL
+            for (int n = 0; n < N; ++n) ys[n] = ys[n] + ha * k[j][n];
+          }
+        });
+      }
       constexpr double c = tableau.c[i];
       // First same as last: the last stage point is the new solution itself.
       if constexpr (fsal && i == stages - 1) y_new_ = ys;
@@ -146,9 +173,35 @@ class erk_stepper {
   }
 
  private:
+  // Stage I's point, y + h sum_j a_Ij k_j, in one pass over the states: each state's sum is
+  // formed in a register, in the same order as the unrolled form (same rounding).
+  template <int I>
+  CUBIE_FORCEINLINE void stage_point_rolled(S h, const fixed_vector<S, N>& y, const fixed_vector<S, N> (&k)[stages],
+                                            fixed_vector<S, N>& ys) const {
+    S ha[I];
+    static_for<0, I>([&](auto col) CUBIE_INLINE_LAMBDA {
+      constexpr int j = decltype(col)::value;
+      constexpr double a = tableau.a[I][j];
+      if constexpr (a != 0.0) ha[j] = h * S(a);
+    });
+    CUBIE_ERK_ROLLED_LOOP
+    for (int n = 0; n < N; ++n) {
+      S acc = y[n];
+      static_for<0, I>([&](auto col) CUBIE_INLINE_LAMBDA {
+        constexpr int j = decltype(col)::value;
+        if constexpr (tableau.a[I][j] != 0.0) acc = acc + ha[j] * k[j][n];
+      });
+      ys[n] = acc;
+    }
+  }
+
   // Folds stage I into the running solution and error sums.
   template <int I>
   CUBIE_HD CUBIE_FORCEINLINE void accumulate(S h, const fixed_vector<S, N>& ki, const fixed_vector<S, N>& y) {
+    if constexpr (rolled) {
+      accumulate_rolled<I>(h, ki, y);
+      return;
+    }
     // First-same-as-last methods take y_new from their last stage point instead.
     constexpr double b = fsal ? 0.0 : tableau.b[I];
     if constexpr (I == 0 && !fsal) {
@@ -182,6 +235,28 @@ class erk_stepper {
         const S he = h * S(e3);
         CUBIE_UNROLL
         for (int n = 0; n < N; ++n) err3_[n] = err3_[n] + he * ki[n];
+      }
+    }
+  }
+
+  // accumulate() in one pass over the states (rolled steppers); the same sums in the same order.
+  template <int I>
+  CUBIE_FORCEINLINE void accumulate_rolled(S h, const fixed_vector<S, N>& ki, const fixed_vector<S, N>& y) {
+    constexpr double b = fsal ? 0.0 : tableau.b[I];
+    constexpr double e = adaptive ? tableau.e[I] : 0.0;
+    constexpr double e3 = two_estimates ? tableau.e3[I] : 0.0;
+    const S hb = h * S(b), he = h * S(e), he3 = h * S(e3);
+    CUBIE_ERK_ROLLED_LOOP
+    for (int n = 0; n < N; ++n) {
+      if constexpr (I == 0 && !fsal) y_new_[n] = y[n];
+      if constexpr (b != 0.0) y_new_[n] = y_new_[n] + hb * ki[n];
+      if constexpr (adaptive) {
+        if constexpr (I == 0) err_[n] = S(0.0);
+        if constexpr (e != 0.0) err_[n] = err_[n] + he * ki[n];
+      }
+      if constexpr (two_estimates) {
+        if constexpr (I == 0) err3_[n] = S(0.0);
+        if constexpr (e3 != 0.0) err3_[n] = err3_[n] + he3 * ki[n];
       }
     }
   }

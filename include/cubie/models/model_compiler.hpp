@@ -107,6 +107,19 @@ struct compile_report {
                                                                    const compile_options& options = {},
                                                                    compile_report* report = nullptr);
 
+/// @brief The folder of prebuilt precompiled headers that CPU model compiles read (never
+///   write): $CUBIE_PCH_DIR, else lib/cubie/pch of the install this program belongs to.
+[[nodiscard]] std::filesystem::path precompiled_headers_directory();
+
+/// @brief Precompiles cubie's headers for CPU model compiles (GCC) into `folder` (empty:
+///   precompiled_headers_directory()), for the default compile options and this program's
+///   header folder, so that even the first compile in an empty cache folder skips parsing
+///   them (`cubie prepare`; `cmake --install` runs it). Nothing is built when the entry is
+///   complete. Returns the precompiled header's path.
+/// @throws cubie::error when the host compiler is not GCC, or the build fails (with its
+///   command and the compiler's output).
+std::filesystem::path precompile_model_headers(const std::filesystem::path& folder = {});
+
 // include_dir() and set_include_dir(): header_location.hpp.
 
 /// @brief Why compile_model cannot build for the GPU here: no CUDA in this build, no
