@@ -18,15 +18,22 @@ STEP_CONTROL_KEYS = frozenset(
     }
 )
 # Options of implicit methods (Newton/Krylov), accepted as the design does. The Newton keys
-# configure the DIRK family; the others (and the Newton keys with another family) are
-# reported as not applicable.
+# configure the Newton families (dirk, firk); linear_solver and KRYLOV_KEYS the Newton-Krylov
+# solves of KRYLOV_FAMILIES; DESIGN_ONLY_KEYS are the design's and read by no method here.
+# Solver._report_not_applicable says which of those given a method does not use.
 ALGORITHM_KEYS = frozenset(
     {
-        "newton_atol", "newton_rtol", "newton_max_iters", "krylov_atol", "krylov_rtol", "krylov_max_iters",
-        "krylov_residual_reduction", "krylov_residual_floor", "linear_correction_type",
+        "newton_atol", "newton_rtol", "newton_max_iters", "linear_solver", "krylov_atol", "krylov_rtol",
+        "krylov_max_iters", "krylov_residual_reduction", "krylov_residual_floor", "linear_correction_type",
         "preconditioner_type", "preconditioner_order", "beta", "gamma",
     }
 )
+# The engine's Krylov settings (solver_settings.hpp), used where the linear solver is not the LU.
+KRYLOV_KEYS = frozenset({"krylov_atol", "krylov_rtol", "krylov_max_iters", "preconditioner_type", "preconditioner_order"})
+DESIGN_ONLY_KEYS = frozenset({"krylov_residual_reduction", "krylov_residual_floor", "linear_correction_type", "beta", "gamma"})
+# The families whose Newton iterations can solve through a Krylov method (the engine's rule:
+# resolve_newton in src/batch/step_control.cpp refuses another linear_solver elsewhere).
+KRYLOV_FAMILIES = ("dirk",)
 OUTPUT_KEYS = frozenset(
     {
         "output_types", "save_variables", "summarise_variables", "saved_state_indices",

@@ -245,9 +245,15 @@ class Solver:
         for key in ("newton_atol", "newton_rtol"):
             if key in c:
                 setattr(s, key, S.as_float(key, c[key], allow_none=True))
-        for key in ("newton_max_iters", "newton_target_iters"):
+        for key in ("newton_max_iters", "newton_target_iters", "krylov_max_iters", "preconditioner_order"):
             if key in c:
                 setattr(s, key, None if c[key] is None else S.as_int(key, c[key]))
+        for key in ("krylov_atol", "krylov_rtol"):
+            if key in c:
+                setattr(s, key, S.as_float(key, c[key], allow_none=True))
+        for key in ("linear_solver", "preconditioner_type"):
+            if key in c:
+                setattr(s, key, None if c[key] is None else S.as_str(key, c[key]))
         if "max_steps" in c:
             s.max_steps = S.as_int("max_steps", c["max_steps"])
         if "backend" in c:
@@ -403,6 +409,12 @@ class Solver:
                 notes["host_budget_bytes"] = "is the CPU backend's budget; this Solver runs on the GPU"
         family = _core.find_method(self.algorithm)["family"]
         newton_keys = ("newton_atol", "newton_rtol", "newton_max_iters", "newton_target_iters")
+        # The linear solver the engine resolves (step_control.cpp): the one named, else the LU
+        # where one is built for this system, else bicgstab.
+        linear = c.get("linear_solver")
+        if linear is None:
+            linear = "direct" if self._compiled.direct_linear_solver else "bicgstab"
+        krylov = family in S.KRYLOV_FAMILIES and str(linear).lower() != "direct"
         for key in tuple(S.ALGORITHM_KEYS) + ("newton_target_iters",):
             if c.get(key) is None:
                 continue
@@ -411,8 +423,15 @@ class Solver:
                     notes[key] = f"configures Newton iterations; {self.algorithm} ({family}) does not iterate"
             elif family == "explicit_rk":
                 notes[key] = f"configures implicit methods; {self.algorithm} is explicit"
-            else:
-                notes[key] = f"configures Newton-Krylov solves, which {self.algorithm} does not use"
+            elif key in S.DESIGN_ONLY_KEYS:
+                notes[key] = ("is not read by cubie's Krylov solvers (their settings: linear_solver, "
+                              f"{', '.join(sorted(S.KRYLOV_KEYS))})")
+            elif family not in S.KRYLOV_FAMILIES:
+                if key != "linear_solver":
+                    notes[key] = f"configures Newton-Krylov solves, which {self.algorithm} ({family}) does not use"
+            elif key in S.KRYLOV_KEYS and not krylov:
+                notes[key] = (f"configures the Krylov linear solvers; {self.algorithm} solves with the LU here "
+                              "(linear_solver resolves to 'direct')")
         if c.get("auto_memory") is not None:
             notes["auto_memory"] = "cubie keeps every per-run buffer in registers or local memory"
         self.not_applicable: Dict[str, str] = notes

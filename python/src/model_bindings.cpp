@@ -106,6 +106,10 @@ void bind_models(nb::module_& m) {
       .def_prop_ro("observables", [](const compiled_system& s) { return s.info.observables; })
       .def_prop_ro("state_defaults", [](const compiled_system& s) { return s.info.state_defaults; })
       .def_prop_ro("parameter_defaults", [](const compiled_system& s) { return s.info.parameter_defaults; })
+      .def_prop_ro(
+          "direct_linear_solver", [](const compiled_system& s) { return s.info.direct_linear_solver; },
+          "Whether an LU is built for this system (the generated sparse LU, or few states): the "
+          "Newton methods' linear_solver defaults to 'direct' where it is, else to 'bicgstab'.")
       .def("cpu_methods",
            [](const compiled_system& s, const std::string& p) { return s.cpu_methods(parse_precision(p)); })
       .def("gpu_methods",

@@ -53,6 +53,12 @@ void bind_settings(nb::module_& m) {
       .def_rw("newton_rtol", &solver_settings::newton_rtol, nb::arg().none())
       .def_rw("newton_max_iters", &solver_settings::newton_max_iters, nb::arg().none())
       .def_rw("newton_target_iters", &solver_settings::newton_target_iters, nb::arg().none())
+      .def_rw("linear_solver", &solver_settings::linear_solver, nb::arg().none())
+      .def_rw("krylov_atol", &solver_settings::krylov_atol, nb::arg().none())
+      .def_rw("krylov_rtol", &solver_settings::krylov_rtol, nb::arg().none())
+      .def_rw("krylov_max_iters", &solver_settings::krylov_max_iters, nb::arg().none())
+      .def_rw("preconditioner_type", &solver_settings::preconditioner_type, nb::arg().none())
+      .def_rw("preconditioner_order", &solver_settings::preconditioner_order, nb::arg().none())
       .def_rw("max_steps", &solver_settings::max_steps)
       .def_prop_rw(
           "precision", [](const solver_settings& s) { return std::string(precision_name(s.precision)); },
