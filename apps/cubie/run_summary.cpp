@@ -210,6 +210,13 @@ std::string summary_json(const run_summary& s) {
     w.key("blocks_per_sm").value(s.statistics.kernel_blocks_per_sm);
     w.end_object();
   }
+  if (s.statistics.auto_passes > 0) {
+    // algorithm = "auto": one kernel or two passes, and the runs the second pass took.
+    w.key("auto").begin_object();
+    w.key("passes").value(static_cast<std::int64_t>(s.statistics.auto_passes));
+    w.key("second_pass_runs").value(static_cast<std::int64_t>(s.statistics.second_pass_runs));
+    w.end_object();
+  }
   w.key("plan").begin_object();
   w.key("result_bytes").value(static_cast<std::uint64_t>(s.planned_result_bytes));
   w.key("peak_host_bytes").value(static_cast<std::uint64_t>(s.planned_peak_host_bytes));

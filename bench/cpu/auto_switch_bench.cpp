@@ -9,8 +9,15 @@
 // --backend cuda) compiles examples/van_der_pol.toml at run time instead (symbolic Jacobian),
 // as `cubie run` does. On the GPU the shuffled sweep measures warp divergence: warps whose
 // threads are in both modes run both branches.
+// auto runs twice: in one kernel (both methods, CUBIE_AUTO_PASSES=1) and in two passes (an
+// explicit kernel, then auto over the runs whose stiffness test fired, CUBIE_AUTO_PASSES=2;
+// integrate/continuation.hpp); "2nd pass" counts the runs the second pass took.
+// --sweeps picks sweeps by name (mixed, nonstiff, stiff, shuffled; default all), in the
+// order given; --methods picks rows (dopri54, rodas5p, auto1, auto2; default all).
 //   auto_switch_bench [--runs N] [--duration T] [--repeat R] [--threads K] [--float]
-//                     [--backend cpu|cuda] [--model] [--cache DIR]
+//                     [--backend cpu|cuda] [--model] [--cache DIR] [--sweeps a,b] [--methods a,b]
+//                     [--max-chunk-runs N]   (chunks of at most N runs: on a GPU, chunks on other
+//                     streams overlap one chunk's second pass with the next one's first)
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -53,9 +60,25 @@ struct options {
   std::string backend = "cpu";
   bool model = false;
   std::string cache;
+  std::vector<std::string> sweeps = {"mixed", "nonstiff", "stiff", "shuffled"};
+  std::vector<std::string> methods = {"auto1", "auto2", "rodas5p", "dopri54"};
+  std::int64_t max_chunk_runs = 0;  // > 0: chunks of at most this many runs (pipelined over streams on a GPU)
 };
 
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  while (at <= s.size()) {
+    const std::size_t comma = s.find(',', at);
+    const std::size_t end = comma == std::string::npos ? s.size() : comma;
+    if (end > at) out.push_back(s.substr(at, end - at));
+    at = end + 1;
+  }
+  return out;
+}
+
 struct sweep {
+  const char* name;
   const char* label;
   std::vector<double> mu;
 };
@@ -70,10 +93,14 @@ struct measured {
   double cpu_s = 1e300, wall_s = 1e300;
   double steps = 0;
   std::size_t failed = 0, switched = 0;
+  std::int64_t second_pass = 0;
+  bool ran = false;
 };
 
+// passes: for auto, 1 (one kernel) or 2 (two passes); 0 for the single methods.
 measured run(const std::shared_ptr<const compiled_system>& sys, const char* method, const sweep& s,
-             const options& o) {
+             const options& o, int passes = 0) {
+  if (passes != 0) ::setenv("CUBIE_AUTO_PASSES", passes == 2 ? "2" : "1", 1);
   solver_settings st;
   st.algorithm = method;
   st.backend = o.backend;
@@ -81,6 +108,7 @@ measured run(const std::shared_ptr<const compiled_system>& sys, const char* meth
   st.rtol = st.atol = {o.single ? 1e-4 : 1e-6};
   st.max_steps = 100'000'000;
   st.cpu_threads = o.threads;
+  st.memory.max_chunk_runs = o.max_chunk_runs;
   Solver solver(sys, st);
   solve_spec spec;
   spec.duration = o.duration;
@@ -103,8 +131,15 @@ measured run(const std::shared_ptr<const compiled_system>& sys, const char* meth
       if (const void* sw = r.array_data(output_id::stiff_switches)) {
         for (std::int64_t i = 0; i < r.n_runs(); ++i) out.switched += static_cast<const u32*>(sw)[i] > 0;
       }
+      out.second_pass = r.statistics().second_pass_runs;
+      if (passes != 0 && r.statistics().auto_passes != passes) {
+        std::fprintf(stderr, "auto asked for %d passes ran %d\n", passes, r.statistics().auto_passes);
+        std::exit(1);
+      }
     }
   }
+  ::unsetenv("CUBIE_AUTO_PASSES");
+  out.ran = true;
   return out;
 }
 
@@ -130,9 +165,13 @@ int main(int argc, char** argv) {
     else if (a == "--backend") o.backend = next();
     else if (a == "--model") o.model = true;
     else if (a == "--cache") o.cache = next();
+    else if (a == "--sweeps") o.sweeps = split(next());
+    else if (a == "--methods") o.methods = split(next());
+    else if (a == "--max-chunk-runs") o.max_chunk_runs = std::strtoll(next(), nullptr, 10);
     else {
       std::fprintf(stderr, "usage: auto_switch_bench [--runs N] [--duration T] [--repeat R] [--threads K] [--float] "
-                           "[--backend cpu|cuda] [--model] [--cache DIR]\n");
+                           "[--backend cpu|cuda] [--model] [--cache DIR] [--sweeps mixed,nonstiff,stiff,shuffled] "
+                           "[--methods auto1,auto2,rodas5p,dopri54] [--max-chunk-runs N]\n");
       return 2;
     }
   }
@@ -156,31 +195,65 @@ int main(int argc, char** argv) {
     sys = make_system<test::van_der_pol, m::method_list<m::auto_switch, m::dormand_prince_54, m::rodas5p>, float,
                       double>();
   }
-  std::vector<sweep> sweeps = {{"mixed: mu = logspace(-1, 3)", logspace(-1, 3, o.runs)},
-                               {"non-stiff: mu = logspace(-1, 0)", logspace(-1, 0, o.runs)},
-                               {"stiff: mu = logspace(2, 3)", logspace(2, 3, o.runs)},
-                               {"mixed, shuffled", logspace(-1, 3, o.runs)}};
+  std::vector<sweep> all = {{"mixed", "mixed: mu = logspace(-1, 3)", logspace(-1, 3, o.runs)},
+                            {"nonstiff", "non-stiff: mu = logspace(-1, 0)", logspace(-1, 0, o.runs)},
+                            {"stiff", "stiff: mu = logspace(2, 3)", logspace(2, 3, o.runs)},
+                            {"shuffled", "mixed, shuffled", logspace(-1, 3, o.runs)}};
   std::mt19937 rng(12345);
-  std::shuffle(sweeps[3].mu.begin(), sweeps[3].mu.end(), rng);
+  std::shuffle(all[3].mu.begin(), all[3].mu.end(), rng);
+  std::vector<sweep> sweeps;
+  for (const std::string& name : o.sweeps) {
+    auto it = std::find_if(all.begin(), all.end(), [&](const sweep& s) { return name == s.name; });
+    if (it == all.end()) {
+      std::fprintf(stderr, "--sweeps: unknown sweep '%s' (mixed, nonstiff, stiff, shuffled)\n", name.c_str());
+      return 2;
+    }
+    sweeps.push_back(*it);
+  }
+  for (const std::string& m : o.methods) {
+    if (m != "auto1" && m != "auto2" && m != "rodas5p" && m != "dopri54") {
+      std::fprintf(stderr, "--methods: unknown row '%s' (auto1, auto2, rodas5p, dopri54)\n", m.c_str());
+      return 2;
+    }
+  }
 
   std::printf("Van der Pol (%s), x0 = 2, y0 = 0, duration %g, %zu runs, %s, rtol = atol = %g, backend %s, %d CPU "
-              "thread(s), best of %d\n",
+              "thread(s), best of %d%s\n",
               o.model ? "examples/van_der_pol.toml" : "C++ system", o.duration, o.runs, o.single ? "float32" : "float64",
-              o.single ? 1e-4 : 1e-6, o.backend.c_str(), o.threads, o.repeat);
-  std::printf("%-34s %-18s %10s %10s %14s %9s %8s  %s\n", "sweep", "method", "cpu s", "wall s", "steps", "switched",
-              "failed", "cpu / best single");
+              o.single ? 1e-4 : 1e-6, o.backend.c_str(), o.threads, o.repeat,
+              o.max_chunk_runs > 0 ? (", chunks of at most " + std::to_string(o.max_chunk_runs) + " runs").c_str() : "");
+  std::printf("%-34s %-18s %10s %10s %14s %9s %9s %8s\n", "sweep", "method", "cpu s", "wall s", "steps",
+              "switched", "2nd pass", "failed");
+  auto wanted = [&](const char* m) { return std::find(o.methods.begin(), o.methods.end(), m) != o.methods.end(); };
   for (const sweep& s : sweeps) {
-    const measured dp = run(sys, "dormand_prince_54", s, o);
-    const measured rp = run(sys, "rodas5p", s, o);
-    const measured au = run(sys, "auto", s, o);
-    const double best = std::min(dp.cpu_s, rp.cpu_s);
+    // Each row prints as it finishes (a timeout keeps them); the ratio column needs both
+    // single methods, so it is printed in a line of its own after them.
     const struct {
+      const char* key;
       const char* name;
-      const measured& m;
-    } rows[] = {{"dormand_prince_54", dp}, {"rodas5p", rp}, {"auto", au}};
-    for (const auto& row : rows) {
-      std::printf("%-34s %-18s %10.3f %10.3f %14.0f %9zu %8zu  %.2f\n", s.label, row.name, row.m.cpu_s, row.m.wall_s,
-                  row.m.steps, row.m.switched, row.m.failed, row.m.cpu_s / best);
+      const char* method;
+      int passes;
+    } rows[] = {{"auto1", "auto (1 kernel)", "auto", 1},
+                {"auto2", "auto (2 passes)", "auto", 2},
+                {"rodas5p", "rodas5p", "rodas5p", 0},
+                {"dopri54", "dormand_prince_54", "dormand_prince_54", 0}};
+    std::vector<std::pair<const char*, measured>> done;
+    for (const std::string& key : o.methods) {
+      for (const auto& row : rows) {
+        if (key != row.key) continue;
+        const measured m = run(sys, row.method, s, o, row.passes);
+        std::printf("%-34s %-18s %10.3f %10.3f %14.0f %9zu %9lld %8zu\n", s.label, row.name, m.cpu_s, m.wall_s, m.steps,
+                    m.switched, static_cast<long long>(m.second_pass), m.failed);
+        done.emplace_back(row.name, m);
+      }
+    }
+    double best = 1e300;
+    for (const auto& [name, m] : done)
+      if (std::strcmp(name, "rodas5p") == 0 || std::strcmp(name, "dormand_prince_54") == 0) best = std::min(best, m.cpu_s);
+    if (wanted("rodas5p") && wanted("dopri54")) {
+      std::printf("%-34s over the better single method (%.3f s):", s.label, best);
+      for (const auto& [name, m] : done) std::printf("  %s %.2f", name, m.cpu_s / best);
+      std::printf("\n");
     }
   }
   return 0;

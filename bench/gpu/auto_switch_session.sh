@@ -26,10 +26,8 @@ export CUBIE_CACHE_DIR=$SCRATCH/cache
 
 if [[ $STAGE == build || $STAGE == all ]]; then
   note "auto_switch session build: $(date -u '+%Y-%m-%d %H:%M UTC')"
-  args=(-S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCUBIE_ENABLE_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90
-    -DCUBIE_CPU_ARCH=native -DCUBIE_BUILD_PYTHON=OFF)
   source "$ROOT/bench/gpu/toml_shim.sh"
-  toml_shim "$BUILD" args
+  h200_cmake_args "$ROOT" "$BUILD" args -DCUBIE_BUILD_PYTHON=OFF
   cmake "${args[@]}" >"$OUT/configure.log" 2>&1 || { note "configure failed (configure.log)"; exit 1; }
   cmake --build "$BUILD" --target auto_switch_bench auto_switch_test iteration_counters_test auto_switch_gpu_test -j "$(nproc)" \
     >"$OUT/build.log" 2>&1 || { note "build failed (build.log)"; exit 1; }

@@ -23,16 +23,10 @@ for d in /usr/local/cuda/bin; do [[ -d $d ]] && PATH=$PATH:$d; done
 note "compare_revisions: $(date -u '+%Y-%m-%d %H:%M UTC'), $JOBS cores"
 nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.max.sm --format=csv >>"$LOG/session.log" 2>&1
 
+source "$ROOT/bench/gpu/toml_shim.sh"
 configure() {  # configure SRC BUILD
-  local args=(-S "$1" -B "$2" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCUBIE_ENABLE_CUDA=ON
-    -DCMAKE_CUDA_ARCHITECTURES=90 -DCUBIE_CPU_ARCH=native)
-  if [[ -d $ROOT/.deps/include/toml++ ]]; then
-    local dir=$2/.deps-cmake/tomlplusplus
-    mkdir -p "$dir"
-    printf 'if(NOT TARGET tomlplusplus::tomlplusplus)\n  add_library(tomlplusplus::tomlplusplus INTERFACE IMPORTED)\n  set_target_properties(tomlplusplus::tomlplusplus PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "%s")\nendif()\n' \
-      "$ROOT/.deps/include" >"$dir/tomlplusplusConfig.cmake"
-    args+=(-Dtomlplusplus_DIR="$dir")
-  fi
+  local args
+  h200_cmake_args "$1" "$2" args
   cmake "${args[@]}"
 }
 TARGETS=(cubie_gpu_bench bit_identity_cuda_test lorenz_cpu_bench)

@@ -17,15 +17,8 @@ note() { printf '%s\n' "$*" | tee -a "$OUT/summary.txt"; }
 for d in /usr/local/cuda/bin; do [[ -d $d ]] && PATH=$PATH:$d; done
 note "first-line session: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null)"
 
-args=(-S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCUBIE_ENABLE_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90
-  -DCUBIE_BUILD_TESTS=OFF -DCUBIE_BUILD_BENCH=OFF)
-if [[ -d $ROOT/.deps/include/toml++ ]]; then
-  dir=$BUILD/.deps-cmake/tomlplusplus
-  mkdir -p "$dir"
-  printf 'if(NOT TARGET tomlplusplus::tomlplusplus)\n  add_library(tomlplusplus::tomlplusplus INTERFACE IMPORTED)\n  set_target_properties(tomlplusplus::tomlplusplus PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "%s")\nendif()\n' \
-    "$ROOT/.deps/include" >"$dir/tomlplusplusConfig.cmake"
-  args+=(-Dtomlplusplus_DIR="$dir")
-fi
+source "$ROOT/bench/gpu/toml_shim.sh"
+h200_cmake_args "$ROOT" "$BUILD" args -DCUBIE_BUILD_TESTS=OFF -DCUBIE_BUILD_BENCH=OFF
 t0=$(date +%s)
 cmake "${args[@]}" >"$OUT/configure.log" 2>&1 && ninja -C "$BUILD" cubie_cli >"$OUT/build.log" 2>&1
 note "build: rc=$? in $(($(date +%s) - t0)) s"

@@ -45,10 +45,8 @@ note "THP: $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null), defra
 # ---- build ----------------------------------------------------------------------------------
 t0=$(date +%s)
 if [[ ! -f $BUILD/build.ninja ]]; then
-  args=(-S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCUBIE_ENABLE_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90
-    -DCUBIE_CPU_ARCH=native)
   source "$ROOT/bench/gpu/toml_shim.sh"
-  toml_shim "$BUILD" args
+  h200_cmake_args "$ROOT" "$BUILD" args
   cmake "${args[@]}" >"$LOG/configure.log" 2>&1 || { note "configure FAILED"; tail -20 "$LOG/configure.log" | tee -a "$SUMMARY"; }
 fi
 ninja -C "$BUILD" -j "$(nproc)" cubie_cli cubie_gpu_bench host_memory_bench >"$LOG/build.log" 2>&1
@@ -155,7 +153,7 @@ for f in sorted(glob.glob(os.path.join(log, "bench_B*.log"))):
         cols = line.split()
         i = next(k for k, c in enumerate(cols) if c.isdigit() and int(c) >= 65536)
         n, first, steady = int(cols[i]), float(cols[i + 1]), float(cols[i + 2])
-        pin_mb, pin_ms = cols[-3], cols[-2]
+        pin_mb, pin_ms = cols[-4], cols[-3]  # then st. pin, 2nd ms
         if line.startswith("B1"):
             goal = f"{1.5 * steady:.1f}"
         else:

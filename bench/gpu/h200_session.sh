@@ -60,10 +60,8 @@ phase() {
 }
 
 configure_build() {
-  args=(-S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCUBIE_ENABLE_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90
-    -DCUBIE_CPU_ARCH=native -DCUBIE_BUILD_PYTHON=ON)
   source "$ROOT/bench/gpu/toml_shim.sh"
-  toml_shim "$BUILD" args
+  h200_cmake_args "$ROOT" "$BUILD" args -DCUBIE_BUILD_PYTHON=ON
   phase configure 90 configure.log cmake "${args[@]}"
 }
 
@@ -135,26 +133,8 @@ bench)
   CUBIE=$BUILD/apps/cubie/cubie
   LZ=$ROOT/examples/bench_lorenz.toml
   rk4=(--set solver.algorithm=classical_rk4 --set solver.dt=0.0009765625)
-  run_case() {  # run_case NAME OUTFILE ARGS...
-    local name=$1 out=$2
-    shift 2
-    local o=()
-    [[ -n $out ]] && { rm -f "$out"; o=(--out "$out"); }
-    local t0 t1
-    t0=$(date +%s%N)
-    timeout 120 "$CUBIE" run "$@" --backend cuda --json "${o[@]}" >"$LOG/run_$name.json" 2>"$LOG/run_$name.err"
-    local rc=$?
-    t1=$(date +%s%N)
-    note "$(printf '%-28s rc=%d wall %6.0f ms  ' "$name" $rc "$(awk -v ns=$((t1 - t0)) 'BEGIN{print ns/1e6}')")$(python3 -c "
-import json,sys
-try:
-    d=json.load(open('$LOG/run_$name.json')); t=d['timings_ms']
-    print('compile %.0f solve %.1f write %.1f kernel %.1f d2h %.1f | failed %d' % (t['compile'], t['solve'], t['write'], t.get('kernel',0), t.get('d2h',0), d['failed']['count']))
-except Exception as e: print('no JSON:', open('$LOG/run_$name.err').read()[-300:].replace(chr(10),' '))
-")"
-    [[ -n $out ]] && rm -f "$out"
-    return 0
-  }
+  source "$ROOT/bench/gpu/cubie_run_case.sh"
+  run_case() { cubie_run_case "$@"; }  # run_case NAME OUTFILE ARGS...
   note "---- cubie run, fresh process each (wall = whole process)"
   run_case compile-rk4 "" "$LZ" "${rk4[@]}" --set 'sweep.rho={linspace=[0,21,1024]}'
   run_case compile-dopri "" "$LZ" --set 'sweep.rho={linspace=[0,21,1024]}'

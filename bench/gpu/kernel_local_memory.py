@@ -2,8 +2,9 @@
 """Local-memory traffic of cubie's integration kernels, read from their SASS (no GPU needed):
 for each kernel in a CUBIN or executable, the registers and stack frame (cuobjdump -res-usage),
 and in the adaptive step loop (the loop that holds the most fp64/fp32 arithmetic and compares
-times) the instructions, fp arithmetic, and local loads/stores (LDL/STL) with their bytes.
-Static counts of straight-line code: a Rosenbrock step has no data-dependent branches besides
+times) the instructions, fp arithmetic, local loads/stores (LDL/STL) and shared ones (LDS/STS:
+per-thread slices in shared memory) with their bytes. Static counts of straight-line code: a
+Rosenbrock step has no data-dependent branches besides
 the save and restart paths, so the loop's counts are per-step counts to within those.
 
   kernel_local_memory.py BINARY [--json OUT]
@@ -30,7 +31,8 @@ def access_bytes(op):
 
 
 def arith(instrs):
-    c = {"fp64": 0, "fp32": 0, "ldl": 0, "stl": 0, "ldl_bytes": 0, "stl_bytes": 0, "ldg": 0, "all": 0}
+    c = {"fp64": 0, "fp32": 0, "ldl": 0, "stl": 0, "ldl_bytes": 0, "stl_bytes": 0, "lds": 0, "sts": 0,
+         "lds_bytes": 0, "sts_bytes": 0, "ldg": 0, "all": 0}
     for _, op, _ in instrs:
         b = sc.base(op)
         c["all"] += 1
@@ -44,6 +46,12 @@ def arith(instrs):
         elif b == "STL":
             c["stl"] += 1
             c["stl_bytes"] += access_bytes(op)
+        elif b == "LDS":
+            c["lds"] += 1
+            c["lds_bytes"] += access_bytes(op)
+        elif b == "STS":
+            c["sts"] += 1
+            c["sts_bytes"] += access_bytes(op)
         elif b in ("LDG", "LD"):
             c["ldg"] += 1
     return c
@@ -103,6 +111,9 @@ def main():
             print("  step loop: %d instructions, %d fp64 + %d fp32 arithmetic, LDL %d (%d B), STL %d (%d B): "
                   "%d B of local traffic per step" % (s["all"], s["fp64"], s["fp32"], s["ldl"], s["ldl_bytes"], s["stl"],
                                                       s["stl_bytes"], s["ldl_bytes"] + s["stl_bytes"]))
+            if s["lds"] or s["sts"]:
+                print("  step loop shared memory: LDS %d (%d B), STS %d (%d B)" % (s["lds"], s["lds_bytes"], s["sts"],
+                                                                                 s["sts_bytes"]))
     if a.json:
         with open(a.json, "w") as f:
             json.dump(report, f, indent=1, sort_keys=True)

@@ -20,15 +20,8 @@ for d in /usr/local/cuda/bin; do [[ -d $d ]] && PATH=$PATH:$d; done
 note "main-job session: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null)"
 note "host: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2), THP $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null), defrag $(cat /sys/kernel/mm/transparent_hugepage/defrag 2>/dev/null)"
 
-args=(-S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCUBIE_ENABLE_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90
-  -DCUBIE_CPU_ARCH=native -DCUBIE_BUILD_TESTS=OFF)
-if [[ -d $ROOT/.deps/include/toml++ ]]; then
-  dir=$BUILD/.deps-cmake/tomlplusplus
-  mkdir -p "$dir"
-  printf 'if(NOT TARGET tomlplusplus::tomlplusplus)\n  add_library(tomlplusplus::tomlplusplus INTERFACE IMPORTED)\n  set_target_properties(tomlplusplus::tomlplusplus PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "%s")\nendif()\n' \
-    "$ROOT/.deps/include" >"$dir/tomlplusplusConfig.cmake"
-  args+=(-Dtomlplusplus_DIR="$dir")
-fi
+source "$ROOT/bench/gpu/toml_shim.sh"
+h200_cmake_args "$ROOT" "$BUILD" args -DCUBIE_BUILD_TESTS=OFF
 t0=$(date +%s)
 cmake "${args[@]}" >"$LOG/configure.log" 2>&1 && ninja -C "$BUILD" cubie_cli cubie_gpu_bench host_memory_bench >"$LOG/build.log" 2>&1
 note "build: rc=$? in $(($(date +%s) - t0)) s"
@@ -56,25 +49,8 @@ done
 # as a whole process (wall) with the solve's own JSON timings.
 LZ=$ROOT/examples/bench_lorenz.toml
 rk4=(--set solver.algorithm=classical_rk4 --set solver.dt=0.0009765625)
-run_case() {  # run_case NAME OUTFILE ARGS...
-  local name=$1 out=$2
-  shift 2
-  local o=()
-  [[ -n $out ]] && { rm -f "$out"; o=(--out "$out"); }
-  local t0 t1
-  t0=$(date +%s%N)
-  timeout 120 "$CUBIE" run "$@" --backend cuda --json "${o[@]}" >"$LOG/run_$name.json" 2>"$LOG/run_$name.err"
-  local rc=$?
-  t1=$(date +%s%N)
-  note "$(printf '%-34s rc=%d wall %7.0f ms  ' "$name" $rc "$(awk -v ns=$((t1 - t0)) 'BEGIN{print ns/1e6}')")$(python3 -c "
-import json,sys
-try:
-    d=json.load(open('$LOG/run_$name.json')); t=d['timings_ms']
-    print('compile %.0f solve %.1f write %.1f kernel %.1f d2h %.1f wait %.1f | failed %d bytes %d | %s' % (t['compile'], t['solve'], t['write'], t.get('kernel',0), t.get('d2h',0), t.get('staging_wait',0), d['failed']['count'], d['output_bytes'], d.get('kernel','')))
-except Exception as e: print('no JSON:', open('$LOG/run_$name.err').read()[-300:].replace(chr(10),' '))
-")"
-  [[ -n $out ]] && rm -f "$out"
-}
+source "$ROOT/bench/gpu/cubie_run_case.sh"
+run_case() { cubie_run_case "$@"; }  # run_case NAME OUTFILE ARGS...
 note "---- cubie run (fresh process each)"
 run_case compile-lorenz-rk4 "" "$LZ" "${rk4[@]}" --set 'sweep.rho={linspace=[0,21,1024]}'
 run_case compile-lorenz-dopri "" "$LZ" --set 'sweep.rho={linspace=[0,21,1024]}'

@@ -34,15 +34,8 @@ if [[ $GPUS -lt 2 ]]; then
 fi
 command -v mpirun >/dev/null || note "mpirun missing: the MPI case is skipped (Debian: openmpi-bin libopenmpi-dev)"
 
-args=(-S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCUBIE_ENABLE_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90
-  -DCUBIE_CPU_ARCH=native -DCUBIE_BUILD_TESTS=OFF -DCUBIE_BUILD_BENCH=OFF)
-if [[ -d $ROOT/.deps/include/toml++ ]]; then
-  dir=$BUILD/.deps-cmake/tomlplusplus
-  mkdir -p "$dir"
-  printf 'if(NOT TARGET tomlplusplus::tomlplusplus)\n  add_library(tomlplusplus::tomlplusplus INTERFACE IMPORTED)\n  set_target_properties(tomlplusplus::tomlplusplus PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "%s")\nendif()\n' \
-    "$ROOT/.deps/include" >"$dir/tomlplusplusConfig.cmake"
-  args+=(-Dtomlplusplus_DIR="$dir")
-fi
+source "$ROOT/bench/gpu/toml_shim.sh"
+h200_cmake_args "$ROOT" "$BUILD" args -DCUBIE_BUILD_TESTS=OFF -DCUBIE_BUILD_BENCH=OFF
 t0=$(date +%s)
 cmake "${args[@]}" >"$LOG/configure.log" 2>&1 && ninja -C "$BUILD" cubie_cli >"$LOG/build.log" 2>&1
 rc=$?

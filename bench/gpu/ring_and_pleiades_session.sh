@@ -15,15 +15,8 @@ note() { printf '%s\n' "$*" | tee -a "$LOG/summary.txt"; }
 for d in /usr/local/cuda/bin; do [[ -d $d ]] && PATH=$PATH:$d; done
 START=$(date +%s)
 note "ring/pleiades session: $(date -u '+%Y-%m-%d %H:%M UTC')"
-args=(-S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCUBIE_ENABLE_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90
-  -DCUBIE_CPU_ARCH=native -DCUBIE_BUILD_TESTS=OFF)
-if [[ -d $ROOT/.deps/include/toml++ ]]; then
-  dir=$BUILD/.deps-cmake/tomlplusplus
-  mkdir -p "$dir"
-  printf 'if(NOT TARGET tomlplusplus::tomlplusplus)\n  add_library(tomlplusplus::tomlplusplus INTERFACE IMPORTED)\n  set_target_properties(tomlplusplus::tomlplusplus PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "%s")\nendif()\n' \
-    "$ROOT/.deps/include" >"$dir/tomlplusplusConfig.cmake"
-  args+=(-Dtomlplusplus_DIR="$dir")
-fi
+source "$ROOT/bench/gpu/toml_shim.sh"
+h200_cmake_args "$ROOT" "$BUILD" args -DCUBIE_BUILD_TESTS=OFF
 cmake "${args[@]}" >"$LOG/configure.log" 2>&1 && ninja -C "$BUILD" cubie_cli cubie_gpu_bench >"$LOG/build.log" 2>&1
 note "build: rc=$?"
 CUBIE=$BUILD/apps/cubie/cubie

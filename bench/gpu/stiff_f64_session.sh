@@ -41,10 +41,8 @@ left() { echo $((DEADLINE - $(date +%s))); }
 note "stiff f64 session: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null | head -1)"
 if [[ ! -f $BUILD/build.ninja ]]; then
   # No build yet: configure as stiff_session.sh does (the build then takes most of the call).
-  args=(-S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCUBIE_ENABLE_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90
-    -DCUBIE_CPU_ARCH=native -DCUBIE_BUILD_PYTHON=OFF)
   source "$ROOT/bench/gpu/toml_shim.sh"
-  toml_shim "$BUILD" args
+  h200_cmake_args "$ROOT" "$BUILD" args -DCUBIE_BUILD_PYTHON=OFF
   cmake "${args[@]}" >"$OUT/configure.log" 2>&1
   note "configure: rc=$?"
 fi

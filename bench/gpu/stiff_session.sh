@@ -29,10 +29,8 @@ CACHE=(--cache "$SCRATCH/cache")
 
 if [[ $STAGE == build || $STAGE == all ]]; then
   note "stiff session build: $(date -u '+%Y-%m-%d %H:%M UTC')"
-  args=(-S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCUBIE_ENABLE_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90
-    -DCUBIE_CPU_ARCH=native -DCUBIE_BUILD_PYTHON=OFF)
   source "$ROOT/bench/gpu/toml_shim.sh"
-  toml_shim "$BUILD" args
+  h200_cmake_args "$ROOT" "$BUILD" args -DCUBIE_BUILD_PYTHON=OFF
   cmake "${args[@]}" >"$OUT/configure.log" 2>&1
   note "configure: rc=$?"
   ninja -C "$BUILD" stiff_bench rosenbrock_gpu_test >"$OUT/build.log" 2>&1

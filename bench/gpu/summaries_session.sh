@@ -22,10 +22,8 @@ for d in /usr/local/cuda/bin; do [[ -d $d ]] && PATH=$PATH:$d; done
 START=$(date +%s)
 if [[ $STAGE == build || $STAGE == all ]]; then
   note "summaries session build: $(date -u '+%Y-%m-%d %H:%M UTC')"
-  args=(-S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCUBIE_ENABLE_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90
-    -DCUBIE_CPU_ARCH=native -DCUBIE_BUILD_PYTHON=OFF)
   source "$ROOT/bench/gpu/toml_shim.sh"
-  toml_shim "$BUILD" args
+  h200_cmake_args "$ROOT" "$BUILD" args -DCUBIE_BUILD_PYTHON=OFF
   cmake "${args[@]}" >"$OUT/configure.log" 2>&1 &&
     ninja -C "$BUILD" cubie_cli cubie_gpu_bench summary_gpu_test summary_metrics_test summary_signals_test \
       >"$OUT/build.log" 2>&1

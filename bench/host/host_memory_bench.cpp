@@ -58,7 +58,8 @@ void row(const char* what, double gib, double s) {
 void pinning_rows(std::size_t bytes, double gib) {
   char text[32];
   if (gib >= 1) std::snprintf(text, sizeof text, "%.2f GiB", gib);
-  else std::snprintf(text, sizeof text, "%.0f MiB", gib * 1024);
+  else if (gib * 1024 >= 1) std::snprintf(text, sizeof text, "%.0f MiB", gib * 1024);
+  else std::snprintf(text, sizeof text, "%.0f KiB", gib * 1024 * 1024);
   const std::string size = text;
   auto median3 = [](std::vector<double> v) {
     std::sort(v.begin(), v.end());
@@ -187,6 +188,10 @@ int main(int argc, char** argv) {
     pinning_rows(bytes, gib);
     // First solves pin tens of MB (ring slots, input staging, B1's 50 MB result).
     pinning_rows(std::size_t{64} << 20, 64.0 / 1024.0);
+    // A first solve's input staging blocks (B1: 1.3 MB a slot): where registering starts to
+    // beat cudaHostAlloc (CUBIE_REGISTER_FROM).
+    pinning_rows(std::size_t{1} << 20, 1.0 / 1024.0);
+    pinning_rows(std::size_t{256} << 10, 0.25 / 1024.0);
     // Several threads each pinning its own block with cudaHostAlloc: does the driver scale?
     for (int t : {4, threads}) {
       const std::size_t each = bytes / static_cast<std::size_t>(t);

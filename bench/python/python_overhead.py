@@ -5,7 +5,7 @@ Prints three tables (markdown) for bench/RESULTS.md:
      dormand_prince_54 atol = rtol = 1e-5, and rk4 dt = 1/1024; final state) solved
      through Python (Solver.solve: dict inputs, a fresh SolveResult) against the same
      Solver::solve called from C++ on the same compiled system (a fresh result each
-     call); medians of interleaved repeats;
+     call); interleaved pairs (the order alternating), the ratio's median over the pairs;
   2. a first call in a fresh interpreter: import, load + compile from the cache, solve;
   3. scipy.integrate.solve_ivp looping over runs (RK45, LSODA; same tolerances) against
      cubie per run.
@@ -45,20 +45,36 @@ def overhead(runs, backend, repeats):
         for _ in range(2):  # warm up both paths
             solver.solve({}, {"rho": rho})
             _core.time_engine_solves(solver._core, [], cols, spec, 1)
-        py, cpp = [], []
-        for _ in range(repeats):  # interleaved, so drift hits both alike
+        py, cpp, ratios = [], [], []
+
+        def python_solve():
             t0 = time.perf_counter()
             r = solver.solve({}, {"rho": rho})
-            py.append((time.perf_counter() - t0) * 1e3)
+            ms = (time.perf_counter() - t0) * 1e3
             assert r.failed_runs == 0
-            del r  # as the C++ loop drops each result before the next solve
-            cpp += _core.time_engine_solves(solver._core, [], cols, spec, 1)
+            return ms  # r dropped here, as the C++ loop drops each result before the next solve
+
+        def cpp_solve():
+            return _core.time_engine_solves(solver._core, [], cols, spec, 1)[0]
+
+        for i in range(repeats):
+            # A pair: both solves back to back, the order alternating, so drift (the shared
+            # host, clocks, other processes) hits both alike; the ratio is taken per pair.
+            if i % 2 == 0:
+                c, p = cpp_solve(), python_solve()
+            else:
+                p, c = python_solve(), cpp_solve()
+            py.append(p)
+            cpp.append(c)
+            ratios.append(p / c)
         mp, mc = statistics.median(py), statistics.median(cpp)
-        rows.append((label, runs, solver.backend, mc, mp, mp / mc))
-    print(f"\n| method | runs | backend | C++ Solver::solve ms | Python Solver.solve ms | ratio |")
-    print("| --- | ---: | --- | ---: | ---: | ---: |")
-    for label, n, be, mc, mp, ratio in rows:
-        print(f"| {label} | {n:,} | {be} | {mc:.2f} | {mp:.2f} | {ratio:.3f} |")
+        q = statistics.quantiles(ratios, n=4) if len(ratios) >= 4 else [min(ratios), 0, max(ratios)]
+        rows.append((label, runs, solver.backend, mc, mp, statistics.median(ratios), q[0], q[2]))
+    print(f"\n| method | runs | backend | C++ Solver::solve ms | Python Solver.solve ms | ratio (median of {repeats} pairs) "
+          "| quartiles |")
+    print("| --- | ---: | --- | ---: | ---: | ---: | --- |")
+    for label, n, be, mc, mp, ratio, q1, q3 in rows:
+        print(f"| {label} | {n:,} | {be} | {mc:.2f} | {mp:.2f} | {ratio:.3f} | {q1:.3f}-{q3:.3f} |")
     return rows
 
 

@@ -39,6 +39,8 @@ from .result import (  # noqa: E402
 from .solver import NotApplicableWarning, Solver, SolveFailedError, solve_ivp  # noqa: E402
 from .system import ODESystem, SymbolicODE, create_ODE_system, load_model  # noqa: E402
 
+import numpy as _np  # noqa: E402
+
 __version__ = _core.__version__
 
 
@@ -53,8 +55,35 @@ def devices():
 
 
 def release_cached_memory() -> None:
-    """Gives back the device and pinned host memory kept for reuse across solves."""
+    """Gives back the device and pinned host memory kept for reuse across solves, and the
+    storage of dropped results kept for the next solve (see :func:`result_pool_info`)."""
+    _core.release_result_pool()
     _core.release_cached_memory()
+
+
+def result_pool_info() -> dict:
+    """The pool of dropped results' storage: ``cached_bytes`` kept now and ``max_bytes``
+    its bound, solves served from it (``hits``) or with fresh storage (``misses``), dropped
+    results kept (``returned``) or freed (``dropped``), and the same for grid columns.
+
+    A result enters the pool only when Python drops it and no array views it any more, so
+    results (and arrays) you hold are never reused; a loop that solves and drops its
+    results writes into warm pages instead of fresh ones."""
+    return dict(_core.result_pool_stats())
+
+
+def set_result_pool_bytes(max_bytes: int) -> None:
+    """Bounds the storage of dropped results kept for reuse (0 keeps none). The default
+    is the environment variable CUBIE_RESULT_POOL_BYTES (e.g. ``4G``), else 2 GiB but at
+    most a quarter of the machine's memory."""
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, (int, _np.integer)) or max_bytes < 0:
+        raise ValueError(f"set_result_pool_bytes: max_bytes must be a whole number of bytes >= 0, got {max_bytes!r}")
+    _core.set_result_pool_bytes(int(max_bytes))
+
+
+def release_result_pool() -> None:
+    """Frees the storage of dropped results kept for reuse."""
+    _core.release_result_pool()
 
 
 def method_names():
@@ -86,5 +115,8 @@ __all__ = [
     "load_model",
     "method_names",
     "release_cached_memory",
+    "release_result_pool",
+    "result_pool_info",
+    "set_result_pool_bytes",
     "solve_ivp",
 ]

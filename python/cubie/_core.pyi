@@ -199,6 +199,12 @@ class MemorySettings:
     def staging_ring(self, arg: bool, /) -> None: ...
 
     @property
+    def host_staging(self) -> str: ...
+
+    @host_staging.setter
+    def host_staging(self, arg: str, /) -> None: ...
+
+    @property
     def devices(self) -> list[int]: ...
 
     @devices.setter
@@ -687,3 +693,14 @@ def release_cached_memory() -> None:
     """
     Gives back device memory and pinned host memory kept for reuse across solves.
     """
+
+def result_pool_stats() -> dict:
+    """
+    The result pool: bytes kept and their bound, results handed out from it (hits) or made afresh (misses), dropped results kept (returned) or freed (dropped), and the same for grid columns.
+    """
+
+def set_result_pool_bytes(bytes: int) -> None:
+    """Bounds the storage of dropped results kept for reuse (0: keep none)."""
+
+def release_result_pool() -> None:
+    """Frees the storage of dropped results kept for reuse."""

@@ -41,7 +41,7 @@ LOOP_KEYS = frozenset(
 MEMORY_KEYS = frozenset(
     {
         "allocator", "mem_proportion", "stream_group", "pinned_pool_bytes", "host_budget_bytes",
-        "min_chunks", "max_chunk_runs", "pinned_results", "staging_ring", "devices",
+        "min_chunks", "max_chunk_runs", "pinned_results", "staging_ring", "devices", "host_staging",
     }
 )
 # cubie's own: where and how the engine runs.

@@ -265,6 +265,8 @@ class Solver:
             m.pinned_results = S.as_bool("pinned_results", c["pinned_results"])
         if "staging_ring" in c:
             m.staging_ring = S.as_bool("staging_ring", c["staging_ring"])
+        if c.get("host_staging") is not None:
+            m.host_staging = S.as_str("host_staging", c["host_staging"])
         if "devices" in c:
             m.devices = S.as_devices("devices", c["devices"])
         for key in ("pinned_pool_bytes", "host_budget_bytes", "min_chunks", "max_chunk_runs"):
@@ -391,7 +393,7 @@ class Solver:
         if self._core.backend == "cpu":
             why = _core.cuda_unavailable_reason() or "backend = 'cpu'"
             for key in ("allocator", "mem_proportion", "stream_group", "pinned_pool_bytes", "pinned_results", "staging_ring",
-                        "min_chunks", "max_registers", "devices"):
+                        "host_staging", "min_chunks", "max_registers", "devices"):
                 if c.get(key) is not None:
                     notes[key] = f"manages the GPU; this Solver runs on the CPU ({why})"
             if self._lineinfo:
@@ -481,6 +483,7 @@ class Solver:
             "host_budget_bytes": m.host_budget_bytes,
             "min_chunks": m.min_chunks,
             "max_chunk_runs": m.max_chunk_runs,
+            "host_staging": m.host_staging or "(environment: CUBIE_HOST_STAGING, else first_pageable)",
             "applies_to": "gpu" if self.backend == "cuda" else "cpu",
         }
 

@@ -4,6 +4,7 @@
 #include <nanobind/nanobind.h>
 
 #include <memory>
+#include <string>
 
 #include "cubie/batch/batch_grid.hpp"
 #include "cubie/batch/solve_result.hpp"
@@ -18,7 +19,17 @@ namespace nb = nanobind;
 /// what numpy views), the grid it was solved over (for to_hdf5 and the input
 /// coordinates), the settings and the metadata for result files.
 struct py_result {
+  py_result() = default;
+  py_result(const py_result&) = delete;
+  py_result& operator=(const py_result&) = delete;
+  /// Python dropped the result, and with it every array viewing it (each holds a reference):
+  /// its storage goes to the result pool for the next solve.
+  ~py_result();
+
   SolveResult result;
+  /// The allocator the storage came from (host_allocator::name): pooled storage is reused
+  /// only by a solve that asks for the same kind.
+  std::string alloc_name;
   std::shared_ptr<batch_grid> grid;
   solver_settings settings;
   solve_spec spec;

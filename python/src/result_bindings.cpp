@@ -8,6 +8,7 @@
 #include <nanobind/stl/vector.h>
 
 #include "bindings.hpp"
+#include "result_pool.hpp"
 #include "cubie/batch/failure_summary.hpp"
 #include "cubie/io/hdf5_options.hpp"
 #include "cubie/io/write_hdf5.hpp"
@@ -88,6 +89,10 @@ nb::dict statistics_dict(const solve_statistics& s) {
 }
 
 }  // namespace
+
+py_result::~py_result() {
+  if (result.n_runs() > 0 && !alloc_name.empty()) result_pool::global().give_back(std::move(result), alloc_name);
+}
 
 void bind_results(nb::module_& m) {
   nb::class_<py_result>(m, "Result", "One solve's results; its arrays view the engine's buffers.")

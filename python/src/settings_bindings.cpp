@@ -27,6 +27,7 @@ void bind_settings(nb::module_& m) {
       .def_rw("host_budget_bytes", &memory_settings::host_budget_bytes)
       .def_rw("pinned_results", &memory_settings::pinned_results)
       .def_rw("staging_ring", &memory_settings::staging_ring)
+      .def_rw("host_staging", &memory_settings::host_staging)
       .def_rw("devices", &memory_settings::devices)
       .def("validate", &memory_settings::validate);
 

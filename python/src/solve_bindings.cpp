@@ -18,6 +18,8 @@
 #include <thread>
 
 #include "bindings.hpp"
+#include "result_pool.hpp"
+#include "cubie/execution/parallel_copy.hpp"
 #include "cubie/core/error.hpp"
 #include "cubie/backends/backend_registry.hpp"
 #include "cubie/execution/executor.hpp"
@@ -33,12 +35,18 @@ namespace {
 using column_array = nb::ndarray<const double, nb::ndim<1>, nb::c_contig, nb::device::cpu>;
 using named_columns = std::vector<std::pair<std::string, column_array>>;
 
+// The columns' values into the engine's arrays, whose storage comes from the result pool's
+// kept columns (warm pages) when a dropped grid left some: a column of 4,194,304 runs is 33.5
+// MB, which fresh would be faulted in page by page on this thread every call. Copied on the
+// copy threads from 8 MiB on.
 named_arrays to_named_arrays(const named_columns& columns) {
   named_arrays out;
   out.reserve(columns.size());
   for (const auto& [name, values] : columns) {
-    const double* p = values.data();
-    out.push_back({name, std::vector<double>(p, p + values.shape(0))});
+    const auto n = static_cast<std::size_t>(values.shape(0));
+    std::vector<double> v = result_pool::global().take_column(n);
+    if (n > 0) parallel_copy(v.data(), values.data(), n * sizeof(double));
+    out.push_back({name, std::move(v)});
   }
   return out;
 }
@@ -181,8 +189,9 @@ void bind_solve(nb::module_& m) {
         named_arrays inits = to_named_arrays(initial_values), params = to_named_arrays(parameters);
         const grid_type type = parse_grid_type(grid);
         nb::gil_scoped_release nogil;
-        // The converted columns move into a verbatim grid: no second copy on fresh pages.
-        return std::make_shared<batch_grid>(batch_grid::build(solver.system(), std::move(inits), std::move(params), type));
+        // The converted columns move into a verbatim grid: no second copy on fresh pages; they
+        // go back to the pool when the grid goes.
+        return pooled_grid(batch_grid::build(solver.system(), std::move(inits), std::move(params), type));
       },
       nb::arg("solver"), nb::arg("initial_values"), nb::arg("parameters"), nb::arg("grid_type"),
       "Builds the grid of runs from named float64 columns (length 1 broadcasts).");
@@ -193,7 +202,7 @@ void bind_solve(nb::module_& m) {
         named_arrays v = to_named_arrays(values);
         const grid_type type = parse_grid_type(grid);
         nb::gil_scoped_release nogil;
-        return std::make_shared<batch_grid>(batch_grid::build(solver.system(), std::move(v), type));
+        return pooled_grid(batch_grid::build(solver.system(), std::move(v), type));
       },
       nb::arg("solver"), nb::arg("values"), nb::arg("grid_type"),
       "Builds the grid from one list naming states and parameters in any order (a model file's "
@@ -218,6 +227,35 @@ void bind_solve(nb::module_& m) {
       },
       nb::arg("solver"), nb::arg("initial_values"), nb::arg("parameters"), nb::arg("spec"), nb::arg("repeats"),
       "Benchmark helper: milliseconds of `repeats` Solver::solve calls made from C++.");
+
+  m.def(
+      "result_pool_stats",
+      [] {
+        const result_pool_stats s = result_pool::global().stats();
+        nb::dict d;
+        d["cached_bytes"] = s.cached_bytes;
+        d["max_bytes"] = s.max_bytes;
+        d["hits"] = s.hits;
+        d["misses"] = s.misses;
+        d["returned"] = s.returned;
+        d["dropped"] = s.dropped;
+        d["column_hits"] = s.column_hits;
+        d["column_misses"] = s.column_misses;
+        d["cached_columns"] = s.cached_columns;
+        return d;
+      },
+      "The result pool: bytes kept and their bound, results handed out from it (hits) or made "
+      "afresh (misses), dropped results kept (returned) or freed (dropped), and the same for grid columns.");
+  m.def(
+      "set_result_pool_bytes", [](std::uint64_t bytes) { result_pool::global().set_max_bytes(bytes); },
+      nb::arg("bytes"), "Bounds the storage of dropped results kept for reuse (0: keep none).");
+  m.def(
+      "release_result_pool",
+      [] {
+        nb::gil_scoped_release nogil;
+        result_pool::global().release();
+      },
+      "Frees the storage of dropped results kept for reuse.");
 
   m.def(
       "output_layout",
@@ -264,9 +302,14 @@ void bind_solve(nb::module_& m) {
           const SolveResult::layout layout = solver.output_layout(*grid, spec);
           // As Solver::solve does: pinned storage from the CUDA backend's pool when the
           // settings ask for it, else pageable.
-          out->result.prepare(layout, solver.backend() == "cuda" && out->settings.memory.pinned_results
-                                          ? cuda_result_allocator(out->settings.memory)
-                                          : host_allocator::pageable());
+          const host_allocator alloc = solver.backend() == "cuda" && out->settings.memory.pinned_results
+                                           ? cuda_result_allocator(out->settings.memory)
+                                           : host_allocator::pageable();
+          // Storage of a result Python dropped, when one fits: warm pages (or pinned ones
+          // already registered) instead of fresh.
+          out->result = result_pool::global().take(layout, alloc.name);
+          out->alloc_name = alloc.name;
+          out->result.prepare(layout, alloc);
           result_memory_sink memory(out->result, nan_fill);
           io::monitored_sink sink(
               memory, grid->n_runs(), layout.precision, [&hook](i64 done, i64 total) { hook(done, total); }, &hook.stop);

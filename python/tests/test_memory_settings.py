@@ -60,3 +60,27 @@ def test_blocks_on_the_gpu_apply(lorenz32):
     r = solvers[1].solve({}, {"rho": np.linspace(0, 30, 100_000)}, duration=0.5)
     total = qb.devices()[0]["total_bytes"]
     assert r.statistics["budget_bytes"] <= 0.7 * total + 1
+
+
+def test_host_staging_is_checked_and_accepted(lorenz32):
+    with pytest.raises(ValueError, match='host_staging = "sometimes"'):
+        qb.Solver(lorenz32, algorithm="dormand_prince_54", memory_settings={"host_staging": "sometimes"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", qb.NotApplicableWarning)
+        for mode in ("pinned", "pageable", "first_pageable"):
+            s = qb.Solver(lorenz32, algorithm="dormand_prince_54", memory_settings={"host_staging": mode})
+            assert s.memory_settings["host_staging"] == mode
+            assert s.solve({}, {"rho": np.linspace(0, 30, 64)}, duration=0.2).failed_runs == 0
+
+
+@requires_gpu
+def test_host_staging_modes_give_the_same_results_on_the_gpu(lorenz32):
+    rho = np.linspace(0, 30, 50_000)
+    out = {}
+    for mode in ("pinned", "pageable", "first_pageable"):
+        s = qb.Solver(lorenz32, algorithm="dormand_prince_54", memory_settings={"host_staging": mode,
+                                                                                "max_chunk_runs": 8192})
+        out[mode] = [np.array(s.solve({}, {"rho": rho}, duration=0.5).time_domain_array) for _ in range(2)]
+    for mode in ("pageable", "first_pageable"):
+        for i in range(2):
+            np.testing.assert_array_equal(out[mode][i], out["pinned"][0])

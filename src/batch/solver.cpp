@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <limits>
 #include <optional>
@@ -17,6 +18,7 @@
 #include "cubie/core/names.hpp"
 #include "cubie/core/scalar_traits.hpp"
 #include "cubie/execution/parallel_copy.hpp"
+#include "cubie/integrate/continuation.hpp"
 #include "cubie/batch/result_memory_sink.hpp"
 #include "cubie/batch/step_control.hpp"
 #include "cubie/batch/solve_spec_check.hpp"
@@ -97,6 +99,8 @@ struct Solver::impl {
                                      const detail::summary_plan& summaries) const;
   template <class V>
   void pick_summary_entries(prepared_batch<V>& b, u32 groups) const;
+  template <class V>
+  void pick_auto_passes(prepared_batch<V>& b) const;
   /// Inputs in precision V: the varying columns (n_runs values each), then the broadcast values.
   template <class V>
   static void convert_inputs(const batch_grid& grid, prepared_batch<V>& b);
@@ -220,7 +224,34 @@ prepared_batch<V> Solver::impl::prepare(const batch_grid& grid, const solve_spec
   if (method->family == method_family::auto_switch) b.loop.fixed_count_path = false;
   b.atol.assign(atol.begin(), atol.end());
   b.rtol.assign(rtol.begin(), rtol.end());
+  if (method->family == method_family::auto_switch && !summaries.any() && info.n_events() == 0 && b.drivers.empty())
+    pick_auto_passes(b);
   return b;
+}
+
+template <class V>
+void Solver::impl::pick_auto_passes(prepared_batch<V>& b) const {
+  // Two passes by default on the GPU (one kernel holding both methods costs the explicit runs
+  // occupancy, and warps mixing the modes run both); one on the CPU, where packs of
+  // neighbouring runs need no compaction to stay apart (bench/RESULTS.md, issue 9).
+  // CUBIE_AUTO_PASSES=1 or 2 picks for both backends.
+  int passes = backend == "cuda" ? 2 : 1;
+  if (const char* env = std::getenv("CUBIE_AUTO_PASSES"); env != nullptr && *env != '\0') {
+    const std::string v = env;
+    if (v != "1" && v != "2")
+      throw invalid_argument("CUBIE_AUTO_PASSES = '" + v + "': it must be 1 (one kernel) or 2 (an explicit pass, then "
+                             "the runs that turned stiff)");
+    passes = v == "2" ? 2 : 1;
+  }
+  if (passes != 2) return;
+  const entry_key key{"auto_switch_explicit_pass", settings.precision};
+  if (backend == "cuda") {
+    if (auto it = system->gpu.find(key); it != system->gpu.end()) b.gpu_first_pass = &it->second;
+  } else {
+    if (auto it = system->cpu.find(key); it != system->cpu.end()) b.cpu_first_pass = it->second;
+  }
+  // A system built without the first pass (a model compiled for the CPU alone) keeps one pass.
+  if (b.gpu_first_pass != nullptr || b.cpu_first_pass != nullptr) b.continuation_fields = cubie::continuation_fields(b.n_states);
 }
 
 template <class V>

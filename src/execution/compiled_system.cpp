@@ -7,7 +7,8 @@ template <class Map>
 std::vector<std::string> methods_of(const Map& m, precision p) {
   std::vector<std::string> out;
   for (const auto& [key, value] : m)
-    if (key.second == p) out.push_back(key.first);
+    // auto's explicit first pass (integrate/continuation.hpp) is an entry, not a method a user picks.
+    if (key.second == p && key.first != "auto_switch_explicit_pass") out.push_back(key.first);
   return out;
 }
 template <class Map>

@@ -181,6 +181,8 @@ void multi_device_executor::run(const prepared_batch<V>& batch, result_sink& sin
       stats.h2d_ms += s.h2d_ms;
       stats.kernel_ms += s.kernel_ms;
       stats.d2h_ms += s.d2h_ms;
+      stats.second_pass_runs += s.second_pass_runs;
+      stats.auto_passes = std::max(stats.auto_passes, s.auto_passes);
       if (stats.kernel_registers == 0) {
         stats.kernel_registers = s.kernel_registers;
         stats.kernel_local_bytes = s.kernel_local_bytes;

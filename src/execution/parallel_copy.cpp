@@ -1,6 +1,11 @@
 #include "cubie/execution/parallel_copy.hpp"
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <mutex>
 #include <thread>
@@ -63,6 +68,8 @@ void parallel_copy(const std::vector<copy_piece>& pieces) {
   });
 }
 
+void start_copy_threads() { (void)copier::instance(); }
+
 void parallel_blocks(std::int64_t n_blocks, const std::function<void(std::int64_t)>& body) {
   if (n_blocks <= 0) return;
   if (n_blocks == 1) {
@@ -91,6 +98,36 @@ void parallel_touch(void* p, std::size_t bytes) {
     return;
   }
   copier::instance().run(blocks, touch);
+}
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23  // Linux 5.14; older kernels answer EINVAL
+#endif
+
+bool parallel_populate(void* p, std::size_t bytes) {
+  if (p == nullptr || bytes == 0) return true;
+  // madvise wants a page-aligned start: widen to whole pages (those bytes belong to the same
+  // mapping, and populating leaves contents alone).
+  constexpr std::uintptr_t page = 4096;
+  const auto begin = reinterpret_cast<std::uintptr_t>(p) / page * page;
+  const auto end = (reinterpret_cast<std::uintptr_t>(p) + bytes + page - 1) / page * page;
+  const std::size_t span = end - begin;
+  const std::size_t piece = piece_bytes;  // one huge page a call
+  const auto blocks = static_cast<std::int64_t>((span + piece - 1) / piece);
+  std::atomic<bool> unsupported{false};
+  const auto populate = [&](std::int64_t k) {
+    if (unsupported.load(std::memory_order_relaxed)) return;
+    const std::size_t b = static_cast<std::size_t>(k) * piece;
+    const std::size_t n = std::min(span - b, piece);
+    if (::madvise(reinterpret_cast<void*>(begin + b), n, MADV_POPULATE_WRITE) != 0 && errno == EINVAL)
+      unsupported.store(true, std::memory_order_relaxed);
+  };
+  if (span < parallel_threshold) {
+    for (std::int64_t k = 0; k < blocks; ++k) populate(k);
+  } else {
+    copier::instance().run(blocks, populate);
+  }
+  return !unsupported.load();
 }
 
 void parallel_copy(void* dst, const void* src, std::size_t bytes) { parallel_copy({copy_piece{dst, src, bytes}}); }

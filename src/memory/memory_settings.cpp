@@ -15,6 +15,12 @@ void memory_settings::validate() const {
        << " is not allowed: it must be in (0, 1] (leave it unset for an even share)";
     throw invalid_argument(os.str());
   }
+  if (!host_staging.empty() && host_staging != "pinned" && host_staging != "pageable" &&
+      host_staging != "first_pageable") {
+    throw invalid_argument("host_staging = \"" + host_staging +
+                           "\" is not allowed: use \"pinned\", \"pageable\" or \"first_pageable\" (or \"\" for the "
+                           "environment's CUBIE_HOST_STAGING, else first_pageable)");
+  }
   CUBIE_EXPECTS(!stream_group.empty(),
                 "stream_group = \"\" is not allowed: give the group a name (\"default\" is shared by all)");
   CUBIE_EXPECTS(min_chunks >= 1, "min_chunks = " + std::to_string(min_chunks) +

@@ -223,7 +223,11 @@ body_writer::code body_writer::emit(node_id id, bool top) {
     case node_kind::add: return binary(n, " + ", additive);
     case node_kind::subtract: return binary(n, " - ", additive);
     case node_kind::multiply: return binary(n, " * ", multiplicative);
-    case node_kind::divide: return binary(n, " / ", multiplicative);
+    case node_kind::divide:
+      // A divisor fixed for the run goes through divide_by_invariant (core/math.hpp), which GPU
+      // kernels may turn into a product with its reciprocal.
+      if (run_invariant(n.operand(1))) return call("divide_by_invariant", n);
+      return binary(n, " / ", multiplicative);
     case node_kind::power: return power(n);
     case node_kind::call: return call(std::string(function_of(n.function).name), n);
     case node_kind::ifelse: return call("ifelse", n);
@@ -241,6 +245,21 @@ body_writer::code body_writer::emit(node_id id, bool top) {
                                                         : nullptr;
   if (op == nullptr) throw internal_error("code generation: unknown expression node");
   return {"(" + emit(n.operand(0), false).text + op + emit(n.operand(1), false).text + ")", atom};
+}
+
+bool body_writer::run_invariant(node_id id) {
+  auto known = invariant_.find(id);
+  if (known != invariant_.end()) return known->second;
+  const graph_node& n = g_[id];
+  bool fixed = true;
+  if (n.kind == node_kind::time || n.kind == node_kind::state || n.kind == node_kind::driver ||
+      n.kind == node_kind::driver_rate) {
+    fixed = false;
+  } else {
+    for (int i = 0; i < n.arity && fixed; ++i) fixed = run_invariant(n.operand(i));
+  }
+  invariant_.emplace(id, fixed);
+  return fixed;
 }
 
 body_writer::code body_writer::binary(const graph_node& n, const char* op, int precedence) {

@@ -1,7 +1,9 @@
 // C++ text of member-function bodies from the expression graph: each output is one
 // assignment, repeated subexpressions become named temporaries (common-subexpression
 // elimination), auxiliaries keep their names. Every node is emitted as the same operation
-// in the same grouping as the model wrote it; only identical subtrees are shared.
+// in the same grouping as the model wrote it; only identical subtrees are shared. A division
+// by a value fixed for the run is written divide_by_invariant(x, d) (core/math.hpp: x / d on
+// the host, x * (1 / d) in GPU kernels by default).
 #pragma once
 #include <map>
 #include <set>
@@ -95,12 +97,15 @@ class body_writer {
   code binary(const graph_node& n, const char* op, int precedence);
   code power(const graph_node& n);
   code call(const std::string& name, const graph_node& n);
+  /// The node's value is the same for the whole run: no time, state or driver below it.
+  bool run_invariant(node_id id);
 
   const expression_graph& g_;
   body_names& names_;
   bool as_float_;
   bool like_hand_written_;
   body_usage* used_ = nullptr;
+  std::map<node_id, bool> invariant_;           // run_invariant's answers (the graph is fixed)
   std::vector<node_id> reachable_;              // increasing id
   std::vector<bool> seen_;                      // per node: in reachable_
   std::map<node_id, std::vector<use>> uses_;

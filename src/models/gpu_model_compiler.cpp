@@ -2,6 +2,7 @@
 
 #include <cuda_runtime_api.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "cubie/backends/cuda/kernel_launcher.hpp"
@@ -127,7 +128,13 @@ std::string gpu_unavailable_reason() {
   return {};
 }
 
-gpu_build build_gpu(const build_request& r, backend_compile_report& report) {
+gpu_build build_gpu(const build_request& request, backend_compile_report& report) {
+  // algorithm = "auto" runs in two passes on the GPU (integrate/continuation.hpp): its
+  // explicit first pass is one more kernel of the same program.
+  build_request r = request;
+  if (std::find(r.methods.begin(), r.methods.end(), "auto_switch") != r.methods.end() &&
+      std::find(r.methods.begin(), r.methods.end(), "auto_switch_explicit_pass") == r.methods.end())
+    r.methods.push_back("auto_switch_explicit_pass");
   const compile_options& opt = *r.options;
   device_arch arch;
   std::string why;

@@ -256,7 +256,7 @@ const std::vector<std::string>& solver_keys() {
 const std::vector<std::string>& memory_keys() {
   static const std::vector<std::string> keys = {"allocator",     "mem_proportion", "stream_group",     "pinned_pool_bytes",
                                                 "min_chunks",    "max_chunk_runs", "host_budget_bytes", "pinned_results",
-                                                "staging_ring",  "devices"};
+                                                "staging_ring",  "devices",        "host_staging"};
   return keys;
 }
 
@@ -419,6 +419,11 @@ void apply_memory_key(model_definition& model, const toml_entry& entry, const to
     m.pinned_results = value.boolean();
   } else if (key == "staging_ring") {
     m.staging_ring = value.boolean();
+  } else if (key == "host_staging") {
+    std::string mode = value.non_empty_string();
+    if (mode != "pinned" && mode != "pageable" && mode != "first_pageable")
+      value.fail("memory.host_staging = \"" + mode + "\" is not allowed: use \"pinned\", \"pageable\" or \"first_pageable\"");
+    m.host_staging = mode;
   } else if (key == "devices") {
     m.devices = device_list(entry, reader);
   } else {

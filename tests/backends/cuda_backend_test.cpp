@@ -343,6 +343,39 @@ TEST_F(backends_cuda, staged_downloads_equal_direct_ones) {
   EXPECT_TRUE(std::equal(sink.t_reached.begin(), sink.t_reached.end(), direct.t_reached().begin()));
 }
 
+// The host staging policy (memory.host_staging, CUBIE_HOST_STAGING): copies straight from the
+// prepared inputs and into pageable results give the same bits as pinned staging, in pinned
+// and pageable results, over several chunks; first_pageable stages its first solve so (no
+// ring) and its second through the pinned ring.
+TEST_F(backends_cuda, pageable_host_staging_equals_pinned_staging) {
+  const batch_grid grid = lorenz_grid(9'001);
+  for (bool pinned_results : {false, true}) {
+    solver_settings s = gpu_settings("dormand_prince_54", precision::float32);
+    s.memory.max_chunk_runs = 2'000;
+    s.memory.pinned_results = pinned_results;
+    s.memory.host_staging = "pinned";
+    const SolveResult ref = Solver(test::lorenz_gpu_system(), s).solve(grid, saves_spec());
+    EXPECT_GE(ref.statistics().chunks, 5);
+    s.memory.host_staging = "pageable";
+    Solver pageable(test::lorenz_gpu_system(), s);
+    for (int i = 0; i < 2; ++i) {
+      const SolveResult r = pageable.solve(grid, saves_spec());
+      EXPECT_TRUE(equal_results(r, ref)) << "pageable staging, solve " << i << ", pinned results " << pinned_results;
+      EXPECT_EQ(r.statistics().staging_peak_bytes, 0u) << "no ring when results go straight to pageable memory";
+    }
+    s.memory.host_staging = "first_pageable";
+    Solver first(test::lorenz_gpu_system(), s);
+    const SolveResult r1 = first.solve(grid, saves_spec());
+    const SolveResult r2 = first.solve(grid, saves_spec());
+    EXPECT_TRUE(equal_results(r1, ref)) << "pinned results " << pinned_results;
+    EXPECT_TRUE(equal_results(r2, ref)) << "pinned results " << pinned_results;
+    EXPECT_EQ(r1.statistics().staging_peak_bytes, 0u);
+    if (!pinned_results) {
+      EXPECT_GT(r2.statistics().staging_peak_bytes, 0u) << "the second solve goes through the ring";
+    }
+  }
+}
+
 TEST_F(backends_cuda, large_traffic_is_pipelined_over_three_streams) {
   const batch_grid grid = lorenz_grid(1 << 21);
   solver_settings s = gpu_settings("classical_rk4", precision::float32);

@@ -3,11 +3,16 @@
 // threads are in both modes run both branches): the Van der Pol sweep mu = logspace(-1, 3)
 // switches the same runs as on the CPU (SIMD packs), ends at the same states within the
 // tolerance, and its counters add up to its step totals, with 8 solves per stiff trial.
+// On the GPU auto runs in two passes by default (integrate/continuation.hpp): the same runs
+// switch as in one kernel (CUBIE_AUTO_PASSES=1), the second pass takes the runs that turned
+// stiff, and chunks change no bit.
 // Label gpu; skipped without a GPU.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -26,8 +31,12 @@ using namespace cubie::test;
 
 constexpr std::size_t n = 200;  // not a multiple of a warp
 
-SolveResult sweep(const std::shared_ptr<const compiled_system>& sys, const char* backend, precision p) {
+// passes: 0 the backend's default for auto, 1 one kernel, 2 two passes.
+SolveResult sweep(const std::shared_ptr<const compiled_system>& sys, const char* backend, precision p, int passes = 0,
+                  std::int64_t max_chunk_runs = 0) {
+  if (passes != 0) ::setenv("CUBIE_AUTO_PASSES", passes == 2 ? "2" : "1", 1);
   solver_settings s;
+  s.memory.max_chunk_runs = max_chunk_runs;
   s.algorithm = "auto";
   s.backend = backend;
   s.precision = p;
@@ -40,7 +49,9 @@ SolveResult sweep(const std::shared_ptr<const compiled_system>& sys, const char*
   spec.duration = 20.0;
   spec.save_every = 5.0;
   spec.output_types = std::vector<std::string>{"state", "iteration_counters"};
-  return solver.solve({{"x", std::vector<double>(n, 2.0)}, {"y", {0.0}}}, {{"mu", mu}}, spec);
+  SolveResult r = solver.solve({{"x", std::vector<double>(n, 2.0)}, {"y", {0.0}}}, {{"mu", mu}}, spec);
+  ::unsetenv("CUBIE_AUTO_PASSES");
+  return r;
 }
 
 TEST(AutoSwitchGpu, SweepMatchesTheCpu) {
@@ -76,6 +87,57 @@ TEST(AutoSwitchGpu, SweepMatchesTheCpu) {
                 precision_name(p), switched, n, worst);
     EXPECT_GT(switched, n / 3);
     EXPECT_LE(worst, 100.0);
+  }
+}
+
+TEST(AutoSwitchGpu, TwoPassesMatchOneKernelAndTheCpu) {
+  if (!cuda_device_available()) GTEST_SKIP() << "no usable CUDA device: " << cuda_unavailable_reason();
+  for (precision p : {precision::float64, precision::float32}) {
+    const SolveResult two = sweep(auto_vdp_gpu_system(), "cuda", p);  // the default on the GPU
+    const SolveResult one = sweep(auto_vdp_gpu_system(), "cuda", p, 1);
+    const SolveResult cpu = sweep(auto_vdp_system(), "cpu", p, 1);
+    ASSERT_EQ(two.statistics().auto_passes, 2);
+    ASSERT_EQ(one.statistics().auto_passes, 1);
+    const auto* ts = static_cast<const u32*>(two.array_data(output_id::stiff_switches));
+    const auto* os = static_cast<const u32*>(one.array_data(output_id::stiff_switches));
+    const auto* tsteps = static_cast<const u32*>(two.array_data(output_id::stiff_steps));
+    const double tol = p == precision::float64 ? 1e-6 : 1e-4;
+    std::size_t stiff = 0;
+    double worst = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      ASSERT_EQ(two.status()[i], 0u) << "run " << i;
+      EXPECT_EQ(ts[i] > 0, os[i] > 0) << "run " << i;
+      stiff += tsteps[i] > 0;
+      for (int v = 0; v < 2; ++v) {
+        const double a = two.at(two.n_saves() - 1, v, static_cast<std::int64_t>(i));
+        const double b = cpu.at(cpu.n_saves() - 1, v, static_cast<std::int64_t>(i));
+        worst = std::max(worst, std::fabs(a - b) / (tol + tol * std::fabs(b)));
+      }
+      // Counters continue across the passes: they add up to the run's totals.
+      std::uint64_t acc = 0, rej = 0;
+      for (std::int64_t j = 0; j < two.n_counter_saves(); ++j) {
+        acc += two.iteration_counter("steps_accepted", j)[i];
+        rej += two.iteration_counter("steps_rejected", j)[i];
+      }
+      EXPECT_EQ(acc, two.steps_accepted()[i]) << "run " << i;
+      EXPECT_EQ(rej, two.steps_rejected()[i]) << "run " << i;
+    }
+    std::printf("%s: two passes handed %lld runs on (%zu took stiff steps); two passes vs CPU final states within %.3g "
+                "tolerance scales\n",
+                precision_name(p), static_cast<long long>(two.statistics().second_pass_runs), stiff, worst);
+    EXPECT_GE(two.statistics().second_pass_runs, static_cast<std::int64_t>(stiff));
+    EXPECT_GT(stiff, n / 3);
+    EXPECT_LE(worst, 100.0);
+
+    // Chunks of 64 runs (each its own two passes) change no bit.
+    const SolveResult chunked = sweep(auto_vdp_gpu_system(), "cuda", p, 2, 64);
+    ASSERT_GT(chunked.statistics().chunks, 1);
+    EXPECT_EQ(chunked.statistics().second_pass_runs, two.statistics().second_pass_runs);
+    for (const output_array& arr : two.outputs().arrays) {
+      const std::size_t bytes =
+          static_cast<std::size_t>(arr.values_per_run() * two.n_runs()) * arr.element_bytes(two.precision());
+      EXPECT_EQ(std::memcmp(two.array_data(arr.id), chunked.array_data(arr.id), bytes), 0) << arr.name;
+    }
   }
 }
 

@@ -1,8 +1,9 @@
 // The integration core compiles without the host standard library: NVRTC compiles the
 // Lorenz system and the CUDA kernel template for dormand_prince_54, classical_rk4 and the
 // Rosenbrock methods rodas5p and rosenbrock23_sciml (Jacobians from dual numbers), two DIRKs and
-// algorithm = "auto" (auto_switch: both steppers, the switching record) in float
-// and double to an sm_90 CUBIN, with the options model files are compiled with.
+// algorithm = "auto" (auto_switch: both steppers, the switching record, the second pass's
+// continuation; auto_switch_explicit_pass: the first pass, its hand-over with an atomic) in
+// float and double to an sm_90 CUBIN, with the options model files are compiled with.
 // Needs NVRTC (built only where the CUDA toolkit is found), not a GPU.
 #include "models/nvrtc_compile.hpp"
 
@@ -37,9 +38,10 @@ std::vector<std::string> kernel_expressions() {
   // Two Rosenbrock methods: dual-number Jacobians, the pivoting LU and the stepper under NVRTC;
   // two DIRKs: the Newton iteration, an ESDIRK and a second diagonal (crank_nicolson); two
   // FIRKs: the transformed real and complex systems (the dense complex LU) kept across steps;
-  // auto_switch: both steppers of a switching run in one kernel.
+  // auto_switch: both steppers of a switching run in one kernel; its explicit first pass.
   for (const char* method : {"dormand_prince_54", "classical_rk4", "rodas5p", "rosenbrock23_sciml", "kvaerno5",
-                             "crank_nicolson", "radau_iia_5", "firk_gauss_legendre_4", "auto_switch"}) {
+                             "crank_nicolson", "radau_iia_5", "firk_gauss_legendre_4", "auto_switch",
+                             "auto_switch_explicit_pass"}) {
     for (const char* v : {"float", "double"}) {
       out.push_back(std::string("&cubie::cuda::integrate_kernel<cubie::methods::") + method +
                     ", cubie::systems::lorenz, " + v + ">");

@@ -109,3 +109,15 @@ TEST(memory_settings, devices_are_all_or_distinct_device_numbers) {
   EXPECT_NE(message_of(s).find("devices = [-1] is not allowed: device numbers start at 0, got -1"), std::string::npos)
       << message_of(s);
 }
+
+TEST(memory_settings, host_staging_is_a_known_mode_or_empty) {
+  memory_settings s;
+  for (const char* ok : {"", "pinned", "pageable", "first_pageable"}) {
+    s.host_staging = ok;
+    EXPECT_EQ(message_of(s), "(valid)") << ok;
+  }
+  s.host_staging = "Pinned";
+  const std::string m = message_of(s);
+  EXPECT_NE(m.find("host_staging = \"Pinned\""), std::string::npos) << m;
+  EXPECT_NE(m.find("first_pageable"), std::string::npos) << m;
+}

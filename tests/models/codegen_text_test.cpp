@@ -81,14 +81,29 @@ TEST(model_codegen_text, OtherPowersCallPow) {
   std::string src = generated("dx = x^2.5 + 2^x + x^9 + x^-9\ndy = pow(x, 2) + x^(1/2)\n");
   EXPECT_THAT(src, HasSubstr("dydt[0] = pow(y[0], S(2.5)) + pow(S(2.0), y[0]) + pow(y[0], S(9.0)) + "
                              "pow(y[0], -S(9.0));"));
-  EXPECT_THAT(src, HasSubstr("dydt[1] = pow(y[0], S(2.0)) + pow(y[0], S(1.0) / S(2.0));"));
+  EXPECT_THAT(src, HasSubstr("dydt[1] = pow(y[0], S(2.0)) + pow(y[0], divide_by_invariant(S(1.0), S(2.0)));"));
   EXPECT_THAT(src, HasSubstr("    using cubie::math::pow;\n"));
 }
 
 TEST(model_codegen_text, GroupingIsKeptExactly) {
   std::string src = generated("dx = x - (y - rho) + (x + (y + rho)) - -x\ndy = x / (y * rho) * (x / y) - (x * y) / rho\n");
   EXPECT_THAT(src, HasSubstr("dydt[0] = y[0] - (y[1] - p[0]) + (y[0] + (y[1] + p[0])) - -y[0];"));
-  EXPECT_THAT(src, HasSubstr("dydt[1] = y[0] / (y[1] * p[0]) * (y[0] / y[1]) - y[0] * y[1] / p[0];"));
+  // A divisor fixed for the run (p[0]) goes through divide_by_invariant; one that moves stays a division.
+  EXPECT_THAT(src, HasSubstr("dydt[1] = y[0] / (y[1] * p[0]) * (y[0] / y[1]) - divide_by_invariant(y[0] * y[1], p[0]);"));
+  EXPECT_THAT(src, HasSubstr("    using cubie::math::divide_by_invariant;\n"));
+}
+
+TEST(model_codegen_text, DivisorsFixedForTheRunAreMarked) {
+  // Constants, parameters, numbers and what is computed from them alone; time, states and
+  // auxiliaries that read them are not.
+  std::string src = generated("a = x / k\ndx = x / (2 * rho) + x / sqrt(k + 1) + y / t + y / a\ndy = 1 / (rho - k)\n",
+                              "k = 3.0\n");
+  EXPECT_THAT(src, HasSubstr("divide_by_invariant(y[0], S(2.0) * p[0])"));
+  EXPECT_THAT(src, HasSubstr("divide_by_invariant(y[0], sqrt(k + S(1.0)))"));
+  EXPECT_THAT(src, HasSubstr("y[1] / t"));
+  EXPECT_THAT(src, HasSubstr("divide_by_invariant(S(1.0), p[0] - k)"));
+  EXPECT_THAT(src, HasSubstr("= divide_by_invariant(y[0], k)"));
+  EXPECT_THAT(src, Not(HasSubstr("divide_by_invariant(y[1], a")));
 }
 
 TEST(model_codegen_text, LiteralsRoundTrip) {

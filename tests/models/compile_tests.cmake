@@ -27,6 +27,11 @@ if(CUBIE_HAS_CUDA)
   target_compile_definitions(model_compile_gpu_test PRIVATE
     CUBIE_EXAMPLES_DIR="${PROJECT_SOURCE_DIR}/examples"
     CUBIE_TEST_CACHE_DIR="${cubie_model_test_cache}")
+  # The ring modulator's Rodas5P kernel with its LU factors in shared memory against the CPU.
+  cubie_add_test(model_ring_modulator_gpu_test SOURCES ring_modulator_gpu_test.cpp LIBS cubie_models GPU)
+  target_compile_definitions(model_ring_modulator_gpu_test PRIVATE
+    CUBIE_EXAMPLES_DIR="${PROJECT_SOURCE_DIR}/examples"
+    CUBIE_TEST_CACHE_DIR="${cubie_model_test_cache}")
 endif()
 
 # Model files with drivers and events against the same systems in C++ (tests/batch).

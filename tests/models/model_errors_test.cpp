@@ -283,6 +283,8 @@ TEST(model_errors, WrongValueTypes) {
               StartsWith("m.toml:14:22: error: solver.saved_states: 'w' is not a state"));
   EXPECT_THAT(error_of(model_text(valid_equations, "[memory]\nallocator = \"heap\"\n")),
               StartsWith("m.toml:14:13: error: memory.allocator: "));
+  EXPECT_THAT(error_of(model_text(valid_equations, "[memory]\nhost_staging = \"lazy\"\n")),
+              StartsWith("m.toml:14:16: error: memory.host_staging = \"lazy\" is not allowed: use \"pinned\""));
   EXPECT_THAT(error_of(model_text(valid_equations, "[memory]\nmem_proportion = 1.5\n")),
               StartsWith("m.toml:14:18: error: memory.mem_proportion is a share of the device memory"));
   EXPECT_THAT(error_of(model_text(valid_equations, "[memory]\ndevices = \"most\"\n")),

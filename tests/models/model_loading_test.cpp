@@ -153,6 +153,7 @@ pinned_pool_bytes = 1048576
 min_chunks = 3
 max_chunk_runs = 100
 host_budget_bytes = 2000000000
+host_staging = "pageable"
 )";
   model_definition m = parse_model(model_text(valid_equations, tail), "m.toml");
   const solver_settings& s = m.settings;
@@ -192,6 +193,7 @@ host_budget_bytes = 2000000000
   EXPECT_EQ(s.memory.min_chunks, 3);
   EXPECT_EQ(s.memory.max_chunk_runs, 100);
   EXPECT_EQ(s.memory.host_budget_bytes, 2000000000u);
+  EXPECT_EQ(s.memory.host_staging, "pageable");
 }
 
 TEST(model_loading, DefaultsWhenSectionsAreAbsent) {

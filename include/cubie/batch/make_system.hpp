@@ -11,6 +11,7 @@
 #include "../core/names.hpp"
 #include "../integrate/jacobian_vector.hpp"
 #include "../integrate/methods/all_methods.hpp"
+#include "../integrate/methods/auto_switch.hpp"
 #include "../execution/compiled_system.hpp"
 #include "../integrate/summary_settings.hpp"
 
@@ -46,6 +47,9 @@ void register_summary_entries(compiled_system& cs, methods::method_list<M...>) {
 
 template <template <class> class Sys, class V, class... M>
 void register_entries(compiled_system& cs, methods::method_list<M...>) {
+  // algorithm = "auto" in two passes (integrate/continuation.hpp): its explicit first pass.
+  if constexpr ((std::is_same_v<M, methods::auto_switch> || ...))
+    register_entries<Sys, V>(cs, methods::method_list<methods::auto_switch_explicit_pass>{});
   (cs.cpu.emplace(entry_key{M::name, precision_of<V>()}, &cpu::integrate_range<M, Sys, V>), ...);
 #if defined(__CUDACC__)
   (cs.gpu.emplace(entry_key{M::name, precision_of<V>()},

@@ -26,6 +26,27 @@ CUBIE_HD CUBIE_FORCEINLINE constexpr T select(bool m, T a, T b) { return m ? a :
 template <class T>
 CUBIE_HD CUBIE_FORCEINLINE constexpr T ifelse(bool m, T a, T b) { return m ? a : b; }
 
+// x / d in generated model code where d is the same for the whole run (numbers, constants,
+// parameters and what is computed from them alone). With CUBIE_RECIPROCAL_DIVISION it is
+// x * (1 / d): the compiler folds the reciprocal of constants and computes that of parameters
+// once, where an IEEE division costs a reciprocal, Newton steps and a slow-path branch on GPUs
+// (198 of them per Rodas5P step of the ring modulator, 4.1k of its 12.0k instructions;
+// bench/RESULTS.md, issue 8). It rounds differently from the division by up to an ulp, so it
+// is the default for run-time GPU kernels (NVRTC) only: on the host, model code rounds as the
+// same expressions written by hand in C++. -DCUBIE_RECIPROCAL_DIVISION=0 (an NVRTC option) keeps
+// the division on the GPU too.
+#ifndef CUBIE_RECIPROCAL_DIVISION
+#define CUBIE_RECIPROCAL_DIVISION CUBIE_IS_NVRTC()
+#endif
+template <class T>
+CUBIE_HD CUBIE_FORCEINLINE T divide_by_invariant(const T& x, const T& d) {
+#if CUBIE_RECIPROCAL_DIVISION
+  return x * (T(1.0) / d);
+#else
+  return x / d;
+#endif
+}
+
 #define CUBIE_UNARY_MATH(name, fname, dname)                                   \
   CUBIE_HD CUBIE_FORCEINLINE float name(float x) { return ::fname(x); }        \
   CUBIE_HD CUBIE_FORCEINLINE double name(double x) { return ::dname(x); }

@@ -42,4 +42,16 @@ void parallel_blocks(std::int64_t n_blocks, const std::function<void(std::int64_
 /// parallel_blocks may be called from inside a parallel_blocks body (one caller at a time).
 void parallel_touch(void* p, std::size_t bytes);
 
+/// Starts the copy threads now if they are not running yet (they start at their first use
+/// otherwise): a GPU executor calls it when it is made, so a first solve does not pay for
+/// creating 16 threads while its inputs wait to be converted.
+void start_copy_threads();
+
+/// Faults the pages of [p, p + bytes) in for writing on the copy threads, leaving their
+/// contents alone (MADV_POPULATE_WRITE, Linux 5.14; pages already present cost a page-table
+/// walk): for a result a GPU download will write through the driver's own staging, which
+/// would otherwise fault each fresh page in on one thread. Returns false when the kernel
+/// does not support it (nothing was done; later writes fault the pages in as usual).
+bool parallel_populate(void* p, std::size_t bytes);
+
 }  // namespace cubie

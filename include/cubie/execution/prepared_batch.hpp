@@ -60,6 +60,12 @@ struct prepared_batch {
   std::string method;
   cpu_entry cpu = nullptr;                 ///< null when not compiled for the CPU
   const gpu_kernel* gpu = nullptr;         ///< null when not compiled for the GPU
+  /// algorithm = "auto" in two passes (integrate/continuation.hpp): the explicit first pass
+  /// on the backend in use (null: one pass, the entries above alone) and the fields of the
+  /// per-run continuation record.
+  cpu_entry cpu_first_pass = nullptr;
+  const gpu_kernel* gpu_first_pass = nullptr;
+  int continuation_fields = 0;
   i64 n_runs = 0;
   int n_states = 0, n_parameters = 0;
 
@@ -87,7 +93,11 @@ struct prepared_batch {
 
   /// Bytes a run needs on a device: its varying inputs and every output array.
   [[nodiscard]] std::uint64_t bytes_per_run() const {
-    return static_cast<std::uint64_t>(varying_columns) * sizeof(V) + outputs.bytes_per_run();
+    return static_cast<std::uint64_t>(varying_columns) * sizeof(V) + outputs.bytes_per_run() + continuation_bytes_per_run();
+  }
+  /// Two passes: a run's continuation record and its place in the list of handed-on runs.
+  [[nodiscard]] std::uint64_t continuation_bytes_per_run() const {
+    return continuation_fields > 0 ? static_cast<std::uint64_t>(continuation_fields) * sizeof(double) + sizeof(i64) : 0;
   }
   /// Bytes a solve needs whatever its size: broadcast inputs and the small tables.
   [[nodiscard]] std::uint64_t fixed_bytes() const {

@@ -49,6 +49,10 @@ struct solve_statistics {
   std::uint64_t kernel_local_bytes = 0;
   int kernel_blocks_per_sm = 0;
   double staging_wait_ms = 0;              ///< time the backend waited for a free ring slot
+  /// algorithm = "auto": 2 when it ran in two passes (an explicit kernel, then the runs whose
+  /// stiffness test fired: integrate/continuation.hpp), 1 in one kernel; 0 for other methods.
+  int auto_passes = 0;
+  std::int64_t second_pass_runs = 0;       ///< two passes: the runs handed to the second
   // Milliseconds. Device phases are summed over chunks from CUDA events; wall is the
   // host clock around the whole solve.
   double h2d_ms = 0, kernel_ms = 0, d2h_ms = 0, wall_ms = 0, setup_ms = 0;

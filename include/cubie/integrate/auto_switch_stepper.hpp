@@ -54,6 +54,33 @@ struct auto_switch_constants {
   static constexpr int check_every = 8;
 };
 
+/// Entering stiff mode (Hairer's DOPRI5 test, per run): one update per accepted explicit
+/// step with its h |lambda| estimate. Shared by the one-kernel stepper and the explicit first
+/// pass of the two-pass GPU path (auto_switch_explicit_stepper.hpp), so both switch at the
+/// same step.
+template <class S>
+struct stiffness_entry_test {
+  using M = mask_t<S>;
+  using K = auto_switch_constants;
+  S hits = S(0.0);  // estimates above the limit (Hairer's IASTI)
+  S calm = S(0.0);  // estimates below it in a row (NONSTI)
+
+  /// Counts the estimates of the runs in `acc`; returns the runs declared stiff now.
+  CUBIE_HD CUBIE_FORCEINLINE M update(M acc, S h_lambda) {
+    const M big = h_lambda > S(K::enter_h_lambda);
+    const S calm_next = math::select(big, S(0.0), calm + S(1.0));
+    const S hits_next = math::select(big, hits + S(1.0),
+                                     math::select(calm_next >= S(double(K::enter_reset_calm)), S(0.0), hits));
+    hits = math::select(acc, hits_next, hits);
+    calm = math::select(acc, calm_next, calm);
+    return math::mask_and(acc, hits >= S(double(K::enter_hits)));
+  }
+  CUBIE_HD CUBIE_FORCEINLINE void clear(M lanes) {
+    hits = math::select(lanes, S(0.0), hits);
+    calm = math::select(lanes, S(0.0), calm);
+  }
+};
+
 template <class T>
 struct auto_switch_parts;
 template <class E, class I>
@@ -151,15 +178,7 @@ class auto_switch_stepper {
     if (math::any(stiff_)) im_.advance(sys, math::mask_and(accepted, stiff_), t, y, p);
     M to_stiff = M(false), to_explicit = M(false);
     const M ex_acc = math::mask_and(accepted, math::mask_not(stiff_));
-    if (math::any(ex_acc)) {
-      const M big = ex_.stiffness_h_lambda(h_) > S(K::enter_h_lambda);
-      const S calm = math::select(big, S(0.0), calm_ + S(1.0));
-      const S hits = math::select(big, hits_ + S(1.0),
-                                  math::select(calm >= S(double(K::enter_reset_calm)), S(0.0), hits_));
-      hits_ = math::select(ex_acc, hits, hits_);
-      calm_ = math::select(ex_acc, calm, calm_);
-      to_stiff = math::mask_and(ex_acc, hits_ >= S(double(K::enter_hits)));
-    }
+    if (math::any(ex_acc)) to_stiff = entry_test_.update(ex_acc, ex_.stiffness_h_lambda(h_));
     const M im_acc = math::mask_and(accepted, stiff_);
     if (math::any(im_acc)) {
       stiff_steps_ = math::select(im_acc, stiff_steps_ + S(1.0), stiff_steps_);
@@ -170,10 +189,10 @@ class auto_switch_stepper {
       if (math::any(due)) {
         const S lambda = dominant_eigenvalue<6>(sys, atol_, t, y, p);
         const M calm_now = math::abs(h_) * math::abs(lambda) < S(K::leave_h_lambda);
-        const S checks = math::select(calm_now, calm_ + S(1.0), S(0.0));
-        calm_ = math::select(due, checks, calm_);
+        const S checks = math::select(calm_now, entry_test_.calm + S(1.0), S(0.0));
+        entry_test_.calm = math::select(due, checks, entry_test_.calm);
         since_check_ = math::select(due, S(0.0), since_check_);
-        to_explicit = math::mask_and(due, calm_ >= S(double(K::leave_checks)));
+        to_explicit = math::mask_and(due, entry_test_.calm >= S(double(K::leave_checks)));
       }
     }
     const M moved = math::mask_or(to_stiff, to_explicit);
@@ -185,10 +204,19 @@ class auto_switch_stepper {
       ever_stiff_ = math::mask_or(ever_stiff_, to_stiff);
       switches_ = math::select(moved, switches_ + S(1.0), switches_);
       stiff_ = math::mask_or(math::mask_and(stiff_, math::mask_not(to_explicit)), to_stiff);
-      hits_ = math::select(moved, S(0.0), hits_);
-      calm_ = math::select(moved, S(0.0), calm_);
+      entry_test_.clear(moved);
       since_check_ = math::select(moved, S(0.0), since_check_);
     }
+  }
+
+  /// The two-pass path's second pass (integrate/continuation.hpp): the run left the first
+  /// pass at t, where its entry test declared it stiff (its first switch); after start() at
+  /// that point it continues in stiff mode, as this stepper would have after the switch.
+  CUBIE_HD CUBIE_FORCEINLINE void resume_stiff(S t) {
+    stiff_ = M(true);
+    ever_stiff_ = M(true);
+    t_first_stiff_ = t;
+    switches_ = S(1.0);
   }
 
   /// After an event (or a driver sample) moved runs to (t, y): both methods' carried f.
@@ -247,8 +275,8 @@ class auto_switch_stepper {
   fixed_vector<S, N> mixed_slope_;     // slope() of a pack in both modes
   M stiff_ = M(false);       // the run is in stiff (implicit) mode
   M ever_stiff_ = M(false);
-  S hits_ = S(0.0);          // explicit mode: estimates above the limit (Hairer's IASTI)
-  S calm_ = S(0.0);          // explicit: estimates below in a row (NONSTI); stiff: calm checks in a row
+  // Explicit mode: Hairer's counts; stiff mode: its `calm` counts calm checks in a row.
+  stiffness_entry_test<S> entry_test_;
   S h_ = S(0.0);             // the last trial's step
   S switches_ = S(0.0);
   S stiff_steps_ = S(0.0);

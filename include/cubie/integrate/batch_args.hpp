@@ -5,6 +5,7 @@
 #pragma once
 #include "../core/execution_space.hpp"
 #include "../core/types.hpp"
+#include "continuation_args.hpp"
 #include "driver_args.hpp"
 #include "event_args.hpp"
 #include "loop_settings.hpp"
@@ -72,6 +73,7 @@ struct batch_args {
 
   driver_args drivers;  // interpolated driver signals (integrate/drivers.hpp)
   event_args events;    // event settings (integrate/events.hpp)
+  continuation_args resume;  // algorithm = "auto" in two passes (integrate/continuation.hpp); zero otherwise
 };
 
 /// Array `id` of `a` as elements of type T (null when it is not recorded).

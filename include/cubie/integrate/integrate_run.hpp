@@ -21,6 +21,7 @@
 #include "iteration_counters.hpp"
 #include "lane_io.hpp"
 #include "batch_args.hpp"
+#include "continuation.hpp"
 #include "run_failures.hpp"
 #include "step_controller.hpp"
 #include "stepper.hpp"
@@ -352,9 +353,23 @@ CUBIE_HD CUBIE_DEVICE_FORCEINLINE void integrate_run(const SysT<S>& system, cons
   // iteration_counters: implicit iterations so far, per lane, for steppers whose trials vary
   // (nothing for the others; iteration_counters.hpp).
   detail::iteration_totals<Stepper, C, TM> totals;
+  step_controller<S> controller;
+  S dt = S(ls.dt0);
+  // algorithm = "auto", second pass of two: the run continues where the first left it
+  // (integrate/continuation.hpp).
+  bool resumed = false;
+  if constexpr (G == 0 && resumes_runs<Stepper>) {
+    resumed = a.resume.resume != 0;
+    if (resumed) {
+      C newton = C(0), linear = C(0);
+      detail::take_continuation(a, r, t, dt, k, accepted, rejected, newton, linear, controller, y);
+      if constexpr (requires { totals.newton; }) totals.newton = newton, totals.linear = linear;
+      t_target = T(save_time_of(a, k));
+    }
+  }
 
   // Save 0 when there is no settling span: the initial state itself.
-  if (ls.t_save0 <= ls.t0) {
+  if (ls.t_save0 <= ls.t0 && !resumed) {
     if (ls.first_save == 0) {
       detail::record_save(sys, a, r, active, k, time_to_scalar(t, S{}), y, p);
       store_iteration_counters(a, k, active, r, C(0), C(0), C(0), C(0));
@@ -371,12 +386,13 @@ CUBIE_HD CUBIE_DEVICE_FORCEINLINE void integrate_run(const SysT<S>& system, cons
   configure_stepper(stepper, ls.newton);
   typename Stepper::work_type work{};
   stepper.start(sys, time_to_scalar(t, S{}), y, p);
+  if constexpr (resumes_runs<Stepper>) {
+    if (resumed) stepper.resume_stiff(time_to_scalar(t, S{}));
+  }
   if constexpr (Events::active) events.start(sys, time_to_scalar(t, S{}), y, p);
-  step_controller<S> controller;
 
-  S dt = S(ls.dt0);
   if constexpr (Stepper::adaptive) {
-    if (adaptive && !(ls.dt0 > V(0)))
+    if (adaptive && !(ls.dt0 > V(0)) && !resumed)
       dt = detail::initial_step<Stepper::order>(sys, a, time_to_scalar(t, S{}), y, p, stepper.slope());
   }
   if constexpr (n_drivers_of<Sys>() > 0) {
@@ -387,6 +403,7 @@ CUBIE_HD CUBIE_DEVICE_FORCEINLINE void integrate_run(const SysT<S>& system, cons
     }
   }
   const double land_slack = 1.0 + 1e-6;     // a step within this factor of the target lands on it
+  TM handed = TM(false);  // runs handed on to the second pass (integrate/continuation.hpp)
 
   while (math::any(active)) {
     // Where this step may end: the next save or summary sample, or a driver's next sample
@@ -491,21 +508,35 @@ CUBIE_HD CUBIE_DEVICE_FORCEINLINE void integrate_run(const SysT<S>& system, cons
     if (math::any(stops))
       store_iteration_counters(a, k, stops, r, totals.newton_total(accepted, rejected),
                                totals.linear_total(accepted, rejected), accepted, rejected);
+    if constexpr (G == 0 && hands_off_runs<Stepper>) {
+      // algorithm = "auto" in two passes: runs that turned stiff and have saves left to reach
+      // leave their state for the second pass, which writes their outcome.
+      const TM off = still & scalar_mask_to_time_mask(stepper.handing_off());
+      if (a.resume.record != nullptr && math::any(off)) {
+        detail::leave_continuation(a, r, off, t, dt, k, accepted, rejected, totals.newton_total(accepted, rejected),
+                                   totals.linear_total(accepted, rejected), controller, y);
+        handed = handed | off;
+        still = still & !off;
+      }
+    }
     active = still;
   }
+  // The runs whose outcome this call writes (all of them, but for runs handed on).
+  TM finished = valid;
+  if constexpr (G == 0 && hands_off_runs<Stepper>) finished = valid & !handed;
 
   // Saves a failed run never reached hold NaN, whatever nan_fill_failed says: they have no
   // value, and storage reused from an earlier solve must not show through.
-  detail::fill_unreached_saves<Sys, S>(a, r, valid, k);
+  detail::fill_unreached_saves<Sys, S>(a, r, finished, k);
   // iteration_counters: cumulative counts become counts since the previous save.
-  difference_iteration_counters(a, r, valid, k);
-  rec.finish(a, r, valid);
-  store_run_outcome(a, r, valid, failed, accepted, rejected, t, dt);
+  difference_iteration_counters(a, r, finished, k);
+  rec.finish(a, r, finished);
+  store_run_outcome(a, r, finished, failed, accepted, rejected, t, dt);
   // Steppers with per-run outputs of their own (auto_switch_stepper: the switches).
-  if constexpr (requires { stepper.record_outcome(a, r, valid); }) stepper.record_outcome(a, r, valid);
+  if constexpr (requires { stepper.record_outcome(a, r, finished); }) stepper.record_outcome(a, r, finished);
   // Explicit methods: failed runs whose steps were held by the stability limit (stiff).
-  mark_stability_limited<Method>(sys, a, r, valid & failed.any(), time_to_scalar(t, S{}), dt, y, p);
-  if constexpr (Events::active) events.finish(a, r, valid);
+  mark_stability_limited<Method>(sys, a, r, finished & failed.any(), time_to_scalar(t, S{}), dt, y, p);
+  if constexpr (Events::active) events.finish(a, r, finished);
 }
 
 }  // namespace cubie

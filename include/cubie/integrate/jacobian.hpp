@@ -246,6 +246,14 @@ class iteration_matrix {
     }
   }
 
+  /// The sparse factors after factor() (sparse source only), for a stepper that keeps them
+  /// elsewhere and calls the system's solve_factored itself (rosenbrock_stepper on the GPU).
+  CUBIE_HD CUBIE_FORCEINLINE const S* sparse_factors() const
+    requires(source == jacobian_source::sparse)
+  {
+    return store_.jv;
+  }
+
   /// x <- M^-1 x.
   CUBIE_HD CUBIE_FORCEINLINE void solve(const Sys& sys, fixed_vector<S, N>& x) const {
     if constexpr (source == jacobian_source::sparse) sys.solve_factored(store_.jv, x.data());

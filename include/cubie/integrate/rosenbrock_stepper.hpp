@@ -12,6 +12,7 @@
 #include "iteration_counters.hpp"
 #include "jacobian.hpp"
 #include "rosenbrock_tableau.hpp"
+#include "shared_factor_slices.hpp"
 #include "stepper.hpp"
 
 namespace cubie {
@@ -73,6 +74,19 @@ class rosenbrock_stepper {
     }
     const S inv_h = S(1.0) / h;
     const mask_t<S> ok = m.factor(sys, inv_h * S(1.0 / tableau.gamma));
+#if CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC()
+    // Kernels that spill keep the first factor values in shared memory (shared_factor_slices.hpp);
+    // each solve gathers them, and the fences keep them from living on in registers.
+    constexpr int KS = shared_factor_values<Sys>();
+    using factors_t = split_factors<S, shared_factors_of<Sys>(), KS>;
+    [[maybe_unused]] factors_t lu;
+    if constexpr (KS > 0) {
+      __shared__ S slices[KS * shared_slice_threads];
+      lu.slice = slices + threadIdx.x;
+      lu.keep(m.sparse_factors());
+      compiler_memory_fence();
+    }
+#endif
 
     fixed_vector<S, N> u[stages];  // the stage increments
     static_for<0, stages>([&](auto stage) CUBIE_INLINE_LAMBDA {
@@ -115,7 +129,18 @@ class rosenbrock_stepper {
         CUBIE_UNROLL
         for (int n = 0; n < N; ++n) r[n] = r[n] + hd * ft[n];
       }
+#if CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC()
+      if constexpr (KS > 0) {
+        S f[shared_factors_of<Sys>()];
+        lu.fetch(f);
+        sys.solve_factored(f, r.data());
+        compiler_memory_fence();
+      } else {
+        m.solve(sys, r);
+      }
+#else
       m.solve(sys, r);
+#endif
       accumulate<i>(r, y);
     });
     work.jacobian_evaluations = 1;
@@ -176,6 +201,28 @@ class rosenbrock_stepper {
   }
 
  private:
+  template <class Sys>
+  static constexpr int shared_factors_of() {
+    if constexpr (iteration_matrix<Sys, S>::source == jacobian_source::sparse) return Sys::sparse_nnz;
+    else return 1;
+  }
+  /// Factor values kept in shared memory on the GPU: only for generated sparse LUs in kernels
+  /// whose per-run state (the estimate of integrate_kernel.cuh's kernel_min_blocks: stage
+  /// vectors, six more vectors and the factors, in 32-bit registers) lies in (384, 640], where
+  /// ptxas spills chiefly the factors (the ring modulator in float64: 554; 4.3 of 5.9 KB of
+  /// local traffic per step were factor loads). Below, the factors stay in registers (the ring
+  /// modulator in float32: 277, a 32-byte stack; shared copies only added 10% instructions);
+  /// above, everything spills and the factors are a small part of it (POLLU in float64: 748;
+  /// 10.5 KB of local traffic per step became 12.1 KB). Measured offline with
+  /// bench/gpu/stiff_kernel_report.sh (bench/RESULTS.md, issue 8). 0 elsewhere.
+  template <class Sys>
+  static constexpr int shared_factor_values() {
+    if constexpr (iteration_matrix<Sys, S>::source != jacobian_source::sparse) return 0;
+    else {
+      constexpr int registers = ((stages + 6) * N + Sys::sparse_nnz) * int(sizeof(S) / 4);
+      return registers > 384 && registers <= 640 ? shared_lu_values<S, Sys::sparse_nnz>() : 0;
+    }
+  }
   template <class Sys>
   static constexpr bool carries_f() {
     return last_stage_at_solution && !iteration_matrix<Sys, S>::gives_f;

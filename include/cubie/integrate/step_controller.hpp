@@ -122,6 +122,16 @@ class step_controller {
     out.dt_next = dt_next;
   }
 
+  /// The history a run carries from step to step, for a run paused in one kernel and
+  /// continued in another (integrate/continuation.hpp).
+  static constexpr int history_size = 3;
+  CUBIE_HD CUBIE_FORCEINLINE S history(int i) const { return i == 0 ? log_prev_ : i == 1 ? log_prev2_ : h_acc_; }
+  CUBIE_HD CUBIE_FORCEINLINE void set_history(int i, S v) {
+    if (i == 0) log_prev_ = v;
+    else if (i == 1) log_prev2_ = v;
+    else h_acc_ = v;
+  }
+
  private:
   S log_prev_ = S(0.0);   // log2 of the last accepted norm (norm 1 at the start)
   S log_prev2_ = S(0.0);  // and of the one before

@@ -37,6 +37,9 @@ struct memory_settings {
   /// Downloads into pageable storage through the staging ring (true) or straight, the
   /// driver bouncing them through its own pinned buffers while the host waits (false).
   bool staging_ring = true;
+  /// How GPU solves move host copies: "pinned", "pageable" or "first_pageable" (see
+  /// host_staging_policy.hpp); "" = the environment's CUBIE_HOST_STAGING, else first_pageable.
+  std::string host_staging;
   /// Cut a batch that fits into at least this many chunks so transfers overlap compute.
   std::int64_t min_chunks = 2;
   /// Most runs per chunk; 0 = no cap. Forces chunking (tests, experiments).

@@ -17,9 +17,10 @@ enum class pinning_method {
   /// cudaHostAlloc / cudaFreeHost: the driver faults every page in on the calling thread
   /// (2.7 GB/s measured on the H200's host, about its one-thread first-touch rate).
   host_alloc,
-  /// Blocks from 2 MiB on: fresh huge-page-backed memory, its pages faulted in by the copy
-  /// threads (25-52 GB/s on that host), then cudaHostRegister (portable, mapped) /
-  /// cudaHostUnregister. Smaller blocks as host_alloc. Falls back to host_alloc for good when
+  /// Blocks from CUBIE_REGISTER_FROM bytes on (default 256 KiB): fresh memory (huge-page
+  /// backed from 2 MiB on), its pages faulted in by the copy threads (25-52 GB/s on that
+  /// host), then cudaHostRegister (portable, mapped) / cudaHostUnregister. Smaller blocks as
+  /// host_alloc. Falls back to host_alloc for good when
   /// registering is refused (a platform without it).
   register_pages,
 };

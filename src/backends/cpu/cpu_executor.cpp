@@ -1,6 +1,7 @@
 #include "cubie/backends/cpu/cpu_executor.hpp"
 
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -19,6 +20,99 @@ constexpr i64 block_runs = 256;
 // Output bytes per chunk when results stream to a file: large enough that a chunk keeps both
 // cores busy for a while, small enough that writing one overlaps computing the next.
 constexpr std::uint64_t streaming_chunk_bytes = std::uint64_t{64} << 20;
+// [0, n) in blocks of `block` over the pool.
+template <class V>
+void run_range(thread_pool& pool, cpu_entry entry, const batch_args<V>& a, i64 n, i64 block) {
+  const i64 n_blocks = (n + block - 1) / block;
+  pool.parallel_for(n_blocks, [&](i64 blk) {
+    const i64 b = blk * block;
+    entry(&a, b, std::min(n, b + block));
+  });
+}
+
+// Runs of the second pass per gathered block: a multiple of every SIMD width, small enough
+// that stiff runs (tens of explicit ones each) balance across threads.
+constexpr i64 second_pass_block = 64;
+
+// One block of the second pass: the handed-on runs `runs` gathered into a dense batch of
+// their own (inputs, records and every output array, so that the counters of their earlier
+// saves are there to difference), integrated on SIMD packs like any batch, and scattered back
+// to their columns. Packs of these runs compute exactly what one kernel's packs would, so a
+// run's bits do not depend on the path (tests/batch/auto_two_pass_test.cpp).
+template <class V>
+void run_second_pass_block(const prepared_batch<V>& batch, const batch_args<V>& a, const double* record, i64 n,
+                           const i64* runs, i64 m) {
+  const i64 B = second_pass_block;
+  const std::size_t n_inputs = batch.input_offset.size();
+  std::vector<V> inputs(n_inputs * static_cast<std::size_t>(B));
+  std::vector<i64> offsets(n_inputs), strides(n_inputs, 1);
+  for (std::size_t v = 0; v < n_inputs; ++v) {
+    offsets[v] = static_cast<i64>(v) * B;
+    for (i64 j = 0; j < m; ++j)
+      inputs[v * B + j] = a.inputs[a.input_offset[v] + (runs[j] + a.input_run_offset) * a.input_stride[v]];
+  }
+  const int fields = batch.continuation_fields;
+  std::vector<double> dense_record(static_cast<std::size_t>(fields * B));
+  for (int f = 0; f < fields; ++f)
+    for (i64 j = 0; j < m; ++j) dense_record[f * B + j] = record[f * n + runs[j]];
+
+  batch_args<V> d = a;
+  d.inputs = inputs.data();
+  d.input_offset = offsets.data();
+  d.input_stride = strides.data();
+  d.input_run_offset = 0;
+  d.run_stride = B;
+  d.save_stride = a.save_stride / a.run_stride * B;
+  d.n_runs = m;
+  d.resume = {dense_record.data(), B, nullptr, nullptr, 1};
+  const precision p = batch.outputs.precision;
+  std::vector<std::vector<char>> outputs;
+  for (const output_array& arr : batch.outputs.arrays) {
+    const std::size_t eb = arr.element_bytes(p);
+    const i64 rows = arr.values_per_run();
+    std::vector<char>& out = outputs.emplace_back(static_cast<std::size_t>(rows * B) * eb);
+    const char* src = static_cast<const char*>(a.outputs[static_cast<int>(arr.id)]);
+    for (i64 e = 0; e < rows; ++e)
+      for (i64 j = 0; j < m; ++j)
+        std::memcpy(out.data() + static_cast<std::size_t>(e * B + j) * eb,
+                    src + static_cast<std::size_t>(e * a.run_stride + runs[j]) * eb, eb);
+    d.outputs[static_cast<int>(arr.id)] = out.data();
+  }
+  batch.cpu(&d, 0, m);
+  std::size_t i = 0;
+  for (const output_array& arr : batch.outputs.arrays) {
+    const std::size_t eb = arr.element_bytes(p);
+    char* dst = static_cast<char*>(a.outputs[static_cast<int>(arr.id)]);
+    const char* out = outputs[i++].data();
+    for (i64 e = 0; e < arr.values_per_run(); ++e)
+      for (i64 j = 0; j < m; ++j)
+        std::memcpy(dst + static_cast<std::size_t>(e * a.run_stride + runs[j]) * eb,
+                    out + static_cast<std::size_t>(e * B + j) * eb, eb);
+  }
+}
+
+// algorithm = "auto" in two passes (integrate/continuation.hpp): the explicit pass over the
+// chunk, then auto over the runs it handed on, gathered into dense blocks.
+template <class V>
+i64 run_two_passes(const prepared_batch<V>& batch, const batch_args<V>& a, i64 n, thread_pool& pool,
+                   std::vector<double>& record) {
+  record.resize(static_cast<std::size_t>(batch.continuation_fields) * static_cast<std::size_t>(n));
+  std::fill(record.begin(), record.begin() + n, 0.0);  // the `handed` field
+  batch_args<V> first = a;
+  first.resume = {record.data(), n, nullptr, nullptr, 0};
+  run_range(pool, batch.cpu_first_pass, first, n, block_runs);
+  std::vector<i64> handed;
+  for (i64 r = 0; r < n; ++r)
+    if (record[static_cast<std::size_t>(r)] != 0.0) handed.push_back(r);
+  const auto count = static_cast<i64>(handed.size());
+  const i64 blocks = (count + second_pass_block - 1) / second_pass_block;
+  pool.parallel_for(blocks, [&](i64 blk) {
+    const i64 b = blk * second_pass_block;
+    run_second_pass_block(batch, a, record.data(), n, handed.data() + b, std::min(second_pass_block, count - b));
+  });
+  return count;
+}
+
 }  // namespace
 
 std::string cpu_name() {
@@ -81,6 +175,7 @@ void cpu_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve_
   if (streaming) ring.emplace(sink, batch.outputs, 2, host_allocator::pageable());
   result_sink& target = ring ? static_cast<result_sink&>(*ring) : sink;
 
+  std::vector<double> continuation;  // algorithm = "auto" in two passes: the chunk's records
   i64 committed = 0;
   for (const memory::chunk_range& chunk : plan.chunks) {
     const i64 n = chunk.end - chunk.begin;
@@ -88,13 +183,9 @@ void cpu_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve_
     const batch_args<V> a = make_batch_args(batch, host_tables(batch), out, n, chunk.begin);
 
     const auto t0 = clock::now();
-    const i64 n_blocks = (n + block_runs - 1) / block_runs;
     try {
-      pool.parallel_for(n_blocks, [&](i64 blk) {
-        const i64 b = blk * block_runs;
-        const i64 e = std::min(n, b + block_runs);
-        batch.cpu(&a, b, e);
-      });
+      if (batch.cpu_first_pass != nullptr) stats.second_pass_runs += run_two_passes(batch, a, n, pool, continuation);
+      else run_range(pool, batch.cpu, a, n, block_runs);
     } catch (const std::exception& ex) {
       if (ring) {
         // The chunks committed before the failure still reach the destination.
@@ -120,6 +211,7 @@ void cpu_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve_
     stats.staging_wait_ms = ring->wait_ms();
   }
   stats.chunks = static_cast<std::int64_t>(plan.chunks.size());
+  if (batch.method == "auto_switch") stats.auto_passes = batch.cpu_first_pass != nullptr ? 2 : 1;
 }
 
 }  // namespace cubie::cpu

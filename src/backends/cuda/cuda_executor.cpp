@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include <cuda_runtime_api.h>
 
@@ -25,6 +26,29 @@ namespace {
 
 // ---- the CUDA side of the chunk pipeline -----------------------------------------------
 
+/// Faults a pageable result's pages in on the copy threads (parallel_populate) on a thread of
+/// its own, while the first chunks upload and compute; the first download into the result
+/// waits for it (wait()). Joined at destruction on every path.
+class populate_gate {
+ public:
+  populate_gate() = default;
+  populate_gate(const populate_gate&) = delete;
+  populate_gate& operator=(const populate_gate&) = delete;
+  ~populate_gate() { wait(); }
+  /// Starts populating every piece of `pieces` (address, bytes).
+  void start(std::vector<std::pair<void*, std::size_t>> pieces) {
+    thread_ = std::thread([pieces = std::move(pieces)] {
+      for (const auto& [p, bytes] : pieces) (void)parallel_populate(p, bytes);
+    });
+  }
+  void wait() noexcept {
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::thread thread_;
+};
+
 /// The chunk_device of run_chunk_pipeline on a CUDA device: one stream and one set of events
 /// per slot, pinned input staging per slot from the shared pool (kept for the solve, returned
 /// to the pool after it). Results are downloaded straight into the views, which are pinned
@@ -34,9 +58,11 @@ class cuda_chunk_device {
  public:
   cuda_chunk_device(const prepared_batch<V>& batch, memory::stream_group& group, std::vector<detail::slot_events>& events,
                     memory::pinned_host_pool& pinned, detail::staged_inputs& staged, std::uint64_t staged_bound,
-                    std::uint64_t max_pitch, solve_statistics& stats)
+                    std::uint64_t max_pitch, solve_statistics& stats, bool pageable_inputs,
+                    populate_gate* gate)
       : batch_(batch), group_(group), events_(events), pinned_(pinned), staged_(staged), staged_bound_(staged_bound),
-        max_pitch_(max_pitch), stats_(stats), staging_in_(events.size()) {
+        max_pitch_(max_pitch), stats_(stats), staging_in_(events.size()), pageable_inputs_(pageable_inputs),
+        tables_(events.size()), deferred_(events.size()), gate_(gate) {
     if (staged_.batch != &batch_ || staged_.generation != batch_.generation || staged_.value_bytes != sizeof(V)) {
       // Another batch (or the same object rebuilt): the blocks' last uploads, in an earlier
       // solve, are done.
@@ -53,6 +79,7 @@ class cuda_chunk_device {
 
   ~cuda_chunk_device() {
     for (std::size_t s = 0; s < staging_in_.size(); ++s) release(staging_in_[s], static_cast<int>(s));
+    if (handed_counts_ != nullptr) CUBIE_CUDA_IGNORE(cudaFreeHost(handed_counts_));
   }
 
   [[nodiscard]] std::size_t slot_bytes(std::int64_t runs) const { return chunk_layout<V>(batch_, runs).total_bytes(); }
@@ -72,33 +99,72 @@ class cuda_chunk_device {
     const detail::slot_events& ev = events_[static_cast<std::size_t>(slot)];
     char* base = static_cast<char*>(buffer);
 
-    // Upload: tables and the chunk's input slice in one block, staged in pinned memory so the
-    // copy is a DMA at link speed that returns at once (pageable memory would be copied
-    // synchronously through the driver's own bounce buffers).
-    const void* in = staged_upload(slot, chunk, layout);
-    CUBIE_CUDA_TRY(cudaEventRecord(ev.start, st));
-    CUBIE_CUDA_TRY(cudaMemcpyAsync(base, in, layout.staged_bytes(), cudaMemcpyHostToDevice, st));
+    if (pageable_inputs_) {
+      // Pageable staging (a first solve under CUBIE_HOST_STAGING=first_pageable, or every
+      // solve under pageable): the small tables from a per-slot block, each varying column's
+      // slice straight from the prepared inputs; the driver stages both (each call returns
+      // once its source is copied out, so the tables block is free for the next chunk) and
+      // nothing is pinned.
+      std::vector<char>& tables = tables_[static_cast<std::size_t>(slot)];
+      tables.resize(layout.varying_offset());
+      layout.stage_tables(batch_, tables.data());
+      CUBIE_CUDA_TRY(cudaEventRecord(ev.start, st));
+      CUBIE_CUDA_TRY(cudaMemcpyAsync(base, tables.data(), tables.size(), cudaMemcpyHostToDevice, st));
+      const std::size_t slice = static_cast<std::size_t>(chunk.size()) * sizeof(V);
+      for (i64 c = 0; c < batch_.varying_columns; ++c) {
+        CUBIE_CUDA_TRY(cudaMemcpyAsync(base + layout.varying_column_offset(c),
+                                       chunk_layout<V>::varying_column(batch_, chunk, c), slice,
+                                       cudaMemcpyHostToDevice, st));
+      }
+    } else {
+      // Upload: tables and the chunk's input slice in one block, staged in pinned memory so
+      // the copy is a DMA at link speed that returns at once (pageable memory would be copied
+      // synchronously through the driver's own bounce buffers).
+      const void* in = staged_upload(slot, chunk, layout);
+      CUBIE_CUDA_TRY(cudaEventRecord(ev.start, st));
+      CUBIE_CUDA_TRY(cudaMemcpyAsync(base, in, layout.staged_bytes(), cudaMemcpyHostToDevice, st));
+    }
     CUBIE_CUDA_TRY(cudaEventRecord(ev.uploaded, st));
 
     // One launch for the whole chunk.
     unsigned grid = static_cast<unsigned>(grid_blocks(chunk.size()));
     unsigned block = static_cast<unsigned>(kernel_block_size);
     if (const auto& hook = cuda_test_hooks().before_launch) hook(grid, block);
-    launch_integrate_kernel<V>(*batch_.gpu, dim3(grid), dim3(block), stream(slot), layout.args(batch_, base));
+    batch_args<V> args = layout.args(batch_, base);
+    if (batch_.gpu_first_pass != nullptr) {
+      // algorithm = "auto" in two passes (integrate/continuation.hpp): the explicit kernel
+      // over the chunk, then auto over the runs it handed on, whose count stays on the device
+      // (the second grid covers the chunk; threads past the count return at once).
+      CUBIE_CUDA_TRY(cudaMemsetAsync(base + layout.handed_count_offset(), 0, sizeof(unsigned long long), st));
+      launch_integrate_kernel<V>(*batch_.gpu_first_pass, dim3(grid), dim3(block), stream(slot), args);
+      args.resume.resume = 1;
+    }
+    launch_integrate_kernel<V>(*batch_.gpu, dim3(grid), dim3(block), stream(slot), args);
     CUBIE_CUDA_TRY(cudaEventRecord(ev.computed, st));
     stats_.bytes_to_device += layout.staged_bytes();
   }
 
-  // Download straight into the view (pinned: a DMA at link speed).
+  // Download straight into the view (pinned: a DMA at link speed). Into pageable memory the
+  // copy returns only once it is done, and it waits for the chunk's kernel: queued here it
+  // would hold the host until then, and the next chunks would not be launched while this one
+  // computes. So pageable downloads wait for complete(), which the pipeline calls once later
+  // chunks are queued: the device computes those while the host copies this one (pageable
+  // results under the host staging policy, or with staging_ring = false).
   void download(int slot, void* buffer, const memory::chunk_range& chunk, const output_view& view) {
-    const chunk_layout<V> layout(batch_, chunk.size());
-    const cudaStream_t st = stream(slot).value();
-    copy_outputs(layout, static_cast<const char*>(buffer), view, st);
-    CUBIE_CUDA_TRY(cudaEventRecord(events_[static_cast<std::size_t>(slot)].done, st));
-    stats_.bytes_to_host += layout.returned_bytes();
+    if (!view.pinned) {
+      deferred_[static_cast<std::size_t>(slot)] = deferred_download{true, buffer, chunk, view};
+      return;
+    }
+    queue_download(slot, buffer, chunk, view);
   }
 
   void complete(int slot, const memory::chunk_range& /*chunk*/, const output_view& /*view*/) {
+    deferred_download& later = deferred_[static_cast<std::size_t>(slot)];
+    if (later.pending) {
+      later.pending = false;
+      if (gate_ != nullptr) gate_->wait();  // the result's pages are in before the driver writes them
+      queue_download(slot, later.buffer, later.chunk, later.view);
+    }
     const detail::slot_events& ev = events_[static_cast<std::size_t>(slot)];
     CUBIE_CUDA_TRY(cudaEventSynchronize(ev.done));
     float ms = 0;
@@ -108,9 +174,24 @@ class cuda_chunk_device {
     stats_.kernel_ms += ms;
     CUBIE_CUDA_TRY(cudaEventElapsedTime(&ms, ev.computed, ev.done));
     stats_.d2h_ms += ms;
+    if (batch_.gpu_first_pass != nullptr) stats_.second_pass_runs += static_cast<std::int64_t>(*handed_count(slot));
+  }
+
+  void queue_download(int slot, void* buffer, const memory::chunk_range& chunk, const output_view& view) {
+    const chunk_layout<V> layout(batch_, chunk.size());
+    const cudaStream_t st = stream(slot).value();
+    copy_outputs(layout, static_cast<const char*>(buffer), view, st);
+    if (batch_.gpu_first_pass != nullptr) {
+      CUBIE_CUDA_TRY(cudaMemcpyAsync(handed_count(slot), static_cast<const char*>(buffer) + layout.handed_count_offset(),
+                                     sizeof(unsigned long long), cudaMemcpyDeviceToHost, st));
+    }
+    CUBIE_CUDA_TRY(cudaEventRecord(events_[static_cast<std::size_t>(slot)].done, st));
+    stats_.bytes_to_host += layout.returned_bytes();
   }
 
   void drain() noexcept {
+    // Downloads not yet made belong to chunks the pipeline gives up (an error path).
+    for (deferred_download& d : deferred_) d.pending = false;
     for (int s = 0; s < group_.stream_count(); ++s) CUBIE_CUDA_IGNORE(cudaStreamSynchronize(stream(s).value()));
   }
 
@@ -119,6 +200,18 @@ class cuda_chunk_device {
     void* ptr = nullptr;
     std::size_t bytes = 0;
   };
+
+  // Two passes: the slot's count of runs handed to the second pass, downloaded with its
+  // outputs (pinned, one word per slot, made on first use).
+  unsigned long long* handed_count(int slot) {
+    if (handed_counts_ == nullptr) {
+      void* p = nullptr;
+      CUBIE_CUDA_TRY(cudaMallocHost(&p, events_.size() * sizeof(unsigned long long)));
+      handed_counts_ = static_cast<unsigned long long*>(p);
+    }
+    return handed_counts_ + slot;
+  }
+  unsigned long long* handed_counts_ = nullptr;
 
   // The pinned block holding `chunk`'s upload: kept from an earlier solve of this batch with
   // the same chunk (nothing to copy on the host), else, from the batch's second solve on,
@@ -215,6 +308,16 @@ class cuda_chunk_device {
   std::uint64_t max_pitch_;
   solve_statistics& stats_;
   std::vector<staging> staging_in_;
+  bool pageable_inputs_;
+  std::vector<std::vector<char>> tables_;  // per slot, pageable staging only
+  struct deferred_download {
+    bool pending = false;
+    void* buffer = nullptr;
+    memory::chunk_range chunk;
+    output_view view;
+  };
+  std::vector<deferred_download> deferred_;  // per slot, downloads into pageable views only
+  populate_gate* gate_;
 };
 
 static_assert(split_chunk_device<cuda_chunk_device<float>>);
@@ -307,7 +410,10 @@ cuda_executor::cuda_executor(const memory::memory_settings& settings, int device
     : device_(device),
       settings_(settings),
       registration_(memory::memory_manager::for_device(device).register_solver(settings.mem_proportion)),
-      streams_(join_stream_group(settings.stream_group, device)) {
+      streams_(join_stream_group(settings.stream_group, device)),
+      staging_policy_(memory::default_host_staging_policy()) {
+  if (!settings_.host_staging.empty())
+    staging_policy_.mode = memory::parse_host_staging_policy(settings_.host_staging.c_str(), nullptr).mode;
   const memory::cuda_device_guard guard(device_);
   cudaDeviceProp prop{};
   CUBIE_CUDA_TRY(cudaGetDeviceProperties(&prop, device_));
@@ -318,6 +424,9 @@ cuda_executor::cuda_executor(const memory::memory_settings& settings, int device
   stack_ = std::make_unique<memory::device_memory_stack>(settings_.allocator_kind_value(), device_, budget_bytes(),
                                                          registration_.account());
   pinned_ = &shared_pinned_pool(device_, settings_.pinned_pool_bytes);
+  // Solves convert inputs, touch pinned blocks and copy results on the copy threads: started
+  // here, with the Solver, rather than inside the first solve.
+  start_copy_threads();
   // The context exists before the exit handler is registered, so that the handler, run in
   // reverse order of registration, frees cubie's cached memory before the runtime tears down.
   CUBIE_CUDA_TRY(cudaFree(nullptr));
@@ -344,6 +453,16 @@ cuda_executor::~cuda_executor() {
 std::uint64_t cuda_executor::budget_bytes() const {
   memory::memory_manager& manager = registration_.manager();
   return manager.budget_bytes(registration_, manager.device_info().total);
+}
+
+std::int64_t cuda_executor::solves_done() {
+  std::lock_guard lock(mutex_);
+  return solves_done_;
+}
+
+bool cuda_executor::last_solve_pageable() {
+  std::lock_guard lock(mutex_);
+  return last_pageable_;
 }
 
 std::uint64_t cuda_executor::staged_input_bytes() {
@@ -455,6 +574,7 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
     stats.kernel_registers = kp.registers_per_thread;
     stats.kernel_local_bytes = kp.local_bytes_per_thread;
     stats.kernel_blocks_per_sm = kp.blocks_per_multiprocessor;
+    if (batch.method == "auto_switch") stats.auto_passes = batch.gpu_first_pass != nullptr ? 2 : 1;
     memory::memory_manager& manager = registration_.manager();
     const memory::device_memory_info info = manager.device_info();
     // The share moves as other solvers register and leave: the limit follows it per solve.
@@ -471,17 +591,43 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
     // moves them on while the next chunks compute.
     bool direct = false;
     if (sink.whole_result_in_memory()) direct = sink.view(0, std::min<i64>(batch.n_runs, 1)).pinned;
+    // The host staging policy (CUBIE_HOST_STAGING): a first solve's pinned staging is fresh
+    // memory to fault in and register (about 7 ms of B1's 17 ms first solve on the H200),
+    // which copies straight from and to pageable memory avoid. Results go straight into
+    // pageable storage only when the sink holds the whole result (a file sink keeps the ring).
+    const bool pageable = shared == nullptr &&
+                          memory::stage_through_pageable(staging_policy_, solves_done_ == 0,
+                                                         static_cast<std::uint64_t>(batch.n_runs) * batch.bytes_per_run());
+    const bool pageable_outputs = pageable && !direct && sink.whole_result_in_memory();
+    last_pageable_ = pageable;
+    // The driver copies downloads into pageable memory on one thread: fresh result pages are
+    // faulted in first on the copy threads (contents left alone; present pages cost a
+    // page-table walk), while the first chunks upload and compute. Declared before the device,
+    // so that it is joined after the device drained.
+    populate_gate gate;
+    if (pageable_outputs && staging_policy_.populate_results) {
+      const output_view whole = sink.view(0, batch.n_runs);
+      std::vector<std::pair<void*, std::size_t>> pieces;
+      for (const output_array& arr : batch.outputs.arrays) {
+        const std::size_t bytes = static_cast<std::size_t>(arr.values_per_run()) *
+                                  static_cast<std::size_t>(whole.run_stride) * arr.element_bytes(batch.outputs.precision);
+        pieces.emplace_back(whole.data[static_cast<int>(arr.id)], bytes);
+      }
+      gate.start(std::move(pieces));
+    }
     const int slots = std::max(1, std::min(group.stream_count(), direct ? sink.max_in_flight() : 1 << 30));
     // Beyond the chunks in flight, room for the writer to lag a chunk behind: every slot is
     // pinned memory, which a first solve pays for (about 2.7 GB/s on the H200's host).
     const int ring_slots = slots + 1;
-    const bool use_ring = !direct && settings_.staging_ring;
+    const bool use_ring = !direct && !pageable_outputs && settings_.staging_ring;
     ensure_events(group.stream_count());
 
     memory::memory_estimate estimate;
     estimate.bytes_per_run = batch.bytes_per_run();
     estimate.fixed_bytes = kp.local_memory_reservation() +
                            static_cast<std::uint64_t>(slots) * chunk_layout<V>::overhead_bound(batch);
+    // algorithm = "auto" in two passes: the explicit kernel's local memory too.
+    if (batch.gpu_first_pass != nullptr) estimate.fixed_bytes += properties_of(*batch.gpu_first_pass).local_memory_reservation();
 
     memory::chunk_options options;
     options.align = 32;
@@ -499,7 +645,7 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
     // Pinned staging is bounded: the slots' input staging and the ring's slots together stay
     // within the pinned pool's bound.
     const std::uint64_t pinned_per_run =
-        static_cast<std::uint64_t>(slots) * static_cast<std::uint64_t>(batch.varying_columns) * sizeof(V) +
+        (pageable ? 0 : static_cast<std::uint64_t>(slots) * static_cast<std::uint64_t>(batch.varying_columns) * sizeof(V)) +
         (use_ring ? static_cast<std::uint64_t>(ring_slots) * batch.outputs.bytes_per_run() : 0);
     if (pinned_per_run > 0) {
       const auto staging_cap =
@@ -530,7 +676,7 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
     result_sink& target = ring ? static_cast<result_sink&>(*ring) : sink;
     try {
       cuda_chunk_device<V> device(batch, group, events_, *pinned_, staged_, settings_.pinned_pool_bytes / 4, max_pitch_,
-                                  stats);
+                                  stats, pageable, pageable_outputs ? &gate : nullptr);
       if (shared != nullptr) {
         run_shared_chunk_pipeline(device, stack_->resource(), config, *shared, target, report,
                                   cuda_test_hooks().after_planning);
@@ -554,6 +700,7 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
       throw;
     }
     record();
+    ++solves_done_;
     if (ring) {
       stats.staging_peak_bytes = ring->peak_bytes();
       stats.staging_wait_ms = ring->wait_ms();

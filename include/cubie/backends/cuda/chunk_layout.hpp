@@ -67,6 +67,15 @@ class chunk_layout {
       returned_bytes_ += bytes;
       at += bytes;
     }
+    if (batch.continuation_fields > 0) {
+      // algorithm = "auto" in two passes: the runs' continuation records, the list of runs
+      // handed on and its length (device only; integrate/continuation.hpp).
+      record_at_ = align(at, part_alignment);
+      handed_at_ = align(record_at_ + static_cast<std::size_t>(batch.continuation_fields * runs) * sizeof(double),
+                         part_alignment);
+      handed_count_at_ = align(handed_at_ + static_cast<std::size_t>(runs) * sizeof(i64), part_alignment);
+      at = handed_count_at_ + sizeof(unsigned long long);
+    }
     total_bytes_ = align(at, part_alignment);
   }
 
@@ -76,7 +85,8 @@ class chunk_layout {
     const chunk_layout empty(batch, 0);
     // The varying inputs and each output array follow the tables; each part may waste up to
     // one alignment unit once it holds data.
-    return empty.varying_at_ + (1 + batch.outputs.arrays.size()) * part_alignment;
+    return empty.varying_at_ + (1 + batch.outputs.arrays.size()) * part_alignment +
+           (batch.continuation_fields > 0 ? 3 * part_alignment + sizeof(unsigned long long) : 0);
   }
 
   [[nodiscard]] std::int64_t runs() const noexcept { return runs_; }
@@ -96,6 +106,26 @@ class chunk_layout {
   /// the caller can spread large copies over threads.
   template <class Copy>
   void stage(const prepared_batch<V>& batch, const memory::chunk_range& chunk, void* dst, Copy&& copy) const {
+    stage_tables(batch, dst);
+    char* base = static_cast<char*>(dst);
+    const std::size_t slice = static_cast<std::size_t>(chunk.size()) * sizeof(V);
+    for (i64 c = 0; c < batch.varying_columns; ++c) copy(base + varying_column_offset(c), varying_column(batch, chunk, c), slice);
+  }
+
+  /// @brief Start of varying input column `c` in the buffer; [0, varying_offset()) holds the
+  /// tables and the broadcast values, written by stage_tables.
+  [[nodiscard]] std::size_t varying_offset() const noexcept { return varying_at_; }
+  [[nodiscard]] std::size_t varying_column_offset(i64 c) const noexcept {
+    return varying_at_ + static_cast<std::size_t>(c) * static_cast<std::size_t>(runs_) * sizeof(V);
+  }
+  /// @brief Where the prepared batch holds column `c`'s values of `chunk` (its runs in order).
+  [[nodiscard]] static const V* varying_column(const prepared_batch<V>& batch, const memory::chunk_range& chunk, i64 c) {
+    return batch.input_values.data() + c * batch.n_runs + chunk.begin;
+  }
+
+  /// @brief Writes [0, varying_offset()) of the buffer to `dst`: the tables and the broadcast
+  /// values (the varying columns follow, each a slice of the prepared inputs).
+  void stage_tables(const prepared_batch<V>& batch, void* dst) const {
     char* base = static_cast<char*>(dst);
     const std::size_t nv = batch.input_offset.size();
     const i64 varying_total = batch.varying_columns * batch.n_runs;
@@ -121,11 +151,6 @@ class chunk_layout {
       std::memcpy(base + drivers_at_, batch.drivers.data(), batch.drivers.size() * sizeof(driver_info));
     std::memcpy(base + inputs_at_, batch.input_values.data() + varying_total,
                 static_cast<std::size_t>(broadcast_count_) * sizeof(V));
-    const std::size_t slice = static_cast<std::size_t>(chunk.size()) * sizeof(V);
-    for (i64 c = 0; c < batch.varying_columns; ++c) {
-      copy(base + varying_at_ + static_cast<std::size_t>(c) * static_cast<std::size_t>(runs_) * sizeof(V),
-           batch.input_values.data() + c * batch.n_runs + chunk.begin, slice);
-    }
   }
 
   /// @brief The kernel's view of a chunk whose buffer starts at `device_base`.
@@ -143,8 +168,15 @@ class chunk_layout {
                                                           : reinterpret_cast<const double*>(base + save_times_at_),
                                  batch.drivers.empty() ? nullptr : reinterpret_cast<const driver_info*>(base + drivers_at_),
                                  runs_};
-    return make_batch_args(batch, tables, device_view(batch, device_base), runs_, 0);
+    batch_args<V> a = make_batch_args(batch, tables, device_view(batch, device_base), runs_, 0);
+    if (batch.continuation_fields > 0) {
+      a.resume = {reinterpret_cast<double*>(base + record_at_), runs_, reinterpret_cast<i64*>(base + handed_at_),
+                  reinterpret_cast<unsigned long long*>(base + handed_count_at_), 0};
+    }
+    return a;
   }
+  /// @brief Two passes: where the count of runs handed to the second pass lives.
+  [[nodiscard]] std::size_t handed_count_offset() const noexcept { return handed_count_at_; }
 
   /// @brief The chunk's output arrays in the device buffer at `device_base`, as a view.
   [[nodiscard]] output_view device_view(const prepared_batch<V>& batch, void* device_base) const {
@@ -166,6 +198,7 @@ class chunk_layout {
   std::size_t inputs_at_ = 0, varying_at_ = 0, staged_bytes_ = 0;
   std::size_t outputs_at_ = 0, total_bytes_ = 0;
   std::size_t parts_[output_count] = {};
+  std::size_t record_at_ = 0, handed_at_ = 0, handed_count_at_ = 0;
   std::uint64_t returned_bytes_ = 0;
 };
 

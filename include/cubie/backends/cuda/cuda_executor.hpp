@@ -17,6 +17,7 @@
 #include "../../execution/executor.hpp"
 #include "../../memory/device_memory_stack.hpp"
 #include "../../memory/memory_manager.hpp"
+#include "../../memory/host_staging_policy.hpp"
 #include "../../memory/memory_settings.hpp"
 #include "../../memory/pinned_host_pool.hpp"
 #include "../../memory/stream_group.hpp"
@@ -160,6 +161,12 @@ class cuda_executor final : public executor {
   /// @brief The budget this solver has now: its proportion of the device's total memory.
   /// @throws cubie::device_error when the device cannot be queried.
   [[nodiscard]] std::uint64_t budget_bytes() const;
+  /// @brief Solves finished on this executor (the first goes through pageable memory under
+  /// the first_pageable host staging policy).
+  [[nodiscard]] std::int64_t solves_done();
+  /// @brief Whether the last solve moved its copies through pageable memory (the host
+  /// staging policy, CUBIE_HOST_STAGING), instead of pinned staging.
+  [[nodiscard]] bool last_solve_pageable();
   /// @brief Pinned bytes held by staged inputs kept for the next solve.
   [[nodiscard]] std::uint64_t staged_input_bytes();
   /// @brief Gives back the staged inputs and the device memory the allocator caches (pool,
@@ -189,6 +196,9 @@ class cuda_executor final : public executor {
   std::vector<detail::slot_events> events_;
   detail::staged_inputs staged_;
   std::map<const void*, std::unique_ptr<kernel_properties>> kernels_;
+  memory::host_staging_policy staging_policy_;
+  std::int64_t solves_done_ = 0;
+  bool last_pageable_ = false;
   bool context_lost_ = false;
   std::string context_lost_reason_;
   mutable std::mutex mutex_;

@@ -3,9 +3,14 @@
 // launch per chunk. Also the template NVRTC instantiates for model files.
 #pragma once
 #include "../../integrate/integrate_run.hpp"
+#include "../../integrate/shared_factor_slices.hpp"
 #include "launch_geometry.hpp"
 
 namespace cubie::cuda {
+
+// The Rosenbrock stepper's shared-memory slices (integrate/shared_factor_slices.hpp) are laid
+// out for this block size.
+static_assert(kernel_block_size == shared_slice_threads, "shared_slice_threads must equal kernel_block_size");
 
 /// At least one resident block (launch bounds' second argument) for implicit steppers whose
 /// per-run state cannot fit the registers: ptxas then gives each thread every register the
@@ -49,7 +54,15 @@ constexpr int kernel_min_blocks() {
 /// pays no registers for them.
 template <class Method, template <class> class Sys, class V, u32 G = 0>
 __global__ void __launch_bounds__(kernel_block_size, (kernel_min_blocks<Method, Sys, V>())) integrate_kernel(const batch_args<V> a) {
-  const i64 r = static_cast<i64>(blockIdx.x) * blockDim.x + threadIdx.x;
+  i64 r = static_cast<i64>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if constexpr (G == 0 && resumes_runs<stepper_for<Method, V, Sys<V>::n_states>>) {
+    // algorithm = "auto", second of two passes: thread i continues the i-th run the first
+    // pass handed on (the grid covers the chunk; the count is known on the device only).
+    if (a.resume.resume != 0) {
+      if (static_cast<unsigned long long>(r) >= *a.resume.handed_count) return;
+      r = a.resume.handed_runs[r];
+    }
+  }
   if (r >= a.n_runs) return;
   const Sys<V> sys{};
   integrate_run<Method, G>(sys, a, r, true);

@@ -1,0 +1,135 @@
+// cubie/integrate/auto_switch_explicit_stepper.hpp
+// The first pass of algorithm = "auto" in two passes: the explicit method and the stiffness
+// entry test alone, so the kernel carries no Rosenbrock state (registers, local memory) and
+// no warp runs both methods. A run whose test fires stops here and is handed to the second
+// pass (integrate/continuation.hpp), which continues it with the one-kernel stepper in stiff
+// mode; a run that never turns stiff finishes here with the same bits as in one kernel.
+#pragma once
+#include "../core/execution_space.hpp"
+#include "../core/fixed_vector.hpp"
+#include "../core/math.hpp"
+#include "../core/scalar_traits.hpp"
+#include "auto_switch_stepper.hpp"
+#include "batch_args.hpp"
+#include "erk_stepper.hpp"
+#include "iteration_counters.hpp"
+#include "stepper.hpp"
+
+namespace cubie {
+
+/// The first pass's "tableau": the pair of methods of the auto_switch it serves.
+template <class Explicit, class Implicit>
+struct auto_switch_explicit_tableau {
+  int order;
+  int error_order;
+};
+
+/// @brief Explicit steps and Hairer's entry test; the runs the test declares stiff are
+/// reported by handing_off() and leave the loop at that accepted step.
+template <class Method, class S, int N>
+class auto_switch_explicit_stepper {
+  template <class T>
+  struct parts;
+  template <class E, class I>
+  struct parts<auto_switch_explicit_tableau<E, I>> {
+    using explicit_method = E;
+  };
+  using Ex = erk_stepper<typename parts<typename remove_const_of<decltype(Method::tableau)>::type>::explicit_method,
+                         S, N, true>;
+  using M = mask_t<S>;
+
+ public:
+  static constexpr int stages = Ex::stages;
+  static constexpr bool adaptive = Ex::adaptive;
+  static constexpr int order = Ex::order;
+  static constexpr int error_order = Ex::error_order;
+  static constexpr bool last_stage_at_solution = false;
+  using work_type = no_step_work;
+
+  template <class Sys, int P>
+  CUBIE_HD CUBIE_FORCEINLINE void start(const Sys& sys, S t, const fixed_vector<S, N>& y,
+                                        const fixed_vector<S, P>& p) {
+    ex_.start(sys, t, y, p);
+  }
+  CUBIE_HD CUBIE_FORCEINLINE const fixed_vector<S, N>& slope() const { return ex_.slope(); }
+
+  template <class Sys, int P>
+  CUBIE_HD CUBIE_FORCEINLINE step_outcome<S> step(const Sys& sys, S t, S h, const fixed_vector<S, N>& y,
+                                                  const fixed_vector<S, P>& p, work_type& work) {
+    h_ = h;
+    return ex_.step(sys, t, h, y, p, work);
+  }
+  CUBIE_HD CUBIE_FORCEINLINE const fixed_vector<S, N>& proposal() const { return ex_.proposal(); }
+  template <class V>
+  CUBIE_HD CUBIE_FORCEINLINE S error_norm(const fixed_vector<S, N>& y, const V* atol, const V* rtol) const {
+    return ex_.error_norm(y, atol, rtol);
+  }
+
+  /// After the loop moved the accepted runs to (t, y): the entry test (the same update as
+  /// auto_switch_stepper's, so a run turns stiff at the same step in either path).
+  template <class Sys, int P>
+  CUBIE_HD CUBIE_FORCEINLINE void advance(const Sys& sys, M accepted, S t, const fixed_vector<S, N>& y,
+                                          const fixed_vector<S, P>& p) {
+    const M live = math::mask_not(fired_);
+    ex_.advance(sys, math::mask_and(accepted, live), t, y, p);
+    const M ex_acc = math::mask_and(accepted, live);
+    if (math::any(ex_acc)) {
+      const M to_stiff = entry_test_.update(ex_acc, ex_.stiffness_h_lambda(h_));
+      t_fired_ = math::select(to_stiff, t, t_fired_);
+      fired_ = math::mask_or(fired_, to_stiff);
+    }
+  }
+  template <class Sys, int P>
+  CUBIE_HD CUBIE_FORCEINLINE void restart(const Sys& sys, M moved, S t, const fixed_vector<S, N>& y,
+                                          const fixed_vector<S, P>& p) {
+    ex_.restart(sys, moved, t, y, p);
+  }
+  template <class Sys, int P>
+  CUBIE_HD CUBIE_FORCEINLINE void advance_all(const Sys& sys, S t_next, fixed_vector<S, N>& y,
+                                              const fixed_vector<S, P>& p) {
+    y = proposal();
+    advance(sys, M(true), t_next, y, p);
+  }
+
+  /// Runs declared stiff: the loop hands those that still have work to the second pass.
+  CUBIE_HD CUBIE_FORCEINLINE M handing_off() const { return fired_; }
+
+  /// The switching record of runs that end in this pass: none switched, unless the test fired
+  /// on the step that ended the run (then one switch at that time, as in one kernel).
+  template <class V, class TM>
+  CUBIE_HD void record_outcome(const batch_args<V>& a, i64 r, TM valid) const {
+    u32* const switches = output_ptr<u32>(a, output_id::stiff_switches);
+    double* const first = output_ptr<double>(a, output_id::t_first_stiff);
+    u32* const steps = output_ptr<u32>(a, output_id::stiff_steps);
+    const double zero = 0.0;
+    const double nan = zero / zero;
+    if constexpr (scalar_traits<S>::lanes == 1) {
+      if (!valid) return;
+      if (switches) switches[r] = fired_ ? 1u : 0u;
+      if (first) first[r] = fired_ ? double(t_fired_) : nan;
+      if (steps) steps[r] = 0u;
+    } else {
+      for (int l = 0; l < scalar_traits<S>::lanes; ++l) {
+        if (!valid[l] || r + l >= a.n_runs) continue;
+        if (switches) switches[r + l] = fired_[l] ? 1u : 0u;
+        if (first) first[r + l] = fired_[l] ? double(t_fired_[l]) : nan;
+        if (steps) steps[r + l] = 0u;
+      }
+    }
+  }
+
+ private:
+  Ex ex_ = Ex();
+  stiffness_entry_test<S> entry_test_;
+  M fired_ = M(false);
+  S t_fired_ = S(0.0);
+  S h_ = S(0.0);
+};
+
+template <class E, class I>
+struct stepper_family<auto_switch_explicit_tableau<E, I>> {
+  template <class Method, class S, int N>
+  using type = auto_switch_explicit_stepper<Method, S, N>;
+};
+
+}  // namespace cubie
