@@ -5,7 +5,10 @@
 // kernel on a machine without a GPU (bench/gpu/stiff_kernel_report.sh).
 //   model_kernel_source MODEL.toml METHOD float32|float64 [G] > kernel.cu
 // G: summary accumulator groups compiled in (default 0, none), as the solver's name expression.
+// CUBIE_NO_SPARSE_LU=1 in the environment writes the model without its sparse LU (codegen's
+// max_sparse_factor_flops = -1: the kernel a Krylov-only build runs, krylov_bench's "no LU").
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 #include <string>
@@ -30,7 +33,10 @@ int main(int argc, char** argv) {
     const char* v = prec == "float32" ? "float" : "double";
     // The same text as the model compiler's device_source() (src/models/gpu_model_compiler.cpp)
     // and its name expression, here as an explicit instantiation.
-    std::cout << cubie::models::generate_system_source(m, "cubie_generated_system")
+    cubie::models::codegen_options gen;
+    const char* no_lu = std::getenv("CUBIE_NO_SPARSE_LU");
+    if (no_lu && std::string(no_lu) == "1") gen.max_sparse_factor_flops = -1;
+    std::cout << cubie::models::generate_system_source(m, "cubie_generated_system", gen)
               << "\n// CUDA kernels of this model: cubie's kernel template, instantiated through NVRTC name expressions.\n"
               << "#include \"cubie/backends/cuda/integrate_kernel.cuh\"\n"
               << "#include \"cubie/integrate/methods/" << method << ".hpp\"\n"

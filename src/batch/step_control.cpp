@@ -172,15 +172,16 @@ resolved_newton resolve_newton(const solver_settings& s, const std::vector<doubl
 
   if (s.linear_solver) {
     n.linear_solver = static_cast<linear_solver_kind>(index_of_name(linear_solver_names(), *s.linear_solver, "linear_solver"));
-    if (n.linear_solver == linear_solver_kind::direct && !direct_available && family == method_family::dirk)
+    const bool newton_family = family == method_family::dirk || family == method_family::firk;
+    if (n.linear_solver == linear_solver_kind::direct && !direct_available && newton_family)
       throw invalid_argument("linear_solver = direct: this system has more than " +
                              std::to_string(dense_direct_max_states) +
                              " states and no generated sparse LU, so no direct solver is built for it; use "
                              "minimal_residual, steepest_descent, bicgstab or gmres");
-    if (n.linear_solver != linear_solver_kind::direct && family != method_family::dirk)
-      throw invalid_argument("linear_solver = " + *s.linear_solver + ": the Krylov solvers serve the dirk family; the " +
-                             family_name(family) + " family solves with its LU (use linear_solver = direct, or a dirk "
-                             "method such as kvaerno5)");
+    if (n.linear_solver != linear_solver_kind::direct && !newton_family)
+      throw invalid_argument("linear_solver = " + *s.linear_solver + ": the Krylov solvers serve the dirk and firk "
+                             "families; the " + family_name(family) + " family solves with its LU (use "
+                             "linear_solver = direct, or a Newton method such as kvaerno5 or radau_iia_5)");
   } else {
     n.linear_solver = direct_available ? linear_solver_kind::direct : linear_solver_kind::bicgstab;
   }

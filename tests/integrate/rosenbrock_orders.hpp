@@ -22,8 +22,9 @@ inline double pr_g(double t) { return std::sin(t) + std::cos(2.0 * t); }
 /// stiff (the order-problem parts off, L = -1e6).
 inline double rosenbrock_fixed_step_error(const std::shared_ptr<const compiled_system>& sys, const char* method,
                                           precision prec, double T, int n, bool stiff,
-                                          double newton_tol = 0.0) {
+                                          double newton_tol = 0.0, const char* linear_solver = nullptr) {
   solver_settings s;
+  if (linear_solver) s.linear_solver = linear_solver;  // Newton families: the LU or a Krylov method
   if (newton_tol > 0) s.newton_atol = s.newton_rtol = newton_tol;  // Newton families: below the error
   s.newton_max_iters = 20;
   s.algorithm = method;
@@ -53,12 +54,14 @@ inline double rosenbrock_fixed_step_error(const std::shared_ptr<const compiled_s
 /// within 0.3 of `order`.
 inline void check_rosenbrock_order(const std::shared_ptr<const compiled_system>& sys, const char* method, int order,
                                    double T, const std::vector<int>& steps, bool stiff,
-                                   precision prec = precision::float64, double newton_tol = 0.0) {
+                                   precision prec = precision::float64, double newton_tol = 0.0,
+                                   const char* linear_solver = nullptr) {
   std::vector<double> log_h, log_e;
-  std::printf("%-20s %-7s %s, T = %g, order %d:", method, precision_name(prec),
-              stiff ? "Prothero-Robinson L=-1e6" : "smooth", T, order);
+  std::printf("%-20s %-7s %s%s%s, T = %g, order %d:", method, precision_name(prec),
+              stiff ? "Prothero-Robinson L=-1e6" : "smooth", linear_solver ? ", " : "",
+              linear_solver ? linear_solver : "", T, order);
   for (int n : steps) {
-    const double e = rosenbrock_fixed_step_error(sys, method, prec, T, n, stiff, newton_tol);
+    const double e = rosenbrock_fixed_step_error(sys, method, prec, T, n, stiff, newton_tol, linear_solver);
     EXPECT_TRUE(e > 0 && std::isfinite(e)) << method << " n = " << n << " error " << e;
     log_h.push_back(std::log(T / n));
     log_e.push_back(std::log(e));

@@ -96,7 +96,7 @@ struct resolved_newton {
 /// tolerances (0.03 times the smallest atol and rtol, min(0.03, sqrt(rtol)) times for the
 /// FIRK family as SciPy's Radau, rtol at least 10 machine epsilons of `prec`; 10
 /// iterations, 7 for the FIRK family as RADAU5; target_iters = max_iters) and the linear
-/// solver's (the DIRK family): linear_solver (unset: direct where `direct_available`, else
+/// solver's (the DIRK and FIRK families): linear_solver (unset: direct where `direct_available`, else
 /// bicgstab), Krylov tolerances (a quarter of the Newton ones), 100 iterations, jacobi
 /// preconditioner of order 1.
 /// @throws invalid_argument naming the field for a value out of range or an unknown name (with

@@ -14,6 +14,13 @@
 // results do not depend on its neighbours); the pack factorises again when any lane's J or h
 // changed, which leaves the other lanes' factors as they were, bit for bit.
 // Stage predictor: the previous step's collocation polynomial extrapolated (RADAU5).
+//
+// With linear_solver other than direct the same transformed blocks are solved matrix-free
+// (firk_krylov.hpp: Jacobian-vector products at the step's start, the complex block as a real
+// system of 2N unknowns), with J taken afresh at every step's start, which costs no
+// factorisation. A system without a direct solver (above dense_direct_max_states states
+// without a generated sparse LU, direct_linear_solver_built) solves only so, and its stepper
+// keeps no factors at all: stepper_for<Method, S, N, Sys> picks that storage.
 #pragma once
 #include "../core/execution_space.hpp"
 #include "../core/fixed_vector.hpp"
@@ -21,22 +28,62 @@
 #include "../core/static_for.hpp"
 #include "dirk_stepper.hpp"
 #include "error_norm.hpp"
+#include "firk_krylov.hpp"
 #include "firk_matrices.hpp"
 #include "firk_tableau.hpp"
 #include "jacobian.hpp"
+#include "jacobian_vector.hpp"
 #include "newton_settings.hpp"
 #include "stepper.hpp"
 
 namespace cubie {
 
-/// @brief Fully implicit Runge-Kutta steps of `Method` on N states in arithmetic S.
-template <class Method, class S, int N>
+namespace firk_detail {
+template <class T>
+inline constexpr bool is_void = false;
+template <>
+inline constexpr bool is_void<void> = true;
+
+/// Sys (void: not known) is solved matrix-free only: no factors are kept for it.
+template <class Sys, class S>
+constexpr bool krylov_only() {
+  if constexpr (is_void<Sys>) return false;
+  else return !direct_linear_solver_built<Sys, S>();
+}
+
+template <class System, int N, bool Sparse>
+constexpr int entries_of() {
+  if constexpr (Sparse) return int(System::sparse_nnz);
+  else return N * N;
+}
+
+/// The LU storage for System: none where it solves matrix-free only, the factor pattern's
+/// entries for a sparse system, N x N otherwise (and where the system is not known).
+struct no_matrices {};
+template <class System, class S, int N, int R, int P>
+struct matrices_for {
+  using type = firk_matrices<S, N, R, P>;
+};
+template <class System, class S, int N, int R, int P>
+  requires(!is_void<System>)
+struct matrices_for<System, S, N, R, P> {
+  static constexpr bool sparse = jacobian_source_of<System, S>() == jacobian_source::sparse;
+  static constexpr int entries = entries_of<System, N, sparse>();
+  using type = typename type_if<krylov_only<System, S>(), no_matrices,
+                                firk_matrices<S, N, R, P, sparse, entries>>::type;
+};
+}  // namespace firk_detail
+
+/// @brief Fully implicit Runge-Kutta steps of `Method` on N states in arithmetic S, for the
+/// system System (void where it is not known: the factors' storage is then always kept).
+template <class Method, class S, int N, class System = void>
 class firk_stepper {
   using V = value_type_t<S>;
   using Mask = mask_t<S>;
   static constexpr auto tab = Method::tableau;
   static constexpr int R = decltype(tab)::reals;
   static constexpr int P = decltype(tab)::pairs;
+  static constexpr bool krylov_only = firk_detail::krylov_only<System, S>();
 
  public:
   static constexpr int stages = decltype(tab)::stages;
@@ -56,6 +103,12 @@ class firk_stepper {
     ns_.rtol = V(ns.rtol);
     ns_.max_iters = ns.max_iters;
     ns_.target_iters = ns.target_iters;
+    ns_.krylov.solver = ns.krylov.solver;
+    ns_.krylov.atol = V(ns.krylov.atol);
+    ns_.krylov.rtol = V(ns.krylov.rtol);
+    ns_.krylov.max_iters = ns.krylov.max_iters;
+    ns_.krylov.preconditioner = ns.krylov.preconditioner;
+    ns_.krylov.preconditioner_order = ns.krylov.preconditioner_order;
   }
 
   template <class Sys, int Q>
@@ -71,7 +124,8 @@ class firk_stepper {
   CUBIE_HD CUBIE_FORCEINLINE const fixed_vector<S, N>& slope() const { return f0_; }
 
   /// One trial step of size h from (t, y). Not ok where the Newton iterations failed
-  /// (newton_failures() says why) or a matrix could not be factorised (singular).
+  /// (newton_failures() says why), a matrix could not be factorised (singular), or, matrix-free,
+  /// a linear solve failed.
   template <class Sys, int Q>
   CUBIE_HD CUBIE_FORCEINLINE step_outcome<S> step(const Sys& sys, S t, S h, const fixed_vector<S, N>& y,
                                                   const fixed_vector<S, Q>& p, work_type& work) {
@@ -79,6 +133,22 @@ class firk_stepper {
     work.jacobian_evaluations = 0;
     work.factorizations = 0;
     work.rhs_evaluations = 0;
+    // The linear solver (linear_solver setting): the LU where it is built, else matrix-free.
+    if constexpr (!krylov_only && direct_linear_solver_built<Sys, S>()) {
+      if constexpr (has_jacobian_vector_product<Sys, S>) {
+        if (ns_.krylov.solver != linear_solver_kind::direct) return step_matrix_free(sys, t, h, y, p, work);
+      }
+      return step_direct(sys, t, h, y, p, work);
+    } else {
+      return step_matrix_free(sys, t, h, y, p, work);
+    }
+  }
+
+ private:
+  // The LU path: J and the factors kept across steps (Hairer's reuse, above).
+  template <class Sys, int Q>
+  CUBIE_HD CUBIE_FORCEINLINE step_outcome<S> step_direct(const Sys& sys, S t, S h, const fixed_vector<S, N>& y,
+                                                         const fixed_vector<S, Q>& p, work_type& work) {
     if (math::any(want_jac_)) {
       m_.evaluate(sys, t, y, p, want_jac_);
       jac_fresh_ = jac_fresh_ | want_jac_;
@@ -103,6 +173,59 @@ class firk_stepper {
       h_fact_ = h;
       work.factorizations = R + P;
     }
+    const direct_solves<decltype(m_)> lin{m_};
+    return iterate(sys, lin, t, h, y, p, work);
+  }
+
+  // The matrix-free path: J v at the step's start, nothing to factorise.
+  template <class Sys, int Q>
+  CUBIE_HD CUBIE_FORCEINLINE step_outcome<S> step_matrix_free(const Sys& sys, S t, S h, const fixed_vector<S, N>& y,
+                                                              const fixed_vector<S, Q>& p, work_type& work) {
+    tally_.iterations = S(0.0);
+    firk_matrix_free<Sys, S> mf(ns_.krylov, tally_);
+    mf.evaluate(sys, t, y, p);
+    work.jacobian_evaluations = 1;
+    factored_ = Mask(true);
+    const krylov_solves<Sys> lin{mf};
+    return iterate(sys, lin, t, h, y, p, work);
+  }
+
+  // The linear solves of one Newton iteration through the kept factors (never fail) ...
+  template <class Matrices>
+  struct direct_solves {
+    static constexpr bool matrix_free = false;
+    const Matrices& m;
+    template <int Rk, class Sys>
+    CUBIE_HD CUBIE_FORCEINLINE Mask real(const Sys& sys, S, fixed_vector<S, N>& x) const {
+      m.template solve_real<Rk>(sys, x);
+      return Mask(false);
+    }
+    template <int Q, class Sys>
+    CUBIE_HD CUBIE_FORCEINLINE Mask cplx(const Sys& sys, S, S, fixed_vector<S, N>& xr, fixed_vector<S, N>& xi) const {
+      m.template solve_complex<Q>(sys, xr, xi);
+      return Mask(false);
+    }
+  };
+  // ... or matrix-free, for the shift given (the lanes where a solve failed).
+  template <class Sys>
+  struct krylov_solves {
+    static constexpr bool matrix_free = true;
+    const firk_matrix_free<Sys, S>& m;
+    template <int Rk>
+    CUBIE_HD CUBIE_FORCEINLINE Mask real(const Sys& sys, S c, fixed_vector<S, N>& x) const {
+      return m.solve_real(sys, c, x);
+    }
+    template <int Q>
+    CUBIE_HD CUBIE_FORCEINLINE Mask cplx(const Sys& sys, S cr, S ci, fixed_vector<S, N>& xr, fixed_vector<S, N>& xi) const {
+      return m.solve_complex(sys, cr, ci, xr, xi);
+    }
+  };
+
+  // The simplified Newton iterations of the transformed stage system and the step's result.
+  template <class Sys, class Lin, int Q>
+  CUBIE_HD CUBIE_FORCEINLINE step_outcome<S> iterate(const Sys& sys, const Lin& lin, S t, S h,
+                                                     const fixed_vector<S, N>& y, const fixed_vector<S, Q>& p,
+                                                     work_type& work) {
     h_trial_ = h;
 
     fixed_vector<S, N> weight;
@@ -133,13 +256,16 @@ class firk_stepper {
       // The transformed residuals T^-1 F - (Lambda / h) W, solved block by block.
       fixed_vector<S, N> dw[stages];
       transform_inverse(f, dw);
+      // A matrix-free solve can fail (too many linear iterations, breakdown): that lane's
+      // iteration stops unconverged, and the step is rejected.
+      Mask lin_failed = Mask(false);
       static_for<0, R>([&](auto kk) CUBIE_INLINE_LAMBDA {
         constexpr int r = decltype(kk)::value;
         constexpr double gr = tab.gamma[r];
         const S g = S(gr) * inv_h;
         CUBIE_UNROLL
         for (int n = 0; n < N; ++n) dw[r][n] = dw[r][n] - g * w[r][n];
-        m_.template solve_real<r>(sys, dw[r]);
+        lin_failed = math::mask_or(lin_failed, lin.template real<r>(sys, g, dw[r]));
       });
       static_for<0, P>([&](auto kk) CUBIE_INLINE_LAMBDA {
         constexpr int q = decltype(kk)::value;
@@ -152,7 +278,7 @@ class firk_stepper {
           dw[a][n] = dw[a][n] - al * wa + be * wb;
           dw[b][n] = dw[b][n] - be * wa - al * wb;
         }
-        m_.template solve_complex<q>(sys, dw[a], dw[b]);
+        lin_failed = math::mask_or(lin_failed, lin.template cplx<q>(sys, al, be, dw[a], dw[b]));
       });
       S acc = S(0.0);
       CUBIE_UNROLL
@@ -173,13 +299,13 @@ class firk_stepper {
         thq_prev = thq;
         div_now = div_now | (theta >= S(0.99));
         const S th = math::min(theta, S(0.99));
-        eta_ = math::select(running & !div_now, th / (S(1.0) - th), eta_);
+        eta_ = math::select(running & !div_now & !lin_failed, th / (S(1.0) - th), eta_);
         theta_ = math::select(running, theta, theta_);
         // The error left after the iterations still allowed would exceed the tolerance.
         const S left = S(double(ns_.max_iters - 1 - it));
         slow_now = eta_ * norm * math::controller_pow(math::max(th, S(1e-30)), left) > S(1.0);
       }
-      const Mask moved = running & !div_now;
+      const Mask moved = running & !div_now & !lin_failed;
       CUBIE_UNROLL
       for (int k = 0; k < stages; ++k) {
         CUBIE_UNROLL
@@ -209,13 +335,34 @@ class firk_stepper {
         for (int n = 0; n < N; ++n) y_new_[n] = y_new_[n] + S(di) * z_[i][n];
       }
     });
-    if constexpr (adaptive) estimate(sys, t, h, y, p, work);
+    Mask estimate_failed = Mask(false);
+    if constexpr (adaptive) estimate_failed = estimate(sys, lin, t, h, y, p, work);
 
     failure_.diverged = diverged;
     failure_.max_iters = math::mask_and(math::mask_not(converged), math::mask_not(diverged));
-    return step_outcome<S>{math::mask_and(factored_, converged), math::mask_not(factored_)};
+    if constexpr (Lin::matrix_free) {
+      // A failed linear solve is the reason where it happened (Newton stopped there), as in
+      // the DIRK family; a failed estimate solve rejects the step for the same reason.
+      const Mask failed = math::mask_or(math::mask_not(converged), estimate_failed);
+      failure_.linear_breakdown = math::mask_and(failed, tally_.breakdown);
+      failure_.linear_max_iters =
+          math::mask_and(failed, math::mask_and(tally_.max_iters, math::mask_not(tally_.breakdown)));
+      const Mask linear = math::mask_or(failure_.linear_breakdown, failure_.linear_max_iters);
+      failure_.diverged = math::mask_and(failure_.diverged, math::mask_not(linear));
+      failure_.max_iters = math::mask_and(failure_.max_iters, math::mask_not(linear));
+      tally_.max_iters = Mask(false);
+      tally_.breakdown = Mask(false);
+      trial_linear_ = tally_.iterations;
+    } else {
+      trial_linear_ = iterations * S(double(R + P));  // one solve per block per iteration
+      failure_.linear_max_iters = Mask(false);
+      failure_.linear_breakdown = Mask(false);
+    }
+    return step_outcome<S>{math::mask_and(factored_, math::mask_and(converged, math::mask_not(estimate_failed))),
+                           math::mask_not(factored_)};
   }
 
+ public:
   CUBIE_HD CUBIE_FORCEINLINE const fixed_vector<S, N>& proposal() const { return y_new_; }
 
   /// RADAU5's rule: the filtered estimate where the first fails on a first step or a retry.
@@ -232,10 +379,11 @@ class firk_stepper {
 
   CUBIE_HD CUBIE_FORCEINLINE newton_failure<S> newton_failures() const { return failure_; }
 
-  /// iteration_counters: the last trial's Newton iterations, and its linear solves: one per
-  /// real eigenvalue and one (complex) per complex pair of A^-1, per iteration.
+  /// iteration_counters: the last trial's Newton iterations, and its linear iterations: with
+  /// the LU one solve per real eigenvalue and one (complex) per complex pair of A^-1, per
+  /// iteration; matrix-free the Krylov iterations of all its solves (the estimate's too).
   CUBIE_HD CUBIE_FORCEINLINE iteration_counts<S> trial_iterations() const {
-    return {trial_newton_, trial_newton_ * S(double(R + P))};
+    return {trial_newton_, trial_linear_};
   }
 
   CUBIE_HD CUBIE_FORCEINLINE S take_newton_iterations() {
@@ -373,9 +521,12 @@ class firk_stepper {
   // after a rejection also the one filtered once more through f at y + err (Hairer & Wanner
   // IV.8, (8.20)), which keeps stiff components from rejecting good steps: error_norm()
   // takes it where the first one fails (the tolerances reach the stepper only there).
-  template <class Sys, int Q>
-  CUBIE_HD CUBIE_FORCEINLINE void estimate(const Sys& sys, S t, S h, const fixed_vector<S, N>& y,
+  // Returns the lanes where a matrix-free solve of it failed.
+  template <class Sys, class Lin, int Q>
+  CUBIE_HD CUBIE_FORCEINLINE Mask estimate(const Sys& sys, const Lin& lin, S t, S h, const fixed_vector<S, N>& y,
                                            const fixed_vector<S, Q>& p, work_type& work) {
+    constexpr double g0 = tab.gamma[0];
+    const S c0 = S(g0) / h;
     fixed_vector<S, N> ez;
     CUBIE_UNROLL
     for (int n = 0; n < N; ++n) ez[n] = S(0.0);
@@ -392,7 +543,7 @@ class firk_stepper {
     for (int n = 0; n < N; ++n) ez[n] = ez[n] * inv_h;
     CUBIE_UNROLL
     for (int n = 0; n < N; ++n) err_[n] = f0_[n] + ez[n];
-    m_.template solve_real<0>(sys, err_);
+    Mask failed = lin.template real<0>(sys, c0, err_);
     if (math::any(fresh_)) {
       fixed_vector<S, N> ye, f;
       CUBIE_UNROLL
@@ -400,13 +551,14 @@ class firk_stepper {
       sys.rhs(t, ye.data(), p.data(), f.data());
       CUBIE_UNROLL
       for (int n = 0; n < N; ++n) f[n] = f[n] + ez[n];
-      m_.template solve_real<0>(sys, f);
+      failed = math::mask_or(failed, math::mask_and(fresh_, lin.template real<0>(sys, c0, f)));
       err2_ = f;
       work.rhs_evaluations = work.rhs_evaluations + 1;
     }
+    return failed;
   }
 
-  firk_matrices<S, N, R, P> m_;            // J and the factorisations, kept across steps
+  typename firk_detail::matrices_for<System, S, N, R, P>::type m_;  // J and its factors, kept across steps
   fixed_vector<S, N> f0_;                  // f at the step's start
   fixed_vector<S, N> y_new_;
   fixed_vector<S, N> err_;
@@ -425,8 +577,11 @@ class firk_stepper {
   S eta_ = S(1.0);
   S iters_ = S(0.0);
   S trial_newton_ = S(0.0);  // Newton iterations of the last trial (iteration_counters)
-  newton_failure<S> failure_{mask_t<S>(false), mask_t<S>(false)};
-  newton_settings<V> ns_{V(1e-8), V(1e-8), 10, 4};
+  S trial_linear_ = S(0.0);  // its linear iterations: LU solves, or Krylov iterations
+  newton_failure<S> failure_{mask_t<S>(false), mask_t<S>(false), mask_t<S>(false), mask_t<S>(false)};
+  linear_tally<S> tally_{mask_t<S>(false), mask_t<S>(false), S(0.0)};  // matrix-free solves
+  newton_settings<V> ns_{V(1e-8), V(1e-8), 10, 4,
+                         {linear_solver_kind::direct, V(1e-9), V(1e-9), 100, preconditioner_kind::jacobi, 1}};
 };
 
 /// Fully implicit tableaus are stepped by firk_stepper.
@@ -434,6 +589,8 @@ template <int Stages, int Reals, int Pairs>
 struct stepper_family<firk_tableau<Stages, Reals, Pairs>> {
   template <class Method, class S, int N>
   using type = firk_stepper<Method, S, N>;
+  template <class Method, class S, int N, class Sys>
+  using with_system = firk_stepper<Method, S, N, Sys>;
 };
 
 }  // namespace cubie

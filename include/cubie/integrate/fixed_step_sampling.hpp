@@ -23,7 +23,7 @@ namespace cubie::detail {
 template <class Method, class Rec, class Tracker, class Sys, class S, class V, int N, int P>
 CUBIE_HD CUBIE_FORCEINLINE i64 fixed_steps_sampled(const Sys& sys, const batch_args<V>& a, i64 r, fixed_vector<S, N>& y,
                                                    const fixed_vector<S, P>& p, Rec& rec, Tracker& singular) {
-  using Stepper = stepper_for<Method, S, N>;
+  using Stepper = stepper_for<Method, S, N, Sys>;
   using T = time_t_of<S>;
   const loop_settings<V>& ls = a.loop;
   const summary_settings<V>& ss = ls.summary;

@@ -241,7 +241,7 @@ CUBIE_HD CUBIE_FORCEINLINE void integrate_fixed_count(const SysT<S>& system, con
                                                       const fixed_vector<S, SysT<S>::n_parameters>& p) {
   using Sys = SysT<S>;
   constexpr int N = Sys::n_states;
-  using Stepper = stepper_for<Method, S, N>;
+  using Stepper = stepper_for<Method, S, N, Sys>;
   using C = count_t_of<S>;
   using T = time_t_of<S>;
   using TM = mask_t<T>;
@@ -326,7 +326,7 @@ CUBIE_HD CUBIE_DEVICE_FORCEINLINE void integrate_run(const SysT<S>& system, cons
   using Sys = SysT<S>;
   constexpr int N = Sys::n_states;
   constexpr int P = Sys::n_parameters;
-  using Stepper = stepper_for<Method, S, N>;
+  using Stepper = stepper_for<Method, S, N, Sys>;
   using T = time_t_of<S>;
   using TM = mask_t<T>;
   using M = mask_t<S>;

@@ -75,9 +75,26 @@ CUBIE_HD CUBIE_FORCEINLINE void configure_stepper(Stepper& stepper, const Newton
   else (void)stepper, (void)ns;
 }
 
-/// The stepper of Method's family for N states in arithmetic S.
-template <class Method, class S, int N>
+namespace stepper_detail {
+// A family whose per-run storage depends on the system (the FIRK family keeps its LU factors
+// only where the system has a direct solver) offers with_system<Method, S, N, Sys>; the
+// others are chosen by type<Method, S, N> alone.
+template <class Family, class Method, class S, int N, class Sys>
+struct select {
+  using type = typename Family::template type<Method, S, N>;
+};
+template <class Family, class Method, class S, int N, class Sys>
+  requires requires { typename Family::template with_system<Method, S, N, Sys>; }
+struct select<Family, Method, S, N, Sys> {
+  using type = typename Family::template with_system<Method, S, N, Sys>;
+};
+}  // namespace stepper_detail
+
+/// The stepper of Method's family for N states in arithmetic S; Sys, the system it steps
+/// (void: not known, as for reading a method's constants).
+template <class Method, class S, int N, class Sys = void>
 using stepper_for =
-    typename stepper_family<typename remove_const_of<decltype(Method::tableau)>::type>::template type<Method, S, N>;
+    typename stepper_detail::select<stepper_family<typename remove_const_of<decltype(Method::tableau)>::type>, Method,
+                                    S, N, Sys>::type;
 
 }  // namespace cubie
