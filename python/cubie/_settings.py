@@ -33,7 +33,7 @@ KRYLOV_KEYS = frozenset({"krylov_atol", "krylov_rtol", "krylov_max_iters", "prec
 DESIGN_ONLY_KEYS = frozenset({"krylov_residual_reduction", "krylov_residual_floor", "linear_correction_type", "beta", "gamma"})
 # The families whose Newton iterations can solve through a Krylov method (the engine's rule:
 # resolve_newton in src/batch/step_control.cpp refuses another linear_solver elsewhere).
-KRYLOV_FAMILIES = ("dirk",)
+KRYLOV_FAMILIES = ("dirk", "firk")
 OUTPUT_KEYS = frozenset(
     {
         "output_types", "save_variables", "summarise_variables", "saved_state_indices",
