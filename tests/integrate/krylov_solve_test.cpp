@@ -19,44 +19,21 @@
 #include "cubie/core/status.hpp"
 #include "cubie/integrate/methods/kvaerno5.hpp"
 #include "cubie/integrate/methods/l_stable_sdirk_4.hpp"
+#include "brusselator_systems.hpp"
 
 namespace {
 
 using namespace cubie;
 namespace m = cubie::methods;
 
-/// The Brusselator with diffusion (Hairer & Wanner II, IV.10) on `Cells` cells, u and v
-/// interleaved; alpha (the diffusion) is the parameter.
-template <class S, int Cells>
-struct brusselator_base {
-  static constexpr int n_states = 2 * Cells;
-  static constexpr int n_parameters = 1;
-  static constexpr int n_observables = 0;
-  static constexpr const char* parameter_names = "alpha";
-  static constexpr const char* observable_names = "";
-  static constexpr bool autonomous = true;
-
-  CUBIE_HD CUBIE_FORCEINLINE void rhs(S /*t*/, const S* y, const S* p, S* f) const {
-    const S c = p[0] * S(double((Cells + 1) * (Cells + 1)));
-    for (int i = 0; i < Cells; ++i) {
-      const S u = y[2 * i], v = y[2 * i + 1];
-      const S ul = i > 0 ? y[2 * i - 2] : S(1.0), ur = i < Cells - 1 ? y[2 * i + 2] : S(1.0);
-      const S vl = i > 0 ? y[2 * i - 1] : S(3.0), vr = i < Cells - 1 ? y[2 * i + 3] : S(3.0);
-      const S uuv = u * u * v;
-      f[2 * i] = S(1.0) + uuv - S(4.0) * u + c * (ul - S(2.0) * u + ur);
-      f[2 * i + 1] = S(3.0) * u - uuv + c * (vl - S(2.0) * v + vr);
-    }
-  }
-};
-
 template <class S>
-struct brusselator8 : brusselator_base<S, 8> {
+struct brusselator8 : test::brusselator_cells<S, 8> {
   static constexpr const char* name = "brusselator8";
   static constexpr const char* state_names = "u1,v1,u2,v2,u3,v3,u4,v4,u5,v5,u6,v6,u7,v7,u8,v8";
 };
 
 template <class S>
-struct brusselator25 : brusselator_base<S, 25> {
+struct brusselator25 : test::brusselator_cells<S, 25> {
   static constexpr const char* name = "brusselator25";
   static constexpr const char* state_names =
       "u1,v1,u2,v2,u3,v3,u4,v4,u5,v5,u6,v6,u7,v7,u8,v8,u9,v9,u10,v10,u11,v11,u12,v12,u13,v13,u14,v14,u15,v15,"

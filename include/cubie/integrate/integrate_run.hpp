@@ -250,13 +250,13 @@ CUBIE_HD CUBIE_FORCEINLINE void integrate_fixed_count(const SysT<S>& system, con
   decltype(auto) sys = drive<S>(system, a, r);  // evaluates the drivers, when the system reads any
 
   // The stepping state is the lambda's own (y copied in and out): the host compiler
-  // keeps the lambda out of line, where state reached through its captures would live
-  // in memory, adding a store-to-load trip to every step's dependency chain.
+  // does not inline a lambda called twice, and state reached through its captures
+  // would live in memory, adding a store-to-load trip to every step's dependency chain.
   // An implicit step whose matrix could not be factorised marks its run singular
   // (explicit steppers never fail a step: the tracker is empty for them).
   constexpr bool track = does_implicit_work<typename Stepper::work_type>;
   using tracker = detail::singular_tracker<track, S>;
-  auto span = [&](double t_begin, i64 steps, V last_h) CUBIE_HOST_NOINLINE_LAMBDA {
+  auto span = [&](double t_begin, i64 steps, V last_h) {
     if (steps <= 0) {
       if constexpr (track) return tracker{};
       else return;
@@ -277,27 +277,21 @@ CUBIE_HD CUBIE_FORCEINLINE void integrate_fixed_count(const SysT<S>& system, con
     if constexpr (track) return span_singular;
   };
   tracker singular;
+  if constexpr (track) singular.add(span(ls.t0, ls.settle_steps, ls.settle_last_h));
+  else span(ls.t0, ls.settle_steps, ls.settle_last_h);
+  if (ls.first_save == 0) detail::record_save(sys, a, r, valid, C(0), time_to_scalar(ls.t_save0, S{}), y, p);
   i64 main_steps = ls.main_steps;
-  // The settling span, then the main one (or the sampled steps of summaries), through one
-  // call site of `span`: the GPU compilers inline every call, and two copies of a 12-stage
-  // step were a third of a DOP853 kernel's code and of its NVRTC compile time.
-  CUBIE_NO_UNROLL
-  for (int part = 0; part < 2; ++part) {
-    if (part == 1) {
-      if (ls.first_save == 0) detail::record_save(sys, a, r, valid, C(0), time_to_scalar(ls.t_save0, S{}), y, p);
-      if constexpr (G != 0) {
-        if (ls.summary.groups != 0) {
-          summary_recorder<G, typename detail::loop_system<Sys, S, V>::type, S, V> rec;
-          main_steps = detail::fixed_steps_sampled<Method>(sys, a, r, y, p, rec, singular);
-          break;
-        }
-      }
+  bool sampled = false;
+  if constexpr (G != 0) {
+    if (ls.summary.groups != 0) {
+      summary_recorder<G, typename detail::loop_system<Sys, S, V>::type, S, V> rec;
+      main_steps = detail::fixed_steps_sampled<Method>(sys, a, r, y, p, rec, singular);
+      sampled = true;
     }
-    const double t_begin = part == 0 ? ls.t0 : ls.t_save0;
-    const i64 steps = part == 0 ? ls.settle_steps : ls.main_steps;
-    const V last_h = part == 0 ? ls.settle_last_h : ls.main_last_h;
-    if constexpr (track) singular.add(span(t_begin, steps, last_h));
-    else span(t_begin, steps, last_h);
+  }
+  if (!sampled) {
+    if constexpr (track) singular.add(span(ls.t_save0, ls.main_steps, ls.main_last_h));
+    else span(ls.t_save0, ls.main_steps, ls.main_last_h);
   }
   const double t_end = ls.t_save0 + ls.save_every;
   detail::record_save(sys, a, r, valid, C(1), time_to_scalar(t_end, S{}), y, p);

@@ -213,7 +213,7 @@ class rosenbrock_stepper {
  private:
   template <class Sys>
   static constexpr int shared_factors_of() {
-    if constexpr (iteration_matrix<Sys, S>::source == jacobian_source::sparse) return Sys::sparse_nnz;
+    if constexpr (jacobian_source_of<Sys, S>() == jacobian_source::sparse) return Sys::sparse_nnz;
     else return 1;
   }
   /// Factor values kept in shared memory on the GPU: only for generated sparse LUs in kernels
@@ -227,7 +227,9 @@ class rosenbrock_stepper {
   /// bench/gpu/stiff_kernel_report.sh (bench/RESULTS.md, issue 8). 0 elsewhere.
   template <class Sys>
   static constexpr bool spills_factors() {
-    if constexpr (iteration_matrix<Sys, S>::source != jacobian_source::sparse) return false;
+    // jacobian_source_of, not iteration_matrix: asking the block size of a kernel for a system
+    // without a Jacobian must not instantiate the matrix (whose static_assert would fire).
+    if constexpr (jacobian_source_of<Sys, S>() != jacobian_source::sparse) return false;
     else {
       constexpr int registers = ((stages + 6) * N + Sys::sparse_nnz) * int(sizeof(S) / 4);
       return registers > 384 && registers <= 640;
