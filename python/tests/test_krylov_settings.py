@@ -47,7 +47,7 @@ def test_settings_reach_the_engine(stiff_pair):
         qb.Solver(stiff_pair, algorithm="kvaerno5", backend="cpu", linear_solver="bicgstab", preconditioner_type="ilu")
     with pytest.raises(ValueError, match="krylov_max_iters = 0"):
         qb.Solver(stiff_pair, algorithm="kvaerno5", backend="cpu", linear_solver="bicgstab", krylov_max_iters=0)
-    with pytest.raises(ValueError, match="the Krylov solvers serve the dirk family"):
+    with pytest.raises(ValueError, match="the Krylov solvers serve the dirk and firk families"):
         qb.Solver(stiff_pair, algorithm="rodas5p", backend="cpu", linear_solver="gmres")
 
 
