@@ -98,24 +98,7 @@ class auto_switch_explicit_stepper {
   /// on the step that ended the run (then one switch at that time, as in one kernel).
   template <class V, class TM>
   CUBIE_HD void record_outcome(const batch_args<V>& a, i64 r, TM valid) const {
-    u32* const switches = output_ptr<u32>(a, output_id::stiff_switches);
-    double* const first = output_ptr<double>(a, output_id::t_first_stiff);
-    u32* const steps = output_ptr<u32>(a, output_id::stiff_steps);
-    const double zero = 0.0;
-    const double nan = zero / zero;
-    if constexpr (scalar_traits<S>::lanes == 1) {
-      if (!valid) return;
-      if (switches) switches[r] = fired_ ? 1u : 0u;
-      if (first) first[r] = fired_ ? double(t_fired_) : nan;
-      if (steps) steps[r] = 0u;
-    } else {
-      for (int l = 0; l < scalar_traits<S>::lanes; ++l) {
-        if (!valid[l] || r + l >= a.n_runs) continue;
-        if (switches) switches[r + l] = fired_[l] ? 1u : 0u;
-        if (first) first[r + l] = fired_[l] ? double(t_fired_[l]) : nan;
-        if (steps) steps[r + l] = 0u;
-      }
-    }
+    store_switching_record(a, r, valid, math::select(fired_, S(1.0), S(0.0)), fired_, t_fired_, S(0.0));
   }
 
  private:

@@ -54,6 +54,33 @@ struct auto_switch_constants {
   static constexpr int check_every = 8;
 };
 
+/// Writes a run's switching record where the output table keeps it (stiff_switches,
+/// t_first_stiff: NaN when the run was never stiff, stiff_steps); one writer for both auto
+/// steppers (this one, and the explicit first pass for the runs that end there). r is the
+/// first run of a SIMD pack; lanes not `valid` or past n_runs are left alone.
+template <class V, class S, class TM>
+CUBIE_HD void store_switching_record(const batch_args<V>& a, i64 r, TM valid, S switches, mask_t<S> ever_stiff,
+                                     S t_first_stiff, S stiff_steps) {
+  u32* const switches_out = output_ptr<u32>(a, output_id::stiff_switches);
+  double* const first_out = output_ptr<double>(a, output_id::t_first_stiff);
+  u32* const steps_out = output_ptr<u32>(a, output_id::stiff_steps);
+  const double zero = 0.0;
+  const double nan = zero / zero;
+  if constexpr (scalar_traits<S>::lanes == 1) {
+    if (!valid) return;
+    if (switches_out) switches_out[r] = saturate_count(double(switches));
+    if (first_out) first_out[r] = ever_stiff ? double(t_first_stiff) : nan;
+    if (steps_out) steps_out[r] = saturate_count(double(stiff_steps));
+  } else {
+    for (int l = 0; l < scalar_traits<S>::lanes; ++l) {
+      if (!valid[l] || r + l >= a.n_runs) continue;
+      if (switches_out) switches_out[r + l] = saturate_count(double(switches[l]));
+      if (first_out) first_out[r + l] = ever_stiff[l] ? double(t_first_stiff[l]) : nan;
+      if (steps_out) steps_out[r + l] = saturate_count(double(stiff_steps[l]));
+    }
+  }
+}
+
 /// Entering stiff mode (Hairer's DOPRI5 test, per run): one update per accepted explicit
 /// step with its h |lambda| estimate. Shared by the one-kernel stepper and the explicit first
 /// pass of the two-pass GPU path (auto_switch_explicit_stepper.hpp), so both switch at the
@@ -241,24 +268,7 @@ class auto_switch_stepper {
   /// The run's switching record: stiff_switches, t_first_stiff, stiff_steps (when recorded).
   template <class V, class TM>
   CUBIE_HD void record_outcome(const batch_args<V>& a, i64 r, TM valid) const {
-    u32* const switches = output_ptr<u32>(a, output_id::stiff_switches);
-    double* const first = output_ptr<double>(a, output_id::t_first_stiff);
-    u32* const steps = output_ptr<u32>(a, output_id::stiff_steps);
-    const double zero = 0.0;
-    const double nan = zero / zero;
-    if constexpr (scalar_traits<S>::lanes == 1) {
-      if (!valid) return;
-      if (switches) switches[r] = saturate_count(double(switches_));
-      if (first) first[r] = ever_stiff_ ? double(t_first_stiff_) : nan;
-      if (steps) steps[r] = saturate_count(double(stiff_steps_));
-    } else {
-      for (int l = 0; l < scalar_traits<S>::lanes; ++l) {
-        if (!valid[l] || r + l >= a.n_runs) continue;
-        if (switches) switches[r + l] = saturate_count(double(switches_[l]));
-        if (first) first[r + l] = ever_stiff_[l] ? double(t_first_stiff_[l]) : nan;
-        if (steps) steps[r + l] = saturate_count(double(stiff_steps_[l]));
-      }
-    }
+    store_switching_record(a, r, valid, switches_, ever_stiff_, t_first_stiff_, stiff_steps_);
   }
 
  private:
