@@ -7,10 +7,11 @@
 // Why a band: u and v are interleaved, so row i of J touches columns i-2 .. i+2 only. LU
 // without pivoting in the natural order keeps its fill inside that band, so factor and solve
 // cost O(n) as the generated sparse LU of the model file does; here they are loops over the
-// band instead of unrolled straight-line code, which keeps nvcc's compile of a 100-state
-// kernel to minutes rather than the generated code's (bench/RESULTS.md: 275 s of NVRTC for
-// radau_iia_5; the loops over rows are kept rolled for the same reason). Storage: entry (i, j), |j - i| <= 2, at jv[5 i + (j - i + 2)]; the four
-// slots that fall outside the matrix (rows 0, 1, n-2, n-1) stay 0 and are never read.
+// band instead of unrolled straight-line code (the loops over rows kept rolled), which keeps
+// nvcc's compile of a 100-state kernel to minutes rather than the generated code's
+// (bench/RESULTS.md: 275 s of NVRTC for radau_iia_5). Storage: entry (i, j), |j - i| <= 2,
+// at jv[5 i + (j - i + 2)]; the four slots that fall outside the matrix (rows 0, 1, n-2,
+// n-1) stay 0 and are never read.
 // Jacobian-vector products come from dual numbers (the C++ system path).
 #pragma once
 #include <array>
