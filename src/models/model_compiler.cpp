@@ -471,6 +471,7 @@ std::shared_ptr<const compiled_system> compile_model(const model_definition& mod
     rep.gpu.built = true;
     cs->gpu = std::move(g.kernels);
     cs->gpu_summaries = std::move(g.summary_kernels);
+    cs->gpu_fixed_count = std::move(g.fixed_count_kernels);
     gpu_library = std::move(g.library);
   }
 #endif
