@@ -65,7 +65,15 @@ struct gpu_unit {
   std::string method;
   bool fixed_count = false;  // the fixed-count path's kernel (else the general loop's)
   u32 groups = 0;            // summary accumulator groups; 0: the kernel without summaries
+  bool both_paths = false;   // integrate_kernel, both paths in one kernel (CUBIE_NVRTC_SPLIT=0)
 };
+
+// CUBIE_NVRTC_SPLIT=0: a program per method holding both loop paths in one kernel, as before
+// the split, for before/after measurements in one build (bench/gpu/nvrtc_split_session.sh).
+bool split_paths() {
+  const char* v = std::getenv("CUBIE_NVRTC_SPLIT");
+  return v == nullptr || std::string(v) != "0";
+}
 
 // auto (both of its passes) never takes the fixed-count path (src/batch/solver.cpp).
 bool may_take_fixed_count_path(const std::string& method) {
@@ -78,10 +86,11 @@ std::vector<gpu_unit> units_of(const build_request& r) {
   std::vector<gpu_unit> units;
   std::vector<u32> rounds{0u};
   if (r.summary_groups != 0) rounds.push_back(r.summary_groups);
+  const bool split = split_paths();
   for (const u32 groups : rounds) {
     for (const std::string& m : r.methods) {
-      units.push_back({m, false, groups});
-      if (may_take_fixed_count_path(m)) units.push_back({m, true, groups});
+      units.push_back({m, false, groups, !split});
+      if (split && may_take_fixed_count_path(m)) units.push_back({m, true, groups, false});
     }
   }
   return units;
@@ -97,6 +106,9 @@ std::string device_source(const build_request& r, const gpu_unit& u) {
 }
 
 std::string name_expression(const build_request& r, const gpu_unit& u) {
+  if (u.both_paths)
+    return std::string("&cubie::cuda::integrate_kernel<cubie::methods::") + u.method + ", ::" + generated_struct_name +
+           ", " + value_type_name(r.precision) + ", " + std::to_string(u.groups) + "u>";
   return std::string("&cubie::cuda::integrate_path_kernel<cubie::methods::") + u.method + ", ::" +
          generated_struct_name + ", " + value_type_name(r.precision) + ", " + std::to_string(u.groups) +
          "u, cubie::loop_paths::" + (u.fixed_count ? "fixed_count" : "general") + ">";
