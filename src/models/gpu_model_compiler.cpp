@@ -81,12 +81,14 @@ bool may_take_fixed_count_path(const std::string& method) {
 }
 
 // The units of a request: per method its general kernel and, when the method can take it,
-// its fixed-count kernel; the same again with summaries when the request has them.
+// its fixed-count kernel; the same again with summaries when the request has them. Models
+// whose right-hand side reads t (or drivers) keep both paths in one kernel (rhs_reads_time():
+// the fixed-count path alone formed each step's time with more fp64 conversions).
 std::vector<gpu_unit> units_of(const build_request& r) {
   std::vector<gpu_unit> units;
   std::vector<u32> rounds{0u};
   if (r.summary_groups != 0) rounds.push_back(r.summary_groups);
-  const bool split = split_paths();
+  const bool split = split_paths() && r.split_gpu_paths;
   for (const u32 groups : rounds) {
     for (const std::string& m : r.methods) {
       units.push_back({m, false, groups, !split});
