@@ -12,7 +12,7 @@
 #
 # Stages, most important first, each with its own limit (a stage that runs out keeps the rows
 # it printed; every row is flushed as it ends):
-#   build     configure + `ninja krylov_cxx_bench` (BUILD_LIMIT, default 330 s); skipped when
+#   build     configure + `ninja krylov_cxx_bench` (BUILD_LIMIT, default 360 s); skipped when
 #             $BUILD/bench/krylov_cxx_bench exists already (a warm machine, or a carried build)
 #   f64_100   100 states, float64 (tol 1e-6), radau_iia_5 and kvaerno5, direct / gmres /
 #             bicgstab (jacobi), 16384 then 131072 runs (neumann is left out: on the CPU it
@@ -43,7 +43,7 @@ if [[ ! -x $bench ]]; then
     note "configure: rc=$? in $(($(date +%s) - t0)) s"
   fi
   t0=$(date +%s)
-  timeout --kill-after=5 "${BUILD_LIMIT:-330}" ninja -C "$BUILD" -j "$(nproc)" krylov_cxx_bench >"$OUT/build.log" 2>&1
+  timeout --kill-after=5 "${BUILD_LIMIT:-360}" ninja -C "$BUILD" -j "$(nproc)" krylov_cxx_bench >"$OUT/build.log" 2>&1
   rc=$?
   note "build krylov_cxx_bench: rc=$rc in $(($(date +%s) - t0)) s$( ((rc == 124)) && echo ' (timeout)')"
   ((rc != 0)) && tail -15 "$OUT/build.log" | sed 's/^/   | /' | tee -a "$OUT/summary.txt" >/dev/null
