@@ -26,6 +26,15 @@
 #define CUBIE_ROSENBROCK_POINT_CHAIN 1
 #endif
 
+/// CUBIE_FUSED_JACOBIAN (a compile definition): 1 (the default in device code) starts a step
+/// with the generated rhs_jacobian_sparse (f, J and df/dt in one body that shares their
+/// subexpressions) where the system has it and the method does not carry f over; 0 (the
+/// default on the host, where f must round as the model's rhs) calls jacobian_sparse,
+/// time_derivative and rhs apart.
+#ifndef CUBIE_FUSED_JACOBIAN
+#define CUBIE_FUSED_JACOBIAN (CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC())
+#endif
+
 namespace cubie {
 
 /// Implicit work of one step, the same for every lane of a pack (what the step did, not
@@ -81,11 +90,20 @@ class rosenbrock_stepper {
     constexpr bool carry_f = last_stage_at_solution && !W::gives_f;
     W m;
     fixed_vector<S, N> ft;
-    m.evaluate(sys, t, y, p, f0_, ft);
     int rhs_count = 0;
-    if constexpr (!W::gives_f && !carry_f) {
-      sys.rhs(t, y.data(), p.data(), f0_.data());
-      ++rhs_count;
+    constexpr bool fused = CUBIE_FUSED_JACOBIAN && W::source == jacobian_source::sparse && !carry_f &&
+                           requires(const Sys& s_, S t_, const S* y_, S* f_) {
+                             s_.rhs_jacobian_sparse(t_, y_, y_, f_, f_, f_);
+                           };
+    if constexpr (fused) {
+      m.evaluate_with_f(sys, t, y, p, f0_, ft);
+      ++rhs_count;  // the same f as the separate call, counted alike on every backend
+    } else {
+      m.evaluate(sys, t, y, p, f0_, ft);
+      if constexpr (!W::gives_f && !carry_f) {
+        sys.rhs(t, y.data(), p.data(), f0_.data());
+        ++rhs_count;
+      }
     }
     const S inv_h = S(1.0) / h;
     const mask_t<S> ok = m.factor(sys, inv_h * S(1.0 / tableau.gamma));
