@@ -33,7 +33,8 @@
 # and says so), each table appended to $OUT/summary.txt as soon as it ends:
 #   ring 2^17 float64: default (2 timed solves), prev (1), ring 2^20 float64 default (first
 #     solve only; its kernel is the default's, cached), divrcp, unfused, single, nochain (1
-#     each), POLLU 2^20 float64 and float32 default (3 timed solves) and prev (float64, 3),
+#     each), POLLU 2^20 float64 and float32 default (3 timed solves), prev and divrcp (float64,
+#     3 each: offline, the branch-free reciprocals raise POLLU float64's local traffic by 19%),
 #     ring 2^17 float32 (1), minb6, before (1 each)
 # default and single must agree to the bit (same steps, same errors); the others differ by
 # rounding only (steps per run within a few tenths of a percent).
@@ -103,6 +104,7 @@ run ring17_f64_single 40 "${R17[@]}" --precisions float64 --reps 0 "${SINGLE[@]}
 run ring17_f64_nochain 40 "${R17[@]}" --precisions float64 --reps 0 "${NOCHAIN[@]}"
 run pollu20_default 40 "${P[@]}" --reps 3
 run pollu20_f64_prev 30 "${P[@]}" --precisions float64 --reps 3 "${PREV[@]}"
+run pollu20_f64_divrcp 30 "${P[@]}" --precisions float64 --reps 3 "${DIVRCP[@]}"
 run ring17_f32_default 30 "${R17[@]}" --precisions float32 --reps 1
 run ring17_f64_minb6 40 "${R17[@]}" --precisions float64 --reps 0 "${MINB6[@]}"
 run ring17_f64_before 45 "${R17[@]}" --precisions float64 --reps 0 "${BEFORE[@]}"

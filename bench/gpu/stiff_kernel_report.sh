@@ -19,7 +19,8 @@
 # 9df376a, ring-f64-2's start, up to single); single: the shared factor values one per access
 # (CUBIE_SHARED_LU_PAIRS=0; the default loads two per LDS.128); unfused: f, J and df/dt at a
 # step's start from three generated members (CUBIE_FUSED_JACOBIAN=0; the default on GPUs calls
-# rhs_jacobian_sparse, one body sharing their subexpressions); minb5/minb6: at least 5 or 6 resident blocks (with the ring
+# rhs_jacobian_sparse, one body sharing their subexpressions); normdiv: the error norm divides,
+# the LU pivots keep the branch-free reciprocal (CUBIE_FAST_NORM_RECIPROCAL=0); minb5/minb6: at least 5 or 6 resident blocks (with the ring
 # modulator's block of 64: 204 or 168 registers). block: the kernel's threads per block
 # (.maxntid in the PTX, from __launch_bounds__; the launch uses it).
 # LDS/STS and shared_B: the shared-memory loads and stores of the step loop and their bytes.
@@ -48,6 +49,7 @@ declare -A VARIANTS=(
   [nochain]="-DCUBIE_ROSENBROCK_POINT_CHAIN=0"
   [prev]="-DCUBIE_FAST_RECIPROCAL=0 -DCUBIE_ROSENBROCK_POINT_CHAIN=0 -DCUBIE_SHARED_LU_PAIRS=0 -DCUBIE_FUSED_JACOBIAN=0"
   [unfused]="-DCUBIE_FUSED_JACOBIAN=0"
+  [normdiv]="-DCUBIE_FAST_NORM_RECIPROCAL=0"
   [single]="-DCUBIE_SHARED_LU_PAIRS=0"
   [minb5]="-DCUBIE_IMPLICIT_MIN_BLOCKS=5"
   [minb6]="-DCUBIE_IMPLICIT_MIN_BLOCKS=6"

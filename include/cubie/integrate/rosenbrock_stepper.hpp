@@ -35,6 +35,13 @@
 #define CUBIE_FUSED_JACOBIAN (CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC())
 #endif
 
+/// CUBIE_FAST_NORM_RECIPROCAL (a compile definition): the error norm's scales by the
+/// branch-free reciprocal on GPUs (default: as CUBIE_FAST_RECIPROCAL); 0 divides there while
+/// the LU pivots keep CUBIE_FAST_RECIPROCAL's choice (bench/gpu/ring_f64_session.sh).
+#ifndef CUBIE_FAST_NORM_RECIPROCAL
+#define CUBIE_FAST_NORM_RECIPROCAL CUBIE_FAST_RECIPROCAL
+#endif
+
 namespace cubie {
 
 /// Implicit work of one step, the same for every lane of a pack (what the step did, not
@@ -213,7 +220,7 @@ class rosenbrock_stepper {
   CUBIE_HD CUBIE_FORCEINLINE S error_norm(const fixed_vector<S, N>& y, const V* atol, const V* rtol) const {
     // On GPUs the scales' reciprocals skip the division's slow-path branch (core/math.hpp
     // CUBIE_FAST_RECIPROCAL); the host divides, as before.
-#if (CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC()) && CUBIE_FAST_RECIPROCAL
+#if (CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC()) && CUBIE_FAST_NORM_RECIPROCAL
     return mean_square_error_norm<false, true>(y, y_new_, err_, err_, atol, rtol);
 #else
     return mean_square_error_norm<false>(y, y_new_, err_, err_, atol, rtol);
