@@ -118,12 +118,13 @@ class auto_switch_stepper {
     im_.start(sys, t, y, p);
   }
 
-  /// f at the current point in each run's mode.
-  CUBIE_HD CUBIE_FORCEINLINE const fixed_vector<S, N>& slope() {
-    if (!math::any(stiff_)) return ex_.slope();
-    if (math::all(stiff_)) return im_.slope();
-    mixed_slope_ = pick(im_.slope(), ex_.slope());
-    return mixed_slope_;
+  /// f at the current point in each run's mode. A GPU thread (one run) gets a value selected
+  /// state by state: a reference to one method's vector or the other's, picked at run time,
+  /// took both steppers' addresses and kept them in local memory (a 592-byte stack frame and
+  /// stores of every stage in the float64 Van der Pol kernel, bench/RESULTS.md).
+  CUBIE_HD CUBIE_FORCEINLINE decltype(auto) slope() {
+    if constexpr (scalar_traits<S>::lanes == 1) return pick(im_.slope(), ex_.slope());
+    else return slope_of_pack();
   }
 
   /// One trial of size h: the explicit step where any run is explicit, the Rosenbrock step
@@ -147,16 +148,31 @@ class auto_switch_stepper {
     return out;
   }
 
-  /// The trial in each run's mode (only the steps that ran are read).
-  /// (A reference, so that runs all in one mode copy nothing; a pack in both modes selects
-  /// into a member.)
-  CUBIE_HD CUBIE_FORCEINLINE const fixed_vector<S, N>& proposal() {
+  /// The trial in each run's mode (only the steps that ran are read); a GPU thread's by value,
+  /// as slope().
+  CUBIE_HD CUBIE_FORCEINLINE decltype(auto) proposal() {
+    if constexpr (scalar_traits<S>::lanes == 1) return pick(im_.proposal(), ex_.proposal());
+    else return proposal_of_pack();
+  }
+
+ private:
+  // SIMD packs: a reference, so that packs all in one mode copy nothing; a pack in both modes
+  // selects into a member.
+  CUBIE_HD CUBIE_FORCEINLINE const fixed_vector<S, N>& slope_of_pack() {
+    if (!math::any(stiff_)) return ex_.slope();
+    if (math::all(stiff_)) return im_.slope();
+    mixed_slope_ = pick(im_.slope(), ex_.slope());
+    return mixed_slope_;
+  }
+
+  CUBIE_HD CUBIE_FORCEINLINE const fixed_vector<S, N>& proposal_of_pack() {
     if (!math::any(stiff_)) return ex_.proposal();
     if (math::all(stiff_)) return im_.proposal();
     mixed_proposal_ = pick(im_.proposal(), ex_.proposal());
     return mixed_proposal_;
   }
 
+ public:
   template <class V>
   CUBIE_HD CUBIE_FORCEINLINE S error_norm(const fixed_vector<S, N>& y, const V* atol, const V* rtol) {
     atol_ = atol;
