@@ -13,7 +13,9 @@
 // explicit kernel, then auto over the runs whose stiffness test fired, CUBIE_AUTO_PASSES=2;
 // integrate/continuation.hpp); "2nd pass" counts the runs the second pass took.
 // --sweeps picks sweeps by name (mixed, nonstiff, stiff, shuffled; default all), in the
-// order given; --methods picks rows (dopri54, rodas5p, auto1, auto2; default all).
+// order given; --methods picks rows (dopri54, rodas5p, auto1, auto2; default all). "stiff steps"
+// and "switches" sum auto's stiff_steps and stiff_switches over the runs: steps minus stiff
+// steps are its explicit steps, and switches above "switched" count returns to explicit mode.
 //   auto_switch_bench [--runs N] [--duration T] [--repeat R] [--threads K] [--float]
 //                     [--backend cpu|cuda] [--model] [--cache DIR] [--sweeps a,b] [--methods a,b]
 //                     [--max-chunk-runs N]   (chunks of at most N runs: on a GPU, chunks on other
@@ -99,6 +101,7 @@ struct measured {
   double cpu_s = 1e300, wall_s = 1e300;
   double steps = 0;
   std::size_t failed = 0, switched = 0;
+  double switches = 0, stiff_steps = 0;  // auto: switches and accepted stiff steps, summed over runs
   std::int64_t second_pass = 0;
   // The best solve's statistics (GPU): kernel time, chunks, registers, resident blocks.
   double kernel_s = 0;
@@ -146,7 +149,13 @@ measured run(const std::shared_ptr<const compiled_system>& sys, const char* meth
         out.failed += r.status()[i] != 0;
       }
       if (const void* sw = r.array_data(output_id::stiff_switches)) {
-        for (std::int64_t i = 0; i < r.n_runs(); ++i) out.switched += static_cast<const u32*>(sw)[i] > 0;
+        for (std::int64_t i = 0; i < r.n_runs(); ++i) {
+          out.switched += static_cast<const u32*>(sw)[i] > 0;
+          out.switches += static_cast<const u32*>(sw)[i];
+        }
+      }
+      if (const void* ss = r.array_data(output_id::stiff_steps)) {
+        for (std::int64_t i = 0; i < r.n_runs(); ++i) out.stiff_steps += static_cast<const u32*>(ss)[i];
       }
       out.second_pass = r.statistics().second_pass_runs;
       if (passes != 0 && r.statistics().auto_passes != passes) {
@@ -241,8 +250,8 @@ int main(int argc, char** argv) {
               o.single ? 1e-4 : 1e-6, o.backend.c_str(), o.threads, o.repeat,
               o.max_chunk_runs > 0 ? (", chunks of at most " + std::to_string(o.max_chunk_runs) + " runs").c_str() : "");
   const bool gpu = o.backend == "cuda";
-  std::printf("%-34s %-18s %10s %10s %14s %9s %9s %8s", "sweep", "method", "cpu s", "wall s", "steps", "switched",
-              "2nd pass", "failed");
+  std::printf("%-34s %-18s %10s %10s %14s %9s %9s %8s %14s %9s", "sweep", "method", "cpu s", "wall s", "steps",
+              "switched", "2nd pass", "failed", "stiff steps", "switches");
   if (gpu) std::printf(" %9s %6s %5s %8s", "kernel s", "chunks", "regs", "blocks");
   std::printf("\n");
   auto wanted = [&](const char* m) { return std::find(o.methods.begin(), o.methods.end(), m) != o.methods.end(); };
@@ -263,8 +272,8 @@ int main(int argc, char** argv) {
       for (const auto& row : rows) {
         if (key != row.key) continue;
         const measured m = run(sys, row.method, s, o, row.passes);
-        std::printf("%-34s %-18s %10.3f %10.3f %14.0f %9zu %9lld %8zu", s.label, row.name, m.cpu_s, m.wall_s, m.steps,
-                    m.switched, static_cast<long long>(m.second_pass), m.failed);
+        std::printf("%-34s %-18s %10.3f %10.3f %14.0f %9zu %9lld %8zu %14.0f %9.0f", s.label, row.name, m.cpu_s, m.wall_s,
+                    m.steps, m.switched, static_cast<long long>(m.second_pass), m.failed, m.stiff_steps, m.switches);
         if (gpu)
           std::printf(" %9.4f %6lld %5d %8d", m.kernel_s, static_cast<long long>(m.chunks), m.registers, m.blocks_per_sm);
         std::printf("\n");
