@@ -1,6 +1,7 @@
 // The kernels of algorithm = "auto" whose SASS the fp64 check reads (sass_check.py --auto):
 // Van der Pol in float, the explicit first pass of two and the one kernel holding both
-// methods (also the second pass), as the Solver instantiates them. Their float steps,
+// methods (also the second pass), as C++ systems instantiate them (both loop paths) and as the
+// NVRTC model compiler builds them (the general loop alone: auto never takes the fixed-count path). Their float steps,
 // stiffness test and controller are float; only the loop's time is double.
 #include "cubie/backends/cuda/integrate_kernel.cuh"
 #include "cubie/integrate/methods/auto_switch.hpp"
@@ -28,3 +29,9 @@ template __global__ void cubie::cuda::integrate_kernel<cubie::methods::auto_swit
     const cubie::batch_args<float>);
 template __global__ void cubie::cuda::integrate_kernel<cubie::methods::auto_switch, cubie::sass_test::van_der_pol,
                                                        float>(const cubie::batch_args<float>);
+template __global__ void cubie::cuda::integrate_path_kernel<cubie::methods::auto_switch_explicit_pass,
+                                                            cubie::sass_test::van_der_pol, float, 0u,
+                                                            cubie::loop_paths::general>(const cubie::batch_args<float>);
+template __global__ void cubie::cuda::integrate_path_kernel<cubie::methods::auto_switch, cubie::sass_test::van_der_pol,
+                                                            float, 0u, cubie::loop_paths::general>(
+    const cubie::batch_args<float>);
