@@ -199,7 +199,7 @@ TEST(AutoTwoPass, TheSettingWinsOverTheEnvironment) {
   s.algorithm = "dormand_prince_54";
   s.backend = "cpu";
   s.auto_passes = 2;
-  Solver dp(auto_vdp_system(), s);
+  Solver dp(counter_vdp_system(), s);
   const SolveResult r = dp.solve({{"x", {2.0}}, {"y", {0.0}}}, {{"mu", {1.0}}}, solve_spec{});
   EXPECT_EQ(r.statistics().auto_passes, 0);
   EXPECT_EQ(r.statistics().second_pass_runs, 0);
