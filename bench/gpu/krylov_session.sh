@@ -28,8 +28,7 @@ DEADLINE=$((START + ${SESSION_SECONDS:-230}))
 mkdir -p "$OUT" "$SCRATCH"
 for d in /usr/local/cuda/bin; do [[ -d $d ]] && PATH=$PATH:$d; done
 export CUBIE_CACHE_DIR=$SCRATCH/cache
-note() { printf '%s\n' "$*" | tee -a "$OUT/summary.txt"; }
-left() { echo $((DEADLINE - $(date +%s))); }
+source "$ROOT/bench/gpu/session_case.sh"  # note, left, session_case
 
 note "krylov session: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null | head -1)"
 if [[ ! -f $BUILD/build.ninja ]]; then
@@ -47,23 +46,11 @@ bench=$BUILD/bench/krylov_bench
 [[ -x $bench ]] || { note "no $bench: stopping"; exit 1; }
 
 # run LABEL LIMIT ARGS...: one krylov_bench call, its table and compile times into the summary.
-run() {
-  local label=$1 limit=$2
-  shift 2
-  local l
-  l=$(left)
-  ((limit > l)) && limit=$l
-  if ((limit < 15)); then
-    note "== $label: SKIPPED (no time left)"
-    return
-  fi
-  note "== $label ($(date -u +%H:%M:%S), limit ${limit} s): krylov_bench $*"
-  timeout "$limit" "$bench" --backend cuda --cache "$SCRATCH/cache" "$@" >"$OUT/$label.log" 2>"$OUT/$label.err"
-  local rc=$?
-  sed 's/^/   /' "$OUT/$label.log" | tee -a "$OUT/summary.txt" >/dev/null
-  grep -iE 'compil|cache' "$OUT/$label.err" | sed 's/^/   stderr: /' | tee -a "$OUT/summary.txt" >/dev/null
-  ((rc != 0)) && note "   rc=$rc $( ((rc == 124)) && echo '(timeout)') $(tail -2 "$OUT/$label.err" | tr '\n' ' ')"
+case_summary() {
+  cat "$OUT/$1.log"
+  grep -iE 'compil|cache' "$OUT/$1.err" | sed 's/^/stderr: /'
 }
+run() { session_case "$1" "$2" "$bench" --backend cuda --cache "$SCRATCH/cache" "${@:3}"; }
 
 M=(--methods kvaerno5,radau_iia_5 --solvers direct,gmres,bicgstab --reps 2)
 run f64_100 150 --cells 50 "${M[@]}" --precisions float64 --runs 4096,32768,131072
