@@ -11,7 +11,7 @@
 #   bash bench/gpu/krylov_session.sh          (carry .deps, as the other sessions do)
 #
 # Stages, most important first, each with its own limit (a stage that runs out keeps the rows
-# it printed; every row is flushed as it ends):
+# it printed in $OUT/<stage>.log, each flushed as it ends):
 #   build     configure + `ninja krylov_cxx_bench` (BUILD_LIMIT, default 360 s); skipped when
 #             $BUILD/bench/krylov_cxx_bench exists already (a warm machine, or a carried build)
 #   f64_100   100 states, float64 (tol 1e-6), radau_iia_5 and kvaerno5, direct / gmres /
@@ -29,8 +29,7 @@ DEADLINE=$((START + ${SESSION_SECONDS:-580}))
 mkdir -p "$OUT"
 for d in /usr/local/cuda/bin; do [[ -d $d ]] && PATH=$PATH:$d; done
 export PATH
-note() { printf '%s\n' "$*" | tee -a "$OUT/summary.txt"; }
-left() { echo $((DEADLINE - $(date +%s))); }
+source "$ROOT/bench/gpu/session_case.sh"  # note, left, session_case
 
 note "krylov session: $(date -u '+%Y-%m-%d %H:%M:%S UTC'), $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null | head -1), $(nproc) cores, $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)"
 bench=$BUILD/bench/krylov_cxx_bench
@@ -51,24 +50,9 @@ fi
 [[ -x $bench ]] || { note "no $bench: stopping"; exit 1; }
 "$bench" --list >"$OUT/systems.txt" 2>&1
 
-# stage LABEL LIMIT ARGS...: one krylov_cxx_bench call under its own limit (capped by the
-# time left); its table goes into the summary as it is printed.
-stage() {
-  local label=$1 limit=$2
-  shift 2
-  local l
-  l=$(left)
-  ((limit > l)) && limit=$l
-  if ((limit < 15)); then
-    note "== $label: SKIPPED (no time left)"
-    return
-  fi
-  note "== $label ($(date -u +%H:%M:%S), limit ${limit} s): krylov_cxx_bench $*"
-  timeout --kill-after=5 "$limit" "$bench" --backend cuda "$@" 2>"$OUT/$label.err" | tee "$OUT/$label.log" |
-    sed 's/^/   /' >>"$OUT/summary.txt"
-  local rc=${PIPESTATUS[0]}
-  ((rc != 0)) && note "   rc=$rc$( ((rc == 124)) && echo ' (timeout)') $(tail -2 "$OUT/$label.err" | tr '\n' ' ')"
-}
+# stage LABEL LIMIT ARGS...: one krylov_cxx_bench call under its own limit (session_case.sh);
+# its rows reach $OUT/LABEL.log as each one ends, the table goes into the summary after.
+stage() { session_case "$1" "$2" "$bench" --backend cuda "${@:3}"; }
 
 S=(--methods radau_iia_5,kvaerno5 --solvers direct,gmres,bicgstab --reps 1)
 stage f64_100 "${F64_LIMIT:-140}" --cells 50 "${S[@]}" --precisions float64 --runs 16384,131072

@@ -56,8 +56,10 @@ class auto_switch_explicit_stepper {
   template <class Sys, int P>
   CUBIE_HD CUBIE_FORCEINLINE step_outcome<S> step(const Sys& sys, S t, S h, const fixed_vector<S, N>& y,
                                                   const fixed_vector<S, P>& p, work_type& work) {
-    h_ = h;
-    return ex_.step(sys, t, h, y, p, work);
+    const step_outcome<S> out = ex_.step(sys, t, h, y, p, work);
+    // The estimate now, so that only h |lambda| lives on to advance() (not its two sums and h).
+    h_lambda_ = ex_.stiffness_h_lambda(h);
+    return out;
   }
   CUBIE_HD CUBIE_FORCEINLINE const fixed_vector<S, N>& proposal() const { return ex_.proposal(); }
   template <class V>
@@ -74,7 +76,7 @@ class auto_switch_explicit_stepper {
     ex_.advance(sys, math::mask_and(accepted, live), t, y, p);
     const M ex_acc = math::mask_and(accepted, live);
     if (math::any(ex_acc)) {
-      const M to_stiff = entry_test_.update(ex_acc, ex_.stiffness_h_lambda(h_));
+      const M to_stiff = entry_test_.update(ex_acc, h_lambda_);
       t_fired_ = math::select(to_stiff, t, t_fired_);
       fired_ = math::mask_or(fired_, to_stiff);
     }
@@ -106,7 +108,7 @@ class auto_switch_explicit_stepper {
   stiffness_entry_test<S> entry_test_;
   M fired_ = M(false);
   S t_fired_ = S(0.0);
-  S h_ = S(0.0);
+  S h_lambda_ = S(0.0);  // the last trial's h |lambda| (Hairer's estimate)
 };
 
 template <class E, class I>
