@@ -488,6 +488,9 @@ class SolveSpec:
 def summary_metric_names() -> list[str]:
     """The 18 summary metric names output_types accepts."""
 
+def auto_passes_refusal(what: str, default_choice: str) -> str:
+    """Why an auto_passes value is refused (cubie::auto_passes_refusal): the engine's text, for Python's checks."""
+
 def summary_groups_for(spec: SolveSpec) -> int:
     """The summary accumulator groups a solve of `spec` needs (0: none): what to compile."""
 

@@ -205,15 +205,16 @@ def as_bool(key: str, v: Any) -> bool:
 
 def as_auto_passes(key: str, v: Any) -> int:
     """1, 2, or ``"default"`` / None (0 for the engine: CUBIE_AUTO_PASSES, else 2 on CUDA and
-    1 on the CPU)."""
-    allowed = '1 (one kernel), 2 (an explicit pass, then the runs that turned stiff) or "default"'
+    1 on the CPU). A refusal says what the engine says of the setting and of model files."""
+    from . import _core
+
     if v is None or (isinstance(v, str) and v == "default"):
         return 0
     if isinstance(v, str):
-        raise ValueError(f"{key} = {v!r} is not allowed: use {allowed}")
+        raise ValueError(_core.auto_passes_refusal(f"{key} = {v!r}", '"default"'))
     n = as_int(key, v)
     if n not in (1, 2):
-        raise ValueError(f"{key} = {n} is not allowed: use {allowed}")
+        raise ValueError(_core.auto_passes_refusal(f"{key} = {n}", '"default"'))
     return n
 
 

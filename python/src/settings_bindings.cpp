@@ -137,6 +137,8 @@ void bind_settings(nb::module_& m) {
           [](solve_spec& s, const std::string& g) { s.grid = parse_grid_type(g); });
 
   m.def("summary_metric_names", &summary_metric_names, "The 18 summary metric names output_types accepts.");
+  m.def("auto_passes_refusal", &auto_passes_refusal, nb::arg("what"), nb::arg("default_choice"),
+        "Why an auto_passes value is refused (cubie::auto_passes_refusal): the engine's text, for Python's checks.");
   m.def("summary_groups_for", &summary_groups_for, nb::arg("spec"),
         "The summary accumulator groups a solve of `spec` needs (0: none): what to compile.");
   m.def(

@@ -54,9 +54,7 @@ std::optional<int> auto_passes_from_environment() {
   const char* env = std::getenv("CUBIE_AUTO_PASSES");
   if (env == nullptr || *env == '\0') return std::nullopt;
   const std::string v = env;
-  if (v != "1" && v != "2")
-    throw invalid_argument("CUBIE_AUTO_PASSES = '" + v + "': it must be 1 (one kernel) or 2 (an explicit pass, then "
-                           "the runs that turned stiff)");
+  if (v != "1" && v != "2") throw invalid_argument(auto_passes_refusal("CUBIE_AUTO_PASSES = '" + v + "'", ""));
   return v == "2" ? 2 : 1;
 }
 
@@ -144,9 +142,7 @@ void Solver::impl::resolve() {
   if (s.cpu_threads < 0)
     throw invalid_argument("cpu_threads = " + std::to_string(s.cpu_threads) + "; use 0 (every core) or a count");
   if (s.auto_passes < 0 || s.auto_passes > 2)
-    throw invalid_argument("auto_passes = " + std::to_string(s.auto_passes) +
-                           " is not allowed: use 1 (one kernel), 2 (an explicit pass, then the runs that turned "
-                           "stiff) or 0 (the default: CUBIE_AUTO_PASSES, else 2 on CUDA and 1 on the CPU)");
+    throw invalid_argument(auto_passes_refusal("auto_passes = " + std::to_string(s.auto_passes), "0"));
   s.memory.validate();
 
   const entry_key key{method->name, s.precision};

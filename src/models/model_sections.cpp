@@ -335,14 +335,13 @@ void apply_solver_key(model_definition& model, const toml_entry& entry, const to
     s.max_steps = value.integer_at_least(1);
   } else if (key == "auto_passes") {
     // 1, 2 or "default" (CUBIE_AUTO_PASSES, else the backend's choice): solver_settings::auto_passes.
-    const char* allowed = "1 (one kernel), 2 (an explicit pass, then the runs that turned stiff) or \"default\"";
     if (value.is_string()) {
       const std::string v = value.string();
-      if (v != "default") value.fail("solver.auto_passes = \"" + v + "\" is not allowed: use " + allowed);
+      if (v != "default") value.fail(auto_passes_refusal("solver.auto_passes = \"" + v + "\"", "\"default\""));
       s.auto_passes = 0;
     } else {
       const std::int64_t n = value.integer();
-      if (n != 1 && n != 2) value.fail("solver.auto_passes = " + std::to_string(n) + " is not allowed: use " + allowed);
+      if (n != 1 && n != 2) value.fail(auto_passes_refusal("solver.auto_passes = " + std::to_string(n), "\"default\""));
       s.auto_passes = static_cast<int>(n);
     }
   } else if (key == "backend") {

@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
 """Reads the SASS of cubie's integration kernels (cuobjdump -sass; no GPU needed).
 
-  check  compiles tests/backends/sass_kernels.cu for sm_90 and checks that the float32
+  check  compiles tests/backends/sass_kernels.cu for sm_90 (with nvcc, as the Solver's kernels
+         are built, and with --nvrtc also through NVRTC with the model compiler's options, as
+         model files' kernels are built: the two fold constants differently) and checks that the float32
          Lorenz kernels (both loop paths in one kernel, and each path's kernel alone, as
          model files get them) carry no fp64 arithmetic beyond the double-precision time update
          and the save-time comparisons, and that the float32 kernels of a system driven by
          an interpolated signal evaluate it in float (fp64 only in per-step time and landing
-         code); prints registers and stack frame from ptxas -v.
+         code), and that no float32 kernel divides in double beyond its bound (a constant NaN
+         written as a division of variables is an fp64 division under NVRTC); prints registers
+         and stack frame from ptxas -v.
   count  prints, for every integration kernel in a binary (a cubin or an executable with
          embedded device code), the SASS instructions of its step loop per step (less the
          save recording, which runs once per save): the benchmarks' kernel floor.
@@ -147,6 +151,8 @@ def census(instrs):
         c["all"] += 1
         if is_fp64(op):
             c["fp64"] += 1
+            if op.startswith("MUFU.RCP64H"):
+                c["fp64_divisions"] += 1
             if base(op) in FP64_ARITH | FP64_OTHER:
                 c[base(op)] += 1
             elif base(op) in ("F2F", "I2F", "F2I", "FRND"):
@@ -296,13 +302,52 @@ DRIVEN_SYSTEMS = ("driven_oscillator",)
 # (a fifth DADD); the one kernel holding both methods also converts the loop-invariant step
 # budget and save count (I2F.F64.S64, F2I.S64.F64) where ptxas keeps them in the loop. Measured
 # on 2026-12-04 (nvcc 13.0, sm_90): DADD 5, DMUL 1, DFMA 1, DSETP 6, conversions 5 (first pass)
-# and 10 (one kernel); 9 and 12 fp64 DADD/DMUL/DFMA in the kernels. The stiffness estimate,
+# and 10 (one kernel); 8 to 10 fp64 DADD/DMUL/DFMA in the kernels, nvcc and NVRTC alike (an
+# fp64 division adds 13: the bound below never had room for one). The stiffness estimate,
 # its counts and the Rosenbrock stages are float: fp64 there would add one per stage or state.
 AUTO_GENERAL_LOOP_BOUNDS = {"DADD": 5, "DMUL": 2, "DFMA": 1, "DSETP": 6, "fp64_conversions": 10}
 AUTO_KERNEL_FP64_ARITH_BOUND = 16
+# fp64 divisions (MUFU.RCP64H, the reciprocal estimate each starts with) in a whole float32
+# kernel: none. A value stored for "none" (NaN: saves of failed runs, t_first_stiff of a run
+# never stiff; infinity) is a constant (math::quiet_nan, math::infinity): written as 0.0 / 0.0
+# of variables, nvcc folds it but NVRTC divides at run time, one fp64 division per run at its
+# end (measured on 2026-12-04, NVRTC 13.0: one in each of the four auto kernels).
+KERNEL_FP64_DIVISION_BOUND = 0
+# Driven systems divide in double in the landing on driver samples (per step, not per stage):
+# measured on 2026-12-04 (nvcc and NVRTC 13.0, sm_90): rk4 8, dopri54 11 in the whole kernel.
+DRIVEN_KERNEL_FP64_DIVISION_BOUNDS = {"classical_rk4": 8, "dormand_prince_54": 11}
 DEFAULT_EXPECTED = ("lorenz/classical_rk4<float>", "lorenz/dormand_prince_54<float>",
                     "driven_oscillator/classical_rk4<float>", "driven_oscillator/dormand_prince_54<float>",
                     "lorenz/classical_rk4<float> path=general", "lorenz/classical_rk4<float> path=fixed_count")
+
+
+def nvrtc_cubin(library, source, include, cubin):
+    """Compiles source through NVRTC (the shared library at `library`) with the options the
+    model compiler uses (src/models/nvrtc_compile.cpp: nvrtc_core_options) for sm_90 and
+    writes the CUBIN. NVRTC needs no GPU."""
+    import ctypes
+    lib = ctypes.CDLL(library)
+    prog = ctypes.c_void_p()
+    text = open(source, "rb").read()
+    if lib.nvrtcCreateProgram(ctypes.byref(prog), text, os.path.basename(source).encode(), 0, None, None) != 0:
+        sys.exit("nvrtcCreateProgram failed")
+    options = [b"--std=c++20", b"-arch=sm_90", b"--fmad=true", b"-default-device", b"-DNDEBUG",
+               b"-I" + include.encode()]
+    argv = (ctypes.c_char_p * len(options))(*options)
+    result = lib.nvrtcCompileProgram(prog, len(options), argv)
+    size = ctypes.c_size_t()
+    lib.nvrtcGetProgramLogSize(prog, ctypes.byref(size))
+    log = ctypes.create_string_buffer(size.value)
+    lib.nvrtcGetProgramLog(prog, log)
+    if result != 0:
+        print(log.value.decode(errors="replace"))
+        sys.exit("NVRTC failed on %s" % source)
+    lib.nvrtcGetCUBINSize(prog, ctypes.byref(size))
+    data = ctypes.create_string_buffer(size.value)
+    lib.nvrtcGetCUBIN(prog, data)
+    lib.nvrtcDestroyProgram(ctypes.byref(prog))
+    with open(cubin, "wb") as f:
+        f.write(data.raw)
 
 
 def check(args):
@@ -315,7 +360,24 @@ def check(args):
         print(out.stdout + out.stderr)
         sys.exit("nvcc failed")
     ptxas = parse_ptxas(out.stdout + out.stderr)
-    funcs = parse(disassemble(cubin))
+    builds = [("", cubin)]
+    if args.nvrtc:
+        nvrtc_out = os.path.join(args.workdir, "sass_kernels_nvrtc.cubin")
+        nvrtc_cubin(args.nvrtc, args.source, args.include, nvrtc_out)
+        builds.append(("[nvrtc] ", nvrtc_out))
+    failures = []
+    for prefix, binary in builds:
+        if prefix:
+            print("NVRTC build (the model compiler's options):")
+        failures += check_cubin(args, parse(disassemble(binary)), ptxas if not prefix else {}, prefix)
+    if failures:
+        print("FAILED:\n  " + "\n  ".join(failures))
+        sys.exit(1)
+    print("OK: fp64 only in the time update and save-time comparisons%s" % (" (nvcc and NVRTC)" if args.nvrtc else ""))
+
+
+def check_cubin(args, funcs, ptxas, prefix):
+    """The failures of one build's kernels, each prefixed with `prefix` (the build's name)."""
     failures = []
     seen = set()
     for name, instrs in funcs.items():
@@ -323,7 +385,9 @@ def check(args):
         if not label:
             continue
         seen.add(label)
-        driven = label.split("/")[0] in DRIVEN_SYSTEMS
+        label = prefix + label
+        system, method = label[len(prefix):].split("/")[0], label.split("/")[1].split("<")[0]
+        driven = system in DRIVEN_SYSTEMS
         general_bounds = DRIVEN_GENERAL_LOOP_BOUNDS if driven else GENERAL_LOOP_BOUNDS
         kernel_bound = DRIVEN_KERNEL_FP64_ARITH_BOUND if driven else KERNEL_FP64_ARITH_BOUND
         if "/auto_switch" in label:
@@ -353,6 +417,10 @@ def check(args):
         arith = sum(whole[k] for k in FP64_ARITH)
         if arith > kernel_bound:
             failures.append("%s: %d fp64 DADD/DMUL/DFMA in the kernel, bound %d" % (label, arith, kernel_bound))
+        division_bound = DRIVEN_KERNEL_FP64_DIVISION_BOUNDS.get(method, 0) if driven else KERNEL_FP64_DIVISION_BOUND
+        if whole["fp64_divisions"] > division_bound:
+            failures.append("%s: %d fp64 divisions (MUFU.RCP64H) in the kernel, bound %d" %
+                            (label, whole["fp64_divisions"], division_bound))
         if "classical_rk4" in label and not label.endswith(" path=general"):
             if fixed is None:
                 failures.append("%s: no fixed-count step loop found (%s)" %
@@ -371,11 +439,8 @@ def check(args):
                         failures.append("%s: fp64 %s in the fixed-count loop" % (label, sorted(set(other))))
     for want in (args.expect or DEFAULT_EXPECTED):
         if want not in seen:
-            failures.append("kernel %s not found in the cubin" % want)
-    if failures:
-        print("FAILED:\n  " + "\n  ".join(failures))
-        sys.exit(1)
-    print("OK: fp64 only in the time update and save-time comparisons")
+            failures.append("%skernel %s not found in the cubin" % (prefix, want))
+    return failures
 
 
 def parse_ptxas(text):
@@ -446,6 +511,8 @@ def main():
     c.add_argument("--source", required=True)
     c.add_argument("--include", required=True)
     c.add_argument("--workdir", required=True)
+    c.add_argument("--nvrtc", help="the NVRTC shared library (libnvrtc.so.N): also check the kernels as NVRTC "
+                                   "builds them for model files")
     c.add_argument("--expect", action="append", default=[],
                    help="a kernel label (system/method<float>) the cubin must hold (repeatable; default: "
                         "sass_kernels.cu's four)")

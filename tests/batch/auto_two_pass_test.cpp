@@ -234,7 +234,10 @@ TEST(AutoTwoPass, RefusesAnUnknownChoice) {
     (void)solver.solve({{"x", {2.0}}, {"y", {0.0}}}, {{"mu", {1.0}}}, spec);
     ADD_FAILURE() << "CUBIE_AUTO_PASSES=3 accepted";
   } catch (const invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("CUBIE_AUTO_PASSES"), std::string::npos) << e.what();
+    // The setting's refusal (auto_passes_refusal), naming the variable and its value.
+    EXPECT_NE(std::string(e.what()).find("CUBIE_AUTO_PASSES = '3' is not allowed: use 1 (one kernel), 2"),
+              std::string::npos)
+        << e.what();
   }
   ::unsetenv("CUBIE_AUTO_PASSES");
 }

@@ -56,6 +56,13 @@ struct solver_settings {
   memory::memory_settings memory;
 };
 
+/// Why an auto_passes value is refused, in one text for every place that reads one (the
+/// setting, CUBIE_AUTO_PASSES, model files, Python): `what` names the field with the value
+/// as given there ("auto_passes = 3", "CUBIE_AUTO_PASSES = '3'"); `default_choice` is how
+/// that place asks for the default ("0", "\"default\""), empty where the default is to
+/// leave it unset (the environment variable).
+std::string auto_passes_refusal(const std::string& what, const std::string& default_choice);
+
 enum class grid_type { verbatim, combinatorial };
 
 /// Per-solve settings: the time span, the save schedule and what to save.

@@ -130,6 +130,26 @@ CUBIE_HD CUBIE_FORCEINLINE double max(double a, double b) { return ::fmax(a, b);
 CUBIE_HD CUBIE_FORCEINLINE bool is_finite(float x) { return ::fabsf(x) <= 3.402823466e+38f; }
 CUBIE_HD CUBIE_FORCEINLINE bool is_finite(double x) { return ::fabs(x) <= 1.7976931348623157e+308; }
 
+// A quiet NaN and +infinity of float or double as constants (the host's
+// std::numeric_limits bit patterns), for the values kernels store for "none" (saves of
+// failed runs, t_first_stiff of runs never stiff, unfinished summary windows). A division
+// such as 0.0 / 0.0 is not a constant when its operands are variables, and NVRTC leaves it
+// to run time: one fp64 division per run at the end of every float32 kernel (MUFU.RCP64H,
+// tests/backends/sass_check.py). NVRTC has neither <limits> nor __builtin_nan;
+// __builtin_bit_cast is a constant expression under g++, nvcc and NVRTC alike.
+template <class T>
+CUBIE_HD CUBIE_FORCEINLINE constexpr T quiet_nan() {
+  static_assert(sizeof(T) == 4 || sizeof(T) == 8, "quiet_nan: float or double");
+  if constexpr (sizeof(T) == 4) return __builtin_bit_cast(T, 0x7fc00000u);
+  else return __builtin_bit_cast(T, 0x7ff8000000000000ull);
+}
+template <class T>
+CUBIE_HD CUBIE_FORCEINLINE constexpr T infinity() {
+  static_assert(sizeof(T) == 4 || sizeof(T) == 8, "infinity: float or double");
+  if constexpr (sizeof(T) == 4) return __builtin_bit_cast(T, 0x7f800000u);
+  else return __builtin_bit_cast(T, 0x7ff0000000000000ull);
+}
+
 // Power with a run-time exponent for the step controller: x > 0 always there.
 CUBIE_HD CUBIE_FORCEINLINE float controller_pow(float x, float e) { return ::exp2f(e * ::log2f(x)); }
 CUBIE_HD CUBIE_FORCEINLINE double controller_pow(double x, double e) { return ::exp2(e * ::log2(x)); }

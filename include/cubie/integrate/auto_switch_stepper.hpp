@@ -64,8 +64,7 @@ CUBIE_HD void store_switching_record(const batch_args<V>& a, i64 r, TM valid, S 
   u32* const switches_out = output_ptr<u32>(a, output_id::stiff_switches);
   double* const first_out = output_ptr<double>(a, output_id::t_first_stiff);
   u32* const steps_out = output_ptr<u32>(a, output_id::stiff_steps);
-  const double zero = 0.0;
-  const double nan = zero / zero;
+  const double nan = math::quiet_nan<double>();
   if constexpr (scalar_traits<S>::lanes == 1) {
     if (!valid) return;
     if (switches_out) switches_out[r] = saturate_count(double(switches));

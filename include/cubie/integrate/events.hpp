@@ -233,7 +233,7 @@ class event_monitor<Decl, S, V, true> {
     u32* const ids = output_ptr<u32>(a, output_id::event_ids);
     V* const states = output_ptr<V>(a, output_id::event_states);
     double* const ended = output_ptr<double>(a, output_id::event_terminated);
-    const double nan = 0.0 / 0.0;
+    const double nan = math::quiet_nan<double>();
     constexpr int W = lanes_of_t();
     for (int l = 0; l < W; ++l) {
       if (!event_detail::lane(valid, l) || r + l >= a.n_runs) continue;

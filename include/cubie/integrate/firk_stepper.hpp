@@ -302,7 +302,7 @@ class firk_stepper {
         eta_ = math::select(running & !div_now & !lin_failed, th / (S(1.0) - th), eta_);
         theta_ = math::select(running, theta, theta_);
         // The error left after the iterations still allowed would exceed the tolerance.
-        const S left = S(double(ns_.max_iters - 1 - it));
+        const S left = S(V(ns_.max_iters - 1 - it));  // in V: no fp64 conversion (newton.hpp)
         slow_now = eta_ * norm * math::controller_pow(math::max(th, S(1e-30)), left) > S(1.0);
       }
       const Mask moved = running & !div_now & !lin_failed;

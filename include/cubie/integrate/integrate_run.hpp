@@ -101,7 +101,7 @@ CUBIE_HD CUBIE_FORCEINLINE void record_save(const Sys& sys, const batch_args<V>&
 template <class Sys, class S, class V, class TM, class C>
 CUBIE_HD void fill_unreached_saves(const batch_args<V>& a, i64 r, TM valid, C k) {
   if (!math::any(valid & (k <= C(a.loop.last_save)))) return;
-  const S nan = S(V(0.0) / V(0.0));
+  const S nan = S(math::quiet_nan<V>());
   for (i64 j = a.loop.first_save; j <= a.loop.last_save; ++j) {
     const TM write = valid & (k <= C(double(j)));
     if (!math::any(write)) continue;

@@ -72,7 +72,9 @@ CUBIE_HD CUBIE_FORCEINLINE newton_outcome<S> newton_stage(const Sys& sys, Matrix
       eta = math::select(running & !div_now & !solve_failed, th / (S(1.0) - th), eta);
       // The error left after the remaining iterations, theta^left / (1 - theta) ||dZ||,
       // would still exceed the tolerance: stop now rather than spend them.
-      const S left = S(double(ns.max_iters - 1 - k));
+      // Converted in the precision of S: through double, float32 kernels would convert twice in fp64
+      // per iteration (I2F.F64, F2F.F32.F64).
+      const S left = S(value_type_t<S>(ns.max_iters - 1 - k));
       const S reach = math::controller_pow(math::max(th, S(1e-30)), left) / (S(1.0) - th) * norm;
       slow_now = reach > S(1.0);
     }

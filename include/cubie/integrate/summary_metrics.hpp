@@ -252,10 +252,7 @@ class summary_recorder {
 
  private:
   CUBIE_HD static CUBIE_FORCEINLINE double never() { return 1.7976931348623157e+308; }
-  CUBIE_HD static CUBIE_FORCEINLINE S infinity() {
-    const V zero = V(0.0);
-    return S(V(1.0) / zero);
-  }
+  CUBIE_HD static CUBIE_FORCEINLINE S infinity() { return S(math::infinity<V>()); }
 
   static constexpr bool has(u32 g) { return (G & g) != 0; }
 
@@ -428,7 +425,7 @@ class summary_recorder {
   /// NaN in windows [w, n_windows) of the lanes in `valid`.
   CUBIE_HD CUBIE_SUMMARY_COLD static void fill_unfinished(const batch_args<V>& a, i64 r, TM valid, C w) {
     const summary_settings<V>& ss = a.loop.summary;
-    const S nan = S(V(0.0) / V(0.0));
+    const S nan = S(math::quiet_nan<V>());
     for (i64 ww = 0; ww < ss.n_windows; ++ww) {
       const C wc = C(ww);
       const TM write = valid & (w <= wc);
@@ -467,7 +464,7 @@ class summary_recorder {
     const summary_settings<V>& ss = a.loop.summary;
     const summary_outputs& out = ss.outputs;
     const TM close_t = scalar_mask_to_time_mask(close_s);
-    const S nan = S(V(0.0) / V(0.0));
+    const S nan = S(math::quiet_nan<V>());
     const S inf = infinity();
     const S inv_dt = S(ss.inv_sample_every);
     const S inv_dt2 = S(ss.inv_sample_every_sq);
