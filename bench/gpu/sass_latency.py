@@ -46,8 +46,10 @@ def disassemble(cubin):
 
 
 def parse(text):
-    """{function: [dict(addr, op, args, ctrl, loc)]}; loc: the innermost and the chain's
-    frames as one string (innermost file:line ... outermost)."""
+    """{function: [dict(addr, op, args, pred, loc, stall, yld, wbar, rbar, wait, target)]}:
+    the control bits from the instruction's upper 64 bits (stall count, yield, write and read
+    scoreboards, wait mask), loc the -lineinfo frames joined by '|' (innermost first), target
+    the address a branch goes to (None elsewhere)."""
     funcs = collections.OrderedDict()
     cur, pending, locs, fresh = None, None, [], False
     labels, want = {}, []
