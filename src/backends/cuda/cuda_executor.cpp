@@ -17,6 +17,7 @@
 #include "cubie/backends/cuda/chunk_layout.hpp"
 #include "cubie/backends/cuda/chunk_pipeline.hpp"
 #include "cubie/backends/cuda/kernel_launcher.hpp"
+#include "cubie/backends/cuda/pipeline_cut.hpp"
 #include "cubie/core/error.hpp"
 #include "cubie/memory/cuda_check.hpp"
 
@@ -85,7 +86,12 @@ class cuda_chunk_device {
 
   ~cuda_chunk_device() {
     for (std::size_t s = 0; s < staging_in_.size(); ++s) release(staging_in_[s], static_cast<int>(s));
-    if (handed_counts_ != nullptr) CUBIE_CUDA_IGNORE(cudaFreeHost(handed_counts_));
+    if (handed_counts_ != nullptr) {
+      // Its words are downloaded on every slot's stream: back to the pool once they are idle
+      // (they are by now, drained or completed, unless a solve failed on the way).
+      for (int s = 0; s < group_.stream_count(); ++s) CUBIE_CUDA_IGNORE(cudaStreamSynchronize(stream(s).value()));
+      pinned_.deallocate_sync(handed_counts_, handed_counts_bytes());
+    }
   }
 
   [[nodiscard]] std::size_t slot_bytes(std::int64_t runs) const { return chunk_layout<V>(batch_, runs).total_bytes(); }
@@ -211,15 +217,13 @@ class cuda_chunk_device {
   };
 
   // Two passes: the slot's count of runs handed to the second pass, downloaded with its
-  // outputs (pinned, one word per slot, made on first use).
+  // outputs (pinned, one word per slot, on first use from the shared pool: a page kept across
+  // solves, where cudaMallocHost and cudaFreeHost in every solve would pin and unpin one).
   unsigned long long* handed_count(int slot) {
-    if (handed_counts_ == nullptr) {
-      void* p = nullptr;
-      CUBIE_CUDA_TRY(cudaMallocHost(&p, events_.size() * sizeof(unsigned long long)));
-      handed_counts_ = static_cast<unsigned long long*>(p);
-    }
+    if (handed_counts_ == nullptr) handed_counts_ = static_cast<unsigned long long*>(pinned_.allocate_sync(handed_counts_bytes()));
     return handed_counts_ + slot;
   }
+  [[nodiscard]] std::size_t handed_counts_bytes() const { return events_.size() * sizeof(unsigned long long); }
   unsigned long long* handed_counts_ = nullptr;
 
   // The pinned block holding `chunk`'s upload: kept from an earlier solve of this batch with
@@ -608,7 +612,7 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
     // pageable storage only when the sink holds the whole result (a file sink keeps the ring).
     // The bytes a run moves over the link: auto's continuation record (two passes) stays on
     // the device.
-    const std::uint64_t moved_per_run = batch.bytes_per_run() - batch.continuation_bytes_per_run();
+    const std::uint64_t moved_per_run = link_bytes_per_run(batch);
     const bool pageable = shared == nullptr &&
                           memory::stage_through_pageable(staging_policy_, solves_done_ == 0,
                                                          static_cast<std::uint64_t>(batch.n_runs) * moved_per_run);
@@ -643,23 +647,18 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
     // algorithm = "auto" in two passes: the explicit kernel's local memory too.
     if (batch.gpu_first_pass != nullptr) estimate.fixed_bytes += properties_of(*batch.gpu_first_pass).local_memory_reservation();
 
-    memory::chunk_options options;
-    options.align = 32;
-    options.in_flight = slots;
     // Chunks are whole waves of the kernel every run goes through: auto's explicit first pass
-    // where it runs in two (the second takes only the runs handed on, packed).
-    const std::int64_t wave = batch.gpu_first_pass != nullptr ? properties_of(*batch.gpu_first_pass).resident_threads()
-                                                               : kp.resident_threads();
-    options.wave = wave;
-    const std::uint64_t traffic = static_cast<std::uint64_t>(planned_runs) * moved_per_run;
-    // Copy commands per chunk: the upload and a row per output value of a run.
-    std::int64_t copies = 1;
-    for (const output_array& arr : batch.outputs.arrays) copies += arr.values_per_run();
-    // min_chunks = 1 opts out of pipelining cuts (one chunk whenever the batch fits).
-    options.min_chunks = settings_.min_chunks <= 1 ? 1
-                                                   : pipelined_chunks(traffic, planned_runs, wave,
-                                                                      copies, settings_.min_chunks);
-    options.max_chunk_runs = settings_.max_chunk_runs;
+    // where it runs in two (the second takes only the runs handed on, packed). The cut counts
+    // the bytes that cross the link (not auto's continuation records) and the copy commands
+    // (pipeline_cut.hpp).
+    cut_settings cut;
+    cut.planned_runs = planned_runs;
+    cut.wave = batch.gpu_first_pass != nullptr ? properties_of(*batch.gpu_first_pass).resident_threads()
+                                               : kp.resident_threads();
+    cut.min_chunks = settings_.min_chunks;
+    cut.max_chunk_runs = settings_.max_chunk_runs;
+    cut.slots = slots;
+    memory::chunk_options options = pipelining_options(batch, cut);
     // Pinned staging is bounded: the slots' input staging and the ring's slots together stay
     // within the pinned pool's bound.
     const std::uint64_t pinned_per_run =
