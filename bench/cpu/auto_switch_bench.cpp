@@ -28,8 +28,9 @@
 // events, summed over chunks: chunks on other streams overlap, so it may exceed the wall time),
 // the chunks, and the kernel's registers and resident blocks per multiprocessor (for auto in
 // two passes, the second pass's kernel): what the wall time is made of; and the copies'
-// times (h2d, d2h: CUDA events, summed over chunks), the setup before the first chunk and the
-// megabytes downloaded. Only the methods of the rows asked for are compiled.
+// times (h2d, d2h: CUDA events, summed over chunks), the setup before the first chunk, the time
+// the solve waited for a free staging-ring slot (the host copying results) and the megabytes
+// downloaded. Only the methods of the rows asked for are compiled.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -111,7 +112,7 @@ struct measured {
   double switches = 0, stiff_steps = 0;  // auto: switches and accepted stiff steps, summed over runs
   std::int64_t second_pass = 0;
   // The best solve's statistics (GPU): kernel time, chunks, registers, resident blocks.
-  double kernel_s = 0, h2d_s = 0, d2h_s = 0, setup_s = 0;
+  double kernel_s = 0, h2d_s = 0, d2h_s = 0, setup_s = 0, wait_s = 0;
   double mb_down = 0;
   std::int64_t chunks = 0;
   int registers = 0, blocks_per_sm = 0;
@@ -149,6 +150,7 @@ measured run(const std::shared_ptr<const compiled_system>& sys, const char* meth
       out.h2d_s = r.statistics().h2d_ms * 1e-3;
       out.d2h_s = r.statistics().d2h_ms * 1e-3;
       out.setup_s = r.statistics().setup_ms * 1e-3;
+      out.wait_s = r.statistics().staging_wait_ms * 1e-3;
       out.mb_down = static_cast<double>(r.statistics().bytes_to_host) * 1e-6;
       out.chunks = r.statistics().chunks;
       out.registers = r.statistics().kernel_registers;
@@ -273,8 +275,8 @@ int main(int argc, char** argv) {
   const bool gpu = o.backend == "cuda";
   std::printf("%-34s %-18s %10s %10s %14s %9s %9s %8s %14s %9s", "sweep", "method", "cpu s", "wall s", "steps",
               "switched", "2nd pass", "failed", "stiff steps", "switches");
-  if (gpu) std::printf(" %9s %6s %5s %8s %8s %8s %8s %8s", "kernel s", "chunks", "regs", "blocks", "h2d s", "d2h s",
-                       "setup s", "MB down");
+  if (gpu) std::printf(" %9s %6s %5s %8s %8s %8s %8s %8s %8s", "kernel s", "chunks", "regs", "blocks", "h2d s", "d2h s",
+                       "setup s", "wait s", "MB down");
   std::printf("\n");
   auto wanted = [&](const char* m) { return std::find(o.methods.begin(), o.methods.end(), m) != o.methods.end(); };
   for (const sweep& s : sweeps) {
@@ -297,14 +299,14 @@ int main(int argc, char** argv) {
         std::printf("%-34s %-18s %10.3f %10.3f %14.0f %9zu %9lld %8zu %14.0f %9.0f", s.label, row.name, m.cpu_s, m.wall_s,
                     m.steps, m.switched, static_cast<long long>(m.second_pass), m.failed, m.stiff_steps, m.switches);
         if (gpu)
-          std::printf(" %9.4f %6lld %5d %8d %8.4f %8.4f %8.4f %8.1f", m.kernel_s, static_cast<long long>(m.chunks),
-                      m.registers, m.blocks_per_sm, m.h2d_s, m.d2h_s, m.setup_s, m.mb_down);
+          std::printf(" %9.4f %6lld %5d %8d %8.4f %8.4f %8.4f %8.4f %8.1f", m.kernel_s, static_cast<long long>(m.chunks),
+                      m.registers, m.blocks_per_sm, m.h2d_s, m.d2h_s, m.setup_s, m.wait_s, m.mb_down);
         std::printf("\n");
         if (!o.tag.empty())
-          std::printf("csv,%s,%s,%s,%s,%.5f,%.5f,%lld,%d,%d,%.5f,%.5f,%.5f,%.1f,%.0f,%zu,%lld\n", o.tag.c_str(),
+          std::printf("csv,%s,%s,%s,%s,%.5f,%.5f,%lld,%d,%d,%.5f,%.5f,%.5f,%.1f,%.0f,%zu,%lld,%.5f\n", o.tag.c_str(),
                       o.single ? "float32" : "float64", s.name, row.key, m.wall_s, m.kernel_s,
                       static_cast<long long>(m.chunks), m.registers, m.blocks_per_sm, m.h2d_s, m.d2h_s, m.setup_s,
-                      m.mb_down, m.steps, m.switched, static_cast<long long>(m.second_pass));
+                      m.mb_down, m.steps, m.switched, static_cast<long long>(m.second_pass), m.wait_s);
         done.emplace_back(row.name, m);
       }
     }
