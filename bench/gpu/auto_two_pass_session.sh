@@ -9,8 +9,9 @@
 # in the default chunking (pipelined: whole waves per chunk) and in one chunk
 # (--min-chunks 1); summary.txt ends with a table of each method in the default chunking and
 # at its best chunking (the faster of the two), and auto over the better single method both
-# ways. Two diagnostics: the non-stiff end with pinned results (downloads straight into the
-# result: no staging ring, no host copy), and in float32 auto's first pass built for 9
+# ways. Three diagnostics: the non-stiff end with pinned results (downloads straight into the
+# result: no staging ring, no host copy), float32 auto in one kernel in both chunkings (no
+# second launch per chunk), and in float32 auto's first pass built for 9
 # resident blocks per multiprocessor (CUBIE_FIRST_PASS_MIN_BLOCKS=9: 56 registers and 12 B of
 # local traffic per step, where ptxas's 64 give 8 blocks against dopri54's 9).
 # Before the sweeps: auto_switch_gpu_test, auto_two_pass_test and auto_chunk_cut_test.
@@ -80,6 +81,11 @@ for prec in float64 float32; do
   # shellcheck disable=SC2086
   bench "${prec}_pinned" $flag --sweeps nonstiff --methods auto2,dopri54 --pinned-results
 done
+# Control for the float32 non-stiff end: auto in one kernel (CUBIE_AUTO_PASSES=1: no second
+# launch, the same outputs) in both chunkings. If it loses as much to chunking as two passes
+# do, the per-chunk cost is not the second pass's.
+bench float32_auto1_default --float --sweeps nonstiff --methods auto1
+bench float32_auto1_one --float --min-chunks 1 --sweeps nonstiff --methods auto1
 # float32, auto's first pass at 9 blocks per multiprocessor (its own NVRTC compiles of auto's
 # two kernels: the options are part of the cache key; hence the longer cap).
 CUBIE_NVRTC_OPTIONS=-DCUBIE_FIRST_PASS_MIN_BLOCKS=9 CAP=90 bench float32_p1mb9 --float --sweeps nonstiff,mixed,stiff --methods auto2
@@ -113,7 +119,7 @@ awk -F, '
   }' "$OUT/rows.csv" | tee -a "$OUT/summary.txt"
 note ""
 note "Diagnostics (wall s, kernel s, chunks, h2d s, d2h s, setup s, ring wait s, MB down):"
-awk -F, '$2 ~ /pinned|p1mb9/ || ($2 ~ /^float(32|64)_(default|one)$/ && $4 == "nonstiff") {
+awk -F, '$2 ~ /pinned|p1mb9|auto1/ || ($2 ~ /^float(32|64)_(default|one)$/ && $4 == "nonstiff") {
   printf "  %-22s %-9s %-8s %8.4f %8.4f %4d %8.4f %8.4f %8.4f %8.4f %8.1f\n", $2, $4, $5, $6, $7, $8, $11, $12, $13, $18, $14 }' \
   "$OUT/rows.csv" | tee -a "$OUT/summary.txt"
 note "session done in $((SECONDS - start)) s"
