@@ -9,9 +9,11 @@
 # in the default chunking (pipelined: whole waves per chunk) and in one chunk
 # (--min-chunks 1); summary.txt ends with a table of each method in the default chunking and
 # at its best chunking (the faster of the two), and auto over the better single method both
-# ways. Three diagnostics: the non-stiff end with pinned results (downloads straight into the
-# result: no staging ring, no host copy), float32 auto in one kernel in both chunkings (no
-# second launch per chunk), and in float32 auto's first pass built for 9
+# ways. Four diagnostics: the non-stiff end with pinned results (downloads straight into the
+# result: no staging ring, no host copy); auto with its second pass launched on the count of
+# runs handed on (CUBIE_AUTO_SECOND_LAUNCH=counted: none, no launch) in both chunkings; float32
+# auto in one kernel in both chunkings (no second launch per chunk); and float32 auto's first
+# pass built for 9
 # resident blocks per multiprocessor (CUBIE_FIRST_PASS_MIN_BLOCKS=9: 56 registers and 12 B of
 # local traffic per step, where ptxas's 64 give 8 blocks against dopri54's 9).
 # Before the sweeps: auto_switch_gpu_test, auto_two_pass_test and auto_chunk_cut_test.
@@ -80,6 +82,13 @@ for prec in float64 float32; do
   done
   # shellcheck disable=SC2086
   bench "${prec}_pinned" $flag --sweeps nonstiff --methods auto2,dopri54 --pinned-results
+  # The second pass launched once each chunk's count is on the host, over those runs only,
+  # and not at all for a chunk that handed none on (CUBIE_AUTO_SECOND_LAUNCH=counted).
+  # shellcheck disable=SC2086
+  CUBIE_AUTO_SECOND_LAUNCH=counted bench "${prec}_counted" $flag --sweeps nonstiff,mixed,stiff --methods auto2
+  # shellcheck disable=SC2086
+  CUBIE_AUTO_SECOND_LAUNCH=counted bench "${prec}_counted_one" $flag --min-chunks 1 --sweeps nonstiff,mixed,stiff \
+    --methods auto2
 done
 # Control for the float32 non-stiff end: auto in one kernel (CUBIE_AUTO_PASSES=1: no second
 # launch, the same outputs) in both chunkings. If it loses as much to chunking as two passes
@@ -119,7 +128,7 @@ awk -F, '
   }' "$OUT/rows.csv" | tee -a "$OUT/summary.txt"
 note ""
 note "Diagnostics (wall s, kernel s, chunks, h2d s, d2h s, setup s, ring wait s, MB down):"
-awk -F, '$2 ~ /pinned|p1mb9|auto1/ || ($2 ~ /^float(32|64)_(default|one)$/ && $4 == "nonstiff") {
+awk -F, '$2 ~ /pinned|p1mb9|auto1|counted/ || ($2 ~ /^float(32|64)_(default|one)$/ && $4 == "nonstiff") {
   printf "  %-22s %-9s %-8s %8.4f %8.4f %4d %8.4f %8.4f %8.4f %8.4f %8.1f\n", $2, $4, $5, $6, $7, $8, $11, $12, $13, $18, $14 }' \
   "$OUT/rows.csv" | tee -a "$OUT/summary.txt"
 note "session done in $((SECONDS - start)) s"
