@@ -10,7 +10,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstring>
 #include <string>
+#include <vector>
 
 #include "counter_test_systems.hpp"
 #include "cubie/backends/cuda/chunk_layout.hpp"
@@ -149,6 +151,37 @@ TEST(AutoChunkCut, AMemoryBoundCutCountsTheRecordAndTheBufferHoldsIt) {
     EXPECT_EQ(layout.staged_bytes() - layout.varying_offset(), static_cast<std::size_t>(runs) * 2 * sizeof(double));
     EXPECT_EQ(layout.returned_bytes(), static_cast<std::uint64_t>(runs) * (60u + 16u));
   }
+}
+
+// The count of runs handed on is among the tables, so the chunk's upload sets it to 0 (no
+// memset per chunk, which could also serialise the pipeline's streams); the records and the
+// list follow the outputs, apart from everything that crosses the link.
+TEST(AutoChunkCut, TheCountIsResetByEveryUpload) {
+  const auto two = vdp_batch<double>("auto", true, 1000);
+  const std::int64_t runs = 320;
+  const chunk_layout<double> layout(two, runs);
+  EXPECT_EQ(layout.handed_count_offset() % alignof(unsigned long long), 0u);
+  EXPECT_LE(layout.handed_count_offset() + sizeof(unsigned long long), layout.varying_offset());
+  std::vector<unsigned char> block(layout.total_bytes(), 0xff);
+  layout.stage(two, memory::chunk_range{320, 640}, block.data(),
+               [](void* d, const void* s, std::size_t n) { std::memcpy(d, s, n); });
+  unsigned long long count = 1;
+  std::memcpy(&count, block.data() + layout.handed_count_offset(), sizeof count);
+  EXPECT_EQ(count, 0u);
+  // The pageable path uploads the tables on their own: the same zero.
+  std::vector<unsigned char> tables(layout.varying_offset(), 0xff);
+  layout.stage_tables(two, tables.data());
+  std::memcpy(&count, tables.data() + layout.handed_count_offset(), sizeof count);
+  EXPECT_EQ(count, 0u);
+  const batch_args<double> a = layout.args(two, block.data());
+  const auto* base = block.data();
+  EXPECT_EQ(reinterpret_cast<const unsigned char*>(a.resume.handed_count), base + layout.handed_count_offset());
+  EXPECT_EQ(a.resume.stride, runs);
+  const auto record = reinterpret_cast<const unsigned char*>(a.resume.record);
+  const auto list = reinterpret_cast<const unsigned char*>(a.resume.handed_runs);
+  EXPECT_GE(record, base + layout.outputs_offset() + layout.returned_bytes());
+  EXPECT_GE(list, record + static_cast<std::size_t>(continuation_fields(2) * runs) * sizeof(double));
+  EXPECT_LE(list + static_cast<std::size_t>(runs) * sizeof(i64), base + layout.total_bytes());
 }
 
 }  // namespace

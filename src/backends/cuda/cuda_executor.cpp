@@ -153,8 +153,7 @@ class cuda_chunk_device {
       // algorithm = "auto" in two passes (integrate/continuation.hpp): the explicit kernel
       // over the chunk, then auto over the runs it handed on, whose count stays on the device
       // (the second grid covers the chunk; threads past the count return at once). Each pass
-      // in its own kernel's block size.
-      CUBIE_CUDA_TRY(cudaMemsetAsync(base + layout.handed_count_offset(), 0, sizeof(unsigned long long), st));
+      // in its own kernel's block size. The upload above set the count to 0 (chunk_layout).
       launch_integrate_kernel<V>(*batch_.gpu_first_pass, dim3(static_cast<unsigned>(grid_blocks(chunk.size(), first_block_))),
                                  dim3(static_cast<unsigned>(first_block_)), stream(slot), args);
       if (second_on_count_) {
