@@ -74,6 +74,8 @@ class cuda_chunk_device {
       staged_.value_bytes = sizeof(V);
     }
     ++staged_.solves;
+    if (batch_.gpu_first_pass != nullptr)
+      handed_counts_ = static_cast<unsigned long long*>(pinned_.allocate_sync(handed_counts_bytes()));
   }
 
   /// Threads per block of the kernel and of the first pass's kernel (kernel_properties::block_size).
@@ -256,12 +258,11 @@ class cuda_chunk_device {
   };
 
   // Two passes: the slot's count of runs handed to the second pass, downloaded with its
-  // outputs (pinned, one word per slot, on first use from the shared pool: a page kept across
-  // solves, where cudaMallocHost and cudaFreeHost in every solve would pin and unpin one).
-  unsigned long long* handed_count(int slot) {
-    if (handed_counts_ == nullptr) handed_counts_ = static_cast<unsigned long long*>(pinned_.allocate_sync(handed_counts_bytes()));
-    return handed_counts_ + slot;
-  }
+  // outputs (pinned, one word per slot, from the shared pool before any chunk is queued: a
+  // page kept across solves, where cudaMallocHost and cudaFreeHost in every solve would pin
+  // and unpin one, and a fresh pinned allocation between queued chunks keeps the streams
+  // from running concurrently).
+  unsigned long long* handed_count(int slot) { return handed_counts_ + slot; }
   [[nodiscard]] std::size_t handed_counts_bytes() const { return events_.size() * sizeof(unsigned long long); }
   unsigned long long* handed_counts_ = nullptr;
 
