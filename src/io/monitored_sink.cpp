@@ -57,6 +57,15 @@ void monitored_sink::deliver(i64 begin, i64 end, const output_view& data) {
 void monitored_sink::tally_chunk(i64 n, const output_view& v) {
   const u32* status = v.array<const u32>(output_id::status);
   if (status == nullptr) return;
+  // Almost every chunk has no failed run: one OR over its statuses (vectorised, at memory
+  // speed) settles that. The per-run loop below costs about 2.5 ns a run (10 ms at B1's
+  // 4,194,304 runs), on the staging ring's writer thread, which is a GPU solve's tail.
+  u32 any_failed = 0;
+  for (i64 r = 0; r < n; ++r) any_failed |= status[r];
+  if (any_failed == 0) {
+    tally_.runs += n;
+    return;
+  }
   const double* t_reached = v.array<const double>(output_id::t_reached);
   const void* dt_last = v.data[static_cast<int>(output_id::dt_last)];
   for (i64 r = 0; r < n; ++r) {
