@@ -10,7 +10,8 @@
 #   4. (AB=1, the default, when time is left) the same with src/io/monitored_sink.cpp as main
 #      had it (the status tally's per-run loop on every chunk): the cut's effect, before/after.
 # Each step is noted in $OUT/summary.txt as it goes, so a call that runs out of time still
-# reports; every pair's parts go to $OUT/pairs*.json. Off the GPU: BUILD=build BACKEND=cpu RUNS=65536.
+# reports; every pair's parts go to $OUT/pairs*.json. Off the GPU: BUILD=build BACKEND=cpu RUNS=65536
+# (or RUNS=4194304 DURATION=0.0009765625: B1's size, one rk4 step).
 #   TOTAL=560 bash bench/gpu/py_overhead_session.sh
 set -uo pipefail
 ROOT=$PWD; BUILD=${BUILD:-$ROOT/build-h200}; S=$OUT/summary.txt
@@ -40,7 +41,7 @@ grep -E "^(FAILED|ERROR)" $OUT/pytest.log | head -10 | tee -a "$S"
 
 overhead() {  # $1: label, $2: json file, $3: time limit
   timeout "$3" python3 bench/python/python_overhead.py --runs "$RUNS" --backend "$BACKEND" --repeats "$PAIRS" \
-    --skip-scipy --skip-first-call --json "$2" > "$OUT/overhead_$1.log" 2>&1
+    --skip-scipy --skip-first-call --json "$2" ${DURATION:+--duration $DURATION} > "$OUT/overhead_$1.log" 2>&1
   note "python_overhead ($1, $PAIRS pairs) rc=$? $(el) s"
   grep -E "^\|" "$OUT/overhead_$1.log" >> "$S"
 }
