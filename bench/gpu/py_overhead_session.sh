@@ -7,8 +7,9 @@
 #   3. python_overhead.py at 4,194,304 runs on the GPU: $PAIRS interleaved pairs per method
 #      (dopri54 and rk4 = B1), Python Solver.solve against Solver::solve from C++ on the same
 #      Solver, the ratio's median with a bootstrap 95% interval and each side's parts per call;
-#   4. (AB=1, the default, when time is left) the same with src/io/monitored_sink.cpp as main
-#      had it (the status tally's per-run loop on every chunk): the cut's effect, before/after.
+#   4. (AB=1, the default, when time is left) the same with the status tally as main had it
+#      (its per-run loop on every chunk, monitored_sink.cpp): the cut's effect, before/after;
+#   and first bench/host/sink_commit_bench: what the commits of a B1 solve cost on this host.
 # Each step is noted in $OUT/summary.txt as it goes, so a call that runs out of time still
 # reports; every pair's parts go to $OUT/pairs*.json. Off the GPU: BUILD=build BACKEND=cpu RUNS=65536
 # (or RUNS=4194304 DURATION=0.0009765625: B1's size, one rk4 step).
@@ -29,8 +30,10 @@ if [[ ! -f $BUILD/build.ninja ]] || ! grep -q "CUBIE_BUILD_PYTHON:BOOL=ON" "$BUI
   h200_cmake_args "$ROOT" "$BUILD" args -DCUBIE_BUILD_PYTHON=ON
   cmake "${args[@]}" > $OUT/configure.log 2>&1; note "configure rc=$? $(el) s"
 fi
-timeout $(( ${BUILD_LIMIT:-300} - $(el) )) ninja -C "$BUILD" _core > $OUT/build.log 2>&1
-rc=$?; note "build _core rc=$rc $(el) s"; ((rc == 0)) || { tail -30 $OUT/build.log | tee -a "$S"; exit 1; }
+timeout $(( ${BUILD_LIMIT:-300} - $(el) )) ninja -C "$BUILD" _core sink_commit_bench > $OUT/build.log 2>&1
+rc=$?; note "build _core sink_commit_bench rc=$rc $(el) s"; ((rc == 0)) || { tail -30 $OUT/build.log | tee -a "$S"; exit 1; }
+# The commits' cost on this host: the tally with its shortcut, and the per-run loop it replaced.
+timeout 60 "$BUILD/bench/sink_commit_bench" >> "$S" 2>&1
 export PYTHONPATH=$BUILD/python
 
 timeout 150 python3 -m pytest -q -rs -p no:cacheprovider python/tests/test_result_aliasing.py \
@@ -52,12 +55,29 @@ if [[ ${AB:-1} == 1 ]] && (( $(left) > 150 )); then
   # Before: only the tally's shortcut taken out (main's monitored_sink.cpp), same bindings.
   cp src/io/monitored_sink.cpp /tmp/monitored_sink.after.cpp
   python3 - <<'PY'
-import re
+# main's (60cf812) tally: every run through status_tally::add, clean chunks too.
 p = "src/io/monitored_sink.cpp"
 s = open(p).read()
-cut = re.sub(r"\n  // Almost every chunk has no failed run.*?\n    return;\n  }\n", "\n", s, count=1, flags=re.S)
-assert cut != s, "the shortcut was not found"
-open(p, "w").write(cut)
+a, b = s.index("void monitored_sink::tally_chunk"), s.index("template <class Forward>")
+old = """void monitored_sink::tally_chunk(i64 n, const output_view& v) {
+  const u32* status = v.array<const u32>(output_id::status);
+  if (status == nullptr) return;
+  const double* t_reached = v.array<const double>(output_id::t_reached);
+  const void* dt_last = v.data[static_cast<int>(output_id::dt_last)];
+  for (i64 r = 0; r < n; ++r) {
+    if (status[r] == 0 || t_reached == nullptr) {
+      tally_.add(status[r]);
+      continue;
+    }
+    double dt = std::numeric_limits<double>::quiet_NaN();
+    if (dt_last != nullptr)
+      dt = double_precision_ ? static_cast<const double*>(dt_last)[r] : static_cast<const float*>(dt_last)[r];
+    tally_.add(status[r], t_reached[r], dt);
+  }
+}
+
+"""
+open(p, "w").write(s[:a] + old + s[b:])
 PY
   timeout $(( $(left) - 100 )) ninja -C "$BUILD" _core > $OUT/build_before.log 2>&1
   rc=$?; note "build _core with main's monitored_sink.cpp rc=$rc $(el) s"
