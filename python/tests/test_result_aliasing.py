@@ -28,6 +28,12 @@ def pool():
     _core.set_result_pool_bytes(before)
 
 
+@pytest.fixture(scope="module")
+def own_solver(lorenz64):
+    # Not the session's lorenz_solver: solve()'s settings (save_every) stay with the Solver.
+    return qb.Solver(lorenz64, algorithm="dormand_prince_54", atol=1e-10, rtol=1e-10)
+
+
 def _solve(solver, rho):
     return solver.solve({}, {"rho": rho}, duration=0.3, save_every=0.1)
 
@@ -93,7 +99,8 @@ def test_results_from_pooled_storage_equal_results_from_fresh_storage(lorenz64, 
         np.testing.assert_array_equal(fresh.status_codes, pooled[k][1])
 
 
-def test_changing_the_input_array_after_a_solve(lorenz_solver, pool):
+def test_changing_the_input_array_after_a_solve(own_solver, pool):
+    lorenz_solver = own_solver
     rho = np.linspace(1.0, 30.0, N)
     given = rho.copy()
     held = _solve(lorenz_solver, rho)
@@ -110,7 +117,8 @@ def test_changing_the_input_array_after_a_solve(lorenz_solver, pool):
     np.testing.assert_array_equal(held.time_domain_array, held_states)
 
 
-def test_float32_and_strided_inputs_give_the_float64_contiguous_answer(lorenz_solver, pool):
+def test_float32_and_strided_inputs_give_the_float64_contiguous_answer(own_solver, pool):
+    lorenz_solver = own_solver
     base = np.linspace(1.0, 30.0, 2 * N)
     strided = base[::2]  # not contiguous: copied once into a column
     assert not strided.flags["C_CONTIGUOUS"]
