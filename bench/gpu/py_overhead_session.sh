@@ -11,7 +11,7 @@
 #      (its per-run loop on every chunk, monitored_sink.cpp): the cut's effect, before/after;
 #   and first bench/host/sink_commit_bench: what the commits of a B1 solve cost on this host.
 # Each step is noted in $OUT/summary.txt as it goes, so a call that runs out of time still
-# reports; every pair's parts go to $OUT/pairs*.json. Off the GPU: BUILD=build BACKEND=cpu RUNS=65536
+# reports; every pair's parts go to pairs*.json, packed with the logs into $OUT/logs.tgz. Off the GPU: BUILD=build BACKEND=cpu RUNS=65536
 # (or RUNS=4194304 DURATION=0.0009765625: B1's size, one rk4 step).
 #   TOTAL=560 bash bench/gpu/py_overhead_session.sh
 set -uo pipefail
@@ -20,6 +20,11 @@ PAIRS=${PAIRS:-201}; RUNS=${RUNS:-4194304}; BACKEND=${BACKEND:-cuda}  # RUNS/BAC
 T0=$(date +%s); el() { echo $(( $(date +%s) - T0 )); }
 left() { echo $(( ${TOTAL:-560} - $(el) )); }
 note() { echo "$*" | tee -a "$S"; }
+# The device tool brings back at most 8 files from $OUT: on the way out everything but
+# summary.txt goes into logs.tgz.
+pack() { (cd "$OUT" && tar -czf logs.tgz --exclude logs.tgz --exclude summary.txt . 2>/dev/null &&
+  find . -mindepth 1 -maxdepth 1 ! -name logs.tgz ! -name summary.txt -exec rm -rf {} +); }
+trap pack EXIT
 for d in /usr/local/cuda/bin; do [[ -d $d ]] && PATH=$PATH:$d; done
 export PATH CUBIE_CACHE_DIR=/tmp/cubie-cache
 note "py_overhead_session $(date -u '+%Y-%m-%d %H:%M UTC') $(git log -1 --format=%h) $(nvidia-smi --query-gpu=name --format=csv,noheader | head -1); $(nproc) CPUs"
