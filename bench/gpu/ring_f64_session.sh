@@ -10,22 +10,20 @@
 # divisions (CUBIE_RECIPROCAL_DIVISION, CUBIE_FAST_RECIPROCAL), factor pairs per LDS.128
 # (CUBIE_SHARED_LU_PAIRS), the point chain (CUBIE_ROSENBROCK_POINT_CHAIN), the fused f/J/df/dt
 # (CUBIE_FUSED_JACOBIAN); any of them =0 still selects the older form through
-# --nvrtc-option. Branch ring-latency adds four cuts of ONE run's latency per step (at 2^17
+# --nvrtc-option. Branch ring-latency adds three cuts of ONE run's latency per step (at 2^17
 # the time is the slowest run's 149,600 steps times one warp's step latency: the section "the
 # ring modulator's 2^17 time is one run's latency"), each on by default in device code:
 #   - the step controller's log2/exp2 by the hardware's float approximations (core/math.hpp
 #     controller_log2/exp2; CUBIE_FAST_CONTROLLER_LOG=0: the double library functions);
-#   - the sparse LU's U rows divided by their pivots, so a back-substitution row ends without
-#     a product (src/models/sparse_lu_code.cpp; CUBIE_LU_SCALED_ROWS=0: as elimination leaves
-#     them), and each row's terms subtracted latest-ready last (CUBIE_LU_LATEST_LAST=0 with
-#     SCALED_ROWS=0: column order);
-#   - the error norm's squares in 4 interleaved partial sums (error_norm.hpp;
-#     CUBIE_NORM_PARTIAL_SUMS=0: in order).
-#   lat0:     all four off (main 60cf812's kernel: 2.097 s at 2^17, 15.59 s at 2^20)
+#   - in float64 the sparse LU's U rows divided by their pivots, so a back-substitution row
+#     ends without a product (src/models/sparse_lu_code.cpp; CUBIE_LU_SCALED_ROWS=0: as
+#     elimination leaves them), and each row's terms subtracted latest-ready last
+#     (CUBIE_LU_LATEST_LAST=0 with SCALED_ROWS=0: column order).
+#   lat0:     all three off (main 60cf812's kernel: 2.097 s at 2^17, 15.59 s at 2^20)
 #   unscaled: -DCUBIE_LU_SCALED_ROWS=0;  ctl64: -DCUBIE_FAST_CONTROLLER_LOG=0
 # Offline figures for each (registers, stack, instructions, local and shared bytes per step,
 # and one warp's cycles per step replayed from the SASS by bench/gpu/sass_latency.py):
-#   MODELS=ring_modulator PRECISIONS=float64 VARIANT_LIST="default lat0 unscaled colorder ctl64 seqnorm" bash bench/gpu/stiff_kernel_report.sh
+#   MODELS=ring_modulator PRECISIONS=float64 VARIANT_LIST="default lat0 unscaled colorder ctl64" bash bench/gpu/stiff_kernel_report.sh
 # Cases, rodas5p, final state, tolerances as bench/RESULTS.md (float64 1e-6, float32 1e-5), in
 # order of priority, each with its own time limit (what does not fit SESSION_SECONDS is skipped
 # and says so), each table appended to $OUT/summary.txt as soon as it ends:
@@ -68,8 +66,7 @@ run() { session_case "$1" "$2" "$bench" --backend cuda --no-cvode --check 4 --ca
 R17=(--problems ring --ring-runs 131072 --methods rodas5p)
 P=(--problems pollu --pollu-runs 1048576 --methods rodas5p)
 opts() { local o; for o in "$@"; do printf -- '--nvrtc-option\n%s\n' "$o"; done; }
-mapfile -t LAT0 < <(opts -DCUBIE_FAST_CONTROLLER_LOG=0 -DCUBIE_LU_SCALED_ROWS=0 -DCUBIE_LU_LATEST_LAST=0 \
-  -DCUBIE_NORM_PARTIAL_SUMS=0)
+mapfile -t LAT0 < <(opts -DCUBIE_FAST_CONTROLLER_LOG=0 -DCUBIE_LU_SCALED_ROWS=0 -DCUBIE_LU_LATEST_LAST=0)
 mapfile -t UNSCALED < <(opts -DCUBIE_LU_SCALED_ROWS=0)
 mapfile -t CTL64 < <(opts -DCUBIE_FAST_CONTROLLER_LOG=0)
 run ring17_f64_default 60 "${R17[@]}" --precisions float64 --reps 2

@@ -57,8 +57,10 @@ std::string factor_shifted_body(const elimination_plan& plan, const std::string&
     }
     return text;
   };
-  return body + "#if CUBIE_LU_SCALED_ROWS\n" + rows(true) + "#else\n" + rows(false) + "#endif\n" +
-         "    return ok;\n";
+  // Double precision only (cubie::math::lu_scaled_rows, core/math.hpp: in float kernels the
+  // scaled form raised the spills).
+  return body + "    if constexpr (cubie::math::lu_scaled_rows<S>()) {\n" + rows(true) + "    return ok;\n" +
+         "    } else {\n" + rows(false) + "    return ok;\n    }\n";
 }
 
 std::string solve_factored_body(const elimination_plan& plan, const std::string& lu, const std::string& x) {
@@ -78,9 +80,10 @@ std::string solve_factored_body(const elimination_plan& plan, const std::string&
   // terms in that order, earliest first, so each row adds one dependent product after its
   // latest input instead of one per term (the ring modulator's back substitution: a chain of
   // 26 dependent operations becomes 17, in each of Rodas5P's 8 solves per step).
-  // CUBIE_LU_SCALED_ROWS (default on GPUs) also takes U's rows scaled by their pivots'
-  // reciprocals (factor_shifted_body), so a row is z_i / u_ii less its terms: the product with
-  // the pivot comes first, off the chain, which becomes one operation per row (17 -> 10).
+  // CUBIE_LU_SCALED_ROWS (default on GPUs, double precision) also takes U's rows scaled by
+  // their pivots' reciprocals (factor_shifted_body), so a row is z_i / u_ii less its terms:
+  // the product with the pivot comes first, off the chain, which becomes one operation per
+  // row (17 -> 10).
   // Both 0: column order and the pivot last (the host's rounding, and the earlier kernels).
   auto back = [&](bool latest_last, bool scaled) {
     std::string text;
@@ -98,8 +101,8 @@ std::string solve_factored_body(const elimination_plan& plan, const std::string&
     return text;
   };
   body += "    // U x = z, backwards; the diagonal holds the pivots' reciprocals\n";
-  return body + "#if CUBIE_LU_SCALED_ROWS\n" + back(true, true) + "#elif CUBIE_LU_LATEST_LAST\n" + back(true, false) +
-         "#else\n" + back(false, false) + "#endif\n";
+  return body + "    if constexpr (cubie::math::lu_scaled_rows<S>()) {\n" + back(true, true) + "      return;\n    }\n" +
+         "#if CUBIE_LU_LATEST_LAST\n" + back(true, false) + "#else\n" + back(false, false) + "#endif\n";
 }
 
 std::string factor_shifted_complex_body(const elimination_plan& plan, const std::string& cr, const std::string& ci,

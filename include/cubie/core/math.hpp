@@ -4,6 +4,7 @@
 // their own overloads in simd.hpp. Generated model code calls these names unqualified.
 #pragma once
 #include "execution_space.hpp"
+#include "scalar_traits.hpp"
 
 #if CUBIE_HAS_HOST_STDLIB()
 #include <cmath>
@@ -66,12 +67,20 @@ CUBIE_HD CUBIE_FORCEINLINE T divide_by_invariant(const T& x, const T& d) {
 #ifndef CUBIE_LU_LATEST_LAST
 #define CUBIE_LU_LATEST_LAST (CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC())
 #endif
-// CUBIE_LU_SCALED_ROWS (default: device code): the generated sparse LU stores U's rows
-// divided by their pivots, so the back substitution's rows need no product after their last
-// term (implies the latest-last order); 0 stores U as elimination leaves it.
+// CUBIE_LU_SCALED_ROWS (default: device code): in double precision the generated sparse LU
+// stores U's rows divided by their pivots, so the back substitution's rows need no product
+// after their last term (implies the latest-last order); 0 stores U as elimination leaves it.
+// Measured offline (bench/RESULTS.md issue 8): the ring modulator's float64 step -290 cycles
+// of one warp's latency, POLLU float64 even; in float32 it raised POLLU's spills (374 -> 610 B
+// of local traffic per step), so float kernels keep the unscaled rows.
 #ifndef CUBIE_LU_SCALED_ROWS
 #define CUBIE_LU_SCALED_ROWS (CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC())
 #endif
+/// Whether the generated sparse LU of arithmetic S takes the scaled rows (above).
+template <class S>
+CUBIE_HD constexpr bool lu_scaled_rows() {
+  return CUBIE_LU_SCALED_ROWS && sizeof(value_type_t<S>) == 8;
+}
 template <class T>
 CUBIE_HD CUBIE_FORCEINLINE T reciprocal(const T& x) {
   return T(1) / x;
