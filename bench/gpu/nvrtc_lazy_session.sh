@@ -14,7 +14,8 @@
 #   bash bench/gpu/nvrtc_lazy_session.sh            (device tool; BUILD default build-h200)
 #   REPS=3 CASES="lorenz pleiades_dop853" bash bench/gpu/nvrtc_lazy_session.sh
 #
-# $OUT/summary.txt grows line by line (each case under a 150 s limit, the call under 560 s).
+# $OUT/summary.txt grows line by line (each case under a 150 s limit, the call under 560 s);
+# $OUT holds three files (summary.txt, build.log, stderr.log): under the device tool's 8.
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 OUT=${OUT:-$ROOT/out/nvrtc-lazy}
@@ -51,12 +52,15 @@ for name in $CASES; do
     fixed=""
     [[ $mode == eager ]] && fixed=now
     line=$(CUBIE_FIXED_COUNT=$fixed BACKEND=cuda CASES=$name timeout "$limit" \
-      bash "$ROOT/bench/models/model_compile_times.sh" "$CUBIE" "$REPS" 2>"$OUT/$name.$mode.err" | tail -1)
+      bash "$ROOT/bench/models/model_compile_times.sh" "$CUBIE" "$REPS" 2>"$OUT/case.err" | tail -1)
     if [[ -n $line && $line == "$name "* ]]; then
       note "$(printf '%-5s %s' "$mode" "$line")"
     else
-      note "$(printf '%-5s %-18s failed or timed out (limit %s s): %s' "$mode" "$name" "$limit" "$(tail -3 "$OUT/$name.$mode.err" | tr '\n' ' ')")"
+      note "$(printf '%-5s %-18s failed or timed out (limit %s s): %s' "$mode" "$name" "$limit" "$(tail -3 "$OUT/case.err" | tr '\n' ' ')")"
     fi
+    # One log for every case: the device tool brings back at most 8 files from $OUT.
+    { echo "== $name $mode"; cat "$OUT/case.err"; } >>"$OUT/stderr.log"
+    rm -f "$OUT/case.err"
   done
 done
 note "done in $(($(date +%s) - START)) s"
