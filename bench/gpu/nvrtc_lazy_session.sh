@@ -43,7 +43,7 @@ note "cubie_cli up to date after $(($(date +%s) - START)) s"
 # GPU-sized sweeps, as bench/gpu/nvrtc_split_session.sh (the 15:11 UTC figures in RESULTS).
 export SWEEP_L96="sweep.F={linspace=[0,16,65536]}" SWEEP_PLEIADES="sweep.m1={linspace=[0.5,2,1024]}"
 note "mode: lazy = fixed-count programs on first need (default); eager = CUBIE_FIXED_COUNT=now"
-note "$(printf '%-5s %-18s %-20s %-8s %11s %8s %8s %8s %9s %10s %7s' mode case method precision compile_ms wall_s cpu_s pch_ms pch_cpu_s solve_ms failed)"
+note "$(printf '%-5s %-18s %-20s %-8s %11s %8s %8s %8s %9s %10s %7s %5s' mode case method precision compile_ms wall_s cpu_s pch_ms pch_cpu_s solve_ms failed units)"
 for name in $CASES; do
   for mode in lazy eager; do
     limit=150
