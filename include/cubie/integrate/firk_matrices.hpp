@@ -1,5 +1,6 @@
 // cubie/integrate/firk_matrices.hpp
-// The matrices a fully implicit Runge-Kutta stepper keeps from step to step: J, and the
+// The matrices a fully implicit Runge-Kutta stepper keeps from step to step (and a DIRK
+// stepper, with one real shift: dirk_stepper.hpp): J, and the
 // factors of gamma_r/h I - J (each real eigenvalue of A^-1) and of (alpha_q + i beta_q)/h I - J
 // (each complex pair), kept apart so J can be factorised again for a new h without being
 // evaluated again. Sized for N states alone (the stepper does not know the system type):
@@ -81,7 +82,7 @@ struct firk_matrices {
     static_assert(!Sparse || source == jacobian_source::sparse, "sparse storage is for systems with a sparse LU");
     if constexpr (source == jacobian_source::sparse) {
       static_assert(Sys::sparse_nnz <= K, "sparse_nnz cannot exceed the entries kept (n_states^2)");
-      static_assert(jacobian_detail::has_sparse_complex<Sys, S>,
+      static_assert(P == 0 || jacobian_detail::has_sparse_complex<Sys, S>,
                     "cubie: this system has the sparse Jacobian interface (factor_shifted, solve_factored) but not "
                     "its complex-shift members, which Radau IIA and Gauss-Legendre methods need for A^-1's complex "
                     "eigenvalues. Add `auto factor_shifted_complex(S cr, S ci, S* re, S* im) const` (re holds J "
