@@ -6,8 +6,9 @@
 // smaller); the reasons, too many iterations or divergence, become the run's status where
 // it cannot retry.
 //
-// Hairer's reuse (newton.hpp's jacobian_reuse, shared with firk_stepper.hpp): methods with
-// one diagonal (all but Crank-Nicolson) keep J and the factors of M across steps, J until a
+// Hairer's reuse (newton.hpp's jacobian_reuse, shared with firk_stepper.hpp): one run per
+// stepper (GPU threads; CPU SIMD packs take J at every step, see keeps_factors) with a method
+// of one diagonal (all but Crank-Nicolson) keeps J and the factors of M across steps, J until a
 // step's Newton iterations contract slowly (theta > 1e-5; RADAU5 keeps it to 1e-3), a rejected step's J was not taken
 // at its own start, or an event moved the run; the factors until J or h changes (the family's
 // controller keeps h exactly for proposed gains within [1, 1.2]). They are kept in
@@ -46,11 +47,13 @@ inline constexpr bool is_void = false;
 template <>
 inline constexpr bool is_void<void> = true;
 
-/// Whether the stepper keeps J and its factors across steps for System: a known system with
-/// a direct solver, and a method with one diagonal.
+/// Whether the stepper keeps J and its factors across steps for System: one run per stepper
+/// (a GPU thread; not a CPU SIMD pack, which would factorise again whenever any of its lanes'
+/// h changed: on POLLU that was nearly every step, and keeping cost 1.35x the CPU time), a
+/// known system with a direct solver, and a method with one diagonal.
 template <class System, class S, bool OneDiagonal>
 constexpr bool keeps_factors() {
-  if constexpr (is_void<System> || !OneDiagonal) return false;
+  if constexpr (is_void<System> || !OneDiagonal || scalar_traits<S>::lanes != 1) return false;
   else return direct_linear_solver_built<System, S>();
 }
 
