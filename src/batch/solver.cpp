@@ -226,6 +226,11 @@ prepared_batch<V> Solver::impl::prepare(const batch_grid& grid, const solve_spec
   b.rtol.assign(rtol.begin(), rtol.end());
   if (method->family == method_family::auto_switch && !summaries.any() && info.n_events() == 0 && b.drivers.empty())
     pick_auto_passes(b);
+  // Kernels built one loop path per program (model files through NVRTC): the fixed-count
+  // path has a kernel of its own.
+  if (b.loop.fixed_count_path && b.gpu != nullptr) {
+    if (auto it = system->gpu_fixed_count.find(b.gpu->function); it != system->gpu_fixed_count.end()) b.gpu = &it->second;
+  }
   return b;
 }
 

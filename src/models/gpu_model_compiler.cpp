@@ -4,9 +4,14 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <exception>
+#include <future>
+#include <optional>
 #include <sstream>
+#include <thread>
 
 #include "cubie/backends/cuda/kernel_launcher.hpp"
+#include "cubie/batch/method_catalog.hpp"
 #include "cubie/core/error.hpp"
 #include "nvrtc_compile.hpp"
 #include "nvrtc_loader.hpp"
@@ -49,71 +54,106 @@ bool current_device(device_arch& out, std::string& why) {
   return true;
 }
 
-// NVRTC source: the generated system and the kernel template; the name expressions
-// instantiate integrate_kernel<Method, System, V> for each method.
-std::string device_source(const build_request& r) {
+// One NVRTC program: one kernel of one method, holding one of the loop's paths, with or
+// without summaries. Programs compile in parallel (NVRTC compiles distinct programs on
+// distinct threads) and each has its own cache entry, so adding a method or summaries
+// later compiles only the new kernels. One program per path because the kernel holding both
+// inlines the step three times (the general loop, and the fixed-count path's two spans):
+// ptxas spent 18 of 22 s of a DOP853 Pleiades kernel on it; a path's program alone takes
+// about half (bench/RESULTS.md, issue 14).
+struct gpu_unit {
+  std::string method;
+  bool fixed_count = false;  // the fixed-count path's kernel (else the general loop's)
+  u32 groups = 0;            // summary accumulator groups; 0: the kernel without summaries
+  bool both_paths = false;   // integrate_kernel, both paths in one kernel (CUBIE_NVRTC_SPLIT=0)
+};
+
+// CUBIE_NVRTC_SPLIT=0: a program per method holding both loop paths in one kernel, as before
+// the split, for before/after measurements in one build (bench/gpu/nvrtc_split_session.sh).
+bool split_paths() {
+  const char* v = std::getenv("CUBIE_NVRTC_SPLIT");
+  return v == nullptr || std::string(v) != "0";
+}
+
+// auto (both of its passes) never takes the fixed-count path (src/batch/solver.cpp).
+bool may_take_fixed_count_path(const std::string& method) {
+  return method != "auto_switch_explicit_pass" && find_method(method).family != method_family::auto_switch;
+}
+
+// The units of a request: per method its general kernel and, when the method can take it,
+// its fixed-count kernel; the same again with summaries when the request has them. Models
+// whose right-hand side reads t (or drivers) keep both paths in one kernel (rhs_reads_time():
+// the fixed-count path alone formed each step's time with more fp64 conversions).
+std::vector<gpu_unit> units_of(const build_request& r) {
+  std::vector<gpu_unit> units;
+  std::vector<u32> rounds{0u};
+  if (r.summary_groups != 0) rounds.push_back(r.summary_groups);
+  const bool split = split_paths() && r.split_gpu_paths;
+  for (const u32 groups : rounds) {
+    for (const std::string& m : r.methods) {
+      units.push_back({m, false, groups, !split});
+      if (split && may_take_fixed_count_path(m)) units.push_back({m, true, groups, false});
+    }
+  }
+  return units;
+}
+
+// NVRTC source of a unit: the generated system, the kernel template and the method.
+std::string device_source(const build_request& r, const gpu_unit& u) {
   std::string src = r.system_source;
-  src += "\n// CUDA kernels of this model: cubie's kernel template, instantiated through NVRTC name expressions.\n";
+  src += "\n// CUDA kernel of this model: cubie's kernel template, instantiated through an NVRTC name expression.\n";
   src += "#include \"cubie/backends/cuda/integrate_kernel.cuh\"\n";
-  for (const std::string& m : r.methods) src += "#include \"cubie/integrate/methods/" + m + ".hpp\"\n";
+  src += "#include \"cubie/integrate/methods/" + u.method + ".hpp\"\n";
   return src;
 }
 
-// groups != 0: the kernel computing summary metrics with those accumulator groups.
-std::string name_expression(const build_request& r, const std::string& method, u32 groups = 0) {
-  return std::string("&cubie::cuda::integrate_kernel<cubie::methods::") + method + ", ::" + generated_struct_name +
-         ", " + value_type_name(r.precision) + (groups != 0 ? ", " + std::to_string(groups) + "u" : std::string()) +
-         ">";
+std::string name_expression(const build_request& r, const gpu_unit& u) {
+  if (u.both_paths)
+    return std::string("&cubie::cuda::integrate_kernel<cubie::methods::") + u.method + ", ::" + generated_struct_name +
+           ", " + value_type_name(r.precision) + ", " + std::to_string(u.groups) + "u>";
+  return std::string("&cubie::cuda::integrate_path_kernel<cubie::methods::") + u.method + ", ::" +
+         generated_struct_name + ", " + value_type_name(r.precision) + ", " + std::to_string(u.groups) +
+         "u, cubie::loop_paths::" + (u.fixed_count ? "fixed_count" : "general") + ">";
 }
 
-// The .kernels entry: "EXPRESSION<TAB>LOWERED NAME" per line, in the request's order.
-std::string kernel_table(const std::vector<std::string>& expressions, const std::vector<std::string>& lowered) {
-  std::string t;
-  for (std::size_t i = 0; i < expressions.size(); ++i) t += expressions[i] + "\t" + lowered[i] + "\n";
-  return t;
+// The .kernels entry: "EXPRESSION<TAB>LOWERED NAME".
+std::string kernel_table(const std::string& expression, const std::string& lowered) {
+  return expression + "\t" + lowered + "\n";
 }
 
-bool parse_kernel_table(const std::string& text, const std::vector<std::string>& expressions,
-                        std::vector<std::string>& lowered) {
+bool parse_kernel_table(const std::string& text, const std::string& expression, std::string& lowered) {
   std::istringstream in(text);
   std::string line;
-  lowered.clear();
-  for (const std::string& e : expressions) {
-    if (!std::getline(in, line)) return false;
-    const auto tab = line.find('\t');
-    if (tab == std::string::npos || line.compare(0, tab, e) != 0 || tab + 1 >= line.size()) return false;
-    lowered.push_back(line.substr(tab + 1));
-  }
+  if (!std::getline(in, line)) return false;
+  const auto tab = line.find('\t');
+  if (tab == std::string::npos || line.compare(0, tab, expression) != 0 || tab + 1 >= line.size()) return false;
+  lowered = line.substr(tab + 1);
   return true;
 }
 
-// Loads the CUBIN through the CUDA backend (one loading and launch path for all run-time
-// code) and names the kernels for messages. Returns false with `why` when the image is
-// unusable, so a damaged cache entry is rebuilt; a lost context is not retried.
-bool load_cubin(const std::string& cubin, const build_request& r, const std::vector<std::string>& lowered,
-                gpu_build& out, std::string& why) {
-  std::vector<gpu_kernel> kernels;
+// Loads a unit's CUBIN through the CUDA backend (one loading and launch path for all
+// run-time code). Returns false with `why` when the image is unusable, so a damaged cache
+// entry is rebuilt; a lost context is not retried.
+bool load_cubin(const std::string& cubin, const std::string& lowered, gpu_kernel& out, std::string& why) {
   try {
-    kernels = cuda::load_kernels(cubin.data(), lowered);
+    out = std::move(cuda::load_kernels(cubin.data(), {lowered}).front());
   } catch (const device_error& e) {
     if (e.sticky()) throw;
     why = e.what();
     return false;
   }
-  // The plain kernels in the request's method order, then those with summaries.
-  const std::size_t n = r.methods.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    kernels[i].name = r.methods[i] + "<" + value_type_name(r.precision) + ">";
-    out.kernels.emplace(entry_key{r.methods[i], r.precision}, std::move(kernels[i]));
-  }
-  for (std::size_t i = n; i < kernels.size(); ++i) {
-    kernels[i].name = r.methods[i - n] + "<" + value_type_name(r.precision) + "> with summaries";
-    out.summary_kernels.emplace(summary_entry_key{r.methods[i - n], r.precision, r.summary_groups},
-                                std::move(kernels[i]));
-  }
-  out.library = out.kernels.begin()->second.owner;
   return true;
 }
+
+// A unit's cache key, entries and outcome.
+struct unit_build {
+  std::string source, expression, key, command;
+  compile_unit_report report;
+  std::string cubin, lowered;  // from the cache or NVRTC
+  bool compiled_ok = true;     // false: NVRTC failed, `log` says why
+  std::string log;
+  gpu_kernel kernel;
+};
 
 }  // namespace
 
@@ -131,7 +171,7 @@ std::string gpu_unavailable_reason() {
 
 gpu_build build_gpu(const build_request& request, backend_compile_report& report) {
   // algorithm = "auto" runs in two passes on the GPU (integrate/continuation.hpp): its
-  // explicit first pass is one more kernel of the same program.
+  // explicit first pass is one more kernel.
   build_request r = request;
   if (std::find(r.methods.begin(), r.methods.end(), "auto_switch") != r.methods.end() &&
       std::find(r.methods.begin(), r.methods.end(), "auto_switch_explicit_pass") == r.methods.end())
@@ -141,7 +181,6 @@ gpu_build build_gpu(const build_request& request, backend_compile_report& report
   std::string why;
   if (!current_device(arch, why)) throw error("compile_model: " + why);
 
-  const std::string source = device_source(r);
   std::vector<std::string> options = nvrtc_core_options(arch.sm, r.include_dir);
   options.insert(options.end(), opt.extra_nvrtc_options.begin(), opt.extra_nvrtc_options.end());
   // CUBIE_NVRTC_OPTIONS: more options, space-separated, for measurements from the command
@@ -150,77 +189,139 @@ gpu_build build_gpu(const build_request& request, backend_compile_report& report
     std::istringstream words(more);
     for (std::string w; words >> w;) options.push_back(w);
   }
-  std::vector<std::string> expressions;
-  for (const std::string& m : r.methods) expressions.push_back(name_expression(r, m));
-  if (r.summary_groups != 0)
-    for (const std::string& m : r.methods) expressions.push_back(name_expression(r, m, r.summary_groups));
-
   // The include folder's location is not part of the key (its content is, as the digest).
   std::vector<std::string> keyed_options;
   for (const std::string& o : options) keyed_options.push_back(o == "-I" + r.include_dir.string() ? "-I<cubie>" : o);
-  cache_key_builder kb;
-  kb.add("kind", "cuda cubin, cubie model compiler v1")
-      .add("cubie_version", CUBIE_VERSION_STRING)
-      .add("cubie_headers", r.header_digest)
-      .add("source", source)
-      .add("nvrtc_version", nvrtc_version_text())
-      .add("gpu_arch", "sm_" + std::to_string(arch.sm))
-      .add("options", joined(keyed_options, " "))
-      .add("kernels", joined(expressions, "\n"));
-  const std::string key = kb.key();
+  const std::string nvrtc_version = nvrtc_version_text();  // loads NVRTC here, before any thread
+  const std::string command = "NVRTC " + nvrtc_version + " (" + nvrtc().library + "): " + joined(options, " ");
   const compile_cache& cache = *r.cache;
-  report.cache_key = key;
-  report.source_path = cache.entry(key, ".cu");
-  report.artifact_path = cache.entry(key, ".cubin");
 
-  // One unit for all methods: one NVRTC program.
-  const auto record_unit = [&] {
-    compile_unit_report unit;
-    unit.methods = r.methods;
-    unit.cache_hit = report.cache_hit;
-    unit.compiled = report.compiler_runs > 0;
-    unit.cache_key = report.cache_key;
-    unit.source_path = report.source_path;
-    unit.artifact_path = report.artifact_path;
-    report.units = {std::move(unit)};
+  const std::vector<gpu_unit> units = units_of(r);
+  std::vector<unit_build> builds(units.size());
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    unit_build& b = builds[i];
+    b.source = device_source(r, units[i]);
+    b.expression = name_expression(r, units[i]);
+    cache_key_builder kb;
+    kb.add("kind", "cuda cubin, cubie model compiler v2 (one kernel per program)")
+        .add("cubie_version", CUBIE_VERSION_STRING)
+        .add("cubie_headers", r.header_digest)
+        .add("source", b.source)
+        .add("nvrtc_version", nvrtc_version)
+        .add("gpu_arch", "sm_" + std::to_string(arch.sm))
+        .add("options", joined(keyed_options, " "))
+        .add("kernels", b.expression);
+    b.key = kb.key();
+    b.report.methods = {units[i].method};
+    b.report.cache_key = b.key;
+    b.report.source_path = cache.entry(b.key, ".cu");
+    b.report.artifact_path = cache.entry(b.key, ".cubin");
+    if (cache.contains(b.key, ".cubin")) {
+      const std::optional<std::string> table = cache.read(b.key, ".kernels");
+      std::optional<std::string> cubin = cache.read(b.key, ".cubin");
+      std::string lowered;
+      if (table && cubin && parse_kernel_table(*table, b.expression, lowered) && load_cubin(*cubin, lowered, b.kernel, why)) {
+        b.report.cache_hit = true;
+        continue;
+      }
+      if (opt.verbosity > 0) {
+        report_line("cubie: cache entry " + b.report.artifact_path.string() + " unusable (" +
+                    (why.empty() ? std::string("kernel table missing or stale") : why) + "); rebuilding");
+      }
+      why.clear();
+    }
+    cache.write(b.key, ".cu", b.source);
+    cache.write(b.key, ".key", kb.manifest());
+    b.report.compiled = true;
+  }
+
+  // The programs to compile, on up to one thread per hardware thread (this one included).
+  std::vector<std::size_t> misses;
+  for (std::size_t i = 0; i < builds.size(); ++i)
+    if (builds[i].report.compiled) misses.push_back(i);
+  if (!misses.empty()) {
+    cache.remove_stale_scratch(std::chrono::hours(24));
+    if (opt.verbosity > 1) report_line("cubie: " + command);
+  }
+  auto compile_unit = [&](std::size_t i) {
+    unit_build& b = builds[i];
+    nvrtc_output compiled = nvrtc_compile(b.source, b.report.source_path.filename().string(), options, {b.expression});
+    b.compiled_ok = compiled.success && !compiled.cubin.empty() && compiled.lowered_names.size() == 1;
+    b.log = std::move(compiled.log);
+    if (b.compiled_ok) {
+      b.cubin = std::move(compiled.cubin);
+      b.lowered = std::move(compiled.lowered_names.front());
+    }
   };
+  const std::size_t jobs = std::max<std::size_t>(1, std::thread::hardware_concurrency());
+  for (std::size_t first = 0; first < misses.size(); first += jobs) {
+    const std::size_t last = std::min(misses.size(), first + jobs);
+    std::vector<std::future<void>> running;
+    for (std::size_t k = first + 1; k < last; ++k)
+      running.push_back(std::async(std::launch::async, compile_unit, misses[k]));
+    // The others are waited for even when this one throws: they use `builds` and the cache.
+    std::exception_ptr failure;
+    try {
+      compile_unit(misses[first]);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    for (std::future<void>& f : running) {
+      try {
+        f.get();
+      } catch (...) {
+        if (!failure) failure = std::current_exception();
+      }
+    }
+    if (failure) std::rethrow_exception(failure);
+  }
+  for (const std::size_t i : misses) {
+    unit_build& b = builds[i];
+    if (!b.compiled_ok) throw_generated_code_failure(r, "the GPU", b.key, b.report.source_path, command, b.log);
+    if (opt.verbosity > 1 && !b.log.empty()) report_line(b.log);
+    // The table first: a reader that sees the CUBIN entry finds its table already there.
+    cache.write(b.key, ".kernels", kernel_table(b.expression, b.lowered));
+    cache.write(b.key, ".cubin", b.cubin);
+    // Loaded on this thread: the CUDA device is current here.
+    if (!load_cubin(b.cubin, b.lowered, b.kernel, why)) {
+      throw device_error("cannot load the compiled model '" + r.model_name + "' on the GPU: " + why, false);
+    }
+    b.cubin.clear();
+  }
 
+  // The general kernels are the entries; their fixed-count companions are keyed by them.
   gpu_build out;
-  std::vector<std::string> lowered;
-  if (cache.contains(key, ".cubin")) {
-    const std::optional<std::string> table = cache.read(key, ".kernels");
-    const std::optional<std::string> cubin = cache.read(key, ".cubin");
-    if (table && cubin && parse_kernel_table(*table, expressions, lowered) &&
-        load_cubin(*cubin, r, lowered, out, why)) {
-      report.cache_hit = true;
-      record_unit();
-      return out;
-    }
-    if (opt.verbosity > 0) {
-      report_line("cubie: cache entry " + report.artifact_path.string() + " unusable (" +
-                  (why.empty() ? std::string("kernel table missing or stale") : why) + "); rebuilding");
-    }
-    out = {};
+  auto library = std::make_shared<std::vector<std::shared_ptr<const void>>>();
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    const gpu_unit& u = units[i];
+    gpu_kernel& k = builds[i].kernel;
+    k.name = u.method + "<" + value_type_name(r.precision) + ">" + (u.groups != 0 ? " with summaries" : "") +
+             (u.fixed_count ? ", fixed-count path" : "");
+    library->push_back(k.owner);
   }
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    const gpu_unit& u = units[i];
+    if (u.fixed_count) continue;
+    gpu_kernel k = std::move(builds[i].kernel);
+    if (i + 1 < units.size() && units[i + 1].fixed_count)  // units_of: the companion follows
+      out.fixed_count_kernels.emplace(k.function, std::move(builds[i + 1].kernel));
+    if (u.groups == 0)
+      out.kernels.emplace(entry_key{u.method, r.precision}, std::move(k));
+    else
+      out.summary_kernels.emplace(summary_entry_key{u.method, r.precision, u.groups}, std::move(k));
+  }
+  out.library = std::move(library);
 
-  cache.remove_stale_scratch(std::chrono::hours(24));
-  cache.write(key, ".cu", source);
-  cache.write(key, ".key", kb.manifest());
-  const std::string command = "NVRTC " + nvrtc_version_text() + " (" + nvrtc().library + "): " + joined(options, " ");
-  if (opt.verbosity > 1) report_line("cubie: " + command);
-  ++report.compiler_runs;
-  nvrtc_output compiled = nvrtc_compile(source, report.source_path.filename().string(), options, expressions);
-  if (!compiled.success || compiled.cubin.empty()) {
-    throw_generated_code_failure(r, "the GPU", key, report.source_path, command, compiled.log);
+  report.units.clear();
+  report.cache_hit = true;
+  for (unit_build& b : builds) {
+    report.cache_hit = report.cache_hit && b.report.cache_hit;
+    report.compiler_runs += b.report.compiled ? 1 : 0;
+    report.units.push_back(std::move(b.report));
   }
-  if (opt.verbosity > 1 && !compiled.log.empty()) report_line(compiled.log);
-  // The table first: a reader that sees the CUBIN entry finds its table already there.
-  cache.write(key, ".kernels", kernel_table(expressions, compiled.lowered_names));
-  cache.write(key, ".cubin", compiled.cubin);
-  if (!load_cubin(compiled.cubin, r, compiled.lowered_names, out, why)) {
-    throw device_error("cannot load the compiled model '" + r.model_name + "' on the GPU: " + why, false);
-  }
-  record_unit();
+  report.cache_key = report.units.front().cache_key;
+  report.source_path = report.units.front().source_path;
+  report.artifact_path = report.units.front().artifact_path;
   return out;
 }
 

@@ -13,6 +13,9 @@ namespace cubie::models::detail {
 struct gpu_build {
   std::map<entry_key, gpu_kernel> kernels;
   std::map<summary_entry_key, gpu_kernel> summary_kernels;  ///< request.summary_groups != 0
+  /// The fixed-count path's kernels, keyed by the function of their general-loop kernel in
+  /// `kernels` or `summary_kernels` (compiled_system::gpu_fixed_count).
+  std::map<const void*, gpu_kernel> fixed_count_kernels;
   std::shared_ptr<const void> library;  ///< unloads the CUBIN when the last user is gone
 };
 

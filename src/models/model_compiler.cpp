@@ -396,6 +396,7 @@ std::shared_ptr<const compiled_system> compile_model(const model_definition& mod
   r.precision = options.precision.value_or(model.precision);
   r.summary_groups = options.summary_groups ? *options.summary_groups : summary_groups_for(model.spec);
   r.outline_rhs = detail::outline_rhs_on_cpu(model);
+  r.split_gpu_paths = !detail::rhs_reads_time(model);
   if (r.precision == model.precision) {
     r.system_source = generate_system_source(model, detail::generated_struct_name, options.codegen);
   } else {
@@ -471,6 +472,7 @@ std::shared_ptr<const compiled_system> compile_model(const model_definition& mod
     rep.gpu.built = true;
     cs->gpu = std::move(g.kernels);
     cs->gpu_summaries = std::move(g.summary_kernels);
+    cs->gpu_fixed_count = std::move(g.fixed_count_kernels);
     gpu_library = std::move(g.library);
   }
 #endif

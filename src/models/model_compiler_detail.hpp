@@ -21,6 +21,7 @@ struct build_request {
   cubie::precision precision = cubie::precision::float64;
   u32 summary_groups = 0;             ///< summary entries' accumulator groups; 0: none
   bool outline_rhs = false;           ///< the CPU code calls the rhs (outline_rhs_on_cpu())
+  bool split_gpu_paths = true;        ///< a GPU program per loop path (!rhs_reads_time())
   std::filesystem::path include_dir;  ///< cubie's headers
   std::string header_digest;          ///< cubie_header_digest(include_dir)
   const compile_cache* cache = nullptr;

@@ -64,6 +64,13 @@ void mark_auxiliaries(const expression& e, std::vector<bool>& needed) {
   for (const expression& op : e.operands) mark_auxiliaries(op, needed);
 }
 
+bool reads_time(const expression& e) {
+  if (e.kind == node_kind::time || e.kind == node_kind::driver || e.kind == node_kind::driver_rate) return true;
+  for (const expression& op : e.operands)
+    if (reads_time(op)) return true;
+  return false;
+}
+
 }  // namespace
 
 double rhs_cost(const model_definition& model) {
@@ -91,6 +98,26 @@ bool outline_rhs_on_cpu(const model_definition& model) {
   constexpr double expensive_per_state = 8.0;  // Pleiades 22, Lorenz-96 4
   const std::size_t n = model.states.size();
   return n >= many_states && rhs_cost(model) >= expensive_per_state * static_cast<double>(n);
+}
+
+bool rhs_reads_time(const model_definition& model) {
+  const equation_set& eq = model.equations;
+  std::vector<bool> needed(eq.auxiliaries.size(), false);
+  bool reads = false;
+  for (const assignment& a : eq.assignments) {
+    if (a.kind == assignment_kind::derivative) {
+      mark_auxiliaries(a.value, needed);
+      reads = reads || reads_time(a.value);
+    }
+  }
+  // Auxiliaries refer only to earlier ones: a backward pass closes the set.
+  for (auto a = eq.assignments.rbegin(); a != eq.assignments.rend(); ++a) {
+    if (a->kind == assignment_kind::auxiliary && needed[static_cast<std::size_t>(a->index)]) {
+      mark_auxiliaries(a->value, needed);
+      reads = reads || reads_time(a->value);
+    }
+  }
+  return reads;
 }
 
 }  // namespace cubie::models::detail

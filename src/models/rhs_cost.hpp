@@ -1,5 +1,6 @@
 // What one evaluation of a model's right-hand side costs, and from that how the CPU code
-// calls it: inlined at every stage (cheap ones), or compiled once and called (expensive).
+// calls it: inlined at every stage (cheap ones), or compiled once and called (expensive);
+// and whether it reads the time, which decides how the GPU kernels are split.
 #pragma once
 #include "cubie/models/model.hpp"
 
@@ -18,5 +19,13 @@ namespace cubie::models::detail {
 ///   call costs the solve memory traffic of O(states) per stage, small against that
 ///   much arithmetic but not against a cheap one (Lorenz-96: 4 per state, 2.5-4x slower).
 [[nodiscard]] bool outline_rhs_on_cpu(const model_definition& model);
+
+/// @brief Whether dy/dt reads t, directly or through a driver (a signal of t) or an
+///   auxiliary it reads. The NVRTC model compiler builds each loop path as its own program
+///   only for right-hand sides that do not (gpu_model_compiler.cpp): compiled alone, the
+///   fixed-count path of a float32 kernel that forms each step's time kept loop-invariant
+///   fp64-to-fp32 conversions inside the loop (sass_check.py), which the kernel holding both
+///   paths does not.
+[[nodiscard]] bool rhs_reads_time(const model_definition& model);
 
 }  // namespace cubie::models::detail

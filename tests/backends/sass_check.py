@@ -2,7 +2,8 @@
 """Reads the SASS of cubie's integration kernels (cuobjdump -sass; no GPU needed).
 
   check  compiles tests/backends/sass_kernels.cu for sm_90 and checks that the float32
-         Lorenz kernels carry no fp64 arithmetic beyond the double-precision time update
+         Lorenz kernels (both loop paths in one kernel, and each path's kernel alone, as
+         model files get them) carry no fp64 arithmetic beyond the double-precision time update
          and the save-time comparisons, and that the float32 kernels of a system driven by
          an interpolated signal evaluate it in float (fp64 only in per-step time and landing
          code); prints registers and stack frame from ptxas -v.
@@ -199,12 +200,16 @@ def _mangled_name(text, pos):
     return text[start:start + n], start + n
 
 
+PATH_NAMES = {"1": "general", "2": "fixed_count"}  # cubie::loop_paths
+
+
 def kernel_label(mangled):
-    """system/method<float|double>[ summaries=G] of an integrate_kernel: the system is a
-    class template in cubie:: (cubie::systems::lorenz, cubie::sass_test::driven_oscillator, ...)
-    or at global scope (generated models); the last template argument is the summary
-    accumulator groups (Lj<G>E; 0: none)."""
-    m = re.search(r"integrate_kernelINS_7methods", mangled)
+    """system/method<float|double>[ summaries=G][ path=P] of an integrate_kernel or an
+    integrate_path_kernel: the system is a class template in cubie:: (cubie::systems::lorenz,
+    cubie::sass_test::driven_oscillator, ...) or at global scope (generated models); then the
+    summary accumulator groups (Lj<G>E; 0: none) and, for a path kernel, its loop path
+    (LNS_10loop_pathsE<P>E: general or fixed_count)."""
+    m = re.search(r"integrate_(?:path_)?kernelINS_7methods", mangled)
     if not m:
         return None
     method, pos = _mangled_name(mangled, m.end())
@@ -217,12 +222,14 @@ def kernel_label(mangled):
         pos += 1  # the nested name's E
     else:
         system, pos = _mangled_name(mangled, pos)
-    rest = re.match(r"([fd])(?:Lj(\d+)E)?EE", mangled[pos:])
+    rest = re.match(r"([fd])(?:Lj(\d+)E)?(?:LNS_10loop_pathsE(\d)E)?EE", mangled[pos:])
     if not system or not rest:
         return None
     label = "%s/%s<%s>" % (system, method, "float" if rest.group(1) == "f" else "double")
     if rest.group(2) and rest.group(2) != "0":
         label += " summaries=%s" % rest.group(2)
+    if rest.group(3):
+        label += " path=%s" % PATH_NAMES.get(rest.group(3), rest.group(3))
     return label
 
 
@@ -310,23 +317,27 @@ def check(args):
         regs, stack = ptxas.get(name, ("?", "?"))
         print("%-40s %5d instructions, %s registers, %s bytes stack; fp64 in kernel: %s" %
               (label, whole["all"], regs, stack, dict((k, whole[k]) for k in sorted(whole) if k not in ("all", "fp32"))))
-        if general is None:
+        # A fixed-count path kernel (integrate_path_kernel) holds no general loop: only its
+        # fixed-count loop and the kernel-wide bound apply.
+        fixed_only = label.endswith(" path=fixed_count")
+        if general is None and not fixed_only:
             failures.append("%s: no general step loop found (a loop with fp32 work and a DSETP)" % label)
             continue
-        g = census(body(instrs, general))
-        print("  general loop [%#x, %#x]: %d instructions, %d fp32, fp64 %s" %
-              (general[0], general[1], g["all"], g["fp32"],
-               {k: g[k] for k in ("DADD", "DMUL", "DFMA", "DSETP", "fp64_conversions")}))
-        for k, bound in general_bounds.items():
-            if g[k] > bound:
-                failures.append("%s: %d %s in the general loop, more than the time update's %d" % (label, g[k], k, bound))
-        other = [op for _, op, _ in body(instrs, general) if is_fp64(op) and base(op) in ("DMNMX", "DSET", "MUFU", "DMMA")]
-        if other:
-            failures.append("%s: fp64 %s in the general loop: not part of a time update" % (label, sorted(set(other))))
+        if not fixed_only:
+            g = census(body(instrs, general))
+            print("  general loop [%#x, %#x]: %d instructions, %d fp32, fp64 %s" %
+                  (general[0], general[1], g["all"], g["fp32"],
+                   {k: g[k] for k in ("DADD", "DMUL", "DFMA", "DSETP", "fp64_conversions")}))
+            for k, bound in general_bounds.items():
+                if g[k] > bound:
+                    failures.append("%s: %d %s in the general loop, more than the time update's %d" % (label, g[k], k, bound))
+            other = [op for _, op, _ in body(instrs, general) if is_fp64(op) and base(op) in ("DMNMX", "DSET", "MUFU", "DMMA")]
+            if other:
+                failures.append("%s: fp64 %s in the general loop: not part of a time update" % (label, sorted(set(other))))
         arith = sum(whole[k] for k in FP64_ARITH)
         if arith > kernel_bound:
             failures.append("%s: %d fp64 DADD/DMUL/DFMA in the kernel, bound %d" % (label, arith, kernel_bound))
-        if "classical_rk4" in label:
+        if "classical_rk4" in label and not label.endswith(" path=general"):
             if fixed is None:
                 failures.append("%s: no fixed-count step loop found (%s)" %
                                 (label, "fp64 beyond the step's time" if driven else "fp64-free"))
@@ -343,7 +354,8 @@ def check(args):
                     if other:
                         failures.append("%s: fp64 %s in the fixed-count loop" % (label, sorted(set(other))))
     for want in ("lorenz/classical_rk4<float>", "lorenz/dormand_prince_54<float>",
-                 "driven_oscillator/classical_rk4<float>", "driven_oscillator/dormand_prince_54<float>"):
+                 "driven_oscillator/classical_rk4<float>", "driven_oscillator/dormand_prince_54<float>",
+                 "lorenz/classical_rk4<float> path=general", "lorenz/classical_rk4<float> path=fixed_count"):
         if want not in seen:
             failures.append("kernel %s not found in the cubin" % want)
     if failures:

@@ -1,6 +1,7 @@
 // The kernels whose SASS the fp64 check reads: Lorenz, and an oscillator driven by an
 // interpolated signal, with classical_rk4 and dormand_prince_54 in float, as the Solver
-// instantiates them.
+// instantiates them; and classical_rk4's one-path kernels (integrate_path_kernel), as the
+// model compiler builds them through NVRTC.
 #include "cubie/backends/cuda/integrate_kernel.cuh"
 #include "cubie/integrate/methods/classical_rk4.hpp"
 #include "cubie/integrate/methods/dormand_prince_54.hpp"
@@ -35,4 +36,14 @@ template __global__ void cubie::cuda::integrate_kernel<cubie::methods::classical
     const cubie::batch_args<float>);
 template __global__ void cubie::cuda::integrate_kernel<cubie::methods::dormand_prince_54,
                                                        cubie::sass_test::driven_oscillator, float>(
+    const cubie::batch_args<float>);
+
+// The one-path kernels of model files (NVRTC builds the general loop and the fixed-count path
+// as separate programs for right-hand sides that read neither t nor drivers; the others keep
+// both paths in one kernel: compiled alone, the driven oscillator's fixed-count path kept 3
+// loop-invariant fp64 conversions in its loop): each path keeps to the same bounds on its own.
+template __global__ void cubie::cuda::integrate_path_kernel<cubie::methods::classical_rk4, cubie::systems::lorenz, float,
+                                                            0u, cubie::loop_paths::general>(const cubie::batch_args<float>);
+template __global__ void cubie::cuda::integrate_path_kernel<cubie::methods::classical_rk4, cubie::systems::lorenz, float,
+                                                            0u, cubie::loop_paths::fixed_count>(
     const cubie::batch_args<float>);

@@ -48,7 +48,13 @@ TEST(GpuModelCompile, BuildsKernelsThroughNvrtcAndHitsTheCache) {
   EXPECT_TRUE(first.gpu.built);
   EXPECT_FALSE(first.cpu.requested);
   EXPECT_FALSE(first.gpu.cache_hit);
-  EXPECT_EQ(first.gpu.compiler_runs, 1);
+  // One program per method and loop path (the general loop; the fixed-count path).
+  EXPECT_EQ(first.gpu.compiler_runs, 4);
+  ASSERT_EQ(first.gpu.units.size(), 4u);
+  for (const auto& unit : first.gpu.units) {
+    EXPECT_TRUE(unit.compiled && !unit.cache_hit);
+    EXPECT_TRUE(fs::is_regular_file(unit.artifact_path)) << unit.artifact_path;
+  }
   EXPECT_TRUE(fs::is_regular_file(first.gpu.artifact_path));
   EXPECT_EQ(first.gpu.artifact_path.extension(), ".cubin");
   EXPECT_TRUE(fs::is_regular_file(first.gpu.source_path));
@@ -57,7 +63,14 @@ TEST(GpuModelCompile, BuildsKernelsThroughNvrtcAndHitsTheCache) {
   for (const auto& [key, kernel] : sys->gpu) {
     EXPECT_NE(kernel.function, nullptr) << kernel.name;
     EXPECT_NE(kernel.owner, nullptr) << kernel.name;
+    // Its fixed-count path's kernel, a different function.
+    const auto fixed = sys->gpu_fixed_count.find(kernel.function);
+    ASSERT_NE(fixed, sys->gpu_fixed_count.end()) << kernel.name;
+    EXPECT_NE(fixed->second.function, nullptr);
+    EXPECT_NE(fixed->second.function, kernel.function);
+    EXPECT_NE(fixed->second.owner, nullptr);
   }
+  EXPECT_EQ(sys->gpu_fixed_count.size(), 2u);
 
   const auto again =
       cubie::models::compile_model(cubie::test::lorenz_model(), gpu_options(dir.path(), precision::float32), &second);
@@ -65,6 +78,7 @@ TEST(GpuModelCompile, BuildsKernelsThroughNvrtcAndHitsTheCache) {
   EXPECT_EQ(second.gpu.compiler_runs, 0);
   EXPECT_EQ(second.gpu.cache_key, first.gpu.cache_key);
   EXPECT_EQ(again->gpu.size(), 2u);
+  EXPECT_EQ(again->gpu_fixed_count.size(), 2u);
   std::cout << "[ timing ] cold NVRTC compile (dormand_prince_54 + classical_rk4, float32): " << first.gpu.compile_ms
             << " ms; cache hit: " << second.gpu.compile_ms << " ms\n";
 }
@@ -92,21 +106,24 @@ TEST(GpuModelCompile, AFailureIsAnInternalErrorThatKeepsTheSource) {
   } catch (const cubie::internal_error& e) {
     const std::string what = e.what();
     EXPECT_NE(what.find("failed to compile for the GPU"), std::string::npos) << what;
+    // Every program's source is kept (they compile in parallel); the message names one.
     const auto sources = dir.files_ending(".cu");
-    ASSERT_EQ(sources.size(), 1u);
-    EXPECT_NE(what.find((dir.path() / sources.front()).string()), std::string::npos) << what;
+    ASSERT_EQ(sources.size(), 4u);
+    bool named = false;
+    for (const auto& s : sources) named = named || what.find((dir.path() / s).string()) != std::string::npos;
+    EXPECT_TRUE(named) << what;
     EXPECT_TRUE(dir.files_ending(".cubin").empty());
   }
 }
 
 cubie::SolveResult solve_on_gpu(std::shared_ptr<const cubie::compiled_system> sys, const char* method, precision p,
-                                int runs) {
+                                int runs, double save_every = 0.1, double dt = 1.0 / 1024) {
   cubie::solver_settings s;
   s.algorithm = method;
   s.precision = p;
   s.backend = "cuda";
   if (std::string(method) == "classical_rk4") {
-    s.dt = 1.0 / 1024;
+    s.dt = dt;
   } else {
     s.atol = {1e-5};
     s.rtol = {1e-5};
@@ -115,7 +132,7 @@ cubie::SolveResult solve_on_gpu(std::shared_ptr<const cubie::compiled_system> sy
   const auto ensemble = cubie::test::make_lorenz_ensemble(runs);
   cubie::solve_spec spec;
   spec.duration = 1.0;
-  spec.save_every = 0.1;
+  spec.save_every = save_every;
   return solver.solve(ensemble.initial_values, ensemble.parameters, spec);
 }
 
@@ -149,6 +166,26 @@ TEST(GpuModelCompile, LorenzIsBitIdenticalToTheNvccCompiledSystem) {
                               solve_on_gpu(cxx_f32, "dormand_prince_54", precision::float32, 1000));
   expect_bit_identical<double>(solve_on_gpu(model_f64, "classical_rk4", precision::float64, 1000),
                                solve_on_gpu(cxx_f64, "classical_rk4", precision::float64, 1000));
+}
+
+// Fixed steps with no save between the span's ends take the fixed-count path: the model's
+// solve launches its fixed-count kernel (a program of its own) and matches the nvcc kernel
+// holding both paths bit for bit; dt = 1/1000 is not a binary fraction, so the general loop
+// (t accumulated and the last step landed on the end) would end on other bits.
+TEST(GpuModelCompile, TheFixedCountPathRunsItsOwnKernel) {
+  SKIP_WITHOUT_GPU_COMPILE();
+  if (!cubie::cuda_device_available()) GTEST_SKIP() << "CUDA backend: " << cubie::cuda_unavailable_reason();
+  namespace m = cubie::methods;
+  const auto cxx_f32 = cubie::make_system<cubie::systems::lorenz, m::method_list<m::classical_rk4>, float>();
+  const auto cxx_f64 = cubie::make_system<cubie::systems::lorenz, m::method_list<m::classical_rk4>, double>();
+  const auto model_f32 =
+      cubie::models::compile_model(cubie::test::lorenz_model(), gpu_options(CUBIE_TEST_CACHE_DIR, precision::float32));
+  const auto model_f64 =
+      cubie::models::compile_model(cubie::test::lorenz_model(), gpu_options(CUBIE_TEST_CACHE_DIR, precision::float64));
+  expect_bit_identical<float>(solve_on_gpu(model_f32, "classical_rk4", precision::float32, 1000, 1.0, 1e-3),
+                              solve_on_gpu(cxx_f32, "classical_rk4", precision::float32, 1000, 1.0, 1e-3));
+  expect_bit_identical<double>(solve_on_gpu(model_f64, "classical_rk4", precision::float64, 1000, 1.0, 1e-3),
+                               solve_on_gpu(cxx_f64, "classical_rk4", precision::float64, 1000, 1.0, 1e-3));
 }
 
 }  // namespace

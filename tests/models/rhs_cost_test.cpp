@@ -14,6 +14,7 @@ namespace {
 namespace fs = std::filesystem;
 using cubie::models::detail::outline_rhs_on_cpu;
 using cubie::models::detail::rhs_cost;
+using cubie::models::detail::rhs_reads_time;
 
 cubie::models::model_definition example(const char* name) {
   return cubie::models::load_model(fs::path(CUBIE_EXAMPLES_DIR) / name);
@@ -54,6 +55,20 @@ TEST(RhsCost, CheapOrSmallRightHandSidesStayInlined) {
   EXPECT_FALSE(outline_rhs_on_cpu(example("lorenz.toml")));  // 3 states
   // Expensive but small: a pack of 2 states stays in registers, worth more than the compile.
   EXPECT_FALSE(outline_rhs_on_cpu(with_equations("dx = exp(sin(y)) / cos(x)\ndy = log(x^1.5)\n")));
+}
+
+// Whether dy/dt reads t decides whether the NVRTC model compiler builds a program per loop
+// path: directly, through an auxiliary the derivatives read, or through a driver (a signal of
+// t); an auxiliary only an observable reads does not count.
+TEST(RhsReadsTime, DirectlyThroughAuxiliariesAndDrivers) {
+  EXPECT_FALSE(rhs_reads_time(with_equations("dx = y\ndy = -x\n")));
+  EXPECT_TRUE(rhs_reads_time(with_equations("dx = y\ndy = -x + sin(t)\n")));
+  EXPECT_TRUE(rhs_reads_time(with_equations("f = cos(2 * t)\ndx = y\ndy = -x + f\n")));
+  EXPECT_FALSE(rhs_reads_time(with_equations("clock = t\nunused = clock * x\ndx = y\ndy = -x\n")));
+  EXPECT_FALSE(rhs_reads_time(example("pleiades.toml")));
+  EXPECT_FALSE(rhs_reads_time(example("lorenz96.toml")));
+  EXPECT_FALSE(rhs_reads_time(example("lorenz.toml")));
+  EXPECT_TRUE(rhs_reads_time(example("driven_oscillator.toml")));
 }
 
 }  // namespace

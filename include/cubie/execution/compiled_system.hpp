@@ -43,6 +43,12 @@ struct compiled_system {
   /// groups contain its own with the fewest extra (extra groups cost time, not results).
   std::map<summary_entry_key, cpu_entry> cpu_summaries;
   std::map<summary_entry_key, gpu_kernel> gpu_summaries;
+  /// The kernel a solve taking the fixed-count path (loop_settings::fixed_count_path)
+  /// launches instead of the entry in `gpu` or `gpu_summaries` whose function is the key.
+  /// Empty for C++ systems, whose kernels hold both paths; model files compiled by NVRTC
+  /// build the two paths as separate programs (cuda::integrate_path_kernel), and their
+  /// entries hold the general loop only.
+  std::map<const void*, gpu_kernel> gpu_fixed_count;
   int cpu_simd_lanes_float = 1;   ///< runs per SIMD register of the CPU entries
   int cpu_simd_lanes_double = 1;
   std::shared_ptr<const void> keepalive;  ///< e.g. a dlopen handle for model files

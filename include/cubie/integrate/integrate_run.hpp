@@ -40,6 +40,13 @@
 
 namespace cubie {
 
+/// Which of the loop's two paths a compiled integrate_run holds: both, chosen per solve by
+/// loop_settings::fixed_count_path (every ahead-of-time kernel and CPU entry), or one of
+/// them, for run-time kernels built one path per program (the NVRTC model compiler: two
+/// smaller programs compile in parallel, each far faster than the kernel holding both;
+/// the Solver launches the one the solve takes, gpu_kernel::fixed_count).
+enum class loop_paths : int { both = 0, general = 1, fixed_count = 2 };
+
 namespace detail {
 
 /// Records save `k` for the lanes in `write`: selected states and observables.
@@ -315,7 +322,10 @@ CUBIE_HD CUBIE_FORCEINLINE void integrate_fixed_count(const SysT<S>& system, con
 /// Integrates the lanes of S starting at local run r (lanes past the batch are masked
 /// off by `valid`) and writes their saves, status and counters. G: the summary
 /// accumulator groups compiled in (summary_settings.hpp); 0 records no summaries.
-template <class Method, u32 G = 0, template <class> class SysT, class S, class V>
+/// Paths: the loop paths compiled in (loop_paths); a one-path instance must only be run
+/// for solves that take that path (a general-path instance would run a fixed-count solve
+/// through the general loop: valid, but not the fixed-count path's step times).
+template <class Method, u32 G = 0, loop_paths Paths = loop_paths::both, template <class> class SysT, class S, class V>
 CUBIE_HD CUBIE_DEVICE_FORCEINLINE void integrate_run(const SysT<S>& system, const batch_args<V>& a, i64 r, mask_t<time_t_of<S>> valid) {
   using Sys = SysT<S>;
   constexpr int N = Sys::n_states;
@@ -335,9 +345,14 @@ CUBIE_HD CUBIE_DEVICE_FORCEINLINE void integrate_run(const SysT<S>& system, cons
   for (int j = 0; j < P; ++j) p[j] = load_input(a, N + j, r, S{});
 
   // The Solver never takes the fixed-count path with events or landing on driver samples.
-  if (ls.fixed_count_path) {
+  if constexpr (Paths == loop_paths::fixed_count) {
     integrate_fixed_count<Method, G>(system, a, r, valid, y, p);
     return;
+  } else {
+    if (Paths == loop_paths::both && ls.fixed_count_path) {
+      integrate_fixed_count<Method, G>(system, a, r, valid, y, p);
+      return;
+    }
   }
   decltype(auto) sys = drive<S>(system, a, r);  // evaluates the drivers, when the system reads any
   using Events = event_monitor<Sys, S, V>;      // empty when the system has no events

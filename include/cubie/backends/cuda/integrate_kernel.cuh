@@ -67,13 +67,11 @@ constexpr int kernel_min_blocks() {
   else return implicit_state_registers<Method, Sys, V>() > 255 ? CUBIE_IMPLICIT_MIN_BLOCKS : 0;
 }
 
-/// G: the summary accumulator groups compiled in (0: none; integrate/summary_settings.hpp).
-/// Kernels with and without summaries are separate instantiations, so a solve without them
-/// pays no registers for them.
-template <class Method, template <class> class Sys, class V, u32 G = 0>
-__global__ void __launch_bounds__((kernel_block_threads<Method, Sys, V>()), (kernel_min_blocks<Method, Sys, V>())) integrate_kernel(const batch_args<V> a) {
+/// One thread's run of a kernel: its run index (the grid covers the chunk), then the loop.
+template <class Method, template <class> class Sys, class V, u32 G, loop_paths Paths>
+__device__ __forceinline__ void integrate_thread(const batch_args<V>& a) {
   i64 r = static_cast<i64>(blockIdx.x) * blockDim.x + threadIdx.x;
-  if constexpr (G == 0 && resumes_runs<stepper_for<Method, V, Sys<V>::n_states>>) {
+  if constexpr (Paths != loop_paths::fixed_count && G == 0 && resumes_runs<stepper_for<Method, V, Sys<V>::n_states>>) {
     // algorithm = "auto", second of two passes: thread i continues the i-th run the first
     // pass handed on (the grid covers the chunk; the count is known on the device only).
     if (a.resume.resume != 0) {
@@ -83,7 +81,28 @@ __global__ void __launch_bounds__((kernel_block_threads<Method, Sys, V>()), (ker
   }
   if (r >= a.n_runs) return;
   const Sys<V> sys{};
-  integrate_run<Method, G>(sys, a, r, true);
+  integrate_run<Method, G, Paths>(sys, a, r, true);
+}
+
+/// G: the summary accumulator groups compiled in (0: none; integrate/summary_settings.hpp).
+/// Kernels with and without summaries are separate instantiations, so a solve without them
+/// pays no registers for them.
+template <class Method, template <class> class Sys, class V, u32 G = 0>
+__global__ void __launch_bounds__((kernel_block_threads<Method, Sys, V>()), (kernel_min_blocks<Method, Sys, V>())) integrate_kernel(const batch_args<V> a) {
+  integrate_thread<Method, Sys, V, G, loop_paths::both>(a);
+}
+
+/// @brief integrate_kernel holding one of the loop's paths (loop_paths::general or
+/// loop_paths::fixed_count), for run-time compiles: the NVRTC model compiler builds each path
+/// of a method as a program of its own, on its own thread and with its own cache entry (each
+/// path's program compiles in about half the time of the kernel holding both, whose step is
+/// inlined three times: once in the general loop and twice in the fixed-count path's spans),
+/// and the Solver launches the general kernel or its fixed_count companion (gpu_kernel) by
+/// the solve's loop_settings::fixed_count_path. Launched like integrate_kernel.
+template <class Method, template <class> class Sys, class V, u32 G, loop_paths Paths>
+__global__ void __launch_bounds__((kernel_block_threads<Method, Sys, V>()), (kernel_min_blocks<Method, Sys, V>())) integrate_path_kernel(const batch_args<V> a) {
+  static_assert(Paths != loop_paths::both, "integrate_kernel holds both paths");
+  integrate_thread<Method, Sys, V, G, Paths>(a);
 }
 
 /// @brief integrate_kernel asking the compiler for at least `MinBlocks` resident blocks per
