@@ -13,11 +13,18 @@
 // explicit kernel, then auto over the runs whose stiffness test fired, CUBIE_AUTO_PASSES=2;
 // integrate/continuation.hpp); "2nd pass" counts the runs the second pass took.
 // --sweeps picks sweeps by name (mixed, nonstiff, stiff, shuffled; default all), in the
-// order given; --methods picks rows (dopri54, rodas5p, auto1, auto2; default all).
+// order given; --methods picks rows (dopri54, rodas5p, auto1, auto2; default all). "stiff steps"
+// and "switches" sum auto's stiff_steps and stiff_switches over the runs: steps minus stiff
+// steps are its explicit steps, and switches above "switched" count returns to explicit mode.
 //   auto_switch_bench [--runs N] [--duration T] [--repeat R] [--threads K] [--float]
 //                     [--backend cpu|cuda] [--model] [--cache DIR] [--sweeps a,b] [--methods a,b]
 //                     [--max-chunk-runs N]   (chunks of at most N runs: on a GPU, chunks on other
 //                     streams overlap one chunk's second pass with the next one's first)
+//                     [--min-chunks N]   (memory_settings::min_chunks; 1: one chunk whenever the batch fits)
+// On the GPU each row also shows, from the best solve's statistics, the kernels' time (CUDA
+// events, summed over chunks: chunks on other streams overlap, so it may exceed the wall time),
+// the chunks, and the kernel's registers and resident blocks per multiprocessor (for auto in
+// two passes, the second pass's kernel): what the wall time is made of.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -63,6 +70,7 @@ struct options {
   std::vector<std::string> sweeps = {"mixed", "nonstiff", "stiff", "shuffled"};
   std::vector<std::string> methods = {"auto1", "auto2", "rodas5p", "dopri54"};
   std::int64_t max_chunk_runs = 0;  // > 0: chunks of at most this many runs (pipelined over streams on a GPU)
+  std::int64_t min_chunks = 0;      // > 0: memory_settings::min_chunks
 };
 
 std::vector<std::string> split(const std::string& s) {
@@ -93,7 +101,12 @@ struct measured {
   double cpu_s = 1e300, wall_s = 1e300;
   double steps = 0;
   std::size_t failed = 0, switched = 0;
+  double switches = 0, stiff_steps = 0;  // auto: switches and accepted stiff steps, summed over runs
   std::int64_t second_pass = 0;
+  // The best solve's statistics (GPU): kernel time, chunks, registers, resident blocks.
+  double kernel_s = 0;
+  std::int64_t chunks = 0;
+  int registers = 0, blocks_per_sm = 0;
   bool ran = false;
 };
 
@@ -109,6 +122,7 @@ measured run(const std::shared_ptr<const compiled_system>& sys, const char* meth
   st.max_steps = 100'000'000;
   st.cpu_threads = o.threads;
   st.memory.max_chunk_runs = o.max_chunk_runs;
+  if (o.min_chunks > 0) st.memory.min_chunks = o.min_chunks;
   Solver solver(sys, st);
   solve_spec spec;
   spec.duration = o.duration;
@@ -121,6 +135,12 @@ measured run(const std::shared_ptr<const compiled_system>& sys, const char* meth
     const SolveResult r = solver.solve(inits, params, spec);
     const double c1 = process_seconds();
     out.cpu_s = std::min(out.cpu_s, c1 - c0);
+    if (r.statistics().wall_ms * 1e-3 < out.wall_s) {
+      out.kernel_s = r.statistics().kernel_ms * 1e-3;
+      out.chunks = r.statistics().chunks;
+      out.registers = r.statistics().kernel_registers;
+      out.blocks_per_sm = r.statistics().kernel_blocks_per_sm;
+    }
     out.wall_s = std::min(out.wall_s, r.statistics().wall_ms * 1e-3);
     if (o.backend == "cuda") out.cpu_s = out.wall_s;  // the host waits: wall time is the measure
     if (k == 0) {
@@ -129,7 +149,13 @@ measured run(const std::shared_ptr<const compiled_system>& sys, const char* meth
         out.failed += r.status()[i] != 0;
       }
       if (const void* sw = r.array_data(output_id::stiff_switches)) {
-        for (std::int64_t i = 0; i < r.n_runs(); ++i) out.switched += static_cast<const u32*>(sw)[i] > 0;
+        for (std::int64_t i = 0; i < r.n_runs(); ++i) {
+          out.switched += static_cast<const u32*>(sw)[i] > 0;
+          out.switches += static_cast<const u32*>(sw)[i];
+        }
+      }
+      if (const void* ss = r.array_data(output_id::stiff_steps)) {
+        for (std::int64_t i = 0; i < r.n_runs(); ++i) out.stiff_steps += static_cast<const u32*>(ss)[i];
       }
       out.second_pass = r.statistics().second_pass_runs;
       if (passes != 0 && r.statistics().auto_passes != passes) {
@@ -168,10 +194,11 @@ int main(int argc, char** argv) {
     else if (a == "--sweeps") o.sweeps = split(next());
     else if (a == "--methods") o.methods = split(next());
     else if (a == "--max-chunk-runs") o.max_chunk_runs = std::strtoll(next(), nullptr, 10);
+    else if (a == "--min-chunks") o.min_chunks = std::strtoll(next(), nullptr, 10);
     else {
       std::fprintf(stderr, "usage: auto_switch_bench [--runs N] [--duration T] [--repeat R] [--threads K] [--float] "
                            "[--backend cpu|cuda] [--model] [--cache DIR] [--sweeps mixed,nonstiff,stiff,shuffled] "
-                           "[--methods auto1,auto2,rodas5p,dopri54] [--max-chunk-runs N]\n");
+                           "[--methods auto1,auto2,rodas5p,dopri54] [--max-chunk-runs N] [--min-chunks N]\n");
       return 2;
     }
   }
@@ -222,8 +249,11 @@ int main(int argc, char** argv) {
               o.model ? "examples/van_der_pol.toml" : "C++ system", o.duration, o.runs, o.single ? "float32" : "float64",
               o.single ? 1e-4 : 1e-6, o.backend.c_str(), o.threads, o.repeat,
               o.max_chunk_runs > 0 ? (", chunks of at most " + std::to_string(o.max_chunk_runs) + " runs").c_str() : "");
-  std::printf("%-34s %-18s %10s %10s %14s %9s %9s %8s\n", "sweep", "method", "cpu s", "wall s", "steps",
-              "switched", "2nd pass", "failed");
+  const bool gpu = o.backend == "cuda";
+  std::printf("%-34s %-18s %10s %10s %14s %9s %9s %8s %14s %9s", "sweep", "method", "cpu s", "wall s", "steps",
+              "switched", "2nd pass", "failed", "stiff steps", "switches");
+  if (gpu) std::printf(" %9s %6s %5s %8s", "kernel s", "chunks", "regs", "blocks");
+  std::printf("\n");
   auto wanted = [&](const char* m) { return std::find(o.methods.begin(), o.methods.end(), m) != o.methods.end(); };
   for (const sweep& s : sweeps) {
     // Each row prints as it finishes (a timeout keeps them); the ratio column needs both
@@ -242,8 +272,11 @@ int main(int argc, char** argv) {
       for (const auto& row : rows) {
         if (key != row.key) continue;
         const measured m = run(sys, row.method, s, o, row.passes);
-        std::printf("%-34s %-18s %10.3f %10.3f %14.0f %9zu %9lld %8zu\n", s.label, row.name, m.cpu_s, m.wall_s, m.steps,
-                    m.switched, static_cast<long long>(m.second_pass), m.failed);
+        std::printf("%-34s %-18s %10.3f %10.3f %14.0f %9zu %9lld %8zu %14.0f %9.0f", s.label, row.name, m.cpu_s, m.wall_s,
+                    m.steps, m.switched, static_cast<long long>(m.second_pass), m.failed, m.stiff_steps, m.switches);
+        if (gpu)
+          std::printf(" %9.4f %6lld %5d %8d", m.kernel_s, static_cast<long long>(m.chunks), m.registers, m.blocks_per_sm);
+        std::printf("\n");
         done.emplace_back(row.name, m);
       }
     }

@@ -15,7 +15,9 @@
 #   BUILD=$PWD/build-h200 bash bench/gpu/auto_two_pass_session.sh
 # BUILD=... STAGE=build builds those targets first (minutes; a separate call).
 # Logs under $OUT (default out/auto_two_pass); summary.txt holds every row.
-# RUNS (default 262144), DURATION (100), REPEAT (2), CAP (seconds per bench call, 40: five calls and the tests stay under 4 minutes).
+# RUNS (default 262144), DURATION (100), REPEAT (2), CAP (seconds per bench call, 40: nine calls of a few seconds each and the tests stay under 4 minutes).
+# Each row also shows the kernels' time, the chunks, and the (second pass's) kernel registers
+# and resident blocks per multiprocessor; the *_one_chunk calls run every solve as one chunk.
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 OUT=${OUT:-$ROOT/out/auto_two_pass}
@@ -58,6 +60,15 @@ for prec in float64 float32; do
   [[ $prec == float32 ]] && flag=--float
   bench "${prec}_mixed" $flag --sweeps mixed,nonstiff --methods auto1,auto2,rodas5p,dopri54
   bench "${prec}_stiff" $flag --sweeps stiff,shuffled --methods auto1,auto2,rodas5p
+done
+# One chunk per solve (--min-chunks 1: no pipelining cut): each row's "kernel s" is then the
+# kernels' own time, not summed over chunks that overlap on three streams, so wall - kernel is
+# what the solve costs besides the kernels (transfers, staging, the host).
+for prec in float64 float32; do
+  flag=""
+  [[ $prec == float32 ]] && flag=--float
+  bench "${prec}_one_chunk" $flag --sweeps nonstiff,mixed --methods auto1,auto2,rodas5p,dopri54 --min-chunks 1
+  bench "${prec}_one_chunk_stiff" $flag --sweeps stiff --methods auto1,auto2,rodas5p --min-chunks 1
 done
 # Chunks of 32,768 runs: a chunk's second pass overlaps the next chunk's first pass on
 # another stream (one chunk runs the passes back to back, the tail of the first idling SMs).

@@ -7,6 +7,8 @@
 #   bash bench/gpu/chain.sh 'NAME SECONDS COMMAND...' ...
 # e.g. bash bench/gpu/chain.sh 'ring 220 bash bench/gpu/ring_f64_session.sh' \
 #                              'auto 200 bash bench/gpu/auto_two_pass_session.sh'
+# It packs $OUT itself and then removes the folders: never tar $OUT again after it in the same
+# command (that overwrote chain.tar.gz with an empty archive on 2026-12-04 and lost a session's logs).
 # Each COMMAND runs with OUT=$OUT/NAME and BUILD=${BUILD:-$PWD/build-h200}; a script that runs
 # past its limit is stopped (its summary so far is kept) and the next one starts.
 set -uo pipefail

@@ -43,17 +43,8 @@ note "first-solve options: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(n
 note "$(git log -1 --format='commit %h %s' 2>/dev/null | cut -c1-110)"
 
 # ---- build (this branch's changes into an existing build dir, or a fresh one) ----------------
-t0=$(date +%s)
-if [[ ! -f $BUILD/build.ninja ]]; then
-  source "$ROOT/bench/gpu/toml_shim.sh"
-  h200_cmake_args "$ROOT" "$BUILD" args
-  cmake "${args[@]}" >"$LOG/configure.log" 2>&1 || { note "configure FAILED"; tail -20 "$LOG/configure.log" | tee -a "$SUMMARY"; }
-fi
-ninja -C "$BUILD" -j "$(nproc)" cubie_gpu_bench host_memory_bench >"$LOG/build.log" 2>&1
-rc=$?
-note "build: rc=$rc in $(($(date +%s) - t0)) s"
-if ((rc != 0)); then
-  tail -30 "$LOG/build.log" | tee -a "$SUMMARY"
+source "$ROOT/bench/gpu/toml_shim.sh"
+if ! h200_build "$ROOT" "$BUILD" "$LOG" cubie_gpu_bench host_memory_bench; then
   tar -czf "$OUT/logs.tar.gz" -C "$SCRATCH" logs
   exit 1
 fi

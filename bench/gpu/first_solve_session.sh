@@ -43,20 +43,11 @@ note "$(git log -1 --format='commit %h %s' 2>/dev/null | cut -c1-110)"
 note "THP: $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null), defrag: $(cat /sys/kernel/mm/transparent_hugepage/defrag 2>/dev/null); $(grep MemTotal /proc/meminfo)"
 
 # ---- build ----------------------------------------------------------------------------------
-t0=$(date +%s)
-if [[ ! -f $BUILD/build.ninja ]]; then
-  source "$ROOT/bench/gpu/toml_shim.sh"
-  h200_cmake_args "$ROOT" "$BUILD" args
-  cmake "${args[@]}" >"$LOG/configure.log" 2>&1 || { note "configure FAILED"; tail -20 "$LOG/configure.log" | tee -a "$SUMMARY"; }
-fi
-ninja -C "$BUILD" -j "$(nproc)" cubie_cli cubie_gpu_bench host_memory_bench >"$LOG/build.log" 2>&1
-rc=$?
 # The GPU tests of what changed (pinning methods, staged inputs, the split launch), built
 # after the benchmarks so that a slow test build cannot hold the measurements up.
 TESTS=(memory_gpu_resources_test backends_cuda_test)
-note "build: rc=$rc in $(($(date +%s) - t0)) s"
-if ((rc != 0)); then
-  tail -30 "$LOG/build.log" | tee -a "$SUMMARY"
+source "$ROOT/bench/gpu/toml_shim.sh"
+if ! h200_build "$ROOT" "$BUILD" "$LOG" cubie_cli cubie_gpu_bench host_memory_bench; then
   tar -czf "$OUT/logs.tar.gz" -C "$SCRATCH" logs
   exit 1
 fi
@@ -103,21 +94,14 @@ LZ=$ROOT/examples/bench_lorenz.toml
 rk4=(--set solver.algorithm=classical_rk4 --set solver.dt=0.0009765625)
 B1=(--set 'sweep.rho={linspace=[0,21,4194304]}')
 B3=(--set 'sweep.rho={linspace=[0,21,4194304]}' --set solver.save_every=0.01)
-run_case() { # run_case NAME CONFIG ARGS...
+source "$ROOT/bench/gpu/cubie_run_case.sh"
+run_case() { # run_case NAME CONFIG ARGS...: cubie_run_case (in memory) with CONFIG's environment
   local name=$1 cfg=$2
   shift 2
-  local t0 t1
-  t0=$(date +%s%N)
-  env ${CONFIG[$cfg]} timeout 60 "$CUBIE" run "$@" --backend cuda --json >"$LOG/run_$name.json" 2>"$LOG/run_$name.err"
-  local rc=$?
-  t1=$(date +%s%N)
-  note "$(printf '%-30s rc=%d wall %6.0f ms  ' "$name" $rc "$(awk -v ns=$((t1 - t0)) 'BEGIN{print ns/1e6}')")$(python3 -c "
-import json
-try:
-    d=json.load(open('$LOG/run_$name.json')); t=d['timings_ms']
-    print('solve %.1f kernel %.1f d2h %.1f compile %.0f' % (t['solve'], t.get('kernel',0), t.get('d2h',0), t['compile']))
-except Exception as e: print('no JSON:', open('$LOG/run_$name.err').read()[-300:].replace(chr(10),' '))
-")"
+  (
+    [[ -n ${CONFIG[$cfg]} ]] && export ${CONFIG[$cfg]}
+    cubie_run_case "$name" "" "$@"
+  )
 }
 note "---- cubie run --backend cuda --json, fresh process each (wall = process start to exit)"
 run_case compile new "$LZ" "${rk4[@]}" --set 'sweep.rho={linspace=[0,21,1024]}'

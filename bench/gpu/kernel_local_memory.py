@@ -95,7 +95,7 @@ def main():
     res = resources(a.binary)
     report = {}
     for name, instrs in funcs.items():
-        if "integrate_kernel" not in name:
+        if "integrate_kernel" not in name and "integrate_path_kernel" not in name:
             continue
         regs, stack = res.get(name, (None, None))
         entry = {"registers": regs, "stack_bytes": stack, "kernel": arith(instrs)}

@@ -35,8 +35,7 @@ DEADLINE=$((START + ${SESSION_SECONDS:-290}))
 mkdir -p "$OUT" "$SCRATCH"
 for d in /usr/local/cuda/bin; do [[ -d $d ]] && PATH=$PATH:$d; done
 export CUBIE_CACHE_DIR=$SCRATCH/cache
-note() { printf '%s\n' "$*" | tee -a "$OUT/summary.txt"; }
-left() { echo $((DEADLINE - $(date +%s))); }
+source "$ROOT/bench/gpu/session_case.sh"  # note, left, session_case
 
 note "stiff f64 session: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null | head -1)"
 if [[ ! -f $BUILD/build.ninja ]]; then
@@ -53,22 +52,8 @@ bench=$BUILD/bench/stiff_bench
 
 BEFORE=(--nvrtc-option -DCUBIE_IMPLICIT_MIN_BLOCKS=0 --nvrtc-option -DCUBIE_DEVICE_INLINE_RUN=0)
 # run LABEL LIMIT ARGS...: one stiff_bench call, its table into the summary.
-run() {
-  local label=$1 limit=$2
-  shift 2
-  local l
-  l=$(left)
-  ((limit > l)) && limit=$l
-  if ((limit < 15)); then
-    note "== $label: SKIPPED (no time left)"
-    return
-  fi
-  note "== $label ($(date -u +%H:%M:%S), limit ${limit} s): stiff_bench $*"
-  timeout "$limit" "$bench" --backend cuda --no-cvode --check 4 --cache "$SCRATCH/cache" "$@" >"$OUT/$label.log" 2>&1
-  local rc=$?
-  grep -E '^ *rodas5p|^pollu|^ring' "$OUT/$label.log" | sed 's/^/   /' | tee -a "$OUT/summary.txt" >/dev/null
-  ((rc != 0)) && note "   rc=$rc $( ((rc == 124)) && echo '(timeout)') $(grep -v '^cubie: ' "$OUT/$label.log" | tail -2 | tr '\n' ' ')"
-}
+case_summary() { grep -E '^ *rodas5p|^pollu|^ring' "$OUT/$1.log"; }
+run() { session_case "$1" "$2" "$bench" --backend cuda --no-cvode --check 4 --cache "$SCRATCH/cache" "${@:3}"; }
 
 P=(--problems pollu --pollu-runs 1048576 --methods rodas5p)
 R17=(--problems ring --ring-runs 131072 --methods rodas5p)

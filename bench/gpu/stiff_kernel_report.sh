@@ -12,7 +12,16 @@
 # the reciprocal in NVRTC kernels); main: both of those off (main's kernel before ring-f64).
 # "before" sets all four old values (the kernel of e3c04ff). block128: CUBIE_SPLIT_BLOCK=0, every
 # kernel in blocks of 128 (the ring modulator in float64: 48 of 67 factor values in shared
-# memory; the default gives it a block of 64 and all 67). block: the kernel's threads per block
+# memory; the default gives it a block of 64 and all 67). divrcp: LU pivots and the Rosenbrock
+# error scales by IEEE division (CUBIE_FAST_RECIPROCAL=0; the default takes the branch-free
+# reciprocal of core/math.hpp on GPUs); nochain: every Rosenbrock stage point, solution and error
+# summed from the increments (CUBIE_ROSENBROCK_POINT_CHAIN=0); prev: both (the kernel of
+# 9df376a, ring-f64-2's start, up to single); single: the shared factor values one per access
+# (CUBIE_SHARED_LU_PAIRS=0; the default loads two per LDS.128); unfused: f, J and df/dt at a
+# step's start from three generated members (CUBIE_FUSED_JACOBIAN=0; the default on GPUs calls
+# rhs_jacobian_sparse, one body sharing their subexpressions); normdiv: the error norm divides,
+# the LU pivots keep the branch-free reciprocal (CUBIE_FAST_NORM_RECIPROCAL=0); minb5/minb6: at least 5 or 6 resident blocks (with the ring
+# modulator's block of 64: 204 or 168 registers). block: the kernel's threads per block
 # (.maxntid in the PTX, from __launch_bounds__; the launch uses it).
 # LDS/STS and shared_B: the shared-memory loads and stores of the step loop and their bytes.
 #   bash bench/gpu/stiff_kernel_report.sh [BUILD_DIR]    (default build; needs target model_kernel_source)
@@ -36,6 +45,14 @@ declare -A VARIANTS=(
   [div]="-DCUBIE_RECIPROCAL_DIVISION=0"
   [main]="-DCUBIE_SHARED_LU_VALUES=0 -DCUBIE_RECIPROCAL_DIVISION=0"
   [block128]="-DCUBIE_SPLIT_BLOCK=0"
+  [divrcp]="-DCUBIE_FAST_RECIPROCAL=0"
+  [nochain]="-DCUBIE_ROSENBROCK_POINT_CHAIN=0"
+  [prev]="-DCUBIE_FAST_RECIPROCAL=0 -DCUBIE_ROSENBROCK_POINT_CHAIN=0 -DCUBIE_SHARED_LU_PAIRS=0 -DCUBIE_FUSED_JACOBIAN=0"
+  [unfused]="-DCUBIE_FUSED_JACOBIAN=0"
+  [normdiv]="-DCUBIE_FAST_NORM_RECIPROCAL=0"
+  [single]="-DCUBIE_SHARED_LU_PAIRS=0"
+  [minb5]="-DCUBIE_IMPLICIT_MIN_BLOCKS=5"
+  [minb6]="-DCUBIE_IMPLICIT_MIN_BLOCKS=6"
 )
 printf '%-16s %-8s %-8s %5s %5s %7s %8s %6s %6s %6s %6s %9s %6s %6s %9s\n' model prec variant block regs stack_B loop_ins fp64 fp32 LDL STL local_B LDS STS shared_B
 for model in ${MODELS:-pollu ring_modulator}; do

@@ -6,6 +6,10 @@
 #     fills the named array with the arguments every session configures with (Ninja, Release,
 #     CUDA for sm_90, the host's native CPU), then the extras, then the toml++ shim; the caller
 #     runs `cmake "${ARRAY[@]}"` its own way (timed, logged).
+#   h200_build SRC BUILD LOG TARGETS...
+#     configures BUILD with h200_cmake_args when it has no build.ninja yet, then builds TARGETS
+#     with every core (logs LOG/configure.log, LOG/build.log); notes "build: rc=N in S s" with
+#     the caller's note function and, on failure, the build log's tail; returns ninja's status.
 #   toml_shim BUILD ARRAY_NAME
 #     when .deps/include/toml++ exists: writes BUILD/.deps-cmake/tomlplusplus/
 #     tomlplusplusConfig.cmake and appends -Dtomlplusplus_DIR=... to the named array;
@@ -27,4 +31,20 @@ h200_cmake_args() {
   h200_cmake_args_=(-S "$1" -B "$2" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCUBIE_ENABLE_CUDA=ON
     -DCMAKE_CUDA_ARCHITECTURES=90 -DCUBIE_CPU_ARCH=native "${@:4}")
   toml_shim "$2" "$3"
+}
+
+h200_build() {
+  local src=$1 build=$2 log=$3 t0 rc
+  shift 3
+  t0=$(date +%s)
+  if [[ ! -f $build/build.ninja ]]; then
+    local h200_build_args_=()
+    h200_cmake_args "$src" "$build" h200_build_args_
+    cmake "${h200_build_args_[@]}" >"$log/configure.log" 2>&1 || { note "configure FAILED"; note "$(tail -20 "$log/configure.log")"; }
+  fi
+  ninja -C "$build" -j "$(nproc)" "$@" >"$log/build.log" 2>&1
+  rc=$?
+  note "build: rc=$rc in $(($(date +%s) - t0)) s"
+  ((rc == 0)) || note "$(tail -30 "$log/build.log")"
+  return $rc
 }

@@ -319,6 +319,12 @@ class SolverSettings:
     def max_steps(self, arg: int, /) -> None: ...
 
     @property
+    def auto_passes(self) -> int: ...
+
+    @auto_passes.setter
+    def auto_passes(self, arg: int, /) -> None: ...
+
+    @property
     def precision(self) -> str: ...
 
     @precision.setter
@@ -640,6 +646,15 @@ class Result:
 
     @property
     def event_terminated(self) -> object: ...
+
+    @property
+    def stiff_switches(self) -> object: ...
+
+    @property
+    def t_first_stiff(self) -> object: ...
+
+    @property
+    def stiff_steps(self) -> object: ...
 
     @property
     def dt_last(self) -> object:

@@ -25,7 +25,7 @@ ALGORITHM_KEYS = frozenset(
     {
         "newton_atol", "newton_rtol", "newton_max_iters", "linear_solver", "krylov_atol", "krylov_rtol",
         "krylov_max_iters", "krylov_residual_reduction", "krylov_residual_floor", "linear_correction_type",
-        "preconditioner_type", "preconditioner_order", "beta", "gamma",
+        "preconditioner_type", "preconditioner_order", "beta", "gamma", "auto_passes",
     }
 )
 # The engine's Krylov settings (solver_settings.hpp), used where the linear solver is not the LU.
@@ -201,6 +201,20 @@ def as_bool(key: str, v: Any) -> bool:
     except ImportError:  # pragma: no cover
         pass
     raise TypeError(f"{key}: expected True or False, got {v!r}")
+
+
+def as_auto_passes(key: str, v: Any) -> int:
+    """1, 2, or ``"default"`` / None (0 for the engine: CUBIE_AUTO_PASSES, else 2 on CUDA and
+    1 on the CPU)."""
+    allowed = '1 (one kernel), 2 (an explicit pass, then the runs that turned stiff) or "default"'
+    if v is None or (isinstance(v, str) and v == "default"):
+        return 0
+    if isinstance(v, str):
+        raise ValueError(f"{key} = {v!r} is not allowed: use {allowed}")
+    n = as_int(key, v)
+    if n not in (1, 2):
+        raise ValueError(f"{key} = {n} is not allowed: use {allowed}")
+    return n
 
 
 def as_str(key: str, v: Any) -> str:

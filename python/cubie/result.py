@@ -152,9 +152,30 @@ class SolveResult:
         """Where a terminating event ended each run (NaN where none did), or None."""
         return self._r.event_terminated
 
+    # ---- algorithm="auto" -------------------------------------------------------------
+    @property
+    def stiff_switches(self) -> Optional[np.ndarray]:
+        """Switches between the explicit and the stiff method per run (uint32, (n_runs,));
+        None unless the algorithm is "auto"."""
+        return self._r.stiff_switches
+
+    @property
+    def t_first_stiff(self) -> Optional[np.ndarray]:
+        """When each run first switched to the stiff method (NaN if it never did); None
+        unless the algorithm is "auto"."""
+        return self._r.t_first_stiff
+
+    @property
+    def stiff_steps(self) -> Optional[np.ndarray]:
+        """Accepted steps of the stiff method per run (uint32; the rest of steps_accepted
+        were the explicit method's); None unless the algorithm is "auto"."""
+        return self._r.stiff_steps
+
     @property
     def statistics(self) -> Dict[str, Any]:
-        """What the solve cost: chunks, bytes moved, device memory, per-phase times (ms)."""
+        """What the solve cost: chunks, bytes moved, device memory, per-phase times (ms),
+        the GPU kernel's resources, and for ``algorithm="auto"`` ``auto_passes`` (1: one
+        kernel, 2: two passes; 0 for other methods) and ``second_pass_runs``."""
         return self._r.statistics
 
     @property

@@ -84,7 +84,11 @@ class Solver:
     lineinfo
         GPU kernels with source-line information for profilers.
     **kwargs
-        Any setting above, plus ``backend`` ("auto", "cpu", "cuda"), ``cpu_threads``,
+        Any setting above, plus ``auto_passes`` (``algorithm="auto"``: 1 runs one kernel
+        holding both methods, 2 an explicit pass and then the runs that turned stiff,
+        ``"default"`` or None the environment's ``CUBIE_AUTO_PASSES``, else 2 on CUDA and 1
+        on the CPU; ``result.statistics["auto_passes"]`` says which ran), ``backend``
+        ("auto", "cpu", "cuda"), ``cpu_threads``,
         ``precision`` (np.float32 / np.float64; default the system's),
         ``max_registers`` (GPU register cap).
 
@@ -256,6 +260,8 @@ class Solver:
                 setattr(s, key, None if c[key] is None else S.as_str(key, c[key]))
         if "max_steps" in c:
             s.max_steps = S.as_int("max_steps", c["max_steps"])
+        if "auto_passes" in c:
+            s.auto_passes = S.as_auto_passes("auto_passes", c["auto_passes"])
         if "backend" in c:
             s.backend = S.as_str("backend", c["backend"])
         if "cpu_threads" in c:
@@ -418,7 +424,10 @@ class Solver:
         for key in tuple(S.ALGORITHM_KEYS) + ("newton_target_iters",):
             if c.get(key) is None:
                 continue
-            if key in newton_keys:
+            if key == "auto_passes":
+                if family != "auto_switch":
+                    notes[key] = f"configures algorithm='auto'; {self.algorithm} ({family}) does not switch"
+            elif key in newton_keys:
                 if family not in ("dirk", "firk"):
                     notes[key] = f"configures Newton iterations; {self.algorithm} ({family}) does not iterate"
             elif family == "explicit_rk":

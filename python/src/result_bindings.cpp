@@ -56,6 +56,16 @@ nb::dict statistics_dict(const solve_statistics& s) {
   d["device_allocations"] = s.device_allocations;
   d["budget_bytes"] = s.budget_bytes;
   d["allocation_retries"] = s.allocation_retries;
+  d["staging_peak_bytes"] = s.staging_peak_bytes;
+  d["staging_wait_ms"] = s.staging_wait_ms;
+  // The CUDA kernel's resources (0 on the CPU).
+  d["kernel_registers"] = s.kernel_registers;
+  d["kernel_local_bytes"] = s.kernel_local_bytes;
+  d["kernel_blocks_per_sm"] = s.kernel_blocks_per_sm;
+  // algorithm = "auto": 1 (one kernel) or 2 (two passes) and the runs the second pass took;
+  // 0 and 0 for other methods (cubie run --json: "auto": {"passes", "second_pass_runs"}).
+  d["auto_passes"] = s.auto_passes;
+  d["second_pass_runs"] = s.second_pass_runs;
   d["h2d_ms"] = s.h2d_ms;
   d["kernel_ms"] = s.kernel_ms;
   d["d2h_ms"] = s.d2h_ms;
@@ -205,6 +215,10 @@ void bind_results(nb::module_& m) {
                                 : table_array<double>(h, output_id::event_states);
                    })
       .def_prop_ro("event_terminated", [](nb::handle h) { return table_array<double>(h, output_id::event_terminated); })
+      // algorithm = "auto": each run's switching record (None for other methods).
+      .def_prop_ro("stiff_switches", [](nb::handle h) { return table_array<u32>(h, output_id::stiff_switches); })
+      .def_prop_ro("t_first_stiff", [](nb::handle h) { return table_array<double>(h, output_id::t_first_stiff); })
+      .def_prop_ro("stiff_steps", [](nb::handle h) { return table_array<u32>(h, output_id::stiff_steps); })
       .def_prop_ro("times",
                    [](nb::handle h) {
                      py_result& r = self_of(h);

@@ -60,6 +60,7 @@ void bind_settings(nb::module_& m) {
       .def_rw("preconditioner_type", &solver_settings::preconditioner_type, nb::arg().none())
       .def_rw("preconditioner_order", &solver_settings::preconditioner_order, nb::arg().none())
       .def_rw("max_steps", &solver_settings::max_steps)
+      .def_rw("auto_passes", &solver_settings::auto_passes)
       .def_prop_rw(
           "precision", [](const solver_settings& s) { return std::string(precision_name(s.precision)); },
           [](solver_settings& s, const std::string& p) { s.precision = parse_precision(p); })

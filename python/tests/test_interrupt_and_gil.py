@@ -22,8 +22,18 @@ def slow_solver(lorenz64):
     return qb.Solver(lorenz64, algorithm="dormand_prince_54", atol=1e-9, rtol=1e-9, max_chunk_runs=CHUNK)
 
 
+@pytest.fixture
+def default_sigint():
+    # A shell without job control starts background commands with SIGINT ignored (POSIX), and
+    # Python then keeps SIG_IGN: Ctrl-C would never reach the solve. These tests are about
+    # Python's own Ctrl-C, so they run under its default handler and restore what was there.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 @pytest.mark.parametrize("how", ["interrupt_main", "sigint"])
-def test_ctrl_c_from_a_thread_keeps_finished_runs(slow_solver, how):
+def test_ctrl_c_from_a_thread_keeps_finished_runs(slow_solver, how, default_sigint):
     interrupt = _thread.interrupt_main if how == "interrupt_main" else (lambda: os.kill(os.getpid(), signal.SIGINT))
     rho = np.linspace(20.0, 40.0, N_RUNS)
     started = threading.Event()

@@ -48,6 +48,18 @@ std::vector<double> expand_tolerance(const std::vector<double>& tol, int n_state
 
 void default_warning_sink(const std::string& w) { std::fprintf(stderr, "cubie: warning: %s\n", w.c_str()); }
 
+// CUBIE_AUTO_PASSES: 1 or 2, or nothing when unset or empty (read at each solve, so a
+// program can switch it between solves as the benchmarks do).
+std::optional<int> auto_passes_from_environment() {
+  const char* env = std::getenv("CUBIE_AUTO_PASSES");
+  if (env == nullptr || *env == '\0') return std::nullopt;
+  const std::string v = env;
+  if (v != "1" && v != "2")
+    throw invalid_argument("CUBIE_AUTO_PASSES = '" + v + "': it must be 1 (one kernel) or 2 (an explicit pass, then "
+                           "the runs that turned stiff)");
+  return v == "2" ? 2 : 1;
+}
+
 }  // namespace
 
 struct Solver::impl {
@@ -131,6 +143,10 @@ void Solver::impl::resolve() {
   if (s.max_steps <= 0) throw invalid_argument("max_steps = " + std::to_string(s.max_steps) + "; it must be >= 1");
   if (s.cpu_threads < 0)
     throw invalid_argument("cpu_threads = " + std::to_string(s.cpu_threads) + "; use 0 (every core) or a count");
+  if (s.auto_passes < 0 || s.auto_passes > 2)
+    throw invalid_argument("auto_passes = " + std::to_string(s.auto_passes) +
+                           " is not allowed: use 1 (one kernel), 2 (an explicit pass, then the runs that turned "
+                           "stiff) or 0 (the default: CUBIE_AUTO_PASSES, else 2 on CUDA and 1 on the CPU)");
   s.memory.validate();
 
   const entry_key key{method->name, s.precision};
@@ -165,6 +181,13 @@ void Solver::impl::resolve() {
   } else {
     exec = std::make_unique<cpu::cpu_executor>(s.cpu_threads, s.memory);
     result_alloc = host_allocator::pageable();
+  }
+  if (s.auto_passes == 2 && method->family == method_family::auto_switch) {
+    const entry_key first{"auto_switch_explicit_pass", s.precision};
+    if (backend == "cuda" ? system->gpu.count(first) == 0 : system->cpu.count(first) == 0)
+      warnings.push_back("auto_passes = 2: system '" + system->info.name + "' has no first-pass entry point for the " +
+                         (backend == "cuda" ? "GPU" : "CPU") +
+                         " (model files build it for the GPU only); auto runs in one kernel");
   }
   exec->warm_up(*system, key);
   for (const auto& w : warnings) default_warning_sink(w);
@@ -239,15 +262,9 @@ void Solver::impl::pick_auto_passes(prepared_batch<V>& b) const {
   // Two passes by default on the GPU (one kernel holding both methods costs the explicit runs
   // occupancy, and warps mixing the modes run both); one on the CPU, where packs of
   // neighbouring runs need no compaction to stay apart (bench/RESULTS.md, issue 9).
-  // CUBIE_AUTO_PASSES=1 or 2 picks for both backends.
-  int passes = backend == "cuda" ? 2 : 1;
-  if (const char* env = std::getenv("CUBIE_AUTO_PASSES"); env != nullptr && *env != '\0') {
-    const std::string v = env;
-    if (v != "1" && v != "2")
-      throw invalid_argument("CUBIE_AUTO_PASSES = '" + v + "': it must be 1 (one kernel) or 2 (an explicit pass, then "
-                             "the runs that turned stiff)");
-    passes = v == "2" ? 2 : 1;
-  }
+  // The setting auto_passes wins; unset (0), CUBIE_AUTO_PASSES=1 or 2 picks for both backends.
+  int passes = settings.auto_passes;
+  if (passes == 0) passes = auto_passes_from_environment().value_or(backend == "cuda" ? 2 : 1);
   if (passes != 2) return;
   const entry_key key{"auto_switch_explicit_pass", settings.precision};
   if (backend == "cuda") {

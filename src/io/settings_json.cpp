@@ -55,6 +55,7 @@ std::string settings_json(const solver_settings& s, const solve_spec& spec, int 
   if (s.preconditioner_type) w.key("preconditioner_type").value(*s.preconditioner_type);
   if (s.preconditioner_order) w.key("preconditioner_order").value(static_cast<std::int64_t>(*s.preconditioner_order));
   w.key("max_steps").value(static_cast<std::int64_t>(s.max_steps));
+  if (s.auto_passes != 0) w.key("auto_passes").value(static_cast<std::int64_t>(s.auto_passes));
   w.key("precision").value(precision_name(s.precision));
   w.key("backend").value(s.backend);
   w.key("cpu_threads").value(s.cpu_threads);

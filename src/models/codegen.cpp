@@ -242,6 +242,18 @@ class system_writer {
     outputs dt;
     for (std::size_t i = 0; i < n; ++i) dt.emplace_back(dfdt_name_ + "[" + std::to_string(i) + "]", jac.dfdt[i]);
     s += member("time_derivative", "S* " + dfdt_name_, dt, false);
+    // f, J at the pattern and df/dt in one body, sharing what they have in common (the ring
+    // modulator: 4 exp and sin(w2 t) once instead of three times): the Rosenbrock stepper's
+    // start of a step on GPUs (rosenbrock_stepper.hpp, CUBIE_FUSED_JACOBIAN). Its f is written
+    // as the Jacobian is (every repeated node shared), so it may round differently from rhs.
+    // Models with drivers keep the three calls.
+    if (model_.drivers.empty()) {
+      outputs all;
+      for (std::size_t i = 0; i < n; ++i) all.emplace_back("dydt[" + std::to_string(i) + "]", graph_.derivative[i]);
+      all.insert(all.end(), sparse.begin(), sparse.end());
+      all.insert(all.end(), dt.begin(), dt.end());
+      s += member("rhs_jacobian_sparse", "S* dydt, S* " + jv_name_ + ", S* " + dfdt_name_, all, false);
+    }
     s += jvp_member();
     outputs diagonal;
     for (std::size_t i = 0; i < n; ++i) diagonal.emplace_back(diag_name_ + "[" + std::to_string(i) + "]", jac.dfdy[i][i]);

@@ -44,6 +44,8 @@ class checked {
     return v;
   }
   [[nodiscard]] bool boolean() const { return reader_.boolean(node_, what_); }
+  [[nodiscard]] std::int64_t integer() const { return reader_.integer(node_, what_); }
+  [[nodiscard]] bool is_string() const { return node_.is_string(); }
   [[nodiscard]] std::string string() const { return reader_.string(node_, what_); }
   [[nodiscard]] std::string non_empty_string() const {
     std::string s = string();
@@ -246,8 +248,8 @@ const std::vector<std::string>& solver_keys() {
       "algorithm", "step_controller", "atol", "rtol", "dt", "dt_min", "dt_max", "safety", "min_gain", "max_gain",
       "deadband_min", "deadband_max", "kp", "ki", "kd", "newton_atol", "newton_rtol", "newton_max_iters",
       "newton_target_iters", "linear_solver", "krylov_atol", "krylov_rtol", "krylov_max_iters",
-      "preconditioner_type", "preconditioner_order", "max_steps", "backend", "cpu_threads", "nan_fill_failed",
-      "t0", "duration", "settling_time", "save_every", "save_times", "saved_states", "saved_observables", "save_initial",
+      "preconditioner_type", "preconditioner_order", "max_steps", "auto_passes", "backend", "cpu_threads",
+      "nan_fill_failed", "t0", "duration", "settling_time", "save_every", "save_times", "saved_states", "saved_observables", "save_initial",
       "save_t_reached", "save_counters", "output_types", "save_variables", "summarise_variables", "summarise_every",
       "sample_summaries_every", "land_on_samples", "max_events", "event_tolerance", "save_event_states"};
   return keys;
@@ -331,6 +333,18 @@ void apply_solver_key(model_definition& model, const toml_entry& entry, const to
     s.preconditioner_order = static_cast<int>(n);
   } else if (key == "max_steps") {
     s.max_steps = value.integer_at_least(1);
+  } else if (key == "auto_passes") {
+    // 1, 2 or "default" (CUBIE_AUTO_PASSES, else the backend's choice): solver_settings::auto_passes.
+    const char* allowed = "1 (one kernel), 2 (an explicit pass, then the runs that turned stiff) or \"default\"";
+    if (value.is_string()) {
+      const std::string v = value.string();
+      if (v != "default") value.fail("solver.auto_passes = \"" + v + "\" is not allowed: use " + allowed);
+      s.auto_passes = 0;
+    } else {
+      const std::int64_t n = value.integer();
+      if (n != 1 && n != 2) value.fail("solver.auto_passes = " + std::to_string(n) + " is not allowed: use " + allowed);
+      s.auto_passes = static_cast<int>(n);
+    }
   } else if (key == "backend") {
     std::string backend = normalize_name(value.string());
     if (backend != "auto" && backend != "cpu" && backend != "cuda") {

@@ -71,25 +71,32 @@ bool reads_time(const expression& e) {
   return false;
 }
 
-}  // namespace
-
-double rhs_cost(const model_definition& model) {
+// Calls f on every expression the right-hand side evaluates: each derivative's, then each
+// auxiliary a derivative needs, directly or through other auxiliaries. Auxiliaries refer only
+// to earlier ones, so a backward pass over the assignments closes the set.
+template <class F>
+void for_each_rhs_expression(const model_definition& model, F&& f) {
   const equation_set& eq = model.equations;
   std::vector<bool> needed(eq.auxiliaries.size(), false);
-  double cost = 0.0;
   for (const assignment& a : eq.assignments) {
     if (a.kind == assignment_kind::derivative) {
       mark_auxiliaries(a.value, needed);
-      cost += cost_of(a.value);
+      f(a.value);
     }
   }
-  // Auxiliaries refer only to earlier ones: a backward pass closes the set and counts it.
   for (auto a = eq.assignments.rbegin(); a != eq.assignments.rend(); ++a) {
     if (a->kind == assignment_kind::auxiliary && needed[static_cast<std::size_t>(a->index)]) {
       mark_auxiliaries(a->value, needed);
-      cost += cost_of(a->value);
+      f(a->value);
     }
   }
+}
+
+}  // namespace
+
+double rhs_cost(const model_definition& model) {
+  double cost = 0.0;
+  for_each_rhs_expression(model, [&](const expression& e) { cost += cost_of(e); });
   return cost;
 }
 
@@ -101,22 +108,8 @@ bool outline_rhs_on_cpu(const model_definition& model) {
 }
 
 bool rhs_reads_time(const model_definition& model) {
-  const equation_set& eq = model.equations;
-  std::vector<bool> needed(eq.auxiliaries.size(), false);
   bool reads = false;
-  for (const assignment& a : eq.assignments) {
-    if (a.kind == assignment_kind::derivative) {
-      mark_auxiliaries(a.value, needed);
-      reads = reads || reads_time(a.value);
-    }
-  }
-  // Auxiliaries refer only to earlier ones: a backward pass closes the set.
-  for (auto a = eq.assignments.rbegin(); a != eq.assignments.rend(); ++a) {
-    if (a->kind == assignment_kind::auxiliary && needed[static_cast<std::size_t>(a->index)]) {
-      mark_auxiliaries(a->value, needed);
-      reads = reads || reads_time(a->value);
-    }
-  }
+  for_each_rhs_expression(model, [&](const expression& e) { reads = reads || reads_time(e); });
   return reads;
 }
 

@@ -36,7 +36,9 @@ std::string factor_shifted_body(const elimination_plan& plan, const std::string&
       }
     }
     const std::string pivot = at(jv, slot(i, i));
-    body += "    " + pivot + " = S(1) / " + pivot + ";\n";
+    // cubie::math::reciprocal: without the IEEE division's slow-path branch on GPUs
+    // (core/math.hpp, CUBIE_FAST_RECIPROCAL); S(1) / pivot on the host.
+    body += "    " + pivot + " = cubie::math::reciprocal(" + pivot + ");\n";
     const std::string check = "mask_and(is_finite(" + pivot + "), " + pivot + " != S(0))";
     body += r == 0 ? "    auto ok = " + check + ";\n" : "    ok = mask_and(ok, " + check + ");\n";
   }

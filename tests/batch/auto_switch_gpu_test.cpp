@@ -5,8 +5,9 @@
 // tolerance, and its counters add up to its step totals, with 8 solves per stiff trial.
 // On the GPU auto runs in two passes by default (integrate/continuation.hpp): the same runs
 // switch as in one kernel (CUBIE_AUTO_PASSES=1), the second pass takes the runs that turned
-// stiff, and chunks change no bit.
-// Label gpu; skipped without a GPU.
+// stiff, and chunks change no bit. Without a GPU: the same kernel code run on the CPU one run
+// at a time, two passes against one kernel (OneRunAtATimeTwoPassesEqualOneKernel).
+// Label gpu; the GPU tests skip without a GPU.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -138,6 +139,33 @@ TEST(AutoSwitchGpu, TwoPassesMatchOneKernelAndTheCpu) {
           static_cast<std::size_t>(arr.values_per_run() * two.n_runs()) * arr.element_bytes(two.precision());
       EXPECT_EQ(std::memcmp(two.array_data(arr.id), chunked.array_data(arr.id), bytes), 0) << arr.name;
     }
+  }
+}
+
+// The GPU's code path on the CPU, no GPU needed: this system's CPU entries are compiled by
+// nvcc, one run at a time (a GPU thread's lanes: no SIMD packs), so two passes take the
+// paths only a GPU thread takes (its run leaves the step loop when handed on and writes its
+// record after it; auto's slope and proposal are values) and must end exactly as one kernel.
+TEST(AutoSwitchGpu, OneRunAtATimeTwoPassesEqualOneKernel) {
+  for (precision p : {precision::float64, precision::float32}) {
+    const SolveResult two = sweep(auto_vdp_gpu_system(), "cpu", p, 2);
+    const SolveResult one = sweep(auto_vdp_gpu_system(), "cpu", p, 1);
+    ASSERT_EQ(two.statistics().auto_passes, 2);
+    ASSERT_EQ(one.statistics().auto_passes, 1);
+    ASSERT_GT(two.statistics().second_pass_runs, static_cast<std::int64_t>(n / 3)) << precision_name(p);
+    for (const output_array& arr : one.outputs().arrays) {
+      const std::size_t bytes =
+          static_cast<std::size_t>(arr.values_per_run() * one.n_runs()) * arr.element_bytes(one.precision());
+      EXPECT_EQ(std::memcmp(one.array_data(arr.id), two.array_data(arr.id), bytes), 0)
+          << precision_name(p) << " " << arr.name;
+    }
+    // And the runs that switched are the ones the SIMD packs switch (tests/batch/auto_switch_test.cpp).
+    const SolveResult packs = sweep(auto_vdp_system(), "cpu", p, 1);
+    const auto* os = static_cast<const u32*>(one.array_data(output_id::stiff_switches));
+    const auto* ps = static_cast<const u32*>(packs.array_data(output_id::stiff_switches));
+    for (std::size_t i = 0; i < n; ++i) EXPECT_EQ(os[i] > 0, ps[i] > 0) << precision_name(p) << " run " << i;
+    std::printf("%s, one run at a time on the CPU: two passes handed %lld runs on, every output equal to one kernel's\n",
+                precision_name(p), static_cast<long long>(two.statistics().second_pass_runs));
   }
 }
 

@@ -5,7 +5,8 @@
 // give what one kernel gives, byte for byte: saves, iteration counters (continuous across the
 // hand-over), step counts, statuses, times reached, switch times and counts. Also chunked ==
 // unchunked in two passes, runs failing in either pass, a settling span and listed save
-// times, and the choice of path (CUBIE_AUTO_PASSES) reported in the statistics.
+// times, and the choice of path (solver_settings::auto_passes over CUBIE_AUTO_PASSES)
+// reported in the statistics.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -166,6 +167,60 @@ TEST(AutoTwoPass, SaveSchedules) {
   const SolveResult two = solve(2, listed);
   EXPECT_GT(two.statistics().second_pass_runs, 0);
   expect_continuous(one, two);
+}
+
+// The passes that ran for a setting and an environment value ("" = unset), on a small sweep.
+int passes_ran(int setting, const char* env) {
+  if (*env != '\0') ::setenv("CUBIE_AUTO_PASSES", env, 1);
+  else ::unsetenv("CUBIE_AUTO_PASSES");
+  solver_settings s;
+  s.algorithm = "auto";
+  s.backend = "cpu";
+  s.auto_passes = setting;
+  Solver solver(auto_vdp_system(), s);
+  solve_spec spec;
+  spec.duration = 2.0;
+  const SolveResult r = solver.solve({{"x", std::vector<double>(9, 2.0)}, {"y", {0.0}}}, {{"mu", mus(9)}}, spec);
+  ::unsetenv("CUBIE_AUTO_PASSES");
+  return r.statistics().auto_passes;
+}
+
+// solver_settings::auto_passes: 1 or 2 wins over CUBIE_AUTO_PASSES; 0 leaves the choice to the
+// environment, else to the backend (one kernel on the CPU).
+TEST(AutoTwoPass, TheSettingWinsOverTheEnvironment) {
+  EXPECT_EQ(passes_ran(0, ""), 1);
+  EXPECT_EQ(passes_ran(0, "2"), 2);
+  EXPECT_EQ(passes_ran(0, "1"), 1);
+  EXPECT_EQ(passes_ran(2, ""), 2);
+  EXPECT_EQ(passes_ran(2, "1"), 2);
+  EXPECT_EQ(passes_ran(1, "2"), 1);
+  // A method other than auto reports no passes.
+  solver_settings s;
+  s.algorithm = "dormand_prince_54";
+  s.backend = "cpu";
+  s.auto_passes = 2;
+  Solver dp(counter_vdp_system(), s);
+  const SolveResult r = dp.solve({{"x", {2.0}}, {"y", {0.0}}}, {{"mu", {1.0}}}, solve_spec{});
+  EXPECT_EQ(r.statistics().auto_passes, 0);
+  EXPECT_EQ(r.statistics().second_pass_runs, 0);
+}
+
+TEST(AutoTwoPass, RefusesAnUnknownSetting) {
+  for (int bad : {3, -1}) {
+    solver_settings s;
+    s.algorithm = "auto";
+    s.backend = "cpu";
+    s.auto_passes = bad;
+    try {
+      Solver solver(auto_vdp_system(), s);
+      ADD_FAILURE() << "auto_passes = " << bad << " accepted";
+    } catch (const invalid_argument& e) {
+      const std::string m = e.what();
+      EXPECT_NE(m.find("auto_passes = " + std::to_string(bad) + " is not allowed: use 1 (one kernel), 2"),
+                std::string::npos)
+          << m;
+    }
+  }
 }
 
 TEST(AutoTwoPass, RefusesAnUnknownChoice) {

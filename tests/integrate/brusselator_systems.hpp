@@ -2,13 +2,18 @@
 // The 1-D Brusselator with diffusion (Hairer & Wanner II, IV.10) as C++ systems for the
 // Newton-Krylov tests: 8 cells (16 states, small enough for the dense LU too) and 50 cells (the
 // 100 states of examples/stiff/brusselator_1d.toml; no direct solver is built for it, so its
-// Jacobian-vector products come from dual numbers and every solve is matrix-free).
+// Jacobian-vector products come from dual numbers and every solve is matrix-free); its start,
+// a sweep over the diffusion, and the difference of two solves in tolerances.
 #pragma once
+#include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "cubie/batch/named_arrays.hpp"
+#include "cubie/batch/solver.hpp"
 #include "cubie/core/execution_space.hpp"
 
 namespace cubie::test {
@@ -58,6 +63,34 @@ inline named_arrays brusselator_start(int cells, int runs) {
     y.push_back({"v" + std::to_string(i), std::vector<double>(std::size_t(runs), 3.0)});
   }
   return y;
+}
+
+/// alpha from mildly (0.02: h |lambda| ~ 3e2 at the largest steps) to strongly stiff (2).
+inline const std::vector<double> brusselator_alphas = {0.02, 0.1, 0.5, 2.0};
+
+/// One run per alpha of brusselator_alphas from brusselator_start, to t = duration (final state).
+inline SolveResult solve_brusselator(const std::shared_ptr<const compiled_system>& sys, const solver_settings& s,
+                                     int cells, double duration) {
+  Solver solver(sys, s);
+  solve_spec spec;
+  spec.duration = duration;
+  return solver.solve(brusselator_start(cells, int(brusselator_alphas.size())), {{"alpha", brusselator_alphas}},
+                      spec);
+}
+
+/// Largest difference of two solves' final states over the cells and runs, in tolerances of
+/// (atol, rtol) = (tol, tol) relative to `ref`.
+inline double brusselator_difference(const SolveResult& a, const SolveResult& ref, int cells, double tol) {
+  double worst = 0;
+  for (int i = 1; i <= cells; ++i) {
+    for (const char* var : {"u", "v"}) {
+      const std::string name = var + std::to_string(i);
+      const std::vector<double> x = a.final_values(name), y = ref.final_values(name);
+      for (std::size_t r = 0; r < y.size(); ++r)
+        worst = std::max(worst, std::fabs(x[r] - y[r]) / (tol + tol * std::fabs(y[r])));
+    }
+  }
+  return worst;
 }
 
 }  // namespace cubie::test

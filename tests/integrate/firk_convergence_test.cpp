@@ -3,9 +3,9 @@
 // orders with fixed steps through the Solver (cpu backend, SIMD packs, Jacobians from dual
 // numbers, Newton iterations to tight tolerances). Smooth: the nonlinear, non-autonomous
 // order problem, slope within 0.3 of the classical order (2s for Gauss-Legendre, 2s - 1 for
-// Radau IIA). Stiff: Prothero-Robinson with L = -1e6, where the stiffly accurate Radau IIA 5
-// shows its stage order 3 (Hairer & Wanner VI.7: the error O(h^(q+1)) of the stage
-// equations divided by h L).
+// Radau IIA), with the LU and through GMRES and BiCGSTAB. Stiff: Prothero-Robinson with
+// L = -1e6, where the stiffly accurate Radau IIA 5 shows its stage order 3 (Hairer & Wanner
+// VI.7: the error O(h^(q+1)) of the stage equations divided by h L).
 #include "cubie/batch/make_system.hpp"
 #include "cubie/integrate/methods/newton_methods.hpp"
 #include "rosenbrock_orders.hpp"
@@ -35,6 +35,19 @@ TEST(FirkConvergence, GaussLegendre4) {
 TEST(FirkConvergence, RadauIIA5) {
   check_rosenbrock_order(problem_system(), "radau_iia_5", 5, 2.0, {8, 16, 32, 64}, false, precision::float64, 1e-15);
   check_rosenbrock_order(problem_system(), "radau_iia_5", 3, 1.0, {12, 24, 48, 96}, true, precision::float64, 1e-13);
+}
+
+// The same orders through GMRES and BiCGSTAB (firk_krylov.hpp): the linear solver must not
+// change the method.
+TEST(FirkConvergence, KrylovOrdersAreTheLUs) {
+  for (const char* linear : {"gmres", "bicgstab"}) {
+    check_rosenbrock_order(problem_system(), "firk_gauss_legendre_2", 2, 1.0, {32, 64, 128, 256}, false,
+                           precision::float64, 1e-13, linear);
+    check_rosenbrock_order(problem_system(), "firk_gauss_legendre_4", 4, 1.0, {8, 16, 32, 64}, false,
+                           precision::float64, 1e-13, linear);
+    check_rosenbrock_order(problem_system(), "radau_iia_5", 5, 2.0, {8, 16, 32, 64}, false, precision::float64, 1e-15,
+                           linear);
+  }
 }
 
 // A^-1 (Gauss-Jordan, S <= 3) for the checks below.

@@ -1,11 +1,12 @@
 // tests/integrate/firk_krylov_brusselator_test.cpp
-// The FIRK family through the matrix-free linear solvers on the 1-D Brusselator
+// Radau IIA 5 through the matrix-free linear solvers on the 1-D Brusselator
 // (brusselator_systems.hpp; cpu backend, SIMD packs, dual-number Jacobian-vector products):
-// radau_iia_5 with every Krylov method as accurate as with its LU against a tight-tolerance
-// solve (16 states, double and float); Gauss-Legendre 2 and 4 with fixed steps within the
-// Newton tolerance of the LU's answer; iteration_counters count Krylov iterations; a
-// krylov_max_iters too small ends a fixed-step run with status 4; and 100 states without a
-// direct solver refuse linear_solver = direct for radau and solve matrix-free by default.
+// as accurate with every Krylov method as with its LU against a tight-tolerance solve (16
+// states, double and float); iteration_counters count Krylov iterations; a krylov_max_iters
+// too small ends a fixed-step run with status 4; and 100 states without a direct solver
+// refuse linear_solver = direct and solve matrix-free by default. Gauss-Legendre 2 and 4 on
+// the same Brusselator: firk_krylov_gauss_legendre_test.cpp (a translation unit of its own,
+// so the two build in parallel).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -19,7 +20,7 @@
 #include "cubie/batch/solver.hpp"
 #include "cubie/core/status.hpp"
 #include "cubie/integrate/methods/newton_methods.hpp"
-#include "firk_krylov_common.hpp"
+#include "krylov_test_common.hpp"
 
 namespace {
 
@@ -27,45 +28,27 @@ using namespace cubie;
 using namespace cubie::test;
 namespace m = cubie::methods;
 
-// alpha from mildly (0.02) to strongly stiff (2).
-const std::vector<double> alphas = {0.02, 0.1, 0.5, 2.0};
+const std::vector<double>& alphas = brusselator_alphas;
 
+// radau_iia_5 alone, in both precisions (the float test below uses it).
 const std::shared_ptr<const compiled_system>& bruss16_system() {
-  static const auto sys = make_system<bruss16, m::firk_methods>();
+  static const auto sys = make_system<bruss16, m::method_list<m::radau_iia_5>>();
   return sys;
 }
 
 SolveResult solve_bruss16(const solver_settings& s, double duration = 10.0) {
-  Solver solver(bruss16_system(), s);
-  solve_spec spec;
-  spec.duration = duration;
-  return solver.solve(brusselator_start(8, int(alphas.size())), {{"alpha", alphas}}, spec);
-}
-
-/// Largest difference of the final states, per run, in tolerances of (atol, rtol) = (tol, tol).
-double largest_difference(const SolveResult& a, const SolveResult& b, double tol) {
-  double worst = 0;
-  for (int i = 1; i <= 8; ++i) {
-    for (const char* var : {"u", "v"}) {
-      const std::string name = var + std::to_string(i);
-      for (std::size_t r = 0; r < alphas.size(); ++r) {
-        const double x = a.final_values(name)[r], y = b.final_values(name)[r];
-        worst = std::max(worst, std::fabs(x - y) / (tol + tol * std::fabs(y)));
-      }
-    }
-  }
-  return worst;
+  return solve_brusselator(bruss16_system(), s, 8, duration);
 }
 
 void radau_brusselator(precision prec, double tol) {
   // The reference: radau with its LU in double at a 1e-4 times tighter tolerance.
   const SolveResult ref = solve_bruss16(settings("radau", "direct", tol * 1e-4, {tol * 1e-4}));
   const SolveResult lu = solve_bruss16(settings("radau", "direct", tol, {tol}, prec));
-  const double lu_error = largest_difference(lu, ref, tol);
+  const double lu_error = brusselator_difference(lu, ref, 8, tol);
   for (const char* linear : krylov_solvers) {
     const SolveResult k = solve_bruss16(settings("radau", linear, tol, {tol}, prec));
     for (std::size_t r = 0; r < alphas.size(); ++r) ASSERT_EQ(k.status()[r], 0u) << linear << " alpha " << alphas[r];
-    const double e = largest_difference(k, ref, tol);
+    const double e = brusselator_difference(k, ref, 8, tol);
     std::printf("radau_iia_5 %-16s Brusselator 16, %s, tol %g: error %.3g tolerances (LU %.3g), steps %u (LU %u)\n",
                 linear, prec == precision::float32 ? "float32" : "float64", tol, e, lu_error, k.steps_accepted()[3],
                 lu.steps_accepted()[3]);
@@ -75,32 +58,6 @@ void radau_brusselator(precision prec, double tol) {
 
 TEST(FirkKrylov, BrusselatorRadauDouble) { radau_brusselator(precision::float64, 1e-6); }
 TEST(FirkKrylov, BrusselatorRadauFloat) { radau_brusselator(precision::float32, 1e-4); }
-
-// Gauss-Legendre with fixed steps: the same steps with either linear solver, so the answers
-// differ only by the Newton iterations' errors (tolerances 1e-10 here), which add up over the
-// 128 steps: at most 128 x 1e-10 (measured 11-33 x 1e-10 on 2026-12-04; a wrong linear solve
-// would leave the discretisation error, 1e-4 and more, or fail Newton).
-TEST(FirkKrylov, GaussLegendreFixedStepsMatchTheLU) {
-  for (const char* method : {"firk_gauss_legendre_2", "firk_gauss_legendre_4"}) {
-    auto fixed = [&](const char* linear) {
-      solver_settings s = settings(method, linear, 1e-6, {1e-6});
-      s.step_controller = "fixed";
-      s.dt = 1.0 / 64;
-      s.newton_atol = s.newton_rtol = 1e-10;
-      s.newton_max_iters = 20;
-      return solve_bruss16(s, 2.0);
-    };
-    const SolveResult lu = fixed("direct");
-    for (const char* linear : krylov_solvers) {
-      const SolveResult k = fixed(linear);
-      for (std::size_t r = 0; r < alphas.size(); ++r) ASSERT_EQ(k.status()[r], 0u) << method << " " << linear;
-      const double d = largest_difference(k, lu, 1e-10);
-      std::printf("%-22s %-16s Brusselator 16, 128 fixed steps: difference from the LU %.3g x 1e-10\n", method,
-                  linear, d);
-      EXPECT_LE(d, 128.0) << method << " " << linear;
-    }
-  }
-}
 
 // iteration_counters: matrix-free, the linear count is the Krylov iterations (at least one per
 // block per Newton iteration: radau has a real and a complex block); with the LU it is one
@@ -144,18 +101,7 @@ TEST(FirkKrylov, IterationCountersCountKrylovIterations) {
 // A stiff run whose fixed step needs more Krylov iterations than allowed ends with status 4
 // (linear solver out of iterations); the solve returns.
 TEST(FirkKrylov, TooFewKrylovIterationsEndWithStatus4) {
-  for (const char* method : {"radau_iia_5", "firk_gauss_legendre_4"}) {
-    for (const char* linear : {"gmres", "bicgstab", "minimal_residual"}) {
-      solver_settings s = settings(method, linear, 1e-6, {1e-6});
-      s.step_controller = "fixed";
-      s.dt = 0.5;
-      s.krylov_max_iters = 1;
-      const SolveResult r = solve_bruss16(s, 2.0);
-      std::printf("%-22s %-16s krylov_max_iters 1: status of alpha = 2: %u\n", method, linear, r.status()[3]);
-      EXPECT_EQ(r.status()[3] & u32(status_linear_max_iters), u32(status_linear_max_iters)) << method << " " << linear;
-      EXPECT_EQ(r.status()[3] & u32(status_newton_diverged), 0u) << method << " " << linear;
-    }
-  }
+  expect_too_few_krylov_iterations_end_with_status_4(bruss16_system(), "radau_iia_5");
 }
 
 // 100 states without a sparse LU: no direct solver is built, radau refuses it by name and

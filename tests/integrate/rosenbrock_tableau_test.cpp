@@ -311,6 +311,40 @@ TEST(RosenbrockMethods, StagePointsSharedAndCarried) {
   EXPECT_EQ(cubie::stage_point_source(m::rodas5p::tableau, 7), -1);
 }
 
+// The point chain (rosenbrock_stepper.hpp, CUBIE_ROSENBROCK_POINT_CHAIN): which stage points are
+// the previous point plus its increment, which solutions the last point plus its increment,
+// and which error estimates one increment, as Steinebach's Rodas4P and Rodas5P are built
+// (stiffly accurate, y_1 = u_s + k_s, error = k_s), and nothing claimed for the others.
+template <class M>
+std::vector<int> chained_points() {
+  constexpr auto t = M::tableau;
+  std::vector<int> v;
+  for (int i = 0; i < decltype(t)::stages; ++i)
+    if (cubie::point_follows_previous(t, i)) v.push_back(i);
+  return v;
+}
+
+TEST(RosenbrockMethods, PointChainFollowsTheStifflyAccurateStructure) {
+  EXPECT_EQ(chained_points<m::rodas5p>(), (std::vector<int>{6, 7}));
+  EXPECT_EQ(chained_points<m::rodas4p>(), (std::vector<int>{5}));
+  EXPECT_TRUE(chained_points<m::rodas3p>().empty());  // stages 4 and 5 share a point instead
+  EXPECT_TRUE(chained_points<m::ros3p>().empty());
+  EXPECT_TRUE(chained_points<m::rosenbrock23_sciml>().empty());
+  EXPECT_TRUE(cubie::solution_follows_last(m::rodas5p::tableau));
+  EXPECT_TRUE(cubie::solution_follows_last(m::rodas4p::tableau));
+  EXPECT_FALSE(cubie::solution_follows_last(m::rodas3p::tableau));  // its last point is shared
+  EXPECT_FALSE(cubie::solution_follows_last(m::ros3p::tableau));
+  EXPECT_EQ(cubie::error_is_one_stage(m::rodas5p::tableau), 7);
+  EXPECT_EQ(cubie::error_is_one_stage(m::rodas4p::tableau), 5);
+  EXPECT_EQ(cubie::error_is_one_stage(m::rodas3p::tableau), -1);  // e = k_5 - k_4
+  EXPECT_EQ(cubie::error_is_one_stage(m::ros3p::tableau), -1);
+  // What the chain relies on, in the numbers: a_i = a_(i-1) + e_(i-1) and b = a_(s-1) + e_(s-1).
+  constexpr auto t = m::rodas5p::tableau;
+  for (int i : {6, 7})
+    for (int j = 0; j < 8; ++j) EXPECT_EQ(t.a[i][j], t.a[i - 1][j] + (j == i - 1 ? 1.0 : 0.0)) << i << " " << j;
+  for (int j = 0; j < 8; ++j) EXPECT_EQ(t.b[j], t.a[7][j] + (j == 7 ? 1.0 : 0.0)) << j;
+}
+
 TEST(RosenbrockMethods, NamesAreUniqueAndApartFromTheExplicitOnes) {
   std::set<std::string> names;
   [&]<class... M>(m::method_list<M...>) { (names.insert(M::name), ...); }(m::rosenbrock_methods{});

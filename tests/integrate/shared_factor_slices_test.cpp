@@ -94,6 +94,66 @@ void round_trip() {
     for (int t = 0; t < T; ++t) ASSERT_EQ(block[std::size_t(shared_slice_index<T>(k, t))], value(t, k));
 }
 
+// Two values per access (CUBIE_SHARED_LU_PAIRS): each thread's pair is adjacent and aligned to
+// two values, consecutive threads hold consecutive pairs, and no two values share an element.
+template <int T>
+void pairs_are_adjacent_and_disjoint() {
+  constexpr int values = 67;
+  std::set<int> seen;
+  for (int v = 0; v < values; ++v) {
+    for (int t = 0; t < T; ++t) {
+      const int i = shared_slice_index<T, 2>(v, t);
+      EXPECT_TRUE(seen.insert(i).second) << "block " << T << " value " << v << " thread " << t;
+      EXPECT_LT(i, (shared_slice_elements<values, T, 2>()));
+      if (v % 2 == 0) {
+        EXPECT_EQ(i % 2, 0);
+      } else {
+        EXPECT_EQ(i, (shared_slice_index<T, 2>(v - 1, t) + 1));
+      }
+      if (t > 0) {
+        EXPECT_EQ(i, (shared_slice_index<T, 2>(v, t - 1) + 2));
+      }
+    }
+  }
+  EXPECT_EQ((shared_slice_elements<values, T, 2>()), 68 * T);
+  EXPECT_EQ((shared_slice_index<T, 1>(5, 3)), shared_slice_index<T>(5, 3));  // W = 1: the single layout
+}
+
+TEST(SharedFactorSlices, PairsAreAdjacentAndDisjoint) {
+  pairs_are_adjacent_and_disjoint<shared_split_block_threads>();
+  pairs_are_adjacent_and_disjoint<shared_slice_threads>();
+}
+
+template <int K, int KS, int T, int W>
+void round_trip_groups() {
+  alignas(16) static double block[shared_slice_elements<(KS > 0 ? KS : 1), T, W>()];
+  for (double& b : block) b = -1.0;
+  std::vector<split_factors<double, K, KS, T, W>> threads(T);
+  auto value = [](int t, int k) { return 1000.0 * t + k + 0.25; };
+  for (int t = 0; t < T; ++t) {
+    double f[K];
+    for (int k = 0; k < K; ++k) f[k] = value(t, k);
+    threads[std::size_t(t)].slice = block + W * t;
+    threads[std::size_t(t)].keep(f);
+  }
+  for (int t = 0; t < T; ++t) {
+    double f[K];
+    threads[std::size_t(t)].fetch(f);
+    for (int k = 0; k < K; ++k)
+      ASSERT_EQ(f[k], value(t, k)) << "K " << K << " KS " << KS << " W " << W << " thread " << t << " value " << k;
+  }
+  for (int k = 0; k < KS; ++k)
+    for (int t = 0; t < T; ++t) ASSERT_EQ(block[(shared_slice_index<T, W>(k, t))], value(t, k));
+}
+
+TEST(SharedFactorSlices, EveryThreadGetsItsFactorsBackInPairs) {
+  round_trip_groups<67, 67, shared_split_block_threads, 2>();  // the ring modulator in float64
+  round_trip_groups<67, 48, shared_slice_threads, 2>();
+  round_trip_groups<67, 40, shared_split_block_threads, 2>();
+  round_trip_groups<21, 21, shared_slice_threads, 2>();  // odd, all shared
+  round_trip_groups<67, 67, shared_split_block_threads, 1>();
+}
+
 TEST(SharedFactorSlices, EveryThreadGetsItsFactorsBack) {
   round_trip<67, 48>();  // the ring modulator in float64 at 128 threads (CUBIE_SPLIT_BLOCK=0)
   round_trip<67, 0>();   // CUBIE_SHARED_LU_VALUES=0: all held

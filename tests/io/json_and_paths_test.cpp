@@ -65,6 +65,11 @@ TEST(settings_json, names_every_field) {
         "\"max_events\":16", "\"land_on_samples\":false", "\"drivers\":[]"}) {
     EXPECT_NE(j.find(needle), std::string::npos) << needle << " not in " << j;
   }
+  // auto_passes is written when it is set (1 or 2), left out at 0 (the default's choice).
+  EXPECT_EQ(j.find("auto_passes"), std::string::npos) << j;
+  s.auto_passes = 2;
+  const std::string set = io::settings_json(s, spec);
+  EXPECT_NE(set.find("\"auto_passes\":2"), std::string::npos) << set;
 }
 
 TEST(result_paths, format_from_extension) {

@@ -283,6 +283,13 @@ TEST(model_errors, WrongValueTypes) {
               StartsWith("m.toml:14:22: error: solver.saved_states: 'w' is not a state"));
   EXPECT_THAT(error_of(model_text(valid_equations, "[memory]\nallocator = \"heap\"\n")),
               StartsWith("m.toml:14:13: error: memory.allocator: "));
+  EXPECT_THAT(error_of(model_text(valid_equations, "[solver]\nauto_passes = 3\n")),
+              StartsWith("m.toml:14:15: error: solver.auto_passes = 3 is not allowed: use 1 (one kernel), 2 (an "
+                         "explicit pass, then the runs that turned stiff) or \"default\""));
+  EXPECT_THAT(error_of(model_text(valid_equations, "[solver]\nauto_passes = \"two\"\n")),
+              StartsWith("m.toml:14:15: error: solver.auto_passes = \"two\" is not allowed: use 1"));
+  EXPECT_THAT(error_of(model_text(valid_equations, "[solver]\nauto_passes = 1.5\n")),
+              StartsWith("m.toml:14:15: error: solver.auto_passes must be an integer"));
   EXPECT_THAT(error_of(model_text(valid_equations, "[memory]\nhost_staging = \"lazy\"\n")),
               StartsWith("m.toml:14:16: error: memory.host_staging = \"lazy\" is not allowed: use \"pinned\""));
   EXPECT_THAT(error_of(model_text(valid_equations, "[memory]\nmem_proportion = 1.5\n")),

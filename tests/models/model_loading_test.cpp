@@ -134,6 +134,7 @@ kp = 0.7
 ki = -0.4
 kd = 0.1
 max_steps = 5000
+auto_passes = 2
 backend = "CPU"
 cpu_threads = 4
 nan_fill_failed = false
@@ -173,6 +174,7 @@ host_staging = "pageable"
   EXPECT_EQ(s.ki, -0.4);
   EXPECT_EQ(s.kd, 0.1);
   EXPECT_EQ(s.max_steps, 5000);
+  EXPECT_EQ(s.auto_passes, 2);
   EXPECT_EQ(s.backend, "cpu");
   EXPECT_EQ(s.cpu_threads, 4);
   EXPECT_FALSE(s.nan_fill_failed);
@@ -194,6 +196,14 @@ host_staging = "pageable"
   EXPECT_EQ(s.memory.max_chunk_runs, 100);
   EXPECT_EQ(s.memory.host_budget_bytes, 2000000000u);
   EXPECT_EQ(s.memory.host_staging, "pageable");
+}
+
+TEST(model_loading, AutoPassesTakesOneTwoOrDefault) {
+  EXPECT_EQ(parse_model(model_text(valid_equations, "[solver]\nauto_passes = 1\n"), "m.toml").settings.auto_passes, 1);
+  // "default" leaves the choice to CUBIE_AUTO_PASSES and the backend (0, as when absent).
+  EXPECT_EQ(parse_model(model_text(valid_equations, "[solver]\nauto_passes = \"default\"\n"), "m.toml").settings.auto_passes,
+            0);
+  EXPECT_EQ(parse_model(model_text(valid_equations, ""), "m.toml").settings.auto_passes, 0);
 }
 
 TEST(model_loading, DefaultsWhenSectionsAreAbsent) {

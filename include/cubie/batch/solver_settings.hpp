@@ -44,6 +44,11 @@ struct solver_settings {
   std::optional<std::string> preconditioner_type;  ///< "jacobi" (default), "neumann" or "none"
   std::optional<int> preconditioner_order;       ///< stationary sweeps of the preconditioner; unset: 1
   std::int64_t max_steps = 10'000'000;          ///< accepted + rejected steps per run
+  /// algorithm = "auto": 1 runs one kernel holding both methods, 2 two passes (an explicit
+  /// pass, then auto over the runs whose stiffness test fired: integrate/continuation.hpp).
+  /// 0 = the environment's CUBIE_AUTO_PASSES, else 2 on CUDA and 1 on the CPU. Other
+  /// methods ignore it; solves with summary metrics, events or drivers use one kernel.
+  int auto_passes = 0;
   cubie::precision precision = cubie::precision::float64;
   std::string backend = "auto";                 ///< "auto" (cuda when a GPU is present), "cpu", "cuda"
   int cpu_threads = 0;                          ///< 0: every core

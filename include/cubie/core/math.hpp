@@ -47,6 +47,50 @@ CUBIE_HD CUBIE_FORCEINLINE T divide_by_invariant(const T& x, const T& d) {
 #endif
 }
 
+// 1 / x where the caller tolerates an ulp: the LU pivots of generated sparse factorisations
+// (model code) and the Rosenbrock stepper's error norm. On GPUs an IEEE division is a
+// reciprocal estimate, Newton steps and a range check that branches to a slow path; the
+// branch and its reconvergence region cost more than the arithmetic (15 pivots and 15 error
+// scales per Rodas5P step of the ring modulator; bench/RESULTS.md, issue 8). With
+// CUBIE_FAST_RECIPROCAL (default: device code) float and double take the hardware estimate
+// (rcp.approx.ftz) and Newton steps without the branch: within an ulp or two of 1 / x, exact
+// for 0 (inf), inf (0) and NaN, subnormal inputs flushed to zero (their reciprocal is inf),
+// results below the normal range flushed to zero. Elsewhere (the host, SIMD packs, or
+// -DCUBIE_FAST_RECIPROCAL=0 as an NVRTC option) it is T(1) / x.
+#ifndef CUBIE_FAST_RECIPROCAL
+#define CUBIE_FAST_RECIPROCAL (CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC())
+#endif
+template <class T>
+CUBIE_HD CUBIE_FORCEINLINE T reciprocal(const T& x) {
+  return T(1) / x;
+}
+CUBIE_HD CUBIE_FORCEINLINE double reciprocal(double x) {
+#if (CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC()) && CUBIE_FAST_RECIPROCAL
+  double r;
+  asm("rcp.approx.ftz.f64 %0, %1;" : "=d"(r) : "d"(x));
+  // r (1 + e + e^2), e = 1 - x r: the estimate's error cubed, then one Newton step.
+  double e = ::fma(-x, r, 1.0);
+  const double r1 = ::fma(r, ::fma(e, e, e), r);
+  e = ::fma(-x, r1, 1.0);
+  const double r2 = ::fma(r1, e, r1);
+  // e is NaN only where x is 0, inf or NaN, whose estimate is already exact.
+  return e != e ? r : r2;
+#else
+  return 1.0 / x;
+#endif
+}
+CUBIE_HD CUBIE_FORCEINLINE float reciprocal(float x) {
+#if (CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC()) && CUBIE_FAST_RECIPROCAL
+  float r;
+  asm("rcp.approx.ftz.f32 %0, %1;" : "=f"(r) : "f"(x));
+  const float e = ::fmaf(-x, r, 1.0f);
+  const float r1 = ::fmaf(r, e, r);
+  return e != e ? r : r1;
+#else
+  return 1.0f / x;
+#endif
+}
+
 #define CUBIE_UNARY_MATH(name, fname, dname)                                   \
   CUBIE_HD CUBIE_FORCEINLINE float name(float x) { return ::fname(x); }        \
   CUBIE_HD CUBIE_FORCEINLINE double name(double x) { return ::dname(x); }

@@ -56,8 +56,10 @@ class auto_switch_explicit_stepper {
   template <class Sys, int P>
   CUBIE_HD CUBIE_FORCEINLINE step_outcome<S> step(const Sys& sys, S t, S h, const fixed_vector<S, N>& y,
                                                   const fixed_vector<S, P>& p, work_type& work) {
-    h_ = h;
-    return ex_.step(sys, t, h, y, p, work);
+    const step_outcome<S> out = ex_.step(sys, t, h, y, p, work);
+    // The estimate now, so that only h |lambda| lives on to advance() (not its two sums and h).
+    h_lambda_ = ex_.stiffness_h_lambda(h);
+    return out;
   }
   CUBIE_HD CUBIE_FORCEINLINE const fixed_vector<S, N>& proposal() const { return ex_.proposal(); }
   template <class V>
@@ -74,7 +76,7 @@ class auto_switch_explicit_stepper {
     ex_.advance(sys, math::mask_and(accepted, live), t, y, p);
     const M ex_acc = math::mask_and(accepted, live);
     if (math::any(ex_acc)) {
-      const M to_stiff = entry_test_.update(ex_acc, ex_.stiffness_h_lambda(h_));
+      const M to_stiff = entry_test_.update(ex_acc, h_lambda_);
       t_fired_ = math::select(to_stiff, t, t_fired_);
       fired_ = math::mask_or(fired_, to_stiff);
     }
@@ -98,24 +100,7 @@ class auto_switch_explicit_stepper {
   /// on the step that ended the run (then one switch at that time, as in one kernel).
   template <class V, class TM>
   CUBIE_HD void record_outcome(const batch_args<V>& a, i64 r, TM valid) const {
-    u32* const switches = output_ptr<u32>(a, output_id::stiff_switches);
-    double* const first = output_ptr<double>(a, output_id::t_first_stiff);
-    u32* const steps = output_ptr<u32>(a, output_id::stiff_steps);
-    const double zero = 0.0;
-    const double nan = zero / zero;
-    if constexpr (scalar_traits<S>::lanes == 1) {
-      if (!valid) return;
-      if (switches) switches[r] = fired_ ? 1u : 0u;
-      if (first) first[r] = fired_ ? double(t_fired_) : nan;
-      if (steps) steps[r] = 0u;
-    } else {
-      for (int l = 0; l < scalar_traits<S>::lanes; ++l) {
-        if (!valid[l] || r + l >= a.n_runs) continue;
-        if (switches) switches[r + l] = fired_[l] ? 1u : 0u;
-        if (first) first[r + l] = fired_[l] ? double(t_fired_[l]) : nan;
-        if (steps) steps[r + l] = 0u;
-      }
-    }
+    store_switching_record(a, r, valid, math::select(fired_, S(1.0), S(0.0)), fired_, t_fired_, S(0.0));
   }
 
  private:
@@ -123,7 +108,7 @@ class auto_switch_explicit_stepper {
   stiffness_entry_test<S> entry_test_;
   M fired_ = M(false);
   S t_fired_ = S(0.0);
-  S h_ = S(0.0);
+  S h_lambda_ = S(0.0);  // the last trial's h |lambda| (Hairer's estimate)
 };
 
 template <class E, class I>

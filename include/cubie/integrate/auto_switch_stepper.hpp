@@ -54,6 +54,33 @@ struct auto_switch_constants {
   static constexpr int check_every = 8;
 };
 
+/// Writes a run's switching record where the output table keeps it (stiff_switches,
+/// t_first_stiff: NaN when the run was never stiff, stiff_steps); one writer for both auto
+/// steppers (this one, and the explicit first pass for the runs that end there). r is the
+/// first run of a SIMD pack; lanes not `valid` or past n_runs are left alone.
+template <class V, class S, class TM>
+CUBIE_HD void store_switching_record(const batch_args<V>& a, i64 r, TM valid, S switches, mask_t<S> ever_stiff,
+                                     S t_first_stiff, S stiff_steps) {
+  u32* const switches_out = output_ptr<u32>(a, output_id::stiff_switches);
+  double* const first_out = output_ptr<double>(a, output_id::t_first_stiff);
+  u32* const steps_out = output_ptr<u32>(a, output_id::stiff_steps);
+  const double zero = 0.0;
+  const double nan = zero / zero;
+  if constexpr (scalar_traits<S>::lanes == 1) {
+    if (!valid) return;
+    if (switches_out) switches_out[r] = saturate_count(double(switches));
+    if (first_out) first_out[r] = ever_stiff ? double(t_first_stiff) : nan;
+    if (steps_out) steps_out[r] = saturate_count(double(stiff_steps));
+  } else {
+    for (int l = 0; l < scalar_traits<S>::lanes; ++l) {
+      if (!valid[l] || r + l >= a.n_runs) continue;
+      if (switches_out) switches_out[r + l] = saturate_count(double(switches[l]));
+      if (first_out) first_out[r + l] = ever_stiff[l] ? double(t_first_stiff[l]) : nan;
+      if (steps_out) steps_out[r + l] = saturate_count(double(stiff_steps[l]));
+    }
+  }
+}
+
 /// Entering stiff mode (Hairer's DOPRI5 test, per run): one update per accepted explicit
 /// step with its h |lambda| estimate. Shared by the one-kernel stepper and the explicit first
 /// pass of the two-pass GPU path (auto_switch_explicit_stepper.hpp), so both switch at the
@@ -108,6 +135,18 @@ class auto_switch_stepper {
   /// The stiff mode's block size (its shared factor slices are laid out for it).
   template <class Sys>
   static constexpr int shared_factor_threads() { return Im::template shared_factor_threads<Sys>(); }
+  /// The GPU kernel's minimum of resident blocks (__launch_bounds__, integrate_kernel.cuh):
+  /// holding both methods, ptxas gave the float64 Van der Pol kernel 132 registers (3 blocks
+  /// of 128 threads per multiprocessor) where a cap of 128 (4 blocks) spills nothing
+  /// (bench/RESULTS.md). Asked for in float64 where the Rosenbrock state is that small (at
+  /// most 64 32-bit registers by integrate_kernel.cuh's estimate); larger systems keep
+  /// ptxas's choice, and so does float32, whose kernel (85 registers) has 5 blocks already and
+  /// under a minimum of 4 would take 96.
+  template <class Sys>
+  static constexpr int kernel_min_blocks() {
+    constexpr int state_registers = ((stages + 6) * N + N * N) * 2;
+    return sizeof(value_type_t<S>) == 8 && state_registers <= 64 ? 4 : 0;
+  }
   static_assert(Ex::order == Im::order && Ex::error_order == Im::error_order,
                 "both methods must share order and error order (one controller serves both modes)");
 
@@ -118,12 +157,13 @@ class auto_switch_stepper {
     im_.start(sys, t, y, p);
   }
 
-  /// f at the current point in each run's mode.
-  CUBIE_HD CUBIE_FORCEINLINE const fixed_vector<S, N>& slope() {
-    if (!math::any(stiff_)) return ex_.slope();
-    if (math::all(stiff_)) return im_.slope();
-    mixed_slope_ = pick(im_.slope(), ex_.slope());
-    return mixed_slope_;
+  /// f at the current point in each run's mode. A GPU thread (one run) gets a value selected
+  /// state by state: a reference to one method's vector or the other's, picked at run time,
+  /// took both steppers' addresses and kept them in local memory (a 592-byte stack frame and
+  /// stores of every stage in the float64 Van der Pol kernel, bench/RESULTS.md).
+  CUBIE_HD CUBIE_FORCEINLINE decltype(auto) slope() {
+    if constexpr (scalar_traits<S>::lanes == 1) return pick(im_.slope(), ex_.slope());
+    else return slope_of_pack();
   }
 
   /// One trial of size h: the explicit step where any run is explicit, the Rosenbrock step
@@ -136,6 +176,7 @@ class auto_switch_stepper {
     if (math::any(math::mask_not(stiff_))) {
       no_step_work none;
       (void)ex_.step(sys, t, h, y, p, none);
+      h_lambda_ = ex_.stiffness_h_lambda(h);  // only this lives on to advance()
     }
     if (math::any(stiff_)) {
       const step_outcome<S> o = im_.step(sys, t, h, y, p, work);
@@ -147,16 +188,31 @@ class auto_switch_stepper {
     return out;
   }
 
-  /// The trial in each run's mode (only the steps that ran are read).
-  /// (A reference, so that runs all in one mode copy nothing; a pack in both modes selects
-  /// into a member.)
-  CUBIE_HD CUBIE_FORCEINLINE const fixed_vector<S, N>& proposal() {
+  /// The trial in each run's mode (only the steps that ran are read); a GPU thread's by value,
+  /// as slope().
+  CUBIE_HD CUBIE_FORCEINLINE decltype(auto) proposal() {
+    if constexpr (scalar_traits<S>::lanes == 1) return pick(im_.proposal(), ex_.proposal());
+    else return proposal_of_pack();
+  }
+
+ private:
+  // SIMD packs: a reference, so that packs all in one mode copy nothing; a pack in both modes
+  // selects into a member.
+  CUBIE_HD CUBIE_FORCEINLINE const fixed_vector<S, N>& slope_of_pack() {
+    if (!math::any(stiff_)) return ex_.slope();
+    if (math::all(stiff_)) return im_.slope();
+    mixed_slope_ = pick(im_.slope(), ex_.slope());
+    return mixed_slope_;
+  }
+
+  CUBIE_HD CUBIE_FORCEINLINE const fixed_vector<S, N>& proposal_of_pack() {
     if (!math::any(stiff_)) return ex_.proposal();
     if (math::all(stiff_)) return im_.proposal();
     mixed_proposal_ = pick(im_.proposal(), ex_.proposal());
     return mixed_proposal_;
   }
 
+ public:
   template <class V>
   CUBIE_HD CUBIE_FORCEINLINE S error_norm(const fixed_vector<S, N>& y, const V* atol, const V* rtol) {
     atol_ = atol;
@@ -181,7 +237,7 @@ class auto_switch_stepper {
     if (math::any(stiff_)) im_.advance(sys, math::mask_and(accepted, stiff_), t, y, p);
     M to_stiff = M(false), to_explicit = M(false);
     const M ex_acc = math::mask_and(accepted, math::mask_not(stiff_));
-    if (math::any(ex_acc)) to_stiff = entry_test_.update(ex_acc, ex_.stiffness_h_lambda(h_));
+    if (math::any(ex_acc)) to_stiff = entry_test_.update(ex_acc, h_lambda_);
     const M im_acc = math::mask_and(accepted, stiff_);
     if (math::any(im_acc)) {
       stiff_steps_ = math::select(im_acc, stiff_steps_ + S(1.0), stiff_steps_);
@@ -241,24 +297,7 @@ class auto_switch_stepper {
   /// The run's switching record: stiff_switches, t_first_stiff, stiff_steps (when recorded).
   template <class V, class TM>
   CUBIE_HD void record_outcome(const batch_args<V>& a, i64 r, TM valid) const {
-    u32* const switches = output_ptr<u32>(a, output_id::stiff_switches);
-    double* const first = output_ptr<double>(a, output_id::t_first_stiff);
-    u32* const steps = output_ptr<u32>(a, output_id::stiff_steps);
-    const double zero = 0.0;
-    const double nan = zero / zero;
-    if constexpr (scalar_traits<S>::lanes == 1) {
-      if (!valid) return;
-      if (switches) switches[r] = saturate_count(double(switches_));
-      if (first) first[r] = ever_stiff_ ? double(t_first_stiff_) : nan;
-      if (steps) steps[r] = saturate_count(double(stiff_steps_));
-    } else {
-      for (int l = 0; l < scalar_traits<S>::lanes; ++l) {
-        if (!valid[l] || r + l >= a.n_runs) continue;
-        if (switches) switches[r + l] = saturate_count(double(switches_[l]));
-        if (first) first[r + l] = ever_stiff_[l] ? double(t_first_stiff_[l]) : nan;
-        if (steps) steps[r + l] = saturate_count(double(stiff_steps_[l]));
-      }
-    }
+    store_switching_record(a, r, valid, switches_, ever_stiff_, t_first_stiff_, stiff_steps_);
   }
 
  private:
@@ -281,6 +320,7 @@ class auto_switch_stepper {
   // Explicit mode: Hairer's counts; stiff mode: its `calm` counts calm checks in a row.
   stiffness_entry_test<S> entry_test_;
   S h_ = S(0.0);             // the last trial's step
+  S h_lambda_ = S(0.0);      // its explicit trial's h |lambda| (Hairer's estimate)
   S switches_ = S(0.0);
   S stiff_steps_ = S(0.0);
   S t_first_stiff_ = S(0.0);

@@ -8,7 +8,9 @@
 
 namespace cubie {
 
-template <bool TwoEstimates, class S, class V, int N>
+/// Reciprocal: err * math::reciprocal(scale) instead of err / scale (on GPUs without the
+/// division's slow-path branch, core/math.hpp; the Rosenbrock stepper asks for it).
+template <bool TwoEstimates, bool Reciprocal = false, class S, class V, int N>
 CUBIE_HD CUBIE_FORCEINLINE S mean_square_error_norm(const fixed_vector<S, N>& y, const fixed_vector<S, N>& y_new,
                                                     const fixed_vector<S, N>& err, const fixed_vector<S, N>& err3,
                                                     const V* atol, const V* rtol) {
@@ -17,8 +19,13 @@ CUBIE_HD CUBIE_FORCEINLINE S mean_square_error_norm(const fixed_vector<S, N>& y,
   CUBIE_UNROLL
   for (int n = 0; n < N; ++n) {
     const S scale = S(atol[n]) + S(rtol[n]) * math::max(math::abs(y[n]), math::abs(y_new[n]));
-    const S q = err[n] / scale;
-    sum5 = sum5 + q * q;
+    if constexpr (Reciprocal) {
+      const S q = err[n] * math::reciprocal(scale);
+      sum5 = sum5 + q * q;
+    } else {
+      const S q = err[n] / scale;
+      sum5 = sum5 + q * q;
+    }
     if constexpr (TwoEstimates) {
       const S q3 = err3[n] / scale;
       sum3 = sum3 + q3 * q3;

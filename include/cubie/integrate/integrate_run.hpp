@@ -528,13 +528,22 @@ CUBIE_HD CUBIE_DEVICE_FORCEINLINE void integrate_run(const SysT<S>& system, cons
       // leave their state for the second pass, which writes their outcome.
       const TM off = still & scalar_mask_to_time_mask(stepper.handing_off());
       if (a.resume.record != nullptr && math::any(off)) {
-        detail::leave_continuation(a, r, off, t, dt, k, accepted, rejected, totals.newton_total(accepted, rejected),
-                                   totals.linear_total(accepted, rejected), controller, y);
+        // A pack writes the record now (its other lanes step on); a GPU thread's run leaves
+        // the loop here, and writes it after the loop, so the step loop holds none of the
+        // record's addresses (22 registers of the float64 Van der Pol kernel, bench/RESULTS.md).
+        if constexpr (scalar_traits<S>::lanes > 1)
+          detail::leave_continuation(a, r, off, t, dt, k, accepted, rejected, totals.newton_total(accepted, rejected),
+                                     totals.linear_total(accepted, rejected), controller, y);
         handed = handed | off;
         still = still & !off;
       }
     }
     active = still;
+  }
+  if constexpr (G == 0 && hands_off_runs<Stepper> && scalar_traits<S>::lanes == 1) {
+    if (handed)
+      detail::leave_continuation(a, r, handed, t, dt, k, accepted, rejected, totals.newton_total(accepted, rejected),
+                                 totals.linear_total(accepted, rejected), controller, y);
   }
   // The runs whose outcome this call writes (all of them, but for runs handed on).
   TM finished = valid;

@@ -246,6 +246,17 @@ class iteration_matrix {
     }
   }
 
+  /// f, J and df/dt at (t, y) from the generated member that writes them in one body, sharing
+  /// their subexpressions (model files without drivers; rosenbrock_stepper on GPUs).
+  template <int P>
+  CUBIE_HD CUBIE_FORCEINLINE void evaluate_with_f(const Sys& sys, S t, const fixed_vector<S, N>& y,
+                                                  const fixed_vector<S, P>& p, fixed_vector<S, N>& f,
+                                                  fixed_vector<S, N>& ft)
+    requires(source == jacobian_source::sparse)
+  {
+    sys.rhs_jacobian_sparse(t, y.data(), p.data(), f.data(), store_.jv, ft.data());
+  }
+
   /// The sparse factors after factor() (sparse source only), for a stepper that keeps them
   /// elsewhere and calls the system's solve_factored itself (rosenbrock_stepper on the GPU).
   CUBIE_HD CUBIE_FORCEINLINE const S* sparse_factors() const

@@ -15,6 +15,33 @@
 #include "shared_factor_slices.hpp"
 #include "stepper.hpp"
 
+/// CUBIE_ROSENBROCK_POINT_CHAIN (a compile definition, e.g. an NVRTC option): 1, the default,
+/// forms a stage point that is the previous one plus its increment from that point (N
+/// additions instead of i vectors of products), the solution of stiffly accurate methods as the
+/// last point plus its increment (no running sum of b_i u_i) and an error estimate that is one
+/// increment as that increment (Rodas5P: 285 fewer fp64 operations per step on 15 states);
+/// 0 sums every point, solution and error from the increments (the earlier build, for
+/// bench/gpu/ring_f64_session.sh). Rounding differs by ulps, on every backend alike.
+#ifndef CUBIE_ROSENBROCK_POINT_CHAIN
+#define CUBIE_ROSENBROCK_POINT_CHAIN 1
+#endif
+
+/// CUBIE_FUSED_JACOBIAN (a compile definition): 1 (the default in device code) starts a step
+/// with the generated rhs_jacobian_sparse (f, J and df/dt in one body that shares their
+/// subexpressions) where the system has it and the method does not carry f over; 0 (the
+/// default on the host, where f must round as the model's rhs) calls jacobian_sparse,
+/// time_derivative and rhs apart.
+#ifndef CUBIE_FUSED_JACOBIAN
+#define CUBIE_FUSED_JACOBIAN (CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC())
+#endif
+
+/// CUBIE_FAST_NORM_RECIPROCAL (a compile definition): the error norm's scales by the
+/// branch-free reciprocal on GPUs (default: as CUBIE_FAST_RECIPROCAL); 0 divides there while
+/// the LU pivots keep CUBIE_FAST_RECIPROCAL's choice (bench/gpu/ring_f64_session.sh).
+#ifndef CUBIE_FAST_NORM_RECIPROCAL
+#define CUBIE_FAST_NORM_RECIPROCAL CUBIE_FAST_RECIPROCAL
+#endif
+
 namespace cubie {
 
 /// Implicit work of one step, the same for every lane of a pack (what the step did, not
@@ -43,6 +70,10 @@ class rosenbrock_stepper {
   static_assert(!last_stage_at_solution || stage_point_source(tableau, stages - 1) < 0,
                 "a last stage at the new solution must evaluate f there itself");
   static_assert(reused_stage_points(tableau) <= 1, "one stage point (besides the start) may be shared");
+  // The point chain (CUBIE_ROSENBROCK_POINT_CHAIN above).
+  static constexpr bool chain_points = CUBIE_ROSENBROCK_POINT_CHAIN != 0;
+  static constexpr bool chain_solution = chain_points && !last_stage_at_solution && solution_follows_last(tableau);
+  static constexpr int error_stage = chain_points ? error_is_one_stage(tableau) : -1;
 
   /// f(t, y) at the starting point (the initial step size estimate reads it).
   template <class Sys, int P>
@@ -66,11 +97,20 @@ class rosenbrock_stepper {
     constexpr bool carry_f = last_stage_at_solution && !W::gives_f;
     W m;
     fixed_vector<S, N> ft;
-    m.evaluate(sys, t, y, p, f0_, ft);
     int rhs_count = 0;
-    if constexpr (!W::gives_f && !carry_f) {
-      sys.rhs(t, y.data(), p.data(), f0_.data());
-      ++rhs_count;
+    constexpr bool fused = CUBIE_FUSED_JACOBIAN && W::source == jacobian_source::sparse && !carry_f &&
+                           requires(const Sys& s_, S t_, const S* y_, S* f_) {
+                             s_.rhs_jacobian_sparse(t_, y_, y_, f_, f_, f_);
+                           };
+    if constexpr (fused) {
+      m.evaluate_with_f(sys, t, y, p, f0_, ft);
+      ++rhs_count;  // the same f as the separate call, counted alike on every backend
+    } else {
+      m.evaluate(sys, t, y, p, f0_, ft);
+      if constexpr (!W::gives_f && !carry_f) {
+        sys.rhs(t, y.data(), p.data(), f0_.data());
+        ++rhs_count;
+      }
     }
     const S inv_h = S(1.0) / h;
     const mask_t<S> ok = m.factor(sys, inv_h * S(1.0 / tableau.gamma));
@@ -79,17 +119,21 @@ class rosenbrock_stepper {
     // each solve gathers them, and the fences keep them from living on in registers.
     constexpr int KS = shared_factor_values<Sys>();
     constexpr int KT = shared_factor_threads<Sys>();  // the kernel's block (integrate_kernel.cuh)
-    using factors_t = split_factors<S, shared_factors_of<Sys>(), KS, KT>;
+    constexpr int KW = shared_lu_group;
+    using factors_t = split_factors<S, shared_factors_of<Sys>(), KS, KT, KW>;
     [[maybe_unused]] factors_t lu;
     if constexpr (KS > 0) {
-      __shared__ S slices[KS * KT];
-      lu.slice = slices + threadIdx.x;
+      static_assert(shared_slice_elements<KS, KT, KW>() * int(sizeof(S)) <= shared_slice_block_bytes,
+                    "the factor slices must fit the static shared memory of a block");
+      __shared__ alignas(KW * sizeof(S)) S slices[shared_slice_elements<KS, KT, KW>()];
+      lu.slice = slices + KW * threadIdx.x;
       lu.keep(m.sparse_factors());
       compiler_memory_fence();
     }
 #endif
 
     fixed_vector<S, N> u[stages];  // the stage increments
+    [[maybe_unused]] fixed_vector<S, N> y_prev;  // the last stage point that a later point or y_1 follows
     static_for<0, stages>([&](auto stage) CUBIE_INLINE_LAMBDA {
       constexpr int i = decltype(stage)::value;
       constexpr int source = i == 0 ? 0 : stage_point_source(tableau, i);
@@ -99,15 +143,25 @@ class rosenbrock_stepper {
       } else if constexpr (source > 0) {
         r = f_shared_;
       } else {
-        fixed_vector<S, N> yi = y;
-        static_for<0, i>([&](auto col) CUBIE_INLINE_LAMBDA {
-          constexpr int j = decltype(col)::value;
-          constexpr double a = tableau.a[i][j];
-          if constexpr (a != 0.0) {
-            CUBIE_UNROLL
-            for (int n = 0; n < N; ++n) yi[n] = yi[n] + S(a) * u[j][n];
-          }
-        });
+        fixed_vector<S, N> yi;
+        if constexpr (chain_points && point_follows_previous(tableau, i)) {
+          CUBIE_UNROLL
+          for (int n = 0; n < N; ++n) yi[n] = y_prev[n] + u[i - 1][n];
+        } else {
+          yi = y;
+          static_for<0, i>([&](auto col) CUBIE_INLINE_LAMBDA {
+            constexpr int j = decltype(col)::value;
+            constexpr double a = tableau.a[i][j];
+            if constexpr (a != 0.0) {
+              CUBIE_UNROLL
+              for (int n = 0; n < N; ++n) yi[n] = yi[n] + S(a) * u[j][n];
+            }
+          });
+        }
+        if constexpr (chain_points &&
+                      (point_follows_previous(tableau, i + 1) || (chain_solution && i == stages - 1))) {
+          y_prev = yi;
+        }
         constexpr double c = tableau.c[i];
         sys.rhs(t + h * S(c), yi.data(), p.data(), r.data());
         ++rhs_count;
@@ -144,6 +198,10 @@ class rosenbrock_stepper {
 #endif
       accumulate<i>(r, y);
     });
+    if constexpr (chain_solution) {
+      CUBIE_UNROLL
+      for (int n = 0; n < N; ++n) y_new_[n] = y_prev[n] + u[stages - 1][n];
+    }
     work.jacobian_evaluations = 1;
     work.factorizations = 1;
     work.linear_solves = stages;
@@ -160,7 +218,13 @@ class rosenbrock_stepper {
   /// The trial's mean-square error norm against tolerances per state.
   template <class V>
   CUBIE_HD CUBIE_FORCEINLINE S error_norm(const fixed_vector<S, N>& y, const V* atol, const V* rtol) const {
+    // On GPUs the scales' reciprocals skip the division's slow-path branch (core/math.hpp
+    // CUBIE_FAST_RECIPROCAL); the host divides, as before.
+#if (CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC()) && CUBIE_FAST_NORM_RECIPROCAL
+    return mean_square_error_norm<false, true>(y, y_new_, err_, err_, atol, rtol);
+#else
     return mean_square_error_norm<false>(y, y_new_, err_, err_, atol, rtol);
+#endif
   }
 
   /// After the loop moved the accepted lanes to (t, y): their f is the last stage's when it
@@ -248,8 +312,9 @@ class rosenbrock_stepper {
   // Folds stage I into the running solution and error sums, so a stage dies at its last use.
   template <int I>
   CUBIE_HD CUBIE_FORCEINLINE void accumulate(const fixed_vector<S, N>& ui, const fixed_vector<S, N>& y) {
-    // Methods whose last stage sits at the new solution took y_1 from that stage's point.
-    if constexpr (!last_stage_at_solution) {
+    // Methods whose last stage sits at the new solution took y_1 from that stage's point;
+    // with chain_solution y_1 is the last point plus its increment (step()).
+    if constexpr (!last_stage_at_solution && !chain_solution) {
       if constexpr (I == 0) y_new_ = y;
       constexpr double b = tableau.b[I];
       if constexpr (b != 0.0) {
@@ -257,7 +322,9 @@ class rosenbrock_stepper {
         for (int n = 0; n < N; ++n) y_new_[n] = y_new_[n] + S(b) * ui[n];
       }
     }
-    if constexpr (adaptive) {
+    if constexpr (adaptive && error_stage >= 0) {
+      if constexpr (I == error_stage) err_ = ui;
+    } else if constexpr (adaptive) {
       constexpr double e = tableau.e[I];
       if constexpr (I == 0) {
         CUBIE_UNROLL

@@ -83,6 +83,44 @@ CUBIE_HD constexpr bool is_first_same_as_last(const rosenbrock_tableau<S>& t) {
   return true;
 }
 
+/// Stage i's point is stage i-1's plus its increment: a_i = a_(i-1) + e_(i-1) (Rodas4P and
+/// Rodas5P's last two stages), so the stepper forms it from the previous point with N additions
+/// instead of i vectors of products, and the earlier increments need not be read again for it.
+/// Both points must be evaluated by their own stages (not shared with an earlier one).
+template <int S>
+CUBIE_HD constexpr bool point_follows_previous(const rosenbrock_tableau<S>& t, int i) {
+  if (i < 2 || i >= S || t.a[i][i - 1] != 1.0) return false;
+  if (stage_point_source(t, i) >= 0 || stage_point_source(t, i - 1) >= 0) return false;
+  for (int j = 0; j < i - 1; ++j)
+    if (t.a[i][j] != t.a[i - 1][j]) return false;
+  for (int j = i; j < S; ++j)
+    if (t.a[i][j] != 0.0) return false;
+  return true;
+}
+
+/// The solution is the last stage's point plus its increment: b = a_(s-1) + e_(s-1) (stiffly
+/// accurate methods written as y_1 = u_s + k_s: Rodas3P, Rodas4P, Rodas5P), so y_1 needs no
+/// running sum of weighted increments.
+template <int S>
+CUBIE_HD constexpr bool solution_follows_last(const rosenbrock_tableau<S>& t) {
+  if (S < 2 || t.b[S - 1] != 1.0 || stage_point_source(t, S - 1) >= 0) return false;
+  for (int j = 0; j < S - 1; ++j)
+    if (t.b[j] != t.a[S - 1][j]) return false;
+  return true;
+}
+
+/// The error estimate is one stage's increment (e = e_j; Rodas4P and Rodas5P: the last), or -1.
+template <int S>
+CUBIE_HD constexpr int error_is_one_stage(const rosenbrock_tableau<S>& t) {
+  int at = -1;
+  for (int j = 0; j < S; ++j) {
+    if (t.e[j] == 0.0) continue;
+    if (t.e[j] != 1.0 || at >= 0) return -1;
+    at = j;
+  }
+  return at;
+}
+
 /// The first stage is at (t, y), where the stepper already has f: every method here.
 template <int S>
 CUBIE_HD constexpr bool first_stage_at_start(const rosenbrock_tableau<S>& t) {

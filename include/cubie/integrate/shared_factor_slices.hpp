@@ -31,11 +31,24 @@ constexpr int shared_slice_capacity() {
   return shared_slice_block_bytes / (T * int(sizeof(S)));
 }
 
-/// Where value `value` of thread `thread` lies in the array of a block of T threads:
-/// consecutive threads at consecutive addresses (a warp's access of one value is
-/// conflict-free in any width).
-template <int T = shared_slice_threads>
-CUBIE_HD constexpr int shared_slice_index(int value, int thread) { return value * T + thread; }
+/// Where value `value` of thread `thread` lies in the array of a block of T threads, in
+/// groups of W values per thread: consecutive threads at consecutive groups (a warp's access
+/// of one group is conflict-free in any width). W = 2 lets one 2W-byte access (LDS.128 for
+/// double) move two values: half the shared-memory instructions.
+template <int T = shared_slice_threads, int W = 1>
+CUBIE_HD constexpr int shared_slice_index(int value, int thread) {
+  return (value / W) * (T * W) + thread * W + value % W;
+}
+
+/// CUBIE_SHARED_LU_PAIRS (a compile definition): 1, the default, keeps the shared factor values
+/// in pairs per thread (shared_slice_index with W = 2), so each solve loads two per instruction
+/// (the ring modulator in float64: 34 instead of 67 LDS per solve); 0 one value per access (the
+/// earlier layout; bench/gpu/ring_f64_session.sh compares both).
+#ifndef CUBIE_SHARED_LU_PAIRS
+#define CUBIE_SHARED_LU_PAIRS 1
+#endif
+/// Values per access of the shared factor slices (1 or 2).
+inline constexpr int shared_lu_group = CUBIE_SHARED_LU_PAIRS != 0 ? 2 : 1;
 
 /// CUBIE_SHARED_LU_VALUES (a compile definition, e.g. an NVRTC option): how many factor values
 /// per thread go to shared memory in kernels that spill (-1: as many as fit, the default; 0:
@@ -73,24 +86,53 @@ constexpr int shared_lu_values() {
   return n < K ? n : K;
 }
 
+/// Elements of a block array for KS values per thread in groups of W (an odd KS leaves the
+/// last group's second half unused).
+template <int KS, int T, int W>
+constexpr int shared_slice_elements() {
+  return (KS + W - 1) / W * W * T;
+}
+
 /// @brief K factor values of one thread: the first KS in its slice of a block array
-/// (`slice` = the array + thread index, strided by T, the block's threads), the rest held
-/// here. keep() stores them after a factorisation; fetch() gathers all K for one solve.
-template <class S, int K, int KS, int T = shared_slice_threads>
+/// (`slice` = the array + W x thread index, in groups of W strided by W x T, T the block's
+/// threads; the array aligned to W values), the rest held here. keep() stores them after a
+/// factorisation; fetch() gathers all K for one solve.
+template <class S, int K, int KS, int T = shared_slice_threads, int W = 1>
 struct split_factors {
   static_assert(0 <= KS && KS <= K, "split_factors: KS must lie in [0, K]");
+  static_assert(W == 1 || W == 2, "split_factors: one or two values per access");
+  struct alignas(W * sizeof(S)) group {
+    S v[W];
+  };
   S* slice;
   S held[K - KS > 0 ? K - KS : 1];
 
   CUBIE_HD CUBIE_FORCEINLINE void keep(const S* f) {
     CUBIE_UNROLL
-    for (int k = 0; k < KS; ++k) slice[shared_slice_index<T>(k, 0)] = f[k];
+    for (int k = 0; k < KS; k += W) {
+      if (k + W <= KS) {
+        group g;
+        CUBIE_UNROLL
+        for (int w = 0; w < W; ++w) g.v[w] = f[k + w];
+        *reinterpret_cast<group*>(slice + shared_slice_index<T, W>(k, 0)) = g;
+      } else {
+        slice[shared_slice_index<T, W>(k, 0)] = f[k];
+      }
+    }
     CUBIE_UNROLL
     for (int k = KS; k < K; ++k) held[k - KS] = f[k];
   }
   CUBIE_HD CUBIE_FORCEINLINE void fetch(S* f) const {
     CUBIE_UNROLL
-    for (int k = 0; k < KS; ++k) f[k] = slice[shared_slice_index<T>(k, 0)];
+    for (int k = 0; k < KS; k += W) {
+      if (k + W <= KS) {
+        const group g = *reinterpret_cast<const group*>(slice + shared_slice_index<T, W>(k, 0));
+        CUBIE_UNROLL
+        for (int w = 0; w < W; ++w) f[k + w] = g.v[w];
+      } else {
+        f[k] = slice[shared_slice_index<T, W>(k, 0)];
+      }
+    }
     CUBIE_UNROLL
     for (int k = KS; k < K; ++k) f[k] = held[k - KS];
   }

@@ -606,9 +606,12 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
     // memory to fault in and register (about 7 ms of B1's 17 ms first solve on the H200),
     // which copies straight from and to pageable memory avoid. Results go straight into
     // pageable storage only when the sink holds the whole result (a file sink keeps the ring).
+    // The bytes a run moves over the link: auto's continuation record (two passes) stays on
+    // the device.
+    const std::uint64_t moved_per_run = batch.bytes_per_run() - batch.continuation_bytes_per_run();
     const bool pageable = shared == nullptr &&
                           memory::stage_through_pageable(staging_policy_, solves_done_ == 0,
-                                                         static_cast<std::uint64_t>(batch.n_runs) * batch.bytes_per_run());
+                                                         static_cast<std::uint64_t>(batch.n_runs) * moved_per_run);
     const bool pageable_outputs = pageable && !direct && sink.whole_result_in_memory();
     last_pageable_ = pageable;
     // The driver copies downloads into pageable memory on one thread: fresh result pages are
@@ -643,14 +646,18 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
     memory::chunk_options options;
     options.align = 32;
     options.in_flight = slots;
-    options.wave = kp.resident_threads();
-    const std::uint64_t traffic = static_cast<std::uint64_t>(planned_runs) * batch.bytes_per_run();
+    // Chunks are whole waves of the kernel every run goes through: auto's explicit first pass
+    // where it runs in two (the second takes only the runs handed on, packed).
+    const std::int64_t wave = batch.gpu_first_pass != nullptr ? properties_of(*batch.gpu_first_pass).resident_threads()
+                                                               : kp.resident_threads();
+    options.wave = wave;
+    const std::uint64_t traffic = static_cast<std::uint64_t>(planned_runs) * moved_per_run;
     // Copy commands per chunk: the upload and a row per output value of a run.
     std::int64_t copies = 1;
     for (const output_array& arr : batch.outputs.arrays) copies += arr.values_per_run();
     // min_chunks = 1 opts out of pipelining cuts (one chunk whenever the batch fits).
     options.min_chunks = settings_.min_chunks <= 1 ? 1
-                                                   : pipelined_chunks(traffic, planned_runs, kp.resident_threads(),
+                                                   : pipelined_chunks(traffic, planned_runs, wave,
                                                                       copies, settings_.min_chunks);
     options.max_chunk_runs = settings_.max_chunk_runs;
     // Pinned staging is bounded: the slots' input staging and the ring's slots together stay

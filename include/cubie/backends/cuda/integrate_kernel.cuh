@@ -60,10 +60,12 @@ constexpr int implicit_state_registers() {
 #ifndef CUBIE_IMPLICIT_MIN_BLOCKS
 #define CUBIE_IMPLICIT_MIN_BLOCKS 1
 #endif
+/// A stepper may name its own minimum (auto_switch_stepper::kernel_min_blocks).
 template <class Method, template <class> class Sys, class V>
 constexpr int kernel_min_blocks() {
   using Stepper = stepper_for<Method, V, Sys<V>::n_states>;
-  if constexpr (!does_implicit_work<typename Stepper::work_type>) return 0;
+  if constexpr (requires { Stepper::template kernel_min_blocks<Sys<V>>(); }) return Stepper::template kernel_min_blocks<Sys<V>>();
+  else if constexpr (!does_implicit_work<typename Stepper::work_type>) return 0;
   else return implicit_state_registers<Method, Sys, V>() > 255 ? CUBIE_IMPLICIT_MIN_BLOCKS : 0;
 }
 

@@ -1,0 +1,36 @@
+# bench/gpu/session_case.sh: sourced by the GPU session scripts that run a list of benchmark
+# cases in one device call, each with its own time limit, under one deadline.
+# Needs OUT (the folder for logs and summary.txt) and DEADLINE (epoch seconds) from the caller.
+#   note TEXT...        prints TEXT and appends it to $OUT/summary.txt
+#   left                seconds left before DEADLINE
+#   session_case LABEL LIMIT COMMAND ARGS...
+#     runs COMMAND ARGS under `timeout` with LIMIT cut to what is left, stdout to
+#     $OUT/LABEL.log and stderr to $OUT/LABEL.err; with under 15 s left it notes the case as
+#     SKIPPED instead (later, shorter cases may still fit). Then it puts the output of the
+#     caller's `case_summary LABEL` (default: the whole log) into the summary, indented, and on
+#     failure the exit status and the last two lines of stderr (the engine's "cubie: " notes
+#     left out).
+note() { printf '%s\n' "$*" | tee -a "$OUT/summary.txt"; }
+left() { echo $((DEADLINE - $(date +%s))); }
+
+session_case() {
+  local label=$1 limit=$2
+  shift 2
+  local l
+  l=$(left)
+  ((limit > l)) && limit=$l
+  if ((limit < 15)); then
+    note "== $label: SKIPPED (no time left)"
+    return 0
+  fi
+  note "== $label ($(date -u +%H:%M:%S), limit ${limit} s): ${1##*/} ${*:2}"
+  timeout "$limit" "$@" >"$OUT/$label.log" 2>"$OUT/$label.err"
+  local rc=$?
+  if declare -F case_summary >/dev/null; then
+    case_summary "$label"
+  else
+    cat "$OUT/$label.log"
+  fi | sed 's/^/   /' | tee -a "$OUT/summary.txt" >/dev/null
+  ((rc != 0)) && note "   rc=$rc $( ((rc == 124)) && echo '(timeout)') $(grep -v '^cubie: ' "$OUT/$label.err" | tail -2 | tr '\n' ' ')"
+  return 0
+}
