@@ -31,6 +31,13 @@
 #include "newton_settings.hpp"
 #include "stepper.hpp"
 
+// CUBIE_DIRK_KEEP_FACTORS=0 (a compiler or NVRTC option: stiff_bench --nvrtc-option) makes
+// one-run steppers take J and factorise at every step, as SIMD packs do: the reuse's before
+// and after from one build (bench/gpu/dirk_reuse_session.sh).
+#ifndef CUBIE_DIRK_KEEP_FACTORS
+#define CUBIE_DIRK_KEEP_FACTORS 1
+#endif
+
 namespace cubie {
 
 /// Implicit work of one step, the same for every lane of a pack (Newton iterations differ
@@ -53,7 +60,7 @@ inline constexpr bool is_void<void> = true;
 /// known system with a direct solver, and a method with one diagonal.
 template <class System, class S, bool OneDiagonal>
 constexpr bool keeps_factors() {
-  if constexpr (is_void<System> || !OneDiagonal || scalar_traits<S>::lanes != 1) return false;
+  if constexpr (!CUBIE_DIRK_KEEP_FACTORS || is_void<System> || !OneDiagonal || scalar_traits<S>::lanes != 1) return false;
   else return direct_linear_solver_built<System, S>();
 }
 
@@ -186,13 +193,18 @@ class dirk_stepper {
     [[maybe_unused]] typename dirk_detail::jacobian_copy<several_diagonals(tableau), W>::type jacobian_copy;
     if constexpr (requires { W::kept; }) {
       // f at the start (the slope, the events); J where the last step asked for it, and the
-      // factors where J or h changed.
-      sys.rhs(t, y.data(), p.data(), f0_.data());
-      rhs_count = 1;
+      // factors where J or h changed. Dual numbers give f with J, as in the every-step path
+      // (an f more per step cost HIRES, whose stages take 12 Newton iterations of 8 states,
+      // 10% of its CPU time).
       const Mask take = reuse_.take_jacobian();
+      constexpr bool j_gives_f = decltype(kept_)::template gives_f<Sys>();
       if (math::any(take)) {
-        kept_.evaluate(sys, t, y, p, take);
+        kept_.evaluate(sys, t, y, p, take, &f0_);
         jacobians = 1;
+      }
+      if (!j_gives_f || jacobians == 0) {
+        sys.rhs(t, y.data(), p.data(), f0_.data());
+        rhs_count = 1;
       }
       if (reuse_.take_factorization(h)) {
         factored_ = kept_.template factor_real<0>(sys, S(1.0 / gamma0) / h);
