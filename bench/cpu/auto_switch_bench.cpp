@@ -21,10 +21,16 @@
 //                     [--max-chunk-runs N]   (chunks of at most N runs: on a GPU, chunks on other
 //                     streams overlap one chunk's second pass with the next one's first)
 //                     [--min-chunks N]   (memory_settings::min_chunks; 1: one chunk whenever the batch fits)
+//                     [--pinned-results]   (memory_settings::pinned_results: downloads straight into the
+//                     result, no staging ring and no host copy; what the host side of a solve costs)
+//                     [--tag NAME]   (also a line "csv,NAME,precision,sweep,method,..." per row, for scripts)
 // On the GPU each row also shows, from the best solve's statistics, the kernels' time (CUDA
 // events, summed over chunks: chunks on other streams overlap, so it may exceed the wall time),
 // the chunks, and the kernel's registers and resident blocks per multiprocessor (for auto in
-// two passes, the second pass's kernel): what the wall time is made of.
+// two passes, the second pass's kernel): what the wall time is made of; and the copies'
+// times (h2d, d2h: CUDA events, summed over chunks), the setup before the first chunk, the time
+// the solve waited for a free staging-ring slot (the host copying results) and the megabytes
+// downloaded. Only the methods of the rows asked for are compiled.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -71,6 +77,8 @@ struct options {
   std::vector<std::string> methods = {"auto1", "auto2", "rodas5p", "dopri54"};
   std::int64_t max_chunk_runs = 0;  // > 0: chunks of at most this many runs (pipelined over streams on a GPU)
   std::int64_t min_chunks = 0;      // > 0: memory_settings::min_chunks
+  bool pinned_results = false;      // memory_settings::pinned_results
+  std::string tag;                  // non-empty: a csv line per row
 };
 
 std::vector<std::string> split(const std::string& s) {
@@ -104,7 +112,8 @@ struct measured {
   double switches = 0, stiff_steps = 0;  // auto: switches and accepted stiff steps, summed over runs
   std::int64_t second_pass = 0;
   // The best solve's statistics (GPU): kernel time, chunks, registers, resident blocks.
-  double kernel_s = 0;
+  double kernel_s = 0, h2d_s = 0, d2h_s = 0, setup_s = 0, wait_s = 0;
+  double mb_down = 0;
   std::int64_t chunks = 0;
   int registers = 0, blocks_per_sm = 0;
   bool ran = false;
@@ -123,6 +132,7 @@ measured run(const std::shared_ptr<const compiled_system>& sys, const char* meth
   st.cpu_threads = o.threads;
   st.memory.max_chunk_runs = o.max_chunk_runs;
   if (o.min_chunks > 0) st.memory.min_chunks = o.min_chunks;
+  st.memory.pinned_results = o.pinned_results;
   Solver solver(sys, st);
   solve_spec spec;
   spec.duration = o.duration;
@@ -137,6 +147,11 @@ measured run(const std::shared_ptr<const compiled_system>& sys, const char* meth
     out.cpu_s = std::min(out.cpu_s, c1 - c0);
     if (r.statistics().wall_ms * 1e-3 < out.wall_s) {
       out.kernel_s = r.statistics().kernel_ms * 1e-3;
+      out.h2d_s = r.statistics().h2d_ms * 1e-3;
+      out.d2h_s = r.statistics().d2h_ms * 1e-3;
+      out.setup_s = r.statistics().setup_ms * 1e-3;
+      out.wait_s = r.statistics().staging_wait_ms * 1e-3;
+      out.mb_down = static_cast<double>(r.statistics().bytes_to_host) * 1e-6;
       out.chunks = r.statistics().chunks;
       out.registers = r.statistics().kernel_registers;
       out.blocks_per_sm = r.statistics().kernel_blocks_per_sm;
@@ -195,10 +210,13 @@ int main(int argc, char** argv) {
     else if (a == "--methods") o.methods = split(next());
     else if (a == "--max-chunk-runs") o.max_chunk_runs = std::strtoll(next(), nullptr, 10);
     else if (a == "--min-chunks") o.min_chunks = std::strtoll(next(), nullptr, 10);
+    else if (a == "--pinned-results") o.pinned_results = true;
+    else if (a == "--tag") o.tag = next();
     else {
       std::fprintf(stderr, "usage: auto_switch_bench [--runs N] [--duration T] [--repeat R] [--threads K] [--float] "
                            "[--backend cpu|cuda] [--model] [--cache DIR] [--sweeps mixed,nonstiff,stiff,shuffled] "
-                           "[--methods auto1,auto2,rodas5p,dopri54] [--max-chunk-runs N] [--min-chunks N]\n");
+                           "[--methods auto1,auto2,rodas5p,dopri54] [--max-chunk-runs N] [--min-chunks N] "
+                           "[--pinned-results] [--tag NAME]\n");
       return 2;
     }
   }
@@ -214,7 +232,12 @@ int main(int argc, char** argv) {
     models::compile_options co;
     co.cpu = o.backend == "cpu";
     co.gpu = o.backend == "cuda" ? models::gpu_compile::required : models::gpu_compile::off;
-    co.methods = {"auto_switch", "dormand_prince_54", "rodas5p"};
+    // The methods of the rows asked for (a cold cache compiles only those).
+    co.methods.clear();
+    auto want = [&](const char* m) { return std::find(o.methods.begin(), o.methods.end(), m) != o.methods.end(); };
+    if (want("auto1") || want("auto2")) co.methods.push_back("auto_switch");
+    if (want("dopri54")) co.methods.push_back("dormand_prince_54");
+    if (want("rodas5p")) co.methods.push_back("rodas5p");
     co.precision = o.single ? precision::float32 : precision::float64;
     if (!o.cache.empty()) co.cache_dir = o.cache;
     sys = models::compile_model(def, co);
@@ -252,7 +275,8 @@ int main(int argc, char** argv) {
   const bool gpu = o.backend == "cuda";
   std::printf("%-34s %-18s %10s %10s %14s %9s %9s %8s %14s %9s", "sweep", "method", "cpu s", "wall s", "steps",
               "switched", "2nd pass", "failed", "stiff steps", "switches");
-  if (gpu) std::printf(" %9s %6s %5s %8s", "kernel s", "chunks", "regs", "blocks");
+  if (gpu) std::printf(" %9s %6s %5s %8s %8s %8s %8s %8s %8s", "kernel s", "chunks", "regs", "blocks", "h2d s", "d2h s",
+                       "setup s", "wait s", "MB down");
   std::printf("\n");
   auto wanted = [&](const char* m) { return std::find(o.methods.begin(), o.methods.end(), m) != o.methods.end(); };
   for (const sweep& s : sweeps) {
@@ -275,8 +299,14 @@ int main(int argc, char** argv) {
         std::printf("%-34s %-18s %10.3f %10.3f %14.0f %9zu %9lld %8zu %14.0f %9.0f", s.label, row.name, m.cpu_s, m.wall_s,
                     m.steps, m.switched, static_cast<long long>(m.second_pass), m.failed, m.stiff_steps, m.switches);
         if (gpu)
-          std::printf(" %9.4f %6lld %5d %8d", m.kernel_s, static_cast<long long>(m.chunks), m.registers, m.blocks_per_sm);
+          std::printf(" %9.4f %6lld %5d %8d %8.4f %8.4f %8.4f %8.4f %8.1f", m.kernel_s, static_cast<long long>(m.chunks),
+                      m.registers, m.blocks_per_sm, m.h2d_s, m.d2h_s, m.setup_s, m.wait_s, m.mb_down);
         std::printf("\n");
+        if (!o.tag.empty())
+          std::printf("csv,%s,%s,%s,%s,%.5f,%.5f,%lld,%d,%d,%.5f,%.5f,%.5f,%.1f,%.0f,%zu,%lld,%.5f\n", o.tag.c_str(),
+                      o.single ? "float32" : "float64", s.name, row.key, m.wall_s, m.kernel_s,
+                      static_cast<long long>(m.chunks), m.registers, m.blocks_per_sm, m.h2d_s, m.d2h_s, m.setup_s,
+                      m.mb_down, m.steps, m.switched, static_cast<long long>(m.second_pass), m.wait_s);
         done.emplace_back(row.name, m);
       }
     }

@@ -1,6 +1,8 @@
 # bench/gpu/session_case.sh: sourced by the GPU session scripts that run a list of benchmark
 # cases in one device call, each with its own time limit, under one deadline.
 # Needs OUT (the folder for logs and summary.txt) and DEADLINE (epoch seconds) from the caller.
+# A session writes two files per case: the device tool brings back at most 8 files from $OUT,
+# so run a session under bench/gpu/chain.sh (which packs its folders) or tar its folder after it.
 #   note TEXT...        prints TEXT and appends it to $OUT/summary.txt
 #   left                seconds left before DEADLINE
 #   session_case LABEL LIMIT COMMAND ARGS...

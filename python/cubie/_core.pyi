@@ -557,6 +557,11 @@ def time_engine_solves(solver: Solver, initial_values: Sequence[tuple[str, Annot
     Benchmark helper: milliseconds of `repeats` Solver::solve calls made from C++.
     """
 
+def time_engine_solve_parts(solver: Solver, initial_values: Sequence[tuple[str, Annotated[NDArray[numpy.float64], dict(shape=(None,), order='C', device='cpu', writable=False)]]], parameters: Sequence[tuple[str, Annotated[NDArray[numpy.float64], dict(shape=(None,), order='C', device='cpu', writable=False)]]], spec: SolveSpec) -> dict:
+    """
+    Benchmark helper: one Solver::solve from C++ in parts (ms): grid build, setup (prepared batch, result storage), run, the whole call, and the result's drop after it.
+    """
+
 def output_layout(solver: Solver, grid: Grid, spec: SolveSpec) -> dict:
     """The shape of a solve's output, without solving."""
 

@@ -11,15 +11,23 @@ import pytest
 
 import cubie as qb
 
+from conftest import requires_gpu
+
 N_RUNS = 20_000
 CHUNK = 512
 DURATION = 20.0
 
 
-@pytest.fixture(scope="module")
-def slow_solver(lorenz64):
-    # Many small chunks so that the interrupt lands mid-solve.
-    return qb.Solver(lorenz64, algorithm="dormand_prince_54", atol=1e-9, rtol=1e-9, max_chunk_runs=CHUNK)
+@pytest.fixture(scope="module", params=[
+    pytest.param("cpu", id="cpu"),
+    pytest.param("cuda", id="cuda", marks=requires_gpu),
+])
+def slow_solver(lorenz64, request):
+    # Many small chunks so that the interrupt lands mid-solve. Both backends: the CPU one
+    # checks Ctrl-C at each commit on the main thread, the CUDA one (commits from the staging
+    # ring's writer) has the main thread watch while a worker thread solves.
+    return qb.Solver(lorenz64, algorithm="dormand_prince_54", atol=1e-9, rtol=1e-9, max_chunk_runs=CHUNK,
+                     backend=request.param)
 
 
 @pytest.fixture

@@ -26,6 +26,13 @@ def pool():
     _core.set_result_pool_bytes(before)
 
 
+@pytest.fixture(scope="module")
+def lorenz_solver(lorenz64):
+    """This file's own Solver: a solve with save_every changes the Solver's settings, so the
+    session's shared lorenz_solver (conftest.py) is left as the other files expect it."""
+    return qb.Solver(lorenz64, algorithm="dormand_prince_54", atol=1e-10, rtol=1e-10)
+
+
 def _stats():
     return _core.result_pool_stats()
 

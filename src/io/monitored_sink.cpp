@@ -57,10 +57,25 @@ void monitored_sink::deliver(i64 begin, i64 end, const output_view& data) {
 void monitored_sink::tally_chunk(i64 n, const output_view& v) {
   const u32* status = v.array<const u32>(output_id::status);
   if (status == nullptr) return;
+  // Almost every chunk has no failed run: one OR over its statuses (vectorised, at memory
+  // speed) settles that. Counting run by run through status_tally::add (out of line) cost
+  // 2.5-10 ns a run, 10-40 ms at B1's 4,194,304 runs, on the committing thread: the CUDA
+  // staging ring's writer, a GPU solve's tail. Where runs failed, only they are looked at.
+  u32 any_failed = 0;
+  for (i64 r = 0; r < n; ++r) any_failed |= status[r];
+  if (any_failed == 0) {
+    tally_.runs += n;
+    return;
+  }
   const double* t_reached = v.array<const double>(output_id::t_reached);
   const void* dt_last = v.data[static_cast<int>(output_id::dt_last)];
+  i64 clean = 0;
   for (i64 r = 0; r < n; ++r) {
-    if (status[r] == 0 || t_reached == nullptr) {
+    if (status[r] == 0) {
+      ++clean;
+      continue;
+    }
+    if (t_reached == nullptr) {
       tally_.add(status[r]);
       continue;
     }
@@ -70,6 +85,7 @@ void monitored_sink::tally_chunk(i64 n, const output_view& v) {
       dt = double_precision_ ? static_cast<const double*>(dt_last)[r] : static_cast<const float*>(dt_last)[r];
     tally_.add(status[r], t_reached[r], dt);
   }
+  tally_.runs += clean;  // what add(0) counts: a run, nothing else
 }
 
 template <class Forward>

@@ -142,6 +142,43 @@ TEST(AutoSwitchGpu, TwoPassesMatchOneKernelAndTheCpu) {
   }
 }
 
+// The second pass launched once each chunk's count of handed-on runs is on the host, over those
+// runs alone and not at all for a chunk that handed none on (CUBIE_AUTO_SECOND_LAUNCH=counted,
+// cuda_executor.cpp): every output byte as the default launch's, whole and in chunks of 32 (the
+// sweep's first chunks, mu < 0.5, hand nothing on: no launch); an unknown value is refused.
+TEST(AutoSwitchGpu, SecondPassLaunchedOnItsCountChangesNoBit) {
+  if (!cuda_device_available()) GTEST_SKIP() << "no usable CUDA device: " << cuda_unavailable_reason();
+  for (precision p : {precision::float64, precision::float32}) {
+    const SolveResult always = sweep(auto_vdp_gpu_system(), "cuda", p, 2);
+    ::setenv("CUBIE_AUTO_SECOND_LAUNCH", "counted", 1);
+    const SolveResult counted = sweep(auto_vdp_gpu_system(), "cuda", p, 2);
+    const SolveResult chunked = sweep(auto_vdp_gpu_system(), "cuda", p, 2, 32);
+    ::unsetenv("CUBIE_AUTO_SECOND_LAUNCH");
+    ASSERT_EQ(counted.statistics().auto_passes, 2);
+    ASSERT_GT(chunked.statistics().chunks, 4);
+    EXPECT_GT(always.statistics().second_pass_runs, static_cast<std::int64_t>(n / 3));
+    for (const SolveResult* r : {&counted, &chunked}) {
+      EXPECT_EQ(r->statistics().second_pass_runs, always.statistics().second_pass_runs);
+      for (const output_array& arr : always.outputs().arrays) {
+        const std::size_t bytes =
+            static_cast<std::size_t>(arr.values_per_run() * always.n_runs()) * arr.element_bytes(always.precision());
+        EXPECT_EQ(std::memcmp(always.array_data(arr.id), r->array_data(arr.id), bytes), 0)
+            << precision_name(p) << " " << arr.name << (r == &chunked ? " (chunks of 32)" : "");
+      }
+    }
+  }
+  ::setenv("CUBIE_AUTO_SECOND_LAUNCH", "sometimes", 1);
+  try {
+    (void)sweep(auto_vdp_gpu_system(), "cuda", precision::float64, 2);
+    ADD_FAILURE() << "CUBIE_AUTO_SECOND_LAUNCH = sometimes was accepted";
+  } catch (const invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("CUBIE_AUTO_SECOND_LAUNCH = 'sometimes'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("counted"), std::string::npos) << e.what();
+  }
+  ::unsetenv("CUBIE_AUTO_SECOND_LAUNCH");
+  ::unsetenv("CUBIE_AUTO_PASSES");  // sweep() threw before it could
+}
+
 // The GPU's code path on the CPU, no GPU needed: this system's CPU entries are compiled by
 // nvcc, one run at a time (a GPU thread's lanes: no SIMD packs), so two passes take the
 // paths only a GPU thread takes (its run leaves the step loop when handed on and writes its

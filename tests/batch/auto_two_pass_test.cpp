@@ -39,6 +39,7 @@ struct case_options {
   double duration = 20.0;
   double settling_time = 0.0;
   std::optional<std::vector<double>> save_times;
+  std::optional<std::vector<double>> mu;  // unset: mus(n_sweep)
 };
 
 SolveResult solve(int passes, const case_options& o) {
@@ -57,7 +58,8 @@ SolveResult solve(int passes, const case_options& o) {
   if (o.save_times) spec.save_times = o.save_times;
   else spec.save_every = o.duration / 7;
   spec.output_types = std::vector<std::string>{"state", "iteration_counters"};
-  SolveResult r = solver.solve({{"x", std::vector<double>(n_sweep, 2.0)}, {"y", {0.0}}}, {{"mu", mus(n_sweep)}}, spec);
+  SolveResult r =
+      solver.solve({{"x", std::vector<double>(n_sweep, 2.0)}, {"y", {0.0}}}, {{"mu", o.mu ? *o.mu : mus(n_sweep)}}, spec);
   ::unsetenv("CUBIE_AUTO_PASSES");
   return r;
 }
@@ -127,6 +129,36 @@ TEST(AutoTwoPass, ChunkedEqualsUnchunked) {
     ASSERT_GT(chunked.statistics().chunks, 1);
     EXPECT_EQ(chunked.statistics().second_pass_runs, whole.statistics().second_pass_runs);
     expect_same_outputs(whole, chunked);
+  }
+}
+
+// The sweep's ends alone, whole and in chunks: where no run turns stiff (mu in [0.1, 1]) the
+// second pass gets nothing and auto is its explicit pass, and where every run does (mu in
+// [100, 1000]) every run is handed on; byte for byte one kernel's results either way.
+TEST(AutoTwoPass, SweepEndsNothingOrEverythingHandedOn) {
+  std::vector<double> low(n_sweep), high(n_sweep);
+  for (std::size_t i = 0; i < n_sweep; ++i) {
+    low[i] = std::pow(10.0, -1.0 + double(i) / double(n_sweep - 1));
+    high[i] = std::pow(10.0, 2.0 + double(i) / double(n_sweep - 1));
+  }
+  for (precision p : {precision::float64, precision::float32}) {
+    for (std::int64_t chunk : {0, 32}) {
+      case_options o;
+      o.p = p;
+      o.max_chunk_runs = chunk;
+      o.mu = low;
+      const SolveResult one_low = solve(1, o);
+      const SolveResult two_low = solve(2, o);
+      EXPECT_EQ(two_low.statistics().second_pass_runs, 0);
+      EXPECT_EQ(runs_with(one_low, output_id::stiff_switches), 0u);
+      expect_continuous(one_low, two_low);
+      o.mu = high;
+      const SolveResult one_high = solve(1, o);
+      const SolveResult two_high = solve(2, o);
+      EXPECT_EQ(two_high.statistics().second_pass_runs, static_cast<std::int64_t>(n_sweep));
+      EXPECT_EQ(runs_with(one_high, output_id::stiff_steps), n_sweep);
+      expect_continuous(one_high, two_high);
+    }
   }
 }
 

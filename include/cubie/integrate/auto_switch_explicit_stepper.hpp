@@ -15,6 +15,16 @@
 #include "iteration_counters.hpp"
 #include "stepper.hpp"
 
+/// CUBIE_FIRST_PASS_MIN_BLOCKS (a compile definition, e.g. through CUBIE_NVRTC_OPTIONS): the
+/// first pass's minimum of resident blocks per multiprocessor (__launch_bounds__), for
+/// measurements; 0 (the default) leaves ptxas its choice. In float32 the Van der Pol first
+/// pass takes 64 registers (8 blocks of 128 threads) where dormand_prince_54 takes 55 (9):
+/// at 9 it gets 56 registers and 12 bytes of local traffic per step (bench/RESULTS.md,
+/// issue 9; bench/gpu/auto_two_pass_session.sh measures both).
+#ifndef CUBIE_FIRST_PASS_MIN_BLOCKS
+#define CUBIE_FIRST_PASS_MIN_BLOCKS 0
+#endif
+
 namespace cubie {
 
 /// The first pass's "tableau": the pair of methods of the auto_switch it serves.
@@ -45,6 +55,11 @@ class auto_switch_explicit_stepper {
   static constexpr int error_order = Ex::error_order;
   static constexpr bool last_stage_at_solution = false;
   using work_type = no_step_work;
+  /// The GPU kernel's minimum of resident blocks (integrate_kernel.cuh): 0 unless measured.
+  template <class Sys>
+  static constexpr int kernel_min_blocks() {
+    return CUBIE_FIRST_PASS_MIN_BLOCKS;
+  }
 
   template <class Sys, int P>
   CUBIE_HD CUBIE_FORCEINLINE void start(const Sys& sys, S t, const fixed_vector<S, N>& y,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <optional>
@@ -17,6 +18,7 @@
 #include "cubie/backends/cuda/chunk_layout.hpp"
 #include "cubie/backends/cuda/chunk_pipeline.hpp"
 #include "cubie/backends/cuda/kernel_launcher.hpp"
+#include "cubie/backends/cuda/pipeline_cut.hpp"
 #include "cubie/core/error.hpp"
 #include "cubie/memory/cuda_check.hpp"
 
@@ -72,6 +74,8 @@ class cuda_chunk_device {
       staged_.value_bytes = sizeof(V);
     }
     ++staged_.solves;
+    if (batch_.gpu_first_pass != nullptr)
+      handed_counts_ = static_cast<unsigned long long*>(pinned_.allocate_sync(handed_counts_bytes()));
   }
 
   /// Threads per block of the kernel and of the first pass's kernel (kernel_properties::block_size).
@@ -79,13 +83,22 @@ class cuda_chunk_device {
     block_ = block;
     first_block_ = first_block;
   }
+  /// Two passes: launch the second pass from complete() over the runs the first handed on, once
+  /// their count is on the host (none: no launch), instead of over the chunk right behind the
+  /// first pass (auto_second_launch_counted()).
+  void set_second_pass_on_count(bool on) { second_on_count_ = on && batch_.gpu_first_pass != nullptr; }
 
   cuda_chunk_device(const cuda_chunk_device&) = delete;
   cuda_chunk_device& operator=(const cuda_chunk_device&) = delete;
 
   ~cuda_chunk_device() {
     for (std::size_t s = 0; s < staging_in_.size(); ++s) release(staging_in_[s], static_cast<int>(s));
-    if (handed_counts_ != nullptr) CUBIE_CUDA_IGNORE(cudaFreeHost(handed_counts_));
+    if (handed_counts_ != nullptr) {
+      // Its words are downloaded on every slot's stream: back to the pool once they are idle
+      // (they are by now, drained or completed, unless a solve failed on the way).
+      for (int s = 0; s < group_.stream_count(); ++s) CUBIE_CUDA_IGNORE(cudaStreamSynchronize(stream(s).value()));
+      pinned_.deallocate_sync(handed_counts_, handed_counts_bytes());
+    }
   }
 
   [[nodiscard]] std::size_t slot_bytes(std::int64_t runs) const { return chunk_layout<V>(batch_, runs).total_bytes(); }
@@ -142,10 +155,18 @@ class cuda_chunk_device {
       // algorithm = "auto" in two passes (integrate/continuation.hpp): the explicit kernel
       // over the chunk, then auto over the runs it handed on, whose count stays on the device
       // (the second grid covers the chunk; threads past the count return at once). Each pass
-      // in its own kernel's block size.
-      CUBIE_CUDA_TRY(cudaMemsetAsync(base + layout.handed_count_offset(), 0, sizeof(unsigned long long), st));
+      // in its own kernel's block size. The upload above set the count to 0 (chunk_layout).
       launch_integrate_kernel<V>(*batch_.gpu_first_pass, dim3(static_cast<unsigned>(grid_blocks(chunk.size(), first_block_))),
                                  dim3(static_cast<unsigned>(first_block_)), stream(slot), args);
+      if (second_on_count_) {
+        // The second pass is launched by complete(), once the count is on the host, over
+        // exactly the runs handed on, and not at all when there are none.
+        CUBIE_CUDA_TRY(cudaMemcpyAsync(handed_count(slot), base + layout.handed_count_offset(),
+                                       sizeof(unsigned long long), cudaMemcpyDeviceToHost, st));
+        CUBIE_CUDA_TRY(cudaEventRecord(ev.computed, st));
+        stats_.bytes_to_device += layout.staged_bytes();
+        return;
+      }
       args.resume.resume = 1;
     }
     launch_integrate_kernel<V>(*batch_.gpu, dim3(grid), dim3(block), stream(slot), args);
@@ -160,7 +181,7 @@ class cuda_chunk_device {
   // chunks are queued: the device computes those while the host copies this one (pageable
   // results under the host staging policy, or with staging_ring = false).
   void download(int slot, void* buffer, const memory::chunk_range& chunk, const output_view& view) {
-    if (!view.pinned) {
+    if (!view.pinned || second_on_count_) {
       deferred_[static_cast<std::size_t>(slot)] = deferred_download{true, buffer, chunk, view};
       return;
     }
@@ -171,6 +192,7 @@ class cuda_chunk_device {
     deferred_download& later = deferred_[static_cast<std::size_t>(slot)];
     if (later.pending) {
       later.pending = false;
+      if (second_on_count_) launch_second_pass(slot, later.buffer, later.chunk);
       if (gate_ != nullptr) gate_->wait();  // the result's pages are in before the driver writes them
       queue_download(slot, later.buffer, later.chunk, later.view);
     }
@@ -181,16 +203,41 @@ class cuda_chunk_device {
     stats_.h2d_ms += ms;
     CUBIE_CUDA_TRY(cudaEventElapsedTime(&ms, ev.uploaded, ev.computed));
     stats_.kernel_ms += ms;
-    CUBIE_CUDA_TRY(cudaEventElapsedTime(&ms, ev.computed, ev.done));
+    if (second_on_count_) {
+      // The stream idles from the first pass's end until complete() queued the rest.
+      CUBIE_CUDA_TRY(cudaEventElapsedTime(&ms, ev.second_start, ev.second_done));
+      stats_.kernel_ms += ms;
+      CUBIE_CUDA_TRY(cudaEventElapsedTime(&ms, ev.second_done, ev.done));
+    } else {
+      CUBIE_CUDA_TRY(cudaEventElapsedTime(&ms, ev.computed, ev.done));
+    }
     stats_.d2h_ms += ms;
     if (batch_.gpu_first_pass != nullptr) stats_.second_pass_runs += static_cast<std::int64_t>(*handed_count(slot));
+  }
+
+  // Two passes launched on the count: waits for the first pass of the chunk (and its count),
+  // then launches the second over exactly the runs handed on, if any; events around it time it.
+  void launch_second_pass(int slot, void* buffer, const memory::chunk_range& chunk) {
+    const detail::slot_events& ev = events_[static_cast<std::size_t>(slot)];
+    const cudaStream_t st = stream(slot).value();
+    CUBIE_CUDA_TRY(cudaEventSynchronize(ev.computed));
+    const auto count = static_cast<i64>(*handed_count(slot));
+    CUBIE_CUDA_TRY(cudaEventRecord(ev.second_start, st));
+    if (count > 0) {
+      const chunk_layout<V> layout(batch_, chunk.size());
+      batch_args<V> args = layout.args(batch_, buffer);
+      args.resume.resume = 1;
+      launch_integrate_kernel<V>(*batch_.gpu, dim3(static_cast<unsigned>(grid_blocks(count, block_))),
+                                 dim3(static_cast<unsigned>(block_)), stream(slot), args);
+    }
+    CUBIE_CUDA_TRY(cudaEventRecord(ev.second_done, st));
   }
 
   void queue_download(int slot, void* buffer, const memory::chunk_range& chunk, const output_view& view) {
     const chunk_layout<V> layout(batch_, chunk.size());
     const cudaStream_t st = stream(slot).value();
     copy_outputs(layout, static_cast<const char*>(buffer), view, st);
-    if (batch_.gpu_first_pass != nullptr) {
+    if (batch_.gpu_first_pass != nullptr && !second_on_count_) {
       CUBIE_CUDA_TRY(cudaMemcpyAsync(handed_count(slot), static_cast<const char*>(buffer) + layout.handed_count_offset(),
                                      sizeof(unsigned long long), cudaMemcpyDeviceToHost, st));
     }
@@ -211,15 +258,12 @@ class cuda_chunk_device {
   };
 
   // Two passes: the slot's count of runs handed to the second pass, downloaded with its
-  // outputs (pinned, one word per slot, made on first use).
-  unsigned long long* handed_count(int slot) {
-    if (handed_counts_ == nullptr) {
-      void* p = nullptr;
-      CUBIE_CUDA_TRY(cudaMallocHost(&p, events_.size() * sizeof(unsigned long long)));
-      handed_counts_ = static_cast<unsigned long long*>(p);
-    }
-    return handed_counts_ + slot;
-  }
+  // outputs (pinned, one word per slot, from the shared pool before any chunk is queued: a
+  // page kept across solves, where cudaMallocHost and cudaFreeHost in every solve would pin
+  // and unpin one, and a fresh pinned allocation between queued chunks keeps the streams
+  // from running concurrently).
+  unsigned long long* handed_count(int slot) { return handed_counts_ + slot; }
+  [[nodiscard]] std::size_t handed_counts_bytes() const { return events_.size() * sizeof(unsigned long long); }
   unsigned long long* handed_counts_ = nullptr;
 
   // The pinned block holding `chunk`'s upload: kept from an earlier solve of this batch with
@@ -329,6 +373,7 @@ class cuda_chunk_device {
   populate_gate* gate_;
   int block_ = kernel_block_size;
   int first_block_ = kernel_block_size;
+  bool second_on_count_ = false;
 };
 
 static_assert(split_chunk_device<cuda_chunk_device<float>>);
@@ -370,6 +415,22 @@ class statistics_phase {
   memory::device_memory_stack& stack_;
   bool open_ = true;
 };
+
+// CUBIE_AUTO_SECOND_LAUNCH: how algorithm = "auto" in two passes launches its second pass per
+// chunk. "always" (unset: the default) right behind the first pass over the chunk's grid, the
+// count of runs handed on staying on the device (no wait on the host; an empty pass is
+// launched anyway); "counted" once the count is on the host, over exactly those runs (none:
+// no launch), from the wait the pipeline makes for the chunk anyway. For measurements
+// (bench/gpu/auto_two_pass_session.sh); read at every solve.
+bool auto_second_launch_counted() {
+  const char* v = std::getenv("CUBIE_AUTO_SECOND_LAUNCH");
+  if (v == nullptr || *v == '\0' || std::strcmp(v, "always") == 0) return false;
+  if (std::strcmp(v, "counted") == 0) return true;
+  throw invalid_argument(std::string("CUBIE_AUTO_SECOND_LAUNCH = '") + v +
+                         "' is not allowed: use always (the second pass of algorithm = \"auto\" launched over each "
+                         "chunk right behind the first) or counted (launched once the count of runs handed on is "
+                         "known, over those runs only), or leave it unset (always)");
+}
 
 // Streams a solve pipelines over: while chunk i downloads, the kernel of chunk i+1 runs and
 // that of chunk i+2 is queued behind it, so the GPU never waits for the host to queue work
@@ -456,7 +517,7 @@ cuda_executor::~cuda_executor() {
   drop_staged_inputs();
   const memory::cuda_device_guard guard(device_, std::nothrow);
   for (detail::slot_events& e : events_) {
-    for (CUevent_st* ev : {e.start, e.uploaded, e.computed, e.done})
+    for (CUevent_st* ev : {e.start, e.uploaded, e.computed, e.done, e.second_start, e.second_done})
       if (ev != nullptr) CUBIE_CUDA_IGNORE(cudaEventDestroy(ev));
   }
 }
@@ -545,11 +606,11 @@ const kernel_properties& cuda_executor::properties_of(const gpu_kernel& kernel) 
 void cuda_executor::ensure_events(int slots) {
   while (static_cast<int>(events_.size()) < slots) {
     detail::slot_events e;
-    for (CUevent_st** ev : {&e.start, &e.uploaded, &e.computed, &e.done}) {
+    for (CUevent_st** ev : {&e.start, &e.uploaded, &e.computed, &e.done, &e.second_start, &e.second_done}) {
       cudaEvent_t created = nullptr;
       const cudaError_t err = cudaEventCreate(&created);
       if (err != cudaSuccess) {
-        for (CUevent_st* made : {e.start, e.uploaded, e.computed, e.done})
+        for (CUevent_st* made : {e.start, e.uploaded, e.computed, e.done, e.second_start, e.second_done})
           if (made != nullptr) CUBIE_CUDA_IGNORE(cudaEventDestroy(made));
         memory::throw_cuda_error(err, "cudaEventCreate", __FILE__, __LINE__);
       }
@@ -586,6 +647,7 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
     stats.kernel_local_bytes = kp.local_bytes_per_thread;
     stats.kernel_blocks_per_sm = kp.blocks_per_multiprocessor;
     if (batch.method == "auto_switch") stats.auto_passes = batch.gpu_first_pass != nullptr ? 2 : 1;
+    const bool second_on_count = batch.gpu_first_pass != nullptr && auto_second_launch_counted();
     memory::memory_manager& manager = registration_.manager();
     const memory::device_memory_info info = manager.device_info();
     // The share moves as other solvers register and leave: the limit follows it per solve.
@@ -608,7 +670,7 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
     // pageable storage only when the sink holds the whole result (a file sink keeps the ring).
     // The bytes a run moves over the link: auto's continuation record (two passes) stays on
     // the device.
-    const std::uint64_t moved_per_run = batch.bytes_per_run() - batch.continuation_bytes_per_run();
+    const std::uint64_t moved_per_run = link_bytes_per_run(batch);
     const bool pageable = shared == nullptr &&
                           memory::stage_through_pageable(staging_policy_, solves_done_ == 0,
                                                          static_cast<std::uint64_t>(batch.n_runs) * moved_per_run);
@@ -643,23 +705,18 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
     // algorithm = "auto" in two passes: the explicit kernel's local memory too.
     if (batch.gpu_first_pass != nullptr) estimate.fixed_bytes += properties_of(*batch.gpu_first_pass).local_memory_reservation();
 
-    memory::chunk_options options;
-    options.align = 32;
-    options.in_flight = slots;
     // Chunks are whole waves of the kernel every run goes through: auto's explicit first pass
-    // where it runs in two (the second takes only the runs handed on, packed).
-    const std::int64_t wave = batch.gpu_first_pass != nullptr ? properties_of(*batch.gpu_first_pass).resident_threads()
-                                                               : kp.resident_threads();
-    options.wave = wave;
-    const std::uint64_t traffic = static_cast<std::uint64_t>(planned_runs) * moved_per_run;
-    // Copy commands per chunk: the upload and a row per output value of a run.
-    std::int64_t copies = 1;
-    for (const output_array& arr : batch.outputs.arrays) copies += arr.values_per_run();
-    // min_chunks = 1 opts out of pipelining cuts (one chunk whenever the batch fits).
-    options.min_chunks = settings_.min_chunks <= 1 ? 1
-                                                   : pipelined_chunks(traffic, planned_runs, wave,
-                                                                      copies, settings_.min_chunks);
-    options.max_chunk_runs = settings_.max_chunk_runs;
+    // where it runs in two (the second takes only the runs handed on, packed). The cut counts
+    // the bytes that cross the link (not auto's continuation records) and the copy commands
+    // (pipeline_cut.hpp).
+    cut_settings cut;
+    cut.planned_runs = planned_runs;
+    cut.wave = batch.gpu_first_pass != nullptr ? properties_of(*batch.gpu_first_pass).resident_threads()
+                                               : kp.resident_threads();
+    cut.min_chunks = settings_.min_chunks;
+    cut.max_chunk_runs = settings_.max_chunk_runs;
+    cut.slots = slots;
+    memory::chunk_options options = pipelining_options(batch, cut);
     // Pinned staging is bounded: the slots' input staging and the ring's slots together stay
     // within the pinned pool's bound.
     const std::uint64_t pinned_per_run =
@@ -697,6 +754,7 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
                                   stats, pageable, pageable_outputs ? &gate : nullptr);
       device.set_block_sizes(kp.block_size, batch.gpu_first_pass != nullptr ? properties_of(*batch.gpu_first_pass).block_size
                                                                             : kernel_block_size);
+      device.set_second_pass_on_count(second_on_count);
       if (shared != nullptr) {
         run_shared_chunk_pipeline(device, stack_->resource(), config, *shared, target, report,
                                   cuda_test_hooks().after_planning);

@@ -51,6 +51,13 @@ class chunk_layout {
     at = align(at + batch.save_times.size() * sizeof(double), 8);
     drivers_at_ = at;
     at = align(at + batch.drivers.size() * sizeof(driver_info), 8);
+    if (batch.continuation_fields > 0) {
+      // algorithm = "auto" in two passes: the count of runs the first pass hands on lives
+      // among the tables, so that the chunk's upload sets it to 0 (stage_tables) and no
+      // memset is queued per chunk.
+      handed_count_at_ = at;
+      at += sizeof(unsigned long long);
+    }
 
     inputs_at_ = align(at, part_alignment);
     broadcast_count_ = static_cast<std::int64_t>(batch.input_values.size()) - batch.varying_columns * batch.n_runs;
@@ -68,13 +75,12 @@ class chunk_layout {
       at += bytes;
     }
     if (batch.continuation_fields > 0) {
-      // algorithm = "auto" in two passes: the runs' continuation records, the list of runs
-      // handed on and its length (device only; integrate/continuation.hpp).
+      // algorithm = "auto" in two passes: the runs' continuation records and the list of runs
+      // handed on (device only; integrate/continuation.hpp; its length is among the tables).
       record_at_ = align(at, part_alignment);
       handed_at_ = align(record_at_ + static_cast<std::size_t>(batch.continuation_fields * runs) * sizeof(double),
                          part_alignment);
-      handed_count_at_ = align(handed_at_ + static_cast<std::size_t>(runs) * sizeof(i64), part_alignment);
-      at = handed_count_at_ + sizeof(unsigned long long);
+      at = handed_at_ + static_cast<std::size_t>(runs) * sizeof(i64);
     }
     total_bytes_ = align(at, part_alignment);
   }
@@ -86,7 +92,7 @@ class chunk_layout {
     // The varying inputs and each output array follow the tables; each part may waste up to
     // one alignment unit once it holds data.
     return empty.varying_at_ + (1 + batch.outputs.arrays.size()) * part_alignment +
-           (batch.continuation_fields > 0 ? 3 * part_alignment + sizeof(unsigned long long) : 0);
+           (batch.continuation_fields > 0 ? 2 * part_alignment : 0);
   }
 
   [[nodiscard]] std::int64_t runs() const noexcept { return runs_; }
@@ -149,6 +155,7 @@ class chunk_layout {
     std::memcpy(base + save_times_at_, batch.save_times.data(), batch.save_times.size() * sizeof(double));
     if (!batch.drivers.empty())
       std::memcpy(base + drivers_at_, batch.drivers.data(), batch.drivers.size() * sizeof(driver_info));
+    if (batch.continuation_fields > 0) std::memset(base + handed_count_at_, 0, sizeof(unsigned long long));
     std::memcpy(base + inputs_at_, batch.input_values.data() + varying_total,
                 static_cast<std::size_t>(broadcast_count_) * sizeof(V));
   }
@@ -175,7 +182,8 @@ class chunk_layout {
     }
     return a;
   }
-  /// @brief Two passes: where the count of runs handed to the second pass lives.
+  /// @brief Two passes: where the count of runs handed to the second pass lives (among the
+  /// tables: every upload of the chunk sets it to 0).
   [[nodiscard]] std::size_t handed_count_offset() const noexcept { return handed_count_at_; }
 
   /// @brief The chunk's output arrays in the device buffer at `device_base`, as a view.

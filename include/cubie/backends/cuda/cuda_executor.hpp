@@ -30,12 +30,15 @@ struct kernel_properties;
 
 namespace detail {
 /// The CUDA events that time one slot's chunk: before the upload, after it, after the kernel
-/// and after the download.
+/// and after the download; and around auto's second pass where it is launched on its count
+/// (CUBIE_AUTO_SECOND_LAUNCH=counted, cuda_executor.cpp).
 struct slot_events {
   CUevent_st* start = nullptr;
   CUevent_st* uploaded = nullptr;
   CUevent_st* computed = nullptr;
   CUevent_st* done = nullptr;
+  CUevent_st* second_start = nullptr;
+  CUevent_st* second_done = nullptr;
 };
 
 /// One chunk's staged upload (tables and inputs) kept in a pinned block.
