@@ -194,8 +194,8 @@ class dirk_stepper {
     if constexpr (requires { W::kept; }) {
       // f at the start (the slope, the events); J where the last step asked for it, and the
       // factors where J or h changed. Dual numbers give f with J, as in the every-step path
-      // (an f more per step cost HIRES, whose stages take 12 Newton iterations of 8 states,
-      // 10% of its CPU time).
+      // (f is then not evaluated again: one f a step fewer where J is taken; no change in
+      // the counts, bench/stiff/dirk_reuse_bench.cpp).
       const Mask take = reuse_.take_jacobian();
       constexpr bool j_gives_f = decltype(kept_)::template gives_f<Sys>();
       if (math::any(take)) {
