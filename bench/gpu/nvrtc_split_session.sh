@@ -41,7 +41,7 @@ note "cubie_cli up to date after $(($(date +%s) - START)) s"
 # solve fills part of the GPU (64 runs measured one warp's latency).
 export SWEEP_L96="sweep.F={linspace=[0,16,65536]}" SWEEP_PLEIADES="sweep.m1={linspace=[0.5,2,1024]}"
 note "mode: split = one program per loop path on parallel threads (default); one = CUBIE_NVRTC_SPLIT=0"
-note "$(printf '%-5s %-18s %-20s %-8s %11s %8s %8s %8s %9s %10s %7s' mode case method precision compile_ms wall_s cpu_s pch_ms pch_cpu_s solve_ms failed)"
+note "$(printf '%-5s %-18s %-20s %-8s %11s %8s %8s %8s %9s %10s %7s %5s' mode case method precision compile_ms wall_s cpu_s pch_ms pch_cpu_s solve_ms failed units)"
 for name in lorenz lorenz96_rk4 lorenz96_dopri54 pleiades_dopri54 pleiades_dop853; do
   for mode in split one; do
     limit=150

@@ -4,43 +4,37 @@
 # device call of under 5 minutes, from an existing build (BUILD, default build-h200, made by
 # `bash bench/gpu/h200_session.sh build`; only stiff_bench is rebuilt there, incrementally).
 # Changes to the Rodas5P kernel NVRTC builds at run time, each switched by an NVRTC
-# definition, so every variant is the same binary (branch ring-f64-2 adds the last four):
-#   - the LU factors in per-thread slices of static shared memory (integrate/
-#     shared_factor_slices.hpp): all 67 of the ring modulator's factor values per thread in a
-#     block of 64 threads (CUBIE_SPLIT_BLOCK=0: the block of 128 with 48 values);
-#   - divisions by values fixed for the run as products with the reciprocal
-#     (core/math.hpp divide_by_invariant; CUBIE_RECIPROCAL_DIVISION=0 divides);
-#   - the LU pivots' and the error scales' reciprocals without the IEEE division's slow-path
-#     branch (core/math.hpp reciprocal; CUBIE_FAST_RECIPROCAL=0 divides);
-#   - the shared factor values two per access, LDS.128 (CUBIE_SHARED_LU_PAIRS=0: one);
-#   - Rodas5P's last stage points, solution and error from the previous point and increment
-#     (rosenbrock_stepper.hpp; CUBIE_ROSENBROCK_POINT_CHAIN=0 sums them from every increment);
-#   - f, J and df/dt at a step's start from one generated body that shares their exp and sin
-#     (rhs_jacobian_sparse; CUBIE_FUSED_JACOBIAN=0: three members, each with its own).
-#   default:  all of them
-#   prev:     -DCUBIE_FAST_RECIPROCAL=0 -DCUBIE_ROSENBROCK_POINT_CHAIN=0 -DCUBIE_SHARED_LU_PAIRS=0
-#             -DCUBIE_FUSED_JACOBIAN=0 (the kernel of 9df376a: 2.62 s at 11:58 UTC)
-#   divrcp:   -DCUBIE_FAST_RECIPROCAL=0;  single: -DCUBIE_SHARED_LU_PAIRS=0;
-#   nochain:  -DCUBIE_ROSENBROCK_POINT_CHAIN=0;  unfused: -DCUBIE_FUSED_JACOBIAN=0
-#   minb6:    -DCUBIE_IMPLICIT_MIN_BLOCKS=6 (168 registers: 12 resident warps per SM instead of
-#             8, 2.7x the local traffic; 5 gives the same kernel)
-#   before:   -DCUBIE_SHARED_LU_VALUES=0 -DCUBIE_RECIPROCAL_DIVISION=0 plus prev's three (main of
-#             the morning: 5.94 s)
-# Offline figures for each (registers, stack, instructions, local and shared bytes per step):
-#   MODELS=ring_modulator PRECISIONS=float64 VARIANT_LIST="default prev divrcp single nochain unfused minb6" bash bench/gpu/stiff_kernel_report.sh
+# definition, so every variant is the same binary. Earlier ones (branches ring-f64,
+# ring-block64, ring-f64-2; measured on the H200 2026-12-04 16:23 UTC, bench/RESULTS.md): the
+# LU factors in shared-memory slices (CUBIE_SHARED_LU_VALUES, CUBIE_SPLIT_BLOCK), reciprocal
+# divisions (CUBIE_RECIPROCAL_DIVISION, CUBIE_FAST_RECIPROCAL), factor pairs per LDS.128
+# (CUBIE_SHARED_LU_PAIRS), the point chain (CUBIE_ROSENBROCK_POINT_CHAIN), the fused f/J/df/dt
+# (CUBIE_FUSED_JACOBIAN); any of them =0 still selects the older form through
+# --nvrtc-option. Branch ring-latency adds three cuts of ONE run's latency per step (at 2^17
+# the time is the slowest run's 149,600 steps times one warp's step latency: the section "the
+# ring modulator's 2^17 time is one run's latency"), each on by default in device code:
+#   - the step controller's log2/exp2 by the hardware's float approximations (core/math.hpp
+#     controller_log2/exp2; CUBIE_FAST_CONTROLLER_LOG=0: the double library functions);
+#   - in float64 the sparse LU's U rows divided by their pivots, so a back-substitution row
+#     ends without a product (src/models/sparse_lu_code.cpp; CUBIE_LU_SCALED_ROWS=0: as
+#     elimination leaves them), and each row's terms subtracted latest-ready last
+#     (CUBIE_LU_LATEST_LAST=0 with SCALED_ROWS=0: column order).
+#   lat0:     all three off (main 60cf812's kernel: 2.097 s at 2^17, 15.59 s at 2^20)
+#   unscaled: -DCUBIE_LU_SCALED_ROWS=0;  ctl64: -DCUBIE_FAST_CONTROLLER_LOG=0
+# Offline figures for each (registers, stack, instructions, local and shared bytes per step,
+# and one warp's cycles per step replayed from the SASS by bench/gpu/sass_latency.py):
+#   MODELS=ring_modulator PRECISIONS=float64 VARIANT_LIST="default lat0 unscaled colorder ctl64" bash bench/gpu/stiff_kernel_report.sh
 # Cases, rodas5p, final state, tolerances as bench/RESULTS.md (float64 1e-6, float32 1e-5), in
 # order of priority, each with its own time limit (what does not fit SESSION_SECONDS is skipped
 # and says so), each table appended to $OUT/summary.txt as soon as it ends:
-#   ring 2^17 float64: default (2 timed solves), prev (1), ring 2^20 float64 default (first
-#     solve only; its kernel is the default's, cached), divrcp, unfused, single, nochain (1
-#     each), POLLU 2^20 float64 and float32 default (3 timed solves), prev and divrcp (float64,
-#     3 each: offline, the branch-free reciprocals raise POLLU float64's local traffic by 19%),
-#     ring 2^17 float32 (1), minb6, before (1 each)
-# default and single must agree to the bit (same steps, same errors); the others differ by
-# rounding only (steps per run within a few tenths of a percent).
-# Takes 5-7 minutes (each 2^17 float64 case about 20-30 s: an NVRTC compile of 10-15 s, the
-# check and 2-3 s per solve; the 2^20 case about 20-30 s; POLLU float64 compiles take longer);
-# SESSION_SECONDS (default 400) caps it, skipping the last cases.
+#   ring 2^17 float64 default (2 timed solves), lat0 (1), ring 2^15 float64 default (2: one
+#   wave of blocks, so 2^15 against 2^17 shows latency against throughput), ring 2^20 float64
+#   default (first solve only; the default's kernel, cached), unscaled, ctl64 (2^17, 1 each),
+#   POLLU 2^20 float64 and float32 default (3 timed solves), ring 2^17 float32 (1).
+# The variants differ by rounding only (steps per run within a few tenths of a percent).
+# Takes about 3-4 minutes from a built stiff_bench (each 2^17 float64 case about 20-30 s: an
+# NVRTC compile of 10-15 s, the CPU reference and 2 s per solve; 2^20 about 25 s; POLLU float64
+# compiles take longer); SESSION_SECONDS (default 260) caps it, skipping the last cases.
 # Logs under $OUT (default out/ring-f64); summary.txt has every table.
 #   BUILD=$PWD/build-h200 bash bench/gpu/ring_f64_session.sh
 set -uo pipefail
@@ -49,7 +43,7 @@ OUT=${OUT:-$ROOT/out/ring-f64}
 BUILD=${BUILD:-$ROOT/build-h200}
 SCRATCH=${SCRATCH:-/tmp/cubie-ring-f64}
 START=$(date +%s)
-DEADLINE=$((START + ${SESSION_SECONDS:-400}))
+DEADLINE=$((START + ${SESSION_SECONDS:-260}))
 mkdir -p "$OUT" "$SCRATCH"
 for d in /usr/local/cuda/bin; do [[ -d $d ]] && PATH=$PATH:$d; done
 export CUBIE_CACHE_DIR=$SCRATCH/cache
@@ -72,26 +66,15 @@ run() { session_case "$1" "$2" "$bench" --backend cuda --no-cvode --check 4 --ca
 R17=(--problems ring --ring-runs 131072 --methods rodas5p)
 P=(--problems pollu --pollu-runs 1048576 --methods rodas5p)
 opts() { local o; for o in "$@"; do printf -- '--nvrtc-option\n%s\n' "$o"; done; }
-mapfile -t PREV < <(opts -DCUBIE_FAST_RECIPROCAL=0 -DCUBIE_ROSENBROCK_POINT_CHAIN=0 -DCUBIE_SHARED_LU_PAIRS=0 \
-  -DCUBIE_FUSED_JACOBIAN=0)
-mapfile -t UNFUSED < <(opts -DCUBIE_FUSED_JACOBIAN=0)
-mapfile -t DIVRCP < <(opts -DCUBIE_FAST_RECIPROCAL=0)
-mapfile -t SINGLE < <(opts -DCUBIE_SHARED_LU_PAIRS=0)
-mapfile -t NOCHAIN < <(opts -DCUBIE_ROSENBROCK_POINT_CHAIN=0)
-mapfile -t MINB6 < <(opts -DCUBIE_IMPLICIT_MIN_BLOCKS=6)
-mapfile -t BEFORE < <(opts -DCUBIE_SHARED_LU_VALUES=0 -DCUBIE_RECIPROCAL_DIVISION=0 -DCUBIE_FAST_RECIPROCAL=0 \
-  -DCUBIE_ROSENBROCK_POINT_CHAIN=0 -DCUBIE_SHARED_LU_PAIRS=0 -DCUBIE_FUSED_JACOBIAN=0)
+mapfile -t LAT0 < <(opts -DCUBIE_FAST_CONTROLLER_LOG=0 -DCUBIE_LU_SCALED_ROWS=0 -DCUBIE_LU_LATEST_LAST=0)
+mapfile -t UNSCALED < <(opts -DCUBIE_LU_SCALED_ROWS=0)
+mapfile -t CTL64 < <(opts -DCUBIE_FAST_CONTROLLER_LOG=0)
 run ring17_f64_default 60 "${R17[@]}" --precisions float64 --reps 2
-run ring17_f64_prev 45 "${R17[@]}" --precisions float64 --reps 0 "${PREV[@]}"
-run ring20_f64_default 75 --problems ring --ring-runs 1048576 --methods rodas5p --precisions float64 --reps 0
-run ring17_f64_divrcp 40 "${R17[@]}" --precisions float64 --reps 0 "${DIVRCP[@]}"
-run ring17_f64_unfused 40 "${R17[@]}" --precisions float64 --reps 0 "${UNFUSED[@]}"
-run ring17_f64_single 40 "${R17[@]}" --precisions float64 --reps 0 "${SINGLE[@]}"
-run ring17_f64_nochain 40 "${R17[@]}" --precisions float64 --reps 0 "${NOCHAIN[@]}"
-run pollu20_default 40 "${P[@]}" --reps 3
-run pollu20_f64_prev 40 "${P[@]}" --precisions float64 --reps 3 "${PREV[@]}"
-run pollu20_f64_divrcp 40 "${P[@]}" --precisions float64 --reps 3 "${DIVRCP[@]}"
+run ring17_f64_lat0 40 "${R17[@]}" --precisions float64 --reps 1 "${LAT0[@]}"
+run ring15_f64_default 35 --problems ring --ring-runs 32768 --methods rodas5p --precisions float64 --reps 2
+run ring20_f64_default 60 --problems ring --ring-runs 1048576 --methods rodas5p --precisions float64 --reps 0
+run ring17_f64_unscaled 35 "${R17[@]}" --precisions float64 --reps 0 "${UNSCALED[@]}"
+run ring17_f64_ctl64 35 "${R17[@]}" --precisions float64 --reps 0 "${CTL64[@]}"
+run pollu20_default 45 "${P[@]}" --reps 3
 run ring17_f32_default 30 "${R17[@]}" --precisions float32 --reps 1
-run ring17_f64_minb6 40 "${R17[@]}" --precisions float64 --reps 0 "${MINB6[@]}"
-run ring17_f64_before 45 "${R17[@]}" --precisions float64 --reps 0 "${BEFORE[@]}"
 note "done in $(($(date +%s) - START)) s"

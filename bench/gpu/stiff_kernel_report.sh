@@ -23,7 +23,15 @@
 # the LU pivots keep the branch-free reciprocal (CUBIE_FAST_NORM_RECIPROCAL=0); minb5/minb6: at least 5 or 6 resident blocks (with the ring
 # modulator's block of 64: 204 or 168 registers). block: the kernel's threads per block
 # (.maxntid in the PTX, from __launch_bounds__; the launch uses it).
+# ctl64: the step controller's log2/exp2 by the double library functions
+# (CUBIE_FAST_CONTROLLER_LOG=0; the default takes the hardware's float approximations);
+# unscaled: U's rows as elimination leaves them (CUBIE_LU_SCALED_ROWS=0; the default divides
+# them by their pivots in float64, so a back-substitution row ends without a product);
+# colorder: also the back substitution in column order (CUBIE_LU_LATEST_LAST=0; the default
+# subtracts each row's latest-ready unknown last); lat0: all three off (main at 60cf812).
 # LDS/STS and shared_B: the shared-memory loads and stores of the step loop and their bytes.
+# cycles: one warp's cycles per pass through the step loop, replayed from the SASS's encoded
+# stalls and scoreboards in program order (bench/gpu/sass_latency.py: a latency lower bound).
 #   bash bench/gpu/stiff_kernel_report.sh [BUILD_DIR]    (default build; needs target model_kernel_source)
 #   MODELS=ring_modulator PRECISIONS=float64 VARIANT_LIST="default lu0" bash bench/gpu/stiff_kernel_report.sh
 # Needs libnvrtc (CUDA toolkit), cuobjdump and nvdisasm (toolkit, or pip install
@@ -53,8 +61,12 @@ declare -A VARIANTS=(
   [single]="-DCUBIE_SHARED_LU_PAIRS=0"
   [minb5]="-DCUBIE_IMPLICIT_MIN_BLOCKS=5"
   [minb6]="-DCUBIE_IMPLICIT_MIN_BLOCKS=6"
+  [ctl64]="-DCUBIE_FAST_CONTROLLER_LOG=0"
+  [colorder]="-DCUBIE_LU_SCALED_ROWS=0 -DCUBIE_LU_LATEST_LAST=0"
+  [unscaled]="-DCUBIE_LU_SCALED_ROWS=0"
+  [lat0]="-DCUBIE_FAST_CONTROLLER_LOG=0 -DCUBIE_LU_SCALED_ROWS=0 -DCUBIE_LU_LATEST_LAST=0"
 )
-printf '%-16s %-8s %-8s %5s %5s %7s %8s %6s %6s %6s %6s %9s %6s %6s %9s\n' model prec variant block regs stack_B loop_ins fp64 fp32 LDL STL local_B LDS STS shared_B
+printf '%-16s %-8s %-8s %5s %5s %7s %8s %6s %6s %6s %6s %9s %6s %6s %9s %7s\n' model prec variant block regs stack_B loop_ins fp64 fp32 LDL STL local_B LDS STS shared_B cycles
 for model in ${MODELS:-pollu ring_modulator}; do
   for prec in ${PRECISIONS:-float64 float32}; do
     "$BUILD/bench/model_kernel_source" "$ROOT/examples/stiff/$model.toml" rodas5p "$prec" >"$WORK/k.cu"
@@ -65,15 +77,18 @@ for model in ${MODELS:-pollu ring_modulator}; do
         --ptx "$WORK/k.ptx" "${opts[@]}" >/dev/null
       block=$(grep -o -m1 'maxntid [0-9]*' "$WORK/k.ptx" | grep -o '[0-9]*$' || echo -)
       python3 "$ROOT/bench/gpu/kernel_local_memory.py" "$WORK/k.cubin" --json "$WORK/k.json" >/dev/null
-      python3 - "$WORK/k.json" "$model" "$prec" "$v" "$block" <<'PY'
+      python3 "$ROOT/bench/gpu/sass_latency.py" "$WORK/k.cubin" --json "$WORK/lat.json" >/dev/null
+      python3 - "$WORK/k.json" "$model" "$prec" "$v" "$block" "$WORK/lat.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 (_, e), = r.items()
 s = e.get("step_loop", {})
-print("%-16s %-8s %-8s %5s %5s %7s %8s %6s %6s %6s %6s %9s %6s %6s %9s" % (sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], e["registers"],
+lat = json.load(open(sys.argv[6]))
+cycles = next(iter(lat.values()))["cycles"] if lat else "-"
+print("%-16s %-8s %-8s %5s %5s %7s %8s %6s %6s %6s %6s %9s %6s %6s %9s %7s" % (sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], e["registers"],
       e["stack_bytes"], s.get("all"), s.get("fp64"), s.get("fp32"), s.get("ldl"), s.get("stl"),
       s.get("ldl_bytes", 0) + s.get("stl_bytes", 0), s.get("lds", 0), s.get("sts", 0),
-      s.get("lds_bytes", 0) + s.get("sts_bytes", 0)))
+      s.get("lds_bytes", 0) + s.get("sts_bytes", 0), cycles))
 PY
     done
   done

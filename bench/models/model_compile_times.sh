@@ -18,6 +18,7 @@
 # pch_ms (host compiler only) is the same compile again in a fresh cache folder that holds
 # only the precompiled header the cold run built (what a user waits for after editing the
 # model: every compile but the very first in a cache folder); pch_cpu_s its cpu time.
+# units: the programs (CUBINs, shared objects) the cold run built into its cache folder.
 set -euo pipefail
 set -f  # the --set values hold [ ]: no pathname expansion
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -73,7 +74,7 @@ print(d)' "$1"
 echo "cubie run --backend $BACKEND, cold cache ($precision_note), then $REPS warm solves"
 echo "binary: $CUBIE"
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(nproc) cores; $(date -u '+%Y-%m-%d %H:%M UTC')"
-printf '%-18s %-20s %-8s %11s %8s %8s %8s %9s %10s %7s\n' case method precision compile_ms wall_s cpu_s pch_ms pch_cpu_s solve_ms failed
+printf '%-18s %-20s %-8s %11s %8s %8s %8s %9s %10s %7s %5s\n' case method precision compile_ms wall_s cpu_s pch_ms pch_cpu_s solve_ms failed units
 for name in $CASES; do
   model=${MODEL[$name]:?unknown case $name}
   args=(run "$model" --backend "$BACKEND" --json)
@@ -84,6 +85,7 @@ for name in $CASES; do
   # %e wall, %U/%S user/system of cubie and the compiler it waited for.
   CUBIE_CACHE_DIR=$cache /usr/bin/time -f '%e %U %S' -o "$scratch/time" "$CUBIE" "${args[@]}" >"$out"
   read -r wall usr sys <"$scratch/time"
+  units=$( (compgen -G "$cache/*.cubin" || true; compgen -G "$cache/*.so" || true) | wc -l)  # programs the cold run built
   compile_ms=$(json timings_ms.compile <"$out")
   failed=$(json failed.count <"$out")
   method=$(json algorithm <"$out")
@@ -107,6 +109,6 @@ for name in $CASES; do
     s=$(json timings_ms.solve <"$out")
     best=$(python3 -c "import sys; a=[float(x) for x in sys.argv[1:] if x]; print(min(a))" "$s" "$best")
   done
-  printf '%-18s %-20s %-8s %11.0f %8.2f %8.2f %8s %9s %10.1f %7s\n' "$name" "$method" "$precision" "$compile_ms" "$wall" \
-    "$(python3 -c "print($usr + $sys)")" "$pch_ms" "$pch_cpu" "$best" "$failed"
+  printf '%-18s %-20s %-8s %11.0f %8.2f %8.2f %8s %9s %10.1f %7s %5s\n' "$name" "$method" "$precision" "$compile_ms" "$wall" \
+    "$(python3 -c "print($usr + $sys)")" "$pch_ms" "$pch_cpu" "$best" "$failed" "$units"
 done

@@ -171,11 +171,14 @@ class Solver:
             nvrtc.append(f"--maxrregcount={S.as_int('max_registers', config['max_registers'])}")
         if self._lineinfo:
             nvrtc.append("-lineinfo")
+        # Only the backend the solves run on: "auto" runs on the GPU wherever it can compile
+        # there (as `cubie run`), so the CPU library is built only where it cannot.
+        cpu = backend.lower() == "cpu" or (backend.lower() == "auto" and _core.gpu_compile_unavailable_reason() != "")
         t0 = time.perf_counter()
         compiled, report = self._system.compile(
             method,
             settings.precision,
-            cpu=backend.lower() != "cuda",
+            cpu=cpu,
             gpu=gpu,
             cache=self._cache,
             verbosity=2 if self._log_level >= 3 else 0,

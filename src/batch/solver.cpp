@@ -17,6 +17,7 @@
 #include "cubie/core/error.hpp"
 #include "cubie/core/names.hpp"
 #include "cubie/core/scalar_traits.hpp"
+#include "cubie/execution/deferred_kernels.hpp"
 #include "cubie/execution/parallel_copy.hpp"
 #include "cubie/integrate/continuation.hpp"
 #include "cubie/batch/result_memory_sink.hpp"
@@ -60,7 +61,27 @@ std::optional<int> auto_passes_from_environment() {
   return v == "2" ? 2 : 1;
 }
 
+// Besides fixed steps with no save between the span's ends (loop_settings_for): what the
+// fixed-count path cannot do, so that the loop checking every step runs instead.
+bool fixed_count_path_allowed(const system_info& info, const solve_spec& spec, const detail::output_request& request,
+                              method_family family) {
+  // Events and landing on driver samples need the loop that checks every step; so do
+  // per-save iteration counters (the fixed-count path keeps no counts between saves) and
+  // auto's switching (its stepper's state lives across the whole run).
+  return info.n_events() == 0 && !spec.land_on_samples && !request.iteration_counters &&
+         family != method_family::auto_switch;
+}
+
 }  // namespace
+
+bool takes_fixed_count_path(const system_info& info, const solver_settings& settings, const solve_spec& spec) {
+  const method_info& method = find_method(settings.algorithm);
+  std::vector<std::string> ignored;
+  if (resolve_controller(settings, method, ignored).kind != controller_kind::fixed) return false;
+  const detail::output_request request = detail::resolve_outputs(info, spec);
+  const detail::save_schedule schedule = detail::plan_saves(spec, request.time_domain || request.iteration_counters);
+  return !schedule.saves_between && fixed_count_path_allowed(info, spec, request, method.family);
+}
 
 struct Solver::impl {
   std::shared_ptr<const compiled_system> system;
@@ -239,20 +260,20 @@ prepared_batch<V> Solver::impl::prepare(const batch_grid& grid, const solve_spec
   if (!(spec.event_tolerance >= 0) || !std::isfinite(spec.event_tolerance))
     throw invalid_argument("event_tolerance = " + number_text(spec.event_tolerance) + "; it must be a finite number >= 0");
   b.events = {spec.max_events, spec.event_tolerance};
-  // Events and landing on samples need the loop that checks every step.
-  if (info.n_events() > 0 || b.land_on_samples) b.loop.fixed_count_path = false;
-  // So do per-save iteration counters (the fixed-count path keeps no counts between saves).
-  if (b.outputs.has(output_id::iteration_counters)) b.loop.fixed_count_path = false;
-  // And auto's switching (its stepper's state lives across the whole run).
-  if (method->family == method_family::auto_switch) b.loop.fixed_count_path = false;
+  if (!fixed_count_path_allowed(info, spec, request, method->family)) b.loop.fixed_count_path = false;
   b.atol.assign(atol.begin(), atol.end());
   b.rtol.assign(rtol.begin(), rtol.end());
   if (method->family == method_family::auto_switch && !summaries.any() && info.n_events() == 0 && b.drivers.empty())
     pick_auto_passes(b);
   // Kernels built one loop path per program (model files through NVRTC): the fixed-count
-  // path has a kernel of its own.
-  if (b.loop.fixed_count_path && b.gpu != nullptr) {
-    if (auto it = system->gpu_fixed_count.find(b.gpu->function); it != system->gpu_fixed_count.end()) b.gpu = &it->second;
+  // path has a kernel of its own, built here on the first solve that takes the path (on
+  // the GPU backend only: a CPU solve never launches it).
+  if (b.loop.fixed_count_path && b.gpu != nullptr && backend == "cuda" && system->gpu_fixed_count) {
+    if (const gpu_kernel* k = system->gpu_fixed_count->get(b.gpu->function)) b.gpu = k;
+  }
+  // The same on the CPU: a model's library built with the general loop only.
+  if (b.loop.fixed_count_path && b.cpu != nullptr && backend == "cpu" && system->cpu_fixed_count) {
+    if (const cpu_path_entry* e = system->cpu_fixed_count->get(entry_key_of(b.cpu))) b.cpu = e->entry;
   }
   return b;
 }

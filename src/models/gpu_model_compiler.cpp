@@ -3,6 +3,8 @@
 #include <cuda_runtime_api.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <future>
@@ -13,6 +15,7 @@
 #include "cubie/backends/cuda/kernel_launcher.hpp"
 #include "cubie/batch/method_catalog.hpp"
 #include "cubie/core/error.hpp"
+#include "cubie/execution/deferred_kernels.hpp"
 #include "nvrtc_compile.hpp"
 #include "nvrtc_loader.hpp"
 
@@ -169,83 +172,83 @@ std::string gpu_unavailable_reason() {
   return {};
 }
 
-gpu_build build_gpu(const build_request& request, backend_compile_report& report) {
-  // algorithm = "auto" runs in two passes on the GPU (integrate/continuation.hpp): its
-  // explicit first pass is one more kernel.
-  build_request r = request;
-  if (std::find(r.methods.begin(), r.methods.end(), "auto_switch") != r.methods.end() &&
-      std::find(r.methods.begin(), r.methods.end(), "auto_switch_explicit_pass") == r.methods.end())
-    r.methods.push_back("auto_switch_explicit_pass");
-  const compile_options& opt = *r.options;
+namespace {
+
+// What every unit of one compile_model call shares, kept by the deferred units' builders
+// after the call returns (the request's cache and options point into it).
+struct gpu_context {
+  compile_options options;
+  compile_cache cache;
+  build_request r;
   device_arch arch;
+  std::vector<std::string> nvrtc_options;
+  std::string keyed_options;  // the include folder's location is not keyed (its content is)
+  std::string nvrtc_version;
+  std::string command;
+
+  gpu_context(const build_request& request, const device_arch& a)
+      : options(*request.options), cache(request.cache->directory()), r(request), arch(a) {
+    r.options = &options;
+    r.cache = &cache;
+  }
+};
+
+// The key of a unit and its cache lookup: loaded from the cache when there, else its
+// source and key written and `report.compiled` set (compile_misses builds it).
+unit_build look_up(const gpu_context& ctx, const gpu_unit& u) {
+  const build_request& r = ctx.r;
+  const compile_cache& cache = ctx.cache;
+  unit_build b;
+  b.source = device_source(r, u);
+  b.expression = name_expression(r, u);
+  cache_key_builder kb;
+  kb.add("kind", "cuda cubin, cubie model compiler v2 (one kernel per program)")
+      .add("cubie_version", CUBIE_VERSION_STRING)
+      .add("cubie_headers", r.header_digest)
+      .add("source", b.source)
+      .add("nvrtc_version", ctx.nvrtc_version)
+      .add("gpu_arch", "sm_" + std::to_string(ctx.arch.sm))
+      .add("options", ctx.keyed_options)
+      .add("kernels", b.expression);
+  b.key = kb.key();
+  b.report.methods = {u.method};
+  b.report.cache_key = b.key;
+  b.report.source_path = cache.entry(b.key, ".cu");
+  b.report.artifact_path = cache.entry(b.key, ".cubin");
   std::string why;
-  if (!current_device(arch, why)) throw error("compile_model: " + why);
-
-  std::vector<std::string> options = nvrtc_core_options(arch.sm, r.include_dir);
-  options.insert(options.end(), opt.extra_nvrtc_options.begin(), opt.extra_nvrtc_options.end());
-  // CUBIE_NVRTC_OPTIONS: more options, space-separated, for measurements from the command
-  // line (bench/gpu/nvrtc_compile_session.sh: ptxas's fast-compile levels); keyed like the rest.
-  if (const char* more = std::getenv("CUBIE_NVRTC_OPTIONS"); more && *more) {
-    std::istringstream words(more);
-    for (std::string w; words >> w;) options.push_back(w);
-  }
-  // The include folder's location is not part of the key (its content is, as the digest).
-  std::vector<std::string> keyed_options;
-  for (const std::string& o : options) keyed_options.push_back(o == "-I" + r.include_dir.string() ? "-I<cubie>" : o);
-  const std::string nvrtc_version = nvrtc_version_text();  // loads NVRTC here, before any thread
-  const std::string command = "NVRTC " + nvrtc_version + " (" + nvrtc().library + "): " + joined(options, " ");
-  const compile_cache& cache = *r.cache;
-
-  const std::vector<gpu_unit> units = units_of(r);
-  std::vector<unit_build> builds(units.size());
-  for (std::size_t i = 0; i < units.size(); ++i) {
-    unit_build& b = builds[i];
-    b.source = device_source(r, units[i]);
-    b.expression = name_expression(r, units[i]);
-    cache_key_builder kb;
-    kb.add("kind", "cuda cubin, cubie model compiler v2 (one kernel per program)")
-        .add("cubie_version", CUBIE_VERSION_STRING)
-        .add("cubie_headers", r.header_digest)
-        .add("source", b.source)
-        .add("nvrtc_version", nvrtc_version)
-        .add("gpu_arch", "sm_" + std::to_string(arch.sm))
-        .add("options", joined(keyed_options, " "))
-        .add("kernels", b.expression);
-    b.key = kb.key();
-    b.report.methods = {units[i].method};
-    b.report.cache_key = b.key;
-    b.report.source_path = cache.entry(b.key, ".cu");
-    b.report.artifact_path = cache.entry(b.key, ".cubin");
-    if (cache.contains(b.key, ".cubin")) {
-      const std::optional<std::string> table = cache.read(b.key, ".kernels");
-      std::optional<std::string> cubin = cache.read(b.key, ".cubin");
-      std::string lowered;
-      if (table && cubin && parse_kernel_table(*table, b.expression, lowered) && load_cubin(*cubin, lowered, b.kernel, why)) {
-        b.report.cache_hit = true;
-        continue;
-      }
-      if (opt.verbosity > 0) {
-        report_line("cubie: cache entry " + b.report.artifact_path.string() + " unusable (" +
-                    (why.empty() ? std::string("kernel table missing or stale") : why) + "); rebuilding");
-      }
-      why.clear();
+  if (cache.contains(b.key, ".cubin")) {
+    const std::optional<std::string> table = cache.read(b.key, ".kernels");
+    std::optional<std::string> cubin = cache.read(b.key, ".cubin");
+    std::string lowered;
+    if (table && cubin && parse_kernel_table(*table, b.expression, lowered) && load_cubin(*cubin, lowered, b.kernel, why)) {
+      b.report.cache_hit = true;
+      return b;
     }
-    cache.write(b.key, ".cu", b.source);
-    cache.write(b.key, ".key", kb.manifest());
-    b.report.compiled = true;
+    if (ctx.options.verbosity > 0) {
+      report_line("cubie: cache entry " + b.report.artifact_path.string() + " unusable (" +
+                  (why.empty() ? std::string("kernel table missing or stale") : why) + "); rebuilding");
+    }
   }
+  cache.write(b.key, ".cu", b.source);
+  cache.write(b.key, ".key", kb.manifest());
+  b.report.compiled = true;
+  return b;
+}
 
-  // The programs to compile, on up to one thread per hardware thread (this one included).
+// Compiles the units that missed the cache, on up to one thread per hardware thread (this
+// one included), then writes their cache entries and loads them on this thread.
+void compile_misses(const gpu_context& ctx, std::vector<unit_build>& builds) {
   std::vector<std::size_t> misses;
   for (std::size_t i = 0; i < builds.size(); ++i)
     if (builds[i].report.compiled) misses.push_back(i);
-  if (!misses.empty()) {
-    cache.remove_stale_scratch(std::chrono::hours(24));
-    if (opt.verbosity > 1) report_line("cubie: " + command);
-  }
+  if (misses.empty()) return;
+  const compile_cache& cache = ctx.cache;
+  cache.remove_stale_scratch(std::chrono::hours(24));
+  if (ctx.options.verbosity > 1) report_line("cubie: " + ctx.command);
   auto compile_unit = [&](std::size_t i) {
     unit_build& b = builds[i];
-    nvrtc_output compiled = nvrtc_compile(b.source, b.report.source_path.filename().string(), options, {b.expression});
+    nvrtc_output compiled =
+        nvrtc_compile(b.source, b.report.source_path.filename().string(), ctx.nvrtc_options, {b.expression});
     b.compiled_ok = compiled.success && !compiled.cubin.empty() && compiled.lowered_names.size() == 1;
     b.log = std::move(compiled.log);
     if (b.compiled_ok) {
@@ -277,39 +280,124 @@ gpu_build build_gpu(const build_request& request, backend_compile_report& report
   }
   for (const std::size_t i : misses) {
     unit_build& b = builds[i];
-    if (!b.compiled_ok) throw_generated_code_failure(r, "the GPU", b.key, b.report.source_path, command, b.log);
-    if (opt.verbosity > 1 && !b.log.empty()) report_line(b.log);
+    if (!b.compiled_ok) throw_generated_code_failure(ctx.r, "the GPU", b.key, b.report.source_path, ctx.command, b.log);
+    if (ctx.options.verbosity > 1 && !b.log.empty()) report_line(b.log);
     // The table first: a reader that sees the CUBIN entry finds its table already there.
     cache.write(b.key, ".kernels", kernel_table(b.expression, b.lowered));
     cache.write(b.key, ".cubin", b.cubin);
-    // Loaded on this thread: the CUDA device is current here.
+    std::string why;
     if (!load_cubin(b.cubin, b.lowered, b.kernel, why)) {
-      throw device_error("cannot load the compiled model '" + r.model_name + "' on the GPU: " + why, false);
+      throw device_error("cannot load the compiled model '" + ctx.r.model_name + "' on the GPU: " + why, false);
     }
     b.cubin.clear();
   }
+}
+
+std::string kernel_name(const gpu_unit& u, precision p) {
+  return u.method + "<" + value_type_name(p) + ">" + (u.groups != 0 ? " with summaries" : "") +
+         (u.fixed_count ? ", fixed-count path" : "");
+}
+
+// The builder of a fixed-count kernel left for its first solve: the same lookup, compile
+// and load as the units built at once, on the solving thread.
+deferred_gpu_kernels::builder deferred_builder(std::shared_ptr<const gpu_context> ctx, gpu_unit u) {
+  return [ctx = std::move(ctx), u]() {
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<unit_build> builds;
+    builds.push_back(look_up(*ctx, u));
+    if (builds.front().report.compiled && ctx->options.on_deferred_compile) {
+      ctx->options.on_deferred_compile("compiling model '" + ctx->r.model_name + "' (" + u.method + ", " +
+                                       value_type_name(ctx->r.precision) + ", fixed-count path)");
+    }
+    compile_misses(*ctx, builds);
+    gpu_kernel k = std::move(builds.front().kernel);
+    k.name = kernel_name(u, ctx->r.precision);
+    if (ctx->options.verbosity > 0) {
+      char ms[32];
+      std::snprintf(ms, sizeof ms, "%.0f ms",
+                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+      report_line("cubie: model '" + ctx->r.model_name + "' for the GPU (" + k.name + ", on first need): " +
+                  (builds.front().report.cache_hit ? "cache hit, loaded in " : "compiled in ") + ms + " [" +
+                  builds.front().report.artifact_path.string() + "]");
+    }
+    return k;
+  };
+}
+
+}  // namespace
+
+gpu_build build_gpu(const build_request& request, backend_compile_report& report) {
+  // algorithm = "auto" runs in two passes on the GPU (integrate/continuation.hpp): its
+  // explicit first pass is one more kernel.
+  build_request req = request;
+  if (std::find(req.methods.begin(), req.methods.end(), "auto_switch") != req.methods.end() &&
+      std::find(req.methods.begin(), req.methods.end(), "auto_switch_explicit_pass") == req.methods.end())
+    req.methods.push_back("auto_switch_explicit_pass");
+  device_arch arch;
+  std::string why;
+  if (!current_device(arch, why)) throw error("compile_model: " + why);
+  auto context = std::make_shared<gpu_context>(req, arch);
+  gpu_context& ctx = *context;
+  const build_request& r = ctx.r;
+
+  ctx.nvrtc_options = nvrtc_core_options(arch.sm, r.include_dir);
+  ctx.nvrtc_options.insert(ctx.nvrtc_options.end(), ctx.options.extra_nvrtc_options.begin(),
+                           ctx.options.extra_nvrtc_options.end());
+  // CUBIE_NVRTC_OPTIONS: more options, space-separated, for measurements from the command
+  // line (bench/gpu/nvrtc_compile_session.sh: ptxas's fast-compile levels); keyed like the rest.
+  if (const char* more = std::getenv("CUBIE_NVRTC_OPTIONS"); more && *more) {
+    std::istringstream words(more);
+    for (std::string w; words >> w;) ctx.nvrtc_options.push_back(w);
+  }
+  std::vector<std::string> keyed_options;
+  for (const std::string& o : ctx.nvrtc_options)
+    keyed_options.push_back(o == "-I" + r.include_dir.string() ? "-I<cubie>" : o);
+  ctx.keyed_options = joined(keyed_options, " ");
+  ctx.nvrtc_version = nvrtc_version_text();  // loads NVRTC here, before any thread
+  ctx.command = "NVRTC " + ctx.nvrtc_version + " (" + nvrtc().library + "): " + joined(ctx.nvrtc_options, " ");
+
+  // The units built now; the fixed-count units of the other methods wait for their first
+  // solve (deferred_gpu_kernels), so a run with an adaptive controller compiles one program.
+  const std::vector<gpu_unit> all = units_of(r);
+  std::vector<gpu_unit> now;
+  std::vector<std::size_t> companion(all.size(), std::size_t(-1));  // index in `now` of all[i], if built now
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const gpu_unit& u = all[i];
+    const bool defer = u.fixed_count && std::find(r.fixed_count_now.begin(), r.fixed_count_now.end(), u.method) ==
+                                            r.fixed_count_now.end();
+    if (defer) continue;
+    companion[i] = now.size();
+    now.push_back(u);
+  }
+  std::vector<unit_build> builds;
+  builds.reserve(now.size());
+  for (const gpu_unit& u : now) builds.push_back(look_up(ctx, u));
+  compile_misses(ctx, builds);
 
   // The general kernels are the entries; their fixed-count companions are keyed by them.
   gpu_build out;
   auto library = std::make_shared<std::vector<std::shared_ptr<const void>>>();
-  for (std::size_t i = 0; i < units.size(); ++i) {
-    const gpu_unit& u = units[i];
-    gpu_kernel& k = builds[i].kernel;
-    k.name = u.method + "<" + value_type_name(r.precision) + ">" + (u.groups != 0 ? " with summaries" : "") +
-             (u.fixed_count ? ", fixed-count path" : "");
-    library->push_back(k.owner);
+  for (std::size_t k = 0; k < now.size(); ++k) {
+    builds[k].kernel.name = kernel_name(now[k], r.precision);
+    library->push_back(builds[k].kernel.owner);
   }
-  for (std::size_t i = 0; i < units.size(); ++i) {
-    const gpu_unit& u = units[i];
+  auto fixed_count = std::make_shared<deferred_gpu_kernels>();
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const gpu_unit& u = all[i];
     if (u.fixed_count) continue;
-    gpu_kernel k = std::move(builds[i].kernel);
-    if (i + 1 < units.size() && units[i + 1].fixed_count)  // units_of: the companion follows
-      out.fixed_count_kernels.emplace(k.function, std::move(builds[i + 1].kernel));
+    gpu_kernel k = std::move(builds[companion[i]].kernel);
+    if (i + 1 < all.size() && all[i + 1].fixed_count) {  // units_of: the companion follows
+      if (companion[i + 1] != std::size_t(-1))
+        fixed_count->add_built(k.function, std::move(builds[companion[i + 1]].kernel));
+      else
+        fixed_count->add(k.function, deferred_builder(context, all[i + 1]));
+    }
     if (u.groups == 0)
       out.kernels.emplace(entry_key{u.method, r.precision}, std::move(k));
     else
       out.summary_kernels.emplace(summary_entry_key{u.method, r.precision, u.groups}, std::move(k));
   }
+  if (fixed_count->size() != 0) out.fixed_count_kernels = std::move(fixed_count);
   out.library = std::move(library);
 
   report.units.clear();

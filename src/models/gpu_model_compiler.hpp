@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cubie/execution/compiled_system.hpp"
+#include "cubie/execution/deferred_kernels.hpp"
 #include "model_compiler_detail.hpp"
 
 namespace cubie::models::detail {
@@ -14,8 +15,10 @@ struct gpu_build {
   std::map<entry_key, gpu_kernel> kernels;
   std::map<summary_entry_key, gpu_kernel> summary_kernels;  ///< request.summary_groups != 0
   /// The fixed-count path's kernels, keyed by the function of their general-loop kernel in
-  /// `kernels` or `summary_kernels` (compiled_system::gpu_fixed_count).
-  std::map<const void*, gpu_kernel> fixed_count_kernels;
+  /// `kernels` or `summary_kernels` (compiled_system::gpu_fixed_count): built already for the
+  /// methods in build_request::fixed_count_now, on their first solve for the others. Null
+  /// when every kernel holds both paths.
+  std::shared_ptr<deferred_gpu_kernels> fixed_count_kernels;
   std::shared_ptr<const void> library;  ///< unloads the CUBIN when the last user is gone
 };
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <functional>
 #include <future>
 #include <iostream>
 #include <mutex>
@@ -12,7 +14,10 @@
 
 #include "cubie/batch/method_catalog.hpp"
 #include "cubie/batch/solve_spec_check.hpp"
+#include "cubie/batch/solver.hpp"
 #include "cubie/core/error.hpp"
+#include "cubie/execution/deferred_kernels.hpp"
+#include "cubie/integrate/integrate_run.hpp"
 #include "cubie/integrate/batch_args.hpp"
 #include "cubie/models/codegen.hpp"
 #include "cubie_headers.hpp"
@@ -81,7 +86,9 @@ std::string summary_symbol(const std::string& method, const std::string& suffix,
 // library built against other headers is refused, not run. One unit per method: units
 // compile in parallel and each is cached on its own, so adding a method later compiles
 // only that method.
-std::string host_translation_unit(const detail::build_request& r, const std::string& method) {
+// `paths`: the loop paths compiled in; loop_paths::both writes the entries as before the
+// paths were split (the same text, so the same cache entries).
+std::string host_translation_unit(const detail::build_request& r, const std::string& method, loop_paths paths) {
   const std::string V = detail::value_type_name(r.precision);
   const std::string suffix = detail::precision_suffix(r.precision);
   std::string sys = detail::generated_struct_name;
@@ -108,13 +115,17 @@ std::string host_translation_unit(const detail::build_request& r, const std::str
   tu += "#define CUBIE_MODEL_EXPORT extern \"C\" __attribute__((visibility(\"default\")))\n\n";
   tu += "CUBIE_MODEL_EXPORT void cubie_cpu_" + method + "_" + suffix +
         "(const void* args, long long begin, long long end) {\n";
-  tu += "  cubie::cpu::integrate_range<cubie::methods::" + method + ", " + sys + ", " + V + ">(args, begin, end);\n}\n";
+  const std::string path_arg = paths == loop_paths::both          ? ""
+                               : paths == loop_paths::general     ? ", cubie::loop_paths::general"
+                                                                  : ", cubie::loop_paths::fixed_count";
+  tu += "  cubie::cpu::integrate_range<cubie::methods::" + method + ", " + sys + ", " + V +
+        (path_arg.empty() ? "" : ", 0u" + path_arg) + ">(args, begin, end);\n}\n";
   if (r.summary_groups != 0) {
     // The same loop computing summary metrics with these accumulator groups.
     const std::string g = std::to_string(r.summary_groups) + "u";
     tu += "CUBIE_MODEL_EXPORT void " + summary_symbol(method, suffix, r.summary_groups) +
           "(const void* args, long long begin, long long end) {\n";
-    tu += "  cubie::cpu::integrate_range<cubie::methods::" + method + ", " + sys + ", " + V + ", " + g +
+    tu += "  cubie::cpu::integrate_range<cubie::methods::" + method + ", " + sys + ", " + V + ", " + g + path_arg +
           ">(args, begin, end);\n}\n";
   }
   tu += "CUBIE_MODEL_EXPORT int cubie_cpu_simd_lanes_" + suffix + "() { return cubie::cpu::simd_lanes_for<" + V + ", " +
@@ -176,9 +187,10 @@ bool load_shared_object(const fs::path& path, const detail::build_request& r, co
 }
 
 cpu_unit build_cpu_unit(const detail::build_request& r, const detail::host_toolchain& tc, const std::string& method,
-                        detail::precompiled_prelude& prelude, compile_unit_report& report) {
+                        loop_paths paths, detail::precompiled_prelude& prelude, compile_unit_report& report,
+                        const std::function<void()>& before_compile = {}) {
   const compile_options& opt = *r.options;
-  const std::string tu = host_translation_unit(r, method);
+  const std::string tu = host_translation_unit(r, method, paths);
 
   cache_key_builder kb;
   kb.add("kind", "cpu shared object, cubie model compiler v2")
@@ -212,6 +224,7 @@ cpu_unit build_cpu_unit(const detail::build_request& r, const detail::host_toolc
     out = {};
   }
 
+  if (before_compile) before_compile();
   cache.write(key, ".cpp", tu);
   cache.write(key, ".key", kb.manifest());
   const fs::path scratch = cache.scratch_path(key, ".so");
@@ -264,6 +277,70 @@ struct cpu_build {
   std::map<summary_entry_key, cpu_entry> summary_entries;
   int simd_lanes = 1;
   std::vector<std::shared_ptr<const void>> handles;
+  /// The fixed-count libraries of the methods built with the general loop only, on first
+  /// need; null when every library holds both paths.
+  std::shared_ptr<deferred_cpu_entries> fixed_count;
+};
+
+// A method's fixed-count library, built by the first solve that takes the path: the same
+// key, compile and load as the libraries built at once, with copies of what compile_model
+// held (the request's cache and options point into this object).
+class deferred_cpu_unit {
+ public:
+  deferred_cpu_unit(const detail::build_request& request, detail::host_toolchain tc, std::string method,
+                    int simd_lanes)
+      : options_(*request.options),
+        cache_(request.cache->directory()),
+        r_(request),
+        tc_(std::move(tc)),
+        method_(std::move(method)),
+        simd_lanes_(simd_lanes) {
+    r_.options = &options_;
+    r_.cache = &cache_;
+  }
+
+  const cpu_unit& get() {
+    std::lock_guard lock(mutex_);
+    if (built_) return unit_;
+    const auto start = clock_type::now();
+    detail::precompiled_prelude prelude(cache_, tc_, r_.include_dir, r_.header_digest,
+                                        options_.precompiled_header && !detail::precompiled_header_disabled_by_env(),
+                                        detail::shared_prelude_directory());
+    compile_unit_report report;
+    const std::string what = "compiling model '" + r_.model_name + "' (" + method_ + ", " +
+                             detail::value_type_name(r_.precision) + ", fixed-count path)";
+    cpu_unit unit = build_cpu_unit(r_, tc_, method_, loop_paths::fixed_count, prelude, report, [&] {
+      if (options_.on_deferred_compile) options_.on_deferred_compile(what);
+    });
+    (void)prelude.finish_build();
+    if (unit.simd_lanes != simd_lanes_) {
+      throw internal_error("internal error: the CPU entries of model '" + r_.model_name +
+                           "' disagree on the SIMD width (" + std::to_string(simd_lanes_) + " and " +
+                           std::to_string(unit.simd_lanes) + " lanes)");
+    }
+    if (options_.verbosity > 0) {
+      char ms[32];
+      std::snprintf(ms, sizeof ms, "%.0f ms", ms_since(start));
+      detail::report_line("cubie: model '" + r_.model_name + "' for the CPU (" + method_ + ", " +
+                          precision_name(r_.precision) + ", fixed-count path, on first need): " +
+                          (report.cache_hit ? "cache hit, loaded in " : "compiled in ") + ms + " [" +
+                          report.artifact_path.string() + "]");
+    }
+    unit_ = std::move(unit);
+    built_ = true;
+    return unit_;
+  }
+
+ private:
+  compile_options options_;
+  compile_cache cache_;
+  detail::build_request r_;
+  detail::host_toolchain tc_;
+  std::string method_;
+  int simd_lanes_;
+  std::mutex mutex_;
+  cpu_unit unit_;
+  bool built_ = false;
 };
 
 // Every requested method, each in its own compiler process, as many at a time as the
@@ -278,19 +355,27 @@ cpu_build build_cpu(const detail::build_request& r, backend_compile_report& repo
   const std::size_t n = r.methods.size();
   report.units.assign(n, {});
   std::vector<cpu_unit> units(n);
+  // A method's library holds both loop paths when the model's own solve takes the
+  // fixed-count path, else the general loop only (its fixed-count library on first need:
+  // that path is a third of an adaptive method's code, bench/RESULTS.md issue 14).
+  std::vector<loop_paths> paths(n, loop_paths::general);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (std::find(r.fixed_count_now.begin(), r.fixed_count_now.end(), r.methods[i]) != r.fixed_count_now.end())
+      paths[i] = loop_paths::both;
+  }
   const std::size_t jobs = std::max<std::size_t>(1, std::thread::hardware_concurrency());
   for (std::size_t first = 0; first < n; first += jobs) {
     const std::size_t last = std::min(n, first + jobs);
     std::vector<std::future<cpu_unit>> running;
     for (std::size_t i = first + 1; i < last; ++i) {
       running.push_back(std::async(std::launch::async,
-                                   [&, i] { return build_cpu_unit(r, tc, r.methods[i], prelude, report.units[i]); }));
+                                   [&, i] { return build_cpu_unit(r, tc, r.methods[i], paths[i], prelude, report.units[i]); }));
     }
     // The first of the batch on this thread; the others are waited for even when it
     // throws, since they use `r`, `report` and the cache folder.
     std::exception_ptr failure;
     try {
-      units[first] = build_cpu_unit(r, tc, r.methods[first], prelude, report.units[first]);
+      units[first] = build_cpu_unit(r, tc, r.methods[first], paths[first], prelude, report.units[first]);
     } catch (...) {
       failure = std::current_exception();
     }
@@ -319,6 +404,20 @@ cpu_build build_cpu(const detail::build_request& r, backend_compile_report& repo
     out.entries.emplace(entry_key{r.methods[i], r.precision}, units[i].entry);
     if (units[i].summary_entry != nullptr) {
       out.summary_entries.emplace(summary_entry_key{r.methods[i], r.precision, r.summary_groups}, units[i].summary_entry);
+    }
+    if (paths[i] == loop_paths::general) {
+      if (!out.fixed_count) out.fixed_count = std::make_shared<deferred_cpu_entries>();
+      auto unit = std::make_shared<deferred_cpu_unit>(r, tc, r.methods[i], out.simd_lanes);
+      out.fixed_count->add(entry_key_of(units[i].entry), [unit] {
+        const cpu_unit& u = unit->get();
+        return cpu_path_entry{u.entry, u.handle};
+      });
+      if (units[i].summary_entry != nullptr) {
+        out.fixed_count->add(entry_key_of(units[i].summary_entry), [unit] {
+          const cpu_unit& u = unit->get();
+          return cpu_path_entry{u.summary_entry, u.handle};
+        });
+      }
     }
     out.handles.push_back(std::move(units[i].handle));
   }
@@ -428,6 +527,32 @@ std::shared_ptr<const compiled_system> compile_model(const model_definition& mod
 
   // Whether the GPU half runs, decided before starting the CPU half so that a
   // `required` GPU that is missing fails before any compile.
+  // Which methods' fixed-count GPU kernels to build now (the others on their first need):
+  // those whose solve with the model's own settings and spec takes the fixed-count path,
+  // so that `cubie run` compiles exactly the programs it launches.
+  // CUBIE_FIXED_COUNT=now: every fixed-count kernel at once, as before this was
+  // deferred, for before/after measurements in one build (bench/gpu/nvrtc_lazy_session.sh).
+  const char* env_fixed_count = std::getenv("CUBIE_FIXED_COUNT");
+  const fixed_count_build when = env_fixed_count != nullptr && std::string(env_fixed_count) == "now"
+                                     ? fixed_count_build::now
+                                     : options.gpu_fixed_count;
+  {
+    for (const std::string& m : r.methods) {
+      bool now = when == fixed_count_build::now;
+      if (when == fixed_count_build::as_the_model_runs) {
+        solver_settings s = model.settings;
+        s.algorithm = m;
+        s.precision = r.precision;
+        try {
+          now = takes_fixed_count_path(cs->info, s, model.spec);
+        } catch (const error&) {
+          now = false;  // settings the Solver refuses: it will say so; nothing to predict
+        }
+      }
+      if (now) r.fixed_count_now.push_back(m);
+    }
+  }
+
   bool gpu_go = false;
   if (rep.gpu.requested) {
     rep.gpu.skipped_reason = gpu_compile_unavailable_reason();
@@ -481,6 +606,7 @@ std::shared_ptr<const compiled_system> compile_model(const model_definition& mod
     rep.cpu.built = true;
     cs->cpu = std::move(cpu_result.entries);
     cs->cpu_summaries = std::move(cpu_result.summary_entries);
+    cs->cpu_fixed_count = std::move(cpu_result.fixed_count);
     (r.precision == precision::float32 ? cs->cpu_simd_lanes_float : cs->cpu_simd_lanes_double) = cpu_result.simd_lanes;
   }
 

@@ -22,6 +22,10 @@ struct build_request {
   u32 summary_groups = 0;             ///< summary entries' accumulator groups; 0: none
   bool outline_rhs = false;           ///< the CPU code calls the rhs (outline_rhs_on_cpu())
   bool split_gpu_paths = true;        ///< a GPU program per loop path (!rhs_reads_time())
+  /// Methods whose fixed-count path is built at once: their CPU library holds both loop
+  /// paths, and (with split_gpu_paths) their fixed-count GPU program compiles beside the
+  /// general one. The others' fixed-count code waits for the first solve that takes it.
+  std::vector<std::string> fixed_count_now;
   std::filesystem::path include_dir;  ///< cubie's headers
   std::string header_digest;          ///< cubie_header_digest(include_dir)
   const compile_cache* cache = nullptr;

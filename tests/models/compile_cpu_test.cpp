@@ -15,6 +15,7 @@
 #include "compile_test_support.hpp"
 #include "cubie/backends/cpu/simd_width.hpp"
 #include "cubie/batch/solver.hpp"
+#include "cubie/execution/deferred_kernels.hpp"
 #include "cubie/models/model_compiler.hpp"
 
 namespace {
@@ -224,6 +225,69 @@ TEST(CompiledModel, OutlivesTheCallerAndKeepsItsCodeLoaded) {
   const cubie::SolveResult r = solver->solve(ensemble.initial_values, ensemble.parameters, {});
   EXPECT_EQ(r.failed_runs(), 0);
   EXPECT_EQ(r.n_runs(), 17);
+}
+
+// A method's library holds the general loop only unless the model's own solve takes the
+// fixed-count path; the first solve that takes it compiles the fixed-count library (once; the
+// hook hears of it), and its results are the C++ system's, bit for bit, as are those of the
+// library built with both paths at once (fixed_count_build::now).
+TEST(CompiledModel, CompilesTheFixedCountPathOnItsFirstSolve) {
+  cubie::test::scratch_folder dir;
+  cubie::models::compile_options o;
+  o.gpu = cubie::models::gpu_compile::off;
+  o.methods = {"dormand_prince_54", "rk4"};
+  o.precision = precision::float64;
+  o.cache_dir = dir.path();
+  std::vector<std::string> heard;
+  o.on_deferred_compile = [&](const std::string& what) { heard.push_back(what); };
+  cubie::models::compile_report report;
+  const auto model = cubie::models::compile_model(cubie::test::lorenz_model(), o, &report);
+  EXPECT_EQ(report.cpu.compiler_runs, 2);  // lorenz.toml saves every 0.01: no fixed-count path
+  ASSERT_NE(model->cpu_fixed_count, nullptr);
+  EXPECT_EQ(model->cpu_fixed_count->size(), 2u);
+  const cubie::cpu_entry rk4 = model->cpu.at({"classical_rk4", precision::float64});
+  const cubie::cpu_entry dopri = model->cpu.at({"dormand_prince_54", precision::float64});
+
+  auto solve = [&](std::shared_ptr<const cubie::compiled_system> sys, const char* method) {
+    cubie::solver_settings s;
+    s.algorithm = method;
+    s.precision = precision::float64;
+    s.backend = "cpu";
+    s.dt = 1e-3;  // not a binary fraction: the general loop would end on other bits
+    cubie::Solver solver(std::move(sys), s);
+    const auto ensemble = cubie::test::make_lorenz_ensemble(100);
+    cubie::solve_spec spec;  // no save between the ends
+    spec.duration = 1.0;
+    return solver.solve(ensemble.initial_values, ensemble.parameters, spec);
+  };
+  // Adaptive and saving in between: the general loop, nothing compiled.
+  (void)solve(model, "dormand_prince_54");
+  (void)solve_lorenz(model, "classical_rk4", precision::float64);
+  EXPECT_EQ(model->cpu_fixed_count->builds().first, 0);
+  EXPECT_EQ(dir.files_ending(".so").size(), 2u);
+  EXPECT_TRUE(heard.empty());
+
+  const cubie::SolveResult fixed = solve(model, "classical_rk4");
+  EXPECT_TRUE(model->cpu_fixed_count->built(cubie::entry_key_of(rk4)));
+  EXPECT_FALSE(model->cpu_fixed_count->built(cubie::entry_key_of(dopri)));
+  EXPECT_EQ(model->cpu_fixed_count->builds().first, 1);
+  EXPECT_EQ(dir.files_ending(".so").size(), 3u);
+  ASSERT_EQ(heard.size(), 1u);
+  EXPECT_EQ(heard.front(), "compiling model 'lorenz' (classical_rk4, double, fixed-count path)");
+  (void)solve(model, "classical_rk4");
+  EXPECT_EQ(model->cpu_fixed_count->builds().first, 1);
+  expect_bit_identical<double>(fixed, solve(cxx_lorenz(), "classical_rk4"));
+
+  // Both paths at once: one library per method, no deferred entries, the same bits.
+  o.gpu_fixed_count = cubie::models::fixed_count_build::now;
+  heard.clear();
+  const auto at_once = cubie::models::compile_model(cubie::test::lorenz_model(), o, &report);
+  EXPECT_EQ(report.cpu.compiler_runs, 2);
+  EXPECT_EQ(at_once->cpu_fixed_count, nullptr);
+  expect_bit_identical<double>(fixed, solve(at_once, "classical_rk4"));
+  expect_bit_identical<double>(solve_lorenz(model, "dormand_prince_54", precision::float64),
+                               solve_lorenz(at_once, "dormand_prince_54", precision::float64));
+  EXPECT_TRUE(heard.empty());
 }
 
 }  // namespace

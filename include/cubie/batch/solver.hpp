@@ -40,6 +40,15 @@ class solve_failed : public error {
   bool sticky_;
 };
 
+/// @brief Whether a solve of a system with `info`, these settings and this spec takes the
+///   fixed-count path (fixed steps counted between the span's ends, with no save, event or
+///   driver sample between them), as the Solver decides it. The model compiler builds a
+///   model's fixed-count kernel at once when the model's own settings take that path, and
+///   otherwise on the first solve that does.
+/// @throws invalid_argument for the settings and specs the Solver refuses.
+[[nodiscard]] bool takes_fixed_count_path(const system_info& info, const solver_settings& settings,
+                                          const solve_spec& spec);
+
 class Solver {
  public:
   /// @throws invalid_argument for any bad setting (unknown algorithm, controller or

@@ -4,6 +4,7 @@
 // their own overloads in simd.hpp. Generated model code calls these names unqualified.
 #pragma once
 #include "execution_space.hpp"
+#include "scalar_traits.hpp"
 
 #if CUBIE_HAS_HOST_STDLIB()
 #include <cmath>
@@ -60,6 +61,26 @@ CUBIE_HD CUBIE_FORCEINLINE T divide_by_invariant(const T& x, const T& d) {
 #ifndef CUBIE_FAST_RECIPROCAL
 #define CUBIE_FAST_RECIPROCAL (CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC())
 #endif
+// CUBIE_LU_LATEST_LAST (default: device code): the generated sparse LU's back substitution
+// subtracts each row's terms in the order their unknowns become ready, the latest last (a
+// shorter dependent chain: src/models/sparse_lu_code.cpp); 0 in column order, as the host.
+#ifndef CUBIE_LU_LATEST_LAST
+#define CUBIE_LU_LATEST_LAST (CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC())
+#endif
+// CUBIE_LU_SCALED_ROWS (default: device code): in double precision the generated sparse LU
+// stores U's rows divided by their pivots, so the back substitution's rows need no product
+// after their last term (implies the latest-last order); 0 stores U as elimination leaves it.
+// Measured offline (bench/RESULTS.md issue 8): the ring modulator's float64 step -290 cycles
+// of one warp's latency, POLLU float64 even; in float32 it raised POLLU's spills (374 -> 610 B
+// of local traffic per step), so float kernels keep the unscaled rows.
+#ifndef CUBIE_LU_SCALED_ROWS
+#define CUBIE_LU_SCALED_ROWS (CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC())
+#endif
+/// Whether the generated sparse LU of arithmetic S takes the scaled rows (above).
+template <class S>
+CUBIE_HD constexpr bool lu_scaled_rows() {
+  return CUBIE_LU_SCALED_ROWS && sizeof(value_type_t<S>) == 8;
+}
 template <class T>
 CUBIE_HD CUBIE_FORCEINLINE T reciprocal(const T& x) {
   return T(1) / x;
@@ -134,10 +155,41 @@ CUBIE_HD CUBIE_FORCEINLINE bool is_finite(double x) { return ::fabs(x) <= 1.7976
 CUBIE_HD CUBIE_FORCEINLINE float controller_pow(float x, float e) { return ::exp2f(e * ::log2f(x)); }
 CUBIE_HD CUBIE_FORCEINLINE double controller_pow(double x, double e) { return ::exp2(e * ::log2(x)); }
 // log2 (x > 0) and exp2 for the step controller (SIMD packs use fast vectorised forms).
+// With CUBIE_FAST_CONTROLLER_LOG (default: device code) both take the hardware's float
+// approximations (lg2.approx, ex2.approx: about 2^-22 relative, MUFU.LG2/EX2) in float and
+// double kernels alike: the controller needs a gain to a few digits, not 53 bits, and the
+// double library forms are long dependent chains with slow-path branches (720 of one warp's
+// ~18,400 cycles per Rodas5P step of the ring modulator; bench/gpu/sass_latency.py,
+// bench/RESULTS.md issue 8). Arguments are clamped into float's normal range first, so
+// log2 stays finite (|log2| <= 123) and exp2 saturates to 0 or inf where double's result
+// would be outside float's range: the controller clamps every gain to [min_gain, max_gain]
+// anyway. NaN stays NaN. Elsewhere (the host; -DCUBIE_FAST_CONTROLLER_LOG=0 as an NVRTC
+// option) the libm functions.
+#ifndef CUBIE_FAST_CONTROLLER_LOG
+#define CUBIE_FAST_CONTROLLER_LOG (CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC())
+#endif
+#if (CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC()) && CUBIE_FAST_CONTROLLER_LOG
+CUBIE_HD CUBIE_FORCEINLINE float controller_log2(float x) {
+  float r;
+  const float c = ::fminf(::fmaxf(x, 1e-37f), 1e37f);  // fmax/fmin pass NaN through as the bound
+  asm("lg2.approx.f32 %0, %1;" : "=f"(r) : "f"(x == x ? c : x));
+  return r;
+}
+CUBIE_HD CUBIE_FORCEINLINE float controller_exp2(float x) {
+  float r;
+  asm("ex2.approx.ftz.f32 %0, %1;" : "=f"(r) : "f"(x));
+  return r;
+}
+CUBIE_HD CUBIE_FORCEINLINE double controller_log2(double x) { return double(controller_log2(float(x))); }
+CUBIE_HD CUBIE_FORCEINLINE double controller_exp2(double x) {
+  return double(controller_exp2(float(::fmin(::fmax(x, -200.0), 200.0))));
+}
+#else
 CUBIE_HD CUBIE_FORCEINLINE float controller_log2(float x) { return ::log2f(x); }
 CUBIE_HD CUBIE_FORCEINLINE double controller_log2(double x) { return ::log2(x); }
 CUBIE_HD CUBIE_FORCEINLINE float controller_exp2(float x) { return ::exp2f(x); }
 CUBIE_HD CUBIE_FORCEINLINE double controller_exp2(double x) { return ::exp2(x); }
+#endif
 
 }  // namespace cubie::math
 

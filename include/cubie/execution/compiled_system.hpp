@@ -16,6 +16,13 @@
 
 namespace cubie {
 
+template <class T>
+class deferred_entries;  // deferred_kernels.hpp
+struct gpu_kernel;
+struct cpu_path_entry;
+using deferred_gpu_kernels = deferred_entries<gpu_kernel>;
+using deferred_cpu_entries = deferred_entries<cpu_path_entry>;
+
 /// CPU entry point: integrates local runs [begin, end) of the view *args, a
 /// batch_args<V> of the entry's precision. Runs are independent; callers split ranges
 /// across threads (at multiples of the SIMD width, for speed only).
@@ -44,11 +51,17 @@ struct compiled_system {
   std::map<summary_entry_key, cpu_entry> cpu_summaries;
   std::map<summary_entry_key, gpu_kernel> gpu_summaries;
   /// The kernel a solve taking the fixed-count path (loop_settings::fixed_count_path)
-  /// launches instead of the entry in `gpu` or `gpu_summaries` whose function is the key.
-  /// Empty for C++ systems, whose kernels hold both paths; model files compiled by NVRTC
-  /// build the two paths as separate programs (cuda::integrate_path_kernel), and their
-  /// entries hold the general loop only.
-  std::map<const void*, gpu_kernel> gpu_fixed_count;
+  /// launches instead of the entry in `gpu` or `gpu_summaries` whose function is the key,
+  /// built on the first solve that takes that path (deferred_kernels.hpp) unless the model
+  /// compiler built it already. Null or without the key for kernels holding both paths (C++
+  /// systems); model files compiled by NVRTC build the two paths as separate programs
+  /// (cuda::integrate_path_kernel), and their entries hold the general loop only.
+  std::shared_ptr<const deferred_gpu_kernels> gpu_fixed_count;
+  /// The same for the CPU: the entry a solve taking the fixed-count path runs instead of the
+  /// entry in `cpu` or `cpu_summaries` whose address (entry_key_of) is the key. Model files
+  /// build a method's CPU library with the general loop only when the model's own solve does
+  /// not take the fixed-count path; null or without the key for entries holding both paths.
+  std::shared_ptr<const deferred_cpu_entries> cpu_fixed_count;
   int cpu_simd_lanes_float = 1;   ///< runs per SIMD register of the CPU entries
   int cpu_simd_lanes_double = 1;
   std::shared_ptr<const void> keepalive;  ///< e.g. a dlopen handle for model files

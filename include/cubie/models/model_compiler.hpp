@@ -4,6 +4,7 @@
 #pragma once
 #include "header_location.hpp"
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,6 +21,19 @@ enum class gpu_compile {
   off,           ///< CPU only
   if_available,  ///< when this cubie has CUDA, a GPU is usable and NVRTC loads; skipped otherwise
   required,      ///< as if_available, but a missing GPU or NVRTC is an error
+};
+
+/// When to build a model's fixed-count path (the loop that only solves with fixed steps and
+/// no save between the span's ends take). NVRTC builds each loop path of a model's kernels
+/// as its own program; on the CPU a method's library holds the general loop only, or both
+/// paths. A solve that never takes the fixed-count path never needs that code.
+/// CUBIE_FIXED_COUNT=now in the environment overrides it with `now` (for comparisons).
+enum class fixed_count_build {
+  as_the_model_runs,  ///< now for the methods whose solve with the model's own [solver]
+                      ///< settings and spec takes the path (takes_fixed_count_path); the
+                      ///< others on the first solve that takes it
+  now,                ///< every method's now, beside its general kernel (compiled in parallel)
+  on_first_need,      ///< every method's on the first solve that takes the path
 };
 
 struct compile_options {
@@ -54,6 +68,14 @@ struct compile_options {
   /// a precompiled header that is missing, being built, or rejected is simply not used.
   /// The environment variable CUBIE_PCH=0 also turns it off.
   bool precompiled_header = true;
+  /// When the fixed-count path is built (fixed_count_build). What is left for later is
+  /// compiled (or loaded from the cache) once, by the first solve that runs it, thread-safe;
+  /// the compile report lists the units built by compile_model only.
+  fixed_count_build gpu_fixed_count = fixed_count_build::as_the_model_runs;
+  /// Called on the solving thread just before a solve compiles a kernel left for its first
+  /// need (not for a cache hit), with what it compiles: "compiling model 'NAME' (METHOD,
+  /// float, fixed-count path)". `cubie run` shows it on the terminal.
+  std::function<void(const std::string&)> on_deferred_compile;
 };
 
 /// One compiled artifact and its cache entry: on the CPU one per method, on the GPU one

@@ -11,7 +11,9 @@ namespace cubie::cpu {
 inline namespace CUBIE_TU_NAMESPACE {
 
 /// G: the summary accumulator groups compiled in (0: none; integrate/summary_settings.hpp).
-template <class Method, template <class> class Sys, class V, u32 G = 0>
+/// Paths: the loop paths compiled in (loop_paths; model files build an adaptive run's
+/// library with the general loop only, and the fixed-count path on its first need).
+template <class Method, template <class> class Sys, class V, u32 G = 0, loop_paths Paths = loop_paths::both>
 void integrate_range(const void* args, i64 begin, i64 end) {
   const auto& a = *static_cast<const batch_args<V>*>(args);
 #if !defined(__CUDACC__)
@@ -21,7 +23,7 @@ void integrate_range(const void* args, i64 begin, i64 end) {
   for (i64 r = begin; r < end; r += W) {
     simd::mask<double, W> valid(false);
     for (int l = 0; l < W; ++l) valid.set(l, r + l < end);
-    integrate_run<Method, G>(sys, a, r, valid);
+    integrate_run<Method, G, Paths>(sys, a, r, valid);
   }
 #else
   // nvcc cannot compile vector types in host-device templates: a system compiled in a
@@ -29,7 +31,7 @@ void integrate_range(const void* args, i64 begin, i64 end) {
   // the DIRKs, which keep J and their factors across steps only one run at a time:
   // dirk_stepper.hpp).
   const Sys<V> sys{};
-  for (i64 r = begin; r < end; ++r) integrate_run<Method, G>(sys, a, r, true);
+  for (i64 r = begin; r < end; ++r) integrate_run<Method, G, Paths>(sys, a, r, true);
 #endif
 }
 
