@@ -6,7 +6,7 @@
 // generated sparse LU), on the CPU (SIMD packs) or the GPU (one run per thread).
 // Per method and precision: wall time (first solve and the median of the repetitions), runs
 // per second, steps per run (accepted + rejected; one Jacobian and factorisation each for
-// Rosenbrock methods and DIRKs, fewer for radau_iia_5, which keeps them across steps),
+// Rosenbrock methods, fewer for radau_iia_5 and the DIRKs, which keep them across steps),
 // rejections, failed runs, and the error at the end on a few runs spread over the sweep,
 // max_i |y_i - ref_i| / (atol + rtol |ref_i|), against rodas5p float64 at rtol 1e-10 on the
 // CPU (the tests check rodas5p against SciPy's Radau on both problems).
@@ -18,6 +18,12 @@
 //   stiff_bench --pollu-runs 65536 --ring-runs 1024 --methods all
 //   stiff_bench --methods newton                  # rodas5p beside radau_iia_5, kvaerno5, l_stable_sdirk_4
 //   stiff_bench --backend cuda --pollu-runs 1048576 --ring-runs 131072 --no-cvode
+//   stiff_bench --methods kvaerno5,l_stable_sdirk_4 --baseline-include /tmp/old/include --baseline-deadband-max 1
+// --baseline-include DIR: each method also from the model compiled against the cubie headers
+// in DIR (an older checkout's include folder, with the same batch_args), solved alternately
+// with the current one in the same process, with the CPU time per solve of both (the machine
+// may be loaded: compare within one run); --baseline-deadband-max sets that solve's
+// deadband_max (a default of the older library).
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -25,6 +31,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -61,6 +68,8 @@ struct options {
   std::vector<double> cvode_factors = {1.0, 0.1, 0.01, 1e-3, 1e-4};  // CVODE's tolerances, relative to the case's
   std::string cache;
   std::vector<std::string> nvrtc_options;  // added to the GPU build's NVRTC options (--nvrtc-option)
+  std::string baseline_include;            // --baseline-include: the older headers to compare with
+  double baseline_deadband_max = 0;        // > 0: the baseline solve's deadband_max
 };
 
 std::vector<std::string> split(const std::string& s) {
@@ -79,7 +88,8 @@ std::vector<std::string> split(const std::string& s) {
   std::fprintf(stderr,
                "stiff_bench: %s\noptions: --problems pollu,ring --pollu-runs N --ring-runs N "
                "--precisions float64,float32 --methods rodas5p,...|all|newton --backend cpu|cuda --reps N --threads N "
-               "--check N --no-cvode --cvode-factors 1,0.1,0.01,1e-3,1e-4 --cache DIR --nvrtc-option OPT (repeatable)\n",
+               "--check N --no-cvode --cvode-factors 1,0.1,0.01,1e-3,1e-4 --cache DIR --nvrtc-option OPT (repeatable) "
+               "--baseline-include DIR --baseline-deadband-max X\n",
                why);
   std::exit(2);
 }
@@ -107,6 +117,8 @@ options parse(int argc, char** argv) {
       for (const std::string& f : split(value())) o.cvode_factors.push_back(std::stod(f));
     } else if (a == "--cache") o.cache = value();
     else if (a == "--nvrtc-option") o.nvrtc_options.push_back(value());
+    else if (a == "--baseline-include") o.baseline_include = value();
+    else if (a == "--baseline-deadband-max") o.baseline_deadband_max = std::stod(value());
     else usage(("unknown option " + a).c_str());
   }
   if (o.methods.size() == 1 && o.methods[0] == "all")
@@ -115,6 +127,7 @@ options parse(int argc, char** argv) {
   if (o.methods.size() == 1 && o.methods[0] == "newton")
     o.methods = {"rodas5p", "radau_iia_5", "kvaerno5", "l_stable_sdirk_4"};
   if (o.backend != "cpu" && o.backend != "cuda") usage("--backend must be cpu or cuda");
+  if (!o.baseline_include.empty() && o.backend != "cpu") usage("--baseline-include is for the cpu backend");
   return o;
 }
 
@@ -133,6 +146,13 @@ std::vector<double> logspace(double lo, double hi, long n) {
 double tolerance_of(precision p) { return p == precision::float32 ? 1e-5 : 1e-6; }
 
 double seconds_since(clock_type::time_point t0) { return std::chrono::duration<double>(clock_type::now() - t0).count(); }
+
+// CPU time of the whole process (all its threads), in seconds.
+double process_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
 
 std::shared_ptr<const compiled_system> compile(const models::model_definition& m, const std::vector<std::string>& methods,
                                                precision p, bool gpu, const std::string& cache,
@@ -312,6 +332,43 @@ void compare_with_cvode(const options& o, const std::vector<double>& values, con
 }
 #endif
 
+// The same method from the baseline headers' model and from the current one, solved in
+// turn (o.reps each), with the CPU time per solve of both.
+void compare_with_baseline(const options& o, const problem& pb, const models::model_definition& m,
+                           const std::shared_ptr<const compiled_system>& baseline_sys, Solver& current,
+                           solver_settings s, const std::string& method, const std::string& pname,
+                           const std::vector<long>& which, const std::vector<std::vector<double>>& reference) {
+  if (o.baseline_deadband_max > 0) s.deadband_max = o.baseline_deadband_max;
+  Solver before(baseline_sys, s);
+  const named_arrays params = {{pb.swept, logspace(pb.log_lo, pb.log_hi, pb.runs)}};
+  (void)before.solve({}, params, m.spec);  // warm-up
+  std::vector<double> cpu_before, cpu_after;
+  SolveResult rb = before.solve({}, params, m.spec), ra = current.solve({}, params, m.spec);
+  for (int k = 0; k < std::max(o.reps, 1); ++k) {
+    double c0 = process_cpu_seconds();
+    rb = before.solve({}, params, m.spec);
+    cpu_before.push_back(process_cpu_seconds() - c0);
+    c0 = process_cpu_seconds();
+    ra = current.solve({}, params, m.spec);
+    cpu_after.push_back(process_cpu_seconds() - c0);
+  }
+  std::sort(cpu_before.begin(), cpu_before.end());
+  std::sort(cpu_after.begin(), cpu_after.end());
+  const double mb = cpu_before[cpu_before.size() / 2], ma = cpu_after[cpu_after.size() / 2];
+  auto steps = [&](const SolveResult& r) {
+    double total = 0;
+    for (long i = 0; i < pb.runs; ++i)
+      total += r.steps_accepted()[static_cast<std::size_t>(i)] + r.steps_rejected()[static_cast<std::size_t>(i)];
+    return total / double(pb.runs);
+  };
+  const double tol = tolerance_of(parse_precision(pname));
+  const error_summary eb = errors(final_states(rb, m, which), reference, tol);
+  const error_summary ea = errors(final_states(ra, m, which), reference, tol);
+  std::printf("    %-18s before: CPU %.4f s/solve, %.1f steps/run, err_max %.3g | after: CPU %.4f s/solve, %.1f "
+              "steps/run, err_max %.3g | after/before CPU %.3f\n",
+              method.c_str(), mb, steps(rb), eb.worst, ma, steps(ra), ea.worst, ma / mb);
+}
+
 void run_problem(const options& o, const problem& pb) {
   const models::model_definition m =
       models::load_model(std::filesystem::path(CUBIE_EXAMPLES_DIR) / "stiff" / pb.file);
@@ -351,6 +408,16 @@ void run_problem(const options& o, const problem& pb) {
   for (const std::string& pname : o.precisions) {
     const precision p = parse_precision(pname);
     const auto sys = compile(m, o.methods, p, o.backend == "cuda", o.cache, o.nvrtc_options);
+    const std::string& baseline = o.baseline_include;
+    std::shared_ptr<const compiled_system> baseline_sys;
+    if (!baseline.empty()) {
+      const char* own = std::getenv("CUBIE_INCLUDE_DIR");
+      const std::string kept = own ? own : "";
+      setenv("CUBIE_INCLUDE_DIR", baseline.c_str(), 1);
+      baseline_sys = compile(m, o.methods, p, false, o.cache);
+      if (own) setenv("CUBIE_INCLUDE_DIR", kept.c_str(), 1);
+      else unsetenv("CUBIE_INCLUDE_DIR");
+    }
     for (const std::string& method : o.methods) {
       solver_settings s;
       s.algorithm = method;
@@ -386,10 +453,12 @@ void run_problem(const options& o, const problem& pb) {
                   pname.c_str(), tolerance_of(p), first, median, rate, steps / double(pb.runs), most,
                   rejected / double(pb.runs), static_cast<long long>(r.failed_runs()), e.median, e.worst);
       if (method == "rodas5p" && p == precision::float64) rodas5p64 = {rate, e};
+      if (!baseline.empty()) compare_with_baseline(o, pb, m, baseline_sys, solver, s, method, pname, which, reference);
     }
   }
-  std::printf("  (steps = accepted + rejected per run; Rosenbrock methods and DIRKs evaluate J and factorise every "
-              "step, radau_iia_5 keeps J and its two factorisations across steps while Newton converges fast)\n");
+  std::printf("  (steps = accepted + rejected per run; Rosenbrock methods evaluate J and factorise every step, "
+              "radau_iia_5 and the DIRKs keep J and their factorisations across steps while Newton converges fast "
+              "and h stays)\n");
 
 #if CUBIE_BENCH_HAS_CVODE
   if (o.cvode && o.backend == "cpu" && rodas5p64.runs_per_s > 0) {

@@ -43,10 +43,10 @@ family_defaults defaults_of(method_family family) {
     // Both of auto's methods are 5(4) pairs under the same pi.
     case method_family::auto_switch: break;
     // Newton families: Gustafsson's predictive controller, as in RADAU5 and the design (gains
-    // as Hairer's: at most 1/0.2 smaller and 8 larger per step).
-    case method_family::dirk: return {controller_kind::gustafsson, 0.9, 0.2, 8.0, 1.0, 1.0, 0.7, -0.4, 0.0};
-    // FIRK: the same, with RADAU5's deadband: a proposed gain within [1, 1.2] keeps h, so
-    // the next step reuses the factorisations (firk_stepper.hpp).
+    // as Hairer's: at most 1/0.2 smaller and 8 larger per step), with RADAU5's deadband: a
+    // proposed gain within [1, 1.2] keeps h, so the next step reuses the factorisations
+    // (newton.hpp's jacobian_reuse; dirk_stepper.hpp, firk_stepper.hpp).
+    case method_family::dirk: return {controller_kind::gustafsson, 0.9, 0.2, 8.0, 1.0, 1.2, 0.7, -0.4, 0.0};
     case method_family::firk: return {controller_kind::gustafsson, 0.9, 0.2, 8.0, 1.0, 1.2, 0.7, -0.4, 0.0};
   }
   return {controller_kind::pi, 0.9, 0.2, 10.0, 1.0, 1.0, 0.7, -0.4, 0.0};

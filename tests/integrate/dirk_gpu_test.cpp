@@ -1,8 +1,9 @@
 // tests/integrate/dirk_gpu_test.cpp
 // DIRK methods and Radau IIA 5 on the GPU (one run per thread, dual-number Jacobians, the
-// pivoting real and complex LUs and the Newton iterations in each thread, radau's J and
-// factors kept across steps in the thread): a Robertson sweep agrees with the CPU backend (SIMD
-// packs) within the tolerance with every run status 0, and runs whose Newton iteration
+// pivoting real and complex LUs and the Newton iterations in each thread, J and the factors
+// kept across steps in the thread by radau and the DIRKs, which the CPU's SIMD packs of the
+// DIRKs take at every step): a Robertson sweep agrees with the CPU backend (SIMD packs)
+// within the tolerance with every run status 0, and runs whose Newton iteration
 // diverges end with status 256 while their neighbours match a solve without them. Skips
 // where no GPU is present.
 #include <gtest/gtest.h>

@@ -1,5 +1,6 @@
 // cubie/integrate/firk_matrices.hpp
-// The matrices a fully implicit Runge-Kutta stepper keeps from step to step: J, and the
+// The matrices a fully implicit Runge-Kutta stepper keeps from step to step (and a DIRK
+// stepper, with one real shift: dirk_stepper.hpp): J, and the
 // factors of gamma_r/h I - J (each real eigenvalue of A^-1) and of (alpha_q + i beta_q)/h I - J
 // (each complex pair), kept apart so J can be factorised again for a new h without being
 // evaluated again. Sized for N states alone (the stepper does not know the system type):
@@ -81,7 +82,7 @@ struct firk_matrices {
     static_assert(!Sparse || source == jacobian_source::sparse, "sparse storage is for systems with a sparse LU");
     if constexpr (source == jacobian_source::sparse) {
       static_assert(Sys::sparse_nnz <= K, "sparse_nnz cannot exceed the entries kept (n_states^2)");
-      static_assert(jacobian_detail::has_sparse_complex<Sys, S>,
+      static_assert(P == 0 || jacobian_detail::has_sparse_complex<Sys, S>,
                     "cubie: this system has the sparse Jacobian interface (factor_shifted, solve_factored) but not "
                     "its complex-shift members, which Radau IIA and Gauss-Legendre methods need for A^-1's complex "
                     "eigenvalues. Add `auto factor_shifted_complex(S cr, S ci, S* re, S* im) const` (re holds J "
@@ -92,16 +93,24 @@ struct firk_matrices {
     return source == jacobian_source::sparse;
   }
 
+  /// Whether evaluate gives f at (t, y) as well (dual numbers carry it).
+  template <class Sys>
+  static constexpr bool gives_f() {
+    return !sparse<Sys>() && iteration_matrix<Sys, S>::source == jacobian_source::dual_numbers;
+  }
+
   /// J at (t, y) for the lanes in `take`; the others keep theirs, so a run's J (and its
-  /// results) do not depend on its neighbours in a SIMD pack.
+  /// results) do not depend on its neighbours in a SIMD pack. Where gives_f and `f` is given,
+  /// f at (t, y) into *f on every lane (a stepper that needs f there saves its evaluation).
   template <class Sys, int Q>
   CUBIE_HD CUBIE_FORCEINLINE void evaluate(const Sys& sys, S t, const fixed_vector<S, N>& y,
-                                           const fixed_vector<S, Q>& p, mask_t<S> take) {
+                                           const fixed_vector<S, Q>& p, mask_t<S> take,
+                                           fixed_vector<S, N>* f = nullptr) {
     if (math::all(take)) {
-      evaluate_into(sys, t, y, p, jac);
+      evaluate_into(sys, t, y, p, jac, f);
     } else {
       S fresh[K];
-      evaluate_into(sys, t, y, p, fresh);
+      evaluate_into(sys, t, y, p, fresh, f);
       constexpr int used = jacobian_size<Sys>();
       CUBIE_UNROLL
       for (int k = 0; k < used; ++k) jac[k] = math::select(take, fresh[k], jac[k]);
@@ -117,7 +126,8 @@ struct firk_matrices {
 
   template <class Sys, int Q>
   CUBIE_HD CUBIE_FORCEINLINE static void evaluate_into(const Sys& sys, S t, const fixed_vector<S, N>& y,
-                                                       const fixed_vector<S, Q>& p, S* out) {
+                                                       const fixed_vector<S, Q>& p, S* out,
+                                                       fixed_vector<S, N>* f_out = nullptr) {
     constexpr jacobian_source source = iteration_matrix<Sys, S>::source;
     if constexpr (sparse<Sys>()) {
       sys.jacobian_sparse(t, y.data(), p.data(), out);
@@ -126,8 +136,9 @@ struct firk_matrices {
     } else {
       (void)sys;
       fixed_vector<S, N> f, ft;
-      if constexpr (dual_vector_mode<N>()) dual_jacobian<false, Sys>(t, y, p, f.data(), out, ft.data());
-      else dual_jacobian_by_columns<false, Sys>(t, y, p, f.data(), out, ft.data());
+      S* fp = f_out ? f_out->data() : f.data();
+      if constexpr (dual_vector_mode<N>()) dual_jacobian<false, Sys>(t, y, p, fp, out, ft.data());
+      else dual_jacobian_by_columns<false, Sys>(t, y, p, fp, out, ft.data());
     }
   }
 

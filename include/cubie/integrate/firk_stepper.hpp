@@ -33,6 +33,7 @@
 #include "firk_tableau.hpp"
 #include "jacobian.hpp"
 #include "jacobian_vector.hpp"
+#include "newton.hpp"
 #include "newton_settings.hpp"
 #include "stepper.hpp"
 
@@ -116,9 +117,8 @@ class firk_stepper {
                                         const fixed_vector<S, Q>& p) {
     sys.rhs(t, y.data(), p.data(), f0_.data());
     have_prev_ = Mask(false);
-    want_jac_ = Mask(true);
+    reuse_.start();
     fresh_ = Mask(true);
-    h_fact_ = S(0.0);
   }
 
   CUBIE_HD CUBIE_FORCEINLINE const fixed_vector<S, N>& slope() const { return f0_; }
@@ -149,14 +149,12 @@ class firk_stepper {
   template <class Sys, int Q>
   CUBIE_HD CUBIE_FORCEINLINE step_outcome<S> step_direct(const Sys& sys, S t, S h, const fixed_vector<S, N>& y,
                                                          const fixed_vector<S, Q>& p, work_type& work) {
-    if (math::any(want_jac_)) {
-      m_.evaluate(sys, t, y, p, want_jac_);
-      jac_fresh_ = jac_fresh_ | want_jac_;
-      want_jac_ = Mask(false);
-      h_fact_ = S(0.0);
+    const Mask take = reuse_.take_jacobian();
+    if (math::any(take)) {
+      m_.evaluate(sys, t, y, p, take);
       work.jacobian_evaluations = 1;
     }
-    if (math::any(h != h_fact_)) {
+    if (reuse_.take_factorization(h)) {
       Mask ok = Mask(true);
       const S inv_h = S(1.0) / h;
       static_for<0, R>([&](auto k) CUBIE_INLINE_LAMBDA {
@@ -170,7 +168,6 @@ class firk_stepper {
         ok = math::mask_and(ok, m_.template factor_complex<q>(sys, S(aq) * inv_h, S(bq) * inv_h));
       });
       factored_ = ok;
-      h_fact_ = h;
       work.factorizations = R + P;
     }
     const direct_solves<decltype(m_)> lin{m_};
@@ -241,7 +238,7 @@ class firk_stepper {
     const S inv_h = S(1.0) / h;
     Mask running = Mask(true), converged = Mask(false), diverged = Mask(false);
     S iterations = S(0.0), norm_prev = S(1.0), thq_prev = S(0.0);
-    theta_ = S(0.0);
+    reuse_.theta = S(0.0);
     for (int it = 0; it < ns_.max_iters; ++it) {
       if (!math::any(running)) break;
       fixed_vector<S, N> f[stages];
@@ -300,7 +297,7 @@ class firk_stepper {
         div_now = div_now | (theta >= S(0.99));
         const S th = math::min(theta, S(0.99));
         eta_ = math::select(running & !div_now & !lin_failed, th / (S(1.0) - th), eta_);
-        theta_ = math::select(running, theta, theta_);
+        reuse_.theta = math::select(running, theta, reuse_.theta);
         // The error left after the iterations still allowed would exceed the tolerance.
         const S left = S(V(ns_.max_iters - 1 - it));  // in V: no fp64 conversion (newton.hpp)
         slow_now = eta_ * norm * math::controller_pow(math::max(th, S(1e-30)), left) > S(1.0);
@@ -338,25 +335,14 @@ class firk_stepper {
     Mask estimate_failed = Mask(false);
     if constexpr (adaptive) estimate_failed = estimate(sys, lin, t, h, y, p, work);
 
-    failure_.diverged = diverged;
-    failure_.max_iters = math::mask_and(math::mask_not(converged), math::mask_not(diverged));
     if constexpr (Lin::matrix_free) {
       // A failed linear solve is the reason where it happened (Newton stopped there), as in
       // the DIRK family; a failed estimate solve rejects the step for the same reason.
-      const Mask failed = math::mask_or(math::mask_not(converged), estimate_failed);
-      failure_.linear_breakdown = math::mask_and(failed, tally_.breakdown);
-      failure_.linear_max_iters =
-          math::mask_and(failed, math::mask_and(tally_.max_iters, math::mask_not(tally_.breakdown)));
-      const Mask linear = math::mask_or(failure_.linear_breakdown, failure_.linear_max_iters);
-      failure_.diverged = math::mask_and(failure_.diverged, math::mask_not(linear));
-      failure_.max_iters = math::mask_and(failure_.max_iters, math::mask_not(linear));
-      tally_.max_iters = Mask(false);
-      tally_.breakdown = Mask(false);
+      failure_.set_matrix_free(converged, diverged, math::mask_or(math::mask_not(converged), estimate_failed), tally_);
       trial_linear_ = tally_.iterations;
     } else {
+      failure_.set(converged, diverged);
       trial_linear_ = iterations * S(double(R + P));  // one solve per block per iteration
-      failure_.linear_max_iters = Mask(false);
-      failure_.linear_breakdown = Mask(false);
     }
     return step_outcome<S>{math::mask_and(factored_, math::mask_and(converged, math::mask_not(estimate_failed))),
                            math::mask_not(factored_)};
@@ -411,9 +397,7 @@ class firk_stepper {
       h_prev_ = math::select(accepted, h_trial_, h_prev_);
       have_prev_ = have_prev_ | accepted;
     }
-    const Mask slow = theta_ > S(keep_jacobian_theta);
-    want_jac_ = (accepted & slow) | (!accepted & (want_jac_ | !jac_fresh_));
-    jac_fresh_ = jac_fresh_ & !accepted;
+    reuse_.advance(accepted, keep_jacobian_theta);
     fresh_ = !accepted;
   }
 
@@ -426,8 +410,7 @@ class firk_stepper {
     CUBIE_UNROLL
     for (int n = 0; n < N; ++n) f0_[n] = math::select(moved, f[n], f0_[n]);
     have_prev_ = have_prev_ & !moved;
-    want_jac_ = want_jac_ | moved;
-    jac_fresh_ = jac_fresh_ & !moved;
+    reuse_.restart(moved);
     fresh_ = fresh_ | moved;
   }
 
@@ -567,18 +550,15 @@ class firk_stepper {
   fixed_vector<S, N> z_prev_[stages];      // the last accepted step's
   S h_prev_ = S(0.0);
   S h_trial_ = S(0.0);
-  S h_fact_ = S(0.0);                      // the h the factors were made for (0: none)
   Mask have_prev_ = Mask(false);
-  Mask want_jac_ = Mask(true);             // the next trial evaluates J
-  Mask jac_fresh_ = Mask(false);           // J was evaluated at the current starting point
+  jacobian_reuse<S> reuse_;                // when J and the factors are taken again (newton.hpp)
   Mask fresh_ = Mask(true);                // a first step or a retry: the filtered estimate
   Mask factored_ = Mask(false);
-  S theta_ = S(0.0);                       // the last Newton iterations' contraction
   S eta_ = S(1.0);
   S iters_ = S(0.0);
   S trial_newton_ = S(0.0);  // Newton iterations of the last trial (iteration_counters)
   S trial_linear_ = S(0.0);  // its linear iterations: LU solves, or Krylov iterations
-  newton_failure<S> failure_{mask_t<S>(false), mask_t<S>(false), mask_t<S>(false), mask_t<S>(false)};
+  newton_failure<S> failure_ = newton_failure<S>::none();
   linear_tally<S> tally_{mask_t<S>(false), mask_t<S>(false), S(0.0)};  // matrix-free solves
   newton_settings<V> ns_{V(1e-8), V(1e-8), 10, 4,
                          {linear_solver_kind::direct, V(1e-9), V(1e-9), 100, preconditioner_kind::jacobi, 1}};

@@ -27,7 +27,9 @@ void integrate_range(const void* args, i64 begin, i64 end) {
   }
 #else
   // nvcc cannot compile vector types in host-device templates: a system compiled in a
-  // CUDA translation unit gets a CPU entry of one run at a time (same results).
+  // CUDA translation unit gets a CPU entry of one run at a time (the same results, but for
+  // the DIRKs, which keep J and their factors across steps only one run at a time:
+  // dirk_stepper.hpp).
   const Sys<V> sys{};
   for (i64 r = begin; r < end; ++r) integrate_run<Method, G, Paths>(sys, a, r, true);
 #endif
