@@ -56,7 +56,10 @@ cubie::SolveResult solve_on_gpu(std::shared_ptr<const cubie::compiled_system> sy
   const auto ensemble = cubie::test::make_lorenz_ensemble(runs);
   cubie::solve_spec spec;
   spec.duration = 1.0;
-  spec.save_every = save_every;
+  // save_every = 0: no save_every at all, so only the span's ends are saved and a fixed-step
+  // solve takes the fixed-count path (any save_every, even the whole span, records the time
+  // domain on the save grid and runs the general loop).
+  if (save_every > 0) spec.save_every = save_every;
   return solver.solve(ensemble.initial_values, ensemble.parameters, spec);
 }
 
@@ -147,14 +150,14 @@ TEST(GpuModelCompile, TheFixedCountKernelCompilesOnItsFirstSolve) {
   EXPECT_EQ(sys->gpu_fixed_count->builds().first, 0);
 
   // rk4 with no save between the ends: the fixed-count path, compiled now, once.
-  const auto fixed = solve_on_gpu(sys, "classical_rk4", precision::float32, 1000, 1.0, 1e-3);
+  const auto fixed = solve_on_gpu(sys, "classical_rk4", precision::float32, 1000, 0.0, 1e-3);
   EXPECT_TRUE(sys->gpu_fixed_count->built(rk4.function));
   EXPECT_FALSE(sys->gpu_fixed_count->built(dopri.function));
   EXPECT_EQ(sys->gpu_fixed_count->builds().first, 1);
   EXPECT_EQ(dir.files_ending(".cubin").size(), 3u);
   ASSERT_EQ(heard.size(), 1u);
   EXPECT_EQ(heard.front(), "compiling model 'lorenz' (classical_rk4, float, fixed-count path)");
-  (void)solve_on_gpu(sys, "classical_rk4", precision::float32, 1000, 1.0, 1e-3);
+  (void)solve_on_gpu(sys, "classical_rk4", precision::float32, 1000, 0.0, 1e-3);
   EXPECT_EQ(sys->gpu_fixed_count->builds().first, 1);
 
   // Built at once instead (another compile of the same model, from the cache): the same
@@ -166,7 +169,7 @@ TEST(GpuModelCompile, TheFixedCountKernelCompilesOnItsFirstSolve) {
   EXPECT_EQ(eager.gpu.units.size(), 4u);
   EXPECT_EQ(eager.gpu.compiler_runs, 1);  // dopri54's fixed-count program; the rest are hits
   EXPECT_TRUE(at_once->gpu_fixed_count->built(at_once->gpu.at({"classical_rk4", precision::float32}).function));
-  expect_bit_identical<float>(fixed, solve_on_gpu(at_once, "classical_rk4", precision::float32, 1000, 1.0, 1e-3));
+  expect_bit_identical<float>(fixed, solve_on_gpu(at_once, "classical_rk4", precision::float32, 1000, 0.0, 1e-3));
   EXPECT_EQ(at_once->gpu_fixed_count->builds().first, 0);
   EXPECT_TRUE(heard.empty());
 }
@@ -263,10 +266,10 @@ TEST(GpuModelCompile, TheFixedCountPathRunsItsOwnKernel) {
       cubie::models::compile_model(cubie::test::lorenz_model(), gpu_options(CUBIE_TEST_CACHE_DIR, precision::float32));
   const auto model_f64 =
       cubie::models::compile_model(cubie::test::lorenz_model(), gpu_options(CUBIE_TEST_CACHE_DIR, precision::float64));
-  expect_bit_identical<float>(solve_on_gpu(model_f32, "classical_rk4", precision::float32, 1000, 1.0, 1e-3),
-                              solve_on_gpu(cxx_f32, "classical_rk4", precision::float32, 1000, 1.0, 1e-3));
-  expect_bit_identical<double>(solve_on_gpu(model_f64, "classical_rk4", precision::float64, 1000, 1.0, 1e-3),
-                               solve_on_gpu(cxx_f64, "classical_rk4", precision::float64, 1000, 1.0, 1e-3));
+  expect_bit_identical<float>(solve_on_gpu(model_f32, "classical_rk4", precision::float32, 1000, 0.0, 1e-3),
+                              solve_on_gpu(cxx_f32, "classical_rk4", precision::float32, 1000, 0.0, 1e-3));
+  expect_bit_identical<double>(solve_on_gpu(model_f64, "classical_rk4", precision::float64, 1000, 0.0, 1e-3),
+                               solve_on_gpu(cxx_f64, "classical_rk4", precision::float64, 1000, 0.0, 1e-3));
 }
 
 }  // namespace
