@@ -12,13 +12,17 @@
 # (CUBIE_FUSED_JACOBIAN); any of them =0 still selects the older form through
 # --nvrtc-option. Branch ring-latency adds three cuts of ONE run's latency per step (at 2^17
 # the time is the slowest run's 149,600 steps times one warp's step latency: the section "the
-# ring modulator's 2^17 time is one run's latency"), each on by default in device code:
+# ring modulator's 2^17 time is one run's latency"), each switchable:
 #   - the step controller's log2/exp2 by the hardware's float approximations (core/math.hpp
 #     controller_log2/exp2; CUBIE_FAST_CONTROLLER_LOG=0: the double library functions);
 #   - in float64 the sparse LU's U rows divided by their pivots, so a back-substitution row
 #     ends without a product (src/models/sparse_lu_code.cpp; CUBIE_LU_SCALED_ROWS=0: as
 #     elimination leaves them), and each row's terms subtracted latest-ready last
 #     (CUBIE_LU_LATEST_LAST=0 with SCALED_ROWS=0: column order).
+#   Measured on the H200 at 17:48 UTC: the two LU cuts gained nothing on the ring (2.09 s at
+#   2^17 either way) and slowed POLLU 2^20 (float64 +10%, float32 +60%), so they are now OFF
+#   by default (core/math.hpp) and only the controller's cut stays on; the variants below
+#   that turn them off are the same kernel as the default until they are passed as =1.
 #   lat0:     all three off (main 60cf812's kernel: 2.097 s at 2^17, 15.59 s at 2^20)
 #   unscaled: -DCUBIE_LU_SCALED_ROWS=0;  ctl64: -DCUBIE_FAST_CONTROLLER_LOG=0
 # Offline figures for each (registers, stack, instructions, local and shared bytes per step,

@@ -76,11 +76,11 @@ std::string solve_factored_body(const elimination_plan& plan, const std::string&
     }
   }
   // Backwards, row r's unknowns come out in the order n-1, ..., r+1, so x[state(r+1)] is the
-  // last one ready. CUBIE_LU_LATEST_LAST (core/math.hpp; default on GPUs) subtracts the
+  // last one ready. CUBIE_LU_LATEST_LAST (core/math.hpp; off by default, measured) subtracts the
   // terms in that order, earliest first, so each row adds one dependent product after its
   // latest input instead of one per term (the ring modulator's back substitution: a chain of
   // 26 dependent operations becomes 17, in each of Rodas5P's 8 solves per step).
-  // CUBIE_LU_SCALED_ROWS (default on GPUs, double precision) also takes U's rows scaled by
+  // CUBIE_LU_SCALED_ROWS (off by default; double precision) also takes U's rows scaled by
   // their pivots' reciprocals (factor_shifted_body), so a row is z_i / u_ii less its terms:
   // the product with the pivot comes first, off the chain, which becomes one operation per
   // row (17 -> 10).
