@@ -58,3 +58,23 @@ def data_dir():
     from pathlib import Path
 
     return Path(__file__).parent / "data"
+
+
+@pytest.fixture()
+def pool():
+    """A fresh, bounded result pool for one test (its bound restored afterwards)."""
+    from cubie import _core
+
+    before = _core.result_pool_stats()["max_bytes"]
+    _core.release_result_pool()
+    _core.set_result_pool_bytes(256 << 20)
+    yield
+    _core.release_result_pool()
+    _core.set_result_pool_bytes(before)
+
+
+@pytest.fixture(scope="module")
+def own_solver(lorenz64):
+    """A Lorenz Solver per test file: a solve with save_every changes its Solver's settings,
+    so files that pass it leave the session's shared lorenz_solver as the others expect it."""
+    return qb.Solver(lorenz64, algorithm="dormand_prince_54", atol=1e-10, rtol=1e-10)

@@ -18,21 +18,6 @@ from conftest import requires_gpu
 N = 20000
 
 
-@pytest.fixture()
-def pool():
-    before = _core.result_pool_stats()["max_bytes"]
-    _core.release_result_pool()
-    _core.set_result_pool_bytes(256 << 20)
-    yield
-    _core.release_result_pool()
-    _core.set_result_pool_bytes(before)
-
-
-@pytest.fixture(scope="module")
-def own_solver(lorenz64):
-    # Not the session's lorenz_solver: solve()'s settings (save_every) stay with the Solver.
-    return qb.Solver(lorenz64, algorithm="dormand_prince_54", atol=1e-10, rtol=1e-10)
-
 
 def _solve(solver, rho):
     return solver.solve({}, {"rho": rho}, duration=0.3, save_every=0.1)

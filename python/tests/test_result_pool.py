@@ -15,24 +15,6 @@ def _address(result):
     return result.time_domain_array.__array_interface__["data"][0]
 
 
-@pytest.fixture()
-def pool():
-    """A fresh, bounded pool per test (restored afterwards)."""
-    before = _core.result_pool_stats()["max_bytes"]
-    _core.release_result_pool()
-    _core.set_result_pool_bytes(256 << 20)
-    yield
-    _core.release_result_pool()
-    _core.set_result_pool_bytes(before)
-
-
-@pytest.fixture(scope="module")
-def lorenz_solver(lorenz64):
-    """This file's own Solver: a solve with save_every changes the Solver's settings, so the
-    session's shared lorenz_solver (conftest.py) is left as the other files expect it."""
-    return qb.Solver(lorenz64, algorithm="dormand_prince_54", atol=1e-10, rtol=1e-10)
-
-
 def _stats():
     return _core.result_pool_stats()
 
@@ -41,9 +23,9 @@ def _solve(solver, rho):
     return solver.solve({}, {"rho": rho}, duration=0.3, save_every=0.1)
 
 
-def test_held_results_never_change(lorenz_solver, pool):
+def test_held_results_never_change(own_solver, pool):
     rho_a = np.linspace(1, 30, 20000)
-    held = _solve(lorenz_solver, rho_a)
+    held = _solve(own_solver, rho_a)
     expected = np.array(held.time_domain_array, copy=True)
     expected_status = np.array(held.status_codes, copy=True)
     view = held.summaries_array  # another view of the same result
@@ -51,7 +33,7 @@ def test_held_results_never_change(lorenz_solver, pool):
     for k in range(6):
         # Later solves of the same shape with other inputs, each dropped: they cycle through
         # the pool, never through the held result's storage.
-        r = _solve(lorenz_solver, np.linspace(2 + k, 40, 20000))
+        r = _solve(own_solver, np.linspace(2 + k, 40, 20000))
         addresses.add(_address(r))
         assert not np.array_equal(r.time_domain_array, expected)
         del r
@@ -62,9 +44,9 @@ def test_held_results_never_change(lorenz_solver, pool):
     assert view.shape[-1] == 20000
 
 
-def test_dropped_results_are_reused(lorenz_solver, pool):
+def test_dropped_results_are_reused(own_solver, pool):
     rho = np.linspace(1, 30, 20000)
-    first = _solve(lorenz_solver, rho)
+    first = _solve(own_solver, rho)
     address = _address(first)
     reference = np.array(first.time_domain_array, copy=True)
     s0 = _stats()
@@ -73,7 +55,7 @@ def test_dropped_results_are_reused(lorenz_solver, pool):
     s1 = _stats()
     assert s1["returned"] == s0["returned"] + 1
     assert s1["cached_bytes"] > s0["cached_bytes"]
-    second = _solve(lorenz_solver, rho)
+    second = _solve(own_solver, rho)
     s2 = _stats()
     assert s2["hits"] == s1["hits"] + 1
     assert _address(second) == address, "the dropped result's storage was not reused"
@@ -83,19 +65,19 @@ def test_dropped_results_are_reused(lorenz_solver, pool):
     del second
     gc.collect()
     other_rho = np.linspace(5, 25, 20000)
-    reused = _solve(lorenz_solver, other_rho)
+    reused = _solve(own_solver, other_rho)
     assert _address(reused) == address
     got = np.array(reused.time_domain_array, copy=True)
     del reused
     gc.collect()
     _core.set_result_pool_bytes(0)  # nothing kept: the next solve gets fresh storage
-    fresh = _solve(lorenz_solver, other_rho)
+    fresh = _solve(own_solver, other_rho)
     np.testing.assert_array_equal(fresh.time_domain_array, got)
 
 
-def test_a_surviving_view_keeps_the_storage_out_of_the_pool(lorenz_solver, pool):
+def test_a_surviving_view_keeps_the_storage_out_of_the_pool(own_solver, pool):
     rho = np.linspace(1, 30, 20000)
-    r = _solve(lorenz_solver, rho)
+    r = _solve(own_solver, rho)
     arr = r.time_domain_array
     expected = np.array(arr, copy=True)
     address = _address(r)
@@ -104,7 +86,7 @@ def test_a_surviving_view_keeps_the_storage_out_of_the_pool(lorenz_solver, pool)
     gc.collect()
     assert _stats()["returned"] == s0["returned"], "a result still viewed by an array entered the pool"
     for k in range(3):
-        other = _solve(lorenz_solver, np.linspace(3 + k, 33, 20000))
+        other = _solve(own_solver, np.linspace(3 + k, 33, 20000))
         assert _address(other) != address
         del other
         gc.collect()
@@ -114,22 +96,22 @@ def test_a_surviving_view_keeps_the_storage_out_of_the_pool(lorenz_solver, pool)
     assert _stats()["returned"] > s0["returned"]
 
 
-def test_grid_columns_are_reused(lorenz_solver, pool):
+def test_grid_columns_are_reused(own_solver, pool):
     rho = np.linspace(1, 30, 100000)  # 800 kB of float64: pooled
-    r = _solve(lorenz_solver, rho)
+    r = _solve(own_solver, rho)
     del r
     gc.collect()
     s = _stats()
     assert s["cached_columns"] >= 1
-    r = _solve(lorenz_solver, rho)
+    r = _solve(own_solver, rho)
     assert _stats()["column_hits"] == s["column_hits"] + 1
     # The grid built over reused column storage holds this call's values.
     np.testing.assert_array_equal(r._r.grid.column(3), rho)
 
 
-def test_bound_is_kept_and_zero_keeps_nothing(lorenz_solver, pool):
+def test_bound_is_kept_and_zero_keeps_nothing(own_solver, pool):
     rho = np.linspace(1, 30, 20000)
-    results = [_solve(lorenz_solver, rho + k) for k in range(4)]
+    results = [_solve(own_solver, rho + k) for k in range(4)]
     one = results[0].time_domain_array.nbytes + results[0].status_codes.nbytes
     _core.set_result_pool_bytes(2 * one + one // 2)  # room for two results' storage
     del results
@@ -139,21 +121,21 @@ def test_bound_is_kept_and_zero_keeps_nothing(lorenz_solver, pool):
     assert s["returned"] >= 2
     _core.set_result_pool_bytes(0)
     assert _stats()["cached_bytes"] == 0
-    r = _solve(lorenz_solver, rho)
+    r = _solve(own_solver, rho)
     hits = _stats()["hits"]
     del r
     gc.collect()
     assert _stats()["cached_bytes"] == 0
-    _solve(lorenz_solver, rho)
+    _solve(own_solver, rho)
     assert _stats()["hits"] == hits
 
 
-def test_small_solve_does_not_take_a_large_block(lorenz_solver, pool):
-    big = _solve(lorenz_solver, np.linspace(1, 30, 200000))
+def test_small_solve_does_not_take_a_large_block(own_solver, pool):
+    big = _solve(own_solver, np.linspace(1, 30, 200000))
     big_address = _address(big)
     del big
     gc.collect()
-    small = _solve(lorenz_solver, np.linspace(1, 30, 1000))
+    small = _solve(own_solver, np.linspace(1, 30, 1000))
     assert _address(small) != big_address
 
 
