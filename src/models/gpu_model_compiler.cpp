@@ -175,22 +175,15 @@ std::string gpu_unavailable_reason() {
 namespace {
 
 // What every unit of one compile_model call shares, kept by the deferred units' builders
-// after the call returns (the request's cache and options point into it).
-struct gpu_context {
-  compile_options options;
-  compile_cache cache;
-  build_request r;
+// after the call returns (the request's cache and options point into it: owned_request).
+struct gpu_context : owned_request {
   device_arch arch;
   std::vector<std::string> nvrtc_options;
   std::string keyed_options;  // the include folder's location is not keyed (its content is)
   std::string nvrtc_version;
   std::string command;
 
-  gpu_context(const build_request& request, const device_arch& a)
-      : options(*request.options), cache(request.cache->directory()), r(request), arch(a) {
-    r.options = &options;
-    r.cache = &cache;
-  }
+  gpu_context(const build_request& request, const device_arch& a) : owned_request(request), arch(a) {}
 };
 
 // The key of a unit and its cache lookup: loaded from the cache when there, else its
@@ -306,8 +299,7 @@ deferred_gpu_kernels::builder deferred_builder(std::shared_ptr<const gpu_context
     std::vector<unit_build> builds;
     builds.push_back(look_up(*ctx, u));
     if (builds.front().report.compiled && ctx->options.on_deferred_compile) {
-      ctx->options.on_deferred_compile("compiling model '" + ctx->r.model_name + "' (" + u.method + ", " +
-                                       value_type_name(ctx->r.precision) + ", fixed-count path)");
+      ctx->options.on_deferred_compile(deferred_compile_note(ctx->r, u.method));
     }
     compile_misses(*ctx, builds);
     gpu_kernel k = std::move(builds.front().kernel);

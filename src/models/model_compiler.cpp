@@ -284,45 +284,39 @@ struct cpu_build {
 
 // A method's fixed-count library, built by the first solve that takes the path: the same
 // key, compile and load as the libraries built at once, with copies of what compile_model
-// held (the request's cache and options point into this object).
+// held (detail::owned_request).
 class deferred_cpu_unit {
  public:
   deferred_cpu_unit(const detail::build_request& request, detail::host_toolchain tc, std::string method,
                     int simd_lanes)
-      : options_(*request.options),
-        cache_(request.cache->directory()),
-        r_(request),
-        tc_(std::move(tc)),
-        method_(std::move(method)),
-        simd_lanes_(simd_lanes) {
-    r_.options = &options_;
-    r_.cache = &cache_;
-  }
+      : own_(request), tc_(std::move(tc)), method_(std::move(method)), simd_lanes_(simd_lanes) {}
 
   const cpu_unit& get() {
     std::lock_guard lock(mutex_);
     if (built_) return unit_;
+    const detail::build_request& r = own_.r;
+    const compile_options& options = own_.options;
+    const compile_cache& cache = own_.cache;
     const auto start = clock_type::now();
-    detail::precompiled_prelude prelude(cache_, tc_, r_.include_dir, r_.header_digest,
-                                        options_.precompiled_header && !detail::precompiled_header_disabled_by_env(),
+    detail::precompiled_prelude prelude(cache, tc_, r.include_dir, r.header_digest,
+                                        options.precompiled_header && !detail::precompiled_header_disabled_by_env(),
                                         detail::shared_prelude_directory());
     compile_unit_report report;
-    const std::string what = "compiling model '" + r_.model_name + "' (" + method_ + ", " +
-                             detail::value_type_name(r_.precision) + ", fixed-count path)";
-    cpu_unit unit = build_cpu_unit(r_, tc_, method_, loop_paths::fixed_count, prelude, report, [&] {
-      if (options_.on_deferred_compile) options_.on_deferred_compile(what);
+    const std::string what = detail::deferred_compile_note(r, method_);
+    cpu_unit unit = build_cpu_unit(r, tc_, method_, loop_paths::fixed_count, prelude, report, [&] {
+      if (options.on_deferred_compile) options.on_deferred_compile(what);
     });
     (void)prelude.finish_build();
     if (unit.simd_lanes != simd_lanes_) {
-      throw internal_error("internal error: the CPU entries of model '" + r_.model_name +
+      throw internal_error("internal error: the CPU entries of model '" + r.model_name +
                            "' disagree on the SIMD width (" + std::to_string(simd_lanes_) + " and " +
                            std::to_string(unit.simd_lanes) + " lanes)");
     }
-    if (options_.verbosity > 0) {
+    if (options.verbosity > 0) {
       char ms[32];
       std::snprintf(ms, sizeof ms, "%.0f ms", ms_since(start));
-      detail::report_line("cubie: model '" + r_.model_name + "' for the CPU (" + method_ + ", " +
-                          precision_name(r_.precision) + ", fixed-count path, on first need): " +
+      detail::report_line("cubie: model '" + r.model_name + "' for the CPU (" + method_ + ", " +
+                          precision_name(r.precision) + ", fixed-count path, on first need): " +
                           (report.cache_hit ? "cache hit, loaded in " : "compiled in ") + ms + " [" +
                           report.artifact_path.string() + "]");
     }
@@ -332,9 +326,7 @@ class deferred_cpu_unit {
   }
 
  private:
-  compile_options options_;
-  compile_cache cache_;
-  detail::build_request r_;
+  detail::owned_request own_;
   detail::host_toolchain tc_;
   std::string method_;
   int simd_lanes_;
@@ -525,9 +517,8 @@ std::shared_ptr<const compiled_system> compile_model(const model_definition& mod
   for (const named_value& s : model.states) cs->info.state_defaults.push_back(s.value);
   for (const named_value& p : model.parameters) cs->info.parameter_defaults.push_back(p.value);
 
-  // Whether the GPU half runs, decided before starting the CPU half so that a
-  // `required` GPU that is missing fails before any compile.
-  // Which methods' fixed-count GPU kernels to build now (the others on their first need):
+  // Which methods' fixed-count code (GPU program, the CPU library's counted loop) to build
+  // now (the others on their first need):
   // those whose solve with the model's own settings and spec takes the fixed-count path,
   // so that `cubie run` compiles exactly the programs it launches.
   // CUBIE_FIXED_COUNT=now: every fixed-count kernel at once, as before this was
@@ -536,23 +527,23 @@ std::shared_ptr<const compiled_system> compile_model(const model_definition& mod
   const fixed_count_build when = env_fixed_count != nullptr && std::string(env_fixed_count) == "now"
                                      ? fixed_count_build::now
                                      : options.gpu_fixed_count;
-  {
-    for (const std::string& m : r.methods) {
-      bool now = when == fixed_count_build::now;
-      if (when == fixed_count_build::as_the_model_runs) {
-        solver_settings s = model.settings;
-        s.algorithm = m;
-        s.precision = r.precision;
-        try {
-          now = takes_fixed_count_path(cs->info, s, model.spec);
-        } catch (const error&) {
-          now = false;  // settings the Solver refuses: it will say so; nothing to predict
-        }
+  for (const std::string& m : r.methods) {
+    bool now = when == fixed_count_build::now;
+    if (when == fixed_count_build::as_the_model_runs) {
+      solver_settings s = model.settings;
+      s.algorithm = m;
+      s.precision = r.precision;
+      try {
+        now = takes_fixed_count_path(cs->info, s, model.spec);
+      } catch (const error&) {
+        now = false;  // settings the Solver refuses: it will say so; nothing to predict
       }
-      if (now) r.fixed_count_now.push_back(m);
     }
+    if (now) r.fixed_count_now.push_back(m);
   }
 
+  // Whether the GPU half runs, decided before starting the CPU half so that a
+  // `required` GPU that is missing fails before any compile.
   bool gpu_go = false;
   if (rep.gpu.requested) {
     rep.gpu.skipped_reason = gpu_compile_unavailable_reason();

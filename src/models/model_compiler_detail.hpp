@@ -32,6 +32,23 @@ struct build_request {
   const compile_options* options = nullptr;
 };
 
+/// A build_request holding copies of the options and the cache it points to, for a build that
+/// outlives compile_model's call (a loop path compiled on its first need: the GPU's
+/// gpu_context, the CPU's deferred_cpu_unit). Neither copied nor moved: `r` points into it.
+struct owned_request {
+  compile_options options;
+  compile_cache cache;
+  build_request r;
+
+  explicit owned_request(const build_request& request)
+      : options(*request.options), cache(request.cache->directory()), r(request) {
+    r.options = &options;
+    r.cache = &cache;
+  }
+  owned_request(const owned_request&) = delete;
+  owned_request& operator=(const owned_request&) = delete;
+};
+
 /// "float" or "double": the value type the entries are instantiated for.
 [[nodiscard]] inline const char* value_type_name(cubie::precision p) {
   return p == cubie::precision::float32 ? "float" : "double";
@@ -39,6 +56,13 @@ struct build_request {
 /// "f32" or "f64": the suffix of entry symbols.
 [[nodiscard]] inline const char* precision_suffix(cubie::precision p) {
   return p == cubie::precision::float32 ? "f32" : "f64";
+}
+
+/// What compile_options::on_deferred_compile hears before a loop path left for its first
+/// need compiles, on either backend.
+[[nodiscard]] inline std::string deferred_compile_note(const build_request& r, const std::string& method) {
+  return "compiling model '" + r.model_name + "' (" + method + ", " + value_type_name(r.precision) +
+         ", fixed-count path)";
 }
 
 /// @brief Keeps the compiler's log next to the kept source and throws the internal

@@ -93,8 +93,7 @@ class deferred_entries {
   mutable double build_ms_ = 0.0;
 };
 
-using deferred_gpu_kernels = deferred_entries<gpu_kernel>;
-using deferred_cpu_entries = deferred_entries<cpu_path_entry>;
+// deferred_gpu_kernels and deferred_cpu_entries: compiled_system.hpp.
 
 /// The key of a CPU entry point.
 [[nodiscard]] inline const void* entry_key_of(cpu_entry e) { return reinterpret_cast<const void*>(e); }

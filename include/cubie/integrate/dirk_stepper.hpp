@@ -49,18 +49,13 @@ struct newton_work {
 };
 
 namespace dirk_detail {
-template <class T>
-inline constexpr bool is_void = false;
-template <>
-inline constexpr bool is_void<void> = true;
-
 /// Whether the stepper keeps J and its factors across steps for System: one run per stepper
 /// (a GPU thread; not a CPU SIMD pack, which would factorise again whenever any of its lanes'
 /// h changed: on POLLU that was nearly every step, and keeping cost 1.35x the CPU time), a
 /// known system with a direct solver, and a method with one diagonal.
 template <class System, class S, bool OneDiagonal>
 constexpr bool keeps_factors() {
-  if constexpr (!CUBIE_DIRK_KEEP_FACTORS || is_void<System> || !OneDiagonal || scalar_traits<S>::lanes != 1) return false;
+  if constexpr (!CUBIE_DIRK_KEEP_FACTORS || firk_detail::is_void<System> || !OneDiagonal || scalar_traits<S>::lanes != 1) return false;
   else return direct_linear_solver_built<System, S>();
 }
 
@@ -73,22 +68,7 @@ struct kept_storage {
 };
 template <class System, class S, int N>
 struct kept_storage<true, System, S, N> {
-  static constexpr bool sparse = jacobian_source_of<System, S>() == jacobian_source::sparse;
-  static constexpr int entries() {
-    if constexpr (sparse) return int(System::sparse_nnz);
-    else return N * N;
-  }
-  using type = firk_matrices<S, N, 1, 0, sparse, entries()>;
-};
-
-/// Crank-Nicolson's copy of J for its second diagonal; nothing for the other methods.
-template <bool Keep, class W>
-struct jacobian_copy {
-  using type = char;
-};
-template <class W>
-struct jacobian_copy<true, W> {
-  using type = W;
+  using type = firk_detail::matrices_of<System, S, N, 1, 0>;
 };
 }  // namespace dirk_detail
 
@@ -190,7 +170,7 @@ class dirk_stepper {
     int rhs_count = 0, jacobians = 0, factorizations = 0;
     Mask factored;
     // Crank-Nicolson's estimate solves with another diagonal: J is kept for it.
-    [[maybe_unused]] typename dirk_detail::jacobian_copy<several_diagonals(tableau), W>::type jacobian_copy;
+    [[maybe_unused]] typename firk_detail::type_if<several_diagonals(tableau), W, char>::type jacobian_copy;
     if constexpr (requires { W::kept; }) {
       // f at the start (the slope, the events); J where the last step asked for it, and the
       // factors where J or h changed. Dual numbers give f with J, as in the every-step path

@@ -31,6 +31,12 @@ concept has_sparse_complex = requires(const Sys& sys, S c, S* re, const S* lu, S
 }  // namespace jacobian_detail
 
 namespace firk_detail {
+/// System void: the stepper does not know the system (nothing is kept for it).
+template <class T>
+inline constexpr bool is_void = false;
+template <>
+inline constexpr bool is_void<void> = true;
+
 template <bool C, class A, class B>
 struct type_if {
   using type = A;
@@ -188,5 +194,22 @@ struct firk_matrices {
     }
   }
 };
+
+namespace firk_detail {
+/// The firk_matrices a stepper keeps for a known System with R real and P complex shifts: the
+/// generated sparse LU's pattern entries for a sparse system, N x N otherwise (firk_stepper.hpp;
+/// dirk_stepper.hpp with one real shift).
+template <class System, class S>
+constexpr bool sparse_storage() {
+  return jacobian_source_of<System, S>() == jacobian_source::sparse;
+}
+template <class System, class S, int N>
+constexpr int stored_entries() {
+  if constexpr (sparse_storage<System, S>()) return int(System::sparse_nnz);
+  else return N * N;
+}
+template <class System, class S, int N, int R, int P>
+using matrices_of = firk_matrices<S, N, R, P, sparse_storage<System, S>(), stored_entries<System, S, N>()>;
+}  // namespace firk_detail
 
 }  // namespace cubie

@@ -40,22 +40,11 @@
 namespace cubie {
 
 namespace firk_detail {
-template <class T>
-inline constexpr bool is_void = false;
-template <>
-inline constexpr bool is_void<void> = true;
-
 /// Sys (void: not known) is solved matrix-free only: no factors are kept for it.
 template <class Sys, class S>
 constexpr bool krylov_only() {
   if constexpr (is_void<Sys>) return false;
   else return !direct_linear_solver_built<Sys, S>();
-}
-
-template <class System, int N, bool Sparse>
-constexpr int entries_of() {
-  if constexpr (Sparse) return int(System::sparse_nnz);
-  else return N * N;
 }
 
 /// The LU storage for System: none where it solves matrix-free only, the factor pattern's
@@ -68,10 +57,7 @@ struct matrices_for {
 template <class System, class S, int N, int R, int P>
   requires(!is_void<System>)
 struct matrices_for<System, S, N, R, P> {
-  static constexpr bool sparse = jacobian_source_of<System, S>() == jacobian_source::sparse;
-  static constexpr int entries = entries_of<System, N, sparse>();
-  using type = typename type_if<krylov_only<System, S>(), no_matrices,
-                                firk_matrices<S, N, R, P, sparse, entries>>::type;
+  using type = typename type_if<krylov_only<System, S>(), no_matrices, matrices_of<System, S, N, R, P>>::type;
 };
 }  // namespace firk_detail
 
