@@ -25,6 +25,11 @@ struct save_schedule {
   /// fixed steps must then compare times rather than count steps.
   bool saves_between = false;
 
+  /// The fixed-count rule's schedule half, shared by the Solver's loop settings and by
+  /// takes_fixed_count_path: fixed steps with no save between the span's ends count steps
+  /// instead of comparing times.
+  [[nodiscard]] bool counts_fixed_steps(bool fixed_controller) const { return fixed_controller && !saves_between; }
+
   /// The times of the recorded saves (t_save0 + k * save_every as one FMA, as the loop
   /// lands, or the listed times).
   [[nodiscard]] std::vector<double> recorded_times() const;

@@ -75,10 +75,11 @@ bool fixed_count_path_allowed(const system_info& info, const solve_spec& spec, c
 bool takes_fixed_count_path(const system_info& info, const solver_settings& settings, const solve_spec& spec) {
   const method_info& method = find_method(settings.algorithm);
   std::vector<std::string> ignored;
-  if (resolve_controller(settings, method, ignored).kind != controller_kind::fixed) return false;
+  const bool fixed = resolve_controller(settings, method, ignored).kind == controller_kind::fixed;
+  if (!fixed) return false;
   const detail::output_request request = detail::resolve_outputs(info, spec);
   const detail::save_schedule schedule = detail::plan_saves(spec, request.time_domain || request.iteration_counters);
-  return !schedule.saves_between && fixed_count_path_allowed(info, spec, request, method.family);
+  return schedule.counts_fixed_steps(fixed) && fixed_count_path_allowed(info, spec, request, method.family);
 }
 
 struct Solver::impl {
@@ -338,8 +339,9 @@ loop_settings<V> Solver::impl::loop_settings_for(const solve_spec& spec, const d
   ls.control.newton_target = static_cast<V>(newton.target_iters);
   ls.max_steps = settings.max_steps;
 
-  // Fixed steps with no save between the span's ends count steps instead of comparing times.
-  ls.fixed_count_path = fixed && !schedule.saves_between;
+  // Fixed steps with no save between the span's ends count steps instead of comparing times
+  // (the same rule as takes_fixed_count_path's, from one function).
+  ls.fixed_count_path = schedule.counts_fixed_steps(fixed);
   ls.dt_fixed = dt;
   ls.settle_steps = 0;
   ls.settle_last_h = V(0);

@@ -6,6 +6,7 @@
 // iteration counters and auto do not.
 #include <gtest/gtest.h>
 
+#include "batch/save_schedule.hpp"
 #include "cubie/batch/solver.hpp"
 #include "cubie/core/error.hpp"
 
@@ -67,6 +68,22 @@ TEST(TakesFixedCountPath, NotWithEventsSamplesOrIterationCounters) {
   solve_spec samples;
   samples.land_on_samples = true;
   EXPECT_FALSE(takes_fixed_count_path(lorenz_info(), with("classical_rk4"), samples));
+}
+
+// The schedule half of the rule, one function used both by takes_fixed_count_path and by
+// the Solver's loop settings (so the two cannot disagree).
+TEST(TakesFixedCountPath, ScheduleRuleIsFixedWithNoSaveBetween) {
+  const detail::save_schedule ends_only = detail::plan_saves(solve_spec{});
+  EXPECT_FALSE(ends_only.saves_between);
+  EXPECT_TRUE(ends_only.counts_fixed_steps(true));
+  EXPECT_FALSE(ends_only.counts_fixed_steps(false));
+  solve_spec every;
+  every.save_every = 0.1;
+  const detail::save_schedule saves = detail::plan_saves(every);
+  EXPECT_TRUE(saves.saves_between);
+  EXPECT_FALSE(saves.counts_fixed_steps(true));
+  // No time domain recorded: the schedule is the span alone, so fixed steps count again.
+  EXPECT_TRUE(detail::plan_saves(every, false).counts_fixed_steps(true));
 }
 
 TEST(TakesFixedCountPath, RefusesWhatTheSolverRefuses) {
