@@ -205,6 +205,7 @@ struct ilv_row {
   std::vector<double> caller_s, wall_s, kernel_s;
   std::int64_t second_pass = 0, chunks = 0;
   int registers = 0, blocks = 0;
+  int first_registers = 0, first_blocks = 0;  // auto in two passes: the first pass's kernel
 };
 
 double median(std::vector<double> v) {
@@ -231,6 +232,8 @@ void solve_row(ilv_row& r, const batch_grid& grid, const solve_spec& spec, bool 
   r.chunks = st.chunks;
   r.registers = st.kernel_registers;
   r.blocks = st.kernel_blocks_per_sm;
+  r.first_registers = st.first_pass_registers;
+  r.first_blocks = st.first_pass_blocks_per_sm;
   if (!record) return;
   r.caller_s.push_back(std::chrono::duration<double>(t1 - t0).count());
   r.wall_s.push_back(st.wall_ms * 1e-3);
@@ -289,7 +292,9 @@ void interleaved(const std::shared_ptr<const compiled_system>& sys, const sweep&
     }
   }
   std::printf("%s, interleaved, %d rounds: median [min, max] seconds\n", s.label, o.interleaved);
-  std::printf("  %-8s %-27s %-27s %-27s %6s %5s %6s %9s %12s %12s\n", "row", "caller s", "solve wall s", "kernels s",
+  // regs and blocks: the kernel's registers and resident blocks per SM; for auto in two passes
+  // the first pass's, then the second's.
+  std::printf("  %-8s %-27s %-27s %-27s %6s %7s %6s %9s %12s %12s\n", "row", "caller s", "solve wall s", "kernels s",
               "chunks", "regs", "blocks", "2nd pass", "auto/single", "kernels");
   for (const ilv_row& r : rows) {
     auto mm = [](const std::vector<double>& v) {
@@ -310,18 +315,26 @@ void interleaved(const std::shared_ptr<const compiled_system>& sys, const sweep&
     }
     char ratios[64] = "           -            -";  // single rows: no ratio
     if (r.passes != 0 && have_single) std::snprintf(ratios, sizeof ratios, "%12.3f %12.3f", ratio, kratio);
-    std::printf("  %-8s %-27s %-27s %-27s %6lld %5d %6d %9lld %s\n", r.key.c_str(), mm(r.caller_s).c_str(),
-                mm(r.wall_s).c_str(), mm(r.kernel_s).c_str(), static_cast<long long>(r.chunks), r.registers, r.blocks,
+    char regs[32], blocks[32];
+    if (r.first_registers > 0) {
+      std::snprintf(regs, sizeof regs, "%d/%d", r.first_registers, r.registers);
+      std::snprintf(blocks, sizeof blocks, "%d/%d", r.first_blocks, r.blocks);
+    } else {
+      std::snprintf(regs, sizeof regs, "%d", r.registers);
+      std::snprintf(blocks, sizeof blocks, "%d", r.blocks);
+    }
+    std::printf("  %-8s %-27s %-27s %-27s %6lld %7s %6s %9lld %s\n", r.key.c_str(), mm(r.caller_s).c_str(),
+                mm(r.wall_s).c_str(), mm(r.kernel_s).c_str(), static_cast<long long>(r.chunks), regs, blocks,
                 static_cast<long long>(r.second_pass), ratios);
     if (!o.tag.empty())
-      std::printf("ilv,%s,%s,%s,%s,%.5f,%.5f,%.5f,%.5f,%.5f,%.5f,%.5f,%.5f,%lld,%d,%d,%lld,%.4f,%.4f\n", o.tag.c_str(),
+      std::printf("ilv,%s,%s,%s,%s,%.5f,%.5f,%.5f,%.5f,%.5f,%.5f,%.5f,%.5f,%lld,%d,%d,%lld,%.4f,%.4f,%d,%d\n", o.tag.c_str(),
                   o.single ? "float32" : "float64", s.name, r.key.c_str(), median(r.caller_s),
                   *std::min_element(r.caller_s.begin(), r.caller_s.end()),
                   *std::max_element(r.caller_s.begin(), r.caller_s.end()), median(r.wall_s), median(r.kernel_s),
                   *std::min_element(r.kernel_s.begin(), r.kernel_s.end()),
                   *std::max_element(r.kernel_s.begin(), r.kernel_s.end()), median(r.caller_s) - median(r.kernel_s),
                   static_cast<long long>(r.chunks), r.registers, r.blocks, static_cast<long long>(r.second_pass), ratio,
-                  kratio);
+                  kratio, r.first_registers, r.first_blocks);
   }
 }
 

@@ -57,8 +57,8 @@ for prec in float64 float32; do
 done
 note ""
 note "auto / better single method, medians of per-round ratios (caller's time | kernels' time);"
-note "columns: ilv,tag,prec,sweep,row,caller_med,caller_min,caller_max,wall_med,kernel_med,kernel_min,kernel_max,host_med,chunks,regs,blocks,2nd_pass,ratio,kernel_ratio"
-awk -F, '$5 ~ /^auto/ { printf "  %-16s %-8s %-9s %-7s %6.3f | %6.3f   (caller %.4f s, kernels %.4f s, host %.4f s, %d runs handed on)\n", $2, $3, $4, $5, $18, $19, $6, $10, $13, $17 }' \
+note "columns: ilv,tag,prec,sweep,row,caller_med,caller_min,caller_max,wall_med,kernel_med,kernel_min,kernel_max,host_med,chunks,regs,blocks,2nd_pass,ratio,kernel_ratio,first_regs,first_blocks (auto: regs/blocks are the second pass's kernel)"
+awk -F, '$5 ~ /^auto/ { printf "  %-16s %-8s %-9s %-7s %6.3f | %6.3f   (caller %.4f s, kernels %.4f s, host %.4f s, %d runs handed on; first pass %s regs %s blocks/SM)\n", $2, $3, $4, $5, $18, $19, $6, $10, $13, $17, $20, $21 }' \
   "$OUT/rows.csv" | tee -a "$OUT/summary.txt"
 note "session done in $((SECONDS - start)) s"
 (cd "$OUT" && tar -czf logs.tar.gz --remove-files ./*.log) || note "packing the logs failed"
