@@ -11,9 +11,12 @@
 # and for the kernels alone (whether auto loses in its kernels or on the host). The non-stiff
 # end is run again in one chunk (--min-chunks 1: kernels' time is then one kernel's, not a sum
 # of overlapping chunks): auto's first pass against dopri54's kernel.
-# Runs from a built tree (the lead's build-h200); builds auto_switch_bench if it is missing.
+# Runs from a built tree (the lead's build-h200); builds auto_switch_bench if it is missing; first
+# runs auto_switch_gpu_test's two-pass tests when built (at most 25 s).
 #   bash bench/gpu/chain.sh 'autogoal 150 bash bench/gpu/auto_goal_session.sh'
-# ROUNDS (default 11), RUNS (1048576), DURATION (100), CAP (seconds per bench call, 40).
+# ROUNDS (default 11), RUNS (1048576), DURATION (100), CAP (seconds per bench call, 40), TOTAL
+# (145: no bench call runs past this many seconds of the session; a cut call keeps the sweeps
+# it finished).
 # $OUT/summary.txt: every table and the ilv csv lines; rows.csv: the csv lines alone.
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -24,6 +27,7 @@ RUNS=${RUNS:-1048576}
 DURATION=${DURATION:-100}
 ROUNDS=${ROUNDS:-11}
 CAP=${CAP:-40}
+TOTAL=${TOTAL:-145}
 mkdir -p "$OUT" "$SCRATCH"
 note() { printf '%s\n' "$*" | tee -a "$OUT/summary.txt"; }
 for d in /usr/local/cuda/bin; do [[ -d $d ]] && PATH=$PATH:$d; done
@@ -35,11 +39,21 @@ if [[ ! -x $BUILD/bench/auto_switch_bench ]]; then
 fi
 nvidia-smi --query-gpu=name,driver_version,clocks.max.sm --format=csv,noheader | tee -a "$OUT/summary.txt"
 note "auto goal session: $(date -u '+%Y-%m-%d %H:%M UTC'), $RUNS runs, duration $DURATION, $ROUNDS interleaved rounds"
+# The GPU tests this branch touched (the first pass's statistics) and counted's byte identity,
+# when the build has them (a full build of main does).
+if [[ -x $BUILD/tests/batch/auto_switch_gpu_test ]]; then
+  timeout 25 "$BUILD/tests/batch/auto_switch_gpu_test" \
+    --gtest_filter='AutoSwitchGpu.TwoPassesMatchOneKernelAndTheCpu:AutoSwitchGpu.SecondPassLaunchedOnItsCountChangesNoBit' \
+    >"$OUT/auto_switch_gpu_test.log" 2>&1 && note "auto_switch_gpu_test (two filters): passed" ||
+    { note "auto_switch_gpu_test (two filters): FAILED"; grep -E "Failure|FAILED|expected|Which is" "$OUT/auto_switch_gpu_test.log" | head -20 | tee -a "$OUT/summary.txt"; }
+fi
 : >"$OUT/rows.csv"
 bench() {  # tag, then bench arguments
-  local tag=$1
+  local tag=$1 cap=$CAP left=$((TOTAL - SECONDS + start))
   shift
-  timeout "$CAP" "$BUILD/bench/auto_switch_bench" --backend cuda --runs "$RUNS" --duration "$DURATION" \
+  ((left < cap)) && cap=$left
+  ((cap < 3)) && { note "bench $tag: skipped (the session's $TOTAL s are spent)"; return; }
+  timeout "$cap" "$BUILD/bench/auto_switch_bench" --backend cuda --runs "$RUNS" --duration "$DURATION" \
     --interleaved "$ROUNDS" --cache "$SCRATCH/cache" --tag "$tag" "$@" >"$OUT/bench_$tag.log" 2>&1
   note "bench $tag (exit $?, ${SECONDS}s into the session):"
   grep -v '^ilv,' "$OUT/bench_$tag.log" | tee -a "$OUT/summary.txt" >/dev/null
