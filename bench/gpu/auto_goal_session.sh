@@ -17,7 +17,7 @@
 # ROUNDS (default 11), RUNS (1048576), DURATION (100), CAP (seconds per bench call, 40), TOTAL
 # (145: no bench call runs past this many seconds of the session; a cut call keeps the sweeps
 # it finished).
-# $OUT/summary.txt: every table and the ilv csv lines; rows.csv: the csv lines alone.
+# $OUT/summary.txt: every table and the ratio lines; rows.csv: the ilv csv lines; logs.tar.gz: the logs.
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 OUT=${OUT:-$ROOT/out/auto_goal}
