@@ -10,7 +10,8 @@
 # auto row the median of the per-round ratio auto / better single method, for the whole solve
 # and for the kernels alone (whether auto loses in its kernels or on the host). The non-stiff
 # end is run again in one chunk (--min-chunks 1: kernels' time is then one kernel's, not a sum
-# of overlapping chunks): auto's first pass against dopri54's kernel.
+# of overlapping chunks): auto's first pass against dopri54's kernel. Last, the non-stiff end with
+# the entry test squared (CUBIE_STIFFNESS_SQUARED_TEST=1, an NVRTC definition).
 # Runs from a built tree (the lead's build-h200); builds auto_switch_bench if it is missing; first
 # runs auto_switch_gpu_test's two-pass tests when built (at most 25 s).
 #   bash bench/gpu/chain.sh 'autogoal 150 bash bench/gpu/auto_goal_session.sh'
@@ -68,6 +69,15 @@ for prec in float64 float32; do
   bench "${prec}_stiff" $flag --sweeps stiff --methods auto2,rodas5p
   # shellcheck disable=SC2086
   bench "${prec}_one" $flag --min-chunks 1 --sweeps nonstiff --methods auto2,dopri54
+done
+# The entry test squared (CUBIE_STIFFNESS_SQUARED_TEST=1: no division or square root per step;
+# offline the f64 first pass's step loop 812 -> 765 instructions, f32 545 -> 522): its own NVRTC
+# compiles (the options are part of the cache key), the non-stiff end only.
+for prec in float64 float32; do
+  flag=""
+  [[ $prec == float32 ]] && flag=--float
+  # shellcheck disable=SC2086
+  CUBIE_NVRTC_OPTIONS=-DCUBIE_STIFFNESS_SQUARED_TEST=1 bench "${prec}_squared" $flag --sweeps nonstiff --methods auto2,dopri54
 done
 note ""
 note "auto / better single method, medians of per-round ratios (caller's time | kernels' time);"
