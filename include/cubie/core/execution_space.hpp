@@ -79,3 +79,20 @@
 #define CUBIE_UNROLL _Pragma("GCC unroll 32")
 #define CUBIE_NO_UNROLL _Pragma("GCC unroll 1")
 #endif
+
+// Unrolling of a loop over a system's N states. Below large_system_states states, full (as
+// CUBIE_UNROLL); from it on, by 4 only on the GPU: a fully unrolled 100-state implicit step
+// made kernels of several MB (an instruction-cache stream) and minutes of nvcc each, while
+// its state arrays live in local memory either way (bench/RESULTS.md, "Newton-Krylov
+// kernels' size"). The host keeps CUBIE_UNROLL (g++'s multiply-add fusion follows it).
+namespace cubie {
+inline constexpr int large_system_states = 32;
+}
+#if defined(__CUDACC__) || defined(__CUDACC_RTC__)
+#define CUBIE_PRAGMA(x) _Pragma(#x)
+#define CUBIE_UNROLL_SIZED(N, COUNT) CUBIE_PRAGMA(unroll((N) >= ::cubie::large_system_states ? 4 : (COUNT)))
+#else
+#define CUBIE_UNROLL_SIZED(N, COUNT) CUBIE_UNROLL
+#endif
+// The same for a loop of COUNT iterations in a system of N states (a sparse Jacobian's values).
+#define CUBIE_UNROLL_STATES(N) CUBIE_UNROLL_SIZED(N, N)
