@@ -71,6 +71,13 @@
 #define CUBIE_DEVICE_FORCEINLINE
 #endif
 
+// Keeps a function out of line (nvcc, NVRTC and g++).
+#if defined(__CUDACC__) || defined(__CUDACC_RTC__)
+#define CUBIE_NOINLINE __noinline__
+#else
+#define CUBIE_NOINLINE __attribute__((noinline))
+#endif
+
 // Unrolling hint honoured by both nvcc and g++.
 #if defined(__CUDACC__) || defined(__CUDACC_RTC__)
 #define CUBIE_UNROLL _Pragma("unroll")

@@ -29,6 +29,7 @@
 #include "matrix_free_matrix.hpp"
 #include "newton.hpp"
 #include "newton_settings.hpp"
+#include "rhs_call.hpp"
 #include "stepper.hpp"
 
 // CUBIE_DIRK_KEEP_FACTORS=0 (a compiler or NVRTC option: stiff_bench --nvrtc-option) makes
@@ -125,7 +126,7 @@ class dirk_stepper {
   template <class Sys, int P>
   CUBIE_HD CUBIE_FORCEINLINE void start(const Sys& sys, S t, const fixed_vector<S, N>& y,
                                         const fixed_vector<S, P>& p) {
-    sys.rhs(t, y.data(), p.data(), f0_.data());
+    call_rhs(sys, t, y.data(), p.data(), f0_.data());
     if constexpr (carries_first_stage) k_first_ = f0_;
     reuse_.start();
   }
@@ -183,7 +184,7 @@ class dirk_stepper {
         jacobians = 1;
       }
       if (!j_gives_f || jacobians == 0) {
-        sys.rhs(t, y.data(), p.data(), f0_.data());
+        call_rhs(sys, t, y.data(), p.data(), f0_.data());
         rhs_count = 1;
       }
       if (reuse_.take_factorization(h)) {
@@ -195,7 +196,7 @@ class dirk_stepper {
       fixed_vector<S, N> unused_ft;
       m.template evaluate<false>(sys, t, y, p, f0_, unused_ft);
       if constexpr (!W::gives_f) {
-        sys.rhs(t, y.data(), p.data(), f0_.data());
+        call_rhs(sys, t, y.data(), p.data(), f0_.data());
         ++rhs_count;
       }
       if constexpr (several_diagonals(tableau)) jacobian_copy = m;
@@ -371,7 +372,7 @@ class dirk_stepper {
                                           const fixed_vector<S, P>& p) {
     if constexpr (carries_first_stage) {
       fixed_vector<S, N> f;
-      sys.rhs(t, y.data(), p.data(), f.data());
+      call_rhs(sys, t, y.data(), p.data(), f.data());
       CUBIE_UNROLL_STATES(N)
       for (int n = 0; n < N; ++n) k_first_[n] = math::select(moved, f[n], k_first_[n]);
     } else {

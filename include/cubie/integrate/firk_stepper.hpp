@@ -35,6 +35,7 @@
 #include "jacobian_vector.hpp"
 #include "newton.hpp"
 #include "newton_settings.hpp"
+#include "rhs_call.hpp"
 #include "stepper.hpp"
 
 namespace cubie {
@@ -101,7 +102,7 @@ class firk_stepper {
   template <class Sys, int Q>
   CUBIE_HD CUBIE_FORCEINLINE void start(const Sys& sys, S t, const fixed_vector<S, N>& y,
                                         const fixed_vector<S, Q>& p) {
-    sys.rhs(t, y.data(), p.data(), f0_.data());
+    call_rhs(sys, t, y.data(), p.data(), f0_.data());
     have_prev_ = Mask(false);
     reuse_.start();
     fresh_ = Mask(true);
@@ -234,7 +235,7 @@ class firk_stepper {
         fixed_vector<S, N> yi;
         CUBIE_UNROLL_STATES(N)
         for (int n = 0; n < N; ++n) yi[n] = y[n] + z_[i][n];
-        sys.rhs(t + h * S(ci), yi.data(), p.data(), f[i].data());
+        call_rhs(sys, t + h * S(ci), yi.data(), p.data(), f[i].data());
       });
       // The transformed residuals T^-1 F - (Lambda / h) W, solved block by block.
       fixed_vector<S, N> dw[stages];
@@ -372,7 +373,7 @@ class firk_stepper {
                                           const fixed_vector<S, Q>& p) {
     if (math::any(accepted)) {
       fixed_vector<S, N> f;
-      sys.rhs(t, y.data(), p.data(), f.data());
+      call_rhs(sys, t, y.data(), p.data(), f.data());
       CUBIE_UNROLL_STATES(N)
       for (int n = 0; n < N; ++n) f0_[n] = math::select(accepted, f[n], f0_[n]);
       CUBIE_UNROLL
@@ -392,7 +393,7 @@ class firk_stepper {
   CUBIE_HD CUBIE_FORCEINLINE void restart(const Sys& sys, mask_t<S> moved, S t, const fixed_vector<S, N>& y,
                                           const fixed_vector<S, Q>& p) {
     fixed_vector<S, N> f;
-    sys.rhs(t, y.data(), p.data(), f.data());
+    call_rhs(sys, t, y.data(), p.data(), f.data());
     CUBIE_UNROLL_STATES(N)
     for (int n = 0; n < N; ++n) f0_[n] = math::select(moved, f[n], f0_[n]);
     have_prev_ = have_prev_ & !moved;
@@ -517,7 +518,7 @@ class firk_stepper {
       fixed_vector<S, N> ye, f;
       CUBIE_UNROLL_STATES(N)
       for (int n = 0; n < N; ++n) ye[n] = y[n] + err_[n];
-      sys.rhs(t, ye.data(), p.data(), f.data());
+      call_rhs(sys, t, ye.data(), p.data(), f.data());
       CUBIE_UNROLL_STATES(N)
       for (int n = 0; n < N; ++n) f[n] = f[n] + ez[n];
       failed = math::mask_or(failed, math::mask_and(fresh_, lin.template real<0>(sys, c0, f)));

@@ -13,6 +13,7 @@
 #include "../core/math.hpp"
 #include "../core/scalar_traits.hpp"
 #include "newton_settings.hpp"
+#include "rhs_call.hpp"
 
 namespace cubie {
 
@@ -156,7 +157,7 @@ CUBIE_HD CUBIE_FORCEINLINE newton_outcome<S> newton_stage(const Sys& sys, Matrix
     fixed_vector<S, N> yi, r;
     CUBIE_UNROLL_STATES(N)
     for (int n = 0; n < N; ++n) yi[n] = base[n] + Z[n];
-    sys.rhs(t_stage, yi.data(), p.data(), r.data());
+    call_rhs(sys, t_stage, yi.data(), p.data(), r.data());
     CUBIE_UNROLL_STATES(N)
     for (int n = 0; n < N; ++n) r[n] = r[n] - c * Z[n];
     m.solve(sys, r);
