@@ -92,8 +92,13 @@
 // made kernels of several MB (an instruction-cache stream) and minutes of nvcc each, while
 // its state arrays live in local memory either way (bench/RESULTS.md, "Newton-Krylov
 // kernels' size"). The host keeps CUBIE_UNROLL (g++'s multiply-add fusion follows it).
+// -DCUBIE_LARGE_SYSTEM_STATES=100000 restores the fully unrolled code at every size (for
+// before/after measurements).
+#ifndef CUBIE_LARGE_SYSTEM_STATES
+#define CUBIE_LARGE_SYSTEM_STATES 32
+#endif
 namespace cubie {
-inline constexpr int large_system_states = 32;
+inline constexpr int large_system_states = CUBIE_LARGE_SYSTEM_STATES;
 }
 #if defined(__CUDACC__) || defined(__CUDACC_RTC__)
 #define CUBIE_PRAGMA(x) _Pragma(#x)
