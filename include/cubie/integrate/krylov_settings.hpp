@@ -50,10 +50,11 @@ inline constexpr bool krylov_compact = N >= krylov_compact_min_states;
 template <int N>
 inline constexpr bool krylov_compact = false;
 #endif
-// Before a Krylov loop over N states: CUBIE_UNROLL_STATES on the GPU, the compiler's choice
-// on the host (as before).
+// Before a Krylov loop over N unknowns (N states, or 2 N for a FIRK complex pair's real
+// form): on the GPU by 4 from 2 large_system_states unknowns on (a complex pair of a small
+// system keeps its unrolled code), the compiler's choice on the host (as before).
 #if defined(__CUDACC__) || defined(__CUDACC_RTC__)
-#define CUBIE_KRYLOV_UNROLL(N) CUBIE_UNROLL_STATES(N)
+#define CUBIE_KRYLOV_UNROLL(N) CUBIE_PRAGMA(unroll((N) >= 2 * ::cubie::large_system_states ? 4 : (N)))
 #else
 #define CUBIE_KRYLOV_UNROLL(N)
 #endif
