@@ -17,8 +17,8 @@
 #
 # Stages, most important first, each with its own limit (a stage that runs out keeps the rows
 # it printed in $OUT/<stage>.log):
-#   build    `cmake --build $BUILD --target krylov_cxx_bench` (BUILD_LIMIT, default 150 s);
-#            skipped when $BUILD/bench/krylov_cxx_bench exists
+#   build    `ninja -C $BUILD krylov_cxx_bench` (session_build), until 85 s before the end
+#            (BUILD_RESERVE); nothing to do when it is built
 #   f64_100  100 states, float64 (tol 1e-6), radau_iia_5 and kvaerno5, direct / gmres /
 #            bicgstab, 16384 then 65536 runs (F64_LIMIT, default 50 s)
 #   sizes    16 and 32 states, float64, the same solvers, 65536 runs: the crossover
@@ -26,36 +26,16 @@
 #   f32_100  the 100-state rows in float32 (tol 1e-4) (F32_LIMIT, default 25 s)
 # Logs under $OUT (default out/krylov): summary.txt has every table, <stage>.log/.err the rest.
 set -uo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-OUT=${OUT:-$ROOT/out/krylov}
-BUILD=${BUILD:-$ROOT/build-h200}
-START=$(date +%s)
-DEADLINE=$((START + ${SESSION_SECONDS:-235}))
-mkdir -p "$OUT"
-for d in /usr/local/cuda/bin; do [[ -d $d ]] && PATH=$PATH:$d; done
-export PATH
-source "$ROOT/bench/gpu/session_case.sh"  # note, left, session_case
+source "$(dirname "${BASH_SOURCE[0]}")/session_case.sh"  # session_begin, session_build, note, session_case
+session_begin krylov 235
 
-note "krylov session: $(date -u '+%Y-%m-%d %H:%M:%S UTC'), $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null | head -1), $(nproc) cores, $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null), build $BUILD"
+note "krylov session: $(date -u '+%Y-%m-%d %H:%M:%S UTC'), $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null | head -1), $(nproc) cores, $(git -C "$SESSION_ROOT" rev-parse --short HEAD 2>/dev/null), build $BUILD"
 bench=$BUILD/bench/krylov_cxx_bench
-if [[ ! -x $bench ]]; then
-  if [[ ! -f $BUILD/build.ninja ]]; then
-    source "$ROOT/bench/gpu/toml_shim.sh"
-    h200_cmake_args "$ROOT" "$BUILD" args -DCUBIE_BUILD_PYTHON=OFF
-    t0=$(date +%s)
-    cmake "${args[@]}" >"$OUT/configure.log" 2>&1
-    note "configure: rc=$? in $(($(date +%s) - t0)) s"
-  fi
-  t0=$(date +%s)
-  timeout --kill-after=5 "${BUILD_LIMIT:-150}" cmake --build "$BUILD" --target krylov_cxx_bench -j "$(nproc)" \
-    >"$OUT/build.log" 2>&1
-  rc=$?
-  note "build krylov_cxx_bench: rc=$rc in $(($(date +%s) - t0)) s$( ((rc == 124)) && echo ' (timeout)')"
-  ((rc != 0)) && tail -15 "$OUT/build.log" | sed 's/^/   | /' | tee -a "$OUT/summary.txt" >/dev/null
-  # The slowest units (nvcc -time is not on; ninja's log has each unit's wall time).
-  awk -F'\t' 'NR > 1 && $4 ~ /krylov_cxx/ { printf "   %6.1f s  %s\n", ($2 - $1) / 1000, $4 }' "$BUILD/.ninja_log" \
-    2>/dev/null | sort -rn | head -12 | tee -a "$OUT/summary.txt" >/dev/null
-fi
+# The build keeps 85 s for the cases (BUILD_RESERVE); ninja skips what is built already.
+session_build "${BUILD_RESERVE:-85}" krylov_cxx_bench
+# Each unit's wall time from ninja's log (the 100-state GPU units are the long ones).
+awk -F'\t' 'NR > 1 && $4 ~ /krylov_cxx/ { printf "   %6.1f s  %s\n", ($2 - $1) / 1000, $4 }' "$BUILD/.ninja_log" \
+  2>/dev/null | sort -rn | head -12 | tee -a "$OUT/summary.txt" >/dev/null
 [[ -x $bench ]] || { note "no $bench: stopping"; exit 1; }
 "$bench" --list >"$OUT/systems.txt" 2>&1
 
