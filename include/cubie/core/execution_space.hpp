@@ -71,6 +71,13 @@
 #define CUBIE_DEVICE_FORCEINLINE
 #endif
 
+// Keeps a function out of line (nvcc, NVRTC and g++).
+#if defined(__CUDACC__) || defined(__CUDACC_RTC__)
+#define CUBIE_NOINLINE __noinline__
+#else
+#define CUBIE_NOINLINE __attribute__((noinline))
+#endif
+
 // Unrolling hint honoured by both nvcc and g++.
 #if defined(__CUDACC__) || defined(__CUDACC_RTC__)
 #define CUBIE_UNROLL _Pragma("unroll")
@@ -79,3 +86,25 @@
 #define CUBIE_UNROLL _Pragma("GCC unroll 32")
 #define CUBIE_NO_UNROLL _Pragma("GCC unroll 1")
 #endif
+
+// Unrolling of a loop over a system's N states. Below large_system_states states, full (as
+// CUBIE_UNROLL); from it on, by 4 only on the GPU: a fully unrolled 100-state implicit step
+// made kernels of several MB (an instruction-cache stream) and minutes of nvcc each, while
+// its state arrays live in local memory either way (bench/RESULTS.md, "Newton-Krylov
+// kernels' size"). The host keeps CUBIE_UNROLL (g++'s multiply-add fusion follows it).
+// -DCUBIE_LARGE_SYSTEM_STATES=100000 restores the fully unrolled code at every size (for
+// before/after measurements).
+#ifndef CUBIE_LARGE_SYSTEM_STATES
+#define CUBIE_LARGE_SYSTEM_STATES 32
+#endif
+namespace cubie {
+inline constexpr int large_system_states = CUBIE_LARGE_SYSTEM_STATES;
+}
+#if defined(__CUDACC__) || defined(__CUDACC_RTC__)
+#define CUBIE_PRAGMA(x) _Pragma(#x)
+#define CUBIE_UNROLL_SIZED(N, COUNT) CUBIE_PRAGMA(unroll((N) >= ::cubie::large_system_states ? 4 : (COUNT)))
+#else
+#define CUBIE_UNROLL_SIZED(N, COUNT) CUBIE_UNROLL
+#endif
+// The same for a loop of COUNT iterations in a system of N states (a sparse Jacobian's values).
+#define CUBIE_UNROLL_STATES(N) CUBIE_UNROLL_SIZED(N, N)

@@ -29,6 +29,7 @@
 #include "matrix_free_matrix.hpp"
 #include "newton.hpp"
 #include "newton_settings.hpp"
+#include "rhs_call.hpp"
 #include "stepper.hpp"
 
 // CUBIE_DIRK_KEEP_FACTORS=0 (a compiler or NVRTC option: stiff_bench --nvrtc-option) makes
@@ -125,7 +126,7 @@ class dirk_stepper {
   template <class Sys, int P>
   CUBIE_HD CUBIE_FORCEINLINE void start(const Sys& sys, S t, const fixed_vector<S, N>& y,
                                         const fixed_vector<S, P>& p) {
-    sys.rhs(t, y.data(), p.data(), f0_.data());
+    call_rhs(sys, t, y.data(), p.data(), f0_.data());
     if constexpr (carries_first_stage) k_first_ = f0_;
     reuse_.start();
   }
@@ -183,7 +184,7 @@ class dirk_stepper {
         jacobians = 1;
       }
       if (!j_gives_f || jacobians == 0) {
-        sys.rhs(t, y.data(), p.data(), f0_.data());
+        call_rhs(sys, t, y.data(), p.data(), f0_.data());
         rhs_count = 1;
       }
       if (reuse_.take_factorization(h)) {
@@ -195,7 +196,7 @@ class dirk_stepper {
       fixed_vector<S, N> unused_ft;
       m.template evaluate<false>(sys, t, y, p, f0_, unused_ft);
       if constexpr (!W::gives_f) {
-        sys.rhs(t, y.data(), p.data(), f0_.data());
+        call_rhs(sys, t, y.data(), p.data(), f0_.data());
         ++rhs_count;
       }
       if constexpr (several_diagonals(tableau)) jacobian_copy = m;
@@ -205,7 +206,7 @@ class dirk_stepper {
     }
 
     fixed_vector<S, N> weight;
-    CUBIE_UNROLL
+    CUBIE_UNROLL_STATES(N)
     for (int n = 0; n < N; ++n) weight[n] = S(1.0) / (S(ns_.atol) + S(ns_.rtol) * math::abs(y[n]));
     // The rate estimate starts each step from the last one's, raised towards 1 (Hairer).
     eta_ = math::controller_pow(math::max(eta_, S(1e-16)), S(0.8));
@@ -237,7 +238,7 @@ class dirk_stepper {
             constexpr double a = tableau.a[i][j];
             if constexpr (a != 0.0) {
               const S ha = h * S(a);
-              CUBIE_UNROLL
+              CUBIE_UNROLL_STATES(N)
               for (int n = 0; n < N; ++n) base[n] = base[n] + ha * k[j][n];
             }
           });
@@ -245,13 +246,13 @@ class dirk_stepper {
           fixed_vector<S, N> Z;
           const S haii = h * S(aii);
           if constexpr (i > 0) {
-            CUBIE_UNROLL
+            CUBIE_UNROLL_STATES(N)
             for (int n = 0; n < N; ++n) Z[n] = haii * k[i - 1][n];
           } else if constexpr (tableau.predictor == stage_predictor::explicit_euler) {
-            CUBIE_UNROLL
+            CUBIE_UNROLL_STATES(N)
             for (int n = 0; n < N; ++n) Z[n] = haii * f0_[n];
           } else {
-            CUBIE_UNROLL
+            CUBIE_UNROLL_STATES(N)
             for (int n = 0; n < N; ++n) Z[n] = S(0.0);
           }
           const newton_outcome<S> o =
@@ -264,10 +265,10 @@ class dirk_stepper {
           // The slope from the stage equation itself, (Y_i - base) / (h a_ii): no extra f, and
           // exact for the converged iterate (Hairer & Wanner IV.8).
           const S inv = S(1.0 / aii) / h;
-          CUBIE_UNROLL
+          CUBIE_UNROLL_STATES(N)
           for (int n = 0; n < N; ++n) k[i][n] = Z[n] * inv;
           if constexpr (stiffly_accurate && i == stages - 1) {
-            CUBIE_UNROLL
+            CUBIE_UNROLL_STATES(N)
             for (int n = 0; n < N; ++n) y_new_[n] = base[n] + Z[n];
             if constexpr (carries_first_stage) k_last_ = k[i];
           }
@@ -295,7 +296,7 @@ class dirk_stepper {
         ++factorizations;
         eta_ = math::select(retry, eta_start, eta_);
         solve_stages();
-        CUBIE_UNROLL
+        CUBIE_UNROLL_STATES(N)
         for (int n = 0; n < N; ++n) {
           y_new_[n] = math::select(retry, y_new_[n], y_first[n]);
           err_[n] = math::select(retry, err_[n], err_first[n]);
@@ -358,7 +359,7 @@ class dirk_stepper {
   CUBIE_HD CUBIE_FORCEINLINE void advance(const Sys& /*sys*/, mask_t<S> accepted, S /*t*/,
                                           const fixed_vector<S, N>& /*y*/, const fixed_vector<S, P>& /*p*/) {
     if constexpr (carries_first_stage) {
-      CUBIE_UNROLL
+      CUBIE_UNROLL_STATES(N)
       for (int n = 0; n < N; ++n) k_first_[n] = math::select(accepted, k_last_[n], k_first_[n]);
     }
     reuse_.advance(accepted, keep_jacobian_theta);
@@ -371,8 +372,8 @@ class dirk_stepper {
                                           const fixed_vector<S, P>& p) {
     if constexpr (carries_first_stage) {
       fixed_vector<S, N> f;
-      sys.rhs(t, y.data(), p.data(), f.data());
-      CUBIE_UNROLL
+      call_rhs(sys, t, y.data(), p.data(), f.data());
+      CUBIE_UNROLL_STATES(N)
       for (int n = 0; n < N; ++n) k_first_[n] = math::select(moved, f[n], k_first_[n]);
     } else {
       (void)sys, (void)t, (void)y, (void)p;  // the next step evaluates f there
@@ -417,19 +418,19 @@ class dirk_stepper {
       constexpr double b = tableau.b[I];
       if constexpr (b != 0.0) {
         const S hb = h * S(b);
-        CUBIE_UNROLL
+        CUBIE_UNROLL_STATES(N)
         for (int n = 0; n < N; ++n) y_new_[n] = y_new_[n] + hb * ki[n];
       }
     }
     if constexpr (adaptive) {
       constexpr double e = tableau.e[I];
       if constexpr (I == 0) {
-        CUBIE_UNROLL
+        CUBIE_UNROLL_STATES(N)
         for (int n = 0; n < N; ++n) err_[n] = S(0.0);
       }
       if constexpr (e != 0.0) {
         const S he = h * S(e);
-        CUBIE_UNROLL
+        CUBIE_UNROLL_STATES(N)
         for (int n = 0; n < N; ++n) err_[n] = err_[n] + he * ki[n];
       }
     }

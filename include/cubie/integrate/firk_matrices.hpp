@@ -118,7 +118,7 @@ struct firk_matrices {
       S fresh[K];
       evaluate_into(sys, t, y, p, fresh, f);
       constexpr int used = jacobian_size<Sys>();
-      CUBIE_UNROLL
+      CUBIE_UNROLL_SIZED(N, used)
       for (int k = 0; k < used; ++k) jac[k] = math::select(take, fresh[k], jac[k]);
     }
   }
@@ -152,12 +152,12 @@ struct firk_matrices {
   template <int Rk, class Sys>
   CUBIE_HD CUBIE_FORCEINLINE mask_t<S> factor_real(const Sys& sys, S c) {
     if constexpr (sparse<Sys>()) {
-      CUBIE_UNROLL
+      CUBIE_UNROLL_SIZED(N, Sys::sparse_nnz)
       for (int k = 0; k < Sys::sparse_nnz; ++k) real[Rk].a[k] = jac[k];
       return mask_t<S>(sys.factor_shifted(c, real[Rk].a));
     } else {
       (void)sys;
-      CUBIE_UNROLL
+      CUBIE_UNROLL_SIZED(N, N * N)
       for (int k = 0; k < N * N; ++k) real[Rk].a[k] = jac[k];
       return real[Rk].factor_shifted(c);
     }
@@ -167,7 +167,7 @@ struct firk_matrices {
   template <int Q, class Sys>
   CUBIE_HD CUBIE_FORCEINLINE mask_t<S> factor_complex(const Sys& sys, S cr, S ci) {
     if constexpr (sparse<Sys>()) {
-      CUBIE_UNROLL
+      CUBIE_UNROLL_SIZED(N, Sys::sparse_nnz)
       for (int k = 0; k < Sys::sparse_nnz; ++k) cplx[Q].re[k] = jac[k];
       return mask_t<S>(sys.factor_shifted_complex(cr, ci, cplx[Q].re, cplx[Q].im));
     } else {

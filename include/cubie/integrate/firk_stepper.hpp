@@ -35,6 +35,7 @@
 #include "jacobian_vector.hpp"
 #include "newton.hpp"
 #include "newton_settings.hpp"
+#include "rhs_call.hpp"
 #include "stepper.hpp"
 
 namespace cubie {
@@ -101,7 +102,7 @@ class firk_stepper {
   template <class Sys, int Q>
   CUBIE_HD CUBIE_FORCEINLINE void start(const Sys& sys, S t, const fixed_vector<S, N>& y,
                                         const fixed_vector<S, Q>& p) {
-    sys.rhs(t, y.data(), p.data(), f0_.data());
+    call_rhs(sys, t, y.data(), p.data(), f0_.data());
     have_prev_ = Mask(false);
     reuse_.start();
     fresh_ = Mask(true);
@@ -212,7 +213,7 @@ class firk_stepper {
     h_trial_ = h;
 
     fixed_vector<S, N> weight;
-    CUBIE_UNROLL
+    CUBIE_UNROLL_STATES(N)
     for (int n = 0; n < N; ++n) weight[n] = S(1.0) / (S(ns_.atol) + S(ns_.rtol) * math::abs(y[n]));
 
     predict(h);
@@ -232,9 +233,9 @@ class firk_stepper {
         constexpr int i = decltype(stage)::value;
         constexpr double ci = tab.c[i];
         fixed_vector<S, N> yi;
-        CUBIE_UNROLL
+        CUBIE_UNROLL_STATES(N)
         for (int n = 0; n < N; ++n) yi[n] = y[n] + z_[i][n];
-        sys.rhs(t + h * S(ci), yi.data(), p.data(), f[i].data());
+        call_rhs(sys, t + h * S(ci), yi.data(), p.data(), f[i].data());
       });
       // The transformed residuals T^-1 F - (Lambda / h) W, solved block by block.
       fixed_vector<S, N> dw[stages];
@@ -246,7 +247,7 @@ class firk_stepper {
         constexpr int r = decltype(kk)::value;
         constexpr double gr = tab.gamma[r];
         const S g = S(gr) * inv_h;
-        CUBIE_UNROLL
+        CUBIE_UNROLL_STATES(N)
         for (int n = 0; n < N; ++n) dw[r][n] = dw[r][n] - g * w[r][n];
         lin_failed = math::mask_or(lin_failed, lin.template real<r>(sys, g, dw[r]));
       });
@@ -255,7 +256,7 @@ class firk_stepper {
         constexpr int a = R + 2 * q, b = a + 1;
         constexpr double aq = tab.alpha[q], bq = tab.beta[q];
         const S al = S(aq) * inv_h, be = S(bq) * inv_h;
-        CUBIE_UNROLL
+        CUBIE_UNROLL_STATES(N)
         for (int n = 0; n < N; ++n) {
           const S wa = w[a][n], wb = w[b][n];
           dw[a][n] = dw[a][n] - al * wa + be * wb;
@@ -266,7 +267,7 @@ class firk_stepper {
       S acc = S(0.0);
       CUBIE_UNROLL
       for (int k = 0; k < stages; ++k) {
-        CUBIE_UNROLL
+        CUBIE_UNROLL_STATES(N)
         for (int n = 0; n < N; ++n) {
           const S q = dw[k][n] * weight[n];
           acc = acc + q * q;
@@ -291,7 +292,7 @@ class firk_stepper {
       const Mask moved = running & !div_now & !lin_failed;
       CUBIE_UNROLL
       for (int k = 0; k < stages; ++k) {
-        CUBIE_UNROLL
+        CUBIE_UNROLL_STATES(N)
         for (int n = 0; n < N; ++n) w[k][n] = math::select(moved, w[k][n] + dw[k][n], w[k][n]);
       }
       back_transform(w);
@@ -314,7 +315,7 @@ class firk_stepper {
       constexpr int i = decltype(stage)::value;
       constexpr double di = tab.d[i];
       if constexpr (di != 0.0) {
-        CUBIE_UNROLL
+        CUBIE_UNROLL_STATES(N)
         for (int n = 0; n < N; ++n) y_new_[n] = y_new_[n] + S(di) * z_[i][n];
       }
     });
@@ -372,12 +373,12 @@ class firk_stepper {
                                           const fixed_vector<S, Q>& p) {
     if (math::any(accepted)) {
       fixed_vector<S, N> f;
-      sys.rhs(t, y.data(), p.data(), f.data());
-      CUBIE_UNROLL
+      call_rhs(sys, t, y.data(), p.data(), f.data());
+      CUBIE_UNROLL_STATES(N)
       for (int n = 0; n < N; ++n) f0_[n] = math::select(accepted, f[n], f0_[n]);
       CUBIE_UNROLL
       for (int i = 0; i < stages; ++i) {
-        CUBIE_UNROLL
+        CUBIE_UNROLL_STATES(N)
         for (int n = 0; n < N; ++n) z_prev_[i][n] = math::select(accepted, z_[i][n], z_prev_[i][n]);
       }
       h_prev_ = math::select(accepted, h_trial_, h_prev_);
@@ -392,8 +393,8 @@ class firk_stepper {
   CUBIE_HD CUBIE_FORCEINLINE void restart(const Sys& sys, mask_t<S> moved, S t, const fixed_vector<S, N>& y,
                                           const fixed_vector<S, Q>& p) {
     fixed_vector<S, N> f;
-    sys.rhs(t, y.data(), p.data(), f.data());
-    CUBIE_UNROLL
+    call_rhs(sys, t, y.data(), p.data(), f.data());
+    CUBIE_UNROLL_STATES(N)
     for (int n = 0; n < N; ++n) f0_[n] = math::select(moved, f[n], f0_[n]);
     have_prev_ = have_prev_ & !moved;
     reuse_.restart(moved);
@@ -416,7 +417,7 @@ class firk_stepper {
     if (!math::any(have_prev_)) {
       CUBIE_UNROLL
       for (int i = 0; i < stages; ++i) {
-        CUBIE_UNROLL
+        CUBIE_UNROLL_STATES(N)
         for (int n = 0; n < N; ++n) z_[i][n] = S(0.0);
       }
       return;
@@ -426,15 +427,15 @@ class firk_stepper {
       constexpr int i = decltype(stage)::value;
       constexpr double ci = tab.c[i];
       const S x = S(1.0) + S(ci) * ratio;
-      CUBIE_UNROLL
+      CUBIE_UNROLL_STATES(N)
       for (int n = 0; n < N; ++n) z_[i][n] = S(0.0);
       static_for<0, stages>([&](auto node) CUBIE_INLINE_LAMBDA {
         constexpr int j = decltype(node)::value;
         const S wgt = basis<j>(x) - basis<j>(S(1.0));
-        CUBIE_UNROLL
+        CUBIE_UNROLL_STATES(N)
         for (int n = 0; n < N; ++n) z_[i][n] = z_[i][n] + wgt * z_prev_[j][n];
       });
-      CUBIE_UNROLL
+      CUBIE_UNROLL_STATES(N)
       for (int n = 0; n < N; ++n) z_[i][n] = math::select(have_prev_, z_[i][n], S(0.0));
     });
   }
@@ -474,13 +475,13 @@ class firk_stepper {
   // out = sum_j M[Row][j] in_j, M = T^-1 (Inverse) or T; zero coefficients skipped.
   template <int Row, bool Inverse>
   CUBIE_HD static CUBIE_FORCEINLINE void combine(const fixed_vector<S, N> (&in)[stages], fixed_vector<S, N>& out) {
-    CUBIE_UNROLL
+    CUBIE_UNROLL_STATES(N)
     for (int n = 0; n < N; ++n) out[n] = S(0.0);
     static_for<0, stages>([&](auto col) CUBIE_INLINE_LAMBDA {
       constexpr int j = decltype(col)::value;
       constexpr double m = Inverse ? tab.TI[Row][j] : tab.T[Row][j];
       if constexpr (m != 0.0) {
-        CUBIE_UNROLL
+        CUBIE_UNROLL_STATES(N)
         for (int n = 0; n < N; ++n) out[n] = out[n] + S(m) * in[j][n];
       }
     });
@@ -497,28 +498,28 @@ class firk_stepper {
     constexpr double g0 = tab.gamma[0];
     const S c0 = S(g0) / h;
     fixed_vector<S, N> ez;
-    CUBIE_UNROLL
+    CUBIE_UNROLL_STATES(N)
     for (int n = 0; n < N; ++n) ez[n] = S(0.0);
     const S inv_h = S(1.0) / h;
     static_for<0, stages>([&](auto stage) CUBIE_INLINE_LAMBDA {
       constexpr int i = decltype(stage)::value;
       constexpr double ei = tab.e[i];
       if constexpr (ei != 0.0) {
-        CUBIE_UNROLL
+        CUBIE_UNROLL_STATES(N)
         for (int n = 0; n < N; ++n) ez[n] = ez[n] + S(ei) * z_[i][n];
       }
     });
-    CUBIE_UNROLL
+    CUBIE_UNROLL_STATES(N)
     for (int n = 0; n < N; ++n) ez[n] = ez[n] * inv_h;
-    CUBIE_UNROLL
+    CUBIE_UNROLL_STATES(N)
     for (int n = 0; n < N; ++n) err_[n] = f0_[n] + ez[n];
     Mask failed = lin.template real<0>(sys, c0, err_);
     if (math::any(fresh_)) {
       fixed_vector<S, N> ye, f;
-      CUBIE_UNROLL
+      CUBIE_UNROLL_STATES(N)
       for (int n = 0; n < N; ++n) ye[n] = y[n] + err_[n];
-      sys.rhs(t, ye.data(), p.data(), f.data());
-      CUBIE_UNROLL
+      call_rhs(sys, t, ye.data(), p.data(), f.data());
+      CUBIE_UNROLL_STATES(N)
       for (int n = 0; n < N; ++n) f[n] = f[n] + ez[n];
       failed = math::mask_or(failed, math::mask_and(fresh_, lin.template real<0>(sys, c0, f)));
       err2_ = f;

@@ -52,15 +52,33 @@ CUBIE_HD CUBIE_FORCEINLINE void dual_jvp(S t, const S* y, const S* p, const S* v
   for (int i = 0; i < N; ++i) Jv[i] = fd[i].d[0];
 }
 
+namespace jacobian_detail {
+
+/// The products out of line (krylov_compact systems on the GPU): one copy of the unrolled
+/// jvp or dual-number rhs per kernel, called from every product of the Krylov solvers.
+template <class Sys, class S, int N>
+CUBIE_HD CUBIE_KRYLOV_NOINLINE void outlined_jvp(const Sys& sys, S t, const S* y, const S* p, const S* v, S* Jv) {
+  sys.jvp(t, y, p, v, Jv);
+}
+
+template <class Sys, class S, int N>
+CUBIE_HD CUBIE_KRYLOV_NOINLINE void outlined_dual_jvp(S t, const S* y, const S* p, const S* v, S* Jv) {
+  dual_jvp<Sys, S, N>(t, y, p, v, Jv);
+}
+
+}  // namespace jacobian_detail
+
 /// Jv = J(t, y) v.
 template <class Sys, class S, int N>
 CUBIE_HD CUBIE_FORCEINLINE void jacobian_vector_product(const Sys& sys, S t, const S* y, const S* p, const S* v,
                                                         S* Jv) {
   if constexpr (jacobian_detail::has_jvp<Sys, S>) {
-    sys.jvp(t, y, p, v, Jv);
+    if constexpr (krylov_compact<N>) jacobian_detail::outlined_jvp<Sys, S, N>(sys, t, y, p, v, Jv);
+    else sys.jvp(t, y, p, v, Jv);
   } else if constexpr (jacobian_detail::differentiable_with<Sys, dual<S, 1>>) {
     (void)sys;
-    dual_jvp<Sys, S, N>(t, y, p, v, Jv);
+    if constexpr (krylov_compact<N>) jacobian_detail::outlined_dual_jvp<Sys, S, N>(t, y, p, v, Jv);
+    else dual_jvp<Sys, S, N>(t, y, p, v, Jv);
   } else {
     static_assert(jacobian_detail::has_dense_jacobian<Sys, S>,
                   "cubie: a Krylov linear solver needs Jacobian-vector products of this system: give it "

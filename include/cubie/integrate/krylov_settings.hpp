@@ -34,6 +34,37 @@ struct krylov_settings {
 /// (direct_linear_solver_built, jacobian_vector.hpp).
 inline constexpr int dense_direct_max_states = 40;
 
+/// From this many states on, the GPU's Krylov code is compact (krylov_compact): the
+/// Jacobian-vector product is one out-of-line function per kernel instead of a copy of the
+/// unrolled (dual-number) rhs at each of the solvers' ~26 call sites, and the solvers' loops
+/// over the states are unrolled by 4 only (CUBIE_UNROLL_STATES). The 100-state Brusselator's radau_iia_5 kernel was 7.7 MB
+/// of PTX and minutes of nvcc per kernel without this (bench/RESULTS.md, "Newton-Krylov
+/// kernels' size"). Smaller systems keep their fully unrolled code; the CPU keeps g++'s own
+/// choices (where it fuses multiply-adds depends on what it inlines).
+inline constexpr int krylov_compact_min_states = large_system_states;
+
+#if CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC()
+template <int N>
+inline constexpr bool krylov_compact = N >= krylov_compact_min_states;
+#else
+template <int N>
+inline constexpr bool krylov_compact = false;
+#endif
+// Before a Krylov loop over N unknowns (N states, or 2 N for a FIRK complex pair's real
+// form): on the GPU by 4 from 2 large_system_states unknowns on (a complex pair of a small
+// system keeps its unrolled code), the compiler's choice on the host (as before).
+#if defined(__CUDACC__) || defined(__CUDACC_RTC__)
+#define CUBIE_KRYLOV_UNROLL(N) CUBIE_PRAGMA(unroll((N) >= 2 * ::cubie::large_system_states ? 4 : (N)))
+#else
+#define CUBIE_KRYLOV_UNROLL(N)
+#endif
+
+#if defined(__CUDACC__) || CUBIE_IS_NVRTC()
+#define CUBIE_KRYLOV_NOINLINE __noinline__
+#else
+#define CUBIE_KRYLOV_NOINLINE __attribute__((noinline))
+#endif
+
 /// GMRES restarts after this many inner iterations (fewer for smaller systems): each one keeps
 /// another Krylov vector of n_states per run.
 inline constexpr int gmres_restart = 10;

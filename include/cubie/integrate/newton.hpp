@@ -13,6 +13,7 @@
 #include "../core/math.hpp"
 #include "../core/scalar_traits.hpp"
 #include "newton_settings.hpp"
+#include "rhs_call.hpp"
 
 namespace cubie {
 
@@ -154,10 +155,10 @@ CUBIE_HD CUBIE_FORCEINLINE newton_outcome<S> newton_stage(const Sys& sys, Matrix
   for (int k = 0; k < ns.max_iters; ++k) {
     if (!math::any(running)) break;
     fixed_vector<S, N> yi, r;
-    CUBIE_UNROLL
+    CUBIE_UNROLL_STATES(N)
     for (int n = 0; n < N; ++n) yi[n] = base[n] + Z[n];
-    sys.rhs(t_stage, yi.data(), p.data(), r.data());
-    CUBIE_UNROLL
+    call_rhs(sys, t_stage, yi.data(), p.data(), r.data());
+    CUBIE_UNROLL_STATES(N)
     for (int n = 0; n < N; ++n) r[n] = r[n] - c * Z[n];
     m.solve(sys, r);
     // A matrix-free solve can fail (too many linear iterations, breakdown): that lane's
@@ -165,7 +166,7 @@ CUBIE_HD CUBIE_FORCEINLINE newton_outcome<S> newton_stage(const Sys& sys, Matrix
     M solve_failed = M(false);
     if constexpr (requires { m.solve_failed(); }) solve_failed = m.solve_failed();
     S acc = S(0.0);
-    CUBIE_UNROLL
+    CUBIE_UNROLL_STATES(N)
     for (int n = 0; n < N; ++n) {
       const S q = r[n] * weight[n];
       acc = acc + q * q;
@@ -189,7 +190,7 @@ CUBIE_HD CUBIE_FORCEINLINE newton_outcome<S> newton_stage(const Sys& sys, Matrix
       slow_now = reach > S(1.0);
     }
     const M moved = running & !div_now & !solve_failed;
-    CUBIE_UNROLL
+    CUBIE_UNROLL_STATES(N)
     for (int n = 0; n < N; ++n) Z[n] = math::select(moved, Z[n] + r[n], Z[n]);
     iterations = math::select(running, iterations + S(1.0), iterations);
     const M conv_now = moved & (eta * norm <= S(1.0));
