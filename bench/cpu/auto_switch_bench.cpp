@@ -24,6 +24,16 @@
 //                     [--pinned-results]   (memory_settings::pinned_results: downloads straight into the
 //                     result, no staging ring and no host copy; what the host side of a solve costs)
 //                     [--tag NAME]   (also a line "csv,NAME,precision,sweep,method,..." per row, for scripts)
+//                     [--interleaved R]   (the clean measurement: see below)
+// --interleaved R: per sweep, one Solver and one SolveResult per row, built and solved once
+// (warm-up: NVRTC, pools, result pages), then R rounds, each solving every row once in turn
+// (solve_into the row's own result: reused storage, no fresh pages), so drifts of the machine
+// hit every row alike. Rows: the --methods (auto2 twice: auto2 with its second pass launched
+// always, auto2c with CUBIE_AUTO_SECOND_LAUNCH=counted). Per row the median, min and max over
+// the rounds of the time the caller waits (steady clock around solve_into), of the solve's
+// wall time and of its kernels' time; per auto row the median over the rounds of that
+// round's auto / better single method (the paired ratio), for the whole solve and for the
+// kernels: whether auto loses in its kernels or on the host. Lines "ilv,TAG,..." for scripts.
 // On the GPU each row also shows, from the best solve's statistics, the kernels' time (CUDA
 // events, summed over chunks: chunks on other streams overlap, so it may exceed the wall time),
 // the chunks, and the kernel's registers and resident blocks per multiprocessor (for auto in
@@ -36,6 +46,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <chrono>
 #include <ctime>
 #include <filesystem>
 #include <numeric>
@@ -79,6 +90,7 @@ struct options {
   std::int64_t min_chunks = 0;      // > 0: memory_settings::min_chunks
   bool pinned_results = false;      // memory_settings::pinned_results
   std::string tag;                  // non-empty: a csv line per row
+  int interleaved = 0;              // > 0: rounds of the interleaved measurement
 };
 
 std::vector<std::string> split(const std::string& s) {
@@ -184,6 +196,148 @@ measured run(const std::shared_ptr<const compiled_system>& sys, const char* meth
   return out;
 }
 
+// The interleaved measurement (--interleaved R; see the header).
+struct ilv_row {
+  std::string key, method, launch;  // launch: CUBIE_AUTO_SECOND_LAUNCH for auto2 rows, "" otherwise
+  int passes = 0;
+  std::unique_ptr<Solver> solver;
+  SolveResult result;
+  std::vector<double> caller_s, wall_s, kernel_s;
+  std::int64_t second_pass = 0, chunks = 0;
+  int registers = 0, blocks = 0;
+  int first_registers = 0, first_blocks = 0;  // auto in two passes: the first pass's kernel
+};
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+void solve_row(ilv_row& r, const batch_grid& grid, const solve_spec& spec, bool record) {
+  if (r.passes != 0) ::setenv("CUBIE_AUTO_PASSES", r.passes == 2 ? "2" : "1", 1);
+  if (!r.launch.empty()) ::setenv("CUBIE_AUTO_SECOND_LAUNCH", r.launch.c_str(), 1);
+  const auto t0 = std::chrono::steady_clock::now();
+  r.solver->solve_into(r.result, grid, spec);
+  const auto t1 = std::chrono::steady_clock::now();
+  ::unsetenv("CUBIE_AUTO_PASSES");
+  ::unsetenv("CUBIE_AUTO_SECOND_LAUNCH");
+  const solve_statistics& st = r.result.statistics();
+  if (r.passes != 0 && st.auto_passes != r.passes) {
+    std::fprintf(stderr, "auto asked for %d passes ran %d\n", r.passes, st.auto_passes);
+    std::exit(1);
+  }
+  r.second_pass = st.second_pass_runs;
+  r.chunks = st.chunks;
+  r.registers = st.kernel_registers;
+  r.blocks = st.kernel_blocks_per_sm;
+  r.first_registers = st.first_pass_registers;
+  r.first_blocks = st.first_pass_blocks_per_sm;
+  if (!record) return;
+  r.caller_s.push_back(std::chrono::duration<double>(t1 - t0).count());
+  r.wall_s.push_back(st.wall_ms * 1e-3);
+  r.kernel_s.push_back(st.kernel_ms * 1e-3);
+}
+
+void interleaved(const std::shared_ptr<const compiled_system>& sys, const sweep& s, const options& o) {
+  const std::vector<std::string>& states = sys->info.states;
+  const batch_grid grid = batch_grid::build(sys->info, {{states[0], std::vector<double>(s.mu.size(), 2.0)}, {states[1], {0.0}}},
+                                            {{"mu", s.mu}});
+  solve_spec spec;
+  spec.duration = o.duration;
+  std::vector<ilv_row> rows;
+  for (const std::string& key : o.methods) {
+    auto add = [&](std::string k, const char* method, int passes, std::string launch) {
+      ilv_row r;
+      r.key = std::move(k);
+      r.method = method;
+      r.passes = passes;
+      r.launch = std::move(launch);
+      solver_settings st;
+      st.algorithm = method;
+      st.backend = o.backend;
+      st.precision = o.single ? precision::float32 : precision::float64;
+      st.rtol = st.atol = {o.single ? 1e-4 : 1e-6};
+      st.max_steps = 100'000'000;
+      st.cpu_threads = o.threads;
+      st.memory.max_chunk_runs = o.max_chunk_runs;
+      if (o.min_chunks > 0) st.memory.min_chunks = o.min_chunks;
+      st.memory.pinned_results = o.pinned_results;
+      r.solver = std::make_unique<Solver>(sys, st);
+      rows.push_back(std::move(r));
+    };
+    if (key == "auto1") add("auto1", "auto", 1, "");
+    else if (key == "auto2") {
+      add("auto2", "auto", 2, o.backend == "cuda" ? "always" : "");
+      if (o.backend == "cuda") add("auto2c", "auto", 2, "counted");
+    } else if (key == "rodas5p") add("rodas5p", "rodas5p", 0, "");
+    else if (key == "dopri54") add("dopri54", "dormand_prince_54", 0, "");
+  }
+  for (ilv_row& r : rows) solve_row(r, grid, spec, false);  // warm-up: compiles, pools, result pages
+  for (int k = 0; k < o.interleaved; ++k)
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      // Rotate the order each round: no row always follows the same one.
+      solve_row(rows[(i + static_cast<std::size_t>(k)) % rows.size()], grid, spec, true);
+    }
+  // Per round, the better single method (caller's time and kernels' time).
+  std::vector<double> best_caller(o.interleaved, 1e300), best_kernel(o.interleaved, 1e300);
+  bool have_single = false;
+  for (const ilv_row& r : rows) {
+    if (r.passes != 0) continue;
+    have_single = true;
+    for (int k = 0; k < o.interleaved; ++k) {
+      best_caller[k] = std::min(best_caller[k], r.caller_s[k]);
+      best_kernel[k] = std::min(best_kernel[k], r.kernel_s[k]);
+    }
+  }
+  std::printf("%s, interleaved, %d rounds: median [min, max] seconds\n", s.label, o.interleaved);
+  // regs and blocks: the kernel's registers and resident blocks per SM; for auto in two passes
+  // the first pass's, then the second's.
+  std::printf("  %-8s %-27s %-27s %-27s %6s %7s %6s %9s %12s %12s\n", "row", "caller s", "solve wall s", "kernels s",
+              "chunks", "regs", "blocks", "2nd pass", "auto/single", "kernels");
+  for (const ilv_row& r : rows) {
+    auto mm = [](const std::vector<double>& v) {
+      char b[64];
+      std::snprintf(b, sizeof b, "%.4f [%.4f, %.4f]", median(v), *std::min_element(v.begin(), v.end()),
+                    *std::max_element(v.begin(), v.end()));
+      return std::string(b);
+    };
+    double ratio = 0, kratio = 0;
+    if (r.passes != 0 && have_single) {
+      std::vector<double> q, kq;
+      for (int k = 0; k < o.interleaved; ++k) {
+        q.push_back(r.caller_s[k] / best_caller[k]);
+        if (best_kernel[k] > 0) kq.push_back(r.kernel_s[k] / best_kernel[k]);
+      }
+      ratio = median(q);
+      kratio = median(kq);
+    }
+    char ratios[64] = "           -            -";  // single rows: no ratio
+    if (r.passes != 0 && have_single) std::snprintf(ratios, sizeof ratios, "%12.3f %12.3f", ratio, kratio);
+    char regs[32], blocks[32];
+    if (r.first_registers > 0) {
+      std::snprintf(regs, sizeof regs, "%d/%d", r.first_registers, r.registers);
+      std::snprintf(blocks, sizeof blocks, "%d/%d", r.first_blocks, r.blocks);
+    } else {
+      std::snprintf(regs, sizeof regs, "%d", r.registers);
+      std::snprintf(blocks, sizeof blocks, "%d", r.blocks);
+    }
+    std::printf("  %-8s %-27s %-27s %-27s %6lld %7s %6s %9lld %s\n", r.key.c_str(), mm(r.caller_s).c_str(),
+                mm(r.wall_s).c_str(), mm(r.kernel_s).c_str(), static_cast<long long>(r.chunks), regs, blocks,
+                static_cast<long long>(r.second_pass), ratios);
+    if (!o.tag.empty())
+      std::printf("ilv,%s,%s,%s,%s,%.5f,%.5f,%.5f,%.5f,%.5f,%.5f,%.5f,%.5f,%lld,%d,%d,%lld,%.4f,%.4f,%d,%d\n", o.tag.c_str(),
+                  o.single ? "float32" : "float64", s.name, r.key.c_str(), median(r.caller_s),
+                  *std::min_element(r.caller_s.begin(), r.caller_s.end()),
+                  *std::max_element(r.caller_s.begin(), r.caller_s.end()), median(r.wall_s), median(r.kernel_s),
+                  *std::min_element(r.kernel_s.begin(), r.kernel_s.end()),
+                  *std::max_element(r.kernel_s.begin(), r.kernel_s.end()), median(r.caller_s) - median(r.kernel_s),
+                  static_cast<long long>(r.chunks), r.registers, r.blocks, static_cast<long long>(r.second_pass), ratio,
+                  kratio, r.first_registers, r.first_blocks);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -212,11 +366,12 @@ int main(int argc, char** argv) {
     else if (a == "--min-chunks") o.min_chunks = std::strtoll(next(), nullptr, 10);
     else if (a == "--pinned-results") o.pinned_results = true;
     else if (a == "--tag") o.tag = next();
+    else if (a == "--interleaved") o.interleaved = std::atoi(next());
     else {
       std::fprintf(stderr, "usage: auto_switch_bench [--runs N] [--duration T] [--repeat R] [--threads K] [--float] "
                            "[--backend cpu|cuda] [--model] [--cache DIR] [--sweeps mixed,nonstiff,stiff,shuffled] "
                            "[--methods auto1,auto2,rodas5p,dopri54] [--max-chunk-runs N] [--min-chunks N] "
-                           "[--pinned-results] [--tag NAME]\n");
+                           "[--pinned-results] [--tag NAME] [--interleaved R]\n");
       return 2;
     }
   }
@@ -272,6 +427,10 @@ int main(int argc, char** argv) {
               o.model ? "examples/van_der_pol.toml" : "C++ system", o.duration, o.runs, o.single ? "float32" : "float64",
               o.single ? 1e-4 : 1e-6, o.backend.c_str(), o.threads, o.repeat,
               o.max_chunk_runs > 0 ? (", chunks of at most " + std::to_string(o.max_chunk_runs) + " runs").c_str() : "");
+  if (o.interleaved > 0) {
+    for (const sweep& s : sweeps) interleaved(sys, s, o);
+    return 0;
+  }
   const bool gpu = o.backend == "cuda";
   std::printf("%-34s %-18s %10s %10s %14s %9s %9s %8s %14s %9s", "sweep", "method", "cpu s", "wall s", "steps",
               "switched", "2nd pass", "failed", "stiff steps", "switches");

@@ -14,26 +14,11 @@
 # Logs under $OUT (default out/dirk-reuse); summary.txt has every table.
 #   bash bench/gpu/dirk_reuse_session.sh
 set -uo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-OUT=${OUT:-$ROOT/out/dirk-reuse}
-BUILD=${BUILD:-$ROOT/build-h200}
-SCRATCH=${SCRATCH:-/tmp/cubie-dirk-reuse}
-START=$(date +%s)
-DEADLINE=$((START + ${SESSION_SECONDS:-330}))
-mkdir -p "$OUT" "$SCRATCH"
-for d in /usr/local/cuda/bin; do [[ -d $d ]] && PATH=$PATH:$d; done
-export CUBIE_CACHE_DIR=$SCRATCH/cache
-source "$ROOT/bench/gpu/session_case.sh"  # note, left, session_case
+source "$(dirname "${BASH_SOURCE[0]}")/session_case.sh"  # session_begin/_build, note, left, session_case
+session_begin dirk-reuse 330
 
 note "dirk reuse session: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null | head -1)"
-if [[ ! -f $BUILD/build.ninja ]]; then
-  source "$ROOT/bench/gpu/toml_shim.sh"
-  h200_cmake_args "$ROOT" "$BUILD" args -DCUBIE_BUILD_PYTHON=OFF
-  cmake "${args[@]}" >"$OUT/configure.log" 2>&1
-  note "configure: rc=$?"
-fi
-timeout $(($(left) - 150)) ninja -C "$BUILD" stiff_bench >"$OUT/build.log" 2>&1
-note "build stiff_bench: rc=$? ($(($(date +%s) - START)) s)"
+session_build 150 stiff_bench
 bench=$BUILD/bench/stiff_bench
 [[ -x $bench ]] || { note "no $bench: stopping"; exit 1; }
 

@@ -12,33 +12,26 @@
 # (CUBIE_FUSED_JACOBIAN); any of them =0 still selects the older form through
 # --nvrtc-option. Branch ring-latency adds three cuts of ONE run's latency per step (at 2^17
 # the time is the slowest run's 149,600 steps times one warp's step latency: the section "the
-# ring modulator's 2^17 time is one run's latency"), each switchable:
-#   - the step controller's log2/exp2 by the hardware's float approximations (core/math.hpp
-#     controller_log2/exp2; CUBIE_FAST_CONTROLLER_LOG=0: the double library functions);
-#   - in float64 the sparse LU's U rows divided by their pivots, so a back-substitution row
-#     ends without a product (src/models/sparse_lu_code.cpp; CUBIE_LU_SCALED_ROWS=0: as
-#     elimination leaves them), and each row's terms subtracted latest-ready last
-#     (CUBIE_LU_LATEST_LAST=0 with SCALED_ROWS=0: column order).
-#   Measured on the H200 at 17:48 UTC: the two LU cuts gained nothing on the ring (2.09 s at
-#   2^17 either way) and slowed POLLU 2^20 (float64 +10%, float32 +60%), so they are now OFF
-#   by default (core/math.hpp) and only the controller's cut stays on; the variants below
-#   that turn them off are the same kernel as the default until they are passed as =1.
-#   lat0:     all three off (main 60cf812's kernel: 2.097 s at 2^17, 15.59 s at 2^20)
-#   unscaled: -DCUBIE_LU_SCALED_ROWS=0;  ctl64: -DCUBIE_FAST_CONTROLLER_LOG=0
+# ring modulator's 2^17 time is one run's latency"). Of its cuts only the step controller's
+# log2/exp2 by the hardware's float approximations stays (core/math.hpp controller_log2/exp2;
+# ctl64: CUBIE_FAST_CONTROLLER_LOG=0, the double library functions). The sparse LU's scaled
+# rows and latest-last back substitution were measured on the H200 at 17:48 UTC to gain
+# nothing on the ring (2.09 s at 2^17 either way) and slow POLLU 2^20 (float64 +10%, float32
+# +60%), and branch ring-speed removed them from the generator (bench/RESULTS.md, issue 8).
 # Offline figures for each (registers, stack, instructions, local and shared bytes per step,
 # and one warp's cycles per step replayed from the SASS by bench/gpu/sass_latency.py):
-#   MODELS=ring_modulator PRECISIONS=float64 VARIANT_LIST="default lat0 unscaled colorder ctl64" bash bench/gpu/stiff_kernel_report.sh
+#   MODELS=ring_modulator PRECISIONS=float64 VARIANT_LIST="default ctl64" bash bench/gpu/stiff_kernel_report.sh
 # Cases, rodas5p, final state, tolerances as bench/RESULTS.md (float64 1e-6, float32 1e-5), in
 # order of priority, each with its own time limit (what does not fit SESSION_SECONDS is skipped
 # and says so), each table appended to $OUT/summary.txt as soon as it ends:
-#   ring 2^17 float64 default (2 timed solves), lat0 (1), ring 2^15 float64 default (2: one
-#   wave of blocks, so 2^15 against 2^17 shows latency against throughput), ring 2^20 float64
-#   default (first solve only; the default's kernel, cached), unscaled, ctl64 (2^17, 1 each),
-#   POLLU 2^20 float64 and float32 default (3 timed solves), ring 2^17 float32 (1).
+#   ring 2^17 float64 default (2 timed solves), ring 2^20 float64 default (first solve only;
+#   the default's kernel, cached), POLLU 2^20 float64 and float32 default (3 timed solves:
+#   the guard), ctl64 (2^17, 1), ring 2^15 float64 default (2: one wave of blocks, so 2^15
+#   against 2^17 shows latency against throughput), ring 2^17 float32 (1).
 # The variants differ by rounding only (steps per run within a few tenths of a percent).
-# Takes about 3-4 minutes from a built stiff_bench (each 2^17 float64 case about 20-30 s: an
+# Takes about 3 minutes from a built stiff_bench (each 2^17 float64 case about 20-30 s: an
 # NVRTC compile of 10-15 s, the CPU reference and 2 s per solve; 2^20 about 25 s; POLLU float64
-# compiles take longer); SESSION_SECONDS (default 260) caps it, skipping the last cases.
+# compiles take longer); SESSION_SECONDS (default 190, inside a chain item of 200 s) caps it, skipping the last cases.
 # Logs under $OUT (default out/ring-f64); summary.txt has every table.
 #   BUILD=$PWD/build-h200 bash bench/gpu/ring_f64_session.sh
 set -uo pipefail
@@ -47,7 +40,7 @@ OUT=${OUT:-$ROOT/out/ring-f64}
 BUILD=${BUILD:-$ROOT/build-h200}
 SCRATCH=${SCRATCH:-/tmp/cubie-ring-f64}
 START=$(date +%s)
-DEADLINE=$((START + ${SESSION_SECONDS:-260}))
+DEADLINE=$((START + ${SESSION_SECONDS:-190}))
 mkdir -p "$OUT" "$SCRATCH"
 for d in /usr/local/cuda/bin; do [[ -d $d ]] && PATH=$PATH:$d; done
 export CUBIE_CACHE_DIR=$SCRATCH/cache
@@ -70,15 +63,11 @@ run() { session_case "$1" "$2" "$bench" --backend cuda --no-cvode --check 4 --ca
 R17=(--problems ring --ring-runs 131072 --methods rodas5p)
 P=(--problems pollu --pollu-runs 1048576 --methods rodas5p)
 opts() { local o; for o in "$@"; do printf -- '--nvrtc-option\n%s\n' "$o"; done; }
-mapfile -t LAT0 < <(opts -DCUBIE_FAST_CONTROLLER_LOG=0 -DCUBIE_LU_SCALED_ROWS=0 -DCUBIE_LU_LATEST_LAST=0)
-mapfile -t UNSCALED < <(opts -DCUBIE_LU_SCALED_ROWS=0)
 mapfile -t CTL64 < <(opts -DCUBIE_FAST_CONTROLLER_LOG=0)
-run ring17_f64_default 60 "${R17[@]}" --precisions float64 --reps 2
-run ring17_f64_lat0 40 "${R17[@]}" --precisions float64 --reps 1 "${LAT0[@]}"
-run ring15_f64_default 35 --problems ring --ring-runs 32768 --methods rodas5p --precisions float64 --reps 2
-run ring20_f64_default 60 --problems ring --ring-runs 1048576 --methods rodas5p --precisions float64 --reps 0
-run ring17_f64_unscaled 35 "${R17[@]}" --precisions float64 --reps 0 "${UNSCALED[@]}"
-run ring17_f64_ctl64 35 "${R17[@]}" --precisions float64 --reps 0 "${CTL64[@]}"
-run pollu20_default 45 "${P[@]}" --reps 3
-run ring17_f32_default 30 "${R17[@]}" --precisions float32 --reps 1
+run ring17_f64_default 45 "${R17[@]}" --precisions float64 --reps 2
+run ring20_f64_default 45 --problems ring --ring-runs 1048576 --methods rodas5p --precisions float64 --reps 0
+run pollu20_default 40 "${P[@]}" --reps 3
+run ring17_f64_ctl64 30 "${R17[@]}" --precisions float64 --reps 0 "${CTL64[@]}"
+run ring15_f64_default 25 --problems ring --ring-runs 32768 --methods rodas5p --precisions float64 --reps 2
+run ring17_f32_default 25 "${R17[@]}" --precisions float32 --reps 1
 note "done in $(($(date +%s) - START)) s"

@@ -26,27 +26,11 @@
 # other sessions do (toml++ for a configure).
 #   bash bench/gpu/stiff_f64_session.sh
 set -uo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-OUT=${OUT:-$ROOT/out/stiff-f64}
-BUILD=${BUILD:-$ROOT/build-h200}
-SCRATCH=${SCRATCH:-/tmp/cubie-stiff-f64}
-START=$(date +%s)
-DEADLINE=$((START + ${SESSION_SECONDS:-290}))
-mkdir -p "$OUT" "$SCRATCH"
-for d in /usr/local/cuda/bin; do [[ -d $d ]] && PATH=$PATH:$d; done
-export CUBIE_CACHE_DIR=$SCRATCH/cache
-source "$ROOT/bench/gpu/session_case.sh"  # note, left, session_case
+source "$(dirname "${BASH_SOURCE[0]}")/session_case.sh"  # session_begin/_build, note, left, session_case
+session_begin stiff-f64 290
 
 note "stiff f64 session: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null | head -1)"
-if [[ ! -f $BUILD/build.ninja ]]; then
-  # No build yet: configure as stiff_session.sh does (the build then takes most of the call).
-  source "$ROOT/bench/gpu/toml_shim.sh"
-  h200_cmake_args "$ROOT" "$BUILD" args -DCUBIE_BUILD_PYTHON=OFF
-  cmake "${args[@]}" >"$OUT/configure.log" 2>&1
-  note "configure: rc=$?"
-fi
-timeout $(($(left) - 120)) ninja -C "$BUILD" stiff_bench cubie_gpu_bench >"$OUT/build.log" 2>&1
-note "build stiff_bench cubie_gpu_bench: rc=$? ($(($(date +%s) - START)) s)"
+session_build 120 stiff_bench cubie_gpu_bench
 bench=$BUILD/bench/stiff_bench
 [[ -x $bench ]] || { note "no $bench: stopping"; exit 1; }
 

@@ -25,10 +25,6 @@
 # (.maxntid in the PTX, from __launch_bounds__; the launch uses it).
 # ctl64: the step controller's log2/exp2 by the double library functions
 # (CUBIE_FAST_CONTROLLER_LOG=0; the default takes the hardware's float approximations);
-# unscaled: U's rows as elimination leaves them (CUBIE_LU_SCALED_ROWS=0; the default divides
-# them by their pivots in float64, so a back-substitution row ends without a product);
-# colorder: also the back substitution in column order (CUBIE_LU_LATEST_LAST=0; the default
-# subtracts each row's latest-ready unknown last); lat0: all three off (main at 60cf812).
 # LDS/STS and shared_B: the shared-memory loads and stores of the step loop and their bytes.
 # cycles: one warp's cycles per pass through the step loop, replayed from the SASS's encoded
 # stalls and scoreboards in program order (bench/gpu/sass_latency.py: a latency lower bound).
@@ -62,9 +58,6 @@ declare -A VARIANTS=(
   [minb5]="-DCUBIE_IMPLICIT_MIN_BLOCKS=5"
   [minb6]="-DCUBIE_IMPLICIT_MIN_BLOCKS=6"
   [ctl64]="-DCUBIE_FAST_CONTROLLER_LOG=0"
-  [colorder]="-DCUBIE_LU_SCALED_ROWS=0 -DCUBIE_LU_LATEST_LAST=0"
-  [unscaled]="-DCUBIE_LU_SCALED_ROWS=0"
-  [lat0]="-DCUBIE_FAST_CONTROLLER_LOG=0 -DCUBIE_LU_SCALED_ROWS=0 -DCUBIE_LU_LATEST_LAST=0"
 )
 printf '%-16s %-8s %-8s %5s %5s %7s %8s %6s %6s %6s %6s %9s %6s %6s %9s %7s\n' model prec variant block regs stack_B loop_ins fp64 fp32 LDL STL local_B LDS STS shared_B cycles
 for model in ${MODELS:-pollu ring_modulator}; do

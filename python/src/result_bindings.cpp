@@ -62,6 +62,9 @@ nb::dict statistics_dict(const solve_statistics& s) {
   d["kernel_registers"] = s.kernel_registers;
   d["kernel_local_bytes"] = s.kernel_local_bytes;
   d["kernel_blocks_per_sm"] = s.kernel_blocks_per_sm;
+  // algorithm = "auto" in two passes: the first pass's kernel (the fields above: the second's).
+  d["first_pass_registers"] = s.first_pass_registers;
+  d["first_pass_blocks_per_sm"] = s.first_pass_blocks_per_sm;
   // algorithm = "auto": 1 (one kernel) or 2 (two passes) and the runs the second pass took;
   // 0 and 0 for other methods (cubie run --json: "auto": {"passes", "second_pass_runs"}).
   d["auto_passes"] = s.auto_passes;

@@ -187,6 +187,8 @@ void multi_device_executor::run(const prepared_batch<V>& batch, result_sink& sin
         stats.kernel_registers = s.kernel_registers;
         stats.kernel_local_bytes = s.kernel_local_bytes;
         stats.kernel_blocks_per_sm = s.kernel_blocks_per_sm;
+        stats.first_pass_registers = s.first_pass_registers;
+        stats.first_pass_blocks_per_sm = s.first_pass_blocks_per_sm;
       }
     }
     stats.chunk_runs = order.forwarded_chunk_runs();

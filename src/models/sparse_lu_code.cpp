@@ -20,47 +20,30 @@ std::string factor_shifted_body(const elimination_plan& plan, const std::string&
   }
   auto slot = [&](int i, int j) { return plan.slot[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)]; };
   auto state = [&](int r) { return plan.order[static_cast<std::size_t>(r)]; };
-  // scaled: row q of U is stored times the reciprocal of its pivot (CUBIE_LU_SCALED_ROWS, see
-  // solve_factored_body); row i's entries then take a_iq times that scaled row, and a_iq
-  // becomes the multiplier l_iq = a_iq / u_qq after its row updates, off their dependent chain.
-  auto rows = [&](bool scaled) {
-    std::string text;
-    for (int r = 0; r < n; ++r) {
-      const int i = state(r);
-      text += "    // row of state " + std::to_string(i) + "\n";
-      for (int q = 0; q < r; ++q) {
-        const int l = slot(i, state(q));
-        if (l < 0) continue;
-        const std::string multiplier = "    " + at(jv, l) + " = " + at(jv, l) + " * " + at(jv, slot(state(q), state(q))) + ";\n";
-        // The multiplier: the entry times the reciprocal of pivot q.
-        if (!scaled) text += multiplier;
-        for (int s = q + 1; s < n; ++s) {
-          const int u = slot(state(q), state(s));
-          if (u < 0) continue;
-          const int target = slot(i, state(s));  // in the pattern: the plan includes the fill
-          text += "    " + at(jv, target) + " = " + at(jv, target) + " - " + at(jv, l) + " * " + at(jv, u) + ";\n";
-        }
-        if (scaled) text += multiplier;
-      }
-      const std::string pivot = at(jv, slot(i, i));
-      // cubie::math::reciprocal: without the IEEE division's slow-path branch on GPUs
-      // (core/math.hpp, CUBIE_FAST_RECIPROCAL); S(1) / pivot on the host.
-      text += "    " + pivot + " = cubie::math::reciprocal(" + pivot + ");\n";
-      const std::string check = "mask_and(is_finite(" + pivot + "), " + pivot + " != S(0))";
-      text += r == 0 ? "    auto ok = " + check + ";\n" : "    ok = mask_and(ok, " + check + ");\n";
-      if (scaled) {
-        for (int s = r + 1; s < n; ++s) {
-          const int u = slot(i, state(s));
-          if (u >= 0) text += "    " + at(jv, u) + " = " + at(jv, u) + " * " + pivot + ";\n";
-        }
+  std::string text;
+  for (int r = 0; r < n; ++r) {
+    const int i = state(r);
+    text += "    // row of state " + std::to_string(i) + "\n";
+    for (int q = 0; q < r; ++q) {
+      const int l = slot(i, state(q));
+      if (l < 0) continue;
+      // The multiplier: the entry times the reciprocal of pivot q.
+      text += "    " + at(jv, l) + " = " + at(jv, l) + " * " + at(jv, slot(state(q), state(q))) + ";\n";
+      for (int s = q + 1; s < n; ++s) {
+        const int u = slot(state(q), state(s));
+        if (u < 0) continue;
+        const int target = slot(i, state(s));  // in the pattern: the plan includes the fill
+        text += "    " + at(jv, target) + " = " + at(jv, target) + " - " + at(jv, l) + " * " + at(jv, u) + ";\n";
       }
     }
-    return text;
-  };
-  // Double precision only (cubie::math::lu_scaled_rows, core/math.hpp: in float kernels the
-  // scaled form raised the spills).
-  return body + "    if constexpr (cubie::math::lu_scaled_rows<S>()) {\n" + rows(true) + "    return ok;\n" +
-         "    } else {\n" + rows(false) + "    return ok;\n    }\n";
+    const std::string pivot = at(jv, slot(i, i));
+    // cubie::math::reciprocal: without the IEEE division's slow-path branch on GPUs
+    // (core/math.hpp, CUBIE_FAST_RECIPROCAL); S(1) / pivot on the host.
+    text += "    " + pivot + " = cubie::math::reciprocal(" + pivot + ");\n";
+    const std::string check = "mask_and(is_finite(" + pivot + "), " + pivot + " != S(0))";
+    text += r == 0 ? "    auto ok = " + check + ";\n" : "    ok = mask_and(ok, " + check + ");\n";
+  }
+  return body + text + "    return ok;\n";
 }
 
 std::string solve_factored_body(const elimination_plan& plan, const std::string& lu, const std::string& x) {
@@ -75,34 +58,20 @@ std::string solve_factored_body(const elimination_plan& plan, const std::string&
       if (l >= 0) body += "    " + at(x, i) + " = " + at(x, i) + " - " + at(lu, l) + " * " + at(x, state(q)) + ";\n";
     }
   }
-  // Backwards, row r's unknowns come out in the order n-1, ..., r+1, so x[state(r+1)] is the
-  // last one ready. CUBIE_LU_LATEST_LAST (core/math.hpp; off by default, measured) subtracts the
-  // terms in that order, earliest first, so each row adds one dependent product after its
-  // latest input instead of one per term (the ring modulator's back substitution: a chain of
-  // 26 dependent operations becomes 17, in each of Rodas5P's 8 solves per step).
-  // CUBIE_LU_SCALED_ROWS (off by default; double precision) also takes U's rows scaled by
-  // their pivots' reciprocals (factor_shifted_body), so a row is z_i / u_ii less its terms:
-  // the product with the pivot comes first, off the chain, which becomes one operation per
-  // row (17 -> 10).
-  // Both 0: column order and the pivot last (the host's rounding, and the earlier kernels).
-  auto back = [&](bool latest_last, bool scaled) {
-    std::string text;
-    for (int r = n - 1; r >= 0; --r) {
-      const int i = state(r);
-      const std::string diagonal = "    " + at(x, i) + " = " + at(x, i) + " * " + at(lu, slot(i, i)) + ";\n";
-      if (scaled) text += diagonal;
-      for (int k = r + 1; k < n; ++k) {
-        const int s = latest_last ? n + r - k : k;
-        const int u = slot(i, state(s));
-        if (u >= 0) text += "    " + at(x, i) + " = " + at(x, i) + " - " + at(lu, u) + " * " + at(x, state(s)) + ";\n";
-      }
-      if (!scaled) text += diagonal;
-    }
-    return text;
-  };
+  // U x = z backwards, each row's terms in column order and the pivot's reciprocal last (the
+  // order of the host's rounding). Two reorderings were measured on the H200 and dropped
+  // (bench/RESULTS.md, issue 8, 2026-12-04): terms latest-ready last and U's rows scaled by
+  // their pivots gained nothing on the ring modulator and cost POLLU 2^20 10% (f64) / 60% (f32).
   body += "    // U x = z, backwards; the diagonal holds the pivots' reciprocals\n";
-  return body + "    if constexpr (cubie::math::lu_scaled_rows<S>()) {\n" + back(true, true) + "      return;\n    }\n" +
-         "#if CUBIE_LU_LATEST_LAST\n" + back(true, false) + "#else\n" + back(false, false) + "#endif\n";
+  for (int r = n - 1; r >= 0; --r) {
+    const int i = state(r);
+    for (int k = r + 1; k < n; ++k) {
+      const int u = slot(i, state(k));
+      if (u >= 0) body += "    " + at(x, i) + " = " + at(x, i) + " - " + at(lu, u) + " * " + at(x, state(k)) + ";\n";
+    }
+    body += "    " + at(x, i) + " = " + at(x, i) + " * " + at(lu, slot(i, i)) + ";\n";
+  }
+  return body;
 }
 
 std::string factor_shifted_complex_body(const elimination_plan& plan, const std::string& cr, const std::string& ci,

@@ -99,6 +99,13 @@ TEST(AutoSwitchGpu, TwoPassesMatchOneKernelAndTheCpu) {
     const SolveResult cpu = sweep(auto_vdp_system(), "cpu", p, 1);
     ASSERT_EQ(two.statistics().auto_passes, 2);
     ASSERT_EQ(one.statistics().auto_passes, 1);
+    // The two kernels' resources are reported apart: the first pass (explicit method and
+    // entry test) carries no Rosenbrock state, so it needs fewer registers than the second
+    // (the auto_switch stepper); one kernel reports no first pass.
+    EXPECT_GT(two.statistics().first_pass_registers, 0);
+    EXPECT_LT(two.statistics().first_pass_registers, two.statistics().kernel_registers);
+    EXPECT_GE(two.statistics().first_pass_blocks_per_sm, two.statistics().kernel_blocks_per_sm);
+    EXPECT_EQ(one.statistics().first_pass_registers, 0);
     const auto* ts = static_cast<const u32*>(two.array_data(output_id::stiff_switches));
     const auto* os = static_cast<const u32*>(one.array_data(output_id::stiff_switches));
     const auto* tsteps = static_cast<const u32*>(two.array_data(output_id::stiff_steps));

@@ -18,6 +18,9 @@
 
 #include "counter_test_systems.hpp"
 #include "cubie/batch/solver.hpp"
+#include "cubie/integrate/erk_stepper.hpp"
+#include "cubie/integrate/methods/dormand_prince_54.hpp"
+#include "../stiff_systems.hpp"
 
 namespace {
 
@@ -275,3 +278,34 @@ TEST(AutoTwoPass, RefusesAnUnknownChoice) {
 }
 
 }  // namespace
+
+// CUBIE_STIFFNESS_SQUARED_TEST's form of the entry test, erk_stepper::stiffness_above (h^2 num >
+// limit^2 den), against the default's h |lambda| > limit (stiffness_h_lambda), on dopri54 steps
+// of Van der Pol from non-stiff to stiff: they must agree wherever the estimate is not within
+// a few ulps of the limit, and the estimate must cross the limit somewhere in the sweep (else
+// the comparison could not fail).
+TEST(AutoTwoPass, SquaredEntryTestAgreesWithHLambda) {
+  using S = double;
+  using Ex = cubie::erk_stepper<cubie::methods::dormand_prince_54, S, 2, true>;
+  const cubie::test::van_der_pol<S> sys;
+  int above = 0, below = 0;
+  for (double mu : {0.1, 1.0, 10.0, 100.0, 1000.0}) {
+    for (double h : {1e-4, 1e-3, 1e-2, 3e-2, 0.1, 0.3}) {
+      const cubie::fixed_vector<S, 2> y{2.0, 0.0};
+      const cubie::fixed_vector<S, 1> p{mu};
+      Ex ex;
+      ex.start(sys, 0.0, y, p);
+      cubie::no_step_work work;
+      (void)ex.step(sys, 0.0, h, y, p, work);
+      const double hl = ex.stiffness_h_lambda(h);
+      for (double limit : {0.5, 1.65, 3.25, 10.0}) {
+        if (std::abs(hl - limit) <= 1e-12 * limit) continue;  // borderline: the last bit may differ
+        const bool reference = hl > limit;
+        EXPECT_EQ(ex.stiffness_above(h, limit), reference) << "mu " << mu << " h " << h << " h|lambda| " << hl;
+        (reference ? above : below) += 1;
+      }
+    }
+  }
+  EXPECT_GT(above, 10);
+  EXPECT_GT(below, 10);
+}

@@ -15,21 +15,10 @@
 #include <vector>
 
 #include "cubie/batch/solver.hpp"
+#include "least_squares.hpp"
 #include "test_systems.hpp"
 
 namespace cubie::test {
-
-inline double slope_of(const std::vector<double>& x, const std::vector<double>& y) {
-  const double n = static_cast<double>(x.size());
-  double sx = 0, sy = 0, sxx = 0, sxy = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    sx += x[i];
-    sy += y[i];
-    sxx += x[i] * x[i];
-    sxy += x[i] * y[i];
-  }
-  return (n * sxy - sx * sy) / (n * sxx - sx * sx);
-}
 
 enum class linear_problem { decay, oscillator, forced };
 
@@ -116,7 +105,7 @@ inline void check_tolerance_proportionality(const std::shared_ptr<const compiled
     log_tol.push_back(std::log(tol));
     log_err.push_back(std::log(std::max(e, 1e-300)));
   }
-  const double slope = slope_of(log_tol, log_err);
+  const double slope = least_squares_slope(log_tol, log_err);
   std::printf("%-20s %-7s %-10s:%s  slope %.3f\n", method.c_str(), precision_name(prec), problem_name(p), line.c_str(),
               slope);
   for (std::size_t i = 0; i < tols.size(); ++i)

@@ -61,30 +61,6 @@ CUBIE_HD CUBIE_FORCEINLINE T divide_by_invariant(const T& x, const T& d) {
 #ifndef CUBIE_FAST_RECIPROCAL
 #define CUBIE_FAST_RECIPROCAL (CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC())
 #endif
-// CUBIE_LU_LATEST_LAST (default 0; 1 as an NVRTC option): the generated sparse LU's back
-// substitution subtracts each row's terms in the order their unknowns become ready, the
-// latest last (a shorter dependent chain: src/models/sparse_lu_code.cpp); 0 in column order.
-// Off by default since the H200 session of 2026-12-04 17:48 UTC (bench/RESULTS.md, issue 8):
-// with CUBIE_LU_SCALED_ROWS it gained nothing on the ring modulator (2^17 float64 2.09 s
-// with or without) and cost POLLU 2^20 10% in float64 and 60% in float32.
-#ifndef CUBIE_LU_LATEST_LAST
-#define CUBIE_LU_LATEST_LAST 0
-#endif
-// CUBIE_LU_SCALED_ROWS (default 0; 1 as an NVRTC option): in double precision the generated sparse LU
-// stores U's rows divided by their pivots, so the back substitution's rows need no product
-// after their last term (implies the latest-last order); 0 stores U as elimination leaves it.
-// Measured offline (bench/RESULTS.md issue 8): the ring modulator's float64 step -290 cycles
-// of one warp's latency, POLLU float64 even; in float32 it raised POLLU's spills (374 -> 610 B
-// of local traffic per step), so float kernels keep the unscaled rows. Default 0, as
-// CUBIE_LU_LATEST_LAST above and for the same measurement.
-#ifndef CUBIE_LU_SCALED_ROWS
-#define CUBIE_LU_SCALED_ROWS 0
-#endif
-/// Whether the generated sparse LU of arithmetic S takes the scaled rows (above).
-template <class S>
-CUBIE_HD constexpr bool lu_scaled_rows() {
-  return CUBIE_LU_SCALED_ROWS && sizeof(value_type_t<S>) == 8;
-}
 template <class T>
 CUBIE_HD CUBIE_FORCEINLINE T reciprocal(const T& x) {
   return T(1) / x;

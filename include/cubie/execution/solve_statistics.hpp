@@ -48,6 +48,11 @@ struct solve_statistics {
   int kernel_registers = 0;
   std::uint64_t kernel_local_bytes = 0;
   int kernel_blocks_per_sm = 0;
+  /// algorithm = "auto" in two passes: the fields above are the second pass's kernel (the
+  /// auto_switch stepper); these are the first pass's (the explicit method and the entry test,
+  /// the kernel a sweep that never turns stiff runs alone). 0 otherwise.
+  int first_pass_registers = 0;
+  int first_pass_blocks_per_sm = 0;
   double staging_wait_ms = 0;              ///< time the backend waited for a free ring slot
   /// algorithm = "auto": 2 when it ran in two passes (an explicit kernel, then the runs whose
   /// stiffness test fired: integrate/continuation.hpp), 1 in one kernel; 0 for other methods.

@@ -73,7 +73,7 @@ class auto_switch_explicit_stepper {
                                                   const fixed_vector<S, P>& p, work_type& work) {
     const step_outcome<S> out = ex_.step(sys, t, h, y, p, work);
     // The estimate now, so that only h |lambda| lives on to advance() (not its two sums and h).
-    h_lambda_ = ex_.stiffness_h_lambda(h);
+    h_lambda_ = entry_h_lambda(ex_, h, auto_switch_constants::enter_h_lambda);
     return out;
   }
   CUBIE_HD CUBIE_FORCEINLINE const fixed_vector<S, N>& proposal() const { return ex_.proposal(); }

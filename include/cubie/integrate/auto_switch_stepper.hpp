@@ -45,6 +45,27 @@ struct auto_switch_tableau {
 };
 
 /// The switching thresholds (see the header comment).
+/// CUBIE_STIFFNESS_SQUARED_TEST (a compile definition, e.g. through CUBIE_NVRTC_OPTIONS; 0 by
+/// default): 1 tests Hairer's estimate squared (erk_stepper::stiffness_above) instead of
+/// computing h |lambda|: the same comparison without a division and a square root, which may
+/// differ from the default in the last bit of a borderline estimate (so not the default: the
+/// recorded bit-identity digests hold for 0). Both passes and the one kernel use it alike.
+#ifndef CUBIE_STIFFNESS_SQUARED_TEST
+#define CUBIE_STIFFNESS_SQUARED_TEST 0
+#endif
+
+/// The entry test's input from an explicit step: h |lambda|, or under
+/// CUBIE_STIFFNESS_SQUARED_TEST a stand-in that compares with the limit the same way.
+template <class Ex, class S>
+CUBIE_HD CUBIE_FORCEINLINE S entry_h_lambda(const Ex& ex, S h, double limit) {
+#if CUBIE_STIFFNESS_SQUARED_TEST
+  return math::select(ex.stiffness_above(h, S(limit)), S(2.0 * limit), S(0.0));
+#else
+  (void)limit;
+  return ex.stiffness_h_lambda(h);
+#endif
+}
+
 struct auto_switch_constants {
   static constexpr double enter_h_lambda = 3.25;  // Hairer's DOPRI5 value
   static constexpr int enter_hits = 5;
@@ -175,7 +196,7 @@ class auto_switch_stepper {
     if (math::any(math::mask_not(stiff_))) {
       no_step_work none;
       (void)ex_.step(sys, t, h, y, p, none);
-      h_lambda_ = ex_.stiffness_h_lambda(h);  // only this lives on to advance()
+      h_lambda_ = entry_h_lambda(ex_, h, K::enter_h_lambda);  // only this lives on to advance()
     }
     if (math::any(stiff_)) {
       const step_outcome<S> o = im_.step(sys, t, h, y, p, work);

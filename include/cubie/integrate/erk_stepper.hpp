@@ -124,6 +124,13 @@ class erk_stepper {
 
   /// Hairer's h |lambda| of the last trial of size h (0 where its last two stage points
   /// coincide). Only with StiffnessEstimate.
+  /// The same estimate tested against `limit` squared, h^2 num > limit^2 den: no division,
+  /// square root or their slow paths (47 of a float64 auto first pass's 812 step-loop
+  /// instructions, offline); the switch CUBIE_STIFFNESS_SQUARED_TEST uses it (auto_switch_stepper.hpp).
+  CUBIE_HD CUBIE_FORCEINLINE mask_t<S> stiffness_above(S h, S limit) const {
+    static_assert(StiffnessEstimate, "erk_stepper keeps the stiffness estimate only when asked");
+    return math::mask_and(stiff_den_ > S(0.0), h * h * stiff_num_ > limit * limit * stiff_den_);
+  }
   CUBIE_HD CUBIE_FORCEINLINE S stiffness_h_lambda(S h) const {
     static_assert(StiffnessEstimate, "erk_stepper keeps the stiffness estimate only when asked");
     const mask_t<S> some = stiff_den_ > S(0.0);

@@ -646,6 +646,11 @@ void cuda_executor::run(const prepared_batch<V>& batch, result_sink& sink, solve
     stats.kernel_registers = kp.registers_per_thread;
     stats.kernel_local_bytes = kp.local_bytes_per_thread;
     stats.kernel_blocks_per_sm = kp.blocks_per_multiprocessor;
+    if (batch.gpu_first_pass != nullptr) {
+      const kernel_properties& first = properties_of(*batch.gpu_first_pass);
+      stats.first_pass_registers = first.registers_per_thread;
+      stats.first_pass_blocks_per_sm = first.blocks_per_multiprocessor;
+    }
     if (batch.method == "auto_switch") stats.auto_passes = batch.gpu_first_pass != nullptr ? 2 : 1;
     const bool second_on_count = batch.gpu_first_pass != nullptr && auto_second_launch_counted();
     memory::memory_manager& manager = registration_.manager();
