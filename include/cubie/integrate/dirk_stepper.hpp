@@ -403,6 +403,7 @@ class dirk_stepper {
     static constexpr bool kept = true;
     using storage = typename dirk_detail::kept_storage<keeps_factors, System, S, N>::type;
     const storage& m;
+    CUBIE_HD CUBIE_FORCEINLINE explicit kept_solves(const storage& kept) : m(kept) {}
 #if CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC()
     CUBIE_HD CUBIE_FORCEINLINE void refresh() {}
     template <class Sys>
