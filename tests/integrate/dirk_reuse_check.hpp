@@ -1,8 +1,8 @@
 // tests/integrate/dirk_reuse_check.hpp
 // What dirk_reuse_test's translation units share: one case solved by the stepper that keeps J
-// and the factors (a GPU thread's, under the one-run controller defaults: the deadband
-// [1, 1.2]) and by the one that takes them at every trial step (a CPU SIMD pack's, under the
-// packs' defaults: no deadband), both printed, and the checks every case must pass. The cases
+// and the factors (a GPU thread's) and by the one that takes them at every trial step (a CPU
+// SIMD pack's), both under the one-run controller defaults (the deadband [1, 1.2]), both
+// printed, and the checks every case must pass. The cases
 // are reuse_cases.hpp's (the bench's too); the references are in each test file.
 #pragma once
 #include <gtest/gtest.h>

@@ -2,8 +2,8 @@
 // Hairer's reuse in the DIRK family (dirk_stepper.hpp): where a stepper holds one run (a GPU
 // thread), J and the factors of M = I/(h a_ii) - J are kept across steps while h stays and
 // Newton contracts fast. Each case runs twice in this binary, through reuse_driver.hpp (one
-// run in double, the controller and Newton settings the Solver resolves by default for the
-// stepper's kind): the stepper that keeps
+// run in double, the controller and Newton settings the Solver resolves by default for a GPU
+// thread): the stepper that keeps
 // them (stepper_for with the system) and the one that takes J and factorises at every trial
 // step (dirk_stepper without the system: what the CPU's SIMD packs do). Checked: the reuse
 // happens (Jacobians and factorisations per trial step below bounds set from the counts
