@@ -3,9 +3,9 @@
 // (a GPU thread's case), timed on the CPU in the same binary: one run in double driven through
 // the loop's sequence (tests/integrate/reuse_driver.hpp), by the stepper that keeps J and the
 // factors of I/(h a_ii) - J across steps and by the one that takes both at every trial step
-// (what the CPU's SIMD packs do), each with the dirk family's deadband [1, 1.2] (every, kept) and
-// without it (every1: main before the branch; kept1), alternating, CPU time per run (median of
-// --reps). POLLU and the ring modulator (bench/stiff's problems as C++ systems,
+// (what the CPU's SIMD packs do), each with the deadband [1, 1.2] (every, kept: kept is the GPU
+// threads' default) and without one (every1: the CPU packs' default; kept1), alternating, CPU
+// time per run (median of --reps). POLLU and the ring modulator (bench/stiff's problems as C++ systems,
 // tests/integrate/reuse_problems.hpp) and HIRES, at the tolerances of dirk_reuse_test.cpp. The
 // C++ systems' J comes from dual numbers into a dense LU; model files take a generated sparse J
 // and LU, cheaper relative to f, so the share to save there is likely smaller.
@@ -19,8 +19,8 @@
 #include <vector>
 
 #include "cubie/integrate/methods/newton_methods.hpp"
+#include "integrate/reuse_cases.hpp"
 #include "integrate/reuse_driver.hpp"
-#include "integrate/reuse_problems.hpp"
 #include "stiff_systems.hpp"
 
 namespace {
@@ -53,24 +53,25 @@ double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-/// Both steppers on one case, alternating, under the dirk family's deadband [1, 1.2] and
-/// without one (main before the branch: every step, deadband_max 1); `repeat` runs per timing
+/// Both steppers on one case, alternating, under the deadband [1, 1.2] and without one
+/// (deadband_max 1); `repeat` runs per timing
 /// so that each lasts a few ms.
 template <class Method, template <class> class Sys>
 void compare(const char* problem, const char* method, const reuse_case& c, int reps, long repeat) {
-  constexpr int N = Sys<double>::n_states;
-  using Kept = stepper_for<Method, double, N, Sys<double>>;
-  using Every = dirk_stepper<Method, double, N>;
+  using Kept = kept_stepper<Method, Sys>;
+  using Every = every_stepper<Method, Sys>;
   static_assert(Kept::keeps_factors && !Every::keeps_factors);
-  reuse_case c1 = c;
+  // Each variant's deadband set here, not left to the kind's default (the packs' is none).
+  reuse_case cb = c, c1 = c;
+  cb.deadband_max = 1.2;
   c1.deadband_max = 1.0;
   std::vector<double> kept, every, kept1, every1;
   reuse_stats sk, se, sk1, se1;
-  (void)time_run<Kept, Sys<double>>(method, c, sk, 1);  // warm-up
+  (void)time_run<Kept, Sys<double>>(method, cb, sk, 1);  // warm-up
   for (int r = 0; r < reps; ++r) {
     every1.push_back(time_run<Every, Sys<double>>(method, c1, se1, repeat));
-    every.push_back(time_run<Every, Sys<double>>(method, c, se, repeat));
-    kept.push_back(time_run<Kept, Sys<double>>(method, c, sk, repeat));
+    every.push_back(time_run<Every, Sys<double>>(method, cb, se, repeat));
+    kept.push_back(time_run<Kept, Sys<double>>(method, cb, sk, repeat));
     kept1.push_back(time_run<Kept, Sys<double>>(method, c1, sk1, repeat));
   }
   const double me1 = median(every1), me = median(every), mk = median(kept), mk1 = median(kept1);
@@ -78,8 +79,9 @@ void compare(const char* problem, const char* method, const reuse_case& c, int r
   row(problem, method, "every", se, me);
   row(problem, method, "kept", sk, mk);
   row(problem, method, "kept1", sk1, mk1);
-  std::printf("%-6s %-17s CPU time against every1 (main): every %.3f  kept %.3f  kept1 %.3f; kept/every %.3f\n",
-              problem, method, me / me1, mk / me1, mk1 / me1, mk / me);
+  std::printf("%-6s %-17s CPU time against every1 (the packs' default): every %.3f  kept %.3f  kept1 %.3f; "
+              "same controller: kept/every %.3f  kept1/every1 %.3f\n",
+              problem, method, me / me1, mk / me1, mk1 / me1, mk / me, mk1 / me1);
 }
 
 }  // namespace
@@ -98,9 +100,6 @@ int main(int argc, char** argv) {
     }
   }
   const auto has = [&](const char* p) { return ("," + problems + ",").find(std::string(",") + p + ",") != std::string::npos; };
-  const reuse_case pollu_case{1e-6, {1e-6}, 60.0, std::vector<double>(pollu<double>::y0, pollu<double>::y0 + 20), {0.35}};
-  const reuse_case ring_case{1e-6, {1e-6}, 1e-3, std::vector<double>(15, 0.0), {2e-12}};
-  const reuse_case hires_case{1e-8, {1e-10}, 321.8122, {1, 0, 0, 0, 0, 0, 0, 0.0057}, {}};
   std::printf("one run in double, CPU time per run (median of %d, alternating); J, LU, Newton per trial step\n", reps);
   if (has("pollu")) {
     compare<m::kvaerno5, pollu>("pollu", "kvaerno5", pollu_case, reps, 200);

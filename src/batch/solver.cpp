@@ -146,8 +146,6 @@ void Solver::impl::resolve() {
   const solver_settings& s = settings;
   method = &find_method(s.algorithm);
 
-  controller = resolve_controller(s, *method, warnings);
-
   atol = expand_tolerance(s.atol, system->info.n_states(), "atol");
   rtol = expand_tolerance(s.rtol, system->info.n_states(), "rtol");
   newton = resolve_newton(s, atol, rtol, s.precision, method->family, system->info.direct_linear_solver);
@@ -191,6 +189,10 @@ void Solver::impl::resolve() {
                              (avail.empty() ? std::string("(none)") : join_names(avail)));
     }
   }
+  // After the backend: a few controller defaults follow how its steppers hold runs (one per
+  // GPU thread, SIMD packs on the CPU; step_control.cpp's defaults_of).
+  controller = resolve_controller(s, *method, warnings,
+                                  backend == "cuda" ? stepper_kind::one_run : stepper_kind::simd_pack);
   if (backend == "cuda") {
     exec = make_cuda_executor(s.memory);
     // Pageable results of a GPU solve are faulted in by background threads while the device

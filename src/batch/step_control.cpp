@@ -25,14 +25,14 @@ controller_kind parse_controller(const std::string& name) {
                          "'; valid names are fixed, i, pi, pid, gustafsson");
 }
 
-/// Each family's controller and gains when the settings name none (CuBIE's, with the
-/// explicit-method overrides min_gain 0.2, max_gain 10 and no deadband).
+/// Each family's controller and gains, per stepper kind, when the settings name none
+/// (CuBIE's, with the explicit-method overrides min_gain 0.2, max_gain 10 and no deadband).
 struct family_defaults {
   controller_kind adaptive_kind;
   double safety, min_gain, max_gain, deadband_min, deadband_max, kp, ki, kd;
 };
 
-family_defaults defaults_of(method_family family) {
+family_defaults defaults_of(method_family family, stepper_kind steppers) {
   switch (family) {
     case method_family::explicit_rk: break;
     // Rosenbrock methods keep the same pi (OrdinaryDiffEq.jl's default for them too): on
@@ -43,10 +43,17 @@ family_defaults defaults_of(method_family family) {
     // Both of auto's methods are 5(4) pairs under the same pi.
     case method_family::auto_switch: break;
     // Newton families: Gustafsson's predictive controller, as in RADAU5 and the design (gains
-    // as Hairer's: at most 1/0.2 smaller and 8 larger per step), with RADAU5's deadband: a
-    // proposed gain within [1, 1.2] keeps h, so the next step reuses the factorisations
-    // (newton.hpp's jacobian_reuse; dirk_stepper.hpp, firk_stepper.hpp).
-    case method_family::dirk: return {controller_kind::gustafsson, 0.9, 0.2, 8.0, 1.0, 1.2, 0.7, -0.4, 0.0};
+    // as Hairer's: at most 1/0.2 smaller and 8 larger per step), with RADAU5's deadband where
+    // the steppers keep factors: a proposed gain within [1, 1.2] keeps h, so the next step
+    // reuses the factorisations (newton.hpp's jacobian_reuse; dirk_stepper.hpp,
+    // firk_stepper.hpp). The DIRKs' SIMD packs keep none (a pack would factorise again
+    // whenever any lane's h moved): there the deadband bought nothing and cost 0-6.5% more
+    // steps and CPU time (bench/RESULTS.md, issue 9), so they step without one.
+    case method_family::dirk: {
+      const double deadband_max = steppers == stepper_kind::one_run ? 1.2 : 1.0;
+      return {controller_kind::gustafsson, 0.9, 0.2, 8.0, 1.0, deadband_max, 0.7, -0.4, 0.0};
+    }
+    // The FIRK stepper keeps each lane's factors in packs too.
     case method_family::firk: return {controller_kind::gustafsson, 0.9, 0.2, 8.0, 1.0, 1.2, 0.7, -0.4, 0.0};
   }
   return {controller_kind::pi, 0.9, 0.2, 10.0, 1.0, 1.0, 0.7, -0.4, 0.0};
@@ -75,8 +82,8 @@ step_bounds resolve_step_bounds(const solver_settings& s, double t0, double span
 }
 
 resolved_controller resolve_controller(const solver_settings& s, const method_info& method,
-                                       std::vector<std::string>& warnings) {
-  const family_defaults d = defaults_of(method.family);
+                                       std::vector<std::string>& warnings, stepper_kind steppers) {
+  const family_defaults d = defaults_of(method.family, steppers);
   controller_kind kind = s.step_controller.empty() ? (method.adaptive ? d.adaptive_kind : controller_kind::fixed)
                                                    : parse_controller(s.step_controller);
   if (kind != controller_kind::fixed && !method.adaptive) {

@@ -8,6 +8,7 @@
 // where no GPU is present.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <vector>
@@ -36,13 +37,16 @@ const std::shared_ptr<const compiled_system>& robertson_cpu_system() {
   return sys;
 }
 
-SolveResult robertson_sweep(const std::shared_ptr<const compiled_system>& sys, const char* method, const char* backend,
-                            double rtol) {
+solver_settings robertson_settings(const char* method, const char* backend, double rtol) {
   solver_settings s;
   s.algorithm = method;
   s.backend = backend;
   s.rtol = {rtol};
   s.atol = {rtol * 1e-2, rtol * 1e-6, rtol * 1e-2};
+  return s;
+}
+
+SolveResult robertson_sweep(const std::shared_ptr<const compiled_system>& sys, const solver_settings& s) {
   Solver solver(sys, s);
   solve_spec spec;
   spec.duration = 4e4;
@@ -50,6 +54,45 @@ SolveResult robertson_sweep(const std::shared_ptr<const compiled_system>& sys, c
   std::vector<double> k1(1000);
   for (std::size_t i = 0; i < k1.size(); ++i) k1[i] = 0.04 * std::pow(10.0, -1.0 + 2.0 * double(i) / (k1.size() - 1));
   return solver.solve({{"y1", {1.0}}, {"y2", {0.0}}, {"y3", {0.0}}}, {{"k1", k1}, {"k2", {3e7}}, {"k3", {1e4}}}, spec);
+}
+
+SolveResult robertson_sweep(const std::shared_ptr<const compiled_system>& sys, const char* method, const char* backend,
+                            double rtol) {
+  return robertson_sweep(sys, robertson_settings(method, backend, rtol));
+}
+
+// The runs' final states equal, bit for bit.
+bool same_final_states(const SolveResult& a, const SolveResult& b) {
+  for (const char* y : {"y1", "y2", "y3"})
+    if (a.final_values(y) != b.final_values(y)) return false;
+  return std::ranges::equal(a.status(), b.status());
+}
+
+// The DIRKs' default controller follows how the backend's steppers hold runs (step_control.cpp):
+// CPU SIMD packs take J and factorise at every step, so they step without RADAU5's deadband
+// (it only added steps there); a GPU thread keeps J and the factors, and keeps h for gains
+// within [1, 1.2] so that the next step reuses them. The solves show it: a default CPU solve
+// equals one with deadband_max = 1 and differs from one with 1.2; a GPU one the other way round.
+// The CPU half runs without a GPU.
+TEST(DirkControllerDefaults, CpuPacksStepWithoutTheDeadband) {
+  solver_settings s = robertson_settings("kvaerno5", "cpu", 1e-6);
+  EXPECT_EQ(Solver(robertson_cpu_system(), s).controller().deadband_max, 1.0);
+  const SolveResult by_default = robertson_sweep(robertson_cpu_system(), s);
+  s.deadband_max = 1.0;
+  EXPECT_TRUE(same_final_states(by_default, robertson_sweep(robertson_cpu_system(), s)));
+  s.deadband_max = 1.2;
+  EXPECT_FALSE(same_final_states(by_default, robertson_sweep(robertson_cpu_system(), s)));
+}
+
+TEST(DirkControllerDefaults, GpuThreadsStepWithTheDeadband) {
+  if (!cuda_device_available()) GTEST_SKIP() << "no usable CUDA device: " << cuda_unavailable_reason();
+  solver_settings s = robertson_settings("kvaerno5", "cuda", 1e-6);
+  EXPECT_EQ(Solver(robertson_dirk_gpu_system(), s).controller().deadband_max, 1.2);
+  const SolveResult by_default = robertson_sweep(robertson_dirk_gpu_system(), s);
+  s.deadband_max = 1.2;
+  EXPECT_TRUE(same_final_states(by_default, robertson_sweep(robertson_dirk_gpu_system(), s)));
+  s.deadband_max = 1.0;
+  EXPECT_FALSE(same_final_states(by_default, robertson_sweep(robertson_dirk_gpu_system(), s)));
 }
 
 // The GPU keeps J and the factors across steps (the DIRKs and radau) where the CPU's SIMD

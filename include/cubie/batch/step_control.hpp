@@ -17,19 +17,29 @@ namespace cubie {
 /// (with the step count) when it happens, since the span may need a very different one.
 inline constexpr double default_fixed_dt = 1e-3;
 
+/// How a backend's steppers hold runs, which sets a few controller defaults: one run per
+/// stepper (a GPU thread), where the DIRKs keep J and the factors of their iteration matrix
+/// across steps, or SIMD packs of runs (the CPU backend), where the DIRKs take both at every
+/// step (dirk_stepper.hpp's keeps_factors).
+enum class stepper_kind { one_run, simd_pack };
+
 /// The controller a Solver resolved from its settings and method.
 struct resolved_controller {
   controller_kind kind;
   double safety, min_gain, max_gain, deadband_min, deadband_max, kp, ki, kd;
 };
 
-/// @brief The controller for `method`: the one named in the settings, else the family's
-/// default (explicit Runge-Kutta: pi, or fixed for methods without an error estimate),
-/// gains from the settings or the defaults. Appends a warning when a controller that needs
-/// an error estimate is asked of a method without one (it then runs with fixed steps).
+/// @brief The controller for `method` on steppers of kind `steppers`: the one named in the
+/// settings, else the family's default (explicit Runge-Kutta: pi, or fixed for methods without
+/// an error estimate), gains from the settings or the defaults of the family and stepper kind
+/// (the DIRKs' deadband [1, 1.2] only where they keep factors: one_run). `steppers` changes
+/// only gains' defaults, never the controller kind, so callers that read the kind alone may
+/// leave it. Appends a warning when a controller that needs an error estimate is asked of a
+/// method without one (it then runs with fixed steps).
 /// @throws invalid_argument naming the field for an unknown controller or a bad gain.
 [[nodiscard]] resolved_controller resolve_controller(const solver_settings& settings, const method_info& method,
-                                                     std::vector<std::string>& warnings);
+                                                     std::vector<std::string>& warnings,
+                                                     stepper_kind steppers = stepper_kind::one_run);
 
 /// The step-size bounds of one solve.
 struct step_bounds {

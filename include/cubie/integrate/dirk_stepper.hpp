@@ -192,6 +192,7 @@ class dirk_stepper {
         factorizations = 1;
       }
       factored = factored_;
+      m.refresh();
     } else {
       fixed_vector<S, N> unused_ft;
       m.template evaluate<false>(sys, t, y, p, f0_, unused_ft);
@@ -292,6 +293,7 @@ class dirk_stepper {
         reuse_.take_factorization(h);
         factored_ = kept_.template factor_real<0>(sys, S(1.0 / gamma0) / h);
         factored = factored_;
+        m.refresh();
         ++jacobians;
         ++factorizations;
         eta_ = math::select(retry, eta_start, eta_);
@@ -391,14 +393,32 @@ class dirk_stepper {
   }
 
  private:
-  // The kept factors as newton_stage's matrix.
+  // The kept factors as newton_stage's matrix. On the CPU it solves with a copy of them, taken
+  // once they are final for the step (refresh): read in place through the stepper, the
+  // compiler reloaded them around the Newton iteration's stores, and one run of HIRES (8
+  // states, a cheap LU, 6-13 Newton iterations a step) took 1.11-1.17x the CPU time of the
+  // every-step stepper, whose matrix is a local (bench/RESULTS.md, issue 9). A GPU thread
+  // solves in place: there the stepper's arrays live in local memory, and a copy would add
+  // its loads, stores and local memory.
   struct kept_solves {
     static constexpr bool kept = true;
-    const typename dirk_detail::kept_storage<keeps_factors, System, S, N>::type& m;
+    using storage = typename dirk_detail::kept_storage<keeps_factors, System, S, N>::type;
+    const storage& m;
+    CUBIE_HD CUBIE_FORCEINLINE explicit kept_solves(const storage& kept) : m(kept) {}
+#if CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC()
+    CUBIE_HD CUBIE_FORCEINLINE void refresh() {}
     template <class Sys>
     CUBIE_HD CUBIE_FORCEINLINE void solve(const Sys& sys, fixed_vector<S, N>& x) const {
       m.template solve_real<0>(sys, x);
     }
+#else
+    typename storage::real_lu f;
+    CUBIE_HD CUBIE_FORCEINLINE void refresh() { f = m.real[0]; }
+    template <class Sys>
+    CUBIE_HD CUBIE_FORCEINLINE void solve(const Sys& sys, fixed_vector<S, N>& x) const {
+      storage::solve_with(sys, f, x);
+    }
+#endif
   };
 
   // Crank-Nicolson: M again for stage I's diagonal, from the copy of J (a template on the

@@ -178,10 +178,16 @@ struct firk_matrices {
 
   template <int Rk, class Sys>
   CUBIE_HD CUBIE_FORCEINLINE void solve_real(const Sys& sys, fixed_vector<S, N>& x) const {
-    if constexpr (sparse<Sys>()) sys.solve_factored(real[Rk].a, x.data());
+    solve_with(sys, real[Rk], x);
+  }
+
+  /// x <- M^-1 x with the real factors `f` (real[r], or a copy of them).
+  template <class Sys>
+  CUBIE_HD CUBIE_FORCEINLINE static void solve_with(const Sys& sys, const real_lu& f, fixed_vector<S, N>& x) {
+    if constexpr (sparse<Sys>()) sys.solve_factored(f.a, x.data());
     else {
       (void)sys;
-      real[Rk].solve(x.data());
+      f.solve(x.data());
     }
   }
 
