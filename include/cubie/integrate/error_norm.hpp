@@ -16,7 +16,7 @@ CUBIE_HD CUBIE_FORCEINLINE S mean_square_error_norm(const fixed_vector<S, N>& y,
                                                     const V* atol, const V* rtol) {
   S sum5 = S(0.0);
   S sum3 = S(0.0);
-  CUBIE_UNROLL_STATES(N)
+  CUBIE_UNROLL
   for (int n = 0; n < N; ++n) {
     const S scale = S(atol[n]) + S(rtol[n]) * math::max(math::abs(y[n]), math::abs(y_new[n]));
     if constexpr (Reciprocal) {

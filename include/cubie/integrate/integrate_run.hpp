@@ -197,7 +197,7 @@ struct loop_system<Sys, S, V, true> {
 template <class S, int N>
 CUBIE_HD CUBIE_FORCEINLINE auto all_finite(const fixed_vector<S, N>& y) {
   S acc = S(0.0);
-  CUBIE_UNROLL_STATES(N)
+  CUBIE_UNROLL
   for (int n = 0; n < N; ++n) acc = acc + y[n] * S(0.0);
   return acc == S(0.0);
 }
@@ -207,7 +207,7 @@ template <int Order, class Sys, class S, class V, int N, int P>
 CUBIE_HD CUBIE_FORCEINLINE S initial_step(const Sys& sys, const batch_args<V>& a, S t, const fixed_vector<S, N>& y,
                                           const fixed_vector<S, P>& p, const fixed_vector<S, N>& f0) {
   S d0 = S(0.0), d1 = S(0.0);
-  CUBIE_UNROLL_STATES(N)
+  CUBIE_UNROLL
   for (int n = 0; n < N; ++n) {
     const S sc = S(a.atol[n]) + S(a.rtol[n]) * math::abs(y[n]);
     d0 = d0 + (y[n] / sc) * (y[n] / sc);
@@ -218,11 +218,11 @@ CUBIE_HD CUBIE_FORCEINLINE S initial_step(const Sys& sys, const batch_args<V>& a
   S h0 = math::select((d0 < S(1e-5)) | (d1 < S(1e-5)), S(1e-6), S(0.01) * d0 / d1);
   h0 = math::min(h0, S(a.loop.control.dt_max));
   fixed_vector<S, N> y1, f1;
-  CUBIE_UNROLL_STATES(N)
+  CUBIE_UNROLL
   for (int n = 0; n < N; ++n) y1[n] = y[n] + h0 * f0[n];
   sys.rhs(t + h0, y1.data(), p.data(), f1.data());
   S d2 = S(0.0);
-  CUBIE_UNROLL_STATES(N)
+  CUBIE_UNROLL
   for (int n = 0; n < N; ++n) {
     const S sc = S(a.atol[n]) + S(a.rtol[n]) * math::abs(y[n]);
     const S q = (f1[n] - f0[n]) / sc;
@@ -339,7 +339,7 @@ CUBIE_HD CUBIE_DEVICE_FORCEINLINE void integrate_run(const SysT<S>& system, cons
 
   fixed_vector<S, N> y;
   fixed_vector<S, P> p;
-  CUBIE_UNROLL_STATES(N)
+  CUBIE_UNROLL
   for (int n = 0; n < N; ++n) y[n] = load_input(a, n, r, S{});
   CUBIE_UNROLL
   for (int j = 0; j < P; ++j) p[j] = load_input(a, N + j, r, S{});
@@ -470,7 +470,7 @@ CUBIE_HD CUBIE_DEVICE_FORCEINLINE void integrate_run(const SysT<S>& system, cons
 
     // Accept: advance the lanes that passed.
     const M accept_m = time_mask_to_scalar_mask(accept, S{});
-    CUBIE_UNROLL_STATES(N)
+    CUBIE_UNROLL
     for (int n = 0; n < N; ++n) y[n] = math::select(accept_m, y_new[n], y[n]);
     t = math::select(accept, t_new, t);
     if constexpr (Events::active) apply_event_cut(cut, t, y);
