@@ -87,15 +87,17 @@
 #define CUBIE_NO_UNROLL _Pragma("GCC unroll 1")
 #endif
 
-// Unrolling of a loop over a system's N states. Below large_system_states states, full (as
-// CUBIE_UNROLL); from it on, by 4 only on the GPU: a fully unrolled 100-state implicit step
-// made kernels of several MB (an instruction-cache stream) and minutes of nvcc each, while
-// its state arrays live in local memory either way (bench/RESULTS.md, "Newton-Krylov
-// kernels' size"). The host keeps CUBIE_UNROLL (g++'s multiply-add fusion follows it).
-// -DCUBIE_LARGE_SYSTEM_STATES=100000 restores the fully unrolled code at every size (for
-// before/after measurements).
+// Unrolling of a loop over a system's N states: full (as CUBIE_UNROLL) below
+// large_system_states states; from it on, by 4 only on the GPU, with the implicit steppers' rhs
+// and the Krylov solvers' Jacobian-vector product out of line (rhs_call.hpp,
+// krylov_settings.hpp). That compact form builds the 100-state Brusselator's radau_iia_5 kernel
+// in 50 s instead of over 300 s on the H200's host, but it RUNS far slower there: radau +
+// GMRES at 100 states took over 150 s in FirkKrylovGpu (3.2 s fully unrolled) and over 85 s per
+// 16,384-run solve in krylov_cxx_bench (bench/RESULTS.md, H200 session of 2026-12-04 20:59).
+// So it is off by default (the threshold is out of reach) until the slow part is found:
+// -DCUBIE_LARGE_SYSTEM_STATES=32 (nvcc or an NVRTC option) turns it on.
 #ifndef CUBIE_LARGE_SYSTEM_STATES
-#define CUBIE_LARGE_SYSTEM_STATES 32
+#define CUBIE_LARGE_SYSTEM_STATES 100000
 #endif
 namespace cubie {
 inline constexpr int large_system_states = CUBIE_LARGE_SYSTEM_STATES;
