@@ -131,10 +131,9 @@ struct measured {
   bool ran = false;
 };
 
-// passes: for auto, 1 (one kernel) or 2 (two passes); 0 for the single methods.
-measured run(const std::shared_ptr<const compiled_system>& sys, const char* method, const sweep& s,
-             const options& o, int passes = 0) {
-  if (passes != 0) ::setenv("CUBIE_AUTO_PASSES", passes == 2 ? "2" : "1", 1);
+// The settings of every row: the method at the sweep's tolerance and the options' threads,
+// chunking and result memory.
+solver_settings settings_for(const char* method, const options& o) {
   solver_settings st;
   st.algorithm = method;
   st.backend = o.backend;
@@ -145,7 +144,14 @@ measured run(const std::shared_ptr<const compiled_system>& sys, const char* meth
   st.memory.max_chunk_runs = o.max_chunk_runs;
   if (o.min_chunks > 0) st.memory.min_chunks = o.min_chunks;
   st.memory.pinned_results = o.pinned_results;
-  Solver solver(sys, st);
+  return st;
+}
+
+// passes: for auto, 1 (one kernel) or 2 (two passes); 0 for the single methods.
+measured run(const std::shared_ptr<const compiled_system>& sys, const char* method, const sweep& s,
+             const options& o, int passes = 0) {
+  if (passes != 0) ::setenv("CUBIE_AUTO_PASSES", passes == 2 ? "2" : "1", 1);
+  Solver solver(sys, settings_for(method, o));
   solve_spec spec;
   spec.duration = o.duration;
   const std::vector<std::string>& states = sys->info.states;  // x and y (C++) or x and v (model file)
@@ -254,17 +260,7 @@ void interleaved(const std::shared_ptr<const compiled_system>& sys, const sweep&
       r.method = method;
       r.passes = passes;
       r.launch = std::move(launch);
-      solver_settings st;
-      st.algorithm = method;
-      st.backend = o.backend;
-      st.precision = o.single ? precision::float32 : precision::float64;
-      st.rtol = st.atol = {o.single ? 1e-4 : 1e-6};
-      st.max_steps = 100'000'000;
-      st.cpu_threads = o.threads;
-      st.memory.max_chunk_runs = o.max_chunk_runs;
-      if (o.min_chunks > 0) st.memory.min_chunks = o.min_chunks;
-      st.memory.pinned_results = o.pinned_results;
-      r.solver = std::make_unique<Solver>(sys, st);
+      r.solver = std::make_unique<Solver>(sys, settings_for(method, o));
       rows.push_back(std::move(r));
     };
     if (key == "auto1") add("auto1", "auto", 1, "");
