@@ -60,6 +60,7 @@ std::string body_writer::literal(double v) const { return "S(" + shortest(v, as_
 // What the emitted text of a node evaluates, with how often: an integer power written as a
 // product evaluates its base |n| times and never its exponent.
 std::vector<std::pair<node_id, int>> body_writer::emitted_operands(node_id id) const {
+  if (substitutes_.count(id) != 0) return {};  // read, not evaluated
   const graph_node& n = g_[id];
   int e = 0;
   if (expanded_exponent(g_, id, e)) {
@@ -90,7 +91,7 @@ void body_writer::collect(node_id root) {
 // in increasing id order, so the operand's fate is known).
 bool body_writer::trivial(node_id id) const {
   const graph_node& n = g_[id];
-  if (is_leaf(n.kind)) return true;
+  if (is_leaf(n.kind) || substitutes_.count(id) != 0) return true;
   return n.kind == node_kind::negate && (is_leaf(g_[n.operand(0)].kind) || local_.count(n.operand(0)) != 0);
 }
 
@@ -202,6 +203,8 @@ std::string body_writer::write(const std::vector<std::pair<std::string, node_id>
 }
 
 body_writer::code body_writer::emit(node_id id, bool top) {
+  auto substitute = substitutes_.find(id);
+  if (substitute != substitutes_.end()) return {substitute->second, atom};
   if (!top) {
     auto it = local_.find(id);
     if (it != local_.end()) return {it->second, atom};

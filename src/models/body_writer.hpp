@@ -73,6 +73,10 @@ class body_writer {
   /// @brief A literal of the struct's arithmetic type: S(1.5) or S(1.5f).
   [[nodiscard]] std::string literal(double v) const;
 
+  /// @brief Node `id` is read as `text` (a value computed elsewhere, e.g. `tt[0]`, the
+  /// stage-time terms): the body neither evaluates it nor looks below it.
+  void substitute(node_id id, std::string text) { substitutes_[id] = std::move(text); }
+
  private:
   struct code {
     std::string text;
@@ -112,6 +116,7 @@ class body_writer {
   std::map<node_id, std::string> local_;        // node -> its local's name in this body
   std::set<node_id> alias_;                     // auxiliary nodes whose definition carries their name
   std::map<node_id, bool> fusable_;             // memo of contains_fusable_product
+  std::map<node_id, std::string> substitutes_;  // node -> the text that reads its value
 };
 
 }  // namespace cubie::models::detail

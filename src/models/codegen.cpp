@@ -66,6 +66,7 @@ class system_writer {
     jvp_name_ = pool_.claim("Jv");
     partial_name_ = pool_.claim("dfdy");
     diag_name_ = pool_.claim("d");
+    tt_name_ = pool_.claim("tt");
     for (const char* name : {"cr", "ci", "re", "im", "lr", "li", "xr", "xi", "m_re", "m_im", "d2", "t_re"})
       complex_names_.push_back(pool_.claim(name));
   }
@@ -93,6 +94,7 @@ class system_writer {
     outputs rhs;
     for (std::size_t i = 0; i < n; ++i) rhs.emplace_back("dydt[" + std::to_string(i) + "]", graph_.derivative[i]);
     out += "\n" + member("rhs", "S* dydt", rhs, true);
+    out += time_term_members(rhs);
 
     if (!model_.observables.empty()) {
       outputs observed;
@@ -210,6 +212,62 @@ class system_writer {
       body += "    }\n";
     }
     return out + signature("event_reset", "S* y_new", used, false, "int ev, ") + body + "  }\n";
+  }
+
+  // The calls of f whose arguments are functions of t alone (t, parameters, constants and
+  // numbers; no state or driver), outermost ones only, in evaluation order: the ring
+  // modulator's sin(w1 * t) and sin(w2 * t), any forcing sin/cos/exp of an affine (or other)
+  // function of t. A stepper that evaluates f at several stage times of one step computes
+  // them for all of those times together (rosenbrock_stepper.hpp, CUBIE_STAGE_TIME_TERMS).
+  [[nodiscard]] std::vector<node_id> time_terms(const outputs& rhs) const {
+    const detail::expression_graph& g = graph_.graph;
+    // Per node: bit 1 reads t, bit 2 reads a state or driver.
+    std::vector<int> reads(static_cast<std::size_t>(g.size()), 0);
+    for (node_id id = 0; id < g.size(); ++id) {
+      const detail::graph_node& n = g[id];
+      int r = n.kind == node_kind::time ? 1 : 0;
+      if (n.kind == node_kind::state || n.kind == node_kind::driver || n.kind == node_kind::driver_rate) r |= 2;
+      for (int i = 0; i < n.arity; ++i) r |= reads[static_cast<std::size_t>(n.operand(i))];
+      reads[static_cast<std::size_t>(id)] = r;
+    }
+    std::set<node_id> terms, seen;
+    std::vector<node_id> stack;
+    for (const auto& [target, root] : rhs) stack.push_back(root);
+    while (!stack.empty()) {
+      const node_id id = stack.back();
+      stack.pop_back();
+      if (!seen.insert(id).second) continue;
+      const detail::graph_node& n = g[id];
+      int e = 0;
+      const bool called = n.kind == node_kind::call || (n.kind == node_kind::power && !detail::expanded_exponent(g, id, e));
+      if (called && reads[static_cast<std::size_t>(id)] == 1) {
+        terms.insert(id);
+        continue;
+      }
+      for (int i = 0; i < n.arity; ++i) stack.push_back(n.operand(i));
+    }
+    return {terms.begin(), terms.end()};
+  }
+
+  // n_time_terms, time_terms(t, y, p, tt) (the terms above at t) and rhs_with_time_terms(t,
+  // y, p, tt, dydt): rhs reading those terms from tt, otherwise the same text, so it computes
+  // what rhs computes, bit for bit. Models with drivers (whose f also reads drv) have none.
+  std::string time_term_members(const outputs& rhs) {
+    if (!model_.drivers.empty()) return {};
+    const std::vector<node_id> terms = time_terms(rhs);
+    if (terms.empty()) return {};
+    outputs values;
+    for (std::size_t k = 0; k < terms.size(); ++k)
+      values.emplace_back(tt_name_ + "[" + std::to_string(k) + "]", terms[k]);
+    std::string s = "  // Terms of t alone in rhs, for steppers that evaluate f at several stage times of one step:\n"
+                    "  // all of them at once, then rhs_with_time_terms reads them (rhs otherwise, bit for bit).\n"
+                    "  static constexpr int n_time_terms = " + std::to_string(terms.size()) + ";\n";
+    s += member("time_terms", "S* " + tt_name_, values, true);
+    detail::body_usage used;
+    detail::body_writer writer(graph_.graph, names_, as_float(), true);
+    for (std::size_t k = 0; k < terms.size(); ++k) writer.substitute(terms[k], tt_name_ + "[" + std::to_string(k) + "]");
+    const std::string body = writer.write(rhs, used);
+    return s + signature("rhs_with_time_terms", "const S* " + tt_name_ + ", S* dydt", used, false) + body + "  }\n";
   }
 
   std::string jacobian_members() {
@@ -349,7 +407,7 @@ class system_writer {
   detail::name_pool pool_;
   detail::body_names names_;
   std::string jacobian_name_, jv_name_, dfdt_name_, c_name_, lu_name_, x_name_, v_name_, jvp_name_, partial_name_,
-      diag_name_;
+      diag_name_, tt_name_;
   std::vector<std::string> complex_names_;  // cr ci re im lr li xr xi m_re m_im d2 t_re, as claimed
 };
 

@@ -106,6 +106,35 @@ TEST(model_codegen_text, DivisorsFixedForTheRunAreMarked) {
   EXPECT_THAT(src, Not(HasSubstr("divide_by_invariant(y[1], a")));
 }
 
+TEST(model_codegen_text, TermsOfTimeAloneAreComputedApart) {
+  // Calls of t, parameters and constants alone, outermost ones: sin(w t + phi) (twice, one
+  // term), exp(sin(t)) (one term, not two), pow(t, 1.5) and cos(rho t); sin(x t) reads a state.
+  std::string src = generated(
+      "f = 3 * sin(w * t + phi)\ndx = f - x + exp(sin(t)) * y + pow(t, 1.5) + sin(w * t + phi)\n"
+      "dy = sin(x * t) + cos(rho * t) * f + sqrt(w)\n",
+      "w = 2.0\nphi = 0.5\n");
+  auto member = [&](const std::string& name) {
+    const std::size_t at = src.find("void " + name + "(");
+    return at == std::string::npos ? std::string() : src.substr(at, src.find("  }\n", at) - at);
+  };
+  EXPECT_THAT(src, HasSubstr("static constexpr int n_time_terms = 4;\n"));
+  const std::string terms = member("time_terms");
+  EXPECT_THAT(terms, StartsWith("void time_terms(S t, const S* /*y*/, const S* p, S* tt) const {\n"));
+  for (const char* term : {"= sin(w * t + phi);", "= exp(sin(t));", "= pow(t, S(1.5));", "= cos(p[0] * t);"})
+    EXPECT_EQ(count(terms, term), 1u) << term;
+  // rhs_with_time_terms is rhs reading them.
+  const std::string with_terms = member("rhs_with_time_terms");
+  EXPECT_THAT(with_terms, StartsWith("void rhs_with_time_terms(S t, const S* y, const S* /*p*/, const S* tt, S* dydt) const {"));
+  EXPECT_THAT(with_terms, HasSubstr("sin(y[0] * t)"));
+  EXPECT_THAT(with_terms, HasSubstr("sqrt(w)"));
+  for (const char* gone : {"sin(w", "exp(", "pow(", "cos("}) EXPECT_THAT(with_terms, Not(HasSubstr(gone)));
+  for (const char* read : {"tt[0]", "tt[1]", "tt[2]", "tt[3]"}) EXPECT_THAT(with_terms, HasSubstr(read));
+  // No terms of t: no members; nor for a model with drivers (its f also reads drv).
+  EXPECT_THAT(generated(std::string(valid_equations)), Not(HasSubstr("time_terms")));
+  EXPECT_THAT(generated("dx = sin(t) * u - x\ndy = x * rho - y\n", "[drivers]\ndt = 0.5\nwrap = false\nu = [0.0, 1.0, 0.5]\n"),
+              Not(HasSubstr("time_terms")));
+}
+
 TEST(model_codegen_text, LiteralsRoundTrip) {
   std::string src = generated("dx = 0.1 * x + 1e-3 + .5 + 12\ndy = 6.02214076e23 * y\n", "tiny = 1.0000000000000002\n");
   EXPECT_THAT(src, HasSubstr("dydt[0] = S(0.1) * y[0] + S(0.001) + S(0.5) + S(12.0);"));

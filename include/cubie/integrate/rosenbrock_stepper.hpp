@@ -42,6 +42,20 @@
 #define CUBIE_FAST_NORM_RECIPROCAL CUBIE_FAST_RECIPROCAL
 #endif
 
+/// CUBIE_STAGE_TIME_TERMS (a compile definition): for generated models whose f calls functions
+/// of t alone (n_time_terms, time_terms, rhs_with_time_terms: codegen.cpp; the ring
+/// modulator's sin(w1 t) and sin(w2 t)), 1 evaluates those terms at every distinct stage time
+/// of a step together at the step's start, where they are independent of each other and of the
+/// stages, and each stage's f reads them; 2 evaluates them at each distinct time just before
+/// the first stage there, so stages at one time share them (Rodas5P: 5 times for 7 f); 0, the
+/// default, calls rhs at every stage. The values are rhs's, bit for bit: only where and how
+/// often they are computed changes. Off by default: on the ring modulator's float64 kernel
+/// (255 registers) the values kept across stages cost more spills than the sines they save
+/// (bench/RESULTS.md, issue 8, branch ring-sines); bench/gpu/ring_f64_session.sh measures 1 and 2.
+#ifndef CUBIE_STAGE_TIME_TERMS
+#define CUBIE_STAGE_TIME_TERMS 0
+#endif
+
 namespace cubie {
 
 /// Implicit work of one step, the same for every lane of a pack (what the step did, not
@@ -95,6 +109,17 @@ class rosenbrock_stepper {
     // f at (t, y) comes with the Jacobian (dual numbers), from the last stage of the previous
     // step (methods whose last stage is the new solution), or from one evaluation here.
     constexpr bool carry_f = last_stage_at_solution && !W::gives_f;
+    // Terms of t alone at the stage times (CUBIE_STAGE_TIME_TERMS above).
+    constexpr int K = time_term_count<Sys>();
+    constexpr int T = stage_time_count(tableau);
+    constexpr bool early_terms = K > 0 && CUBIE_STAGE_TIME_TERMS == 1;
+    [[maybe_unused]] S tt[T > 0 && K > 0 ? T : 1][K > 0 ? K : 1];
+    if constexpr (early_terms) {
+      static_for<0, T>([&](auto slot) CUBIE_INLINE_LAMBDA {
+        constexpr double c = tableau.c[stage_time_stage(tableau, decltype(slot)::value)];
+        sys.time_terms(t + h * S(c), y.data(), p.data(), tt[decltype(slot)::value]);
+      });
+    }
     W m;
     fixed_vector<S, N> ft;
     int rhs_count = 0;
@@ -163,7 +188,14 @@ class rosenbrock_stepper {
           y_prev = yi;
         }
         constexpr double c = tableau.c[i];
-        sys.rhs(t + h * S(c), yi.data(), p.data(), r.data());
+        if constexpr (K > 0) {
+          constexpr int slot = stage_time_slot(tableau, i);
+          if constexpr (!early_terms && stage_time_is_new(tableau, i))
+            sys.time_terms(t + h * S(c), yi.data(), p.data(), tt[slot]);
+          sys.rhs_with_time_terms(t + h * S(c), yi.data(), p.data(), tt[slot], r.data());
+        } else {
+          sys.rhs(t + h * S(c), yi.data(), p.data(), r.data());
+        }
         ++rhs_count;
         if constexpr (stage_point_reused(tableau, i)) f_shared_ = r;
         if constexpr (last_stage_at_solution && i == stages - 1) y_new_ = yi;  // the point is y_1
@@ -303,6 +335,19 @@ class rosenbrock_stepper {
   static constexpr int shared_factor_values() {
     if constexpr (!spills_factors<Sys>()) return 0;
     else return shared_lu_values<S, Sys::sparse_nnz, shared_factor_threads<Sys>()>();
+  }
+  // Terms of t alone the stages' f may take precomputed (CUBIE_STAGE_TIME_TERMS): the
+  // generated model's n_time_terms, 0 for systems without them or with the switch at 0.
+  template <class Sys>
+  static constexpr int time_term_count() {
+    if constexpr (CUBIE_STAGE_TIME_TERMS == 0) return 0;
+    else if constexpr (requires(const Sys& s_, S t_, const S* y_, S* f_) {
+                         Sys::n_time_terms;
+                         s_.time_terms(t_, y_, y_, f_);
+                         s_.rhs_with_time_terms(t_, y_, y_, y_, f_);
+                       })
+      return Sys::n_time_terms;
+    else return 0;
   }
   template <class Sys>
   static constexpr bool carries_f() {

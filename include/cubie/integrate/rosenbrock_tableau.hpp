@@ -57,6 +57,52 @@ CUBIE_HD constexpr int stage_point_source(const rosenbrock_tableau<S>& t, int i)
   return -1;
 }
 
+/// Stage i (after the first) evaluates f itself: no earlier stage shares its point.
+template <int S>
+CUBIE_HD constexpr bool stage_evaluates_f(const rosenbrock_tableau<S>& t, int i) {
+  return i > 0 && stage_point_source(t, i) < 0;
+}
+
+/// Stage i evaluates f at a time t + c_i h that no earlier such stage had.
+template <int S>
+CUBIE_HD constexpr bool stage_time_is_new(const rosenbrock_tableau<S>& t, int i) {
+  if (!stage_evaluates_f(t, i)) return false;
+  for (int j = 1; j < i; ++j)
+    if (stage_evaluates_f(t, j) && t.c[j] == t.c[i]) return false;
+  return true;
+}
+
+/// The distinct times t + c_i h of the stages that evaluate f (Rodas5P: 7 evaluations at 5
+/// times, stages 5 to 7 at c = 1), numbered in stage order: stage i's number, or -1 for a
+/// stage that does not evaluate f.
+template <int S>
+CUBIE_HD constexpr int stage_time_slot(const rosenbrock_tableau<S>& t, int i) {
+  if (!stage_evaluates_f(t, i)) return -1;
+  int slot = 0;
+  for (int j = 1; j < i; ++j) {
+    if (!stage_time_is_new(t, j)) continue;
+    if (t.c[j] == t.c[i]) return slot;
+    ++slot;
+  }
+  return slot;
+}
+
+/// How many distinct times the stages evaluate f at.
+template <int S>
+CUBIE_HD constexpr int stage_time_count(const rosenbrock_tableau<S>& t) {
+  int n = 0;
+  for (int i = 1; i < S; ++i) n += stage_time_is_new(t, i) ? 1 : 0;
+  return n;
+}
+
+/// The first stage at distinct time number `slot`.
+template <int S>
+CUBIE_HD constexpr int stage_time_stage(const rosenbrock_tableau<S>& t, int slot) {
+  for (int i = 1; i < S; ++i)
+    if (stage_time_is_new(t, i) && stage_time_slot(t, i) == slot) return i;
+  return -1;
+}
+
 /// Some later stage reuses stage j's f value.
 template <int S>
 CUBIE_HD constexpr bool stage_point_reused(const rosenbrock_tableau<S>& t, int j) {
