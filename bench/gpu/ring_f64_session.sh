@@ -10,24 +10,28 @@
 # factors in shared-memory slices, reciprocal divisions, factor pairs per LDS.128, the point
 # chain, the fused f/J/df/dt, the controller's float log2/exp2; any of them =0 still selects the
 # older form through --nvrtc-option.
-# This session (branch ring-sines): the stage-time terms (rosenbrock_stepper.hpp
-# CUBIE_STAGE_TIME_TERMS; codegen.cpp time_terms / rhs_with_time_terms): the ring's sin(w1 t)
-# and sin(w2 t) at Rodas5P's 5 distinct stage times instead of 7 evaluations, either all at
-# the step's start (tt1) or each before its first stage (tt2); the default (0) calls rhs at
-# every stage. The values are rhs's bit for bit, so tt1/tt2 must give the default's steps and
-# errors exactly. Offline (bench/RESULTS.md, "stage-time sines"): tt2 -269 cycles of one
-# warp's step (-1.5%) but 3.9 KB of local traffic per step against 1.7; tt1 +2,800 cycles and
-# 8.3 KB: the kernel sits at 255 registers and the terms kept across stages spill.
-#   MODELS=ring_modulator PRECISIONS=float64 VARIANT_LIST="default tt1 tt2" bash bench/gpu/stiff_kernel_report.sh
-# Cases, rodas5p, final state, float64 at rtol = atol = 1e-6, in order of priority, each with its
-# own time limit (what does not fit SESSION_SECONDS is skipped and says so), each table appended
-# to $OUT/summary.txt as soon as it ends:
-#   ring 2^17 default, tt2 (1 timed solve each), tt1 (first solve only); ring 2^20 default, tt2
-#   (first solve only); POLLU 2^20 float64 (1 timed solve: the guard; POLLU has no terms of t,
-#   so its kernel is the default's whatever the switch).
-# About 150 s from a built stiff_bench (each 2^17 case 20-25 s: an NVRTC compile of 10-15 s,
-# the CPU reference and 2 s per solve; 2^20 about 30 s); SESSION_SECONDS (default 190, inside a
-# chain item of 200 s) caps it.
+# This session (branch ring-sines), two cuts of the ring's sines:
+# - sincos: sin(x) and cos(x) of one x in a generated Jacobian body (the fused f/J/df/dt at a
+#   step's start needs sin(w t) and cos(w t) of both inputs) by one CUDA sincos (core/math.hpp
+#   CUBIE_SINCOS, default on in device code; before: CUBIE_SINCOS=0). Offline, float64: one
+#   warp's step 17,953 -> 17,544 cycles (-2.3%), local traffic unchanged.
+# - stage-time terms (rosenbrock_stepper.hpp CUBIE_STAGE_TIME_TERMS; codegen.cpp time_terms /
+#   rhs_with_time_terms): sin(w1 t) and sin(w2 t) at Rodas5P's 5 distinct stage times instead
+#   of 7 evaluations. Default on GPUs where the run's state fits the registers: the ring in
+#   float32 (offline 9,982 -> 8,815 cycles); off in float64, where the terms kept across
+#   stages spill (tt2: 17,239 cycles but 3.9 KB local traffic per step against 1.7).
+#   The values are rhs's bit for bit: tt0/tt2 give the same steps and errors.
+#   MODELS=ring_modulator PRECISIONS="float64 float32" VARIANT_LIST="default sincos0 tt0 tt2" bash bench/gpu/stiff_kernel_report.sh
+# Cases, rodas5p, final state, tolerances as bench/RESULTS.md (float64 1e-6, float32 1e-5), in
+# order of priority, each with its own time limit (what does not fit SESSION_SECONDS is skipped
+# and says so), each table appended to $OUT/summary.txt as soon as it ends:
+#   ring 2^17 float64 default and before (CUBIE_SINCOS=0: this branch's start; 1 timed solve
+#   each), tt2 (first solve only); ring 2^20 float64 default and before (first solve only);
+#   POLLU 2^20 float64 (1 timed solve: the guard; POLLU has no sin, cos or t, so its kernel is
+#   the same whatever the switches); ring 2^17 float32 default and before (tt0 + sincos0).
+# About 175 s from a built stiff_bench (each 2^17 float64 case 20-25 s: an NVRTC compile of
+# 10-15 s, the CPU reference and 2 s per solve; 2^20 about 30 s); SESSION_SECONDS (default 190,
+# inside a chain item of 200 s) caps it, skipping the last cases.
 #   bash bench/gpu/chain.sh 'ring-sines 200 bash bench/gpu/ring_f64_session.sh'
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -50,23 +54,25 @@ timeout $(($(left) - 120)) ninja -C "$BUILD" stiff_bench >"$OUT/build.log" 2>&1
 note "build stiff_bench: rc=$? ($(($(date +%s) - START)) s)"
 bench=$BUILD/bench/stiff_bench
 [[ -x $bench ]] || { note "no $bench: stopping"; exit 1; }
-# The switch needs this branch's generator inside stiff_bench (libcubie_models): without it
-# tt1/tt2 would silently measure the default.
+# The switches need this branch's generator inside stiff_bench (libcubie_models): without it
+# every variant would silently measure the same kernel.
 grep -q rhs_with_time_terms "$bench" || { note "stiff_bench predates the stage-time terms (build it): stopping"; exit 1; }
 
 # run LABEL LIMIT ARGS...: one stiff_bench call, its table into the summary.
 case_summary() { grep -E '^ *rodas5p|^pollu|^ring' "$OUT/$1.log"; }
 run() { session_case "$1" "$2" "$bench" --backend cuda --no-cvode --check 4 --cache "$SCRATCH/cache" "${@:3}"; }
 
-R17=(--problems ring --ring-runs 131072 --methods rodas5p --precisions float64)
+R17=(--problems ring --ring-runs 131072 --methods rodas5p)
 R20=(--problems ring --ring-runs 1048576 --methods rodas5p --precisions float64)
 opts() { local o; for o in "$@"; do printf -- '--nvrtc-option\n%s\n' "$o"; done; }
-mapfile -t TT1 < <(opts -DCUBIE_STAGE_TIME_TERMS=1)
+mapfile -t BEFORE < <(opts -DCUBIE_SINCOS=0 -DCUBIE_STAGE_TIME_TERMS=0)
 mapfile -t TT2 < <(opts -DCUBIE_STAGE_TIME_TERMS=2)
-run ring17_f64_default 35 "${R17[@]}" --reps 1
-run ring17_f64_tt2 35 "${R17[@]}" --reps 1 "${TT2[@]}"
-run ring17_f64_tt1 30 "${R17[@]}" --reps 0 "${TT1[@]}"
+run ring17_f64_default 35 "${R17[@]}" --precisions float64 --reps 1
+run ring17_f64_before 35 "${R17[@]}" --precisions float64 --reps 1 "${BEFORE[@]}"
+run ring17_f64_tt2 30 "${R17[@]}" --precisions float64 --reps 0 "${TT2[@]}"
 run ring20_f64_default 40 "${R20[@]}" --reps 0
-run ring20_f64_tt2 40 "${R20[@]}" --reps 0 "${TT2[@]}"
+run ring20_f64_before 40 "${R20[@]}" --reps 0 "${BEFORE[@]}"
 run pollu20_f64_default 30 --problems pollu --pollu-runs 1048576 --methods rodas5p --precisions float64 --reps 1
+run ring17_f32_default 25 "${R17[@]}" --precisions float32 --reps 1
+run ring17_f32_before 25 "${R17[@]}" --precisions float32 --reps 1 "${BEFORE[@]}"
 note "done in $(($(date +%s) - START)) s"

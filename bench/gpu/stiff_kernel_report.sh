@@ -25,8 +25,11 @@
 # (.maxntid in the PTX, from __launch_bounds__; the launch uses it).
 # ctl64: the step controller's log2/exp2 by the double library functions
 # (CUBIE_FAST_CONTROLLER_LOG=0; the default takes the hardware's float approximations);
-# tt1/tt2: the terms of t alone (the ring's sines) at the distinct stage times, all at the
-# step's start (CUBIE_STAGE_TIME_TERMS=1) or each before its first stage (2); default 0.
+# tt0/tt1/tt2: the terms of t alone (the ring's sines) at every stage (CUBIE_STAGE_TIME_TERMS=0),
+# at the distinct stage times all at the step's start (1) or each before its first stage (2);
+# the default picks 2 where the run's state fits the registers (the ring in float32), else 0.
+# sincos0: sin(x) and cos(x) of one x in the generated Jacobian bodies (f and df/dt of a
+# forcing) by sin and cos apart (CUBIE_SINCOS=0; the default takes CUDA's sincos on GPUs).
 # LDS/STS and shared_B: the shared-memory loads and stores of the step loop and their bytes.
 # cycles: one warp's cycles per pass through the step loop, replayed from the SASS's encoded
 # stalls and scoreboards in program order (bench/gpu/sass_latency.py: a latency lower bound).
@@ -60,8 +63,11 @@ declare -A VARIANTS=(
   [minb5]="-DCUBIE_IMPLICIT_MIN_BLOCKS=5"
   [minb6]="-DCUBIE_IMPLICIT_MIN_BLOCKS=6"
   [ctl64]="-DCUBIE_FAST_CONTROLLER_LOG=0"
+  [tt0]="-DCUBIE_STAGE_TIME_TERMS=0"
   [tt1]="-DCUBIE_STAGE_TIME_TERMS=1"
   [tt2]="-DCUBIE_STAGE_TIME_TERMS=2"
+  [sincos0]="-DCUBIE_SINCOS=0"
+  [tt2sc0]="-DCUBIE_STAGE_TIME_TERMS=2 -DCUBIE_SINCOS=0"
 )
 printf '%-16s %-8s %-8s %5s %5s %7s %8s %6s %6s %6s %6s %9s %6s %6s %9s %7s\n' model prec variant block regs stack_B loop_ins fp64 fp32 LDL STL local_B LDS STS shared_B cycles
 for model in ${MODELS:-pollu ring_modulator}; do

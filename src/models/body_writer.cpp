@@ -152,6 +152,27 @@ bool body_writer::shareable(node_id id) {
   return !like_hand_written_ || !contains_fusable_product(id);
 }
 
+// Outside like_hand_written bodies, sin(x) and cos(x) of one x that the body evaluates both
+// (f and df/dt of a forcing sin(w t)) are one sincos call. The result has no hand-written
+// counterpart to round like; on the host sincos is sin and cos, the same values.
+void body_writer::pair_sines() {
+  partner_.clear();
+  if (like_hand_written_) return;
+  std::map<node_id, node_id> sine_of, cosine_of;  // argument -> node
+  for (node_id id : reachable_) {
+    const graph_node& n = g_[id];
+    if (n.kind != node_kind::call || substitutes_.count(id) != 0) continue;
+    if (n.function == math_function::sin) sine_of[n.operand(0)] = id;
+    if (n.function == math_function::cos) cosine_of[n.operand(0)] = id;
+  }
+  for (auto [argument, s] : sine_of) {
+    auto c = cosine_of.find(argument);
+    if (c == cosine_of.end()) continue;
+    partner_[s] = c->second;
+    partner_[c->second] = s;
+  }
+}
+
 void body_writer::choose_locals() {
   std::sort(reachable_.begin(), reachable_.end());
   std::map<node_id, std::vector<node_id>> wrappers_of;  // definition -> its auxiliary nodes here
@@ -164,7 +185,8 @@ void body_writer::choose_locals() {
   }
   for (node_id id : reachable_) {
     const graph_node& n = g_[id];
-    if (n.kind == node_kind::auxiliary || trivial(id) || places(id) < 2 || !shareable(id)) continue;
+    if (n.kind == node_kind::auxiliary || trivial(id) || (places(id) < 2 && partner_.count(id) == 0) || !shareable(id))
+      continue;
     auto w = wrappers_of.find(id);
     if (w != wrappers_of.end()) {
       // The first auxiliary defined by this very expression lends it its name.
@@ -190,10 +212,21 @@ std::string body_writer::write(const std::vector<std::pair<std::string, node_id>
     uses_[root].push_back({-1, 1});
     collect(root);
   }
+  pair_sines();
   choose_locals();
   std::string body;
   for (node_id id : reachable_) {
     if (local_.count(id) == 0 || alias_.count(id) != 0) continue;
+    auto pair = partner_.find(id);
+    if (pair != partner_.end()) {
+      if (pair->second < id) continue;  // written with its partner, at the first of the two
+      const bool sine = g_[id].function == math_function::sin;
+      const std::string& s = local_[sine ? id : pair->second];
+      const std::string& c = local_[sine ? pair->second : id];
+      used.functions.insert("sincos");
+      body += "    S " + s + ", " + c + ";\n    sincos(" + emit(g_[id].operand(0), false).text + ", " + s + ", " + c + ");\n";
+      continue;
+    }
     const char* type = is_condition(g_[id].kind) ? "auto" : "S";
     body += std::string("    const ") + type + " " + local_[id] + " = " + emit(id, true).text + ";\n";
   }

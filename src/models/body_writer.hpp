@@ -61,7 +61,9 @@ struct body_names {
 /// hand), a subexpression that evaluates a product feeding an addition is never shared or
 /// moved: such products stay in the text where the model wrote them. Without it (the
 /// Jacobian, which has no hand-written counterpart), every repeated node is shared: one
-/// value, computed in one place, so the rounding does not depend on the caller.
+/// value, computed in one place, so the rounding does not depend on the caller. There, too,
+/// sin(x) and cos(x) of one x become one `sincos(x, s, c)` (core/math.hpp: one range
+/// reduction for both on GPUs, sin and cos apart elsewhere).
 class body_writer {
  public:
   body_writer(const expression_graph& g, body_names& names, bool as_float, bool like_hand_written)
@@ -95,6 +97,7 @@ class body_writer {
   bool contains_fusable_product(node_id id);
   bool shareable(node_id id);
   [[nodiscard]] int places(node_id id) const;
+  void pair_sines();
   void choose_locals();
 
   code emit(node_id id, bool top);
@@ -117,6 +120,7 @@ class body_writer {
   std::set<node_id> alias_;                     // auxiliary nodes whose definition carries their name
   std::map<node_id, bool> fusable_;             // memo of contains_fusable_product
   std::map<node_id, std::string> substitutes_;  // node -> the text that reads its value
+  std::map<node_id, node_id> partner_;          // sin(x) <-> cos(x) of one x, computed by one sincos
 };
 
 }  // namespace cubie::models::detail

@@ -135,6 +135,23 @@ TEST(model_codegen_text, TermsOfTimeAloneAreComputedApart) {
               Not(HasSubstr("time_terms")));
 }
 
+TEST(model_codegen_text, SinAndCosOfOneArgumentAreOneSincosOutsideRhs) {
+  // J = [[sin(y), cos(y) x], [-1, 0]]: jacobian_sparse needs sin(y) and cos(y), one sincos;
+  // rhs keeps its sin (it rounds as the same expressions written by hand).
+  std::string src = generated("dx = sin(y) * x\ndy = -x\n");
+  auto member = [&](const std::string& name) {
+    const std::size_t at = src.find("void " + name + "(");
+    return at == std::string::npos ? std::string() : src.substr(at, src.find("  }\n", at) - at);
+  };
+  const std::string jac = member("jacobian_sparse");
+  EXPECT_THAT(jac, HasSubstr("    using cubie::math::sincos;\n"));
+  EXPECT_EQ(count(jac, "sincos(y[1], "), 1u) << jac;
+  EXPECT_THAT(jac, Not(HasSubstr("sin(y[1])")));
+  EXPECT_THAT(jac, Not(HasSubstr("cos(y[1])")));
+  EXPECT_THAT(member("rhs"), HasSubstr("dydt[0] = sin(y[1]) * y[0];"));
+  EXPECT_THAT(member("rhs"), Not(HasSubstr("sincos")));
+}
+
 TEST(model_codegen_text, LiteralsRoundTrip) {
   std::string src = generated("dx = 0.1 * x + 1e-3 + .5 + 12\ndy = 6.02214076e23 * y\n", "tiny = 1.0000000000000002\n");
   EXPECT_THAT(src, HasSubstr("dydt[0] = S(0.1) * y[0] + S(0.001) + S(0.5) + S(12.0);"));

@@ -116,6 +116,36 @@ CUBIE_UNARY_MATH(floor, floorf, floor)
 CUBIE_UNARY_MATH(ceil, ceilf, ceil)
 #undef CUBIE_UNARY_MATH
 
+// sin and cos of one argument, as generated Jacobian bodies need them (f and df/dt of a
+// forcing sin(w t): codegen's sincos pairs). CUBIE_SINCOS (default 1 in device code) takes
+// CUDA's sincos, one range reduction and table lookup for both; 0, and the host, call sin
+// and cos apart. SIMD packs and dual numbers take their own sin and cos (argument-dependent
+// lookup).
+#ifndef CUBIE_SINCOS
+#define CUBIE_SINCOS (CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC())
+#endif
+template <class T>
+CUBIE_HD CUBIE_FORCEINLINE void sincos(const T& x, T& s, T& c) {
+  s = sin(x);
+  c = cos(x);
+}
+CUBIE_HD CUBIE_FORCEINLINE void sincos(double x, double& s, double& c) {
+#if (CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC()) && CUBIE_SINCOS
+  ::sincos(x, &s, &c);
+#else
+  s = ::sin(x);
+  c = ::cos(x);
+#endif
+}
+CUBIE_HD CUBIE_FORCEINLINE void sincos(float x, float& s, float& c) {
+#if (CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC()) && CUBIE_SINCOS
+  ::sincosf(x, &s, &c);
+#else
+  s = ::sinf(x);
+  c = ::cosf(x);
+#endif
+}
+
 CUBIE_HD CUBIE_FORCEINLINE float pow(float x, float y) { return ::powf(x, y); }
 CUBIE_HD CUBIE_FORCEINLINE double pow(double x, double y) { return ::pow(x, y); }
 CUBIE_HD CUBIE_FORCEINLINE float atan2(float y, float x) { return ::atan2f(y, x); }

@@ -47,13 +47,15 @@
 /// modulator's sin(w1 t) and sin(w2 t)), 1 evaluates those terms at every distinct stage time
 /// of a step together at the step's start, where they are independent of each other and of the
 /// stages, and each stage's f reads them; 2 evaluates them at each distinct time just before
-/// the first stage there, so stages at one time share them (Rodas5P: 5 times for 7 f); 0, the
-/// default, calls rhs at every stage. The values are rhs's, bit for bit: only where and how
-/// often they are computed changes. Off by default: on the ring modulator's float64 kernel
-/// (255 registers) the values kept across stages cost more spills than the sines they save
-/// (bench/RESULTS.md, issue 8, branch ring-sines); bench/gpu/ring_f64_session.sh measures 1 and 2.
+/// the first stage there, so stages at one time share them (Rodas5P: 5 times for 7 f); 0 calls
+/// rhs at every stage. The values are rhs's, bit for bit: only where and how often they are
+/// computed changes. Undefined (-1), the stepper chooses: 2 on the host; on GPUs 2 where the
+/// per-run state fits the registers (the estimate of spills_factors below at most 384: the ring
+/// modulator in float32, 9,982 -> 8,815 cycles of one warp's step offline) and 0 above (the ring
+/// in float64, 255 registers: the two terms kept over stages 5 to 7 doubled its spills, 1.7 ->
+/// 3.9 KB of local traffic per step; bench/RESULTS.md, issue 8, branch ring-sines).
 #ifndef CUBIE_STAGE_TIME_TERMS
-#define CUBIE_STAGE_TIME_TERMS 0
+#define CUBIE_STAGE_TIME_TERMS -1
 #endif
 
 namespace cubie {
@@ -112,7 +114,7 @@ class rosenbrock_stepper {
     // Terms of t alone at the stage times (CUBIE_STAGE_TIME_TERMS above).
     constexpr int K = time_term_count<Sys>();
     constexpr int T = stage_time_count(tableau);
-    constexpr bool early_terms = K > 0 && CUBIE_STAGE_TIME_TERMS == 1;
+    constexpr bool early_terms = K > 0 && stage_time_terms<Sys>() == 1;
     [[maybe_unused]] S tt[T > 0 && K > 0 ? T : 1][K > 0 ? K : 1];
     if constexpr (early_terms) {
       static_for<0, T>([&](auto slot) CUBIE_INLINE_LAMBDA {
@@ -326,28 +328,48 @@ class rosenbrock_stepper {
     // jacobian_source_of, not iteration_matrix: asking the block size of a kernel for a system
     // without a Jacobian must not instantiate the matrix (whose static_assert would fire).
     if constexpr (jacobian_source_of<Sys, S>() != jacobian_source::sparse) return false;
-    else {
-      constexpr int registers = ((stages + 6) * N + Sys::sparse_nnz) * int(sizeof(S) / 4);
-      return registers > 384 && registers <= 640;
-    }
+    else return per_run_registers<Sys>() > 384 && per_run_registers<Sys>() <= 640;
+  }
+  // 32-bit registers a run's state would take (stage vectors, six more vectors, the sparse
+  // factors, or N^2 dense ones): the estimate of integrate_kernel.cuh's kernel_min_blocks.
+  template <class Sys>
+  static constexpr int per_run_registers() {
+    if constexpr (jacobian_source_of<Sys, S>() == jacobian_source::sparse)
+      return ((stages + 6) * N + Sys::sparse_nnz) * int(sizeof(S) / 4);
+    else return ((stages + 6) * N + N * N) * int(sizeof(S) / 4);
   }
   template <class Sys>
   static constexpr int shared_factor_values() {
     if constexpr (!spills_factors<Sys>()) return 0;
     else return shared_lu_values<S, Sys::sparse_nnz, shared_factor_threads<Sys>()>();
   }
-  // Terms of t alone the stages' f may take precomputed (CUBIE_STAGE_TIME_TERMS): the
-  // generated model's n_time_terms, 0 for systems without them or with the switch at 0.
+  // Where the stages' terms of t alone are computed (CUBIE_STAGE_TIME_TERMS): 0 none, 1 at the
+  // step's start, 2 before each distinct time's first stage.
+  template <class Sys>
+  static constexpr int stage_time_terms() {
+    if constexpr (CUBIE_STAGE_TIME_TERMS >= 0) {
+      return CUBIE_STAGE_TIME_TERMS;
+    } else {
+#if CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC()
+      return per_run_registers<Sys>() <= 384 ? 2 : 0;
+#else
+      return 2;
+#endif
+    }
+  }
+  // Terms of t alone the stages' f take precomputed: the generated model's n_time_terms, 0 for
+  // systems without them or where stage_time_terms() is 0.
   template <class Sys>
   static constexpr int time_term_count() {
-    if constexpr (CUBIE_STAGE_TIME_TERMS == 0) return 0;
-    else if constexpr (requires(const Sys& s_, S t_, const S* y_, S* f_) {
-                         Sys::n_time_terms;
-                         s_.time_terms(t_, y_, y_, f_);
-                         s_.rhs_with_time_terms(t_, y_, y_, y_, f_);
-                       })
-      return Sys::n_time_terms;
-    else return 0;
+    if constexpr (requires(const Sys& s_, S t_, const S* y_, S* f_) {
+                    Sys::n_time_terms;
+                    s_.time_terms(t_, y_, y_, f_);
+                    s_.rhs_with_time_terms(t_, y_, y_, y_, f_);
+                  }) {
+      return stage_time_terms<Sys>() == 0 ? 0 : Sys::n_time_terms;
+    } else {
+      return 0;
+    }
   }
   template <class Sys>
   static constexpr bool carries_f() {
