@@ -28,6 +28,13 @@ struct codegen_options {
 /// so fused multiply-adds form as in a hand-written system); integer powers up to |8|
 /// become products of one copy of the base; float32 models get float literals.
 ///
+/// A model without drivers whose f calls functions of t alone (sin(w t + phi), pow(t, 1.5);
+/// outermost calls only) also has, for steppers that evaluate f at several stage times:
+///   static constexpr int n_time_terms;
+///   void time_terms(S t, const S* y, const S* p, S* tt) const;   // those calls at t
+///   void rhs_with_time_terms(S t, const S* y, const S* p, const S* tt, S* dydt) const;  // = rhs
+/// Outside rhs, sin(x) and cos(x) of one x are one math::sincos call.
+///
 /// With options.jacobian, the struct also has (S is float, double or a SIMD pack):
 ///   static constexpr bool autonomous;        // f does not read t
 ///   static constexpr int jacobian_nnz;       // structural nonzeros of df/dy
