@@ -72,7 +72,8 @@ struct gpu_unit {
 };
 
 // CUBIE_NVRTC_SPLIT=0: a program per method holding both loop paths in one kernel, as before
-// the split, for before/after measurements in one build (bench/gpu/nvrtc_split_session.sh).
+// the split, for before/after measurements in one build
+// (B_ENV=CUBIE_NVRTC_SPLIT=0 bash bench/gpu/nvrtc_cold_session.sh).
 bool split_paths() {
   const char* v = std::getenv("CUBIE_NVRTC_SPLIT");
   return v == nullptr || std::string(v) != "0";
