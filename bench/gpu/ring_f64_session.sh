@@ -22,14 +22,19 @@
 #   stages spill (tt2: 17,239 cycles but 3.9 KB local traffic per step against 1.7).
 #   The values are rhs's bit for bit: tt0/tt2 give the same steps and errors.
 #   MODELS=ring_modulator PRECISIONS="float64 float32" VARIANT_LIST="default sincos0 tt0 tt2" bash bench/gpu/stiff_kernel_report.sh
+# - a branch-free double exp (core/math.hpp exp_branch_free, CUBIE_FAST_EXP=1; default 0, as it
+#   changes results in the last bits): offline 17,544 -> 16,738 cycles (-4.6%), +454
+#   instructions per step; the 2^17 goal's best candidate.
 # Cases, rodas5p, final state, tolerances as bench/RESULTS.md (float64 1e-6, float32 1e-5), in
 # order of priority, each with its own time limit (what does not fit SESSION_SECONDS is skipped
 # and says so), each table appended to $OUT/summary.txt as soon as it ends:
-#   ring 2^17 float64 default and before (CUBIE_SINCOS=0: this branch's start; 1 timed solve
-#   each), tt2 (first solve only); ring 2^20 float64 default and before (first solve only);
-#   POLLU 2^20 float64 (1 timed solve: the guard; POLLU has no sin, cos or t, so its kernel is
-#   the same whatever the switches); ring 2^17 float32 default and before (tt0 + sincos0).
-# About 175 s from a built stiff_bench (each 2^17 float64 case 20-25 s: an NVRTC compile of
+#   ring 2^17 float64 default, before (CUBIE_SINCOS=0, CUBIE_STAGE_TIME_TERMS=0: this
+#   branch's start) and fastexp (1 timed solve each); ring 2^20 float64 default and before
+#   (first solve only); POLLU 2^20 float64 (1 timed solve: the guard; no sin, cos or t, so only
+#   fastexp would change its kernel, and POLLU has no exp); ring 2^17 float32 default and
+#   before; ring 2^20 float64 fastexp; ring 2^17 float64 tt2 (tt2 must give the default's bits:
+#   steps and errors equal). Errors: 4 runs against rodas5p on the CPU at rtol 1e-10.
+# About 190 s from a built stiff_bench (each 2^17 float64 case 15-25 s: an NVRTC compile of
 # 10-15 s, the CPU reference and 2 s per solve; 2^20 about 30 s); SESSION_SECONDS (default 190,
 # inside a chain item of 200 s) caps it, skipping the last cases.
 #   bash bench/gpu/chain.sh 'ring-sines 200 bash bench/gpu/ring_f64_session.sh'
@@ -60,19 +65,22 @@ grep -q rhs_with_time_terms "$bench" || { note "stiff_bench predates the stage-t
 
 # run LABEL LIMIT ARGS...: one stiff_bench call, its table into the summary.
 case_summary() { grep -E '^ *rodas5p|^pollu|^ring' "$OUT/$1.log"; }
-run() { session_case "$1" "$2" "$bench" --backend cuda --no-cvode --check 4 --cache "$SCRATCH/cache" "${@:3}"; }
+run() { session_case "$1" "$2" "$bench" --backend cuda --no-cvode --cache "$SCRATCH/cache" "${@:3}"; }
 
 R17=(--problems ring --ring-runs 131072 --methods rodas5p)
 R20=(--problems ring --ring-runs 1048576 --methods rodas5p --precisions float64)
 opts() { local o; for o in "$@"; do printf -- '--nvrtc-option\n%s\n' "$o"; done; }
 mapfile -t BEFORE < <(opts -DCUBIE_SINCOS=0 -DCUBIE_STAGE_TIME_TERMS=0)
 mapfile -t TT2 < <(opts -DCUBIE_STAGE_TIME_TERMS=2)
-run ring17_f64_default 35 "${R17[@]}" --precisions float64 --reps 1
-run ring17_f64_before 35 "${R17[@]}" --precisions float64 --reps 1 "${BEFORE[@]}"
-run ring17_f64_tt2 30 "${R17[@]}" --precisions float64 --reps 0 "${TT2[@]}"
-run ring20_f64_default 40 "${R20[@]}" --reps 0
-run ring20_f64_before 40 "${R20[@]}" --reps 0 "${BEFORE[@]}"
-run pollu20_f64_default 30 --problems pollu --pollu-runs 1048576 --methods rodas5p --precisions float64 --reps 1
-run ring17_f32_default 25 "${R17[@]}" --precisions float32 --reps 1
-run ring17_f32_before 25 "${R17[@]}" --precisions float32 --reps 1 "${BEFORE[@]}"
+mapfile -t FASTEXP < <(opts -DCUBIE_FAST_EXP=1)
+run ring17_f64_default 35 "${R17[@]}" --precisions float64 --reps 1 --check 4
+run ring17_f64_before 30 "${R17[@]}" --precisions float64 --reps 1 --check 4 "${BEFORE[@]}"
+run ring17_f64_fastexp 35 "${R17[@]}" --precisions float64 --reps 1 --check 4 "${FASTEXP[@]}"
+run ring20_f64_default 40 "${R20[@]}" --reps 0 --check 4
+run ring20_f64_before 35 "${R20[@]}" --reps 0 --check 4 "${BEFORE[@]}"
+run pollu20_f64_default 30 --problems pollu --pollu-runs 1048576 --methods rodas5p --precisions float64 --reps 1 --check 4
+run ring17_f32_default 25 "${R17[@]}" --precisions float32 --reps 1 --check 4
+run ring17_f32_before 20 "${R17[@]}" --precisions float32 --reps 1 --check 4 "${BEFORE[@]}"
+run ring20_f64_fastexp 40 "${R20[@]}" --reps 0 --check 4 "${FASTEXP[@]}"
+run ring17_f64_tt2 25 "${R17[@]}" --precisions float64 --reps 0 --check 4 "${TT2[@]}"
 note "done in $(($(date +%s) - START)) s"

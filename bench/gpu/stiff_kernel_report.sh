@@ -30,6 +30,7 @@
 # the default picks 2 where the run's state fits the registers (the ring in float32), else 0.
 # sincos0: sin(x) and cos(x) of one x in the generated Jacobian bodies (f and df/dt of a
 # forcing) by sin and cos apart (CUBIE_SINCOS=0; the default takes CUDA's sincos on GPUs).
+# fastexp: double exp without a branch (CUBIE_FAST_EXP=1, core/math.hpp exp_branch_free).
 # LDS/STS and shared_B: the shared-memory loads and stores of the step loop and their bytes.
 # cycles: one warp's cycles per pass through the step loop, replayed from the SASS's encoded
 # stalls and scoreboards in program order (bench/gpu/sass_latency.py: a latency lower bound).
@@ -67,6 +68,7 @@ declare -A VARIANTS=(
   [tt1]="-DCUBIE_STAGE_TIME_TERMS=1"
   [tt2]="-DCUBIE_STAGE_TIME_TERMS=2"
   [sincos0]="-DCUBIE_SINCOS=0"
+  [fastexp]="-DCUBIE_FAST_EXP=1"
   [tt2sc0]="-DCUBIE_STAGE_TIME_TERMS=2 -DCUBIE_SINCOS=0"
 )
 printf '%-16s %-8s %-8s %5s %5s %7s %8s %6s %6s %6s %6s %9s %6s %6s %9s %7s\n' model prec variant block regs stack_B loop_ins fp64 fp32 LDL STL local_B LDS STS shared_B cycles
