@@ -10,7 +10,7 @@
 # factors in shared-memory slices, reciprocal divisions, factor pairs per LDS.128, the point
 # chain, the fused f/J/df/dt, the controller's float log2/exp2; any of them =0 still selects the
 # older form through --nvrtc-option.
-# This session (branch ring-sines), two cuts of the ring's sines:
+# This session (branch ring-sines), three cuts (sines and exps):
 # - sincos: sin(x) and cos(x) of one x in a generated Jacobian body (the fused f/J/df/dt at a
 #   step's start needs sin(w t) and cos(w t) of both inputs) by one CUDA sincos (core/math.hpp
 #   CUBIE_SINCOS, default on in device code; before: CUBIE_SINCOS=0). Offline, float64: one
