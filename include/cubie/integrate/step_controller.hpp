@@ -15,7 +15,10 @@
 //
 // A rejected step shrinks by safety * err^(-1/(2(q+1))). Gains are clamped to [min_gain,
 // max_gain] (at most 1 after a rejection), and a gain inside the deadband leaves dt as it
-// is. The host computes the exponents (Solver::resolve_controller), so the device only adds
+// is. The i controller also keeps the step that follows a rejection from growing, as Hairer's
+// DOP853 and DOPRI5 (IF (REJECT) HNEW = MIN(HNEW, H)) and SciPy's RK45 and DOP853 do: without
+// it the retry's small error grows h straight back into the rejected size, and encounters
+// alternate accept and reject. The host computes the exponents (Solver::resolve_controller), so the device only adds
 // products of logs and calls exp2 once per step.
 #pragma once
 #include "../core/execution_space.hpp"
@@ -104,6 +107,10 @@ class step_controller {
       gain = S(c.safety) * math::controller_exp2(expo);
     }
     gain = math::min(math::max(gain, S(c.min_gain)), math::select(ok, S(c.max_gain), S(1.0)));
+    if (c.kind == controller_kind::i) {
+      gain = math::select(ok & (after_reject_ > S(0.0)), math::min(gain, S(1.0)), gain);
+      after_reject_ = math::select(ok, S(0.0), S(1.0));
+    }
     gain = math::select(trial_ok, gain, S(c.min_gain));
     const M dead = ok & (gain >= S(c.deadband_min)) & (gain <= S(c.deadband_max));
     gain = math::select(dead, S(1.0), gain);
@@ -124,18 +131,22 @@ class step_controller {
 
   /// The history a run carries from step to step, for a run paused in one kernel and
   /// continued in another (integrate/continuation.hpp).
-  static constexpr int history_size = 3;
-  CUBIE_HD CUBIE_FORCEINLINE S history(int i) const { return i == 0 ? log_prev_ : i == 1 ? log_prev2_ : h_acc_; }
+  static constexpr int history_size = 4;
+  CUBIE_HD CUBIE_FORCEINLINE S history(int i) const {
+    return i == 0 ? log_prev_ : i == 1 ? log_prev2_ : i == 2 ? h_acc_ : after_reject_;
+  }
   CUBIE_HD CUBIE_FORCEINLINE void set_history(int i, S v) {
     if (i == 0) log_prev_ = v;
     else if (i == 1) log_prev2_ = v;
-    else h_acc_ = v;
+    else if (i == 2) h_acc_ = v;
+    else after_reject_ = v;
   }
 
  private:
   S log_prev_ = S(0.0);   // log2 of the last accepted norm (norm 1 at the start)
   S log_prev2_ = S(0.0);  // and of the one before
   S h_acc_ = S(0.0);      // gustafsson: the last accepted step the controller chose (0: none yet)
+  S after_reject_ = S(0.0);  // i: 1 when the last trial was rejected
 };
 
 }  // namespace cubie
