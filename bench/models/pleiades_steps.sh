@@ -30,7 +30,7 @@ for method in $METHODS; do
     out=$scratch/$method-$prec.h5
     "$CUBIE" run "$ROOT/examples/pleiades.toml" --backend cpu --json --set "sweep.m1={linspace=[0.5,2,$RUNS]}" \
       --set solver.algorithm="$method" --set precision="$prec" \
-      --set 'solver.output_types=["state","iteration_counters"]' "${extra[@]}" --out "$out" >"$scratch/run.json"
+      --set 'solver.output_types=["state","iteration_counters"]' "${extra[@]}" --out "$out" >"$scratch/run.json" 2>"$scratch/run.err"
     python3 - "$out" "$scratch/run.json" "$method" "$prec" <<'PY'
 import h5py, json, sys
 import numpy as np
