@@ -108,8 +108,9 @@ class step_controller {
     }
     gain = math::min(math::max(gain, S(c.min_gain)), math::select(ok, S(c.max_gain), S(1.0)));
     if (c.kind == controller_kind::i) {
-      gain = math::select(ok & (after_reject_ > S(0.0)), math::min(gain, S(1.0)), gain);
-      after_reject_ = math::select(ok, S(0.0), S(1.0));
+      // h_acc_ is Gustafsson's; i keeps its flag there (1: the last trial was rejected).
+      gain = math::select(ok & (h_acc_ > S(0.0)), math::min(gain, S(1.0)), gain);
+      h_acc_ = math::select(ok, S(0.0), S(1.0));
     }
     gain = math::select(trial_ok, gain, S(c.min_gain));
     const M dead = ok & (gain >= S(c.deadband_min)) & (gain <= S(c.deadband_max));
@@ -131,22 +132,21 @@ class step_controller {
 
   /// The history a run carries from step to step, for a run paused in one kernel and
   /// continued in another (integrate/continuation.hpp).
-  static constexpr int history_size = 4;
-  CUBIE_HD CUBIE_FORCEINLINE S history(int i) const {
-    return i == 0 ? log_prev_ : i == 1 ? log_prev2_ : i == 2 ? h_acc_ : after_reject_;
-  }
+  static constexpr int history_size = 3;
+  CUBIE_HD CUBIE_FORCEINLINE S history(int i) const { return i == 0 ? log_prev_ : i == 1 ? log_prev2_ : h_acc_; }
   CUBIE_HD CUBIE_FORCEINLINE void set_history(int i, S v) {
     if (i == 0) log_prev_ = v;
     else if (i == 1) log_prev2_ = v;
-    else if (i == 2) h_acc_ = v;
-    else after_reject_ = v;
+    else h_acc_ = v;
   }
 
  private:
   S log_prev_ = S(0.0);   // log2 of the last accepted norm (norm 1 at the start)
   S log_prev2_ = S(0.0);  // and of the one before
-  S h_acc_ = S(0.0);      // gustafsson: the last accepted step the controller chose (0: none yet)
-  S after_reject_ = S(0.0);  // i: 1 when the last trial was rejected
+  // gustafsson: the last accepted step the controller chose (0: none yet); i: 1 when the last
+  // trial was rejected (a run has one kind, so they share the slot, the continuation record's
+  // field and, on the GPU, the register).
+  S h_acc_ = S(0.0);
 };
 
 }  // namespace cubie
