@@ -18,8 +18,8 @@
 // is. The i controller also keeps the step that follows a rejection from growing, as Hairer's
 // DOP853 and DOPRI5 (IF (REJECT) HNEW = MIN(HNEW, H)) and SciPy's RK45 and DOP853 do: without
 // it the retry's small error grows h straight back into the rejected size, and encounters
-// alternate accept and reject. The host computes the exponents (Solver::resolve_controller), so the device only adds
-// products of logs and calls exp2 once per step.
+// alternate accept and reject. The host computes the exponents (Solver::resolve_controller),
+// so the device only adds products of logs and calls exp2 once per step.
 #pragma once
 #include "../core/execution_space.hpp"
 #include "../core/math.hpp"
