@@ -41,7 +41,7 @@ inline constexpr int dense_direct_max_states = 40;
 /// of PTX and minutes of nvcc per kernel without this (bench/RESULTS.md, "Newton-Krylov
 /// kernels' size"). Smaller systems keep their fully unrolled code; the CPU keeps g++'s own
 /// choices (where it fuses multiply-adds depends on what it inlines).
-inline constexpr int krylov_compact_min_states = large_system_states;
+inline constexpr int krylov_compact_min_states = jvp_out_of_line_states;
 
 #if CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC()
 template <int N>
@@ -51,10 +51,10 @@ template <int N>
 inline constexpr bool krylov_compact = false;
 #endif
 // Before a Krylov loop over N unknowns (N states, or 2 N for a FIRK complex pair's real
-// form): on the GPU by 4 from 2 large_system_states unknowns on (a complex pair of a small
+// form): on the GPU by 4 from 2 compact_loops_states unknowns on (a complex pair of a small
 // system keeps its unrolled code), the compiler's choice on the host (as before).
 #if defined(__CUDACC__) || defined(__CUDACC_RTC__)
-#define CUBIE_KRYLOV_UNROLL(N) CUBIE_PRAGMA(unroll((N) >= 2 * ::cubie::large_system_states ? 4 : (N)))
+#define CUBIE_KRYLOV_UNROLL(N) CUBIE_PRAGMA(unroll((N) >= 2 * ::cubie::compact_loops_states ? 4 : (N)))
 #else
 #define CUBIE_KRYLOV_UNROLL(N)
 #endif
