@@ -2,25 +2,31 @@
 # bench/gpu/krylov_compact_session.sh
 # Which part of the compact large-system GPU code (issue 9; core/execution_space.hpp) makes
 # radau_iia_5 + GMRES at 100 states slow and radau + BiCGSTAB at 32 states fail: the same
-# Brusselator cases built with each part on alone from 32 states (krylov_compact_bench,
-# bench/CMakeLists.txt's CUBIE_KRYLOV_COMPACT_*_CASES), against the band LU in the same kernel:
-#   unrolled  every switch off (the default build's code)
-#   compact   all three on (-DCUBIE_LARGE_SYSTEM_STATES=32, what ran on 2026-12-04 21:03)
-#   loops     loops over the states and Krylov unknowns by 4 (CUBIE_COMPACT_LOOPS_STATES)
-#   rhs       the steppers' rhs out of line (CUBIE_RHS_OUT_OF_LINE_STATES; 32 states only)
-#   jvp       the Jacobian-vector products out of line (CUBIE_JVP_OUT_OF_LINE_STATES)
-# The status column is the OR of the runs' status bits; steps/newton/linear say whether a slow
-# row does more iterations or slower ones.
+# Brusselator cases built with sets of its parts on from 32 states (krylov_compact_bench,
+# bench/CMakeLists.txt's CUBIE_KRYLOV_COMPACT_*_CASES), each against the band LU in its own
+# kernel. Variants (the label after the method):
+#   unrolled   every switch off (the default build's code)
+#   compact    all three parts on (as -DCUBIE_LARGE_SYSTEM_STATES=32)
+#   loops      the steppers' loops over the states by 4 (CUBIE_COMPACT_LOOPS_STATES)
+#   rhs        the implicit steppers' rhs out of line (CUBIE_RHS_OUT_OF_LINE_STATES)
+#   jvp        the Krylov solvers' Jacobian-vector products out of line (CUBIE_JVP_OUT_OF_LINE_STATES)
+#   a+b        those parts together (at 100 states only loops+rhs and loops+jvp build in time)
+# status is the OR of the runs' status bits (4 linear solver iterations, 128 breakdown, 8 step
+# too small, ...); steps / newton / linear per run say whether a slow row does more iterations
+# or slower ones.
 #
 # Made for ONE item of bench/gpu/chain.sh on a machine whose main build is done (build-h200):
 #   bash bench/gpu/chain.sh 'kcompact 240 bash bench/gpu/krylov_compact_session.sh'
 # Stages, most important first, each under its own limit:
-#   build  `ninja krylov_compact_bench` (8 nvcc units and 2 g++ references, in parallel), until
-#          BUILD_RESERVE (default 110) s before the end
-#   s32    32 states, every variant, direct / gmres / bicgstab, 65536 runs, t in [0, 10]
-#   s100_V 100 states, variant V (compact, loops, jvp), direct / gmres / bicgstab, 16384 runs,
-#          t in [0, DURATION_100] (default 1: the compact GMRES took over 85 s for t in
-#          [0, 10]), the warm-up solve only (its kernel time is clean of the module load)
+#   build   `ninja krylov_compact_bench` (10 nvcc units, the longest, 100 states loops+rhs,
+#           about 130 s on the 2-core development VM; 2 g++ references), until BUILD_RESERVE
+#           (default 90) s before the end
+#   s32     32 states, every variant, direct / bicgstab / gmres, 65536 runs, t in [0, 10]
+#           (S32_LIMIT, default 35 s)
+#   s100_V  100 states, variant V (compact, loops+jvp, loops+rhs), 16384 runs, t in [0,
+#           DURATION_100] (default 1: the compact GMRES took over 85 s for t in [0, 10]), the
+#           warm-up solve only (its kernel_s is clean of the module load), GMRES last
+#           (S100_LIMIT, default 17 s each)
 # Logs under $OUT (default out/krylov_compact): summary.txt has every table.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/session_case.sh"  # session_begin, session_build, note, session_case
@@ -28,17 +34,18 @@ session_begin krylov_compact 235
 
 note "krylov_compact session: $(date -u '+%Y-%m-%d %H:%M:%S UTC'), $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null | head -1), $(nproc) cores, $(git -C "$SESSION_ROOT" rev-parse --short HEAD 2>/dev/null), build $BUILD"
 bench=$BUILD/bench/krylov_compact_bench
-session_build "${BUILD_RESERVE:-110}" krylov_compact_bench
+session_build "${BUILD_RESERVE:-90}" krylov_compact_bench
 awk -F'\t' 'NR > 1 && $4 ~ /krylov_cxx/ { printf "   %6.1f s  %s\n", ($2 - $1) / 1000, $4 }' "$BUILD/.ninja_log" \
-  2>/dev/null | sort -rn | head -10 | tee -a "$OUT/summary.txt" >/dev/null
+  2>/dev/null | sort -rn | head -12 | tee -a "$OUT/summary.txt" >/dev/null
 [[ -x $bench ]] || { note "no $bench: stopping"; exit 1; }
 "$bench" --list >"$OUT/systems.txt" 2>&1
 
 stage() { session_case "$1" "$2" "$bench" --backend cuda --methods radau_iia_5 --precisions float64 "${@:3}"; }
-SOLVERS=(--solvers direct,gmres,bicgstab)
-stage s32 "${S32_LIMIT:-40}" --cells 16 --variants unrolled,compact,loops,rhs,jvp "${SOLVERS[@]}" --runs 65536 --reps 1
-for v in compact jvp loops; do
-  stage "s100_$v" "${S100_LIMIT:-25}" --cells 50 --variants "$v" "${SOLVERS[@]}" --runs 16384 --reps 0 \
+SOLVERS=(--solvers direct,bicgstab,gmres)
+stage s32 "${S32_LIMIT:-35}" --cells 16 --variants unrolled,compact,loops,rhs,jvp,loops+rhs,loops+jvp "${SOLVERS[@]}" \
+  --runs 65536 --reps 1
+for v in compact loops+jvp loops+rhs; do
+  stage "s100_$v" "${S100_LIMIT:-17}" --cells 50 --variants "$v" "${SOLVERS[@]}" --runs 16384 --reps 0 \
     --duration "${DURATION_100:-1}" --ref-runs 8
 done
 note "done in $(($(date +%s) - START)) s"

@@ -36,11 +36,12 @@ inline constexpr int dense_direct_max_states = 40;
 
 /// From this many states on, the GPU's Krylov code is compact (krylov_compact): the
 /// Jacobian-vector product is one out-of-line function per kernel instead of a copy of the
-/// unrolled (dual-number) rhs at each of the solvers' ~26 call sites, and the solvers' loops
-/// over the states are unrolled by 4 only (CUBIE_UNROLL_STATES). The 100-state Brusselator's radau_iia_5 kernel was 7.7 MB
-/// of PTX and minutes of nvcc per kernel without this (bench/RESULTS.md, "Newton-Krylov
-/// kernels' size"). Smaller systems keep their fully unrolled code; the CPU keeps g++'s own
-/// choices (where it fuses multiply-adds depends on what it inlines).
+/// unrolled (dual-number) rhs at each of the solvers' ~26 call sites
+/// (CUBIE_JVP_OUT_OF_LINE_STATES, core/execution_space.hpp). The 100-state Brusselator's
+/// radau_iia_5 kernel was 7.7 MB of PTX and minutes of nvcc per kernel without the compact code
+/// (bench/RESULTS.md, "Newton-Krylov kernels' size"). Smaller systems keep their inlined
+/// products; the CPU keeps g++'s own choices (where it fuses multiply-adds depends on what it
+/// inlines).
 inline constexpr int krylov_compact_min_states = jvp_out_of_line_states;
 
 #if CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC()
@@ -50,14 +51,11 @@ inline constexpr bool krylov_compact = N >= krylov_compact_min_states;
 template <int N>
 inline constexpr bool krylov_compact = false;
 #endif
-// Before a Krylov loop over N unknowns (N states, or 2 N for a FIRK complex pair's real
-// form): on the GPU by 4 from 2 compact_loops_states unknowns on (a complex pair of a small
-// system keeps its unrolled code), the compiler's choice on the host (as before).
-#if defined(__CUDACC__) || defined(__CUDACC_RTC__)
-#define CUBIE_KRYLOV_UNROLL(N) CUBIE_PRAGMA(unroll((N) >= 2 * ::cubie::compact_loops_states ? 4 : (N)))
-#else
-#define CUBIE_KRYLOV_UNROLL(N)
-#endif
+// The Krylov solvers' loops over their unknowns carry no unroll pragma: nvcc unrolls a loop of
+// up to about 64 iterations fully and a longer one by 4 of its own accord (bench/RESULTS.md,
+// "The compact large-system code, offline"), which is the compact form where it matters. A
+// pragma here once forced full unrolling of the 100-state loops below the compact threshold,
+// so that the default build's Krylov code was no longer the code measured before.
 
 #if defined(__CUDACC__) || CUBIE_IS_NVRTC()
 #define CUBIE_KRYLOV_NOINLINE __noinline__
