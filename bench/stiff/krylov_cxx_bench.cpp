@@ -249,7 +249,7 @@ int main(int argc, char** argv) {
               "radau_iia_5 + band LU, float64, CPU, 1e-10\n",
               o.duration, o.tol > 0 ? std::to_string(o.tol).c_str() : "1e-6 (float64) / 1e-4 (float32)",
               o.backend.c_str(), o.reps, o.ref_runs);
-  std::printf("%-20s %6s %-7s %7s %-18s %9s %9s %10s %8s %8s %9s %6s %6s %8s %4s %8s\n", "method", "states", "prec",
+  std::printf("%-22s %6s %-7s %7s %-18s %9s %9s %10s %8s %8s %9s %6s %6s %8s %4s %8s\n", "method", "states", "prec",
               "runs", "linear_solver", "median_s", "kernel_s", "runs/s", "steps", "newton", "linear", "failed", "status",
               "err_max", "regs", "local_KB");
   std::fflush(stdout);
@@ -282,7 +282,7 @@ int main(int argc, char** argv) {
           const std::string label = variant.empty() ? method : method + "/" + variant;
           const bench::bench_system* bs = find_system(c, method, p, o.backend, variant);
           if (!bs) {
-            std::printf("%-20s %6d %-7s %7ld (not built: bench/CMakeLists.txt, CUBIE_KRYLOV_BENCH_CASES)\n",
+            std::printf("%-22s %6d %-7s %7ld (not built: bench/CMakeLists.txt, CUBIE_KRYLOV_BENCH_CASES)\n",
                         label.c_str(), 2 * c, pname.c_str(), runs);
             continue;
           }
@@ -295,7 +295,7 @@ int main(int argc, char** argv) {
             try {
               r = run_case(sys, c, p, method, o.backend, solver, tol, alpha, o.reps, o.duration);
             } catch (const std::exception& e) {
-              std::printf("%-20s %6d %-7s %7ld %-18s failed: %s\n", label.c_str(), 2 * c, pname.c_str(), runs,
+              std::printf("%-22s %6d %-7s %7ld %-18s failed: %s\n", label.c_str(), 2 * c, pname.c_str(), runs,
                           solver.c_str(), e.what());
               std::fflush(stdout);
               continue;
@@ -308,7 +308,7 @@ int main(int argc, char** argv) {
                 err = std::isfinite(e) ? std::max(err, e) : INFINITY;
               }
             }
-            std::printf("%-20s %6d %-7s %7ld %-18s %9.4f %9.4f %10.0f %8.1f %8.1f %9.1f %6ld %6u %8.3f %4d %8.1f\n",
+            std::printf("%-22s %6d %-7s %7ld %-18s %9.4f %9.4f %10.0f %8.1f %8.1f %9.1f %6ld %6u %8.3f %4d %8.1f\n",
                         label.c_str(), 2 * c, pname.c_str(), runs, solver.c_str(), r.median_s, r.kernel_s,
                         double(runs) / r.median_s, r.steps, r.newton, r.linear, r.failed, r.status, err, r.registers,
                         r.local_kb);
