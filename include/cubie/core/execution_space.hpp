@@ -98,8 +98,8 @@
 // -DCUBIE_LARGE_SYSTEM_STATES=32 (nvcc or an NVRTC option) turns it on.
 // Each of its three parts has a threshold of its own, by default large_system_states, so that
 // one build turns on one part alone (bench/gpu/krylov_compact_session.sh):
-//   CUBIE_COMPACT_LOOPS_STATES  the steppers' loops over the states by 4 (the Krylov solvers' loops
-//                               carry no pragma: krylov_settings.hpp)
+//   CUBIE_COMPACT_LOOPS_STATES  the steppers' loops over the states by 4 (the Krylov solvers'
+//                               loops: CUBIE_KRYLOV_LOOPS_BY_4, krylov_settings.hpp)
 //   CUBIE_RHS_OUT_OF_LINE_STATES  the implicit steppers' rhs calls out of line (rhs_call.hpp)
 //   CUBIE_JVP_OUT_OF_LINE_STATES  the Krylov solvers' Jacobian-vector products out of line
 #ifndef CUBIE_LARGE_SYSTEM_STATES

@@ -57,6 +57,7 @@ class firk_matrix_free {
   CUBIE_HD CUBIE_KRYLOV_NOINLINE M solve_real(const Sys& sys, S c, fixed_vector<S, N>& x) const {
     const S s = S(1.0) / c;
     fixed_vector<S, N> b, w;
+    CUBIE_KRYLOV_UNROLL(N)
     for (int n = 0; n < N; ++n) {
       b[n] = s * x[n];
       w[n] = weight(n);
@@ -64,20 +65,24 @@ class firk_matrix_free {
     auto op = [&](const fixed_vector<S, N>& v, fixed_vector<S, N>& out) {
       fixed_vector<S, N> jv;
       jacobian_vector_product<Sys, S, N>(sys, t_, y_.data(), p_, v.data(), jv.data());
+      CUBIE_KRYLOV_UNROLL(N)
       for (int n = 0; n < N; ++n) out[n] = v[n] - s * jv[n];
     };
     const int order = sweeps();
     fixed_vector<S, N> inv_d;
+    CUBIE_KRYLOV_UNROLL(N)
     for (int n = 0; n < N; ++n) {
       const S d = S(1.0) - s * diag_[n];
       const M usable = krylov_detail::finite_nonzero(d);
       inv_d[n] = math::select(usable, krylov_detail::safe_div(usable, S(1.0), d), S(1.0));
     }
     auto prec = [&](const fixed_vector<S, N>& r, fixed_vector<S, N>& z) {
+      CUBIE_KRYLOV_UNROLL(N)
       for (int n = 0; n < N; ++n) z[n] = inv_d[n] * r[n];
       for (int k = 0; k < order; ++k) {
         fixed_vector<S, N> az;
         op(z, az);
+        CUBIE_KRYLOV_UNROLL(N)
         for (int n = 0; n < N; ++n) z[n] = z[n] + inv_d[n] * (r[n] - az[n]);
       }
     };
@@ -94,6 +99,7 @@ class firk_matrix_free {
     const S s = S(1.0) / cr;
     const S k = ci * s;
     fixed_vector<S, N2> b, w;
+    CUBIE_KRYLOV_UNROLL(N)
     for (int n = 0; n < N; ++n) {
       b[n] = s * xr[n];
       b[N + n] = s * xi[n];
@@ -104,6 +110,7 @@ class firk_matrix_free {
       fixed_vector<S, N> jr, ji;
       jacobian_vector_product<Sys, S, N>(sys, t_, y_.data(), p_, v.data(), jr.data());
       jacobian_vector_product<Sys, S, N>(sys, t_, y_.data(), p_, v.data() + N, ji.data());
+      CUBIE_KRYLOV_UNROLL(N)
       for (int n = 0; n < N; ++n) {
         out[n] = v[n] - s * jr[n] - k * v[N + n];
         out[N + n] = k * v[n] + v[N + n] - s * ji[n];
@@ -113,6 +120,7 @@ class firk_matrix_free {
     const bool none = ks_->preconditioner == preconditioner_kind::none;
     const int order = sweeps();
     fixed_vector<S, N> bd, bk;
+    CUBIE_KRYLOV_UNROLL(N)
     for (int n = 0; n < N; ++n) {
       const S d = S(1.0) - s * diag_[n];
       const S det = d * d + k * k;
@@ -122,6 +130,7 @@ class firk_matrix_free {
       bk[n] = none ? S(0.0) : math::select(usable, k * inv, S(0.0));
     }
     auto apply_b = [&](const fixed_vector<S, N2>& r, fixed_vector<S, N2>& z, bool add) {
+      CUBIE_KRYLOV_UNROLL(N)
       for (int n = 0; n < N; ++n) {
         const S zr = bd[n] * r[n] + bk[n] * r[N + n];
         const S zi = bd[n] * r[N + n] - bk[n] * r[n];
@@ -134,12 +143,14 @@ class firk_matrix_free {
       for (int j = 0; j < order; ++j) {
         fixed_vector<S, N2> az, res;
         op(z, az);
+        CUBIE_KRYLOV_UNROLL(N2)
         for (int n = 0; n < N2; ++n) res[n] = r[n] - az[n];
         apply_b(res, z, true);
       }
     };
     fixed_vector<S, N2> sol;
     const linear_outcome<S> o = krylov_solve(*ks_, op, prec, w, b, sol);
+    CUBIE_KRYLOV_UNROLL(N)
     for (int n = 0; n < N; ++n) {
       xr[n] = sol[n];
       xi[n] = sol[N + n];

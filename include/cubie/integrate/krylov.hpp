@@ -26,6 +26,7 @@ namespace krylov_detail {
 template <class S, int N>
 CUBIE_HD CUBIE_FORCEINLINE S dot(const fixed_vector<S, N>& a, const fixed_vector<S, N>& b) {
   S acc = S(0.0);
+  CUBIE_KRYLOV_UNROLL(N)
   for (int n = 0; n < N; ++n) acc = acc + a[n] * b[n];
   return acc;
 }
@@ -34,6 +35,7 @@ CUBIE_HD CUBIE_FORCEINLINE S dot(const fixed_vector<S, N>& a, const fixed_vector
 template <class S, int N>
 CUBIE_HD CUBIE_FORCEINLINE S weighted_norm(const fixed_vector<S, N>& r, const fixed_vector<S, N>& w) {
   S acc = S(0.0);
+  CUBIE_KRYLOV_UNROLL(N)
   for (int n = 0; n < N; ++n) {
     const S q = r[n] * w[n];
     acc = acc + q * q;
@@ -62,6 +64,7 @@ CUBIE_HD linear_outcome<S> one_direction(const krylov_settings<VS>& ks, const Op
                                          fixed_vector<S, N>& x) {
   using M = mask_t<S>;
   fixed_vector<S, N> r = b, z, q;
+  CUBIE_KRYLOV_UNROLL(N)
   for (int n = 0; n < N; ++n) x[n] = S(0.0);
   M converged = weighted_norm(r, w) <= S(1.0);
   M running = math::mask_not(converged);
@@ -73,6 +76,7 @@ CUBIE_HD linear_outcome<S> one_direction(const krylov_settings<VS>& ks, const Op
     const S num = MinimalResidual ? dot(q, r) : dot(z, r);
     const S den = MinimalResidual ? dot(q, q) : dot(q, z);
     const S a = safe_div(math::mask_and(running, finite_nonzero(den)), num, den);
+    CUBIE_KRYLOV_UNROLL(N)
     for (int n = 0; n < N; ++n) {
       x[n] = x[n] + a * z[n];
       r[n] = r[n] - a * q[n];
@@ -92,6 +96,7 @@ CUBIE_HD linear_outcome<S> bicgstab(const krylov_settings<VS>& ks, const Op& op,
                                     const fixed_vector<S, N>& w, const fixed_vector<S, N>& b, fixed_vector<S, N>& x) {
   using M = mask_t<S>;
   fixed_vector<S, N> r = b, r0 = b, p, v, ph, sh, tv;
+  CUBIE_KRYLOV_UNROLL(N)
   for (int n = 0; n < N; ++n) {
     x[n] = S(0.0);
     p[n] = S(0.0);
@@ -108,6 +113,7 @@ CUBIE_HD linear_outcome<S> bicgstab(const krylov_settings<VS>& ks, const Op& op,
     // rho_new = 0: r is orthogonal to the shadow residual, the recurrence cannot go on.
     M ok = math::mask_and(running, finite_nonzero(rho_new));
     const S beta = safe_div(ok, rho_new, rho) * safe_div(ok, alpha, omega);
+    CUBIE_KRYLOV_UNROLL(N)
     for (int n = 0; n < N; ++n) p[n] = math::select(ok, r[n] + beta * (p[n] - omega * v[n]), p[n]);
     prec(p, ph);
     op(ph, v);
@@ -118,6 +124,7 @@ CUBIE_HD linear_outcome<S> bicgstab(const krylov_settings<VS>& ks, const Op& op,
     alpha = math::select(ok, safe_div(ok, rho_new, den), alpha);
     const S a = math::select(ok, alpha, S(0.0));
     fixed_vector<S, N> s;
+    CUBIE_KRYLOV_UNROLL(N)
     for (int n = 0; n < N; ++n) {
       x[n] = x[n] + a * ph[n];
       s[n] = r[n] - a * v[n];
@@ -125,6 +132,7 @@ CUBIE_HD linear_outcome<S> bicgstab(const krylov_settings<VS>& ks, const Op& op,
     const M half = math::mask_and(running, weighted_norm(s, w) <= S(1.0));
     converged = math::mask_or(converged, half);
     running = math::mask_and(running, math::mask_not(half));
+    CUBIE_KRYLOV_UNROLL(N)
     for (int n = 0; n < N; ++n) r[n] = math::select(half, s[n], r[n]);
     if (!math::any(running)) break;
     prec(s, sh);
@@ -139,6 +147,7 @@ CUBIE_HD linear_outcome<S> bicgstab(const krylov_settings<VS>& ks, const Op& op,
     omega = math::select(ok2, om, omega);
     rho = math::select(ok2, rho_new, rho);
     const S o = math::select(ok2, om, S(0.0));
+    CUBIE_KRYLOV_UNROLL(N)
     for (int n = 0; n < N; ++n) {
       x[n] = x[n] + o * sh[n];
       r[n] = math::select(ok2, s[n] - o * tv[n], r[n]);
@@ -159,12 +168,14 @@ CUBIE_HD linear_outcome<S> gmres(const krylov_settings<VS>& ks, const Op& op, co
   using M = mask_t<S>;
   constexpr int m = gmres_restart < N ? gmres_restart : N;
   fixed_vector<S, N> r = b;
+  CUBIE_KRYLOV_UNROLL(N)
   for (int n = 0; n < N; ++n) x[n] = S(0.0);
   M converged = weighted_norm(r, w) <= S(1.0);
   M running = math::mask_not(converged);
   M broken = M(false);
   S iterations = S(0.0);
   S wmax = S(0.0);
+  CUBIE_KRYLOV_UNROLL(N)
   for (int n = 0; n < N; ++n) wmax = math::max(wmax, w[n]);
   const S sqrt_n = math::sqrt(S(double(N)));
   int spent = 0;
@@ -174,6 +185,7 @@ CUBIE_HD linear_outcome<S> gmres(const krylov_settings<VS>& ks, const Op& op, co
     S cs[m], sn[m], g[m + 1];
     const S beta = math::sqrt(dot(r, r));
     const S inv = safe_div(math::mask_and(running, finite_nonzero(beta)), S(1.0), beta);
+    CUBIE_KRYLOV_UNROLL(N)
     for (int n = 0; n < N; ++n) V[0][n] = r[n] * inv;
     g[0] = beta;
     S length = S(0.0);  // columns used per lane in this cycle
@@ -186,10 +198,12 @@ CUBIE_HD linear_outcome<S> gmres(const krylov_settings<VS>& ks, const Op& op, co
       op(z, u);
       for (int i = 0; i <= j; ++i) {  // modified Gram-Schmidt
         H[i][j] = dot(u, V[i]);
+        CUBIE_KRYLOV_UNROLL(N)
         for (int n = 0; n < N; ++n) u[n] = u[n] - H[i][j] * V[i][n];
       }
       H[j + 1][j] = math::sqrt(dot(u, u));
       const S inv_h = safe_div(finite_nonzero(H[j + 1][j]), S(1.0), H[j + 1][j]);
+      CUBIE_KRYLOV_UNROLL(N)
       for (int n = 0; n < N; ++n) V[j + 1][n] = u[n] * inv_h;
       for (int i = 0; i < j; ++i) {
         const S a = H[i][j], c = H[i + 1][j];
@@ -228,14 +242,19 @@ CUBIE_HD linear_outcome<S> gmres(const krylov_settings<VS>& ks, const Op& op, co
       yv[i] = safe_div(math::mask_and(use, finite_nonzero(H[i][i])), acc, H[i][i]);
     }
     fixed_vector<S, N> vy, dx;
+    CUBIE_KRYLOV_UNROLL(N)
     for (int n = 0; n < N; ++n) vy[n] = S(0.0);
-    for (int i = 0; i < j; ++i)
+    for (int i = 0; i < j; ++i) {
+      CUBIE_KRYLOV_UNROLL(N)
       for (int n = 0; n < N; ++n) vy[n] = vy[n] + yv[i] * V[i][n];
+    }
     prec(vy, dx);
+    CUBIE_KRYLOV_UNROLL(N)
     for (int n = 0; n < N; ++n) x[n] = math::select(running, x[n] + dx[n], x[n]);
     // The true residual for the restart and the convergence test.
     fixed_vector<S, N> ax;
     op(x, ax);
+    CUBIE_KRYLOV_UNROLL(N)
     for (int n = 0; n < N; ++n) r[n] = math::select(running, b[n] - ax[n], r[n]);
     const M conv = math::mask_and(running, weighted_norm(r, w) <= S(1.0));
     converged = math::mask_or(converged, conv);

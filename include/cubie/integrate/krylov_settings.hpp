@@ -51,11 +51,19 @@ inline constexpr bool krylov_compact = N >= krylov_compact_min_states;
 template <int N>
 inline constexpr bool krylov_compact = false;
 #endif
-// The Krylov solvers' loops over their unknowns carry no unroll pragma: nvcc unrolls a loop of
-// up to about 64 iterations fully and a longer one by 4 of its own accord (bench/RESULTS.md,
-// "The compact large-system code, offline"), which is the compact form where it matters. A
-// pragma here once forced full unrolling of the 100-state loops below the compact threshold,
-// so that the default build's Krylov code was no longer the code measured before.
+// Before a Krylov loop over N unknowns (N states, or 2 N for a FIRK complex pair's real form).
+// By default no pragma: nvcc's own choice, which fully unrolls most of the 100-state solvers'
+// loops (the code measured before the compact code, whose PTX the default build reproduces
+// exactly). -DCUBIE_KRYLOV_LOOPS_BY_4=S unrolls them by 4 from 2 S unknowns on (and fully
+// below), as the compact code of 2026-12-04 21:03 did from S = 32: it is not part of
+// CUBIE_LARGE_SYSTEM_STATES, only a variant to measure (bench/gpu/krylov_compact_session.sh).
+// A pragma whose count depends on N cannot say "the compiler's choice", so the switch is a
+// preprocessor one.
+#if defined(CUBIE_KRYLOV_LOOPS_BY_4) && (defined(__CUDACC__) || defined(__CUDACC_RTC__))
+#define CUBIE_KRYLOV_UNROLL(N) CUBIE_PRAGMA(unroll((N) >= 2 * (CUBIE_KRYLOV_LOOPS_BY_4) ? 4 : (N)))
+#else
+#define CUBIE_KRYLOV_UNROLL(N)
+#endif
 
 #if defined(__CUDACC__) || CUBIE_IS_NVRTC()
 #define CUBIE_KRYLOV_NOINLINE __noinline__

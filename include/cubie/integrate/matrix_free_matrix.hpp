@@ -66,6 +66,7 @@ class matrix_free_matrix {
  private:
   CUBIE_HD CUBIE_KRYLOV_NOINLINE void solve_scaled(const Sys& sys, fixed_vector<S, N>& x) {
     fixed_vector<S, N> b, w;
+    CUBIE_KRYLOV_UNROLL(N)
     for (int n = 0; n < N; ++n) {
       b[n] = g_ * x[n];
       w[n] = S(1.0) / (S(ks_->atol) + S(ks_->rtol) * math::abs(y_[n]));
@@ -74,22 +75,26 @@ class matrix_free_matrix {
     auto op = [&](const fixed_vector<S, N>& v, fixed_vector<S, N>& out) {
       fixed_vector<S, N> jv;
       jacobian_vector_product<Sys, S, N>(sys, t_, y_.data(), p_, v.data(), jv.data());
+      CUBIE_KRYLOV_UNROLL(N)
       for (int n = 0; n < N; ++n) out[n] = v[n] - g * jv[n];
     };
     // B: identity (neumann) or diag(A)^-1 (jacobi); then `order` stationary sweeps.
     const bool jacobi = ks_->preconditioner == preconditioner_kind::jacobi;
     const int order = ks_->preconditioner == preconditioner_kind::none ? 0 : ks_->preconditioner_order;
     fixed_vector<S, N> inv_d;
+    CUBIE_KRYLOV_UNROLL(N)
     for (int n = 0; n < N; ++n) {
       const S d = S(1.0) - g * diag_[n];
       inv_d[n] = jacobi ? krylov_detail::safe_div(krylov_detail::finite_nonzero(d), S(1.0), d) : S(1.0);
       if (jacobi) inv_d[n] = math::select(krylov_detail::finite_nonzero(d), inv_d[n], S(1.0));
     }
     auto prec = [&](const fixed_vector<S, N>& r, fixed_vector<S, N>& z) {
+      CUBIE_KRYLOV_UNROLL(N)
       for (int n = 0; n < N; ++n) z[n] = inv_d[n] * r[n];
       for (int k = 0; k < order; ++k) {
         fixed_vector<S, N> az;
         op(z, az);
+        CUBIE_KRYLOV_UNROLL(N)
         for (int n = 0; n < N; ++n) z[n] = z[n] + inv_d[n] * (r[n] - az[n]);
       }
     };
