@@ -60,7 +60,8 @@ inline constexpr bool krylov_compact = false;
 // A pragma whose count depends on N cannot say "the compiler's choice", so the switch is a
 // preprocessor one.
 #if defined(CUBIE_KRYLOV_LOOPS_BY_4) && (defined(__CUDACC__) || defined(__CUDACC_RTC__))
-#define CUBIE_KRYLOV_UNROLL(N) CUBIE_PRAGMA(unroll((N) >= 2 * (CUBIE_KRYLOV_LOOPS_BY_4) ? 4 : (N)))
+inline constexpr int krylov_loops_by_4_states = CUBIE_KRYLOV_LOOPS_BY_4;  // (a pragma's text is not macro-expanded)
+#define CUBIE_KRYLOV_UNROLL(N) CUBIE_PRAGMA(unroll((N) >= 2 * ::cubie::krylov_loops_by_4_states ? 4 : (N)))
 #else
 #define CUBIE_KRYLOV_UNROLL(N)
 #endif
