@@ -215,6 +215,12 @@ std::string summary_json(const run_summary& s) {
     w.key("auto").begin_object();
     w.key("passes").value(static_cast<std::int64_t>(s.statistics.auto_passes));
     w.key("second_pass_runs").value(static_cast<std::int64_t>(s.statistics.second_pass_runs));
+    if (s.backend == "cuda" && s.statistics.auto_passes == 2) {
+      // "kernel" above is the second pass's; the first pass (the explicit method and the
+      // stiffness test) is the kernel a sweep that never turns stiff runs alone.
+      w.key("first_pass_registers").value(s.statistics.first_pass_registers);
+      w.key("first_pass_blocks_per_sm").value(s.statistics.first_pass_blocks_per_sm);
+    }
     w.end_object();
   }
   w.key("plan").begin_object();

@@ -77,6 +77,9 @@ build)
   configure_build || exit 1
   # The benchmark and the apps first: the bench stage can run even if a test target is slow.
   phase "build cubie, benchmarks" 300 build_first.log ninja -C "$BUILD" -j "$JOBS" cubie_cli cubie_gpu_bench
+  # Then what `ctest -L gpu` and the GPU pytest run (the CPU-only tests are most of a full
+  # build: krylov_solve_test alone took 221 s here), then the rest in the stage's time left.
+  phase "build the GPU tests" 400 build_gpu_tests.log ninja -C "$BUILD" -j "$JOBS" gpu_tests
   phase "build everything" 560 build_all.log ninja -C "$BUILD" -j "$JOBS"
   awk -F'\t' 'NR > 1 { printf "%7.1f s  %s\n", ($2 - $1) / 1000, $4 }' "$BUILD/.ninja_log" 2>/dev/null | sort -rn |
     head -15 >"$LOG/slowest_units.txt"

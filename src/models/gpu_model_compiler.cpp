@@ -10,6 +10,8 @@
 #include <future>
 #include <optional>
 #include <sstream>
+#include <string>
+#include <system_error>
 #include <thread>
 
 #include "cubie/backends/cuda/kernel_launcher.hpp"
@@ -72,7 +74,8 @@ struct gpu_unit {
 };
 
 // CUBIE_NVRTC_SPLIT=0: a program per method holding both loop paths in one kernel, as before
-// the split, for before/after measurements in one build (bench/gpu/nvrtc_split_session.sh).
+// the split, for before/after measurements in one build
+// (B_ENV=CUBIE_NVRTC_SPLIT=0 bash bench/gpu/nvrtc_cold_session.sh).
 bool split_paths() {
   const char* v = std::getenv("CUBIE_NVRTC_SPLIT");
   return v == nullptr || std::string(v) != "0";
@@ -147,6 +150,36 @@ bool load_cubin(const std::string& cubin, const std::string& lowered, gpu_kernel
   }
   return true;
 }
+
+// The device's primary CUDA context, made on a thread of its own while this one generates,
+// looks up and compiles the model's programs. Otherwise the first module load creates it
+// after NVRTC has finished, and a cold run waits for the sum of the two (the context of a
+// large GPU takes a noticeable part of a second). A load that comes first simply waits for
+// the driver to finish the context. Errors are left to the loading thread to meet and report.
+// CUBIE_CONTEXT_BESIDE_COMPILE=0 turns it off, for before/after measurements in one build
+// (B_ENV=CUBIE_CONTEXT_BESIDE_COMPILE=0 bash bench/gpu/nvrtc_cold_session.sh).
+class context_beside_compile {
+ public:
+  explicit context_beside_compile(int device) {
+    if (const char* e = std::getenv("CUBIE_CONTEXT_BESIDE_COMPILE"); e && std::string(e) == "0") return;
+    try {
+      task_ = std::async(std::launch::async, [device] {
+        if (cudaSetDevice(device) == cudaSuccess) cudaFree(nullptr);
+        cudaGetLastError();  // this thread's error state only; the loads report their own
+      });
+    } catch (const std::system_error&) {
+      // no thread to spare: the first load creates the context, as without this
+    }
+  }
+  context_beside_compile(const context_beside_compile&) = delete;
+  context_beside_compile& operator=(const context_beside_compile&) = delete;
+  ~context_beside_compile() {
+    if (task_.valid()) task_.wait();
+  }
+
+ private:
+  std::future<void> task_;
+};
 
 // A unit's cache key, entries and outcome.
 struct unit_build {
@@ -328,6 +361,7 @@ gpu_build build_gpu(const build_request& request, backend_compile_report& report
   device_arch arch;
   std::string why;
   if (!current_device(arch, why)) throw error("compile_model: " + why);
+  const context_beside_compile cuda_context(arch.device);  // waited for when this returns
   auto context = std::make_shared<gpu_context>(req, arch);
   gpu_context& ctx = *context;
   const build_request& r = ctx.r;

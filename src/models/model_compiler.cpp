@@ -522,7 +522,8 @@ std::shared_ptr<const compiled_system> compile_model(const model_definition& mod
   // those whose solve with the model's own settings and spec takes the fixed-count path,
   // so that `cubie run` compiles exactly the programs it launches.
   // CUBIE_FIXED_COUNT=now: every fixed-count kernel at once, as before this was
-  // deferred, for before/after measurements in one build (bench/gpu/nvrtc_lazy_session.sh).
+  // deferred, for before/after measurements in one build (bench/gpu/nvrtc_cold_session.sh:
+  // its default B side).
   const char* env_fixed_count = std::getenv("CUBIE_FIXED_COUNT");
   const fixed_count_build when = env_fixed_count != nullptr && std::string(env_fixed_count) == "now"
                                      ? fixed_count_build::now

@@ -71,4 +71,27 @@ TEST(run_summary, json_lists_each_gpus_runs_and_each_rank) {
   EXPECT_NE(text.find("           gpu 2 NVIDIA H200: 400 runs in 3 chunks"), std::string::npos) << text;
 }
 
+TEST(run_summary, json_gives_autos_first_pass_kernel_beside_the_second_pass) {
+  run_summary s;
+  s.model_name = "vdp";
+  s.backend = "cuda";
+  s.statistics.kernel_registers = 128;
+  s.statistics.kernel_blocks_per_sm = 4;
+  s.statistics.auto_passes = 2;
+  s.statistics.second_pass_runs = 17;
+  s.statistics.first_pass_registers = 96;
+  s.statistics.first_pass_blocks_per_sm = 5;
+  const std::string json = summary_json(s);
+  EXPECT_NE(json.find("\"auto\":{\"passes\":2,\"second_pass_runs\":17,\"first_pass_registers\":96,"
+                      "\"first_pass_blocks_per_sm\":5}"),
+            std::string::npos)
+      << json;
+  EXPECT_NE(json.find("\"registers\":128"), std::string::npos) << json;
+  s.statistics.auto_passes = 1;  // one kernel: no first pass to report
+  EXPECT_EQ(summary_json(s).find("first_pass_registers"), std::string::npos);
+  s.statistics.auto_passes = 2;
+  s.backend = "cpu";  // the CPU has no kernel resources
+  EXPECT_EQ(summary_json(s).find("first_pass_registers"), std::string::npos);
+}
+
 }  // namespace

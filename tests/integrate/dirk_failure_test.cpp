@@ -17,7 +17,7 @@ TEST(DirkFailure, DivergingStepIsRetriedSmaller) {
   // divergence); the step is rejected and retried smaller, and the run finishes.
   static const auto sys = make_system<sqrt_decay, stiff_dirks, double>();
   for (const char* method : stiff_methods) {
-    solver_settings s = settings_for(method, 1e-9, {1e-9});
+    solver_settings s = cpu_settings(method, 1e-9, {1e-9});
     s.dt = 1.0;
     Solver solver(sys, s);
     solve_spec spec;
@@ -31,57 +31,17 @@ TEST(DirkFailure, DivergingStepIsRetriedSmaller) {
 
 TEST(DirkFailure, FixedStepsEndWithTheNewtonStatus) {
   // With fixed steps a failed Newton iteration cannot retry: the run ends with its reason.
-  // Backward Euler from y0 = 1 with h = 1: for c = 10 the first Newton increment leaves
-  // y + Z < 0 and the next f is NaN (256, diverged); c = 0.1 converges (the neighbour keeps
-  // its value, equal to its solve alone).
+  // Backward Euler's exact step for the converging run: sqrt(w) = (-h c + sqrt(h^2 c^2 +
+  // 4 y)) / 2, twice.
   static const auto sys = make_system<sqrt_decay, m::method_list<m::backwards_euler>, double>();
-  solver_settings s;
-  s.algorithm = "backwards_euler";
-  s.backend = "cpu";
-  s.step_controller = "fixed";
-  s.dt = 1.0;
-  s.newton_atol = s.newton_rtol = 1e-14;
-  Solver solver(sys, s);
-  solve_spec spec;
-  spec.duration = 2.0;
-  for (bool with_saves : {false, true}) {  // the fixed-count path and the loop with saves
-    if (with_saves) spec.save_every = 1.0;
-    const SolveResult r = solver.solve({{"y", {1.0, 1.0, 1.0}}}, {{"c", {0.1, 10.0, 0.2}}}, spec);
-    const SolveResult alone = solver.solve({{"y", {1.0, 1.0}}}, {{"c", {0.1, 0.2}}}, spec);
-    EXPECT_EQ(r.status()[0], 0u);
-    EXPECT_EQ(r.status()[1], u32(status_newton_diverged)) << "with saves: " << with_saves;
-    EXPECT_EQ(r.status()[2], 0u);
-    EXPECT_TRUE(std::isnan(r.final_values("y")[1]));
-    EXPECT_EQ(r.final_values("y")[0], alone.final_values("y")[0]);
-    EXPECT_EQ(r.final_values("y")[2], alone.final_values("y")[1]);
-    // Backward Euler's exact step: sqrt(w) = (-h c + sqrt(h^2 c^2 + 4 y)) / 2, twice.
-    double y = 1.0;
-    for (int i = 0; i < 2; ++i) y = std::pow((-0.1 + std::sqrt(0.01 + 4 * y)) / 2, 2);
-    EXPECT_NEAR(r.final_values("y")[0], y, 1e-12);
-  }
+  double y = 1.0;
+  for (int i = 0; i < 2; ++i) y = std::pow((-0.1 + std::sqrt(0.01 + 4 * y)) / 2, 2);
+  expect_fixed_steps_end_diverged(sys, "backwards_euler", y);
 }
 
 TEST(DirkFailure, TooFewIterationsEndWithStatus2) {
-  // One Newton iteration allowed and a first rate estimate of 1: a run converges only where
-  // the first increment is already within the Newton tolerance. Van der Pol at rest (0, 0)
-  // stays there; from (2, 0) the iteration cannot finish, and with fixed steps the run ends
-  // with status 2; the resting neighbour is untouched.
   static const auto sys = make_system<van_der_pol, m::method_list<m::l_stable_dirk_3>, double>();
-  solver_settings s;
-  s.algorithm = "l_stable_dirk_3";
-  s.backend = "cpu";
-  s.step_controller = "fixed";
-  s.dt = 0.1;
-  s.newton_max_iters = 1;
-  Solver solver(sys, s);
-  solve_spec spec;
-  spec.duration = 1.0;
-  const SolveResult r = solver.solve({{"x", {0.0, 2.0, 0.0}}, {"y", {0.0, 0.0, 0.0}}}, {{"mu", {5.0}}}, spec);
-  EXPECT_EQ(r.status()[0], 0u);
-  EXPECT_EQ(r.status()[1], u32(status_newton_max_iters));
-  EXPECT_EQ(r.status()[2], 0u);
-  EXPECT_EQ(r.final_values("x")[0], 0.0);
-  EXPECT_EQ(r.final_values("x")[2], 0.0);
+  expect_one_iteration_ends_status_2(sys, "l_stable_dirk_3");
 }
 
 TEST(DirkFailure, NewtonSettingsAreValidated) {

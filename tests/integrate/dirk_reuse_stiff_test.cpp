@@ -2,6 +2,7 @@
 // dirk_reuse_test on dirk_solve_test.cpp's stiff problems, HIRES, Robertson and Van der Pol
 // (dirk_reuse_test.cpp says what is checked), in a translation unit of its own.
 #include "dirk_reuse_check.hpp"
+#include "stiff_references.hpp"
 #include "stiff_systems.hpp"
 
 namespace {
@@ -9,13 +10,6 @@ namespace {
 using namespace cubie;
 using namespace cubie::test;
 namespace m = cubie::methods;
-
-// dirk_solve_test.cpp's references: SciPy 1.17 Radau at rtol 1e-12.
-constexpr double hires_321[8] = {0.0007371312573325603, 0.0001442485726316172, 5.88872974096746e-05,
-                                 0.0011756513432831367, 0.002386356198831157,  0.006238968252742271,
-                                 0.00284999839518564,   0.0028500016048143497};
-constexpr double robertson_1e11[3] = {2.0833401496992076e-08, 8.333360770326412e-14, 0.9999999791665182};
-constexpr double vdp_3000_x[1] = {-1.5106069367599528};
 
 // dirk_solve_test.cpp's stiff references, where the theta threshold shows: an older J's
 // Newton error left in the unfiltered estimate costs steps.
@@ -38,13 +32,13 @@ TEST(DirkReuse, Robertson) {
 }
 
 TEST(DirkReuse, VanDerPol) {
-  const both k5 = run<m::kvaerno5, van_der_pol>("vdp_1e3", "kvaerno5", vdp_case, vdp_3000_x, 1);
-  const both s4 = run<m::l_stable_sdirk_4, van_der_pol>("vdp_1e3", "l_stable_sdirk_4", vdp_case, vdp_3000_x, 1);
+  const both k5 = run<m::kvaerno5, van_der_pol>("vdp_1e3", "kvaerno5", vdp_case, vdp_3000, 1);
+  const both s4 = run<m::l_stable_sdirk_4, van_der_pol>("vdp_1e3", "l_stable_sdirk_4", vdp_case, vdp_3000, 1);
   expect_common(k5, "kvaerno5");
   expect_common(s4, "l_stable_sdirk_4");
   // dirk_solve_test.cpp's bound, |x - ref| <= 1e-6 at tol 1e-9
-  EXPECT_NEAR(k5.kept.y[0], vdp_3000_x[0], 1e-6);
-  EXPECT_NEAR(s4.kept.y[0], vdp_3000_x[0], 1e-6);
+  EXPECT_NEAR(k5.kept.y[0], vdp_3000[0], 1e-6);
+  EXPECT_NEAR(s4.kept.y[0], vdp_3000[0], 1e-6);
 }
 
 }  // namespace

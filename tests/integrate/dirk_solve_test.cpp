@@ -17,32 +17,12 @@ using namespace cubie;
 using namespace cubie::test;
 using namespace cubie::test::dirk_solve;
 
-// SciPy 1.17 solve_ivp(method="Radau", rtol=1e-12, atol=1e-22, exact Jacobian) from (1, 0, 0)
-// with k = (0.04, 3e7, 1e4) (as in rosenbrock_solve_test.cpp).
-constexpr double robertson_4e4[3] = {0.03898337708548342, 1.6217683159097076e-07, 0.9610164607376847};
-constexpr double robertson_1e11[3] = {2.0833401496992076e-08, 8.333360770326412e-14, 0.9999999791665182};
-// SciPy 1.17.1 Radau, rtol 1e-12, atol 1e-16, exact Jacobian (make_newton_references.py).
-constexpr double hires_321[8] = {0.0007371312573325603, 0.0001442485726316172, 5.88872974096746e-05,
-                                 0.0011756513432831367, 0.002386356198831157,  0.006238968252742271,
-                                 0.00284999839518564,   0.0028500016048143497};
-
-/// Largest error over the states in units of atol_i + rtol |ref_i|.
-double error_in_tolerances(const SolveResult& r, const solver_settings& s, const std::vector<std::string>& names,
-                           const double* ref, std::size_t run = 0) {
-  double worst = 0;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    const double atol = s.atol.size() == 1 ? s.atol[0] : s.atol[i];
-    const double scale = atol + s.rtol[0] * std::fabs(ref[i]);
-    worst = std::max(worst, std::fabs(r.final_values(names[i])[run] - ref[i]) / scale);
-  }
-  return worst;
-}
 
 TEST(DirkSolve, RobertsonAgreesWithRadau) {
   static const auto sys = make_system<robertson, stiff_dirks, double>();
   for (const char* method : stiff_methods) {
     for (double T : {4e4, 1e11}) {
-      const solver_settings s = settings_for(method, 1e-8, {1e-8, 1e-14, 1e-8});
+      const solver_settings s = cpu_settings(method, 1e-8, {1e-8, 1e-14, 1e-8});
       Solver solver(sys, s);
       solve_spec spec;
       spec.duration = T;
@@ -61,7 +41,7 @@ TEST(DirkSolve, RobertsonInFloat) {
   // float32: the Newton tolerance's floor (10 epsilons of float) keeps the iteration from
   // chasing rounding noise; the result within the tolerance's order of the reference.
   static const auto sys = make_system<robertson, m::method_list<m::kvaerno5>, float>();
-  solver_settings s = settings_for("kvaerno5", 1e-4, {1e-6, 1e-10, 1e-6});
+  solver_settings s = cpu_settings("kvaerno5", 1e-4, {1e-6, 1e-10, 1e-6});
   s.precision = precision::float32;
   Solver solver(sys, s);
   solve_spec spec;
@@ -78,7 +58,7 @@ TEST(DirkSolve, RobertsonInFloat) {
 TEST(DirkSolve, HiresAgreesWithRadau) {
   static const auto sys = make_system<hires, stiff_dirks, double>();
   for (const char* method : stiff_methods) {
-    const solver_settings s = settings_for(method, 1e-8, {1e-10});
+    const solver_settings s = cpu_settings(method, 1e-8, {1e-10});
     Solver solver(sys, s);
     solve_spec spec;
     spec.duration = 321.8122;

@@ -21,6 +21,8 @@
 #include "cubie/core/status.hpp"
 #include "cubie/integrate/methods/newton_methods.hpp"
 #include "krylov_test_common.hpp"
+#include "newton_failure_checks.hpp"
+#include "stiff_references.hpp"
 #include "stiff_systems.hpp"
 
 namespace {
@@ -31,30 +33,10 @@ namespace m = cubie::methods;
 
 using radau_only = m::method_list<m::radau_iia_5>;
 
-// SciPy 1.17 solve_ivp(method="Radau", rtol=1e-12, atol=1e-22, exact Jacobian) from (1, 0, 0)
-// with k = (0.04, 3e7, 1e4) (dirk_solve_test.cpp, rosenbrock_solve_test.cpp).
-constexpr double robertson_4e4[3] = {0.03898337708548342, 1.6217683159097076e-07, 0.9610164607376847};
-constexpr double robertson_1e11[3] = {2.0833401496992076e-08, 8.333360770326412e-14, 0.9999999791665182};
-// SciPy 1.17.1 Radau, rtol 1e-12, atol 1e-16, exact Jacobian (make_newton_references.py).
-constexpr double hires_321[8] = {0.0007371312573325603, 0.0001442485726316172, 5.88872974096746e-05,
-                                 0.0011756513432831367, 0.002386356198831157,  0.006238968252742271,
-                                 0.00284999839518564,   0.0028500016048143497};
-// SciPy 1.17 Radau, rtol = atol = 1e-12, from (2, 0) to t = 3000 (rosenbrock_failure_test.cpp).
-constexpr double vdp_3000_x = -1.5106069367599528;
-
-solver_settings settings_for(const char* method, double rtol, std::vector<double> atol) {
-  solver_settings s;
-  s.algorithm = method;
-  s.backend = "cpu";
-  s.rtol = {rtol};
-  s.atol = std::move(atol);
-  return s;
-}
-
 TEST(FirkSolve, RobertsonAgreesWithRadau) {
   static const auto sys = make_system<robertson, radau_only, double>();
   for (double T : {4e4, 1e11}) {
-    const solver_settings s = settings_for("radau", 1e-8, {1e-8, 1e-14, 1e-8});
+    const solver_settings s = cpu_settings("radau", 1e-8, {1e-8, 1e-14, 1e-8});
     Solver solver(sys, s);
     solve_spec spec;
     spec.duration = T;
@@ -73,7 +55,6 @@ TEST(FirkSolve, RobertsonAgreesWithRadau) {
 // minimal residual and steepest descent need).
 TEST(FirkSolve, VanDerPolKrylovAsAccurateAsTheLU) {
   static const auto sys = make_system<van_der_pol, radau_only, double>();
-  const double x_ref[1] = {vdp_3000_x};
   double lu_error = 0;
   for (const char* linear : {"direct", "gmres", "bicgstab", "minimal_residual", "steepest_descent"}) {
     const solver_settings s = settings("radau", linear, 1e-6, {1e-6});
@@ -82,7 +63,7 @@ TEST(FirkSolve, VanDerPolKrylovAsAccurateAsTheLU) {
     spec.duration = 3000.0;
     const SolveResult r = solver.solve({{"x", {2.0}}, {"y", {0.0}}}, {{"mu", {1e3}}}, spec);
     ASSERT_EQ(r.status()[0], 0u) << linear;
-    const double e = error_in_tolerances(r, s, {"x"}, x_ref);
+    const double e = error_in_tolerances(r, s, {"x"}, vdp_3000);
     std::printf("radau_iia_5 %-16s Van der Pol mu=1e3, rtol 1e-6: %u steps, %u rejected, error %.3g tolerances\n",
                 linear, r.steps_accepted()[0], r.steps_rejected()[0], e);
     if (std::string(linear) == "direct") lu_error = e;
@@ -111,7 +92,7 @@ TEST(FirkSolve, RobertsonKrylovAsAccurateAsTheLU) {
 
 TEST(FirkSolve, RobertsonInFloat) {
   static const auto sys = make_system<robertson, radau_only, float>();
-  solver_settings s = settings_for("radau_iia_5", 1e-4, {1e-6, 1e-10, 1e-6});
+  solver_settings s = cpu_settings("radau_iia_5", 1e-4, {1e-6, 1e-10, 1e-6});
   s.precision = precision::float32;
   Solver solver(sys, s);
   solve_spec spec;
@@ -128,7 +109,7 @@ TEST(FirkSolve, RobertsonInFloat) {
 TEST(FirkSolve, VanDerPolStiff) {
   static const auto sys = make_system<van_der_pol, radau_only, double>();
   for (double tol : {1e-6, 1e-9}) {
-    const solver_settings s = settings_for("radau_iia_5", tol, {tol});
+    const solver_settings s = cpu_settings("radau_iia_5", tol, {tol});
     Solver solver(sys, s);
     solve_spec spec;
     spec.duration = 3000.0;
@@ -136,14 +117,14 @@ TEST(FirkSolve, VanDerPolStiff) {
     ASSERT_EQ(r.status()[0], 0u);
     const double x = r.final_values("x")[0];
     std::printf("radau_iia_5 Van der Pol mu=1e3, tol %g: %u steps, %u rejected, x = %.10g (ref %.10g)\n", tol,
-                r.steps_accepted()[0], r.steps_rejected()[0], x, vdp_3000_x);
-    EXPECT_NEAR(x, vdp_3000_x, tol == 1e-6 ? 1e-3 : 1e-6);
+                r.steps_accepted()[0], r.steps_rejected()[0], x, vdp_3000[0]);
+    EXPECT_NEAR(x, vdp_3000[0], tol == 1e-6 ? 1e-3 : 1e-6);
   }
 }
 
 TEST(FirkSolve, HiresAgreesWithRadau) {
   static const auto sys = make_system<hires, radau_only, double>();
-  const solver_settings s = settings_for("radau_iia_5", 1e-8, {1e-10});
+  const solver_settings s = cpu_settings("radau_iia_5", 1e-8, {1e-10});
   Solver solver(sys, s);
   solve_spec spec;
   spec.duration = 321.8122;
@@ -167,7 +148,7 @@ TEST(FirkSolve, PackRunsEqualRunsAloneAndChunks) {
   // different steps; each run, solved alone or in chunks of 3, gives the same bits.
   static const auto sys = make_system<van_der_pol, radau_only, double>();
   const std::vector<double> mu = {1.0, 10.0, 100.0, 1e3, 3.0, 30.0, 300.0, 0.5, 2e3};
-  solver_settings s = settings_for("radau_iia_5", 1e-6, {1e-6});
+  solver_settings s = cpu_settings("radau_iia_5", 1e-6, {1e-6});
   Solver solver(sys, s);
   solve_spec spec;
   spec.duration = 50.0;
@@ -192,7 +173,7 @@ TEST(FirkFailure, DivergingStepIsRetriedSmaller) {
   // of 1 sends a stage below zero (a non-finite increment: divergence); the step is rejected
   // and retried smaller, and the run finishes.
   static const auto sys = make_system<sqrt_decay, radau_only, double>();
-  solver_settings s = settings_for("radau_iia_5", 1e-9, {1e-9});
+  solver_settings s = cpu_settings("radau_iia_5", 1e-9, {1e-9});
   s.dt = 1.0;
   Solver solver(sys, s);
   solve_spec spec;
@@ -201,63 +182,6 @@ TEST(FirkFailure, DivergingStepIsRetriedSmaller) {
   EXPECT_EQ(r.status()[0], 0u);
   EXPECT_GE(r.steps_rejected()[0], 1u);
   EXPECT_NEAR(r.final_values("y")[0], 0.25, 1e-7);
-}
-
-TEST(FirkFailure, FixedStepsEndWithTheNewtonStatus) {
-  // Gauss-Legendre 2 (the midpoint stage Y = y + h/2 f(Y)) from y0 = 1 with h = 1: for c = 10
-  // the first Newton increment leaves Y < 0 and the next f is NaN (256, diverged); c = 0.1
-  // converges, and its neighbour keeps the value of its solve alone.
-  static const auto sys = make_system<sqrt_decay, m::method_list<m::firk_gauss_legendre_2>, double>();
-  solver_settings s;
-  s.algorithm = "firk";
-  s.backend = "cpu";
-  s.step_controller = "fixed";
-  s.dt = 1.0;
-  s.newton_atol = s.newton_rtol = 1e-14;
-  Solver solver(sys, s);
-  solve_spec spec;
-  spec.duration = 2.0;
-  for (bool with_saves : {false, true}) {  // the fixed-count path and the loop with saves
-    if (with_saves) spec.save_every = 1.0;
-    const SolveResult r = solver.solve({{"y", {1.0, 1.0, 1.0}}}, {{"c", {0.1, 10.0, 0.2}}}, spec);
-    const SolveResult alone = solver.solve({{"y", {1.0, 1.0}}}, {{"c", {0.1, 0.2}}}, spec);
-    EXPECT_EQ(r.status()[0], 0u);
-    EXPECT_EQ(r.status()[1], u32(status_newton_diverged)) << "with saves: " << with_saves;
-    EXPECT_EQ(r.status()[2], 0u);
-    EXPECT_TRUE(std::isnan(r.final_values("y")[1]));
-    EXPECT_EQ(r.final_values("y")[0], alone.final_values("y")[0]);
-    EXPECT_EQ(r.final_values("y")[2], alone.final_values("y")[1]);
-    // The midpoint stage exactly: sqrt(Y) = (-h c / 2 + sqrt(h^2 c^2 / 4 + 4 y)) / 2, then
-    // y_1 = 2 Y - y; twice.
-    double y = 1.0;
-    for (int i = 0; i < 2; ++i) {
-      const double Y = std::pow((-0.05 + std::sqrt(0.0025 + 4 * y)) / 2, 2);
-      y = 2 * Y - y;
-    }
-    EXPECT_NEAR(r.final_values("y")[0], y, 1e-12);
-  }
-}
-
-TEST(FirkFailure, TooFewIterationsEndWithStatus2) {
-  // One Newton iteration allowed and a first rate estimate of 1: only runs whose first
-  // increment is already within the Newton tolerance converge. Van der Pol at rest stays
-  // there; from (2, 0) the run ends with status 2 (fixed steps); its neighbours untouched.
-  static const auto sys = make_system<van_der_pol, radau_only, double>();
-  solver_settings s;
-  s.algorithm = "radau_iia_5";
-  s.backend = "cpu";
-  s.step_controller = "fixed";
-  s.dt = 0.1;
-  s.newton_max_iters = 1;
-  Solver solver(sys, s);
-  solve_spec spec;
-  spec.duration = 1.0;
-  const SolveResult r = solver.solve({{"x", {0.0, 2.0, 0.0}}, {"y", {0.0, 0.0, 0.0}}}, {{"mu", {5.0}}}, spec);
-  EXPECT_EQ(r.status()[0], 0u);
-  EXPECT_EQ(r.status()[1], u32(status_newton_max_iters));
-  EXPECT_EQ(r.status()[2], 0u);
-  EXPECT_EQ(r.final_values("x")[0], 0.0);
-  EXPECT_EQ(r.final_values("x")[2], 0.0);
 }
 
 // Van der Pol with a hand-written Jacobian that counts its calls (one per SIMD pack
@@ -274,6 +198,23 @@ struct counted_van_der_pol : van_der_pol<S> {
   }
 };
 
+TEST(FirkFailure, FixedStepsEndWithTheNewtonStatus) {
+  // Gauss-Legendre 2 is the midpoint stage Y = y + h/2 f(Y); the converging run's exact step:
+  // sqrt(Y) = (-h c / 2 + sqrt(h^2 c^2 / 4 + 4 y)) / 2, then y_1 = 2 Y - y; twice.
+  static const auto sys = make_system<sqrt_decay, m::method_list<m::firk_gauss_legendre_2>, double>();
+  double y = 1.0;
+  for (int i = 0; i < 2; ++i) {
+    const double Y = std::pow((-0.05 + std::sqrt(0.0025 + 4 * y)) / 2, 2);
+    y = 2 * Y - y;
+  }
+  expect_fixed_steps_end_diverged(sys, "firk", y);
+}
+
+TEST(FirkFailure, TooFewIterationsEndWithStatus2) {
+  static const auto sys = make_system<van_der_pol, radau_only, double>();
+  expect_one_iteration_ends_status_2(sys, "radau_iia_5");
+}
+
 TEST(FirkSolve, JacobianKeptAcrossSteps) {
   // RADAU5's reuse: J is evaluated again only after slow contraction, a rejection with an old
   // J, or an event. On the stiff Van der Pol RADAU5 itself evaluates J on about 0.6 of its
@@ -281,7 +222,7 @@ TEST(FirkSolve, JacobianKeptAcrossSteps) {
   // 474 of 887 (measured 2026-12-04). Bound: at most 3/4 of the steps, and the result as
   // accurate as VanDerPolStiff's.
   static const auto sys = make_system<counted_van_der_pol, radau_only, double>();
-  const solver_settings s = settings_for("radau_iia_5", 1e-6, {1e-6});
+  const solver_settings s = cpu_settings("radau_iia_5", 1e-6, {1e-6});
   Solver solver(sys, s);
   solve_spec spec;
   spec.duration = 3000.0;
@@ -292,7 +233,7 @@ TEST(FirkSolve, JacobianKeptAcrossSteps) {
   std::printf("radau_iia_5 Van der Pol mu=1e3: %ld Jacobians for %ld trial steps\n", vdp_jacobians.load(), steps);
   EXPECT_GT(vdp_jacobians.load(), 0);
   EXPECT_LT(vdp_jacobians.load(), 3 * steps / 4);
-  EXPECT_NEAR(r.final_values("x")[0], vdp_3000_x, 1e-3);
+  EXPECT_NEAR(r.final_values("x")[0], vdp_3000[0], 1e-3);
 }
 
 TEST(FirkMethods, NamesAndFamilies) {

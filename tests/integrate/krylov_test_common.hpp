@@ -18,6 +18,7 @@
 #include "cubie/batch/solver.hpp"
 #include "cubie/core/math.hpp"
 #include "cubie/core/status.hpp"
+#include "stiff_references.hpp"
 
 namespace cubie::test {
 
@@ -37,17 +38,6 @@ inline solver_settings settings(const char* method, const char* linear, double r
   // but slowly.
   if (std::string(linear) == "steepest_descent") s.krylov_max_iters = 400;
   return s;
-}
-
-/// Largest |y - ref| / (atol + rtol |ref|) over the states.
-inline double error_in_tolerances(const SolveResult& r, const solver_settings& s,
-                                  const std::vector<std::string>& names, const double* ref, std::size_t run = 0) {
-  double worst = 0;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    const double atol = s.atol.size() == 1 ? s.atol[0] : s.atol[i];
-    worst = std::max(worst, std::fabs(r.final_values(names[i])[run] - ref[i]) / (atol + s.rtol[0] * std::fabs(ref[i])));
-  }
-  return worst;
 }
 
 /// Krylov's error may exceed the LU's by the noise of a different (equally valid) Newton

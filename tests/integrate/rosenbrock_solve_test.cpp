@@ -13,6 +13,7 @@
 #include "cubie/batch/make_system.hpp"
 #include "cubie/batch/solver.hpp"
 #include "cubie/integrate/methods/rosenbrock_methods.hpp"
+#include "stiff_references.hpp"
 #include "stiff_systems.hpp"
 
 namespace {
@@ -23,10 +24,6 @@ namespace m = cubie::methods;
 
 using solve_methods = m::method_list<m::rosenbrock23_sciml, m::rodas5p>;
 
-// SciPy 1.17 solve_ivp(method="Radau", rtol=1e-12, atol=1e-22, exact Jacobian) from (1, 0, 0)
-// with k = (0.04, 3e7, 1e4).
-constexpr double robertson_4e4[3] = {0.03898337708548342, 1.6217683159097076e-07, 0.9610164607376847};
-constexpr double robertson_1e11[3] = {2.0833401496992076e-08, 8.333360770326412e-14, 0.9999999791665182};
 
 const std::shared_ptr<const compiled_system>& dual_system() {
   static const auto sys = make_system<robertson, solve_methods, double>();
