@@ -72,16 +72,17 @@ std::vector<std::string> split(const std::string& s, char sep = ',') {
   std::fprintf(stderr,
                "krylov_cxx_bench: %s\nusage: krylov_cxx_bench [--backend cpu|cuda] [--cells 8,16,32,50] [--methods "
                "radau_iia_5,kvaerno5,l_stable_sdirk_4] [--solvers direct,gmres,bicgstab,minimal_residual,"
-               "steepest_descent[:jacobi|neumann|none[:order]]] [--precisions float64,float32] [--runs N,N,...] [--reps N] "
+               "steepest_descent[:jacobi|neumann|none[:order]]] [--precisions float64,float32] [--runs N,N,...] [--reps N (0: the warm-up only)] "
                "[--ref-runs N] [--tol X] [--duration T] [--variants compact,loops,rhs,jvp,unrolled] [--list]\n",
                why.c_str());
   std::exit(2);
 }
 
-long parse_count(const std::string& text, const std::string& option) {
+long parse_count(const std::string& text, const std::string& option, long least = 1) {
   char* end = nullptr;
   const long v = std::strtol(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || v < 1) usage(option + " takes positive integers; got '" + text + "'");
+  if (text.empty() || *end != '\0' || v < least)
+    usage(option + (least == 0 ? " takes an integer >= 0" : " takes positive integers") + "; got '" + text + "'");
   return v;
 }
 
@@ -108,7 +109,7 @@ options parse(int argc, char** argv) {
     else if (a == "--runs") {
       o.runs.clear();
       for (const std::string& r : split(value())) o.runs.push_back(parse_count(r, a));
-    } else if (a == "--reps") o.reps = int(parse_count(value(), a));
+    } else if (a == "--reps") o.reps = int(parse_count(value(), a, 0));  // 0: the warm-up solve's figures
     else if (a == "--ref-runs") o.ref_runs = int(parse_count(value(), a));
     else if (a == "--tol") o.tol = std::atof(value().c_str());
     else if (a == "--duration") o.duration = std::atof(value().c_str());
