@@ -23,16 +23,16 @@
 # Stages, most important first, each under its own limit:
 #   build   `ninja krylov_compact_bench krylov_compact_slow_bench` (14 nvcc units of 20-60 s and
 #           2 g++ references; the slow bench's one unit, 100 states loops+kloops+rhs, about 130 s
-#           on the 2-core development VM), until BUILD_RESERVE (default 95) s before the end; the
+#           on the 2-core development VM), until BUILD_RESERVE (default 100) s before the end; the
 #           first bench links as soon as its units are done
 #   s32     32 states, radau_iia_5: unrolled, all, compact, kloops, loops, rhs, jvp; direct /
-#           bicgstab / gmres, 65536 runs, t in [0, 10] (S32_LIMIT, default 30 s)
+#           bicgstab / gmres, 65536 runs, t in [0, 10] (S32_LIMIT, default 25 s)
 #   s32_dirk  the same for kvaerno5 (the DIRK stepper and newton.hpp): unrolled, all, loops,
 #           rhs (S32_DIRK_LIMIT, default 15 s)
 #   s100_V  100 states, radau_iia_5, variant V (all, compact, loops+kloops+jvp,
-#           loops+kloops+rhs), 16384 runs, t in [0, DURATION_100] (default 0.5: "all" took over
+#           loops+kloops+rhs), 16384 runs, t in [0, DURATION_100] (default 0.1: 7% of the CPU's GMRES iterations over [0, 10]; "all" took over
 #           85 s for t in [0, 10]), the warm-up solve only (its kernel_s is clean of the module
-#           load), GMRES last (S100_LIMIT, default 12 s each)
+#           load), GMRES last (S100_LIMIT, default 15 s each: session_case skips a stage given less than 15 s)
 # Logs under $OUT (default out/krylov_compact): summary.txt has every table.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/session_case.sh"  # session_begin, session_build, note, session_case
@@ -41,7 +41,7 @@ session_begin krylov_compact 235
 note "krylov_compact session: $(date -u '+%Y-%m-%d %H:%M:%S UTC'), $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null | head -1), $(nproc) cores, $(git -C "$SESSION_ROOT" rev-parse --short HEAD 2>/dev/null), build $BUILD"
 bench=$BUILD/bench/krylov_compact_bench
 slow=$BUILD/bench/krylov_compact_slow_bench  # 100 states loops+kloops+rhs: its nvcc unit takes ~2 min
-session_build "${BUILD_RESERVE:-95}" krylov_compact_bench krylov_compact_slow_bench
+session_build "${BUILD_RESERVE:-100}" krylov_compact_bench krylov_compact_slow_bench
 awk -F'\t' 'NR > 1 && $4 ~ /krylov_cxx/ { printf "   %6.1f s  %s\n", ($2 - $1) / 1000, $4 }' "$BUILD/.ninja_log" \
   2>/dev/null | sort -rn | head -16 | tee -a "$OUT/summary.txt" >/dev/null
 [[ -x $bench ]] || { note "no $bench: stopping"; exit 1; }
@@ -50,13 +50,13 @@ awk -F'\t' 'NR > 1 && $4 ~ /krylov_cxx/ { printf "   %6.1f s  %s\n", ($2 - $1) /
 
 stage() { session_case "$1" "$2" "$bench" --backend cuda --precisions float64 "${@:3}"; }
 SOLVERS=(--solvers direct,bicgstab,gmres)
-stage s32 "${S32_LIMIT:-30}" --cells 16 --methods radau_iia_5 --variants unrolled,all,compact,kloops,loops,rhs,jvp \
+stage s32 "${S32_LIMIT:-25}" --cells 16 --methods radau_iia_5 --variants unrolled,all,compact,kloops,loops,rhs,jvp \
   "${SOLVERS[@]}" --runs 65536 --reps 1
 stage s32_dirk "${S32_DIRK_LIMIT:-15}" --cells 16 --methods kvaerno5 --variants unrolled,all,loops,rhs "${SOLVERS[@]}" \
   --runs 65536 --reps 1
 for v in all compact loops+kloops+jvp loops+kloops+rhs; do
   [[ $v == loops+kloops+rhs ]] && { [[ -x $slow ]] || continue; bench=$slow; }
-  stage "s100_$v" "${S100_LIMIT:-12}" --cells 50 --methods radau_iia_5 --variants "$v" "${SOLVERS[@]}" --runs 16384 \
-    --reps 0 --duration "${DURATION_100:-0.5}" --ref-runs 8
+  stage "s100_$v" "${S100_LIMIT:-15}" --cells 50 --methods radau_iia_5 --variants "$v" "${SOLVERS[@]}" --runs 16384 \
+    --reps 0 --duration "${DURATION_100:-0.1}" --ref-runs 8
 done
 note "done in $(($(date +%s) - START)) s"
