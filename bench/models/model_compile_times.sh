@@ -44,6 +44,9 @@ MODEL[pleiades_dopri54]=$EX/pleiades.toml
 SETS[pleiades_dopri54]="$PL"
 MODEL[pleiades_dop853]=$EX/pleiades.toml
 SETS[pleiades_dop853]="$PL solver.algorithm=dop853"
+# dop853 with the controller it had by default until 2026-12-04 (pi; now i, as Hairer's code).
+MODEL[pleiades_dop853_pi]=$EX/pleiades.toml
+SETS[pleiades_dop853_pi]="$PL solver.algorithm=dop853 solver.step_controller=pi"
 MODEL[pleiades_vern7]=$EX/pleiades.toml
 SETS[pleiades_vern7]="$PL solver.algorithm=vern7"
 CASES=${CASES:-lorenz lorenz96_rk4 lorenz96_dopri54 pleiades_dopri54 pleiades_dop853}

@@ -61,6 +61,26 @@ TEST(ControllerDefaults, OtherFamiliesHaveNoDeadbandOnEither) {
   }
 }
 
+// DOP853 takes its own code's controller (Hairer's DOP853, SciPy, OrdinaryDiffEq's DP8): i,
+// with the explicit family's gains; a controller named in the settings still wins.
+TEST(ControllerDefaults, Dop853TakesTheIController) {
+  solver_settings s;
+  s.algorithm = "dormand_prince_853";
+  for (stepper_kind k : {stepper_kind::one_run, stepper_kind::simd_pack}) {
+    const resolved_controller c = resolved(s, k);
+    EXPECT_EQ(c.kind, controller_kind::i);
+    EXPECT_EQ(c.safety, 0.9);
+    EXPECT_EQ(c.min_gain, 0.2);
+    EXPECT_EQ(c.max_gain, 10.0);
+    EXPECT_EQ(c.deadband_max, 1.0);
+  }
+  s.step_controller = "pi";
+  EXPECT_EQ(resolved(s, stepper_kind::one_run).kind, controller_kind::pi);
+  s.step_controller = "";
+  s.algorithm = "vern7";
+  EXPECT_EQ(resolved(s, stepper_kind::one_run).kind, controller_kind::pi);
+}
+
 TEST(ControllerDefaults, SettingsWinOnBothKinds) {
   solver_settings s;
   s.algorithm = "kvaerno5";

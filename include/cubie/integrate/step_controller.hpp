@@ -15,8 +15,11 @@
 //
 // A rejected step shrinks by safety * err^(-1/(2(q+1))). Gains are clamped to [min_gain,
 // max_gain] (at most 1 after a rejection), and a gain inside the deadband leaves dt as it
-// is. The host computes the exponents (Solver::resolve_controller), so the device only adds
-// products of logs and calls exp2 once per step.
+// is. The i controller also keeps the step that follows a rejection from growing, as Hairer's
+// DOP853 and DOPRI5 (IF (REJECT) HNEW = MIN(HNEW, H)) and SciPy's RK45 and DOP853 do: without
+// it the retry's small error grows h straight back into the rejected size, and encounters
+// alternate accept and reject. The host computes the exponents (Solver::resolve_controller),
+// so the device only adds products of logs and calls exp2 once per step.
 #pragma once
 #include "../core/execution_space.hpp"
 #include "../core/math.hpp"
@@ -104,6 +107,11 @@ class step_controller {
       gain = S(c.safety) * math::controller_exp2(expo);
     }
     gain = math::min(math::max(gain, S(c.min_gain)), math::select(ok, S(c.max_gain), S(1.0)));
+    if (c.kind == controller_kind::i) {
+      // h_acc_ is Gustafsson's; i keeps its flag there (1: the last trial was rejected).
+      gain = math::select(ok & (h_acc_ > S(0.0)), math::min(gain, S(1.0)), gain);
+      h_acc_ = math::select(ok, S(0.0), S(1.0));
+    }
     gain = math::select(trial_ok, gain, S(c.min_gain));
     const M dead = ok & (gain >= S(c.deadband_min)) & (gain <= S(c.deadband_max));
     gain = math::select(dead, S(1.0), gain);
@@ -135,7 +143,10 @@ class step_controller {
  private:
   S log_prev_ = S(0.0);   // log2 of the last accepted norm (norm 1 at the start)
   S log_prev2_ = S(0.0);  // and of the one before
-  S h_acc_ = S(0.0);      // gustafsson: the last accepted step the controller chose (0: none yet)
+  // gustafsson: the last accepted step the controller chose (0: none yet); i: 1 when the last
+  // trial was rejected (a run has one kind, so they share the slot, the continuation record's
+  // field and, on the GPU, the register).
+  S h_acc_ = S(0.0);
 };
 
 }  // namespace cubie
