@@ -11,9 +11,10 @@
 # bench/gpu/lead_late.sh; its `ninja` builds the default targets, and krylov_cxx_bench is
 # EXCLUDE_FROM_ALL, so this script builds it):
 #   bash bench/gpu/chain.sh 'krylov 240 bash bench/gpu/krylov_session.sh'
-# The GPU units build in about 1.5 CPU-minutes each since the large-system code went compact
-# (CUBIE_UNROLL_STATES, rhs and Jacobian-vector products out of line: 6.2 before), in
-# parallel on the cores; on a bare machine the script configures $BUILD first (slower).
+# The 100-state GPU units take about 6 CPU-minutes of nvcc each with the default build (the
+# compact large-system code is off since 589a0df: too slow on the H200, under study in
+# bench/gpu/krylov_compact_session.sh), so their build does not fit this item; 1.5 with
+# -DCUBIE_LARGE_SYSTEM_STATES=32. On a bare machine the script configures $BUILD first (slower).
 #
 # Stages, most important first, each with its own limit (a stage that runs out keeps the rows
 # it printed in $OUT/<stage>.log):

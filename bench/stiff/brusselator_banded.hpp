@@ -177,8 +177,10 @@ struct brusselator_banded : test::brusselator_cells<S, Cells> {
   }
 };
 
-/// The one-parameter system template make_system takes (and dual numbers rebind).
-template <int Cells>
+/// The one-parameter system template make_system takes (and dual numbers rebind). Variant tags
+/// builds of the same system with other compile-time switches (krylov_cxx_bench's variants):
+/// distinct types, so their kernels never share one name across translation units.
+template <int Cells, int Variant = 0>
 struct banded_brusselator_of {
   template <class S>
   struct system : brusselator_banded<S, Cells> {};

@@ -20,12 +20,16 @@
 // strongly stiff. u = 1 + sin(2 pi x), v = 3 at t = 0, t in [0, 10].
 //   krylov_cxx_bench --backend cuda --cells 50 --methods radau_iia_5,kvaerno5 \
 //       --solvers direct,gmres,bicgstab --precisions float64,float32 --runs 16384,131072
+// --variants compact,loops,rhs,jvp,unrolled runs the cases built with those sets of the
+// large-system switches (bench/CMakeLists.txt's fourth case field; "" is the build's own), each
+// labelled method/variant. status is the OR of the runs' status bits (core/status.hpp).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "integrate/brusselator_systems.hpp"
@@ -49,6 +53,7 @@ struct options {
   double tol = 0;  // 0: 1e-6 in float64, 1e-4 in float32
   double duration = 10.0;
   std::string backend = "cpu";
+  std::vector<std::string> variants = {""};  // "": the cases built without a variant
 };
 
 std::vector<std::string> split(const std::string& s, char sep = ',') {
@@ -67,23 +72,25 @@ std::vector<std::string> split(const std::string& s, char sep = ',') {
   std::fprintf(stderr,
                "krylov_cxx_bench: %s\nusage: krylov_cxx_bench [--backend cpu|cuda] [--cells 8,16,32,50] [--methods "
                "radau_iia_5,kvaerno5,l_stable_sdirk_4] [--solvers direct,gmres,bicgstab,minimal_residual,"
-               "steepest_descent[:jacobi|neumann|none[:order]]] [--precisions float64,float32] [--runs N,N,...] [--reps N] "
-               "[--ref-runs N] [--tol X] [--duration T] [--list]\n",
+               "steepest_descent[:jacobi|neumann|none[:order]]] [--precisions float64,float32] [--runs N,N,...] [--reps N (0: the warm-up only)] "
+               "[--ref-runs N] [--tol X] [--duration T] [--variants compact,loops,rhs,jvp,unrolled] [--list]\n",
                why.c_str());
   std::exit(2);
 }
 
-long parse_count(const std::string& text, const std::string& option) {
+long parse_count(const std::string& text, const std::string& option, long least = 1) {
   char* end = nullptr;
   const long v = std::strtol(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || v < 1) usage(option + " takes positive integers; got '" + text + "'");
+  if (text.empty() || *end != '\0' || v < least)
+    usage(option + (least == 0 ? " takes an integer >= 0" : " takes positive integers") + "; got '" + text + "'");
   return v;
 }
 
 void list_systems() {
   for (const bench::bench_system& s : bench::bench_systems())
-    std::printf("cells %3d (%3d states)  %-17s %-8s %s\n", s.cells, 2 * s.cells, s.method.c_str(),
-                s.prec == precision::float32 ? "float32" : "float64", s.nvcc ? "nvcc (GPU + scalar CPU)" : "g++ (SIMD)");
+    std::printf("cells %3d (%3d states)  %-17s %-8s %-24s %s\n", s.cells, 2 * s.cells, s.method.c_str(),
+                s.prec == precision::float32 ? "float32" : "float64", s.nvcc ? "nvcc (GPU + scalar CPU)" : "g++ (SIMD)",
+                s.variant.empty() ? "" : ("variant " + s.variant).c_str());
 }
 
 options parse(int argc, char** argv) {
@@ -102,11 +109,12 @@ options parse(int argc, char** argv) {
     else if (a == "--runs") {
       o.runs.clear();
       for (const std::string& r : split(value())) o.runs.push_back(parse_count(r, a));
-    } else if (a == "--reps") o.reps = int(parse_count(value(), a));
+    } else if (a == "--reps") o.reps = int(parse_count(value(), a, 0));  // 0: the warm-up solve's figures
     else if (a == "--ref-runs") o.ref_runs = int(parse_count(value(), a));
     else if (a == "--tol") o.tol = std::atof(value().c_str());
     else if (a == "--duration") o.duration = std::atof(value().c_str());
     else if (a == "--backend") o.backend = value();
+    else if (a == "--variants") o.variants = split(value());
     else if (a == "--list") {
       list_systems();
       std::exit(0);
@@ -120,12 +128,13 @@ options parse(int argc, char** argv) {
   return o;
 }
 
-/// The system built for (cells, method, precision): nvcc's on the GPU; on the CPU g++'s SIMD
-/// build when there is one, else nvcc's scalar CPU entries.
-const bench::bench_system* find_system(int cells, const std::string& method, precision p, const std::string& backend) {
+/// The system built for (cells, method, precision, variant): nvcc's on the GPU; on the CPU g++'s
+/// SIMD build when there is one, else nvcc's scalar CPU entries.
+const bench::bench_system* find_system(int cells, const std::string& method, precision p, const std::string& backend,
+                                       const std::string& variant) {
   const bench::bench_system* nvcc = nullptr;
   for (const bench::bench_system& s : bench::bench_systems()) {
-    if (s.cells != cells || s.method != method || s.prec != p) continue;
+    if (s.cells != cells || s.method != method || s.prec != p || s.variant != variant) continue;
     if (s.nvcc) nvcc = &s;
     else if (backend == "cpu") return &s;
   }
@@ -145,6 +154,7 @@ struct outcome {
   double median_s = 0, first_s = 0, kernel_s = 0;
   double steps = 0, newton = 0, linear = 0;  // per run
   long failed = 0;
+  u32 status = 0;  // the OR of every run's status
   int registers = 0;
   double local_kb = 0;
   std::vector<std::vector<double>> finals;  // [state][run]
@@ -198,7 +208,10 @@ outcome run_case(const std::shared_ptr<const compiled_system>& sys, int cells, p
       steps += double(counters[(save * 4 + 2) * runs + i]) + double(counters[(save * 4 + 3) * runs + i]);
     }
   }
-  for (std::size_t i = 0; i < runs; ++i) o.failed += r.status()[i] != 0;
+  for (std::size_t i = 0; i < runs; ++i) {
+    o.failed += r.status()[i] != 0;
+    o.status |= r.status()[i];
+  }
   o.newton = newton / double(runs);
   o.linear = linear / double(runs);
   o.steps = steps / double(runs);
@@ -210,6 +223,14 @@ outcome run_case(const std::shared_ptr<const compiled_system>& sys, int cells, p
 }
 
 }  // namespace
+
+/// The (method, variant) pairs to run, variants innermost so one method's builds sit together.
+std::vector<std::pair<std::string, std::string>> method_variants(const options& o) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const std::string& m : o.methods)
+    for (const std::string& v : o.variants) out.emplace_back(m, v);
+  return out;
+}
 
 int main(int argc, char** argv) {
   const options o = parse(argc, argv);
@@ -229,9 +250,9 @@ int main(int argc, char** argv) {
               "radau_iia_5 + band LU, float64, CPU, 1e-10\n",
               o.duration, o.tol > 0 ? std::to_string(o.tol).c_str() : "1e-6 (float64) / 1e-4 (float32)",
               o.backend.c_str(), o.reps, o.ref_runs);
-  std::printf("%-16s %6s %-7s %7s %-18s %9s %9s %10s %8s %8s %9s %6s %8s %4s %8s\n", "method", "states", "prec", "runs",
-              "linear_solver", "median_s", "kernel_s", "runs/s", "steps", "newton", "linear", "failed", "err_max", "regs",
-              "local_KB");
+  std::printf("%-22s %6s %-7s %7s %-18s %9s %9s %10s %8s %8s %9s %6s %6s %8s %4s %8s\n", "method", "states", "prec",
+              "runs", "linear_solver", "median_s", "kernel_s", "runs/s", "steps", "newton", "linear", "failed", "status",
+              "err_max", "regs", "local_KB");
   std::fflush(stdout);
   for (int c : cells) {
     const bench::bench_system* ref_system = nullptr;
@@ -258,23 +279,24 @@ int main(int argc, char** argv) {
       for (const std::string& pname : o.precisions) {
         const precision p = pname == "float32" ? precision::float32 : precision::float64;
         const double tol = o.tol > 0 ? o.tol : p == precision::float32 ? 1e-4 : 1e-6;
-        for (const std::string& method : o.methods) {
-          const bench::bench_system* bs = find_system(c, method, p, o.backend);
+        for (const auto& [method, variant] : method_variants(o)) {
+          const std::string label = variant.empty() ? method : method + "/" + variant;
+          const bench::bench_system* bs = find_system(c, method, p, o.backend, variant);
           if (!bs) {
-            std::printf("%-16s %6d %-7s %7ld (not built: bench/CMakeLists.txt, CUBIE_KRYLOV_BENCH_CASES)\n",
-                        method.c_str(), 2 * c, pname.c_str(), runs);
+            std::printf("%-22s %6d %-7s %7ld (not built: bench/CMakeLists.txt, CUBIE_KRYLOV_BENCH_CASES)\n",
+                        label.c_str(), 2 * c, pname.c_str(), runs);
             continue;
           }
           const auto t_make = clock_type::now();
           const auto sys = bs->make();
-          std::fprintf(stderr, "%s %d states %s: system ready in %.2f s\n", method.c_str(), 2 * c, pname.c_str(),
+          std::fprintf(stderr, "%s %d states %s: system ready in %.2f s\n", label.c_str(), 2 * c, pname.c_str(),
                        seconds_since(t_make));
           for (const std::string& solver : o.solvers) {
             outcome r;
             try {
               r = run_case(sys, c, p, method, o.backend, solver, tol, alpha, o.reps, o.duration);
             } catch (const std::exception& e) {
-              std::printf("%-16s %6d %-7s %7ld %-18s failed: %s\n", method.c_str(), 2 * c, pname.c_str(), runs,
+              std::printf("%-22s %6d %-7s %7ld %-18s failed: %s\n", label.c_str(), 2 * c, pname.c_str(), runs,
                           solver.c_str(), e.what());
               std::fflush(stdout);
               continue;
@@ -287,9 +309,10 @@ int main(int argc, char** argv) {
                 err = std::isfinite(e) ? std::max(err, e) : INFINITY;
               }
             }
-            std::printf("%-16s %6d %-7s %7ld %-18s %9.4f %9.4f %10.0f %8.1f %8.1f %9.1f %6ld %8.3f %4d %8.1f\n",
-                        method.c_str(), 2 * c, pname.c_str(), runs, solver.c_str(), r.median_s, r.kernel_s,
-                        double(runs) / r.median_s, r.steps, r.newton, r.linear, r.failed, err, r.registers, r.local_kb);
+            std::printf("%-22s %6d %-7s %7ld %-18s %9.4f %9.4f %10.0f %8.1f %8.1f %9.1f %6ld %6u %8.3f %4d %8.1f\n",
+                        label.c_str(), 2 * c, pname.c_str(), runs, solver.c_str(), r.median_s, r.kernel_s,
+                        double(runs) / r.median_s, r.steps, r.newton, r.linear, r.failed, r.status, err, r.registers,
+                        r.local_kb);
             std::fflush(stdout);
           }
         }

@@ -17,6 +17,7 @@ struct bench_system {
   std::string method;
   precision prec = precision::float64;
   bool nvcc = false;  // compiled by nvcc: GPU kernels and scalar CPU entries; else g++: SIMD packs
+  std::string variant;  // "": the build's own switches; else a set of the large-system switches (CMake)
   std::function<std::shared_ptr<const compiled_system>()> make;
 };
 

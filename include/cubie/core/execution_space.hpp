@@ -96,15 +96,33 @@
 // 16,384-run solve in krylov_cxx_bench (bench/RESULTS.md, H200 session of 2026-12-04 20:59).
 // So it is off by default (the threshold is out of reach) until the slow part is found:
 // -DCUBIE_LARGE_SYSTEM_STATES=32 (nvcc or an NVRTC option) turns it on.
+// Each of its three parts has a threshold of its own, by default large_system_states, so that
+// one build turns on one part alone (bench/gpu/krylov_compact_session.sh):
+//   CUBIE_COMPACT_LOOPS_STATES  the steppers' loops over the states by 4 (the Krylov solvers'
+//                               loops: CUBIE_KRYLOV_LOOPS_BY_4, krylov_settings.hpp)
+//   CUBIE_RHS_OUT_OF_LINE_STATES  the implicit steppers' rhs calls out of line (rhs_call.hpp)
+//   CUBIE_JVP_OUT_OF_LINE_STATES  the Krylov solvers' Jacobian-vector products out of line
 #ifndef CUBIE_LARGE_SYSTEM_STATES
 #define CUBIE_LARGE_SYSTEM_STATES 100000
 #endif
+#ifndef CUBIE_COMPACT_LOOPS_STATES
+#define CUBIE_COMPACT_LOOPS_STATES CUBIE_LARGE_SYSTEM_STATES
+#endif
+#ifndef CUBIE_RHS_OUT_OF_LINE_STATES
+#define CUBIE_RHS_OUT_OF_LINE_STATES CUBIE_LARGE_SYSTEM_STATES
+#endif
+#ifndef CUBIE_JVP_OUT_OF_LINE_STATES
+#define CUBIE_JVP_OUT_OF_LINE_STATES CUBIE_LARGE_SYSTEM_STATES
+#endif
 namespace cubie {
 inline constexpr int large_system_states = CUBIE_LARGE_SYSTEM_STATES;
+inline constexpr int compact_loops_states = CUBIE_COMPACT_LOOPS_STATES;
+inline constexpr int rhs_out_of_line_states = CUBIE_RHS_OUT_OF_LINE_STATES;
+inline constexpr int jvp_out_of_line_states = CUBIE_JVP_OUT_OF_LINE_STATES;
 }
 #if defined(__CUDACC__) || defined(__CUDACC_RTC__)
 #define CUBIE_PRAGMA(x) _Pragma(#x)
-#define CUBIE_UNROLL_SIZED(N, COUNT) CUBIE_PRAGMA(unroll((N) >= ::cubie::large_system_states ? 4 : (COUNT)))
+#define CUBIE_UNROLL_SIZED(N, COUNT) CUBIE_PRAGMA(unroll((N) >= ::cubie::compact_loops_states ? 4 : (COUNT)))
 #else
 #define CUBIE_UNROLL_SIZED(N, COUNT) CUBIE_UNROLL
 #endif

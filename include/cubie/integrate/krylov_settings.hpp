@@ -36,12 +36,13 @@ inline constexpr int dense_direct_max_states = 40;
 
 /// From this many states on, the GPU's Krylov code is compact (krylov_compact): the
 /// Jacobian-vector product is one out-of-line function per kernel instead of a copy of the
-/// unrolled (dual-number) rhs at each of the solvers' ~26 call sites, and the solvers' loops
-/// over the states are unrolled by 4 only (CUBIE_UNROLL_STATES). The 100-state Brusselator's radau_iia_5 kernel was 7.7 MB
-/// of PTX and minutes of nvcc per kernel without this (bench/RESULTS.md, "Newton-Krylov
-/// kernels' size"). Smaller systems keep their fully unrolled code; the CPU keeps g++'s own
-/// choices (where it fuses multiply-adds depends on what it inlines).
-inline constexpr int krylov_compact_min_states = large_system_states;
+/// unrolled (dual-number) rhs at each of the solvers' ~26 call sites
+/// (CUBIE_JVP_OUT_OF_LINE_STATES, core/execution_space.hpp). The 100-state Brusselator's
+/// radau_iia_5 kernel was 7.7 MB of PTX and minutes of nvcc per kernel without the compact code
+/// (bench/RESULTS.md, "Newton-Krylov kernels' size"). Smaller systems keep their inlined
+/// products; the CPU keeps g++'s own choices (where it fuses multiply-adds depends on what it
+/// inlines).
+inline constexpr int krylov_compact_min_states = jvp_out_of_line_states;
 
 #if CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC()
 template <int N>
@@ -50,11 +51,17 @@ inline constexpr bool krylov_compact = N >= krylov_compact_min_states;
 template <int N>
 inline constexpr bool krylov_compact = false;
 #endif
-// Before a Krylov loop over N unknowns (N states, or 2 N for a FIRK complex pair's real
-// form): on the GPU by 4 from 2 large_system_states unknowns on (a complex pair of a small
-// system keeps its unrolled code), the compiler's choice on the host (as before).
-#if defined(__CUDACC__) || defined(__CUDACC_RTC__)
-#define CUBIE_KRYLOV_UNROLL(N) CUBIE_PRAGMA(unroll((N) >= 2 * ::cubie::large_system_states ? 4 : (N)))
+// Before a Krylov loop over N unknowns (N states, or 2 N for a FIRK complex pair's real form).
+// By default no pragma: nvcc's own choice, which fully unrolls most of the 100-state solvers'
+// loops (the code measured before the compact code, whose PTX the default build reproduces
+// exactly). -DCUBIE_KRYLOV_LOOPS_BY_4=S unrolls them by 4 from 2 S unknowns on (and fully
+// below), as the compact code of 2026-12-04 21:03 did from S = 32: it is not part of
+// CUBIE_LARGE_SYSTEM_STATES, only a variant to measure (bench/gpu/krylov_compact_session.sh).
+// A pragma whose count depends on N cannot say "the compiler's choice", so the switch is a
+// preprocessor one.
+#if defined(CUBIE_KRYLOV_LOOPS_BY_4) && (defined(__CUDACC__) || defined(__CUDACC_RTC__))
+inline constexpr int krylov_loops_by_4_states = CUBIE_KRYLOV_LOOPS_BY_4;  // (a pragma's text is not macro-expanded)
+#define CUBIE_KRYLOV_UNROLL(N) CUBIE_PRAGMA(unroll((N) >= 2 * ::cubie::krylov_loops_by_4_states ? 4 : (N)))
 #else
 #define CUBIE_KRYLOV_UNROLL(N)
 #endif

@@ -1,6 +1,6 @@
 // cubie/integrate/rhs_call.hpp
 // The implicit steppers' calls of a system's rhs: inline, except on the GPU for systems of
-// large_system_states states or more, where one out-of-line copy serves every call site.
+// rhs_out_of_line_states states or more, where one out-of-line copy serves every call site.
 #pragma once
 #include "../core/execution_space.hpp"
 
@@ -23,7 +23,7 @@ CUBIE_HD CUBIE_NOINLINE void rhs_out_of_line(const Sys& sys, T t, const S* y, co
 template <class Sys, class T, class S>
 CUBIE_HD CUBIE_FORCEINLINE void call_rhs(const Sys& sys, T t, const S* y, const S* p, S* dydt) {
 #if CUBIE_IS_DEVICE_PASS() || CUBIE_IS_NVRTC()
-  if constexpr (Sys::n_states >= large_system_states) {
+  if constexpr (Sys::n_states >= rhs_out_of_line_states) {
     rhs_detail::rhs_out_of_line(sys, t, y, p, dydt);
     return;
   }
