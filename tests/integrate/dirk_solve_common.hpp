@@ -18,6 +18,7 @@
 #include "cubie/core/status.hpp"
 #include "cubie/integrate/methods/newton_methods.hpp"
 #include "newton_failure_checks.hpp"
+#include "stiff_reference_checks.hpp"
 #include "stiff_references.hpp"
 #include "stiff_systems.hpp"
 

@@ -17,65 +17,19 @@ using namespace cubie;
 using namespace cubie::test;
 using namespace cubie::test::dirk_solve;
 
-
 TEST(DirkSolve, RobertsonAgreesWithRadau) {
   static const auto sys = make_system<robertson, stiff_dirks, double>();
-  for (const char* method : stiff_methods) {
-    for (double T : {4e4, 1e11}) {
-      const solver_settings s = cpu_settings(method, 1e-8, {1e-8, 1e-14, 1e-8});
-      Solver solver(sys, s);
-      solve_spec spec;
-      spec.duration = T;
-      const SolveResult r =
-          solver.solve({{"y1", {1.0}}, {"y2", {0.0}}, {"y3", {0.0}}}, {{"k1", {0.04}}, {"k2", {3e7}}, {"k3", {1e4}}}, spec);
-      ASSERT_EQ(r.status()[0], 0u) << method << " to " << T;
-      const double e = error_in_tolerances(r, s, {"y1", "y2", "y3"}, T < 1e6 ? robertson_4e4 : robertson_1e11);
-      std::printf("%-18s Robertson to %g: %u steps, %u rejected, error %.2f tolerances\n", method, T,
-                  r.steps_accepted()[0], r.steps_rejected()[0], e);
-      EXPECT_LE(e, 10.0) << method << " to " << T;
-    }
-  }
+  for (const char* method : stiff_methods) expect_robertson_agrees(sys, method, 10.0);
 }
 
 TEST(DirkSolve, RobertsonInFloat) {
-  // float32: the Newton tolerance's floor (10 epsilons of float) keeps the iteration from
-  // chasing rounding noise; the result within the tolerance's order of the reference.
   static const auto sys = make_system<robertson, m::method_list<m::kvaerno5>, float>();
-  solver_settings s = cpu_settings("kvaerno5", 1e-4, {1e-6, 1e-10, 1e-6});
-  s.precision = precision::float32;
-  Solver solver(sys, s);
-  solve_spec spec;
-  spec.duration = 4e4;
-  const SolveResult r =
-      solver.solve({{"y1", {1.0}}, {"y2", {0.0}}, {"y3", {0.0}}}, {{"k1", {0.04}}, {"k2", {3e7}}, {"k3", {1e4}}}, spec);
-  ASSERT_EQ(r.status()[0], 0u);
-  const double e = error_in_tolerances(r, s, {"y1", "y2", "y3"}, robertson_4e4);
-  std::printf("kvaerno5 float32   Robertson to 4e4: %u steps, %u rejected, error %.2f tolerances\n",
-              r.steps_accepted()[0], r.steps_rejected()[0], e);
-  EXPECT_LE(e, 10.0);
+  expect_robertson_in_float(sys, "kvaerno5", 10.0);
 }
 
 TEST(DirkSolve, HiresAgreesWithRadau) {
   static const auto sys = make_system<hires, stiff_dirks, double>();
-  for (const char* method : stiff_methods) {
-    const solver_settings s = cpu_settings(method, 1e-8, {1e-10});
-    Solver solver(sys, s);
-    solve_spec spec;
-    spec.duration = 321.8122;
-    named_arrays inits;
-    const double y0[8] = {1, 0, 0, 0, 0, 0, 0, 0.0057};
-    std::vector<std::string> names;
-    for (int i = 0; i < 8; ++i) {
-      names.push_back(solver.system().states[i]);
-      inits.push_back({names.back(), {y0[i]}});
-    }
-    const SolveResult r = solver.solve(inits, {}, spec);
-    ASSERT_EQ(r.status()[0], 0u) << method;
-    const double e = error_in_tolerances(r, s, names, hires_321);
-    std::printf("%-18s HIRES: %u steps, %u rejected, error %.2f tolerances\n", method, r.steps_accepted()[0],
-                r.steps_rejected()[0], e);
-    EXPECT_LE(e, 50.0) << method;
-  }
+  for (const char* method : stiff_methods) expect_hires_agrees(sys, method, 50.0);
 }
 
 }  // namespace

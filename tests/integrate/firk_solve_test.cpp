@@ -22,6 +22,7 @@
 #include "cubie/integrate/methods/newton_methods.hpp"
 #include "krylov_test_common.hpp"
 #include "newton_failure_checks.hpp"
+#include "stiff_reference_checks.hpp"
 #include "stiff_references.hpp"
 #include "stiff_systems.hpp"
 
@@ -35,19 +36,7 @@ using radau_only = m::method_list<m::radau_iia_5>;
 
 TEST(FirkSolve, RobertsonAgreesWithRadau) {
   static const auto sys = make_system<robertson, radau_only, double>();
-  for (double T : {4e4, 1e11}) {
-    const solver_settings s = cpu_settings("radau", 1e-8, {1e-8, 1e-14, 1e-8});
-    Solver solver(sys, s);
-    solve_spec spec;
-    spec.duration = T;
-    const SolveResult r =
-        solver.solve({{"y1", {1.0}}, {"y2", {0.0}}, {"y3", {0.0}}}, {{"k1", {0.04}}, {"k2", {3e7}}, {"k3", {1e4}}}, spec);
-    ASSERT_EQ(r.status()[0], 0u) << T;
-    const double e = error_in_tolerances(r, s, {"y1", "y2", "y3"}, T < 1e6 ? robertson_4e4 : robertson_1e11);
-    std::printf("radau_iia_5 Robertson to %g: %u steps, %u rejected, error %.3g tolerances\n", T, r.steps_accepted()[0],
-                r.steps_rejected()[0], e);
-    EXPECT_LE(e, 10.0) << T;
-  }
+  expect_robertson_agrees(sys, "radau", 10.0);
 }
 
 // Every Krylov method (firk_krylov.hpp) as accurate as the LU against the references (GMRES
@@ -92,55 +81,17 @@ TEST(FirkSolve, RobertsonKrylovAsAccurateAsTheLU) {
 
 TEST(FirkSolve, RobertsonInFloat) {
   static const auto sys = make_system<robertson, radau_only, float>();
-  solver_settings s = cpu_settings("radau_iia_5", 1e-4, {1e-6, 1e-10, 1e-6});
-  s.precision = precision::float32;
-  Solver solver(sys, s);
-  solve_spec spec;
-  spec.duration = 4e4;
-  const SolveResult r =
-      solver.solve({{"y1", {1.0}}, {"y2", {0.0}}, {"y3", {0.0}}}, {{"k1", {0.04}}, {"k2", {3e7}}, {"k3", {1e4}}}, spec);
-  ASSERT_EQ(r.status()[0], 0u);
-  const double e = error_in_tolerances(r, s, {"y1", "y2", "y3"}, robertson_4e4);
-  std::printf("radau_iia_5 float32 Robertson to 4e4: %u steps, %u rejected, error %.3g tolerances\n",
-              r.steps_accepted()[0], r.steps_rejected()[0], e);
-  EXPECT_LE(e, 10.0);
+  expect_robertson_in_float(sys, "radau_iia_5", 10.0);
 }
 
 TEST(FirkSolve, VanDerPolStiff) {
   static const auto sys = make_system<van_der_pol, radau_only, double>();
-  for (double tol : {1e-6, 1e-9}) {
-    const solver_settings s = cpu_settings("radau_iia_5", tol, {tol});
-    Solver solver(sys, s);
-    solve_spec spec;
-    spec.duration = 3000.0;
-    const SolveResult r = solver.solve({{"x", {2.0}}, {"y", {0.0}}}, {{"mu", {1e3}}}, spec);
-    ASSERT_EQ(r.status()[0], 0u);
-    const double x = r.final_values("x")[0];
-    std::printf("radau_iia_5 Van der Pol mu=1e3, tol %g: %u steps, %u rejected, x = %.10g (ref %.10g)\n", tol,
-                r.steps_accepted()[0], r.steps_rejected()[0], x, vdp_3000[0]);
-    EXPECT_NEAR(x, vdp_3000[0], tol == 1e-6 ? 1e-3 : 1e-6);
-  }
+  expect_van_der_pol_stiff(sys, "radau_iia_5");
 }
 
 TEST(FirkSolve, HiresAgreesWithRadau) {
   static const auto sys = make_system<hires, radau_only, double>();
-  const solver_settings s = cpu_settings("radau_iia_5", 1e-8, {1e-10});
-  Solver solver(sys, s);
-  solve_spec spec;
-  spec.duration = 321.8122;
-  named_arrays inits;
-  const double y0[8] = {1, 0, 0, 0, 0, 0, 0, 0.0057};
-  std::vector<std::string> names;
-  for (int i = 0; i < 8; ++i) {
-    names.push_back(solver.system().states[i]);
-    inits.push_back({names.back(), {y0[i]}});
-  }
-  const SolveResult r = solver.solve(inits, {}, spec);
-  ASSERT_EQ(r.status()[0], 0u);
-  const double e = error_in_tolerances(r, s, names, hires_321);
-  std::printf("radau_iia_5 HIRES: %u steps, %u rejected, error %.3g tolerances\n", r.steps_accepted()[0],
-              r.steps_rejected()[0], e);
-  EXPECT_LE(e, 10.0);
+  expect_hires_agrees(sys, "radau_iia_5", 10.0);
 }
 
 TEST(FirkSolve, PackRunsEqualRunsAloneAndChunks) {
