@@ -43,13 +43,16 @@ template <class M>
 method_info info_of() {
   constexpr method_family family = family_of(M::tableau);
   using St = stepper_for<M, double, 1>;
+  method_info info;
   if constexpr (family == method_family::explicit_rk) {
     constexpr double limit = real_stability_limit(M::tableau);
-    return method_info{M::name, family, St::stages, St::order, St::error_order, St::adaptive, St::fsal, false, limit};
+    info = method_info{M::name, family, St::stages, St::order, St::error_order, St::adaptive, St::fsal, false, limit};
   } else {
-    return method_info{M::name,       family, St::stages, St::order, St::error_order,
+    info = method_info{M::name,       family, St::stages, St::order, St::error_order,
                        St::adaptive, St::last_stage_at_solution, true, 0.0};
   }
+  if constexpr (requires { M::default_controller; }) info.default_controller = M::default_controller;
+  return info;
 }
 
 template <class... M, class... R, class... D, class... F, class... A>

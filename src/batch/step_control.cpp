@@ -84,17 +84,9 @@ step_bounds resolve_step_bounds(const solver_settings& s, double t0, double span
 resolved_controller resolve_controller(const solver_settings& s, const method_info& method,
                                        std::vector<std::string>& warnings, stepper_kind steppers) {
   family_defaults d = defaults_of(method.family, steppers);
-  // DOP853 takes the controller of Hairer's DOP853 code (beta = 0), which SciPy and
-  // OrdinaryDiffEq's DP8 keep too: i. With it DOP853 steps as SciPy's does (Pleiades, 64 runs
-  // at 1e-8: 10,902 accepted and 4,671 rejected steps against SciPy's 10,913 and 4,673;
-  // tests/integrate/pleiades_scipy_test.cpp). The family's pi (kp 0.7, ki -0.4, safety 0.9)
-  // settles where safety * err^(-0.3/(q+1)) = 1, an error 0.9^(8/0.3) = 0.06 of the tolerance
-  // for q = 7 (i: 0.9^8 = 0.43): 25% more accepted steps for about as many trials. Where
-  // rounding noise sets the error (float32 near a collision, where it grows like h rather than
-  // h^8) its steps settle 0.43 / 0.06 = 7x smaller than i's: the float32 Pleiades runs that
-  // collide took 67,000-96,000 trials with pi and 18,000-33,000 with i (bench/RESULTS.md,
-  // issue 14).
-  if (method.name == "dormand_prince_853") d.adaptive_kind = controller_kind::i;
+  // A method that names its own controller (dormand_prince_853: i, as Hairer's code) takes it
+  // with the family's gains and bounds.
+  if (method.default_controller != nullptr) d.adaptive_kind = parse_controller(method.default_controller);
   controller_kind kind = s.step_controller.empty() ? (method.adaptive ? d.adaptive_kind : controller_kind::fixed)
                                                    : parse_controller(s.step_controller);
   if (kind != controller_kind::fixed && !method.adaptive) {

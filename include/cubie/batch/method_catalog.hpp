@@ -34,6 +34,10 @@ struct method_info {
   /// Euler, 3.31 for Dormand-Prince 5(4); integrate/stability_limit.hpp). 0 for implicit
   /// methods, whose steps on stiff problems it does not bound.
   double stability_limit;
+  /// The controller this method steps with when the settings name none, where it is not its
+  /// family's (step_control.cpp): a method type's `default_controller`, e.g. "i" for
+  /// dormand_prince_853. nullptr: the family's.
+  const char* default_controller = nullptr;
 };
 
 /// Every method cubie has, in a fixed order.

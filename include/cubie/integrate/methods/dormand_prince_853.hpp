@@ -8,6 +8,17 @@ namespace cubie::methods {
 
 struct dormand_prince_853 {
   static constexpr const char* name = "dormand_prince_853";
+  // The controller of Hairer's DOP853 code (beta = 0), which SciPy and OrdinaryDiffEq's DP8
+  // keep too: i, not the explicit family's pi. With it DOP853 steps as SciPy's does (Pleiades,
+  // 64 runs at 1e-8: 10,902 accepted and 4,671 rejected steps against SciPy's 10,913 and 4,673;
+  // tests/integrate/pleiades_scipy_test.cpp). The family's pi (kp 0.7, ki -0.4, safety 0.9)
+  // settles where safety * err^(-0.3/(q+1)) = 1, an error 0.9^(8/0.3) = 0.06 of the tolerance
+  // for q = 7 (i: 0.9^8 = 0.43): 25% more accepted steps for about as many trials. Where
+  // rounding noise sets the error (float32 near a collision, where it grows like h rather than
+  // h^8) its steps settle 0.43 / 0.06 = 7x smaller than i's: the float32 Pleiades runs that
+  // collide took 67,000-96,000 trials with pi and 18,000-33,000 with i (bench/RESULTS.md,
+  // issue 14). Read on the host only (method_catalog.cpp, step_control.cpp).
+  static constexpr const char* default_controller = "i";
   // SciPy's DOP853 steps with A[:12, :12], B = A[12, :12] and C[:12]; its 13th stage
   // (A[12] = B, C[12] = 1) is only f(t + h, y_new), so it is not part of this tableau (and the
   // method is not FSAL here: a[11] != b). SciPy's E3 and E5 have 13 entries, one per row of K
